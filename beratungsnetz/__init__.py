@@ -1,0 +1,1 @@
+"""The `beratungsnetz` command and the embedded runtime that starts the whole system."""

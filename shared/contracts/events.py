@@ -1,0 +1,9 @@
+"""Wire contracts produced by the events service."""
+
+from __future__ import annotations
+
+from shared.contracts.catalogue import dead_letters, query
+from shared.contracts.system import HealthReply, HealthRequest
+
+HEALTH = query("events", "health", HealthRequest, HealthReply)
+DEAD_LETTERS = dead_letters("events")

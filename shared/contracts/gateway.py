@@ -1,0 +1,8 @@
+"""Wire contracts produced by the gateway service."""
+
+from __future__ import annotations
+
+from shared.contracts.catalogue import dead_letters, query
+from shared.contracts.system import HealthReply, HealthRequest
+
+HEALTH = query("gateway", "health", HealthRequest, HealthReply)

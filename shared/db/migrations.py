@@ -1,0 +1,51 @@
+"""Alembic, wired so each service owns its migrations (`services/<name>/migrations`).
+
+`upgrade` runs inside the service's own async engine (Alembic's connection-sharing
+recipe); `run_env` is all a service's `env.py` has to call.
+"""
+
+from __future__ import annotations
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+
+from shared.db.engine import Database
+
+
+def alembic_config(service: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", f"services.{service}:migrations")
+    config.attributes["service"] = service
+    return config
+
+
+async def upgrade(database: Database, service: str, revision: str = "head") -> None:
+    """Bring the service's schema to `revision`; creates the PostgreSQL schema if needed."""
+    async with database.engine.begin() as connection:
+        if database.schema and database.dialect == "postgresql":
+            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
+        await connection.run_sync(_upgrade, service, revision)
+
+
+def _upgrade(connection: Connection, service: str, revision: str) -> None:
+    config = alembic_config(service)
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of every service's `migrations/env.py`."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("Migrationen laufen über shared.db.upgrade, nicht über die alembic-Kommandozeile")
+    service = context.config.attributes["service"]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        version_table=f"alembic_version_{service}",
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,66 @@
+"""A unit of work over one session: state, outgoing events and the inbox commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Self
+
+from sqlalchemy import MetaData, Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts import Envelope
+from shared.db.engine import Database
+from shared.messaging import inbox, outbox
+from shared.messaging.tables import inbox_table, outbox_table
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    outbox: Table
+    inbox: Table
+
+    @classmethod
+    def on(cls, metadata: MetaData) -> MessagingTables:
+        return cls(outbox_table(metadata), inbox_table(metadata))
+
+
+class SqlAlchemyUnitOfWork:
+    """Services subclass this to add their repositories in `_start`."""
+
+    session: AsyncSession
+
+    def __init__(self, database: Database, tables: MessagingTables, on_commit: Callable[[], None] = lambda: None):
+        self._database, self._tables, self._on_commit = database, tables, on_commit
+        self._staged_events = False
+
+    async def __aenter__(self) -> Self:
+        self.session = self._database.sessions()
+        self._staged_events = False
+        self._start()
+        return self
+
+    def _start(self) -> None:
+        """Hook for repositories bound to `self.session`."""
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self._staged_events:
+            self._on_commit()
+            self._staged_events = False
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+    async def publish(self, envelope: Envelope[Any]) -> None:
+        """Stage an event; it is published by the relay once this unit commits."""
+        await outbox.add_to_outbox(self.session, self._tables.outbox, envelope)
+        self._staged_events = True
+
+    async def claim(self, envelope: Envelope[Any]) -> bool:
+        """Mark an incoming event processed in this transaction; False if it already was."""
+        return await inbox.claim(self.session, self._tables.inbox, envelope)

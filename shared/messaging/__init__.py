@@ -1,0 +1,1 @@
+"""Messaging kernel: broker, streams, outbox, inbox, consumers, dead letters, request–reply."""

@@ -1,0 +1,43 @@
+"""The one place a FastStream `NatsBroker` is built; nothing connects until `start()`."""
+
+from __future__ import annotations
+
+import asyncio
+
+from faststream.nats import NatsBroker
+from nats.errors import NoServersError
+
+from shared.logging import get_logger
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+def make_broker(settings: ServiceSettings) -> NatsBroker:
+    options: dict = {}
+    if settings.nats_user:
+        options["user"] = settings.nats_user
+        options["password"] = settings.nats_password.get_secret_value() if settings.nats_password else None
+    return NatsBroker(
+        settings.nats_url,
+        allow_reconnect=True,
+        max_reconnect_attempts=-1,  # a NATS outage delays the service, it never ends it
+        reconnect_time_wait=1,
+        connect_timeout=2,
+        logger=None,
+        **options,
+    )
+
+
+async def start_with_retry(broker: NatsBroker, *, max_wait: float = 5.0) -> None:
+    """Start the broker, waiting for NATS if it is not up yet (as after a host reboot)."""
+    delay = 0.2
+    while True:
+        try:
+            await broker.start()
+            return
+        except (NoServersError, OSError, TimeoutError) as exc:
+            log.warning("nats.unreachable", error=repr(exc), retry_in=delay)
+            await broker.stop()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_wait)

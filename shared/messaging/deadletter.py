@@ -1,0 +1,46 @@
+"""Dead letters: the original body and headers, plus why and where it failed.
+
+Published to JetStream and confirmed by PubAck before the original is terminated, so a
+message is never dropped: if the dead-letter publish fails, the original is redelivered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.contracts.system import DeadLetterHeaders as H
+from shared.messaging.streams import deadletter_stream_name
+
+
+def deadletter_subject(consumer: str, original_subject: str) -> str:
+    return f"deadletter.{consumer}.{original_subject}"
+
+
+class DeadLetters:
+    def __init__(self, broker: Any, consumer: str, timeout: float = 5.0) -> None:
+        self._broker, self._consumer, self._timeout = broker, consumer, timeout
+
+    async def send(self, raw: Any, *, code: str, reason: str, durable: str) -> None:
+        """`raw` is the nats-py message; `code` is invalid_message, exhausted or permanent."""
+        meta = raw.metadata
+        headers = {k: v for k, v in (raw.headers or {}).items() if k != "Nats-Msg-Id"}
+        headers.update(
+            {
+                H.REASON: reason[:2000],
+                H.CODE: code,
+                H.ORIGINAL_SUBJECT: raw.subject,
+                H.STREAM: meta.stream,
+                H.STREAM_SEQUENCE: str(meta.sequence.stream),
+                H.CONSUMER: durable,
+                H.DELIVERIES: str(meta.num_delivered),
+                # One dead letter per original message, even if this runs twice.
+                "Nats-Msg-Id": f"{meta.stream}:{meta.sequence.stream}:{durable}",
+            }
+        )
+        await self._broker.publish(
+            raw.data,
+            deadletter_subject(self._consumer, raw.subject),
+            headers=headers,
+            stream=deadletter_stream_name(self._consumer),
+            timeout=self._timeout,
+        )

@@ -1,0 +1,138 @@
+"""Transactional outbox: the event is written with the state change, a relay publishes it.
+
+The relay publishes each row with `Nats-Msg-Id = event_id` and marks it sent only after
+the stream's PubAck. If it dies in between, the next run publishes the row again and the
+stream's duplicate window drops the copy; if NATS is away, it keeps retrying with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts import Envelope
+from shared.db.engine import Database
+from shared.logging import get_logger
+from shared.messaging.streams import stream_name
+
+log = get_logger(__name__)
+
+Publish = Callable[[str, bytes, dict[str, str], str], Awaitable[Any]]
+
+
+def envelope_headers(envelope: Envelope[Any]) -> dict[str, str]:
+    headers = {"Nats-Msg-Id": str(envelope.event_id), "Bn-Event-Type": envelope.type}
+    if envelope.correlation_id:
+        headers["Bn-Correlation-Id"] = envelope.correlation_id
+    return headers
+
+
+async def add_to_outbox(session: AsyncSession, table: Table, envelope: Envelope[Any]) -> None:
+    """Stage `envelope` in the caller's transaction; it leaves only if that commits."""
+    await session.execute(
+        insert(table).values(
+            event_id=str(envelope.event_id),
+            subject=envelope.subject,
+            body=envelope.model_dump_json().encode(),
+            headers=envelope_headers(envelope),
+            created_at=datetime.now(UTC),
+            attempts=0,
+        )
+    )
+
+
+def jetstream_publisher(broker: Any, timeout: float = 5.0) -> Publish:
+    """Publish through FastStream and wait for the stream's PubAck."""
+
+    async def publish(subject: str, body: bytes, headers: dict[str, str], producer: str) -> Any:
+        return await broker.publish(
+            body,
+            subject,
+            headers=headers,
+            correlation_id=headers.get("Bn-Correlation-Id"),
+            stream=stream_name(producer),
+            timeout=timeout,
+        )
+
+    return publish
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        database: Database,
+        table: Table,
+        publish: Publish,
+        *,
+        poll_seconds: float = 0.5,
+        batch_size: int = 100,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self._db, self._table, self._publish = database, table, publish
+        self._poll, self._batch, self._max_backoff = poll_seconds, batch_size, max_backoff
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Called after a commit that staged events, so they leave without waiting for the poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                await self.publish_pending()
+                backoff = 0.1
+            except Exception as exc:  # NATS away, timeout, database busy: try again later
+                log.warning("outbox.retry", error=repr(exc), retry_in=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def publish_pending(self) -> int:
+        """Publish unsent rows in order; stop at the first failure so order is kept."""
+        sent = 0
+        while rows := await self._pending():
+            for row in rows:
+                try:
+                    await self._publish(row.subject, row.body, row.headers, row.subject.split(".", 1)[0])
+                except Exception as exc:
+                    await self._record_failure(row.position, exc)
+                    raise
+                await self.mark_published(row.position)
+                sent += 1
+        return sent
+
+    async def _pending(self) -> list[Any]:
+        t = self._table
+        async with self._db.sessions() as session:
+            query = select(t).where(t.c.published_at.is_(None)).order_by(t.c.position).limit(self._batch)
+            return list((await session.execute(query)).all())
+
+    async def mark_published(self, position: int) -> None:
+        t = self._table
+        async with self._db.sessions.begin() as session:
+            await session.execute(
+                update(t).where(t.c.position == position).values(published_at=datetime.now(UTC), last_error=None)
+            )
+
+    async def _record_failure(self, position: int, exc: Exception) -> None:
+        t = self._table
+        async with self._db.sessions.begin() as session:
+            await session.execute(
+                update(t).where(t.c.position == position).values(attempts=t.c.attempts + 1, last_error=repr(exc)[:500])
+            )
+
+    async def pending_count(self) -> int:
+        t = self._table
+        async with self._db.sessions() as session:
+            return await session.scalar(select(func.count()).where(t.c.published_at.is_(None))) or 0

@@ -1,0 +1,71 @@
+"""Request–reply over core NATS with typed replies: data, or a code and a German message."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream.nats import NatsMessage
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+from pydantic import ValidationError
+
+from shared.contracts import Contract, Reply, RequestSpec
+from shared.errors import DomainError
+from shared.logging import bound_contextvars, get_logger
+
+log = get_logger(__name__)
+
+Responder = Callable[[Any], Awaitable[Contract]]
+
+
+class ServiceUnavailable(Exception):
+    """The owning service did not answer in time (or nobody listens on the subject)."""
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(f"Der Dienst hinter {subject} antwortet gerade nicht")
+        self.subject = subject
+
+
+def _validation_message(exc: ValidationError) -> dict[str, str]:
+    return {".".join(map(str, e["loc"])) or "anfrage": e["msg"] for e in exc.errors()}
+
+
+async def answer(spec: RequestSpec, body: bytes, handler: Responder) -> Reply[Any]:
+    """Turn a raw request into a typed reply; never lets an exception escape."""
+    try:
+        request = spec.request.model_validate_json(body or b"{}")
+    except ValidationError as exc:
+        return Reply.failure("ungueltige_anfrage", "Die Anfrage ist ungültig.", _validation_message(exc))
+    try:
+        return Reply.success(await handler(request))
+    except DomainError as exc:
+        return Reply.failure(exc.code, exc.message, exc.fields)
+    except Exception:
+        log.exception("request.failed", subject=spec.subject)
+        return Reply.failure("interner_fehler", "Interner Fehler im Dienst; bitte später erneut versuchen.")
+
+
+def respond(broker: Any, spec: RequestSpec, handler: Responder) -> Any:
+    """Register `handler` for `spec` in the producer's queue group."""
+
+    async def on_request(msg: NatsMessage) -> bytes:
+        correlation_id = (msg.headers or {}).get("Bn-Correlation-Id") or msg.correlation_id
+        with bound_contextvars(correlation_id=correlation_id, subject=spec.subject):
+            reply = await answer(spec, msg.body, handler)
+            if not reply.ok:
+                log.info("request.refused", code=reply.error.code if reply.error else None)
+            return reply.model_dump_json().encode()
+
+    return broker.subscriber(spec.subject, queue=spec.producer, title=spec.subject)(on_request)
+
+
+async def request(
+    broker: Any, spec: RequestSpec, payload: Contract, *, timeout: float = 2.0, correlation_id: str | None = None
+) -> Reply[Any]:
+    headers = {"Bn-Correlation-Id": correlation_id} if correlation_id else None
+    try:
+        msg = await broker.request(payload.model_dump_json().encode(), spec.subject, headers=headers, timeout=timeout)
+    except (NoRespondersError, NatsTimeout, TimeoutError) as exc:
+        raise ServiceUnavailable(spec.subject) from exc
+    return Reply[spec.reply].model_validate_json(msg.body)  # type: ignore[name-defined]

@@ -1,0 +1,53 @@
+"""Stream ownership: each service declares its own stream; everyone else binds to it."""
+
+from __future__ import annotations
+
+from faststream.nats import JStream
+from nats.js import JetStreamContext
+from nats.js.api import StorageType, StreamConfig
+from nats.js.errors import BadRequestError
+
+# Long enough to cover a relay that was down for a while; consumers' inboxes catch the rest.
+DUPLICATE_WINDOW_SECONDS = 24 * 3600
+
+
+def stream_name(service: str) -> str:
+    return service.upper()
+
+
+def deadletter_stream_name(service: str) -> str:
+    return f"DEADLETTER_{service.upper()}"
+
+
+def owned_stream_configs(service: str, replicas: int = 1) -> list[StreamConfig]:
+    """The event stream a service owns, and the dead-letter stream for what it could not consume."""
+    common = {"storage": StorageType.FILE, "num_replicas": replicas, "duplicate_window": DUPLICATE_WINDOW_SECONDS}
+    return [
+        StreamConfig(
+            name=stream_name(service),
+            subjects=[f"{service}.*.*.*"],
+            description=f"Ereignisse des Dienstes {service}",
+            **common,
+        ),
+        StreamConfig(
+            name=deadletter_stream_name(service),
+            subjects=[f"deadletter.{service}.>"],
+            description=f"Nachrichten, die {service} nicht verarbeiten konnte, mit Grund",
+            **common,
+        ),
+    ]
+
+
+async def declare_owned_streams(js: JetStreamContext, service: str, replicas: int = 1) -> None:
+    for config in owned_stream_configs(service, replicas):
+        try:
+            await js.add_stream(config)
+        except BadRequestError as exc:
+            if exc.err_code != 10058:  # stream name already in use with a different configuration
+                raise
+            await js.update_stream(config)
+
+
+def bound_stream(producer: str) -> JStream:
+    """How a consumer refers to another service's stream: bind, never declare."""
+    return JStream(stream_name(producer), declare=False)

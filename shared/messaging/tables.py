@@ -1,0 +1,31 @@
+"""Outbox and inbox tables; every service adds them to its own metadata."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Integer, LargeBinary, MetaData, String, Table, Text
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("position", Integer, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("subject", String(255), nullable=False),
+        Column("body", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+    )
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "inbox",
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("subject", String(255), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )

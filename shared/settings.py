@@ -1,0 +1,48 @@
+"""The settings every service shares; each service adds its own env prefix and fields.
+
+Read once in the composition root and passed in. Outside development insecure
+defaults are refused, so a forgotten variable fails loudly at start, not in production.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "nur-fuer-die-entwicklung"  # noqa: S105 - refused outside development
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_user: str | None = None
+    nats_password: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///var/db/service.sqlite3"
+    database_schema: str | None = None
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    log_level: str = "INFO"
+    log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
+    outbox_poll_seconds: float = 0.5
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json if self.log_json is not None else self.environment != "development"
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> ServiceSettings:
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.secret_key.get_secret_value() == DEV_SECRET or len(self.secret_key.get_secret_value()) < 32:
+            problems.append("SECRET_KEY muss gesetzt sein (mindestens 32 Zeichen)")
+        if self.database_url.startswith("sqlite"):
+            problems.append("DATABASE_URL muss in Produktion auf PostgreSQL zeigen")
+        if not self.nats_user:
+            problems.append("NATS_USER und NATS_PASSWORD müssen in Produktion gesetzt sein")
+        if problems:
+            raise ValueError("Unsichere Konfiguration für Produktion: " + "; ".join(problems))
+        return self

@@ -1,0 +1,79 @@
+"""Fixtures: a real nats-server per test, and databases on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from beratungsnetz.runtime.nats_server import NatsServer
+from shared.db import Database, make_database
+from shared.messaging.broker import make_broker
+from shared.settings import ServiceSettings
+from tests.support import POSTGRES_ENV, postgres_url
+
+DATABASES = ["sqlite", "postgresql"]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    url = postgres_url()
+    return [f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}"]
+
+
+_outcomes: Counter[tuple[str, str]] = Counter()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for db in DATABASES:
+        if f"[{db}" in report.nodeid and (report.when == "call" or report.skipped):
+            _outcomes[(db, report.outcome)] += 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    terminalreporter.section("Persistenz-Tests je Datenbank")
+    for db in DATABASES:
+        counts = ", ".join(f"{n} {outcome}" for (d, outcome), n in sorted(_outcomes.items()) if d == db)
+        terminalreporter.write_line(f"{db}: {counts or 'keine'}")
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    server = NatsServer(store_dir=tmp_path / "nats", log_file=tmp_path / "nats.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def broker(nats_server: NatsServer):  # noqa: ANN201
+    broker = make_broker(ServiceSettings(nats_url=nats_server.url))
+    yield broker
+    await broker.stop()
+
+
+@pytest.fixture(params=DATABASES)
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An empty database of each kind; on PostgreSQL a schema of its own per test."""
+    if request.param == "sqlite":
+        db = make_database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
+        yield db
+        await db.dispose()
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip(f"{POSTGRES_ENV} nicht gesetzt")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_database(url)
+    async with admin.engine.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = make_database(url, schema=schema)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()

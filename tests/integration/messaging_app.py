@@ -1,0 +1,62 @@
+"""A minimal consumer built only from the shared kernel, for the delivery tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Column, MetaData, String, Table, func, insert, select
+
+from shared.contracts import Envelope
+from shared.contracts.registry import GroupFormedV1
+from shared.db import Database
+from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
+from shared.messaging.consumer import DeliveryPolicy, subscribe_event
+from shared.messaging.deadletter import DeadLetters
+
+metadata = MetaData()
+tables = MessagingTables.on(metadata)
+groups_seen = Table("groups_seen", metadata, Column("event_id", String(36)), Column("group_id", String(64)))
+
+
+async def create_schema(database: Database) -> None:
+    async with database.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+
+
+async def count(database: Database, table: Table = groups_seen) -> int:
+    async with database.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(table)) or 0
+
+
+@dataclass
+class GroupReplica:
+    """Applies GroupFormed once per event id; `fail` makes chosen groups raise."""
+
+    database: Database
+    fail: dict[str, int] = field(default_factory=dict)  # group_id -> failures left (-1 = forever)
+    calls: list[tuple[str, float]] = field(default_factory=list)
+
+    async def handle(self, envelope: Envelope[GroupFormedV1]) -> None:
+        import time
+
+        group_id = envelope.payload.group_id
+        self.calls.append((group_id, time.monotonic()))
+        if self.fail.get(group_id, 0):
+            self.fail[group_id] -= 1
+            raise RuntimeError(f"vorübergehender Fehler bei {group_id}")
+        async with SqlAlchemyUnitOfWork(self.database, tables) as uow:
+            if not await uow.claim(envelope):
+                return
+            await uow.session.execute(insert(groups_seen).values(event_id=str(envelope.event_id), group_id=group_id))
+            await uow.commit()
+
+    def subscribe(self, broker: Any, policy: DeliveryPolicy) -> Any:
+        return subscribe_event(
+            broker,
+            GroupFormedV1,
+            consumer="events",
+            handler=self.handle,
+            deadletters=DeadLetters(broker, "events"),
+            policy=policy,
+        )
