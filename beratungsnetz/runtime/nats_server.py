@@ -60,7 +60,9 @@ class NatsServer:
             "--server_name", f"beratungsnetz-{self.port}",
         ]  # fmt: skip
         out = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
-        self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=child_preexec)
+        self.process = subprocess.Popen(
+            args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=child_preexec
+        )
         self.wait_healthy(timeout)
         return self
 

@@ -49,3 +49,35 @@ def run_env(target_metadata: MetaData) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+
+def create_messaging_tables(op) -> None:  # noqa: ANN001 - alembic.op
+    """The outbox and inbox every service's first migration creates (a snapshot, as migrations are)."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "outbox",
+        sa.Column("position", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("subject", sa.String(255), nullable=False),
+        sa.Column("body", sa.LargeBinary, nullable=False),
+        sa.Column("headers", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("last_error", sa.Text, nullable=True),
+    )
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"])
+    op.create_table(
+        "inbox",
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("subject", sa.String(255), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def drop_messaging_tables(op) -> None:  # noqa: ANN001 - alembic.op
+    op.drop_table("inbox")
+    op.drop_index("ix_outbox_published_at", "outbox")
+    op.drop_table("outbox")

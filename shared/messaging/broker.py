@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from faststream.nats import NatsBroker
+from nats.errors import Error as NatsError
 from nats.errors import NoServersError
 
 from shared.logging import get_logger
@@ -29,15 +30,26 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
     )
 
 
-async def start_with_retry(broker: NatsBroker, *, max_wait: float = 5.0) -> None:
-    """Start the broker, waiting for NATS if it is not up yet (as after a host reboot)."""
+async def start_with_retry(broker: NatsBroker, *, connect_only: bool = False, max_wait: float = 5.0) -> None:
+    """Connect (and start) the broker, waiting for NATS if it is not up yet (as after a reboot)."""
     delay = 0.2
     while True:
         try:
-            await broker.start()
+            await (broker.connect() if connect_only else broker.start())
             return
         except (NoServersError, OSError, TimeoutError) as exc:
             log.warning("nats.unreachable", error=repr(exc), retry_in=delay)
             await broker.stop()
             await asyncio.sleep(delay)
             delay = min(delay * 2, max_wait)
+
+
+async def stop_quietly(broker: NatsBroker) -> None:
+    """Drain and close; if NATS is already gone there is nothing left to drain."""
+    try:
+        await broker.stop()
+    except (NatsError, OSError) as exc:
+        log.info("nats.stop_without_drain", error=repr(exc))
+        connection = getattr(broker, "_connection", None)
+        if connection is not None and not connection.is_closed:
+            await connection.close()

@@ -6,10 +6,24 @@ message is never dropped: if the dead-letter publish fails, the original is rede
 
 from __future__ import annotations
 
+import string
 from typing import Any
+from urllib.parse import quote, unquote
 
 from shared.contracts.system import DeadLetterHeaders as H
 from shared.messaging.streams import deadletter_stream_name
+
+
+# NATS headers are single-line ASCII; the German reason is percent-encoded beyond that.
+_SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c")
+
+
+def encode_reason(reason: str) -> str:
+    return quote(reason[:2000], safe=_SAFE)
+
+
+def decode_reason(value: object) -> str:
+    return unquote(str(value))
 
 
 def deadletter_subject(consumer: str, original_subject: str) -> str:
@@ -26,7 +40,7 @@ class DeadLetters:
         headers = {k: v for k, v in (raw.headers or {}).items() if k != "Nats-Msg-Id"}
         headers.update(
             {
-                H.REASON: reason[:2000],
+                H.REASON: encode_reason(reason),
                 H.CODE: code,
                 H.ORIGINAL_SUBJECT: raw.subject,
                 H.STREAM: meta.stream,

@@ -1,0 +1,62 @@
+"""The `beratungsnetz` command line (German for people; `--json` for scripts)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from beratungsnetz.runtime.supervisor import StartupFailed, System, run_until_stopped
+
+app = typer.Typer(help="Beratungsnetz: Beratungsstellen, Regionalgruppen und Verteiler.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.callback()
+def _main() -> None:
+    """Beratungsnetz auf der Kommandozeile."""
+
+
+@app.command()
+def up(
+    var_dir: Path = typer.Option(Path("var"), envvar="BERATUNGSNETZ_VAR_DIR", help="Ablage für Daten, Mails, Logs"),
+    gateway_port: int = typer.Option(8000, help="Bevorzugter HTTP-Port (belegt → ein freier)"),
+    nats_port: int = typer.Option(4222, help="Bevorzugter NATS-Port (belegt → ein freier)"),
+    smtp_port: int = typer.Option(8025, help="Bevorzugter Port der SMTP-Senke"),
+    timeout: float = typer.Option(60.0, help="Sekunden, bis alle Dienste bereit sein müssen"),
+    as_json: bool = typer.Option(False, "--json", help="Endpunkte als JSON auf stdout ausgeben"),
+) -> None:
+    """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles."""
+    system = System(var_dir, gateway_port=gateway_port, smtp_port=smtp_port, nats_port=nats_port)
+
+    def ready(system: System, seconds: float) -> None:
+        info = system.describe()
+        if as_json:
+            print(json.dumps(info, ensure_ascii=False), flush=True)
+            return
+        table = Table(title=f"Beratungsnetz läuft (bereit nach {seconds:.1f} s)")
+        for column in ("Teil", "Adresse", "PID", "Log"):
+            table.add_column(column, overflow="fold")
+        table.add_row("nats-server", info["nats"], str(info["pids"]["nats-server"]), str(var_dir / "log/nats-server.log"))
+        for name, pid in info["pids"].items():
+            if name == "nats-server":
+                continue
+            where = {"gateway": info["gateway"], "smtp-sink": f"smtp://{info['smtp']} → {info['mail_dir']}"}.get(
+                name, "NATS"
+            )
+            table.add_row(name, where, str(pid), info["logs"][name])
+        console.print(table)
+        console.print("Strg-C beendet alle Prozesse.")
+
+    try:
+        code = asyncio.run(run_until_stopped(system, timeout, ready))
+    except StartupFailed as exc:
+        console.print(f"[red]Start fehlgeschlagen:[/red] {exc}")
+        sys.exit(1)
+    console.print("Alle Prozesse beendet.")
+    sys.exit(code)

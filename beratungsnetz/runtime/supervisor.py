@@ -1,0 +1,216 @@
+"""`beratungsnetz up`: the whole system as processes on this machine.
+
+Starts nats-server (store under var/nats), the SMTP sink, each service and the gateway;
+waits until every one reports healthy; writes var/run/system.json; and on Ctrl-C or
+SIGTERM stops them in reverse order, NATS last, so relays can finish their work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beratungsnetz.runtime.nats_server import NatsServer
+from beratungsnetz.runtime.ports import free_port
+from beratungsnetz.runtime.processes import child_preexec
+from shared.contracts import PRODUCERS
+from shared.contracts.system import HealthRequest
+from shared.messaging.broker import make_broker
+from shared.messaging.rpc import ServiceUnavailable, request
+from shared.settings import ServiceSettings
+
+SERVICES = ("registry", "notifications", "events")
+
+
+class StartupFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class Child:
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as out:
+            # Own session: Ctrl-C reaches only the supervisor, which stops children in order.
+            self.process = subprocess.Popen(
+                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True, preexec_fn=child_preexec,
+            )  # fmt: skip
+
+    def exited(self) -> int | None:
+        return self.process.poll() if self.process else None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@dataclass
+class System:
+    var_dir: Path
+    gateway_port: int = 8000
+    smtp_port: int = 8025
+    nats_port: int = 4222
+    nats: NatsServer | None = None
+    children: list[Child] = field(default_factory=list)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def start(self) -> None:
+        for sub in ("nats", "db", "mail", "log", "run"):
+            (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
+        self.nats = NatsServer(
+            self.var_dir / "nats", port=free_port(self.nats_port), monitor_port=free_port(8222),
+            log_file=self.var_dir / "log" / "nats-server.log",
+        ).start()  # fmt: skip
+        self.smtp_port = free_port(self.smtp_port)
+        self.gateway_port = free_port(self.gateway_port)
+        self.children = [self._smtp_sink(), *(self._service(s) for s in SERVICES), self._gateway()]
+        for child in self.children:
+            child.start()
+
+    def _env(self, prefix: str, **values: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({f"BERATUNGSNETZ_{prefix}_{k.upper()}": v for k, v in values.items()})
+        return env
+
+    def _service(self, name: str) -> Child:
+        env = self._env(
+            name.upper(),
+            environment="development",
+            nats_url=self.nats.url,
+            database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / name).resolve()}.sqlite3",
+            smtp_host="127.0.0.1",
+            smtp_port=str(self.smtp_port),
+            public_url=self.gateway_url,
+        )
+        return Child(name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log")
+
+    def _gateway(self) -> Child:
+        env = self._env("GATEWAY", environment="development", nats_url=self.nats.url, port=str(self.gateway_port))
+        return Child("gateway", [sys.executable, "-m", "services.gateway"], env, self.var_dir / "log" / "gateway.log")
+
+    def _smtp_sink(self) -> Child:
+        args = [sys.executable, "-m", "beratungsnetz.runtime.smtp_sink", "--port", str(self.smtp_port),
+                "--dir", str(self.var_dir / "mail")]  # fmt: skip
+        return Child("smtp-sink", args, dict(os.environ), self.var_dir / "log" / "smtp-sink.log")
+
+    async def wait_healthy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        broker = make_broker(ServiceSettings(nats_url=self.nats.url))
+        await broker.connect()
+        try:
+            pending = {c.name for c in self.children}
+            while pending:
+                self.check_alive()
+                for name in sorted(pending):
+                    if await self._healthy(broker, name):
+                        pending.discard(name)
+                if time.monotonic() > deadline:
+                    raise StartupFailed(f"Nicht rechtzeitig bereit: {', '.join(sorted(pending))}")
+                await asyncio.sleep(0.2)
+        finally:
+            await broker.stop()
+
+    async def _healthy(self, broker: object, name: str) -> bool:
+        if name == "smtp-sink":
+            return await asyncio.to_thread(_smtp_answers, self.smtp_port)
+        if name == "gateway":
+            return await asyncio.to_thread(_http_ok, f"{self.gateway_url}/api/v1/health")
+        try:
+            reply = await request(broker, PRODUCERS[name].HEALTH, HealthRequest(), timeout=0.5)
+        except ServiceUnavailable:
+            return False
+        return bool(reply.ok and reply.data.status == "ok")
+
+    def check_alive(self) -> None:
+        for child in self.children:
+            if (code := child.exited()) is not None:
+                raise StartupFailed(f"{child.name} hat sich beendet (Code {code}); siehe {child.log}")
+        if self.nats and self.nats.process and self.nats.process.poll() is not None:
+            raise StartupFailed("nats-server hat sich beendet; siehe var/log/nats-server.log")
+
+    def describe(self) -> dict:
+        return {
+            "gateway": self.gateway_url,
+            "nats": self.nats.url,
+            "nats_monitor": self.nats.monitor_url,
+            "smtp": f"127.0.0.1:{self.smtp_port}",
+            "mail_dir": str((self.var_dir / "mail").resolve()),
+            "pids": {c.name: c.process.pid for c in self.children} | {"nats-server": self.nats.process.pid},
+            "logs": {c.name: str(c.log) for c in self.children},
+        }
+
+    def write_state(self) -> Path:
+        path = self.var_dir / "run" / "system.json"
+        path.write_text(json.dumps(self.describe(), indent=2, ensure_ascii=False))
+        return path
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+        if self.nats:
+            self.nats.stop()
+        (self.var_dir / "run" / "system.json").unlink(missing_ok=True)
+
+
+def _smtp_answers(port: int) -> bool:
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=1) as smtp:
+            return smtp.noop()[0] == 250
+    except OSError:
+        return False
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+async def run_until_stopped(system: System, timeout: float, on_ready) -> int:  # noqa: ANN001
+    """Start, wait for health, then watch the children until a signal or a crash."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        system.start()
+        started = time.monotonic()
+        await asyncio.wait_for(system.wait_healthy(timeout), timeout + 5)
+        system.write_state()
+        on_ready(system, time.monotonic() - started)
+        while not stop.is_set():
+            system.check_alive()
+            try:
+                await asyncio.wait_for(stop.wait(), 0.5)
+            except TimeoutError:
+                pass
+        return 0
+    finally:
+        system.stop()

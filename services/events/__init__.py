@@ -1,0 +1,1 @@
+"""Aktionsplanung: gemeinsame Aktionen, Einladungen, Arbeitsplan (V/T), Fortschrittsberichte."""

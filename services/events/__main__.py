@@ -1,0 +1,3 @@
+from services.events.bootstrap import main
+
+main()

@@ -1,0 +1,1 @@
+"""Adapters of the events service: database tables, repositories, outgoing messages."""

@@ -1,0 +1,1 @@
+"""Domain model of the events service: plain Python, no pydantic, SQLAlchemy or FastStream."""

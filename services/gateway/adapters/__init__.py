@@ -1,0 +1,1 @@
+"""Adapters of the gateway: the NATS client that asks the owning services."""

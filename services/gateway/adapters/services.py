@@ -1,0 +1,28 @@
+"""Asks the owning services over NATS; the gateway keeps no state and no rules of its own."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from shared.contracts import PRODUCERS
+from shared.contracts.system import HealthReply, HealthRequest
+from shared.messaging.rpc import ServiceUnavailable, request
+
+BACKEND_SERVICES = ("registry", "notifications", "events")
+
+
+class ServiceClient:
+    def __init__(self, broker: Any, timeout: float) -> None:
+        self.broker, self.timeout = broker, timeout
+
+    async def health(self, service: str) -> HealthReply | None:
+        try:
+            reply = await request(self.broker, PRODUCERS[service].HEALTH, HealthRequest(), timeout=self.timeout)
+        except ServiceUnavailable:
+            return None
+        return reply.data
+
+    async def health_of_all(self) -> dict[str, HealthReply | None]:
+        replies = await asyncio.gather(*(self.health(s) for s in BACKEND_SERVICES))
+        return dict(zip(BACKEND_SERVICES, replies, strict=True))

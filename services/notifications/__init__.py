@@ -1,0 +1,1 @@
+"""Verteiler, Abos, Moderation, Einwilligungen, E-Mail-Versand, Digests."""

@@ -1,0 +1,1 @@
+"""Das Beratungsstellen-Register: Regionen, Gruppen, Beratungsstellen, Berater:innen, Erhebungen."""

@@ -1,0 +1,1 @@
+"""Adapters of the registry service: database tables, repositories, outgoing messages."""

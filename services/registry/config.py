@@ -1,0 +1,13 @@
+"""Settings of the registry service (environment prefix BERATUNGSNETZ_REGISTRY_)."""
+
+from __future__ import annotations
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class RegistrySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_REGISTRY_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///var/db/registry.sqlite3"

@@ -1,0 +1,1 @@
+"""Domain model of the registry service: plain Python, no pydantic, SQLAlchemy or FastStream."""

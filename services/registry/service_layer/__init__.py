@@ -1,0 +1,1 @@
+"""Use cases of the registry service: handlers that own their transaction."""

@@ -1,0 +1,107 @@
+"""What every service process does alike: migrate, connect, declare, relay, answer health, stop.
+
+A service's `bootstrap.py` builds a `ServiceApp` from its parts and calls `run_service`.
+Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from nats.js.errors import NotFoundError
+
+from shared.contracts import PRODUCERS
+from shared.contracts.system import HealthReply, HealthRequest
+from shared.db import Database, upgrade
+from shared.logging import configure_logging, get_logger
+from shared.messaging.broker import start_with_retry, stop_quietly
+from shared.messaging.outbox import OutboxRelay
+from shared.messaging.rpc import respond
+from shared.messaging.streams import declare_owned_streams, stream_name
+from shared.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+def package_version() -> str:
+    try:
+        return version("beratungsnetz")
+    except PackageNotFoundError:
+        return "0+unbekannt"
+
+
+@dataclass
+class ServiceApp:
+    name: str
+    settings: ServiceSettings
+    broker: Any
+    database: Database
+    relay: OutboxRelay
+    consumes_from: tuple[str, ...] = ()  # producers whose streams this service binds to
+    stream_replicas: int = 1
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        respond(self.broker, PRODUCERS[self.name].HEALTH, self.health)
+
+    async def health(self, _request: HealthRequest) -> HealthReply:
+        checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}
+        try:
+            checks["outbox_ausstehend"] = str(await self.relay.pending_count())
+            checks["datenbank"] = "ok"
+        except Exception as exc:  # reported, not raised: health must answer
+            checks["datenbank"] = f"Fehler: {exc!r}"[:200]
+        status = "ok" if all(v == "ok" for k, v in checks.items() if k != "outbox_ausstehend") else "beeinträchtigt"
+        return HealthReply(service=self.name, status=status, version=package_version(), checks=checks)
+
+    async def start(self) -> None:
+        await upgrade(self.database, self.name)
+        await start_with_retry(self.broker, connect_only=True)
+        js = self.broker.connection.jetstream()
+        await declare_owned_streams(js, self.name, self.stream_replicas)
+        await wait_for_streams(js, [stream_name(p) for p in self.consumes_from])
+        await self.broker.start()
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay"))
+        log.info("service.started", nats=self.settings.nats_url, database=self.database.dialect)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await stop_quietly(self.broker)
+        await self.database.dispose()
+        log.info("service.stopped")
+
+
+async def wait_for_streams(js: Any, names: list[str], interval: float = 0.5) -> None:
+    """Consumers bind to streams their producers declare; wait until those exist."""
+    for name in names:
+        while True:
+            try:
+                await js.stream_info(name)
+                break
+            except NotFoundError:
+                log.info("stream.waiting", stream=name)
+                await asyncio.sleep(interval)
+
+
+def run_service(app: ServiceApp) -> None:
+    """Run until SIGTERM or SIGINT, then stop cleanly."""
+    configure_logging(app.name, json=app.settings.json_logs, level=app.settings.log_level)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await app.start()
+        try:
+            await stop.wait()
+        finally:
+            await app.stop()
+
+    asyncio.run(main())

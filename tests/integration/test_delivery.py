@@ -1,0 +1,120 @@
+"""Consumer delivery guarantees against a real nats-server (never TestNatsBroker)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.contracts import Envelope
+from shared.contracts.registry import GroupFormedV1
+from shared.contracts.system import DeadLetterHeaders as H
+from shared.messaging.deadletter import decode_reason
+from shared.messaging.consumer import DeliveryPolicy, durable_name
+from shared.messaging.streams import declare_owned_streams
+from tests.integration.messaging_app import GroupReplica, count, create_schema
+from tests.support import eventually
+
+SUBJECT = GroupFormedV1.subject
+
+
+def group(group_id: str) -> Envelope[GroupFormedV1]:
+    return Envelope.wrap(GroupFormedV1(group_id=group_id, name=group_id.title(), state="SN"), correlation_id="corr-1")
+
+
+async def publish(broker, body: bytes, msg_id: str | None = None) -> None:
+    headers = {"Bn-Correlation-Id": "corr-1"}
+    if msg_id:
+        headers["Nats-Msg-Id"] = msg_id
+    await broker.publish(body, SUBJECT, headers=headers, stream="REGISTRY")
+
+
+@pytest.fixture
+async def replica(database, broker):
+    """Registry stream and the events dead-letter stream declared; the consumer not yet started."""
+    await create_schema(database)
+    await broker.connect()
+    js = broker.connection.jetstream()
+    await declare_owned_streams(js, "registry")
+    await declare_owned_streams(js, "events")
+    return GroupReplica(database)
+
+
+async def consumer_info(broker):
+    return await broker.connection.jetstream().consumer_info("REGISTRY", durable_name("events", SUBJECT))
+
+
+async def dead_letters(broker) -> list:
+    js = broker.connection.jetstream()
+    info = await js.stream_info("DEADLETTER_EVENTS")
+    return [await js.get_msg("DEADLETTER_EVENTS", seq) for seq in range(1, info.state.messages + 1)]
+
+
+async def test_same_event_delivered_twice_is_applied_once(replica, broker, database):
+    replica.subscribe(broker, DeliveryPolicy(backoff=(0.1,), fetch_timeout=0.2))
+    await broker.start()
+    envelope = group("vogtland")
+    # Published twice without a Nats-Msg-Id, so the stream keeps both copies (as on a replay).
+    await publish(broker, envelope.model_dump_json().encode())
+    await publish(broker, envelope.model_dump_json().encode())
+
+    async def both_acked() -> bool:
+        info = await consumer_info(broker)
+        return info.delivered.stream_seq == 2 and info.num_ack_pending == 0
+
+    await eventually(both_acked)
+    assert len(replica.calls) == 2
+    assert await count(database) == 1
+
+
+async def test_transient_error_is_redelivered_with_backoff(replica, broker, database):
+    policy = DeliveryPolicy(backoff=(0.4, 0.8), max_deliver=5, fetch_timeout=0.2)
+    replica.fail["leipzig"] = 2
+    replica.subscribe(broker, policy)
+    await broker.start()
+    await publish(broker, group("leipzig").model_dump_json().encode())
+
+    async def applied() -> bool:
+        return await count(database) == 1
+
+    await eventually(applied)
+    times = [t for _, t in replica.calls]
+    assert len(times) == 3
+    # Lower bounds only: the server waits at least the NAK delay before redelivering.
+    assert times[1] - times[0] >= 0.4 - 0.05
+    assert times[2] - times[1] >= 0.8 - 0.05
+    assert await dead_letters(broker) == []
+
+
+async def test_malformed_and_exhausted_messages_are_dead_lettered_while_others_flow(replica, broker, database):
+    policy = DeliveryPolicy(backoff=(0.1, 0.1), max_deliver=3, fetch_timeout=0.2)
+    replica.fail["gift"] = -1  # never succeeds
+    replica.subscribe(broker, policy)
+    await broker.start()
+    poison = group("gift")
+    await publish(broker, b'{"kein": "envelope"', msg_id="kaputt-1")
+    await publish(broker, poison.model_dump_json().encode(), msg_id=str(poison.event_id))
+    for name in ("dresden", "chemnitz"):
+        await publish(broker, group(name).model_dump_json().encode())
+
+    async def settled() -> bool:
+        return len(await dead_letters(broker)) == 2 and await count(database) == 2
+
+    await eventually(settled, timeout=15)
+    by_code = {m.headers[H.CODE]: m for m in await dead_letters(broker)}
+    assert set(by_code) == {"invalid_message", "exhausted"}
+
+    malformed = by_code["invalid_message"]
+    assert malformed.data == b'{"kein": "envelope"'
+    assert "Ungültige Nachricht" in decode_reason(malformed.headers[H.REASON])
+    assert malformed.headers[H.ORIGINAL_SUBJECT] == SUBJECT
+    assert malformed.headers["Bn-Correlation-Id"] == "corr-1"  # original headers kept
+
+    exhausted = by_code["exhausted"]
+    assert Envelope[GroupFormedV1].model_validate_json(exhausted.data).event_id == poison.event_id
+    assert exhausted.headers[H.DELIVERIES] == "3"
+    assert "Nach 3 Zustellversuchen aufgegeben" in decode_reason(exhausted.headers[H.REASON])
+    assert "vorübergehender Fehler bei gift" in decode_reason(exhausted.headers[H.REASON])
+    assert exhausted.headers[H.CONSUMER] == durable_name("events", SUBJECT)
+    assert [g for g, _ in replica.calls].count("gift") == 3
+
+    info = await consumer_info(broker)
+    assert info.num_ack_pending == 0 and info.num_pending == 0
