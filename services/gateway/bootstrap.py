@@ -34,7 +34,9 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         yield
         await stop_quietly(broker)
 
-    return create_app(ServiceClient(broker, settings.request_timeout), lifespan=lifespan)
+    app = create_app(ServiceClient(broker, settings.request_timeout), lifespan=lifespan)
+    app.state.broker = broker
+    return app
 
 
 def main() -> None:

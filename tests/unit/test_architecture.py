@@ -1,0 +1,38 @@
+"""import-linter contracts run in the suite; a planted violation proves they can fail."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LINT = str(Path(sys.executable).parent / "lint-imports")
+
+
+def lint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PYTHONPATH": str(cwd), "PATH": str(Path(sys.executable).parent)}
+    return subprocess.run([LINT, "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_import_contracts_are_kept() -> None:
+    result = lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_a_service_importing_another_breaks_the_contracts(tmp_path: Path) -> None:
+    for part in ("services", "shared", "beratungsnetz", "pyproject.toml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, tmp_path / part)
+    (tmp_path / "services/events/adapters/registry_peek.py").write_text("import services.registry.config\n")
+    (tmp_path / "services/events/domain/leak.py").write_text("import sqlalchemy\n")
+
+    result = lint(tmp_path)
+    assert result.returncode != 0
+    assert "Dienste importieren einander nicht BROKEN" in result.stdout
+    assert "Die Domäne ist reines Python BROKEN" in result.stdout
