@@ -44,11 +44,11 @@ async def start_with_retry(broker: NatsBroker, *, connect_only: bool = False, ma
             delay = min(delay * 2, max_wait)
 
 
-async def stop_quietly(broker: NatsBroker) -> None:
-    """Drain and close; if NATS is already gone there is nothing left to drain."""
+async def stop_quietly(broker: NatsBroker, timeout: float = 5.0) -> None:
+    """Drain and close; if NATS is already gone there is nothing left to drain, so don't wait for it."""
     try:
-        await broker.stop()
-    except (NatsError, OSError) as exc:
+        await asyncio.wait_for(broker.stop(), timeout)
+    except (NatsError, OSError, TimeoutError) as exc:
         log.info("nats.stop_without_drain", error=repr(exc))
         connection = getattr(broker, "_connection", None)
         if connection is not None and not connection.is_closed:

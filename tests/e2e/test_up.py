@@ -1,0 +1,81 @@
+"""`beratungsnetz up` as a subprocess: healthy within 60 s, and nothing left behind after stopping."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import smtplib
+import subprocess
+import sys
+import time
+import urllib.request
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+BIN = Path(sys.executable).parent
+
+
+def start_up(var_dir: Path) -> tuple[subprocess.Popen, dict, float]:
+    args = [str(BIN / "beratungsnetz"), "up", "--json", "--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0"]
+    env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir))
+    started = time.monotonic()
+    # Its own process group, as a shell gives a foreground job: Ctrl-C goes to the whole group.
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ)
+    if not selector.select(timeout=60):
+        proc.kill()
+        pytest.fail(f"Nicht innerhalb von 60 s bereit: {proc.stderr.read1().decode()}")
+    line = proc.stdout.readline()
+    if not line:
+        pytest.fail(f"beratungsnetz up beendet: {proc.wait()} {proc.stderr.read().decode()}")
+    return proc, json.loads(line), time.monotonic() - started
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("stop", ["strg-c", "sigterm"])
+def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop: str) -> None:
+    proc, info, seconds = start_up(tmp_path / "var")
+    pids = info["pids"]
+    try:
+        assert seconds < 60
+        assert set(pids) == {"nats-server", "smtp-sink", "registry", "notifications", "events", "gateway"}
+        assert all(alive(pid) for pid in pids.values())
+        # The project's own nats-server from the PyPI package, not a system one.
+        assert Path(f"/proc/{pids['nats-server']}/exe").resolve() == (BIN / "nats-server").resolve()
+
+        with urllib.request.urlopen(f"{info['gateway']}/api/v1/ready", timeout=5) as resp:
+            ready = json.load(resp)
+        assert ready == {"status": "bereit", "dienste": {"registry": "ok", "notifications": "ok", "events": "ok"}}
+
+        mail = EmailMessage()
+        mail["From"], mail["To"], mail["Subject"] = "test@example.org", "vorstand@example.org", "Grüße"
+        mail.set_content("Hallo aus dem Test")
+        host, port = info["smtp"].split(":")
+        with smtplib.SMTP(host, int(port), timeout=5) as smtp:
+            smtp.send_message(mail)
+        stored = list(Path(info["mail_dir"]).glob("*.eml"))
+        assert len(stored) == 1 and "Hallo aus dem Test" in stored[0].read_text()
+    finally:
+        if stop == "strg-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=30)
+
+    assert code == 0, proc.stderr.read().decode()
+    leftovers = {name: pid for name, pid in pids.items() if alive(pid)}
+    assert leftovers == {}
+    assert not (tmp_path / "var/run/system.json").exists()
