@@ -6,7 +6,7 @@ defaults are refused, so a forgotten variable fails loudly at start, not in prod
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +16,7 @@ DEV_SECRET = "nur-fuer-die-entwicklung"  # noqa: S105 - refused outside developm
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_", extra="ignore")
+    needs_database: ClassVar[bool] = True
 
     environment: Literal["development", "test", "production"] = "development"
     nats_url: str = "nats://127.0.0.1:4222"
@@ -39,7 +40,7 @@ class ServiceSettings(BaseSettings):
         problems = []
         if self.secret_key.get_secret_value() == DEV_SECRET or len(self.secret_key.get_secret_value()) < 32:
             problems.append("SECRET_KEY muss gesetzt sein (mindestens 32 Zeichen)")
-        if self.database_url.startswith("sqlite"):
+        if self.needs_database and self.database_url.startswith("sqlite"):
             problems.append("DATABASE_URL muss in Produktion auf PostgreSQL zeigen")
         if not self.nats_user:
             problems.append("NATS_USER und NATS_PASSWORD müssen in Produktion gesetzt sein")

@@ -166,7 +166,9 @@ class System:
 
     def write_state(self) -> Path:
         path = self.var_dir / "run" / "system.json"
-        path.write_text(json.dumps(self.describe(), indent=2, ensure_ascii=False))
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.describe(), indent=2, ensure_ascii=False))
+        tmp.rename(path)  # atomic: readers see the whole file or none
         return path
 
     def stop(self) -> None:

@@ -79,3 +79,29 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
     leftovers = {name: pid for name, pid in pids.items() if alive(pid)}
     assert leftovers == {}
     assert not (tmp_path / "var/run/system.json").exists()
+
+
+def test_make_up_starts_within_60_seconds_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    venv = Path(sys.prefix)
+    env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(tmp_path / "var"))
+    state = tmp_path / "var/run/system.json"
+    # Only when the environment is already installed is this a test of start-up time alone.
+    budget = 60 if (venv / ".installed").exists() else 240
+    started = time.monotonic()
+    make = subprocess.Popen(
+        ["make", "-C", str(root), "up", f"VENV={venv}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        while not state.exists():
+            assert make.poll() is None, make.stderr.read().decode()
+            assert time.monotonic() - started < budget, "make up wurde nicht rechtzeitig bereit"
+            time.sleep(0.2)
+        pids = json.loads(state.read_text())["pids"]
+        assert all(alive(pid) for pid in pids.values())
+    finally:
+        os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        make.wait(timeout=30)
+    leftovers = {name: pid for name, pid in pids.items() if alive(pid)}
+    assert leftovers == {}
