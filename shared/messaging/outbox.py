@@ -99,17 +99,25 @@ class OutboxRelay:
             self._wake.clear()
 
     async def publish_pending(self) -> int:
-        """Publish unsent rows in order; stop at the first failure so order is kept."""
+        """Publish unsent rows in order; stop at the first failure so order is kept.
+
+        Rows are marked sent per batch, not per row: a crash before the mark only means
+        the batch is published again, and the stream's duplicate window drops the copies.
+        """
         sent = 0
         while rows := await self._pending():
+            done: list[int] = []
             for row in rows:
                 try:
                     await self._publish(row.subject, row.body, row.headers, row.subject.split(".", 1)[0])
                 except Exception as exc:
+                    if done:
+                        await self.mark_published(done)
                     await self._record_failure(row.position, exc)
                     raise
-                await self.mark_published(row.position)
-                sent += 1
+                done.append(row.position)
+            await self.mark_published(done)
+            sent += len(done)
         return sent
 
     async def _pending(self) -> list[Any]:
@@ -118,11 +126,11 @@ class OutboxRelay:
             query = select(t).where(t.c.published_at.is_(None)).order_by(t.c.position).limit(self._batch)
             return list((await session.execute(query)).all())
 
-    async def mark_published(self, position: int) -> None:
+    async def mark_published(self, positions: list[int]) -> None:
         t = self._table
         async with self._db.sessions.begin() as session:
             await session.execute(
-                update(t).where(t.c.position == position).values(published_at=datetime.now(UTC), last_error=None)
+                update(t).where(t.c.position.in_(positions)).values(published_at=datetime.now(UTC), last_error=None)
             )
 
     async def _record_failure(self, position: int, exc: Exception) -> None:

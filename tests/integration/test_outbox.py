@@ -23,7 +23,7 @@ class RelayDied(Exception):
 class DyingRelay(OutboxRelay):
     """Dies after the PubAck and before the row is marked sent — the worst moment."""
 
-    async def mark_published(self, position: int) -> None:
+    async def mark_published(self, positions: list[int]) -> None:
         raise RelayDied
 
 
@@ -105,3 +105,28 @@ async def test_event_committed_while_nats_is_down_arrives_after_it_returns(ready
         assert Envelope[GroupFormedV1].model_validate_json(first.data).payload.group_id == "erzgebirge"
     finally:
         task.cancel()
+
+
+async def test_a_failure_mid_batch_keeps_order_and_marks_only_what_was_acknowledged(database) -> None:
+    await create_schema(database)
+    await stage(database, "a", "b", "c", "d")
+    published: list[str] = []
+
+    async def publish(subject: str, body: bytes, headers: dict, producer: str) -> None:
+        group = Envelope[GroupFormedV1].model_validate_json(body).payload.group_id
+        if group == "c" and "c-failed" not in published:
+            published.append("c-failed")
+            raise ConnectionError("NATS weg")
+        published.append(group)
+
+    relay = OutboxRelay(database, tables.outbox, publish)
+    with pytest.raises(ConnectionError):
+        await relay.publish_pending()
+    assert published == ["a", "b", "c-failed"]  # d was not tried before c: order is kept
+    assert await relay.pending_count() == 2
+
+    assert await relay.publish_pending() == 2
+    assert published == ["a", "b", "c-failed", "c", "d"]
+    async with database.sessions() as session:
+        attempts = dict((await session.execute(select(tables.outbox.c.event_id, tables.outbox.c.attempts))).all())
+    assert sorted(attempts.values()) == [0, 0, 0, 1]

@@ -1,0 +1,1 @@
+"""Benchmarks: our code beside the raw library, in one run, reported as ratios."""

@@ -1,0 +1,74 @@
+"""Outbox relay vs. raw JetStream publishing, same server, same run.
+
+Raw: nats-py `js.publish` with a PubAck per message (the floor for at-least-once).
+Ours: events staged in SQLite through the unit of work, then published by the relay
+(PubAck per message, plus marking each row sent). The ratio is what durability costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from beratungsnetz.runtime.nats_server import NatsServer
+from shared.contracts import Envelope
+from shared.contracts.registry import GroupFormedV1
+from shared.db import make_database
+from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
+from shared.messaging.broker import make_broker
+from shared.messaging.outbox import OutboxRelay, jetstream_publisher
+from shared.messaging.streams import declare_owned_streams
+from shared.settings import ServiceSettings
+from sqlalchemy import MetaData
+
+
+def envelopes(n: int) -> list[Envelope]:
+    return [Envelope.wrap(GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN")) for i in range(n)]
+
+
+async def raw_publish(js, batch: list[Envelope]) -> float:  # noqa: ANN001
+    started = time.perf_counter()
+    for e in batch:
+        await js.publish(e.subject, e.model_dump_json().encode(), headers={"Nats-Msg-Id": str(e.event_id)})
+    return time.perf_counter() - started
+
+
+async def outbox_publish(database, tables, broker, batch: list[Envelope]) -> float:  # noqa: ANN001
+    started = time.perf_counter()
+    async with SqlAlchemyUnitOfWork(database, tables) as uow:
+        for e in batch:
+            await uow.publish(e)
+        await uow.commit()
+    await OutboxRelay(database, tables.outbox, jetstream_publisher(broker)).publish_pending()
+    return time.perf_counter() - started
+
+
+async def main(n: int | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=n or 1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args, _ = parser.parse_known_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = NatsServer(Path(tmp) / "nats").start()
+        database = make_database(f"sqlite+aiosqlite:///{tmp}/bench.sqlite3")
+        tables = MessagingTables.on(MetaData())
+        async with database.engine.begin() as conn:
+            await conn.run_sync(tables.outbox.metadata.create_all)
+        broker = make_broker(ServiceSettings(nats_url=server.url))
+        await broker.connect()
+        js = broker.connection.jetstream()
+        await declare_owned_streams(js, "registry")
+        try:
+            raw, ours = [], []
+            for _ in range(args.rounds):  # interleaved, so machine noise hits both alike
+                raw.append(await raw_publish(js, envelopes(args.n)))
+                ours.append(await outbox_publish(database, tables, broker, envelopes(args.n)))
+            best_raw, best_ours = min(raw), min(ours)
+            print(f"outbox_relay  n={args.n}  raw js.publish: {args.n / best_raw:,.0f}/s  "
+                  f"outbox+relay (SQLite): {args.n / best_ours:,.0f}/s  ratio ours/raw time: {best_ours / best_raw:.2f}")  # fmt: skip
+        finally:
+            await broker.stop()
+            await database.dispose()
+            server.stop()
