@@ -9,6 +9,8 @@ REJECT_ON_ERROR would drop it silently, so acknowledgement is manual here.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,6 +41,10 @@ class DeliveryPolicy:
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0, 600.0)  # delay before the n-th retry
     batch_size: int = 10
     fetch_timeout: float = 1.0
+
+    @property
+    def handler_timeout(self) -> float:
+        return self.ack_wait * 0.8
 
     def delay_after(self, delivery: int) -> float:
         return self.backoff[min(delivery, len(self.backoff)) - 1]
@@ -86,7 +92,8 @@ def subscribe_event(
         ):
             started = time.perf_counter()
             try:
-                await handler(envelope)
+                # Finish before the server's ack_wait, or the message would be delivered twice at once.
+                await asyncio.wait_for(handler(envelope), policy.handler_timeout)
             except PermanentFailure as exc:
                 await _dead_letter(msg, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
             except Exception as exc:
@@ -106,9 +113,28 @@ def subscribe_event(
         await msg.reject()  # TERM: the dead letter holds it now
         log.error("message.dead_lettered", code=code, reason=reason[:300], subject=subject)
 
+    async def on_max_deliveries(msg: NatsMessage) -> None:
+        """The server gave up without our handler failing (a crash or hang each time)."""
+        advisory = json.loads(msg.body)
+        js = broker.connection.jetstream()
+        stored = await js.get_msg(advisory["stream"], advisory["stream_seq"])
+        await deadletters.send_stored(
+            stored,
+            stream=advisory["stream"],
+            deliveries=advisory.get("deliveries", policy.max_deliver),
+            durable=durable,
+            reason=f"Nach {advisory.get('deliveries')} Zustellungen ohne Bestätigung aufgegeben "
+            "(Verarbeitung abgestürzt oder zu langsam)",
+        )
+        log.error("message.dead_lettered", code="exhausted", stream_seq=advisory["stream_seq"], subject=subject)
+
+    stream = bound_stream(payload.producer)
+    broker.subscriber(f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{stream.name}.{durable}", title=f"{durable}-advisory")(
+        on_max_deliveries
+    )
     return broker.subscriber(
         subject,
-        stream=bound_stream(payload.producer),
+        stream=stream,
         durable=durable,
         config=policy.consumer_config(durable, subject),
         pull_sub=PullSub(batch_size=policy.batch_size, timeout=policy.fetch_timeout),

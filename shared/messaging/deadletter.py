@@ -35,25 +35,41 @@ class DeadLetters:
         self._broker, self._consumer, self._timeout = broker, consumer, timeout
 
     async def send(self, raw: Any, *, code: str, reason: str, durable: str) -> None:
-        """`raw` is the nats-py message; `code` is invalid_message, exhausted or permanent."""
+        """`raw` is the delivered nats-py message; `code` is invalid_message, exhausted or permanent."""
         meta = raw.metadata
-        headers = {k: v for k, v in (raw.headers or {}).items() if k != "Nats-Msg-Id"}
+        await self._publish(
+            raw.subject, raw.data, raw.headers, code=code, reason=reason, durable=durable,
+            stream=meta.stream, sequence=meta.sequence.stream, deliveries=meta.num_delivered,
+        )  # fmt: skip
+
+    async def send_stored(self, stored: Any, *, stream: str, deliveries: int, durable: str, reason: str) -> None:
+        """`stored` is a message read back from the stream (after the server gave up on it)."""
+        await self._publish(
+            stored.subject, stored.data, stored.headers, code="exhausted", reason=reason, durable=durable,
+            stream=stream, sequence=stored.seq, deliveries=deliveries,
+        )  # fmt: skip
+
+    async def _publish(
+        self, subject: str, data: bytes, original_headers: dict | None, *, code: str, reason: str,
+        durable: str, stream: str, sequence: int, deliveries: int,
+    ) -> None:  # fmt: skip
+        headers = {k: str(v) for k, v in (original_headers or {}).items() if k != "Nats-Msg-Id"}
         headers.update(
             {
                 H.REASON: encode_reason(reason),
                 H.CODE: code,
-                H.ORIGINAL_SUBJECT: raw.subject,
-                H.STREAM: meta.stream,
-                H.STREAM_SEQUENCE: str(meta.sequence.stream),
+                H.ORIGINAL_SUBJECT: subject,
+                H.STREAM: stream,
+                H.STREAM_SEQUENCE: str(sequence),
                 H.CONSUMER: durable,
-                H.DELIVERIES: str(meta.num_delivered),
-                # One dead letter per original message, even if this runs twice.
-                "Nats-Msg-Id": f"{meta.stream}:{meta.sequence.stream}:{durable}",
+                H.DELIVERIES: str(deliveries),
+                # One dead letter per original message, whichever path sends it, however often.
+                "Nats-Msg-Id": f"{stream}:{sequence}:{durable}",
             }
         )
         await self._broker.publish(
-            raw.data,
-            deadletter_subject(self._consumer, raw.subject),
+            data,
+            deadletter_subject(self._consumer, subject),
             headers=headers,
             stream=deadletter_stream_name(self._consumer),
             timeout=self._timeout,

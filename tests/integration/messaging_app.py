@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,12 +37,15 @@ class GroupReplica:
     database: Database
     fail: dict[str, int] = field(default_factory=dict)  # group_id -> failures left (-1 = forever)
     calls: list[tuple[str, float]] = field(default_factory=list)
+    hang: dict[str, float] = field(default_factory=dict)  # group_id -> seconds to stall on first call
 
     async def handle(self, envelope: Envelope[GroupFormedV1]) -> None:
         import time
 
         group_id = envelope.payload.group_id
         self.calls.append((group_id, time.monotonic()))
+        if stall := self.hang.pop(group_id, 0):
+            await asyncio.sleep(stall)
         if self.fail.get(group_id, 0):
             self.fail[group_id] -= 1
             raise RuntimeError(f"vorübergehender Fehler bei {group_id}")

@@ -118,3 +118,47 @@ async def test_malformed_and_exhausted_messages_are_dead_lettered_while_others_f
 
     info = await consumer_info(broker)
     assert info.num_ack_pending == 0 and info.num_pending == 0
+
+
+async def test_a_message_whose_consumer_crashes_every_time_is_dead_lettered(replica, broker, database):
+    """A process that dies mid-message never acks nor NAKs; the server's advisory still gets it out."""
+    policy = DeliveryPolicy(ack_wait=0.5, max_deliver=2, fetch_timeout=0.2)
+    replica.subscribe(broker, policy)
+    # Two other "processes" of the same durable consumer take the message and die (never ack).
+    js = broker.connection.jetstream()
+    crashing = await js.pull_subscribe(
+        SUBJECT, durable=durable_name("events", SUBJECT), stream="REGISTRY",
+        config=policy.consumer_config(durable_name("events", SUBJECT), SUBJECT),
+    )  # fmt: skip
+    doomed = group("absturz")
+    await publish(broker, doomed.model_dump_json().encode(), msg_id=str(doomed.event_id))
+    for _ in range(2):
+        (taken,) = await crashing.fetch(1, timeout=5)
+        assert taken.metadata.num_delivered in (1, 2)
+    await broker.start()  # our consumer and its advisory listener come up afterwards
+    await publish(broker, group("zwickau").model_dump_json().encode())
+
+    async def settled() -> bool:
+        return len(await dead_letters(broker)) == 1 and await count(database) == 1
+
+    await eventually(settled, timeout=15)
+    (letter,) = await dead_letters(broker)
+    assert letter.headers[H.CODE] == "exhausted"
+    assert "ohne Bestätigung" in decode_reason(letter.headers[H.REASON])
+    assert Envelope[GroupFormedV1].model_validate_json(letter.data).event_id == doomed.event_id
+    assert [g for g, _ in replica.calls] == ["zwickau"]
+
+
+async def test_a_hanging_handler_is_cut_off_and_retried_instead_of_stalling_the_consumer(replica, broker, database):
+    policy = DeliveryPolicy(ack_wait=1.0, backoff=(0.2,), max_deliver=3, fetch_timeout=0.2)
+    replica.hang["plauen"] = 60  # would block the pull loop for a minute
+    replica.subscribe(broker, policy)
+    await broker.start()
+    await publish(broker, group("plauen").model_dump_json().encode())
+
+    async def applied() -> bool:
+        return await count(database) == 1
+
+    await eventually(applied, timeout=10)
+    assert [g for g, _ in replica.calls] == ["plauen", "plauen"]
+    assert await dead_letters(broker) == []
