@@ -16,10 +16,11 @@ from nats.js.errors import NotFoundError
 
 from shared.contracts import PRODUCERS
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.db import Database, upgrade
+from shared.db import Database, make_database, upgrade
+from shared.db.unit_of_work import MessagingTables
 from shared.logging import configure_logging, get_logger
-from shared.messaging.broker import start_with_retry, stop_quietly
-from shared.messaging.outbox import OutboxRelay
+from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
+from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.rpc import respond
 from shared.messaging.streams import declare_owned_streams, stream_name
 from shared.settings import ServiceSettings
@@ -47,6 +48,18 @@ class ServiceApp:
 
     def __post_init__(self) -> None:
         respond(self.broker, PRODUCERS[self.name].HEALTH, self.health)
+
+    @classmethod
+    def assemble(
+        cls, name: str, settings: ServiceSettings, messaging: MessagingTables, consumes_from: tuple[str, ...] = ()
+    ) -> ServiceApp:
+        """The parts every service has: database, broker, outbox relay, health responder."""
+        database = make_database(settings.database_url, schema=settings.database_schema)
+        broker = make_broker(settings)
+        relay = OutboxRelay(
+            database, messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
+        )
+        return cls(name, settings, broker, database, relay, consumes_from)
 
     async def health(self, _request: HealthRequest) -> HealthReply:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}

@@ -5,20 +5,11 @@ from __future__ import annotations
 from services.registry import entrypoints
 from services.registry.adapters import orm
 from services.registry.config import RegistrySettings
-from shared.db import make_database
-from shared.messaging.broker import make_broker
-from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.service import ServiceApp, run_service
 
 
 def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
-    settings = settings or RegistrySettings()
-    database = make_database(settings.database_url, schema=settings.database_schema)
-    broker = make_broker(settings)
-    relay = OutboxRelay(
-        database, orm.messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
-    )
-    app = ServiceApp("registry", settings, broker, database, relay)
+    app = ServiceApp.assemble("registry", settings or RegistrySettings(), orm.messaging)
     entrypoints.register(app)
     return app
 

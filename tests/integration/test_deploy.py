@@ -64,11 +64,11 @@ async def test_nats_users_may_publish_only_their_own_events(tmp_path: Path) -> N
         await watcher.subscribe(">", cb=collect)
         await watcher.flush()
         await registry.publish("registry.group.formed.v1", b"{}")
-        await registry.publish("events.action.planned.v1", b"{}")  # not registry's to publish
+        await registry.publish("events.query.health", b"{}")  # not registry's to publish
         await registry.flush()
         await asyncio.sleep(0.3)
         assert "registry.group.formed.v1" in received
-        assert "events.action.planned.v1" not in received
+        assert "events.query.health" not in received
         assert any("permissions violation" in str(e).lower() for e in errors), errors
         with pytest.raises(Exception, match="[Aa]uthorization"):
             await nats.connect(url, user="registry", password="falsch", allow_reconnect=False)
