@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, NatsMessage, PullSub
@@ -65,6 +65,82 @@ def durable_name(consumer: str, subject: str) -> str:
     return f"{consumer}__{subject.replace('.', '_')}"
 
 
+class EventConsumer(Generic[P]):
+    """One durable pull consumer of one event subject, with its dead-letter rules."""
+
+    def __init__(
+        self, payload: type[P], consumer: str, handler: Handler[P], deadletters: DeadLetters, policy: DeliveryPolicy
+    ) -> None:
+        self.subject, self.consumer = payload.subject, consumer
+        self.durable = durable_name(consumer, payload.subject)
+        self.stream = bound_stream(payload.producer)
+        self.model = Envelope[payload]  # type: ignore[valid-type]
+        self.handler, self.deadletters, self.policy = handler, deadletters, policy
+
+    def attach(self, broker: Any) -> Any:
+        self.broker = broker
+        advisory = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{self.stream.name}.{self.durable}"
+        broker.subscriber(advisory, queue=self.consumer, title=f"{self.durable}-advisory")(self.on_max_deliveries)
+        return broker.subscriber(
+            self.subject,
+            stream=self.stream,
+            durable=self.durable,
+            config=self.policy.consumer_config(self.durable, self.subject),
+            pull_sub=PullSub(batch_size=self.policy.batch_size, timeout=self.policy.fetch_timeout),
+            ack_policy=AckPolicy.MANUAL,
+            title=self.durable,
+        )(self.on_message)
+
+    async def on_message(self, msg: NatsMessage) -> None:
+        try:
+            envelope = self.model.model_validate_json(msg.raw_message.data)
+        except ValidationError as exc:
+            await self.dead_letter(msg, "invalid_message", f"Ungültige Nachricht für {self.subject}: {exc}")
+            return
+        delivery = msg.raw_message.metadata.num_delivered
+        with bound_contextvars(
+            correlation_id=envelope.correlation_id, event_id=str(envelope.event_id), subject=self.subject, delivery=delivery
+        ):
+            await self.handle(msg, envelope, delivery)
+
+    async def handle(self, msg: NatsMessage, envelope: Envelope[P], delivery: int) -> None:
+        started = time.perf_counter()
+        try:
+            # Finish before the server's ack_wait, or the message would be delivered twice at once.
+            await asyncio.wait_for(self.handler(envelope), self.policy.handler_timeout)
+        except PermanentFailure as exc:
+            await self.dead_letter(msg, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
+        except Exception as exc:
+            if delivery >= self.policy.max_deliver:
+                await self.dead_letter(msg, "exhausted", f"Nach {delivery} Zustellversuchen aufgegeben: {exc!r}")
+            else:
+                delay = self.policy.delay_after(delivery)
+                log.warning("message.retry", error=repr(exc), retry_in=delay)
+                await msg.nack(delay=delay)
+        else:
+            await msg.ack()
+            log.info("message.handled", ms=round((time.perf_counter() - started) * 1000, 1))
+
+    async def dead_letter(self, msg: NatsMessage, code: str, reason: str) -> None:
+        await self.deadletters.send(msg.raw_message, code=code, reason=reason, durable=self.durable)
+        await msg.reject()  # TERM: the dead letter holds it now
+        log.error("message.dead_lettered", code=code, reason=reason[:300], subject=self.subject)
+
+    async def on_max_deliveries(self, msg: NatsMessage) -> None:
+        """The server gave up without our handler failing (a crash or hang each time)."""
+        advisory = json.loads(msg.body)
+        stored = await self.broker.connection.jetstream().get_msg(advisory["stream"], advisory["stream_seq"])
+        deliveries = advisory.get("deliveries", self.policy.max_deliver)
+        await self.deadletters.send_stored(
+            stored,
+            stream=advisory["stream"],
+            deliveries=deliveries,
+            durable=self.durable,
+            reason=f"Nach {deliveries} Zustellungen ohne Bestätigung aufgegeben (Verarbeitung abgestürzt oder zu langsam)",
+        )
+        log.error("message.dead_lettered", code="exhausted", stream_seq=advisory["stream_seq"], subject=self.subject)
+
+
 def subscribe_event(
     broker: Any,
     payload: type[P],
@@ -75,69 +151,4 @@ def subscribe_event(
     policy: DeliveryPolicy = DeliveryPolicy(),
 ) -> Any:
     """Register a durable pull consumer of `payload`'s subject that runs `handler`."""
-    subject = payload.subject
-    durable = durable_name(consumer, subject)
-    model = Envelope[payload]  # type: ignore[valid-type]
-
-    async def on_message(msg: NatsMessage) -> None:
-        raw = msg.raw_message
-        delivery = raw.metadata.num_delivered
-        try:
-            envelope = model.model_validate_json(raw.data)
-        except ValidationError as exc:
-            await _dead_letter(msg, "invalid_message", f"Ungültige Nachricht für {subject}: {exc}")
-            return
-        with bound_contextvars(
-            correlation_id=envelope.correlation_id, event_id=str(envelope.event_id), subject=subject, delivery=delivery
-        ):
-            started = time.perf_counter()
-            try:
-                # Finish before the server's ack_wait, or the message would be delivered twice at once.
-                await asyncio.wait_for(handler(envelope), policy.handler_timeout)
-            except PermanentFailure as exc:
-                await _dead_letter(msg, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
-            except Exception as exc:
-                if delivery >= policy.max_deliver:
-                    reason = f"Nach {delivery} Zustellversuchen aufgegeben: {exc!r}"
-                    await _dead_letter(msg, "exhausted", reason)
-                else:
-                    delay = policy.delay_after(delivery)
-                    log.warning("message.retry", error=repr(exc), retry_in=delay)
-                    await msg.nack(delay=delay)
-            else:
-                await msg.ack()
-                log.info("message.handled", ms=round((time.perf_counter() - started) * 1000, 1))
-
-    async def _dead_letter(msg: NatsMessage, code: str, reason: str) -> None:
-        await deadletters.send(msg.raw_message, code=code, reason=reason, durable=durable)
-        await msg.reject()  # TERM: the dead letter holds it now
-        log.error("message.dead_lettered", code=code, reason=reason[:300], subject=subject)
-
-    async def on_max_deliveries(msg: NatsMessage) -> None:
-        """The server gave up without our handler failing (a crash or hang each time)."""
-        advisory = json.loads(msg.body)
-        js = broker.connection.jetstream()
-        stored = await js.get_msg(advisory["stream"], advisory["stream_seq"])
-        await deadletters.send_stored(
-            stored,
-            stream=advisory["stream"],
-            deliveries=advisory.get("deliveries", policy.max_deliver),
-            durable=durable,
-            reason=f"Nach {advisory.get('deliveries')} Zustellungen ohne Bestätigung aufgegeben "
-            "(Verarbeitung abgestürzt oder zu langsam)",
-        )
-        log.error("message.dead_lettered", code="exhausted", stream_seq=advisory["stream_seq"], subject=subject)
-
-    stream = bound_stream(payload.producer)
-    broker.subscriber(f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{stream.name}.{durable}", title=f"{durable}-advisory")(
-        on_max_deliveries
-    )
-    return broker.subscriber(
-        subject,
-        stream=stream,
-        durable=durable,
-        config=policy.consumer_config(durable, subject),
-        pull_sub=PullSub(batch_size=policy.batch_size, timeout=policy.fetch_timeout),
-        ack_policy=AckPolicy.MANUAL,
-        title=durable,
-    )(on_message)
+    return EventConsumer(payload, consumer, handler, deadletters, policy).attach(broker)

@@ -5,21 +5,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts import Envelope
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 async def claim(session: AsyncSession, table: Table, envelope: Envelope[Any]) -> bool:
     """Record `envelope` as processed in the caller's transaction; False if it already was.
 
-    Two racing deliveries both pass the check; the primary key lets only one commit.
+    ON CONFLICT DO NOTHING: a second delivery racing the first waits for the first
+    transaction and then finds the row, instead of failing on the primary key.
     """
-    event_id = str(envelope.event_id)
-    if await session.scalar(select(table.c.event_id).where(table.c.event_id == event_id)):
-        return False
-    await session.execute(
-        insert(table).values(event_id=event_id, subject=envelope.subject, processed_at=datetime.now(UTC))
+    insert = _INSERT[session.get_bind().dialect.name]
+    statement = (
+        insert(table)
+        .values(event_id=str(envelope.event_id), subject=envelope.subject, processed_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["event_id"])
     )
-    return True
+    return (await session.execute(statement)).rowcount == 1
