@@ -56,7 +56,7 @@ def up(
     try:
         code = asyncio.run(run_until_stopped(system, timeout, ready))
     except StartupFailed as exc:
-        console.print(f"[red]Start fehlgeschlagen:[/red] {exc}")
+        console.print(f"[red]Beratungsnetz angehalten:[/red] {exc}")
         sys.exit(1)
     console.print("Alle Prozesse beendet.")
     sys.exit(code)
