@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -44,6 +45,7 @@ class ServiceApp:
     relay: OutboxRelay
     consumes_from: tuple[str, ...] = ()  # producers whose streams this service binds to
     stream_replicas: int = 1
+    on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -79,6 +81,8 @@ class ServiceApp:
         await wait_for_streams(js, [stream_name(p) for p in self.consumes_from])
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay"))
+        for task in self.on_started:
+            await task()
         log.info("service.started", nats=self.settings.nats_url, database=self.database.dialect)
 
     async def stop(self) -> None:

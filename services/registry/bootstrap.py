@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from services.registry import entrypoints
 from services.registry.adapters import orm
+from services.registry.adapters.demo import load_demo_data
+from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.config import RegistrySettings
+from services.registry.domain.hours import BERLIN
 from shared.service import ServiceApp, run_service
 
 
+def today() -> date:
+    return datetime.now(BERLIN).date()
+
+
 def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
-    app = ServiceApp.assemble("registry", settings or RegistrySettings(), orm.messaging)
-    entrypoints.register(app)
+    settings = settings or RegistrySettings()
+    app = ServiceApp.assemble("registry", settings, orm.messaging)
+
+    def uow() -> RegistryUnitOfWork:
+        return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)
+
+    entrypoints.register(app, uow, today)
+    if settings.demo_data:
+        app.on_started.append(lambda: load_demo_data(uow))
     return app
 
 

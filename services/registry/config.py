@@ -11,3 +11,4 @@ class RegistrySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_REGISTRY_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/db/registry.sqlite3"
+    demo_data: bool = False  # load the demo register from the seed documents into an empty database

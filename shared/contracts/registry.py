@@ -1,13 +1,25 @@
-"""Wire contracts produced by the registry service."""
+"""Wire contracts produced by the registry service.
+
+Events carry a full snapshot of the group or office they concern (event-carried state
+transfer): a consumer builds its replica from the latest snapshot per id, and a replay of
+the stream from the start rebuilds exactly what the registry holds.
+"""
 
 from __future__ import annotations
 
-from shared.contracts.catalogue import dead_letters, event, query
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
 
 HEALTH = query("registry", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("registry")
+
+# --- snapshots -------------------------------------------------------------------------
 
 
 class Coordinator(Contract):
@@ -15,12 +27,348 @@ class Coordinator(Contract):
     email: str | None = None
 
 
-@event("registry", "group", "formed", 1)
-class GroupFormedV1(EventPayload):
-    """A regional group was formed; carries what other services replicate."""
+class DistrictSnapshot(Contract):
+    district_id: str
+    name: str
+    state: str
+    kind: str = "kreisverband"
 
+
+class GroupSnapshot(Contract):
     group_id: str
     name: str
     state: str
+    status: str = "aktiv"
     coordinator: Coordinator | None = None
-    districts: list[str] = []
+    district_ids: list[str] = []
+    merged_into: str | None = None
+
+
+class HoursV1(Contract):
+    kind: Literal["woechentlich", "monatlich", "nach_vereinbarung"]
+    weekday: int | None = Field(default=None, ge=0, le=6)  # 0 = Montag
+    nth: int | None = None  # 1..4, -1 = letzter
+    start: str | None = None  # "14:00"
+    end: str | None = None
+    text: str = ""
+
+
+class TrainingV1(Contract):
+    on: date
+    title: str
+
+
+class CounsellorV1(Contract):
+    counsellor_id: str
+    name: str
+    email: str | None = None
+    publish_name: bool = False
+    trainings: list[TrainingV1] = []
+
+
+class SupervisionV1(Contract):
+    lawyer_name: str
+    qualification_confirmed: bool
+    since: date
+
+
+class OfficeSnapshot(Contract):
+    office_id: str
+    name: str
+    operator_kind: str
+    operator_name: str
+    street: str
+    postcode: str
+    city: str
+    access_notes: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    hours: list[HoursV1] = []
+    areas: list[str] = []
+    languages: list[str] = []
+    district_id: str | None = None
+    status: str
+    counsellors: list[CounsellorV1] = []
+    supervision: SupervisionV1 | None = None
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+@event("registry", "district", "added", 1)
+class DistrictAddedV1(DistrictSnapshot, EventPayload):
+    pass
+
+
+@event("registry", "group", "formed", 1)
+class GroupFormedV1(GroupSnapshot, EventPayload):
+    """A regional group was formed; its coordinator becomes its list's moderator elsewhere."""
+
+
+@event("registry", "group", "renamed", 1)
+class GroupRenamedV1(GroupSnapshot, EventPayload):
+    old_name: str = ""
+
+
+@event("registry", "group", "coordinator_changed", 1)
+class CoordinatorChangedV1(GroupSnapshot, EventPayload):
+    pass
+
+
+@event("registry", "group", "merged", 1)
+class GroupsMergedV1(GroupSnapshot, EventPayload):
+    """The snapshot is the surviving group; `merged_group_ids` no longer exist on their own."""
+
+    merged_group_ids: list[str]
+
+
+@event("registry", "group", "dissolved", 1)
+class GroupDissolvedV1(GroupSnapshot, EventPayload):
+    pass
+
+
+class OfficeEvent(EventPayload):
+    office: OfficeSnapshot
+
+
+@event("registry", "office", "registered", 1)
+class OfficeRegisteredV1(OfficeEvent):
+    pass
+
+
+@event("registry", "office", "updated", 1)
+class OfficeUpdatedV1(OfficeEvent):
+    changed: list[str] = []
+
+
+@event("registry", "office", "paused", 1)
+class OfficePausedV1(OfficeEvent):
+    pass
+
+
+@event("registry", "office", "reactivated", 1)
+class OfficeReactivatedV1(OfficeEvent):
+    pass
+
+
+@event("registry", "office", "closed", 1)
+class OfficeClosedV1(OfficeEvent):
+    pass
+
+
+@event("registry", "office", "supervision_changed", 1)
+class SupervisionChangedV1(OfficeEvent):
+    pass
+
+
+@event("registry", "counsellor", "added", 1)
+class CounsellorAddedV1(OfficeEvent):
+    counsellor_id: str
+
+
+@event("registry", "counsellor", "removed", 1)
+class CounsellorRemovedV1(OfficeEvent):
+    counsellor_id: str
+
+
+@event("registry", "counsellor", "trained", 1)
+class CounsellorTrainedV1(OfficeEvent):
+    counsellor_id: str
+    training: TrainingV1
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+class AddDistrict(Contract):
+    name: str
+    state: str
+    kind: Literal["kreisverband", "bezirk"] = "kreisverband"
+    district_id: str | None = None
+
+
+class FormGroup(Contract):
+    name: str
+    state: str
+    district_ids: list[str] = []
+    coordinator: Coordinator | None = None
+    group_id: str | None = None
+
+
+class RenameGroup(Contract):
+    group_id: str
+    name: str
+
+
+class ChangeCoordinator(Contract):
+    group_id: str
+    coordinator: Coordinator
+
+
+class MergeGroups(Contract):
+    into_group_id: str
+    group_ids: list[str]
+
+
+class DissolveGroup(Contract):
+    group_id: str
+
+
+class CounsellorInput(Contract):
+    name: str
+    email: str | None = None
+    publish_name: bool = False
+    trainings: list[TrainingV1] = []
+    counsellor_id: str | None = None
+
+
+class OfficeDetails(Contract):
+    """Everything about an office that `update_office` may change."""
+
+    name: str
+    operator_kind: str
+    operator_name: str
+    street: str
+    postcode: str
+    city: str
+    access_notes: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    hours: list[str] = []  # German text: "dienstags 14–17 Uhr", "nach Vereinbarung"
+    areas: list[str] = []
+    languages: list[str] = []
+    district_id: str | None = None
+
+
+class RegisterOffice(OfficeDetails):
+    status: Literal["geplant", "aktiv"] = "aktiv"
+    counsellors: list[CounsellorInput] = []
+    supervision: SupervisionV1 | None = None
+    office_id: str | None = None
+
+
+class UpdateOffice(OfficeDetails):
+    office_id: str
+
+
+class OfficeRef(Contract):
+    office_id: str
+
+
+class AddCounsellor(CounsellorInput):
+    office_id: str
+
+
+class RemoveCounsellor(Contract):
+    office_id: str
+    counsellor_id: str
+
+
+class RecordTraining(Contract):
+    office_id: str
+    counsellor_id: str
+    training: TrainingV1
+
+
+class ChangeSupervision(Contract):
+    office_id: str
+    supervision: SupervisionV1 | None
+
+
+class ImportOffices(Contract):
+    csv: str
+    dry_run: bool = False
+    progress_subject: str | None = None  # an _INBOX subject for progress messages
+
+
+class ImportRowError(Contract):
+    line: int
+    reason: str
+
+
+class ImportReport(Contract):
+    dry_run: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportRowError]
+    warnings: list[str] = []
+
+
+class ImportProgress(Contract):
+    done: int
+    total: int
+
+
+# --- queries -----------------------------------------------------------------------------
+
+
+class ListQuery(Contract):
+    state: str | None = None
+
+
+class Districts(Contract):
+    districts: list[DistrictSnapshot]
+
+
+class Groups(Contract):
+    groups: list[GroupSnapshot]
+
+
+class Offices(Contract):
+    offices: list[OfficeSnapshot]
+
+
+class DirectoryQuery(Contract):
+    format: Literal["json", "csv", "html", "hsds", "ics"] = "json"
+    state: str | None = None
+
+
+class DirectoryDocument(Contract):
+    media_type: str
+    content: str
+
+
+class CoverageQuery(Contract):
+    state: str | None = None
+    format: Literal["json", "text"] = "json"
+
+
+class CoverageFinding(Contract):
+    kind: str  # kreis_ohne_stelle | ohne_rdg_aufsicht | ohne_schulung | schulung_veraltet | ohne_sprechzeiten
+    subject_id: str
+    name: str
+    detail: str
+
+
+class CoverageReport(Contract):
+    findings: list[CoverageFinding]
+    text: str
+
+
+ADD_DISTRICT = command("registry", "add_district", AddDistrict, DistrictSnapshot)
+FORM_GROUP = command("registry", "form_group", FormGroup, GroupSnapshot)
+RENAME_GROUP = command("registry", "rename_group", RenameGroup, GroupSnapshot)
+CHANGE_COORDINATOR = command("registry", "change_coordinator", ChangeCoordinator, GroupSnapshot)
+MERGE_GROUPS = command("registry", "merge_groups", MergeGroups, GroupSnapshot)
+DISSOLVE_GROUP = command("registry", "dissolve_group", DissolveGroup, GroupSnapshot)
+REGISTER_OFFICE = command("registry", "register_office", RegisterOffice, OfficeSnapshot)
+UPDATE_OFFICE = command("registry", "update_office", UpdateOffice, OfficeSnapshot)
+PAUSE_OFFICE = command("registry", "pause_office", OfficeRef, OfficeSnapshot)
+REACTIVATE_OFFICE = command("registry", "reactivate_office", OfficeRef, OfficeSnapshot)
+CLOSE_OFFICE = command("registry", "close_office", OfficeRef, OfficeSnapshot)
+ADD_COUNSELLOR = command("registry", "add_counsellor", AddCounsellor, OfficeSnapshot)
+REMOVE_COUNSELLOR = command("registry", "remove_counsellor", RemoveCounsellor, OfficeSnapshot)
+RECORD_TRAINING = command("registry", "record_training", RecordTraining, OfficeSnapshot)
+CHANGE_SUPERVISION = command("registry", "change_supervision", ChangeSupervision, OfficeSnapshot)
+IMPORT_OFFICES = command("registry", "import_offices", ImportOffices, ImportReport)
+
+DISTRICTS = query("registry", "districts", ListQuery, Districts)
+GROUPS = query("registry", "groups", ListQuery, Groups)
+OFFICES = query("registry", "offices", ListQuery, Offices)
+OFFICE = query("registry", "office", OfficeRef, OfficeSnapshot)
+DIRECTORY = query("registry", "directory", DirectoryQuery, DirectoryDocument)
+COVERAGE = query("registry", "coverage", CoverageQuery, CoverageReport)

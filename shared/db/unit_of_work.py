@@ -9,7 +9,8 @@ from typing import Any, Self
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.contracts import Envelope
+from shared import context
+from shared.contracts import Envelope, EventPayload
 from shared.db.engine import Database
 from shared.messaging import inbox, outbox
 from shared.messaging.tables import inbox_table, outbox_table
@@ -60,6 +61,14 @@ class SqlAlchemyUnitOfWork:
         """Stage an event; it is published by the relay once this unit commits."""
         await outbox.add_to_outbox(self.session, self._tables.outbox, envelope)
         self._staged_events = True
+
+    async def publish_event(self, payload: EventPayload) -> None:
+        """Wrap `payload` in an envelope that continues the current request's trail, and stage it."""
+        ctx = context.current()
+        envelope = Envelope.wrap(
+            payload, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id, actor=ctx.actor
+        )
+        await self.publish(envelope)
 
     async def claim(self, envelope: Envelope[Any]) -> bool:
         """Mark an incoming event processed in this transaction; False if it already was."""

@@ -22,6 +22,7 @@ from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import DeliverPolicy
 from pydantic import ValidationError
 
+from shared.context import message_context
 from shared.contracts import Envelope, EventPayload
 from shared.errors import PermanentFailure
 from shared.logging import bound_contextvars, get_logger
@@ -98,8 +99,11 @@ class EventConsumer(Generic[P]):
             await self.dead_letter(msg, "invalid_message", f"Ungültige Nachricht für {self.subject}: {exc}")
             return
         delivery = msg.raw_message.metadata.num_delivered
-        with bound_contextvars(
-            correlation_id=envelope.correlation_id, event_id=str(envelope.event_id), subject=self.subject, delivery=delivery
+        with (
+            bound_contextvars(
+                correlation_id=envelope.correlation_id, event_id=str(envelope.event_id), subject=self.subject, delivery=delivery
+            ),
+            message_context(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id), actor=envelope.actor),
         ):
             await self.handle(msg, envelope, delivery)
 

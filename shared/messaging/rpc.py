@@ -10,6 +10,7 @@ from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from pydantic import ValidationError
 
+from shared.context import message_context
 from shared.contracts import Contract, Reply, RequestSpec
 from shared.errors import DomainError
 from shared.logging import bound_contextvars, get_logger
@@ -50,8 +51,13 @@ def respond(broker: Any, spec: RequestSpec, handler: Responder) -> Any:
     """Register `handler` for `spec` in the producer's queue group."""
 
     async def on_request(msg: NatsMessage) -> bytes:
-        correlation_id = (msg.headers or {}).get("Bn-Correlation-Id") or msg.correlation_id
-        with bound_contextvars(correlation_id=correlation_id, subject=spec.subject):
+        headers = msg.headers or {}
+        correlation_id = headers.get("Bn-Correlation-Id") or msg.correlation_id
+        actor = headers.get("Bn-Actor")
+        with (
+            bound_contextvars(correlation_id=correlation_id, subject=spec.subject),
+            message_context(correlation_id=correlation_id, actor=actor),
+        ):
             reply = await answer(spec, msg.body, handler)
             if not reply.ok:
                 log.info("request.refused", code=reply.error.code if reply.error else None)
@@ -61,9 +67,15 @@ def respond(broker: Any, spec: RequestSpec, handler: Responder) -> Any:
 
 
 async def request(
-    broker: Any, spec: RequestSpec, payload: Contract, *, timeout: float = 2.0, correlation_id: str | None = None
+    broker: Any,
+    spec: RequestSpec,
+    payload: Contract,
+    *,
+    timeout: float = 2.0,
+    correlation_id: str | None = None,
+    actor: str | None = None,
 ) -> Reply[Any]:
-    headers = {"Bn-Correlation-Id": correlation_id} if correlation_id else None
+    headers = {k: v for k, v in (("Bn-Correlation-Id", correlation_id), ("Bn-Actor", actor)) if v} or None
     try:
         msg = await broker.request(payload.model_dump_json().encode(), spec.subject, headers=headers, timeout=timeout)
     except (NoRespondersError, NatsTimeout, TimeoutError) as exc:

@@ -1,9 +1,15 @@
-"""Entrypoints of the registry service: NATS subscribers and request handlers that translate and hand over."""
+"""Entrypoints of the registry service: NATS request handlers that translate and hand over."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from services.registry.entrypoints import nats
 from shared.service import ServiceApp
 
 
-def register(app: ServiceApp) -> None:
-    """Attach this service's subscribers and responders to the app's broker (health is built in)."""
+def register(app: ServiceApp, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+    """Attach the registry's commands and queries to the app's broker (health is built in)."""
+    nats.register(app.broker, uow, today)

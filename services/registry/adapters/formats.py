@@ -1,0 +1,105 @@
+"""The public directory as JSON, CSV and Open Referral HSDS 3.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import datetime
+
+from services.registry.domain.directory import PublicOffice
+from services.registry.domain.hours import ByAppointment, Hours, MonthlyNth, Weekly
+from services.registry.service_layer.office_csv import EXPORT_COLUMNS
+
+ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_NS = uuid.UUID("6f7c1a52-52a4-4c5e-9e0b-3f4f4e3b9a10")  # stable ids for derived HSDS records
+
+
+def _id(*parts: str) -> str:
+    return str(uuid.uuid5(_NS, "/".join(parts)))
+
+
+def as_json(offices: list[PublicOffice], generated: datetime) -> dict:
+    return {"erstellt": generated.isoformat(), "anzahl": len(offices), "beratungsstellen": [_json(o) for o in offices]}
+
+
+def _json(o: PublicOffice) -> dict:
+    return {
+        "kennung": o.id, "name": o.name, "traeger": o.operator, "traegerart": o.operator_kind,
+        "adresse": {"strasse": o.street, "plz": o.postcode, "ort": o.city, "zugang": o.access_notes},
+        "telefon": o.phone, "email": o.email, "web": o.web, "sprechzeiten": list(o.hours_text),
+        "beratungsfelder": list(o.areas), "sprachen": list(o.languages), "beraterinnen": list(o.counsellors),
+        "pausiert": o.paused, "kreisverband": o.district,
+        "rechtliche_anleitung": {"vorhanden": o.supervised, "seit": o.supervised_since and o.supervised_since.isoformat()},
+        "schulungen": {"geschulte_beraterinnen": o.trained_counsellors, "letzte": o.last_training and o.last_training.isoformat()},
+    }  # fmt: skip
+
+
+def as_csv(offices: list[PublicOffice]) -> str:
+    """Semicolons and a BOM, as Excel expects; the columns are the import format's, plus two."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([*EXPORT_COLUMNS, "Berater:innen", "Rechtliche Anleitung"])
+    for o in offices:
+        writer.writerow([
+            o.id, o.name, o.operator_kind, o.operator, o.street, o.postcode, o.city, o.access_notes, o.phone, o.email,
+            o.web, "; ".join(o.hours_text), ", ".join(o.areas), ", ".join(o.languages), o.district,
+            "pausiert" if o.paused else "aktiv", ", ".join(o.counsellors), "ja" if o.supervised else "nein",
+        ])  # fmt: skip
+    return "\ufeff" + out.getvalue()
+
+
+def hsds_schedule(h: Hours, owner: str, index: int) -> dict:
+    schedule = {"id": _id(owner, "schedule", str(index)), "description": h.describe()}
+    if isinstance(h, ByAppointment):
+        return schedule | {"attending_type": "nach Vereinbarung"}
+    day = ICAL_DAYS[h.weekday]
+    rule = {"freq": "WEEKLY", "byday": day} if isinstance(h, Weekly) else {"freq": "MONTHLY", "byday": f"{h.nth}{day}"}
+    return schedule | rule | {"wkst": "MO", "opens_at": f"{h.start:%H:%M}", "closes_at": f"{h.end:%H:%M}"}
+
+
+def hsds_service(o: PublicOffice, org_id: str) -> dict:
+    service = {
+        "id": o.id, "organization_id": org_id, "name": o.name,
+        "description": "Kostenlose Sozialberatung" + (f": {', '.join(o.areas)}" if o.areas else ""),
+        "status": "temporarily closed" if o.paused else "active",
+        "schedules": [hsds_schedule(h, o.id, i) for i, h in enumerate(o.hours)],
+        "languages": [{"id": _id(o.id, "language", lang), "name": lang} for lang in o.languages],
+        "contacts": [{"id": _id(o.id, "contact", n), "name": n, "title": "Berater:in"} for n in o.counsellors],
+        "phones": [{"id": _id(o.id, "phone"), "number": o.phone}] if o.phone else [],
+        "service_at_locations": [{"id": _id(o.id, "sal"), "service_id": o.id, "location": hsds_location(o)}],
+        # Extra properties (HSDS allows them): what the Legal Services Act and the refresher rule ask.
+        "rdg_supervision": {"supervised": o.supervised, "since": o.supervised_since and o.supervised_since.isoformat()},
+        "trainings": {"trained_counsellors": o.trained_counsellors, "last_training": o.last_training and o.last_training.isoformat()},
+    }  # fmt: skip
+    service |= {"email": o.email} if o.email else {}
+    return service | ({"url": o.web} if o.web else {})
+
+
+def hsds_location(o: PublicOffice) -> dict:
+    location_id = _id(o.id, "location")
+    address = {
+        "id": _id(o.id, "address"), "location_id": location_id, "address_1": o.street, "city": o.city,
+        "state_province": o.state or "-", "postal_code": o.postcode, "country": "DE", "address_type": "physical",
+    }  # fmt: skip
+    location = {"id": location_id, "location_type": "physical", "name": o.name, "addresses": [address]}
+    if o.access_notes:
+        location["accessibility"] = [{"id": _id(o.id, "access"), "location_id": location_id, "description": o.access_notes}]
+    return location
+
+
+def as_hsds(offices: list[PublicOffice]) -> dict:
+    """Organizations (the operators) with their services and locations, and the services on their own."""
+    organizations: dict[str, dict] = {}
+    services = []
+    for o in offices:
+        org_id = _id("organization", o.operator)
+        org = organizations.setdefault(org_id, {
+            "id": org_id, "name": o.operator, "description": f"Träger von Sozialberatung ({o.operator_kind})",
+            "services": [], "locations": [],
+        })  # fmt: skip
+        service = hsds_service(o, org_id)
+        org["services"].append({k: v for k, v in service.items() if k != "service_at_locations"})
+        org["locations"].append(service["service_at_locations"][0]["location"])
+        services.append(service)
+    return {"hsds_version": "3.1", "organizations": list(organizations.values()), "services": services}

@@ -1,0 +1,33 @@
+"""The registry's unit of work: aggregates, their events (via the outbox) and the inbox in one transaction."""
+
+from __future__ import annotations
+
+from services.registry.adapters import mapping
+from services.registry.adapters.repository import DistrictRepository, GroupRepository, OfficeRepository
+from shared.db.unit_of_work import SqlAlchemyUnitOfWork
+
+
+class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
+    def _start(self) -> None:
+        self.districts = DistrictRepository(self.session)
+        self.groups = GroupRepository(self.session)
+        self.offices = OfficeRepository(self.session)
+        self._emitted: list[object] = []
+
+    def emit(self, event: object) -> None:
+        self._emitted.append(event)
+
+    def _collect_events(self) -> list[object]:
+        collected, self._emitted = self._emitted, []
+        for repo in (self.groups, self.offices):
+            for item, _ in repo.seen.values():
+                collected.extend(item.events)
+                item.events.clear()
+        return collected
+
+    async def commit(self) -> None:
+        for repo in (self.districts, self.groups, self.offices):
+            await repo.flush()
+        for event in self._collect_events():
+            await self.publish_event(mapping.event_contract(event))
+        await super().commit()

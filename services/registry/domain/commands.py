@@ -1,0 +1,103 @@
+"""What people ask the register to do (imperative), in domain terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.registry.domain.offices import Counsellor, OfficeDetails, Supervision, Training
+from services.registry.domain.regions import Coordinator
+
+
+@dataclass(frozen=True)
+class AddDistrict:
+    name: str
+    state: str
+    kind: str = "kreisverband"
+    district_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    name: str
+    state: str
+    district_ids: tuple[str, ...] = ()
+    coordinator: Coordinator | None = None
+    group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RenameGroup:
+    group_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ChangeCoordinator:
+    group_id: str
+    coordinator: Coordinator
+
+
+@dataclass(frozen=True)
+class MergeGroups:
+    into_group_id: str
+    group_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DissolveGroup:
+    group_id: str
+
+
+@dataclass(frozen=True)
+class RegisterOffice:
+    details: OfficeDetails
+    status: str = "aktiv"
+    counsellors: tuple[Counsellor, ...] = ()
+    supervision: Supervision | None = None
+    office_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateOffice:
+    office_id: str
+    details: OfficeDetails
+
+
+@dataclass(frozen=True)
+class PauseOffice:
+    office_id: str
+
+
+@dataclass(frozen=True)
+class ReactivateOffice:
+    office_id: str
+
+
+@dataclass(frozen=True)
+class CloseOffice:
+    office_id: str
+
+
+@dataclass(frozen=True)
+class AddCounsellor:
+    office_id: str
+    counsellor: Counsellor
+
+
+@dataclass(frozen=True)
+class RemoveCounsellor:
+    office_id: str
+    counsellor_id: str
+
+
+@dataclass(frozen=True)
+class RecordTraining:
+    office_id: str
+    counsellor_id: str
+    training: Training
+
+
+@dataclass(frozen=True)
+class ChangeSupervision:
+    office_id: str
+    supervision: Supervision | None

@@ -1,0 +1,173 @@
+"""The counselling office (Beratungsstelle) and what belongs to it."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
+
+from services.registry.domain import events
+from services.registry.domain.errors import Conflict, NotFound
+from services.registry.domain.hours import Hours
+
+STATUSES = ("geplant", "aktiv", "pausiert", "geschlossen")
+OPERATOR_KINDS = {
+    "kreisverband": "Kreisverband / Bezirk",
+    "abgeordnetenbuero": "Büro einer/eines Abgeordneten",
+    "parteibuero": "Parteibüro",
+    "partnerorganisation": "Partnerorganisation",
+}
+REFRESHER_AFTER = timedelta(days=183)  # the seeds ask for semi-annual refreshers
+
+
+@dataclass(frozen=True)
+class Training:
+    on: date
+    title: str
+
+
+@dataclass(frozen=True)
+class Counsellor:
+    id: str
+    name: str
+    email: str = ""
+    publish_name: bool = False  # a name appears in the public directory only with consent
+    trainings: tuple[Training, ...] = ()
+
+    @property
+    def last_trained(self) -> date | None:
+        return max((t.on for t in self.trainings), default=None)
+
+    def refresher_due(self, today: date) -> bool:
+        return self.last_trained is None or today - self.last_trained > REFRESHER_AFTER
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """The lawyer who supervises the offer, as RDG §6 requires."""
+
+    lawyer_name: str
+    qualification_confirmed: bool
+    since: date
+
+
+@dataclass(frozen=True)
+class OfficeDetails:
+    name: str
+    operator_kind: str
+    operator_name: str
+    street: str
+    postcode: str
+    city: str
+    access_notes: str = ""
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    hours: tuple[Hours, ...] = ()
+    areas: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    district_id: str | None = None
+
+    def changes_to(self, other: OfficeDetails) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name))
+
+
+def import_key(name: str, postcode: str) -> str:
+    return f"{' '.join(name.casefold().split())}|{postcode.strip()}"
+
+
+@dataclass(eq=False)
+class Office:
+    id: str
+    details: OfficeDetails
+    status: str = "aktiv"
+    counsellors: tuple[Counsellor, ...] = ()
+    supervision: Supervision | None = None
+    events: list[object] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def register(cls, id: str, details: OfficeDetails, status: str, counsellors, supervision) -> Office:  # noqa: A002, ANN001
+        if status not in ("geplant", "aktiv"):
+            raise Conflict(f"Eine neue Beratungsstelle ist „geplant“ oder „aktiv“, nicht „{status}“.")
+        office = cls(id, details, status, tuple(counsellors), supervision)
+        office._record(events.OfficeRegistered)
+        return office
+
+    @property
+    def name(self) -> str:
+        return self.details.name
+
+    @property
+    def import_key(self) -> str:
+        """How an import recognises an office it already knows when the file has no Kennung."""
+        return import_key(self.details.name, self.details.postcode)
+
+    def snapshot(self) -> Office:
+        clone = copy.copy(self)
+        clone.events = []
+        return clone
+
+    def _record(self, event_type: type, **details: object) -> None:
+        self.events.append(event_type(self.snapshot(), **details))
+
+    def _ensure_open(self) -> None:
+        if self.status == "geschlossen":
+            raise Conflict(f"Die Beratungsstelle „{self.name}“ ist geschlossen.")
+
+    def update(self, details: OfficeDetails) -> tuple[str, ...]:
+        """Apply new details; an update that changes nothing records nothing."""
+        self._ensure_open()
+        changed = self.details.changes_to(details)
+        if changed:
+            self.details = details
+            self._record(events.OfficeUpdated, changed=changed)
+        return changed
+
+    def pause(self) -> None:
+        self._ensure_open()
+        if self.status != "pausiert":
+            self.status = "pausiert"
+            self._record(events.OfficePaused)
+
+    def reactivate(self) -> None:
+        self._ensure_open()
+        if self.status != "aktiv":
+            self.status = "aktiv"
+            self._record(events.OfficeReactivated)
+
+    def close(self) -> None:
+        if self.status != "geschlossen":
+            self.status = "geschlossen"
+            self._record(events.OfficeClosed)
+
+    def counsellor(self, counsellor_id: str) -> Counsellor:
+        for c in self.counsellors:
+            if c.id == counsellor_id:
+                return c
+        raise NotFound(f"Berater:in {counsellor_id} gehört nicht zur Beratungsstelle „{self.name}“.")
+
+    def add_counsellor(self, counsellor: Counsellor) -> None:
+        self._ensure_open()
+        if any(c.id == counsellor.id for c in self.counsellors):
+            raise Conflict(f"{counsellor.name} berät bereits in „{self.name}“.")
+        self.counsellors += (counsellor,)
+        self._record(events.CounsellorAdded, counsellor_id=counsellor.id)
+
+    def remove_counsellor(self, counsellor_id: str) -> None:
+        self.counsellor(counsellor_id)
+        self.counsellors = tuple(c for c in self.counsellors if c.id != counsellor_id)
+        self._record(events.CounsellorRemoved, counsellor_id=counsellor_id)
+
+    def record_training(self, counsellor_id: str, training: Training) -> None:
+        counsellor = self.counsellor(counsellor_id)
+        if training in counsellor.trainings:
+            return
+        updated = replace(counsellor, trainings=counsellor.trainings + (training,))
+        self.counsellors = tuple(updated if c.id == counsellor_id else c for c in self.counsellors)
+        self._record(events.CounsellorTrained, counsellor_id=counsellor_id, training=training)
+
+    def change_supervision(self, supervision: Supervision | None) -> None:
+        self._ensure_open()
+        if supervision != self.supervision:
+            self.supervision = supervision
+            self._record(events.SupervisionChanged)

@@ -1,0 +1,86 @@
+"""District associations (Kreisverbände, Hamburg's Bezirke) and regional groups."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from services.registry.domain import events
+from services.registry.domain.errors import Conflict
+
+
+@dataclass(frozen=True)
+class District:
+    id: str
+    name: str
+    state: str
+    kind: str = "kreisverband"  # or "bezirk"
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    name: str
+    email: str = ""
+
+
+@dataclass(eq=False)
+class RegionalGroup:
+    id: str
+    name: str
+    state: str
+    coordinator: Coordinator | None = None
+    district_ids: tuple[str, ...] = ()
+    status: str = "aktiv"  # aktiv | zusammengelegt | aufgeloest
+    merged_into: str | None = None
+    events: list[object] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def form(cls, id: str, name: str, state: str, coordinator: Coordinator | None, district_ids: tuple[str, ...]):  # noqa: A002, ANN206
+        group = cls(id, name, state, coordinator, tuple(dict.fromkeys(district_ids)))
+        group._record(events.GroupFormed)
+        return group
+
+    def snapshot(self) -> RegionalGroup:
+        clone = copy.copy(self)
+        clone.events = []
+        return clone
+
+    def _record(self, event_type: type, **details: object) -> None:
+        self.events.append(event_type(self.snapshot(), **details))
+
+    def _ensure_active(self) -> None:
+        if self.status != "aktiv":
+            raise Conflict(f"Die Regionalgruppe „{self.name}“ ist nicht mehr aktiv ({self.status}).")
+
+    def rename(self, name: str) -> None:
+        self._ensure_active()
+        if name == self.name:
+            return
+        old, self.name = self.name, name
+        self._record(events.GroupRenamed, old_name=old)
+
+    def change_coordinator(self, coordinator: Coordinator) -> None:
+        self._ensure_active()
+        if coordinator == self.coordinator:
+            return
+        self.coordinator = coordinator
+        self._record(events.CoordinatorChanged)
+
+    def absorb(self, others: list[RegionalGroup]) -> None:
+        """Merge `others` into this group: their districts move here, they stop existing on their own."""
+        self._ensure_active()
+        for other in others:
+            if other.id == self.id:
+                raise Conflict("Eine Regionalgruppe kann nicht mit sich selbst zusammengelegt werden.")
+            other._ensure_active()
+            if other.state != self.state:
+                raise Conflict(f"„{other.name}“ gehört zu einem anderen Landesverband als „{self.name}“.")
+        for other in others:
+            self.district_ids = tuple(dict.fromkeys(self.district_ids + other.district_ids))
+            other.status, other.merged_into = "zusammengelegt", self.id
+        self._record(events.GroupsMerged, merged_group_ids=tuple(o.id for o in others))
+
+    def dissolve(self) -> None:
+        self._ensure_active()
+        self.status = "aufgeloest"
+        self._record(events.GroupDissolved)

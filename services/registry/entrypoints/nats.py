@@ -1,0 +1,110 @@
+"""NATS request handlers of the registry: validate, translate, hand over, answer with a snapshot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from services.registry.adapters import calendar, formats, html, mapping
+from services.registry.domain import commands
+from services.registry.domain.coverage import as_text
+from services.registry.entrypoints.translate import command
+from services.registry.service_layer import handlers, importer, views
+from shared.contracts import registry as c
+from shared.messaging.rpc import respond
+
+OFFICE_REFS = {c.PAUSE_OFFICE: commands.PauseOffice, c.REACTIVATE_OFFICE: commands.ReactivateOffice,
+               c.CLOSE_OFFICE: commands.CloseOffice}  # fmt: skip
+GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
+OFFICE_COMMANDS = (c.REGISTER_OFFICE, c.UPDATE_OFFICE, c.ADD_COUNSELLOR, c.REMOVE_COUNSELLOR, c.RECORD_TRAINING,
+                   c.CHANGE_SUPERVISION)  # fmt: skip
+
+
+def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+    async def district(request: c.AddDistrict) -> c.DistrictSnapshot:
+        return mapping.district_snapshot(await handlers.handle(command(request), uow()))
+
+    async def group(request: Any) -> c.GroupSnapshot:
+        return mapping.group_snapshot(await handlers.handle(command(request), uow()))
+
+    async def office(request: Any) -> c.OfficeSnapshot:
+        return mapping.office_snapshot(await handlers.handle(command(request), uow()))
+
+    respond(broker, c.ADD_DISTRICT, district)
+    for spec in GROUP_COMMANDS:
+        respond(broker, spec, group)
+    for spec in OFFICE_COMMANDS:
+        respond(broker, spec, office)
+    for spec, cmd in OFFICE_REFS.items():
+        respond(broker, spec, _office_ref(cmd, uow))
+    respond(broker, c.IMPORT_OFFICES, _importer(broker, uow))
+    _register_queries(broker, uow, today)
+
+
+def _office_ref(cmd: type, uow: Callable[[], Any]) -> Callable:
+    async def change(request: c.OfficeRef) -> c.OfficeSnapshot:
+        return mapping.office_snapshot(await handlers.handle(cmd(request.office_id), uow()))
+
+    return change
+
+
+def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
+    async def run(request: c.ImportOffices) -> c.ImportReport:
+        async def report(done: int, total: int) -> None:
+            await broker.publish(c.ImportProgress(done=done, total=total).model_dump_json(), request.progress_subject)
+
+        progress = report if request.progress_subject else None
+        result = await importer.import_offices(request.csv, uow(), dry_run=request.dry_run, progress=progress)
+        errors = [c.ImportRowError(line=line, reason=reason) for line, reason in result.errors]
+        return c.ImportReport(
+            dry_run=result.dry_run, rows=result.rows, created=result.created, updated=result.updated,
+            unchanged=result.unchanged, errors=errors, warnings=result.warnings,
+        )  # fmt: skip
+
+    return run
+
+
+def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+    async def districts(q: c.ListQuery) -> c.Districts:
+        return c.Districts(districts=[mapping.district_snapshot(d) for d in await views.districts(uow(), q.state)])
+
+    async def groups(q: c.ListQuery) -> c.Groups:
+        return c.Groups(groups=[mapping.group_snapshot(g) for g in await views.groups(uow(), q.state)])
+
+    async def offices(q: c.ListQuery) -> c.Offices:
+        return c.Offices(offices=[mapping.office_snapshot(o) for o in await views.offices(uow(), q.state)])
+
+    async def office(q: c.OfficeRef) -> c.OfficeSnapshot:
+        return mapping.office_snapshot(await views.office(uow(), q.office_id))
+
+    async def directory(q: c.DirectoryQuery) -> c.DirectoryDocument:
+        return render_directory(await views.public_directory(uow(), q.state), q.format, today())
+
+    async def coverage(q: c.CoverageQuery) -> c.CoverageReport:
+        found = await views.coverage(uow(), today(), q.state)
+        findings = [c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found]
+        return c.CoverageReport(findings=findings, text=as_text(found, today()))
+
+    for spec, handler in ((c.DISTRICTS, districts), (c.GROUPS, groups), (c.OFFICES, offices), (c.OFFICE, office),
+                          (c.DIRECTORY, directory), (c.COVERAGE, coverage)):  # fmt: skip
+        respond(broker, spec, handler)
+
+
+def render_directory(offices: list, fmt: str, today: date) -> c.DirectoryDocument:
+    now = datetime.now(UTC)
+    title = "Sozialberatungsstellen"
+    if fmt == "html":
+        return c.DirectoryDocument(media_type="text/html; charset=utf-8", content=html.directory_page(offices, now, title))
+    if fmt == "csv":
+        return c.DirectoryDocument(media_type="text/csv; charset=utf-8", content=formats.as_csv(offices))
+    if fmt == "ics":
+        ics = calendar.consultation_calendar(offices, today.replace(month=1, day=1), now, f"Sprechzeiten – {title}")
+        return c.DirectoryDocument(media_type="text/calendar; charset=utf-8", content=ics.decode())
+    body = formats.as_hsds(offices) if fmt == "hsds" else formats.as_json(offices, now)
+    return c.DirectoryDocument(media_type="application/json", content=_json(body))
+
+
+def _json(body: dict) -> str:
+    return json.dumps(body, ensure_ascii=False, indent=2)

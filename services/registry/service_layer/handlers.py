@@ -1,0 +1,176 @@
+"""Use cases of the register. Each handler owns its transaction; every change records one event."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.registry.domain import commands, events
+from services.registry.domain.errors import Conflict, NotFound
+from services.registry.domain.offices import Office
+from services.registry.domain.regions import District, RegionalGroup
+from services.registry.domain.validation import required, state
+from services.registry.service_layer.unit_of_work import UnitOfWork
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def _group(uow: UnitOfWork, group_id: str) -> RegionalGroup:
+    if group := await uow.groups.get(group_id):
+        return group
+    raise NotFound(f"Regionalgruppe {group_id} nicht gefunden.")
+
+
+async def _office(uow: UnitOfWork, office_id: str) -> Office:
+    if office := await uow.offices.get(office_id):
+        return office
+    raise NotFound(f"Beratungsstelle {office_id} nicht gefunden.")
+
+
+async def _check_districts(uow: UnitOfWork, district_ids: tuple[str, ...]) -> None:
+    for district_id in district_ids:
+        if not await uow.districts.get(district_id):
+            raise NotFound(f"Kreisverband/Bezirk {district_id} nicht gefunden.")
+
+
+async def add_district(cmd: commands.AddDistrict, uow: UnitOfWork) -> District:
+    district = District(cmd.district_id or new_id(), required(cmd.name, "Name"), state(cmd.state), cmd.kind)
+    async with uow:
+        if existing := await uow.districts.get(district.id):
+            if existing == district:
+                return existing  # the same request again: nothing changes
+            raise Conflict(f"Kennung {district.id} ist schon an „{existing.name}“ vergeben.")
+        await uow.districts.add(district)
+        uow.emit(events.DistrictAdded(district))
+        await uow.commit()
+    return district
+
+
+async def form_group(cmd: commands.FormGroup, uow: UnitOfWork) -> RegionalGroup:
+    async with uow:
+        if cmd.group_id and (existing := await uow.groups.get(cmd.group_id)):
+            if (existing.name, existing.state) == (cmd.name, cmd.state):
+                return existing
+            raise Conflict(f"Kennung {cmd.group_id} ist schon an „{existing.name}“ vergeben.")
+        await _check_districts(uow, cmd.district_ids)
+        group = RegionalGroup.form(
+            cmd.group_id or new_id(), required(cmd.name, "Name"), state(cmd.state), cmd.coordinator, cmd.district_ids
+        )
+        await uow.groups.add(group)
+        await uow.commit()
+    return group
+
+
+async def rename_group(cmd: commands.RenameGroup, uow: UnitOfWork) -> RegionalGroup:
+    async with uow:
+        group = await _group(uow, cmd.group_id)
+        group.rename(required(cmd.name, "Name"))
+        await uow.commit()
+    return group
+
+
+async def change_coordinator(cmd: commands.ChangeCoordinator, uow: UnitOfWork) -> RegionalGroup:
+    async with uow:
+        group = await _group(uow, cmd.group_id)
+        group.change_coordinator(cmd.coordinator)
+        await uow.commit()
+    return group
+
+
+async def merge_groups(cmd: commands.MergeGroups, uow: UnitOfWork) -> RegionalGroup:
+    async with uow:
+        target = await _group(uow, cmd.into_group_id)
+        target.absorb([await _group(uow, g) for g in dict.fromkeys(cmd.group_ids)])
+        await uow.commit()
+    return target
+
+
+async def dissolve_group(cmd: commands.DissolveGroup, uow: UnitOfWork) -> RegionalGroup:
+    async with uow:
+        group = await _group(uow, cmd.group_id)
+        group.dissolve()
+        await uow.commit()
+    return group
+
+
+async def register_office(cmd: commands.RegisterOffice, uow: UnitOfWork) -> Office:
+    async with uow:
+        if cmd.office_id and (existing := await uow.offices.get(cmd.office_id)):
+            if existing.details == cmd.details:
+                return existing
+            raise Conflict(f"Kennung {cmd.office_id} ist schon an „{existing.name}“ vergeben.")
+        await _check_districts(uow, (cmd.details.district_id,) if cmd.details.district_id else ())
+        office = Office.register(cmd.office_id or new_id(), cmd.details, cmd.status, cmd.counsellors, cmd.supervision)
+        await uow.offices.add(office)
+        await uow.commit()
+    return office
+
+
+async def update_office(cmd: commands.UpdateOffice, uow: UnitOfWork) -> Office:
+    async with uow:
+        office = await _office(uow, cmd.office_id)
+        await _check_districts(uow, (cmd.details.district_id,) if cmd.details.district_id else ())
+        office.update(cmd.details)
+        await uow.commit()
+    return office
+
+
+async def _change(uow: UnitOfWork, office_id: str, change) -> Office:  # noqa: ANN001
+    async with uow:
+        office = await _office(uow, office_id)
+        change(office)
+        await uow.commit()
+    return office
+
+
+async def pause_office(cmd: commands.PauseOffice, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, Office.pause)
+
+
+async def reactivate_office(cmd: commands.ReactivateOffice, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, Office.reactivate)
+
+
+async def close_office(cmd: commands.CloseOffice, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, Office.close)
+
+
+async def add_counsellor(cmd: commands.AddCounsellor, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, lambda o: o.add_counsellor(cmd.counsellor))
+
+
+async def remove_counsellor(cmd: commands.RemoveCounsellor, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, lambda o: o.remove_counsellor(cmd.counsellor_id))
+
+
+async def record_training(cmd: commands.RecordTraining, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, lambda o: o.record_training(cmd.counsellor_id, cmd.training))
+
+
+async def change_supervision(cmd: commands.ChangeSupervision, uow: UnitOfWork) -> Office:
+    return await _change(uow, cmd.office_id, lambda o: o.change_supervision(cmd.supervision))
+
+
+HANDLERS = {
+    commands.AddDistrict: add_district,
+    commands.FormGroup: form_group,
+    commands.RenameGroup: rename_group,
+    commands.ChangeCoordinator: change_coordinator,
+    commands.MergeGroups: merge_groups,
+    commands.DissolveGroup: dissolve_group,
+    commands.RegisterOffice: register_office,
+    commands.UpdateOffice: update_office,
+    commands.PauseOffice: pause_office,
+    commands.ReactivateOffice: reactivate_office,
+    commands.CloseOffice: close_office,
+    commands.AddCounsellor: add_counsellor,
+    commands.RemoveCounsellor: remove_counsellor,
+    commands.RecordTraining: record_training,
+    commands.ChangeSupervision: change_supervision,
+}
+
+
+async def handle(cmd: object, uow: UnitOfWork) -> object:
+    """The message bus: one command, one handler."""
+    return await HANDLERS[type(cmd)](cmd, uow)

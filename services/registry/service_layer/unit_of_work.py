@@ -1,0 +1,32 @@
+"""The unit of work the handlers depend on; adapters provide the real one, tests a fake."""
+
+from __future__ import annotations
+
+from typing import Generic, Protocol, Self, TypeVar
+
+from services.registry.domain.offices import Office
+from services.registry.domain.regions import District, RegionalGroup
+
+A = TypeVar("A")
+
+
+class Repository(Protocol, Generic[A]):
+    async def get(self, id: str) -> A | None: ...  # noqa: A002
+    async def add(self, item: A) -> None: ...
+    async def list(self, state: str | None = None) -> list[A]: ...
+
+
+class OfficeRepository(Repository[Office], Protocol):
+    async def by_import_key(self, key: str) -> Office | None: ...
+
+
+class UnitOfWork(Protocol):
+    districts: Repository[District]
+    groups: Repository[RegionalGroup]
+    offices: OfficeRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc_info: object) -> None: ...
+    async def commit(self) -> None: ...
+    def emit(self, event: object) -> None:
+        """Record an event that belongs to no aggregate with an event list (e.g. a new district)."""

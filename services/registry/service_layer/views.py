@@ -1,0 +1,47 @@
+"""Read side of the register: lists, the public directory and the coverage report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.registry.domain import coverage as cov
+from services.registry.domain.directory import PublicOffice, directory
+from services.registry.domain.errors import NotFound
+from services.registry.domain.offices import Office
+from services.registry.domain.regions import District, RegionalGroup
+from services.registry.service_layer.unit_of_work import UnitOfWork
+
+
+async def districts(uow: UnitOfWork, state: str | None = None) -> list[District]:
+    async with uow:
+        return sorted(await uow.districts.list(state), key=lambda d: (d.state, d.name))
+
+
+async def groups(uow: UnitOfWork, state: str | None = None) -> list[RegionalGroup]:
+    async with uow:
+        return sorted(await uow.groups.list(state), key=lambda g: (g.state, g.name))
+
+
+async def offices(uow: UnitOfWork, state: str | None = None) -> list[Office]:
+    async with uow:
+        found = await uow.offices.list()
+        if state:
+            in_state = {d.id for d in await uow.districts.list(state)}
+            found = [o for o in found if o.details.district_id in in_state]
+        return sorted(found, key=lambda o: (o.details.city, o.name))
+
+
+async def office(uow: UnitOfWork, office_id: str) -> Office:
+    async with uow:
+        if found := await uow.offices.get(office_id):
+            return found
+    raise NotFound(f"Beratungsstelle {office_id} nicht gefunden.")
+
+
+async def public_directory(uow: UnitOfWork, state: str | None = None) -> list[PublicOffice]:
+    by_id = {d.id: d for d in await districts(uow)}
+    return directory(await offices(uow, state), by_id)
+
+
+async def coverage(uow: UnitOfWork, today: date, state: str | None = None) -> list[cov.Finding]:
+    return cov.coverage(await districts(uow, state), await offices(uow, state), today)

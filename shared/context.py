@@ -1,0 +1,31 @@
+"""Who and what caused the work in progress: carried into every event it produces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    actor: str | None = None
+
+
+_current: ContextVar[MessageContext] = ContextVar("message_context", default=MessageContext())
+
+
+def current() -> MessageContext:
+    return _current.get()
+
+
+@contextmanager
+def message_context(**values: str | None) -> Iterator[MessageContext]:
+    token = _current.set(MessageContext(**values))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)

@@ -1,0 +1,121 @@
+"""The public directory's formats: HSDS 3.1 (validated), iCalendar (expanded across DST), HTML, CSV."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import recurring_ical_events
+from jsonschema import Draft202012Validator
+
+from services.registry.adapters import calendar, formats, html
+from services.registry.domain.directory import directory
+from services.registry.domain.offices import Counsellor, Office, Supervision
+from services.registry.domain.regions import District
+from services.registry.service_layer.office_csv import read_rows
+from tests.unit.registry.builders import details
+
+ROOT = Path(__file__).resolve().parents[3]
+# The team's reference data lives beside the checkout (../shared), never copied into the project.
+SCHEMAS = Path(os.environ.get("BERATUNGSNETZ_HSDS_SCHEMAS", ROOT.parent / "shared/reference/hsds-3.1/schema/compiled"))
+BERLIN = ZoneInfo("Europe/Berlin")
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def offices():  # noqa: ANN201
+    district = District("kv-p", "Vogtland", "SN")
+    plauen = Office(
+        "5f0e5a8e-3c1f-4d55-a0f4-1b2c3d4e5f60",
+        details(hours=["dienstags 14–17 Uhr", "jeden 1. Montag im Monat 16–18 Uhr", "nach Vereinbarung"],
+                languages=["Deutsch", "Russisch"], district_id="kv-p", web="example.org/plauen"),
+        counsellors=(Counsellor("c1", "Anna Öffentlich", publish_name=True), Counsellor("c2", "Bernd Privat")),
+        supervision=Supervision("RA Geheim", True, date(2025, 3, 1)),
+    )  # fmt: skip
+    paused = Office("0b7e2f1a-9c8d-4e6f-8a7b-6c5d4e3f2a10", details(name="Stelle Aue", postcode="08280", city="Aue"), "pausiert")
+    return directory([plauen, paused], {"kv-p": district})
+
+
+def validator(name: str) -> Draft202012Validator:
+    path = SCHEMAS / name
+    assert path.exists(), f"HSDS-Schema fehlt: {path} (BERATUNGSNETZ_HSDS_SCHEMAS setzen)"
+    return Draft202012Validator(json.loads(path.read_text()), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_hsds_export_validates_against_the_compiled_31_schemas(offices) -> None:
+    document = formats.as_hsds(offices)
+    for kind, items in (("organization.json", document["organizations"]), ("service.json", document["services"])):
+        schema = validator(kind)
+        for item in items:
+            errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in schema.iter_errors(item)]
+            assert errors == [], errors
+    aue, service = document["services"]  # sorted by city
+    assert service["status"] == "active" and aue["status"] == "temporarily closed"
+    assert [s.get("byday") for s in service["schedules"]] == ["TU", "1MO", None]
+    assert service["rdg_supervision"] == {"supervised": True, "since": "2025-03-01"}
+    assert [c["name"] for c in service["contacts"]] == ["Anna Öffentlich"]
+    assert service["service_at_locations"][0]["location"]["addresses"][0]["state_province"] == "Sachsen"
+    assert "RA Geheim" not in json.dumps(document) and "Bernd Privat" not in json.dumps(document)
+
+
+def test_a_broken_hsds_record_is_caught_by_the_validator(offices) -> None:
+    service = formats.as_hsds(offices)["services"][1] | {"status": "offen"}
+    assert list(validator("service.json").iter_errors(service))
+
+
+def occurrences(ics: bytes, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    cal = icalendar.Calendar.from_ical(ics)
+    return sorted((e["DTSTART"].dt, e["DTEND"].dt) for e in recurring_ical_events.of(cal).between(start, end))
+
+
+def test_ics_expands_weekly_and_monthly_hours_to_berlin_times_across_clock_changes(offices) -> None:
+    ics = calendar.consultation_calendar(offices, date(2026, 1, 1), STAMP, "Sprechzeiten")
+    # Tuesdays around the March change (29.03.2026) and the October change (25.10.2026).
+    tuesdays = occurrences(ics, datetime(2026, 3, 23, tzinfo=BERLIN), datetime(2026, 4, 4, tzinfo=BERLIN))
+    tuesdays += occurrences(ics, datetime(2026, 10, 19, tzinfo=BERLIN), datetime(2026, 10, 31, tzinfo=BERLIN))
+    weekly = [(s, e) for s, e in tuesdays if s.weekday() == 1]
+    assert [(s.date(), s.hour, e.hour) for s, e in weekly] == [
+        (date(2026, 3, 24), 14, 17), (date(2026, 3, 31), 14, 17), (date(2026, 10, 20), 14, 17), (date(2026, 10, 27), 14, 17),
+    ]  # fmt: skip
+    assert [s.utcoffset().total_seconds() / 3600 for s, _ in weekly] == [1, 2, 2, 1]  # CET, CEST, CEST, CET
+    assert [s.astimezone(UTC).hour for s, _ in weekly] == [13, 12, 12, 13]
+
+    mondays = [s for s, _ in occurrences(ics, datetime(2026, 3, 1, tzinfo=BERLIN), datetime(2026, 11, 30, tzinfo=BERLIN))
+               if s.weekday() == 0]  # fmt: skip
+    assert [s.date() for s in mondays] == [date(2026, m, d) for m, d in
+                                           ((3, 2), (4, 6), (5, 4), (6, 1), (7, 6), (8, 3), (9, 7), (10, 5), (11, 2))]  # fmt: skip
+    assert {(s.hour, s.minute) for s in mondays} == {(16, 0)}
+    assert [s.astimezone(UTC).hour for s in mondays] == [15, 14, 14, 14, 14, 14, 14, 14, 15]
+
+
+def test_ics_has_a_timezone_and_leaves_out_appointments_and_paused_offices(offices) -> None:
+    cal = icalendar.Calendar.from_ical(calendar.consultation_calendar(offices, date(2026, 1, 1), STAMP, "Sprechzeiten"))
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    assert len(cal.walk("VEVENT")) == 2 and {str(e["SUMMARY"]) for e in cal.walk("VEVENT")} == {
+        "Sozialberatung: Sozialberatung im Bürgerbüro Plauen"
+    }
+
+
+def test_html_is_german_accessible_escaped_and_printable(offices) -> None:
+    offices[0] = offices[0].__class__(**{**vars(offices[0]), "access_notes": "<script>alert(1)</script>"})
+    page = html.directory_page(offices, STAMP, "Sozialberatungsstellen")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    assert "@media print" in page and 'href="#inhalt"' in page
+    assert "Die Beratung ist derzeit pausiert." in page
+    assert "dienstags 14:00–17:00 Uhr; jeden 1. Montag im Monat 16:00–18:00 Uhr; nach Vereinbarung" in page
+    assert "Anna Öffentlich" in page and "Bernd Privat" not in page and "RA Geheim" not in page
+
+
+def test_csv_export_is_excel_friendly_and_reads_back_with_the_importer(offices) -> None:
+    text = formats.as_csv(offices)
+    assert text.startswith("\ufeffKennung;Name;")
+    rows, warnings = read_rows(text)
+    assert warnings == [] and [r.get("Ort") for r in rows] == ["Aue", "Plauen"]
+    assert rows[1].items("Sprechzeiten") == ["dienstags 14:00–17:00 Uhr", "jeden 1. Montag im Monat 16:00–18:00 Uhr",
+                                             "nach Vereinbarung"]  # fmt: skip
