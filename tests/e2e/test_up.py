@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import selectors
@@ -15,6 +16,11 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+
+from shared.contracts import registry
+from shared.messaging.broker import make_broker
+from shared.messaging.rpc import request
+from shared.settings import ServiceSettings
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
@@ -35,6 +41,21 @@ def start_up(var_dir: Path) -> tuple[subprocess.Popen, dict, float]:
     if not line:
         pytest.fail(f"beratungsnetz up beendet: {proc.wait()} {proc.stderr.read().decode()}")
     return proc, json.loads(line), time.monotonic() - started
+
+
+async def demo_register(nats_url: str) -> tuple[list[str], int]:
+    broker = make_broker(ServiceSettings(nats_url=nats_url))
+    await broker.connect()
+    try:
+        for _ in range(50):  # the demo data is loaded right after the registry reports healthy
+            offices = (await request(broker, registry.OFFICES, registry.ListQuery(), timeout=5)).data.offices
+            if len(offices) == 7:
+                break
+            await asyncio.sleep(0.2)
+        groups = (await request(broker, registry.GROUPS, registry.ListQuery(state="SN"), timeout=5)).data.groups
+        return [g.name for g in groups], len(offices)
+    finally:
+        await broker.stop()
 
 
 def alive(pid: int) -> bool:
@@ -59,6 +80,9 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
         with urllib.request.urlopen(f"{info['gateway']}/api/v1/ready", timeout=5) as resp:
             ready = json.load(resp)
         assert ready == {"status": "bereit", "dienste": {"registry": "ok", "notifications": "ok", "events": "ok"}}
+
+        groups, offices = asyncio.run(demo_register(info["nats"]))
+        assert groups == ["Chemnitz", "Dresden", "Erzgebirge", "Leipzig", "Vogtland"] and offices == 7
 
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = "test@example.org", "vorstand@example.org", "Grüße"
