@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from services.registry.domain import commands, events
 from services.registry.domain.errors import Conflict, NotFound
@@ -34,13 +36,20 @@ async def _check_districts(uow: UnitOfWork, district_ids: tuple[str, ...]) -> No
             raise NotFound(f"Kreisverband/Bezirk {district_id} nicht gefunden.")
 
 
+async def _created_before(repo, item_id: str | None, same: Callable[[Any], bool]) -> Any:  # noqa: ANN001
+    """A create request repeated (e.g. after a timeout) returns what it made; another one under that id conflicts."""
+    if not item_id or not (existing := await repo.get(item_id)):
+        return None
+    if same(existing):
+        return existing
+    raise Conflict(f"Kennung {item_id} ist schon an „{existing.name}“ vergeben.")
+
+
 async def add_district(cmd: commands.AddDistrict, uow: UnitOfWork) -> District:
     district = District(cmd.district_id or new_id(), required(cmd.name, "Name"), state(cmd.state), cmd.kind)
     async with uow:
-        if existing := await uow.districts.get(district.id):
-            if existing == district:
-                return existing  # the same request again: nothing changes
-            raise Conflict(f"Kennung {district.id} ist schon an „{existing.name}“ vergeben.")
+        if existing := await _created_before(uow.districts, cmd.district_id, lambda d: d == district):
+            return existing
         await uow.districts.add(district)
         uow.emit(events.DistrictAdded(district))
         await uow.commit()
@@ -49,10 +58,8 @@ async def add_district(cmd: commands.AddDistrict, uow: UnitOfWork) -> District:
 
 async def form_group(cmd: commands.FormGroup, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
-        if cmd.group_id and (existing := await uow.groups.get(cmd.group_id)):
-            if (existing.name, existing.state) == (cmd.name, cmd.state):
-                return existing
-            raise Conflict(f"Kennung {cmd.group_id} ist schon an „{existing.name}“ vergeben.")
+        if existing := await _created_before(uow.groups, cmd.group_id, lambda g: (g.name, g.state) == (cmd.name, cmd.state)):
+            return existing
         await _check_districts(uow, cmd.district_ids)
         group = RegionalGroup.form(
             cmd.group_id or new_id(), required(cmd.name, "Name"), state(cmd.state), cmd.coordinator, cmd.district_ids
@@ -96,10 +103,8 @@ async def dissolve_group(cmd: commands.DissolveGroup, uow: UnitOfWork) -> Region
 
 async def register_office(cmd: commands.RegisterOffice, uow: UnitOfWork) -> Office:
     async with uow:
-        if cmd.office_id and (existing := await uow.offices.get(cmd.office_id)):
-            if existing.details == cmd.details:
-                return existing
-            raise Conflict(f"Kennung {cmd.office_id} ist schon an „{existing.name}“ vergeben.")
+        if existing := await _created_before(uow.offices, cmd.office_id, lambda o: o.details == cmd.details):
+            return existing
         await _check_districts(uow, (cmd.details.district_id,) if cmd.details.district_id else ())
         office = Office.register(cmd.office_id or new_id(), cmd.details, cmd.status, cmd.counsellors, cmd.supervision)
         await uow.offices.add(office)
