@@ -114,3 +114,20 @@ async def test_import_refuses_a_file_without_required_columns_and_flags_duplicat
     result = await importer.import_offices(comma_separated, registry())
     assert result.created == 1 and result.errors == [(3, "Doppelt: dieselbe Beratungsstelle wie in Zeile 2.")]
     assert result.warnings == ["Unbekannte Spalte „Farbe“ wird ignoriert."]
+
+
+async def test_two_transactions_changing_one_office_cannot_overwrite_each_other(registry, database) -> None:
+    from services.registry.adapters.repository import ConcurrentChange
+    from tests.unit.registry.builders import details
+
+    await handlers.handle(register(), registry())
+    async with registry() as first, registry() as second:
+        mine, theirs = await first.offices.get("office-1"), await second.offices.get("office-1")
+        mine.update(details(phone="03741 555011"))
+        theirs.update(details(city="Oelsnitz"))
+        await first.commit()
+        with pytest.raises(ConcurrentChange, match="gleichzeitig geändert"):
+            await second.commit()
+    stored = await views.office(registry(), "office-1")
+    assert (stored.details.phone, stored.details.city) == ("03741 555011", "Plauen")
+    assert (await outbox_subjects(database)).count("registry.office.updated.v1") == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table
+from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table
 
 from shared.db.unit_of_work import MessagingTables
 
@@ -15,6 +15,7 @@ districts = Table(
     Column("id", String(64), primary_key=True),
     Column("state", String(2), nullable=False, index=True),
     Column("data", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
 )
 groups = Table(
     "groups",
@@ -22,6 +23,7 @@ groups = Table(
     Column("id", String(64), primary_key=True),
     Column("state", String(2), nullable=False, index=True),
     Column("data", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
 )
 offices = Table(
     "offices",
@@ -29,5 +31,6 @@ offices = Table(
     Column("id", String(64), primary_key=True),
     Column("import_key", String(300), nullable=False, index=True),
     Column("data", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

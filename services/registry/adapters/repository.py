@@ -10,10 +10,15 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.registry.adapters import mapping, orm
+from services.registry.domain.errors import Conflict
 from services.registry.domain.offices import Office
 from services.registry.domain.regions import District, RegionalGroup
 
 A = TypeVar("A")
+
+
+class ConcurrentChange(Conflict):
+    """Another transaction changed the aggregate since it was loaded; the caller may retry."""
 
 
 class SnapshotRepository(Generic[A]):
@@ -23,14 +28,14 @@ class SnapshotRepository(Generic[A]):
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.seen: dict[str, tuple[A, dict | None]] = {}  # id -> (aggregate, data as loaded)
+        self.seen: dict[str, tuple[A, dict | None, int]] = {}  # id -> (aggregate, data as loaded, version)
 
     def _columns(self, item: A, data: dict) -> dict[str, Any]:
         return {"state": data["state"]}
 
     def _track(self, row: Any) -> A:
         if row.id not in self.seen:
-            self.seen[row.id] = (type(self).from_data(row.data), row.data)
+            self.seen[row.id] = (type(self).from_data(row.data), row.data, row.version)
         return self.seen[row.id][0]
 
     async def get(self, id: str) -> A | None:  # noqa: A002
@@ -40,7 +45,7 @@ class SnapshotRepository(Generic[A]):
         return self._track(row) if row else None
 
     async def add(self, item: A) -> None:
-        self.seen[item.id] = (item, None)
+        self.seen[item.id] = (item, None, 0)
 
     async def list(self, state: str | None = None) -> list[A]:
         query = select(self.table)
@@ -49,17 +54,28 @@ class SnapshotRepository(Generic[A]):
         return [self._track(row) for row in await self.session.execute(query)]
 
     async def flush(self) -> None:
-        """Insert new aggregates, update changed ones; unchanged ones cost nothing."""
-        for item, loaded in self.seen.values():
+        """Insert new aggregates, update changed ones; unchanged ones cost nothing.
+
+        Optimistic concurrency: an update applies only to the version that was loaded, so two
+        transactions changing the same aggregate cannot silently overwrite each other.
+        """
+        for item, loaded, version in list(self.seen.values()):
             data = type(self).to_data(item)
             if data == loaded:
                 continue
-            values = {"data": data, **self._columns(item, data)}
+            values = {"data": data, "version": version + 1, **self._columns(item, data)}
             if loaded is None:
                 await self.session.execute(insert(self.table).values(id=item.id, **values))
             else:
-                await self.session.execute(update(self.table).where(self.table.c.id == item.id).values(**values))
-            self.seen[item.id] = (item, data)
+                table = self.table
+                changed = await self.session.execute(
+                    update(table).where(table.c.id == item.id, table.c.version == version).values(**values)
+                )
+                if changed.rowcount != 1:
+                    raise ConcurrentChange(
+                        f"„{item.name}“ wurde gerade gleichzeitig geändert; bitte erneut versuchen.", code="gleichzeitig_geaendert"
+                    )
+            self.seen[item.id] = (item, data, version + 1)
 
 
 def _dump(snapshot_of: Callable) -> Callable:
@@ -87,7 +103,7 @@ class OfficeRepository(SnapshotRepository[Office]):
         return {"import_key": item.import_key, "updated_at": datetime.now(UTC)}
 
     async def by_import_key(self, key: str) -> Office | None:
-        for item, _ in self.seen.values():
+        for item, _, _ in self.seen.values():
             if item.import_key == key:
                 return item
         row = (await self.session.execute(select(self.table).where(self.table.c.import_key == key))).first()

@@ -19,18 +19,21 @@ def upgrade() -> None:
         sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("state", sa.String(2), nullable=False, index=True),
         sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
     )
     op.create_table(
         "groups",
         sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("state", sa.String(2), nullable=False, index=True),
         sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
     )
     op.create_table(
         "offices",
         sa.Column("id", sa.String(64), primary_key=True),
         sa.Column("import_key", sa.String(300), nullable=False, index=True),
         sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
 
