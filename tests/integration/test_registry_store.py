@@ -117,7 +117,7 @@ async def test_import_refuses_a_file_without_required_columns_and_flags_duplicat
 
 
 async def test_two_transactions_changing_one_office_cannot_overwrite_each_other(registry, database) -> None:
-    from services.registry.adapters.repository import ConcurrentChange
+    from shared.db.snapshots import ConcurrentChange
     from tests.unit.registry.builders import details
 
     await handlers.handle(register(), registry())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table
 
+from shared.db.snapshots import version_column
 from shared.db.unit_of_work import MessagingTables
 
 metadata = MetaData()
@@ -15,7 +16,7 @@ districts = Table(
     Column("id", String(64), primary_key=True),
     Column("state", String(2), nullable=False, index=True),
     Column("data", JSON, nullable=False),
-    Column("version", Integer, nullable=False),
+    version_column(),
 )
 groups = Table(
     "groups",
@@ -23,7 +24,7 @@ groups = Table(
     Column("id", String(64), primary_key=True),
     Column("state", String(2), nullable=False, index=True),
     Column("data", JSON, nullable=False),
-    Column("version", Integer, nullable=False),
+    version_column(),
 )
 offices = Table(
     "offices",
@@ -31,6 +32,6 @@ offices = Table(
     Column("id", String(64), primary_key=True),
     Column("import_key", String(300), nullable=False, index=True),
     Column("data", JSON, nullable=False),
-    Column("version", Integer, nullable=False),
+    version_column(),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -20,7 +20,7 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
     def _collect_events(self) -> list[object]:
         collected, self._emitted = self._emitted, []
         for repo in (self.groups, self.offices):
-            for item, _, _ in repo.seen.values():
+            for item in repo.items():
                 collected.extend(item.events)
                 item.events.clear()
         return collected
