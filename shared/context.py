@@ -13,6 +13,7 @@ class MessageContext:
     correlation_id: str | None = None
     causation_id: str | None = None
     actor: str | None = None
+    stream_sequence: int | None = None  # of the JetStream message being handled, if any
 
 
 _current: ContextVar[MessageContext] = ContextVar("message_context", default=MessageContext())
@@ -23,7 +24,7 @@ def current() -> MessageContext:
 
 
 @contextmanager
-def message_context(**values: str | None) -> Iterator[MessageContext]:
+def message_context(**values: str | int | None) -> Iterator[MessageContext]:
     token = _current.set(MessageContext(**values))
     try:
         yield _current.get()

@@ -46,6 +46,7 @@ class ServiceApp:
     consumes_from: tuple[str, ...] = ()  # producers whose streams this service binds to
     stream_replicas: int = 1
     on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
+    background: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # long-running jobs
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -83,6 +84,8 @@ class ServiceApp:
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay"))
         for task in self.on_started:
             await task()
+        for job in self.background:
+            self._tasks.append(asyncio.create_task(job(), name=f"{self.name}-{getattr(job, '__name__', 'job')}"))
         log.info("service.started", nats=self.settings.nats_url, database=self.database.dialect)
 
     async def stop(self) -> None:

@@ -1,4 +1,4 @@
-"""Settings of the events service (environment prefix BERATUNGSNETZ_EVENTS_)."""
+"""Settings of the action-planning service (environment prefix BERATUNGSNETZ_EVENTS_)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,7 @@ class EventsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_EVENTS_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/db/events.sqlite3"
+    reminder_days_before: int = 7  # responsible people hear of a due date this many days ahead
+    scheduler_seconds: float = 300.0  # how often reminders and the report are checked
+    progress_interval_seconds: int = 7 * 24 * 3600  # the progress report's period (weekly)
+    progress_reports: bool = True

@@ -1,9 +1,391 @@
-"""Wire contracts produced by the events service."""
+"""Wire contracts produced by the action-planning service (`services/events`).
+
+Events carry full snapshots of the action or work item they concern, so consumers
+(notifications: invitations, reminders, the board digest) need nothing else.
+"""
 
 from __future__ import annotations
 
-from shared.contracts.catalogue import dead_letters, query
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from shared.contracts.catalogue import command, dead_letters, event, query
+from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
 
 HEALTH = query("events", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("events")
+
+# --- snapshots -------------------------------------------------------------------------
+
+
+class InvitationV1(Contract):
+    group_id: str
+    group_name: str = ""
+    status: Literal["offen", "zugesagt", "abgesagt"]
+
+
+class ReportV1(Contract):
+    participants: int = Field(ge=0)
+    notes: str = ""
+    press: str = ""
+
+
+class ActionSnapshot(Contract):
+    action_id: str
+    kind: str
+    kind_label: str
+    title: str
+    place: str = ""
+    job_centre: str = ""
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    organiser_group_id: str
+    organiser_group_name: str = ""
+    responsible: list[str] = []
+    status: str
+    invitations: list[InvitationV1] = []
+    report: ReportV1 | None = None
+    evaluation: str = ""
+    cancel_reason: str = ""
+
+
+class ResponsibleV1(Contract):
+    name: str
+    role: str = ""
+    scope: str = ""
+
+
+class TimingV1(Contract):
+    kind: Literal["datum", "zeitraum", "zeitraeume", "wiederkehrend", "laufend", "unbestimmt", "nicht_erkannt", "ohne"]
+    text: str  # as written in the plan
+    description: str = ""  # as understood
+    on: date | None = None
+    periods: list[tuple[date, date, str]] = []
+    unit: str | None = None
+    times: int | None = None
+    at_least: bool = False
+    in_total: bool = False
+
+
+class NoteV1(Contract):
+    on: date
+    text: str
+    author: str = ""
+
+
+class WorkItemSnapshot(Contract):
+    item_id: str
+    plan: str
+    text: str
+    responsible: list[ResponsibleV1] = []
+    timing: TimingV1
+    created_on: date
+    status: str
+    notes: list[NoteV1] = []
+    last_done: date | None = None
+    group_id: str | None = None
+    due: date | None = None
+    overdue: bool = False
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+class ActionEvent(EventPayload):
+    action: ActionSnapshot
+
+
+@event("events", "action", "planned", 1)
+class ActionPlannedV1(ActionEvent):
+    guideline: str = ""
+
+
+@event("events", "action", "updated", 1)
+class ActionUpdatedV1(ActionEvent):
+    changed: list[str] = []
+
+
+@event("events", "action", "invited", 1)
+class GroupsInvitedV1(ActionEvent):
+    """Invitations went out to `group_ids`; notifications mails their lists with an .ics."""
+
+    group_ids: list[str]
+
+
+@event("events", "invitation", "accepted", 1)
+class InvitationAcceptedV1(ActionEvent):
+    group_id: str
+
+
+@event("events", "invitation", "declined", 1)
+class InvitationDeclinedV1(ActionEvent):
+    group_id: str
+
+
+@event("events", "action", "confirmed", 1)
+class ActionConfirmedV1(ActionEvent):
+    pass
+
+
+@event("events", "action", "completed", 1)
+class ActionCompletedV1(ActionEvent):
+    pass
+
+
+@event("events", "action", "evaluated", 1)
+class ActionEvaluatedV1(ActionEvent):
+    pass
+
+
+@event("events", "action", "cancelled", 1)
+class ActionCancelledV1(ActionEvent):
+    pass
+
+
+class WorkItemEvent(EventPayload):
+    item: WorkItemSnapshot
+
+
+@event("events", "workitem", "added", 1)
+class WorkItemAddedV1(WorkItemEvent):
+    pass
+
+
+@event("events", "workitem", "updated", 1)
+class WorkItemUpdatedV1(WorkItemEvent):
+    changed: list[str] = []
+
+
+@event("events", "workitem", "done", 1)
+class WorkItemDoneV1(WorkItemEvent):
+    on: date
+
+
+@event("events", "workitem", "reminder_due", 1)
+class ReminderDueV1(WorkItemEvent):
+    """The responsible people should be reminded: `due` is `days_left` days away."""
+
+    due: date
+    days_left: int
+
+
+@event("events", "workitem", "overdue", 1)
+class WorkItemOverdueV1(WorkItemEvent):
+    due: date
+
+
+class TallyV1(Contract):
+    actions_planned: int
+    actions_done: int
+    invitations_open: int
+    items_due: int
+    items_overdue: int
+    items_done: int
+
+
+class GroupTallyV1(TallyV1):
+    group_id: str
+    group_name: str
+
+
+class ItemLineV1(Contract):
+    item_id: str
+    text: str
+    responsible: str
+    due: date | None
+
+
+@event("events", "progress", "compiled", 1)
+class ProgressCompiledV1(EventPayload):
+    """The content of the board's progress digest, compiled by a periodic job."""
+
+    period_key: str
+    since: AwareDatetime
+    until: AwareDatetime
+    overall: TallyV1
+    groups: list[GroupTallyV1]
+    overdue: list[ItemLineV1]
+    due: list[ItemLineV1]
+
+
+# --- commands and queries ------------------------------------------------------------------
+
+
+class ScheduleInput(Contract):
+    kind: str
+    title: str
+    place: str = ""
+    job_centre: str = ""
+    start: datetime | None = None  # naive times are Europe/Berlin
+    end: datetime | None = None
+    responsible: list[str] = []
+
+
+class PlanAction(ScheduleInput):
+    organiser_group_id: str
+    as_idea: bool = False
+    action_id: str | None = None
+
+
+class PlannedAction(Contract):
+    action: ActionSnapshot
+    warnings: list[str] = []
+    guideline: str = ""
+
+
+class RescheduleAction(ScheduleInput):
+    action_id: str
+
+
+class InviteGroups(Contract):
+    action_id: str
+    group_ids: list[str]
+
+
+class RespondToInvitation(Contract):
+    action_id: str
+    group_id: str
+    accept: bool
+
+
+class ActionRef(Contract):
+    action_id: str
+
+
+class CompleteAction(ReportV1):
+    action_id: str
+
+
+class EvaluateAction(Contract):
+    action_id: str
+    evaluation: str
+
+
+class CancelAction(Contract):
+    action_id: str
+    reason: str = ""
+
+
+class AddWorkItem(Contract):
+    plan: str = "Arbeitsplan"
+    text: str
+    responsible: str = ""
+    timing: str | None = None
+    year: int | None = None
+    group_id: str | None = None
+    item_id: str | None = None
+
+
+class ImportWorkPlan(Contract):
+    text: str
+    plan: str | None = None  # defaults to the document's title
+    year: int | None = None  # defaults to the document's year
+
+
+class ImportedPlan(Contract):
+    plan: str
+    year: int | None
+    items: list[WorkItemSnapshot]
+    unchanged: int = 0
+    not_imported: list[str] = []  # paragraphs no V belongs to, with their line
+
+
+class WorkItemStatus(Contract):
+    item_id: str
+    status: Literal["offen", "in Arbeit", "erledigt"]
+
+
+class WorkItemNote(Contract):
+    item_id: str
+    text: str
+    author: str = ""
+
+
+class ItemRef(Contract):
+    item_id: str
+
+
+class ActionsQuery(Contract):
+    group_id: str | None = None
+    status: str | None = None
+
+
+class Actions(Contract):
+    actions: list[ActionSnapshot]
+
+
+class WorkPlanQuery(Contract):
+    plan: str | None = None
+    only_open: bool = False
+
+
+class WorkPlan(Contract):
+    items: list[WorkItemSnapshot]
+
+
+class CalendarQuery(Contract):
+    group_id: str | None = None  # None: the overall calendar
+    action_id: str | None = None  # one invitation's .ics
+
+
+class CalendarDocument(Contract):
+    media_type: str = "text/calendar; charset=utf-8"
+    filename: str
+    content: str
+
+
+class GroupsQuery(Contract):
+    state: str | None = None
+
+
+class GroupV1(Contract):
+    group_id: str
+    name: str
+    state: str
+    status: str
+    coordinator_name: str = ""
+    coordinator_email: str = ""
+    merged_into: str | None = None
+    applied_events: int
+
+
+class Groups(Contract):
+    groups: list[GroupV1]
+
+
+class CompileProgress(Contract):
+    pass
+
+
+class Rebuild(Contract):
+    pass
+
+
+class Rebuilt(Contract):
+    groups: int
+
+
+PLAN_ACTION = command("events", "plan_action", PlanAction, PlannedAction)
+RESCHEDULE_ACTION = command("events", "reschedule_action", RescheduleAction, PlannedAction)
+INVITE_GROUPS = command("events", "invite_groups", InviteGroups, ActionSnapshot)
+RESPOND_TO_INVITATION = command("events", "respond_to_invitation", RespondToInvitation, ActionSnapshot)
+CONFIRM_ACTION = command("events", "confirm_action", ActionRef, ActionSnapshot)
+COMPLETE_ACTION = command("events", "complete_action", CompleteAction, ActionSnapshot)
+EVALUATE_ACTION = command("events", "evaluate_action", EvaluateAction, ActionSnapshot)
+CANCEL_ACTION = command("events", "cancel_action", CancelAction, ActionSnapshot)
+ADD_WORK_ITEM = command("events", "add_work_item", AddWorkItem, WorkItemSnapshot)
+IMPORT_WORK_PLAN = command("events", "import_work_plan", ImportWorkPlan, ImportedPlan)
+SET_WORK_ITEM_STATUS = command("events", "set_work_item_status", WorkItemStatus, WorkItemSnapshot)
+NOTE_WORK_ITEM = command("events", "note_work_item", WorkItemNote, WorkItemSnapshot)
+COMPLETE_WORK_ITEM = command("events", "complete_work_item", ItemRef, WorkItemSnapshot)
+COMPILE_PROGRESS = command("events", "compile_progress", CompileProgress, ProgressCompiledV1)
+REBUILD_GROUPS = command("events", "rebuild_groups", Rebuild, Rebuilt)
+
+ACTIONS = query("events", "actions", ActionsQuery, Actions)
+ACTION = query("events", "action", ActionRef, ActionSnapshot)
+WORK_PLAN = query("events", "work_plan", WorkPlanQuery, WorkPlan)
+CALENDAR = query("events", "calendar", CalendarQuery, CalendarDocument)
+GROUPS = query("events", "groups", GroupsQuery, Groups)

@@ -58,6 +58,14 @@ class SnapshotRepository(Generic[A]):
     async def add(self, item: A) -> None:
         self.seen[item.id] = (item, None, 0)
 
+    async def put(self, item: A) -> None:
+        """Store `item` in place of the aggregate with its id (for immutable aggregates); load first."""
+        if item.id in self.seen:
+            _, loaded, version = self.seen[item.id]
+            self.seen[item.id] = (item, loaded, version)
+        else:
+            await self.add(item)
+
     async def list(self, **filters: Any) -> list[A]:
         query = select(self.table)
         for column, value in filters.items():

@@ -103,7 +103,12 @@ class EventConsumer(Generic[P]):
             bound_contextvars(
                 correlation_id=envelope.correlation_id, event_id=str(envelope.event_id), subject=self.subject, delivery=delivery
             ),
-            message_context(correlation_id=envelope.correlation_id, causation_id=str(envelope.event_id), actor=envelope.actor),
+            message_context(
+                correlation_id=envelope.correlation_id,
+                causation_id=str(envelope.event_id),
+                actor=envelope.actor,
+                stream_sequence=msg.raw_message.metadata.sequence.stream,
+            ),
         ):
             await self.handle(msg, envelope, delivery)
 

@@ -31,10 +31,24 @@ def subject_literals() -> dict[str, list[str]]:
     return found
 
 
+def covered_by(pattern: str) -> list[str]:
+    """Catalogued subjects a NATS filter (with * or >) matches."""
+    regex = re.escape(pattern).replace(r"\*", r"[^.]+").replace(">", r".+")
+    return [s.subject for s in CATALOGUE.specs() if re.fullmatch(regex, s.subject)]
+
+
 def test_every_subject_used_in_code_has_exactly_one_contract() -> None:
     literals = subject_literals()
-    unknown = {s: where for s, where in literals.items() if len(CATALOGUE.lookup(s)) != 1}
+    subjects = {s: where for s, where in literals.items() if "*" not in s and ">" not in s}
+    unknown = {s: where for s, where in subjects.items() if len(CATALOGUE.lookup(s)) != 1}
     assert unknown == {}, f"Subjects ohne (genau einen) Vertrag: {unknown}"
+
+
+def test_every_filter_used_in_code_covers_contracted_subjects() -> None:
+    filters = {s: where for s, where in subject_literals().items() if "*" in s or ">" in s}
+    empty = {f: where for f, where in filters.items() if not covered_by(f) and not CATALOGUE.lookup(f)}
+    assert empty == {}, f"Filter ohne Vertrag dahinter: {empty}"
+    assert covered_by("registry.group.>") and not covered_by("registry.gruppe.>")
 
 
 @pytest.mark.parametrize("service", ["registry", "notifications", "events", "gateway"])

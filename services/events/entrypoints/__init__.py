@@ -1,9 +1,17 @@
-"""Entrypoints of the events service: NATS subscribers and request handlers that translate and hand over."""
+"""Entrypoints of action planning: NATS request handlers, registry subscribers, the periodic job."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from services.events.entrypoints import nats, scheduler, subscribers
 from shared.service import ServiceApp
 
 
-def register(app: ServiceApp) -> None:
-    """Attach this service's subscribers and responders to the app's broker (health is built in)."""
+def register(app: ServiceApp, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+    run, manual = scheduler.jobs(uow, today, app.settings)
+    nats.register(app.broker, uow, today, manual)
+    subscribers.register(app.broker, uow)
+    app.background.append(run)

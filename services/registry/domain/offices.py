@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from services.registry.domain import events
+from shared.aggregate import Recording
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.hours import Hours
 
@@ -77,7 +77,7 @@ def import_key(name: str, postcode: str) -> str:
 
 
 @dataclass(eq=False)
-class Office:
+class Office(Recording):
     id: str
     details: OfficeDetails
     status: str = "aktiv"
@@ -101,14 +101,6 @@ class Office:
     def import_key(self) -> str:
         """How an import recognises an office it already knows when the file has no Kennung."""
         return import_key(self.details.name, self.details.postcode)
-
-    def snapshot(self) -> Office:
-        clone = copy.copy(self)
-        clone.events = []
-        return clone
-
-    def _record(self, event_type: type, **details: object) -> None:
-        self.events.append(event_type(self.snapshot(), **details))
 
     def _ensure_open(self) -> None:
         if self.status == "geschlossen":

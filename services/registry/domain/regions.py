@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from services.registry.domain import events
+from shared.aggregate import Recording
 from services.registry.domain.errors import Conflict
 
 
@@ -24,7 +24,7 @@ class Coordinator:
 
 
 @dataclass(eq=False)
-class RegionalGroup:
+class RegionalGroup(Recording):
     id: str
     name: str
     state: str
@@ -39,14 +39,6 @@ class RegionalGroup:
         group = cls(id, name, state, coordinator, tuple(dict.fromkeys(district_ids)))
         group._record(events.GroupFormed)
         return group
-
-    def snapshot(self) -> RegionalGroup:
-        clone = copy.copy(self)
-        clone.events = []
-        return clone
-
-    def _record(self, event_type: type, **details: object) -> None:
-        self.events.append(event_type(self.snapshot(), **details))
 
     def _ensure_active(self) -> None:
         if self.status != "aktiv":

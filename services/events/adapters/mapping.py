@@ -1,0 +1,144 @@
+"""Domain objects ↔ wire snapshots; the same snapshot is stored and sent (names filled in on the way out)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from services.events.domain import events as ev
+from services.events.domain.actions import KINDS, JOB_CENTRE_GUIDELINE, Action, Report, Schedule
+from services.events.domain.groups import GroupReplica
+from services.events.domain.progress import Tally
+from services.events.domain.responsibility import Responsible
+from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
+from services.events.domain.workplan import Note, WorkItem
+from shared.contracts import events as c
+from shared.contracts.envelope import EventPayload
+
+Names = dict[str, str]
+
+
+def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
+    described = timing.describe() if timing else ""
+    match timing:
+        case None:
+            return c.TimingV1(kind="ohne", text=text)
+        case OnDate():
+            return c.TimingV1(kind="datum", text=text, description=described, on=timing.day)
+        case Period():
+            return c.TimingV1(kind="zeitraum", text=text, description=described, periods=[(timing.start, timing.end, timing.label)])
+        case Periods():
+            spans = [(p.start, p.end, p.label) for p in timing.periods]
+            return c.TimingV1(kind="zeitraeume", text=text, description=described, periods=spans)
+        case Recurring():
+            return c.TimingV1(kind="wiederkehrend", text=text, description=described, unit=timing.unit,
+                              times=timing.times, at_least=timing.at_least, in_total=timing.in_total)  # fmt: skip
+        case Ongoing():
+            return c.TimingV1(kind="laufend", text=text, description=described)
+        case Soft():
+            return c.TimingV1(kind="unbestimmt", text=text, description=described)
+    return c.TimingV1(kind="nicht_erkannt", text=text, description=described)
+
+
+def timing_domain(t: c.TimingV1) -> Timing | None:
+    periods = tuple(Period(s, e, label) for s, e, label in t.periods)
+    return {
+        "ohne": lambda: None,
+        "datum": lambda: OnDate(t.on),
+        "zeitraum": lambda: periods[0],
+        "zeitraeume": lambda: Periods(periods),
+        "wiederkehrend": lambda: Recurring(t.unit, t.times or 1, t.at_least, t.in_total),
+        "laufend": lambda: Ongoing(t.description or t.text),
+        "unbestimmt": lambda: Soft(t.description or t.text),
+        "nicht_erkannt": lambda: Unparsed(t.text),
+    }[t.kind]()
+
+
+def item_snapshot(item: WorkItem, today: date | None = None) -> c.WorkItemSnapshot:
+    return c.WorkItemSnapshot(
+        item_id=item.id, plan=item.plan, text=item.text,
+        responsible=[c.ResponsibleV1(name=r.name, role=r.role, scope=r.scope) for r in item.responsible],
+        timing=timing_contract(item.timing, item.timing_text), created_on=item.created_on, status=item.status,
+        notes=[c.NoteV1(on=n.on, text=n.text, author=n.author) for n in item.notes], last_done=item.last_done,
+        group_id=item.group_id, due=item.due(today) if today else None, overdue=item.overdue(today) if today else False,
+    )  # fmt: skip
+
+
+def item_domain(s: c.WorkItemSnapshot) -> WorkItem:
+    return WorkItem(
+        s.item_id, s.plan, s.text, tuple(Responsible(r.name, r.role, r.scope) for r in s.responsible),
+        timing_domain(s.timing), s.timing.text, s.created_on, s.status,
+        tuple(Note(n.on, n.text, n.author) for n in s.notes), s.last_done, s.group_id,
+    )  # fmt: skip
+
+
+def action_snapshot(a: Action, names: Names | None = None) -> c.ActionSnapshot:
+    names, s = names or {}, a.schedule
+    report = a.report and c.ReportV1(participants=a.report.participants, notes=a.report.notes, press=a.report.press)
+    return c.ActionSnapshot(
+        action_id=a.id, kind=s.kind, kind_label=KINDS[s.kind], title=s.title, place=s.place, job_centre=s.job_centre,
+        start=s.start, end=s.end, organiser_group_id=a.organiser_group_id,
+        organiser_group_name=names.get(a.organiser_group_id, ""), responsible=list(s.responsible), status=a.status,
+        invitations=[c.InvitationV1(group_id=g, group_name=names.get(g, ""), status=st) for g, st in a.invitations],
+        report=report, evaluation=a.evaluation, cancel_reason=a.cancel_reason,
+    )  # fmt: skip
+
+
+def action_domain(s: c.ActionSnapshot) -> Action:
+    schedule = Schedule(s.kind, s.title, s.place, s.job_centre, s.start, s.end, tuple(s.responsible))
+    report = s.report and Report(s.report.participants, s.report.notes, s.report.press)
+    invitations = tuple((i.group_id, i.status) for i in s.invitations)
+    return Action(s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason)
+
+
+def group_data(g: GroupReplica) -> dict:
+    return {k: v for k, v in asdict(g).items() if k != "events"}
+
+
+def group_contract(g: GroupReplica) -> c.GroupV1:
+    return c.GroupV1(
+        group_id=g.id, name=g.name, state=g.state, status=g.status, coordinator_name=g.coordinator_name,
+        coordinator_email=g.coordinator_email, merged_into=g.merged_into, applied_events=g.applied,
+    )  # fmt: skip
+
+
+_ACTION_EVENTS = {
+    ev.ActionPlanned: c.ActionPlannedV1, ev.ActionUpdated: c.ActionUpdatedV1, ev.GroupsInvited: c.GroupsInvitedV1,
+    ev.InvitationAccepted: c.InvitationAcceptedV1, ev.InvitationDeclined: c.InvitationDeclinedV1,
+    ev.ActionConfirmed: c.ActionConfirmedV1, ev.ActionCompleted: c.ActionCompletedV1,
+    ev.ActionEvaluated: c.ActionEvaluatedV1, ev.ActionCancelled: c.ActionCancelledV1,
+}  # fmt: skip
+_ITEM_EVENTS = {
+    ev.WorkItemAdded: c.WorkItemAddedV1, ev.WorkItemUpdated: c.WorkItemUpdatedV1, ev.WorkItemDone: c.WorkItemDoneV1,
+    ev.ReminderDue: c.ReminderDueV1, ev.WorkItemOverdue: c.WorkItemOverdueV1,
+}  # fmt: skip
+
+
+def _tally(t: Tally) -> dict:
+    return asdict(t)
+
+
+def _line(item: WorkItem, today: date) -> c.ItemLineV1:
+    who = ", ".join(r.describe() for r in item.responsible) or "ohne V"
+    return c.ItemLineV1(item_id=item.id, text=item.text, responsible=who, due=item.overdue_since(today) or item.due(today))
+
+
+def progress_contract(event: ev.ProgressCompiled) -> c.ProgressCompiledV1:
+    r, today = event.report, event.report.until.date()
+    groups = [c.GroupTallyV1(group_id=gid, group_name=name, **_tally(t)) for gid, (name, t) in r.groups.items()]
+    return c.ProgressCompiledV1(
+        period_key=event.period_key, since=r.since, until=r.until, overall=c.TallyV1(**_tally(r.overall)), groups=groups,
+        overdue=[_line(i, today) for i in r.overdue], due=[_line(i, today) for i in r.due],
+    )  # fmt: skip
+
+
+def event_contract(event: object, names: Names, today: date) -> EventPayload:
+    """Translate a domain event to its wire contract, at the edge."""
+    if isinstance(event, ev.ProgressCompiled):
+        return progress_contract(event)
+    extra = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(event).items() if k not in ("action", "item")}
+    if type(event) in _ACTION_EVENTS:
+        if isinstance(event, ev.ActionPlanned) and (event.action.schedule.kind == "zahltag" or event.action.schedule.job_centre):
+            extra["guideline"] = JOB_CENTRE_GUIDELINE
+        return _ACTION_EVENTS[type(event)](action=action_snapshot(event.action, names), **extra)
+    return _ITEM_EVENTS[type(event)](item=item_snapshot(event.item, today), **extra)

@@ -1,0 +1,54 @@
+"""Repositories of action planning: the group replica, actions and work-plan items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+
+from services.events.adapters import mapping, orm
+from services.events.domain.actions import Action
+from services.events.domain.groups import GroupReplica
+from services.events.domain.workplan import WorkItem
+from shared.contracts import events as c
+from shared.db.snapshots import SnapshotRepository
+
+
+class GroupRepository(SnapshotRepository[GroupReplica]):
+    table = orm.groups
+    to_data = staticmethod(mapping.group_data)
+    from_data = staticmethod(lambda data: GroupReplica(**data))
+
+    def _columns(self, item: GroupReplica, data: dict) -> dict[str, Any]:
+        return {"state": item.state}
+
+    async def list(self, state: str | None = None) -> list[GroupReplica]:
+        return await super().list(state=state)
+
+    async def clear(self) -> None:
+        await self.session.execute(delete(self.table))
+        self.seen.clear()
+
+
+class ActionRepository(SnapshotRepository[Action]):
+    table = orm.actions
+    to_data = staticmethod(lambda a: mapping.action_snapshot(a).model_dump(mode="json"))
+    from_data = staticmethod(lambda data: mapping.action_domain(c.ActionSnapshot.model_validate(data)))
+
+    def _columns(self, item: Action, data: dict) -> dict[str, Any]:
+        return {"organiser_group_id": item.organiser_group_id}
+
+    async def list(self) -> list[Action]:
+        return await super().list()
+
+
+class WorkItemRepository(SnapshotRepository[WorkItem]):
+    table = orm.work_items
+    to_data = staticmethod(lambda i: mapping.item_snapshot(i).model_dump(mode="json"))
+    from_data = staticmethod(lambda data: mapping.item_domain(c.WorkItemSnapshot.model_validate(data)))
+
+    def _columns(self, item: WorkItem, data: dict) -> dict[str, Any]:
+        return {"plan": item.plan}
+
+    async def list(self, plan: str | None = None) -> list[WorkItem]:
+        return await super().list(plan=plan)

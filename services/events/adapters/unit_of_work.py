@@ -1,0 +1,57 @@
+"""Action planning's unit of work: replica, actions, items, their events and the inbox in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from services.events.adapters import mapping, orm
+from services.events.adapters.repository import ActionRepository, GroupRepository, WorkItemRepository
+from shared.db.unit_of_work import SqlAlchemyUnitOfWork
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class EventsUnitOfWork(SqlAlchemyUnitOfWork):
+    today: Callable[[], date] = staticmethod(date.today)
+
+    def _start(self) -> None:
+        self.groups = GroupRepository(self.session)
+        self.actions = ActionRepository(self.session)
+        self.items = WorkItemRepository(self.session)
+        self._emitted: list[object] = []
+
+    def emit(self, event: object) -> None:
+        self._emitted.append(event)
+
+    async def once(self, key: str) -> bool:
+        """Claim `key` in this transaction; False if it was claimed before (by any instance)."""
+        insert = _INSERT[self.session.get_bind().dialect.name]
+        statement = insert(orm.once).values(key=key, done_at=datetime.now(UTC)).on_conflict_do_nothing()
+        return (await self.session.execute(statement)).rowcount == 1
+
+    async def was_done(self, key: str) -> bool:
+        return bool(await self.session.scalar(select(orm.once.c.key).where(orm.once.c.key == key)))
+
+    async def names(self) -> dict[str, str]:
+        return {g.id: g.name for g in await self.groups.list()}
+
+    def _collect_events(self) -> list[object]:
+        collected, self._emitted = self._emitted, []
+        for repo in (self.actions, self.items):
+            for item in repo.items():
+                collected.extend(item.events)
+                item.events.clear()
+        return collected
+
+    async def commit(self) -> None:
+        events = self._collect_events()
+        for repo in (self.groups, self.actions, self.items):
+            await repo.flush()
+        names = await self.names() if events else {}
+        for event in events:
+            await self.publish_event(mapping.event_contract(event, names, self.today()))
+        await super().commit()

@@ -1,0 +1,165 @@
+"""Joint actions: planned by one regional group, others invited; accepted, confirmed, done, evaluated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.events.domain import events
+from services.events.domain.errors import Conflict, InvalidInput
+from shared.aggregate import Recording
+
+KINDS = {
+    "zahltag": "Zahltag-Aktion vor dem Jobcenter",
+    "info": "Infoveranstaltung",
+    "protestbrief": "Protestbrief-Aktion",
+    "fruehstueck": "Erwerbslosenfrühstück",
+    "treffen": "Treffen/Sitzung",
+    "schulung": "Schulung",
+    "sonstiges": "Sonstiges",
+}
+STATUSES = ("idee", "geplant", "bestätigt", "durchgeführt", "ausgewertet", "abgesagt")
+OPEN, ACCEPTED, DECLINED = "offen", "zugesagt", "abgesagt"
+# Seed 004: "Dabei ist darauf zu achten, dass sich Mitarbeiter der Jobcenter nicht angegriffen fühlen."
+JOB_CENTRE_GUIDELINE = (
+    "Leitlinie der LAG: Aktionen vor Jobcentern richten sich gegen das SGB II, nicht gegen die Beschäftigten. "
+    "Es ist darauf zu achten, dass sich Mitarbeiter:innen der Jobcenter nicht angegriffen fühlen – sie unterliegen "
+    "genauso wirtschaftlichen Zwängen wie alle Berufstätigen."
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    kind: str
+    title: str
+    place: str
+    job_centre: str
+    start: datetime | None
+    end: datetime | None
+    responsible: tuple[str, ...] = ()
+
+    def validate(self) -> Schedule:
+        if self.kind not in KINDS:
+            raise InvalidInput(f"Art „{self.kind}“ unbekannt (möglich: {', '.join(KINDS)}).", fields={"art": self.kind})
+        if not self.title.strip():
+            raise InvalidInput("Die Aktion braucht einen Titel.", fields={"titel": "fehlt"})
+        if (self.start is None) != (self.end is None):
+            raise InvalidInput("Beginn und Ende gehören zusammen.", fields={"ende": "fehlt"})
+        if self.start and self.end and not self.start < self.end:
+            raise InvalidInput("Das Ende liegt nicht nach dem Beginn.", fields={"ende": "vor dem Beginn"})
+        if self.kind == "zahltag" and not self.job_centre.strip():
+            raise InvalidInput("Für eine Zahltag-Aktion bitte das Jobcenter angeben.", fields={"jobcenter": "fehlt"})
+        return self
+
+
+@dataclass(frozen=True)
+class Report:
+    participants: int
+    notes: str
+    press: str = ""
+
+
+@dataclass(eq=False)
+class Action(Recording):
+    id: str
+    organiser_group_id: str
+    schedule: Schedule
+    status: str = "geplant"
+    invitations: tuple[tuple[str, str], ...] = ()  # (group_id, offen|zugesagt|abgesagt)
+    report: Report | None = None
+    evaluation: str = ""
+    cancel_reason: str = ""
+    events: list[object] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def plan(cls, id: str, organiser_group_id: str, schedule: Schedule, as_idea: bool = False) -> Action:  # noqa: A002
+        if not as_idea and schedule.start is None:
+            raise InvalidInput("Eine geplante Aktion braucht Beginn und Ende; sonst als Idee anlegen.")
+        action = cls(id, organiser_group_id, schedule.validate(), "idee" if as_idea else "geplant")
+        action._record(events.ActionPlanned)
+        return action
+
+    @property
+    def name(self) -> str:
+        return self.schedule.title
+
+    def invitation(self, group_id: str) -> str | None:
+        return dict(self.invitations).get(group_id)
+
+    def open_invitations(self) -> list[str]:
+        return [g for g, state in self.invitations if state == OPEN]
+
+    def takes_part(self, group_id: str) -> bool:
+        return group_id == self.organiser_group_id or self.invitation(group_id) == ACCEPTED
+
+    def _ensure(self, *allowed: str) -> None:
+        if self.status not in allowed:
+            raise Conflict(f"Die Aktion „{self.name}“ ist {self.status}; das geht nur, solange sie {' oder '.join(allowed)} ist.")
+
+    def reschedule(self, schedule: Schedule) -> tuple[str, ...]:
+        self._ensure("idee", "geplant", "bestätigt")
+        schedule.validate()
+        changed = tuple(f for f in vars(schedule) if getattr(schedule, f) != getattr(self.schedule, f))
+        if changed:
+            self.schedule = schedule
+            if self.status == "idee" and schedule.start:
+                self.status = "geplant"
+            self._record(events.ActionUpdated, changed=changed)
+        return changed
+
+    def invite(self, group_ids: tuple[str, ...]) -> tuple[str, ...]:
+        self._ensure("idee", "geplant")
+        new = tuple(g for g in dict.fromkeys(group_ids) if g != self.organiser_group_id and self.invitation(g) is None)
+        if new:
+            self.invitations += tuple((g, OPEN) for g in new)
+            self._record(events.GroupsInvited, group_ids=new)
+        return new
+
+    def respond(self, group_id: str, accept: bool) -> None:
+        self._ensure("idee", "geplant", "bestätigt")
+        if self.invitation(group_id) is None:
+            raise Conflict("Diese Regionalgruppe ist zu der Aktion nicht eingeladen.")
+        answer = ACCEPTED if accept else DECLINED
+        if self.invitation(group_id) == answer:
+            return
+        self.invitations = tuple((g, answer if g == group_id else s) for g, s in self.invitations)
+        self._record(events.InvitationAccepted if accept else events.InvitationDeclined, group_id=group_id)
+
+    def confirm(self) -> None:
+        self._ensure("geplant")
+        if not self.schedule.responsible:
+            raise Conflict("Vor der Bestätigung bitte eine verantwortliche Person (V) eintragen.")
+        if waiting := self.open_invitations():
+            raise Conflict(f"Noch keine Antwort von {len(waiting)} eingeladenen Gruppe(n).", fields={"offen": ", ".join(waiting)})
+        self.status = "bestätigt"
+        self._record(events.ActionConfirmed)
+
+    def complete(self, report: Report) -> None:
+        self._ensure("geplant", "bestätigt")
+        if report.participants < 0:
+            raise InvalidInput("Die Zahl der Teilnehmenden kann nicht negativ sein.")
+        self.status, self.report = "durchgeführt", report
+        self._record(events.ActionCompleted)
+
+    def evaluate(self, evaluation: str) -> None:
+        self._ensure("durchgeführt")
+        self.status, self.evaluation = "ausgewertet", evaluation.strip()
+        self._record(events.ActionEvaluated)
+
+    def cancel(self, reason: str) -> None:
+        self._ensure("idee", "geplant", "bestätigt")
+        self.status, self.cancel_reason = "abgesagt", reason.strip()
+        self._record(events.ActionCancelled)
+
+
+def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Action]:
+    """Other live actions at the same job centre on the same day: worth a warning, not a refusal."""
+    s = action.schedule
+    if not s.job_centre or not s.start:
+        return []
+    key = " ".join(s.job_centre.casefold().split())
+    return [
+        o for o in others
+        if o.id != action.id and o.status != "abgesagt" and o.schedule.start
+        and " ".join(o.schedule.job_centre.casefold().split()) == key and o.schedule.start.date() == s.start.date()
+    ]  # fmt: skip

@@ -1,0 +1,102 @@
+"""What people (and the scheduler) ask action planning to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from services.events.domain.actions import Report, Schedule
+from services.events.domain.workplan import Note
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    organiser_group_id: str
+    schedule: Schedule
+    as_idea: bool = False
+    action_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RescheduleAction:
+    action_id: str
+    schedule: Schedule
+
+
+@dataclass(frozen=True)
+class InviteGroups:
+    action_id: str
+    group_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RespondToInvitation:
+    action_id: str
+    group_id: str
+    accept: bool
+
+
+@dataclass(frozen=True)
+class ConfirmAction:
+    action_id: str
+
+
+@dataclass(frozen=True)
+class CompleteAction:
+    action_id: str
+    report: Report
+
+
+@dataclass(frozen=True)
+class EvaluateAction:
+    action_id: str
+    evaluation: str
+
+
+@dataclass(frozen=True)
+class CancelAction:
+    action_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AddWorkItem:
+    plan: str
+    text: str
+    responsible: str
+    timing: str | None
+    today: date
+    default_year: int | None = None
+    group_id: str | None = None
+    item_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SetWorkItemStatus:
+    item_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AddProgressNote:
+    item_id: str
+    note: Note
+
+
+@dataclass(frozen=True)
+class CompleteWorkItem:
+    item_id: str
+    on: date
+
+
+@dataclass(frozen=True)
+class SendReminders:
+    today: date
+    days_before: int
+
+
+@dataclass(frozen=True)
+class CompileProgressReport:
+    now: datetime
+    period_key: str
+    since: datetime

@@ -1,0 +1,47 @@
+"""What action planning knows of the registry's regional groups: a replica built only from events.
+
+Each registry event carries the group's full snapshot; a snapshot is applied only if it is newer
+(by stream sequence) than what the replica holds, so redelivery, replay and reordering are harmless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from services.events.domain.errors import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class GroupReplica:
+    id: str
+    name: str
+    state: str
+    status: str = "aktiv"
+    coordinator_name: str = ""
+    coordinator_email: str = ""
+    merged_into: str | None = None
+    sequence: int = 0  # stream sequence of the registry event this state came from
+    applied: int = 0  # how many events were applied to this group (each exactly once)
+    events: list[object] = field(default_factory=list, repr=False, compare=False)
+
+    def newer(self, snapshot: GroupReplica) -> GroupReplica | None:
+        """The replica after `snapshot`, or None if the snapshot is old news."""
+        if snapshot.sequence <= self.sequence:
+            return None
+        return replace(snapshot, applied=self.applied + 1)
+
+    def merged_into_group(self, target_id: str, sequence: int) -> GroupReplica | None:
+        if sequence <= self.sequence:
+            return None
+        return replace(self, status="zusammengelegt", merged_into=target_id, sequence=sequence, applied=self.applied + 1)
+
+    def ensure_invitable(self) -> None:
+        if self.status != "aktiv":
+            where = f" (jetzt Teil von {self.merged_into})" if self.merged_into else ""
+            raise Conflict(f"Die Regionalgruppe „{self.name}“ ist {self.status}{where} und kann nicht eingeladen werden.")
+
+
+def require(group: GroupReplica | None, group_id: str) -> GroupReplica:
+    if group is None:
+        raise NotFound(f"Regionalgruppe {group_id} ist hier (noch) nicht bekannt.")
+    return group

@@ -1,0 +1,82 @@
+"""The progress report: per group and overall, what is planned, done, open, due and overdue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from services.events.domain.actions import Action
+from services.events.domain.groups import GroupReplica
+from services.events.domain.workplan import WorkItem
+
+DUE_SOON = timedelta(days=14)
+
+
+@dataclass
+class Tally:
+    actions_planned: int = 0  # planned or confirmed, not yet held
+    actions_done: int = 0  # held within the period
+    invitations_open: int = 0
+    items_due: int = 0  # due within the next 14 days
+    items_overdue: int = 0
+    items_done: int = 0  # done within the period
+
+
+@dataclass
+class ProgressReport:
+    since: datetime
+    until: datetime
+    overall: Tally
+    groups: dict[str, tuple[str, Tally]] = field(default_factory=dict)  # group_id -> (name, tally)
+    overdue: list[WorkItem] = field(default_factory=list)
+    due: list[WorkItem] = field(default_factory=list)
+
+
+def _count_action(tally: Tally, action: Action, since: datetime, group_id: str | None) -> None:
+    if action.status in ("geplant", "bestätigt"):
+        tally.actions_planned += 1
+    if action.status in ("durchgeführt", "ausgewertet") and action.schedule.end and action.schedule.end >= since:
+        tally.actions_done += 1
+    open_ = action.open_invitations()
+    tally.invitations_open += len(open_) if group_id is None else int(group_id in open_)
+
+
+def compile_report(
+    actions: list[Action], items: list[WorkItem], groups: list[GroupReplica], since: datetime, until: datetime
+) -> ProgressReport:
+    today = until.date()
+    report = ProgressReport(since, until, Tally())
+    active = {g.id: g for g in groups if g.status == "aktiv"}
+    for group_id, group in sorted(active.items(), key=lambda kv: kv[1].name):
+        report.groups[group_id] = (group.name, Tally())
+    for action in actions:
+        _count_action(report.overall, action, since, None)
+        for group_id in {action.organiser_group_id, *(g for g, _ in action.invitations)} & set(report.groups):
+            _count_action(report.groups[group_id][1], action, since, group_id)
+    for item in items:
+        tallies = [report.overall] + ([report.groups[item.group_id][1]] if item.group_id in report.groups else [])
+        due = item.due(today)
+        overdue = item.overdue(today)
+        done_recently = item.last_done is not None and item.last_done >= since.date()
+        for tally in tallies:
+            tally.items_overdue += overdue
+            tally.items_due += bool(due and not overdue and today <= due <= today + DUE_SOON)
+            tally.items_done += done_recently
+        if overdue:
+            report.overdue.append(item)
+        elif due and today <= due <= today + DUE_SOON:
+            report.due.append(item)
+    return report
+
+
+def reminders_due(items: list[WorkItem], today: date, days_before: int) -> list[tuple[WorkItem, str, date]]:
+    """(item, "erinnerung" | "ueberfaellig", due date) for what the responsible people should hear about."""
+    found = []
+    for item in items:
+        if missed := item.overdue_since(today):
+            found.append((item, "ueberfaellig", missed))
+            continue
+        due = item.due(today)
+        if due is not None and 0 <= (due - today).days <= days_before:
+            found.append((item, "erinnerung", due))
+    return found

@@ -1,0 +1,100 @@
+"""Work-plan items: what is to be done, by whom (V) and when (T), and how far it got."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from services.events.domain import events
+from services.events.domain.errors import Conflict, InvalidInput
+from shared.aggregate import Recording
+from services.events.domain.responsibility import Responsible
+from services.events.domain.timing import Recurring, Timing, due_on, unit_period
+
+STATUSES = ("offen", "in Arbeit", "erledigt")
+
+
+@dataclass(frozen=True)
+class Note:
+    on: date
+    text: str
+    author: str = ""
+
+
+@dataclass(eq=False)
+class WorkItem(Recording):
+    id: str
+    plan: str
+    text: str
+    responsible: tuple[Responsible, ...]
+    timing: Timing | None
+    timing_text: str
+    created_on: date
+    status: str = "offen"
+    notes: tuple[Note, ...] = ()
+    last_done: date | None = None
+    group_id: str | None = None
+    events: list[object] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def add(cls, id: str, plan: str, text: str, responsible, timing, timing_text: str, today: date, group_id=None):  # noqa: A002, ANN001, ANN206
+        if not text.strip():
+            raise InvalidInput("Der Arbeitsplanpunkt braucht einen Text.")
+        item = cls(id, plan, text.strip(), tuple(responsible), timing, timing_text, today, group_id=group_id)
+        item._record(events.WorkItemAdded)
+        return item
+
+    @property
+    def name(self) -> str:
+        return self.text[:60]
+
+    @property
+    def recurring(self) -> bool:
+        return isinstance(self.timing, Recurring)
+
+    def due(self, today: date) -> date | None:
+        return None if self.status == "erledigt" else due_on(self.timing, today)
+
+    def overdue_since(self, today: date) -> date | None:
+        """The due date that passed unmet: a deadline, or for recurring items the end of the missed period."""
+        if self.status == "erledigt":
+            return None
+        if isinstance(self.timing, Recurring):
+            current_start = unit_period(self.timing.unit, today)[0]
+            previous_start, previous_end = unit_period(self.timing.unit, current_start - timedelta(days=1))
+            missed = self.created_on <= previous_end and (self.last_done is None or self.last_done < previous_start)
+            return previous_end if missed else None
+        due = due_on(self.timing, today)
+        return due if due is not None and due < today else None
+
+    def overdue(self, today: date) -> bool:
+        return self.overdue_since(today) is not None
+
+    def set_status(self, status: str) -> None:
+        if status not in STATUSES:
+            raise InvalidInput(f"Status „{status}“ unbekannt (möglich: {', '.join(STATUSES)}).")
+        if status != self.status:
+            self.status = status
+            self._record(events.WorkItemUpdated, changed=("status",))
+
+    def add_note(self, note: Note) -> None:
+        if not note.text.strip():
+            raise InvalidInput("Ein Fortschrittsvermerk braucht Text.")
+        self.notes += (note,)
+        self._record(events.WorkItemUpdated, changed=("notes",))
+
+    def complete(self, on: date) -> None:
+        """One-off items are done; recurring ones are done for the current period and stay open."""
+        if self.status == "erledigt":
+            raise Conflict("Dieser Punkt ist bereits erledigt.")
+        self.last_done = on
+        if not self.recurring:
+            self.status = "erledigt"
+        self._record(events.WorkItemDone, on=on)
+
+    def remind(self, due: date, today: date) -> None:
+        """Ask for the responsible people to be reminded of `due` (no change to the item)."""
+        self._record(events.ReminderDue, due=due, days_left=(due - today).days)
+
+    def announce_overdue(self, due: date) -> None:
+        self._record(events.WorkItemOverdue, due=due)

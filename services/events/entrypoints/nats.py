@@ -1,0 +1,93 @@
+"""NATS request handlers of action planning: validate, translate, hand over, answer with a snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from services.events.adapters import calendar, mapping
+from services.events.adapters.registry_stream import read_group_events
+from services.events.domain.errors import NotFound
+from services.events.entrypoints.translate import command
+from services.events.service_layer import handlers, plan_import, views
+from shared.contracts import events as c
+from shared.messaging.rpc import respond
+
+ACTION_COMMANDS = (c.INVITE_GROUPS, c.RESPOND_TO_INVITATION, c.CONFIRM_ACTION, c.COMPLETE_ACTION, c.EVALUATE_ACTION,
+                   c.CANCEL_ACTION)  # fmt: skip
+ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
+
+
+def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], compile_now: Callable) -> None:
+    async def planned(request: Any) -> c.PlannedAction:
+        result = await handlers.handle(command(request, today()), uow())
+        snapshot = mapping.action_snapshot(result.action, await views.names(uow()))
+        return c.PlannedAction(action=snapshot, warnings=list(result.warnings), guideline=result.guideline)
+
+    async def action(request: Any) -> c.ActionSnapshot:
+        changed = await handlers.handle(command(request, today()), uow())
+        return mapping.action_snapshot(changed, await views.names(uow()))
+
+    async def item(request: Any) -> c.WorkItemSnapshot:
+        return mapping.item_snapshot(await handlers.handle(command(request, today()), uow()), today())
+
+    async def import_plan(request: c.ImportWorkPlan) -> c.ImportedPlan:
+        result = await plan_import.import_plan(request.text, uow(), today(), request.plan, request.year)
+        items = [mapping.item_snapshot(i, today()) for i in result.items]
+        return c.ImportedPlan(plan=result.plan, year=result.year, items=items, unchanged=result.unchanged,
+                              not_imported=result.not_imported)  # fmt: skip
+
+    async def compile_progress(_: c.CompileProgress) -> c.ProgressCompiledV1:
+        return await compile_now()
+
+    async def rebuild(_: c.Rebuild) -> c.Rebuilt:
+        stream = await read_group_events(broker.connection.jetstream())
+        return c.Rebuilt(groups=await views.rebuild_groups(stream, uow()))
+
+    for spec in (c.PLAN_ACTION, c.RESCHEDULE_ACTION):
+        respond(broker, spec, planned)
+    for spec in ACTION_COMMANDS:
+        respond(broker, spec, action)
+    for spec in ITEM_COMMANDS:
+        respond(broker, spec, item)
+    respond(broker, c.IMPORT_WORK_PLAN, import_plan)
+    respond(broker, c.COMPILE_PROGRESS, compile_progress)
+    respond(broker, c.REBUILD_GROUPS, rebuild)
+    _register_queries(broker, uow, today)
+
+
+def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+    async def actions(q: c.ActionsQuery) -> c.Actions:
+        names = await views.names(uow())
+        found = await views.actions(uow(), q.group_id, q.status)
+        return c.Actions(actions=[mapping.action_snapshot(a, names) for a in found])
+
+    async def action(q: c.ActionRef) -> c.ActionSnapshot:
+        return mapping.action_snapshot(await views.action(uow(), q.action_id), await views.names(uow()))
+
+    async def work_plan(q: c.WorkPlanQuery) -> c.WorkPlan:
+        items = await views.work_plan(uow(), q.plan, q.only_open)
+        return c.WorkPlan(items=[mapping.item_snapshot(i, today()) for i in items])
+
+    async def groups(q: c.GroupsQuery) -> c.Groups:
+        return c.Groups(groups=[mapping.group_contract(g) for g in await views.groups(uow(), q.state)])
+
+    async def calendar_feed(q: c.CalendarQuery) -> c.CalendarDocument:
+        names, now = await views.names(uow()), datetime.now(UTC)
+        if q.action_id:
+            one = await views.action(uow(), q.action_id)
+            content = calendar.calendar_of([one], names, now, one.name, method="PUBLISH")
+            return c.CalendarDocument(filename=f"aktion-{one.id[:8]}.ics", content=content.decode())
+        found = await views.actions(uow())
+        if q.group_id:
+            if q.group_id not in names:
+                raise NotFound(f"Regionalgruppe {q.group_id} ist hier nicht bekannt.")
+            found = [a for a in found if a.takes_part(q.group_id)]
+        title = f"Aktionen – {names[q.group_id]}" if q.group_id else "Aktionen aller Regionalgruppen"
+        slug = (q.group_id or "alle")[:8]
+        return c.CalendarDocument(filename=f"aktionen-{slug}.ics", content=calendar.calendar_of(found, names, now, title).decode())
+
+    for spec, handler in ((c.ACTIONS, actions), (c.ACTION, action), (c.WORK_PLAN, work_plan), (c.GROUPS, groups),
+                          (c.CALENDAR, calendar_feed)):  # fmt: skip
+        respond(broker, spec, handler)

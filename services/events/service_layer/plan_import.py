@@ -1,0 +1,48 @@
+"""Import a plain-text work plan (seed 004's V:/T: style). Re-importing the same text adds nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from services.events.domain import commands
+from services.events.domain.plan_text import parse_plan
+from services.events.domain.workplan import WorkItem
+from services.events.service_layer.handlers import work_item
+from services.events.service_layer.unit_of_work import UnitOfWork
+
+_NS = uuid.UUID("1c1f3a4e-7a55-4f0e-8a0c-2d7b9e6f5a31")
+
+
+@dataclass
+class ImportedPlan:
+    plan: str
+    year: int | None
+    items: list[WorkItem] = field(default_factory=list)
+    unchanged: int = 0
+    not_imported: list[str] = field(default_factory=list)
+
+
+def item_id(plan: str, text: str, responsible: str, timing: str | None) -> str:
+    """Stable per (plan, text, V, T): the same plan imported twice yields the same ids."""
+    return str(uuid.uuid5(_NS, "\x1f".join((plan, text, responsible, timing or ""))))
+
+
+async def import_plan(text: str, uow: UnitOfWork, today: date, plan: str | None = None, year: int | None = None) -> ImportedPlan:
+    raw = parse_plan(text)
+    name = (plan or raw.title or f"Arbeitsplan {today:%d.%m.%Y}").strip()[:300]
+    result = ImportedPlan(name, year or raw.year)
+    result.not_imported = [f"Zeile {line}: {paragraph}" for line, paragraph in raw.leftover]
+    async with uow:
+        for entry in raw.items:
+            identity = item_id(name, entry.text, entry.responsible, entry.timing)
+            if await uow.items.get(identity):
+                result.unchanged += 1
+                continue
+            item = work_item(commands.AddWorkItem(name, entry.text, entry.responsible, entry.timing, today,
+                                                  result.year, item_id=identity))  # fmt: skip
+            await uow.items.add(item)
+            result.items.append(item)
+        await uow.commit()
+    return result

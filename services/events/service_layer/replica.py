@@ -1,0 +1,36 @@
+"""Keep the replica of regional groups up to date from registry events (event-carried state transfer)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from services.events.domain.groups import GroupReplica
+from services.events.service_layer.unit_of_work import UnitOfWork
+
+
+def replica_of(snapshot: Any, sequence: int) -> GroupReplica:
+    coordinator = snapshot.coordinator
+    return GroupReplica(
+        snapshot.group_id, snapshot.name, snapshot.state, snapshot.status,
+        coordinator.name if coordinator else "", (coordinator.email or "") if coordinator else "",
+        snapshot.merged_into, sequence,
+    )  # fmt: skip
+
+
+async def apply_group_event(envelope: Any, sequence: int, uow: UnitOfWork) -> bool:
+    """Apply one registry group event exactly once; False if it was already processed."""
+    payload = envelope.payload
+    async with uow:
+        if not await uow.claim(envelope):
+            return False
+        incoming = replica_of(payload, sequence)
+        current = await uow.groups.get(payload.group_id)
+        updated = replace(incoming, applied=1) if current is None else current.newer(incoming)
+        if updated is not None:
+            await uow.groups.put(updated)
+        for merged_id in getattr(payload, "merged_group_ids", []):
+            if (merged := await uow.groups.get(merged_id)) and (after := merged.merged_into_group(payload.group_id, sequence)):
+                await uow.groups.put(after)
+        await uow.commit()
+    return True

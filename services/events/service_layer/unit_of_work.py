@@ -1,0 +1,20 @@
+"""The unit of work the handlers depend on; adapters provide the real one, tests a fake."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Self
+
+
+class UnitOfWork(Protocol):
+    groups: Any  # get / put / list(state) of GroupReplica
+    actions: Any  # get / add / list of Action
+    items: Any  # get / add / list(plan) of WorkItem
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc_info: object) -> None: ...
+    async def commit(self) -> None: ...
+    def emit(self, event: object) -> None: ...
+    async def once(self, key: str) -> bool:
+        """Claim a key in this transaction; False if claimed before."""
+    async def claim(self, envelope: Any) -> bool:
+        """Record an incoming event as processed; False if it was."""

@@ -1,0 +1,61 @@
+"""Read side of action planning: actions, the work plan, calendars, the group replica, rebuilding it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from services.events.domain.actions import Action
+from services.events.domain.errors import NotFound
+from services.events.domain.groups import GroupReplica
+from services.events.domain.workplan import WorkItem
+from services.events.service_layer.replica import replica_of
+from services.events.service_layer.unit_of_work import UnitOfWork
+
+
+async def actions(uow: UnitOfWork, group_id: str | None = None, status: str | None = None) -> list[Action]:
+    async with uow:
+        found = await uow.actions.list()
+    found = [a for a in found if (group_id is None or group_id == a.organiser_group_id or a.invitation(group_id))
+             and (status is None or a.status == status)]  # fmt: skip
+    return sorted(found, key=lambda a: (a.schedule.start is None, a.schedule.start or 0, a.name))
+
+
+async def action(uow: UnitOfWork, action_id: str) -> Action:
+    async with uow:
+        if found := await uow.actions.get(action_id):
+            return found
+    raise NotFound(f"Aktion {action_id} nicht gefunden.")
+
+
+async def work_plan(uow: UnitOfWork, plan: str | None = None, only_open: bool = False) -> list[WorkItem]:
+    async with uow:
+        items = await uow.items.list(plan)
+    return sorted((i for i in items if not only_open or i.status != "erledigt"), key=lambda i: (i.plan, i.created_on, i.text))
+
+
+async def groups(uow: UnitOfWork, state: str | None = None) -> list[GroupReplica]:
+    async with uow:
+        return sorted(await uow.groups.list(state), key=lambda g: (g.state, g.name))
+
+
+async def names(uow: UnitOfWork) -> dict[str, str]:
+    return {g.id: g.name for g in await groups(uow)}
+
+
+async def rebuild_groups(stream: list[tuple[Any, int]], uow: UnitOfWork) -> int:
+    """Forget the replica and rebuild it from the registry's group events, oldest first."""
+    async with uow:
+        await uow.groups.clear()
+        built: dict[str, GroupReplica] = {}
+        for envelope, sequence in sorted(stream, key=lambda pair: pair[1]):
+            payload = envelope.payload
+            previous = built.get(payload.group_id)
+            built[payload.group_id] = replace(replica_of(payload, sequence), applied=(previous.applied if previous else 0) + 1)
+            for merged_id in getattr(payload, "merged_group_ids", []):
+                if merged_id in built:
+                    built[merged_id] = built[merged_id].merged_into_group(payload.group_id, sequence) or built[merged_id]
+        for group in built.values():
+            await uow.groups.add(group)
+        await uow.commit()
+    return len(built)
