@@ -116,8 +116,12 @@ def run_service(app: ServiceApp) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        def stopping(sig: signal.Signals) -> None:
+            log.info("service.signal", signal=sig.name)
+            stop.set()
+
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, stopping, sig)
         await app.start()
         try:
             await stop.wait()

@@ -349,7 +349,7 @@ class GroupV1(Contract):
     coordinator_name: str = ""
     coordinator_email: str = ""
     merged_into: str | None = None
-    applied_events: int
+    events_seen: int  # registry events processed for this group, each exactly once
 
 
 class Groups(Contract):

@@ -12,7 +12,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from shared.contracts import registry as c
 from shared.messaging.rpc import request
-from tests.e2e.registry_process import start_registry, stop, wait_healthy
+from tests.e2e.processes import start_service, stop, wait_healthy
 from tests.unit.registry.test_formats import validator
 
 pytestmark = pytest.mark.e2e
@@ -26,10 +26,10 @@ Sozialberatung Kaputt;Kreisverband;DIE LINKE Leipzig;Weg 1;4107;Leipzig;;;;Leipz
 
 @pytest.fixture
 async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
-    process = start_registry(nats_server.url, tmp_path)
+    process = start_service("registry", nats_server.url, tmp_path)
     await broker.connect()
     try:
-        await wait_healthy(broker, process)
+        await wait_healthy(broker, "registry", process)
         yield broker
     finally:
         stop(process)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from services.events.domain import events as ev
 from services.events.domain.actions import KINDS, JOB_CENTRE_GUIDELINE, Action, Report, Schedule
@@ -16,6 +17,7 @@ from shared.contracts import events as c
 from shared.contracts.envelope import EventPayload
 
 Names = dict[str, str]
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
@@ -84,8 +86,13 @@ def action_snapshot(a: Action, names: Names | None = None) -> c.ActionSnapshot:
     )  # fmt: skip
 
 
+def _berlin(moment: datetime | None) -> datetime | None:
+    """JSON keeps only the offset; the domain keeps the zone, so calendars say Europe/Berlin."""
+    return moment and moment.astimezone(BERLIN)
+
+
 def action_domain(s: c.ActionSnapshot) -> Action:
-    schedule = Schedule(s.kind, s.title, s.place, s.job_centre, s.start, s.end, tuple(s.responsible))
+    schedule = Schedule(s.kind, s.title, s.place, s.job_centre, _berlin(s.start), _berlin(s.end), tuple(s.responsible))
     report = s.report and Report(s.report.participants, s.report.notes, s.report.press)
     invitations = tuple((i.group_id, i.status) for i in s.invitations)
     return Action(s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason)
@@ -98,7 +105,7 @@ def group_data(g: GroupReplica) -> dict:
 def group_contract(g: GroupReplica) -> c.GroupV1:
     return c.GroupV1(
         group_id=g.id, name=g.name, state=g.state, status=g.status, coordinator_name=g.coordinator_name,
-        coordinator_email=g.coordinator_email, merged_into=g.merged_into, applied_events=g.applied,
+        coordinator_email=g.coordinator_email, merged_into=g.merged_into, events_seen=g.seen,
     )  # fmt: skip
 
 

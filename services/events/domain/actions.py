@@ -73,9 +73,10 @@ class Action(Recording):
 
     @classmethod
     def plan(cls, id: str, organiser_group_id: str, schedule: Schedule, as_idea: bool = False) -> Action:  # noqa: A002
+        schedule.validate()
         if not as_idea and schedule.start is None:
             raise InvalidInput("Eine geplante Aktion braucht Beginn und Ende; sonst als Idee anlegen.")
-        action = cls(id, organiser_group_id, schedule.validate(), "idee" if as_idea else "geplant")
+        action = cls(id, organiser_group_id, schedule, "idee" if as_idea else "geplant")
         action._record(events.ActionPlanned)
         return action
 

@@ -21,19 +21,19 @@ class GroupReplica:
     coordinator_email: str = ""
     merged_into: str | None = None
     sequence: int = 0  # stream sequence of the registry event this state came from
-    applied: int = 0  # how many events were applied to this group (each exactly once)
+    seen: int = 0  # how many registry events about this group were processed (each exactly once)
     events: list[object] = field(default_factory=list, repr=False, compare=False)
 
-    def newer(self, snapshot: GroupReplica) -> GroupReplica | None:
-        """The replica after `snapshot`, or None if the snapshot is old news."""
+    def after(self, snapshot: GroupReplica) -> GroupReplica:
+        """The replica once `snapshot` is processed: taken if newer (by stream sequence), else old news."""
         if snapshot.sequence <= self.sequence:
-            return None
-        return replace(snapshot, applied=self.applied + 1)
+            return replace(self, seen=self.seen + 1)
+        return replace(snapshot, seen=self.seen + 1)
 
-    def merged_into_group(self, target_id: str, sequence: int) -> GroupReplica | None:
+    def merged_into_group(self, target_id: str, sequence: int) -> GroupReplica:
         if sequence <= self.sequence:
-            return None
-        return replace(self, status="zusammengelegt", merged_into=target_id, sequence=sequence, applied=self.applied + 1)
+            return self
+        return replace(self, status="zusammengelegt", merged_into=target_id, sequence=sequence)
 
     def ensure_invitable(self) -> None:
         if self.status != "aktiv":

@@ -175,7 +175,7 @@ def parse_timing(text: str, default_year: int) -> Timing:
     """Classify a "T:" text; anything not recognised is kept verbatim as `Unparsed`. Never raises."""
     t = re.sub(r"\s+", " ", (text or "").strip().lower()).strip(" .;:")
     if not t:
-        return Unparsed(text or "")
+        return Unparsed((text or "").strip())
     if t in ONGOING:
         return Ongoing(t)
     if t in SOFT:

@@ -26,11 +26,9 @@ async def apply_group_event(envelope: Any, sequence: int, uow: UnitOfWork) -> bo
             return False
         incoming = replica_of(payload, sequence)
         current = await uow.groups.get(payload.group_id)
-        updated = replace(incoming, applied=1) if current is None else current.newer(incoming)
-        if updated is not None:
-            await uow.groups.put(updated)
+        await uow.groups.put(replace(incoming, seen=1) if current is None else current.after(incoming))
         for merged_id in getattr(payload, "merged_group_ids", []):
-            if (merged := await uow.groups.get(merged_id)) and (after := merged.merged_into_group(payload.group_id, sequence)):
-                await uow.groups.put(after)
+            if merged := await uow.groups.get(merged_id):
+                await uow.groups.put(merged.merged_into_group(payload.group_id, sequence))
         await uow.commit()
     return True

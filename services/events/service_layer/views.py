@@ -50,11 +50,12 @@ async def rebuild_groups(stream: list[tuple[Any, int]], uow: UnitOfWork) -> int:
         built: dict[str, GroupReplica] = {}
         for envelope, sequence in sorted(stream, key=lambda pair: pair[1]):
             payload = envelope.payload
+            incoming = replica_of(payload, sequence)
             previous = built.get(payload.group_id)
-            built[payload.group_id] = replace(replica_of(payload, sequence), applied=(previous.applied if previous else 0) + 1)
+            built[payload.group_id] = previous.after(incoming) if previous else replace(incoming, seen=1)
             for merged_id in getattr(payload, "merged_group_ids", []):
                 if merged_id in built:
-                    built[merged_id] = built[merged_id].merged_into_group(payload.group_id, sequence) or built[merged_id]
+                    built[merged_id] = built[merged_id].merged_into_group(payload.group_id, sequence)
         for group in built.values():
             await uow.groups.add(group)
         await uow.commit()

@@ -1,0 +1,69 @@
+"""Action planning on a real database (SQLite and PostgreSQL): storage, outbox events, once-per-key, replica."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from services.events.adapters import orm
+from services.events.adapters.unit_of_work import EventsUnitOfWork
+from services.events.domain import commands
+from services.events.domain.groups import GroupReplica
+from services.events.service_layer import handlers, periodic, views
+from services.events.service_layer.replica import apply_group_event
+from shared.contracts import Envelope
+from shared.contracts import registry as r
+from shared.db import upgrade
+from tests.unit.events.test_actions import zahltag
+from tests.unit.events.test_workplan import item
+
+
+async def prepared(database):  # noqa: ANN001, ANN201
+    await upgrade(database, "events")
+    uow = lambda: EventsUnitOfWork(database, orm.messaging)  # noqa: E731
+    async with uow() as unit:
+        for gid, name in (("g-v", "Vogtland"), ("g-e", "Erzgebirge")):
+            await unit.groups.add(GroupReplica(gid, name, "SN", sequence=1, seen=1))
+        await unit.commit()
+    return uow
+
+
+async def outbox(database) -> list[tuple[str, bytes]]:  # noqa: ANN001
+    async with database.sessions() as session:
+        t = orm.messaging.outbox
+        return [(row.subject, row.body) for row in await session.execute(select(t.c.subject, t.c.body).order_by(t.c.position))]
+
+
+async def test_actions_round_trip_and_each_change_is_one_event_with_group_names(database) -> None:
+    uow = await prepared(database)
+    await handlers.handle(commands.PlanAction("g-v", zahltag(), action_id="a-1"), uow())
+    await handlers.handle(commands.InviteGroups("a-1", ("g-e",)), uow())
+    await handlers.handle(commands.InviteGroups("a-1", ("g-e",)), uow())  # nothing new
+    stored = await views.action(uow(), "a-1")
+    assert stored.schedule == zahltag() and str(stored.schedule.start.tzinfo) == "Europe/Berlin"
+    assert stored.invitations == (("g-e", "offen"),)
+    sent = await outbox(database)
+    assert [s for s, _ in sent] == ["events.action.planned.v1", "events.action.invited.v1"]
+    assert b'"group_name":"Erzgebirge"' in sent[1][1] and b'"guideline":"Leitlinie der LAG' in sent[0][1]
+
+
+async def test_reminders_once_per_due_date_across_transactions(database) -> None:
+    uow = await prepared(database)
+    async with uow() as unit:
+        await unit.items.add(item("25.11.2026", created=date(2026, 1, 1), item_id="i-1"))
+        await unit.commit()
+    assert await periodic.send_reminders(commands.SendReminders(date(2026, 11, 21), 7), uow()) == 1
+    assert await periodic.send_reminders(commands.SendReminders(date(2026, 11, 22), 7), uow()) == 0
+    assert [s for s, _ in await outbox(database)] == ["events.workitem.reminder_due.v1"]
+
+
+async def test_replica_applies_each_event_once_and_never_goes_back_in_time(database) -> None:
+    uow = await prepared(database)
+    formed = Envelope.wrap(r.GroupFormedV1(group_id="g-l", name="Leipzig", state="SN"))
+    renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g-l", name="Leipzig-Stadt", state="SN", old_name="Leipzig"))
+    assert await apply_group_event(renamed, 12, uow())
+    assert await apply_group_event(formed, 10, uow())  # arrives late: counted, but does not undo the rename
+    assert not await apply_group_event(renamed, 12, uow())  # redelivered: already processed
+    (leipzig,) = [g for g in await views.groups(uow()) if g.id == "g-l"]
+    assert (leipzig.name, leipzig.sequence, leipzig.seen) == ("Leipzig-Stadt", 12, 2)
