@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Column, Integer, Table, insert, select, update
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import DomainError
@@ -90,3 +90,15 @@ class SnapshotRepository(Generic[A]):
                     name = getattr(item, "name", item.id)
                     raise ConcurrentChange(f"„{name}“ wurde gerade gleichzeitig geändert; bitte erneut versuchen.")
             self.seen[item.id] = (item, data, version + 1)
+
+
+def snapshot_table(name: str, metadata: MetaData, *columns: Column) -> Table:
+    """A table for aggregates stored as snapshots: id, the indexed `columns`, the JSON data, a version."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(64), primary_key=True),
+        *columns,
+        Column("data", JSON, nullable=False),
+        version_column(),
+    )

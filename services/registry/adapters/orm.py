@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, DateTime, MetaData, String
 
-from shared.db.snapshots import version_column
+from shared.db.snapshots import snapshot_table
 from shared.db.unit_of_work import MessagingTables
 
 metadata = MetaData()
 messaging = MessagingTables.on(metadata)
 
-districts = Table(
-    "districts",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("state", String(2), nullable=False, index=True),
-    Column("data", JSON, nullable=False),
-    version_column(),
-)
-groups = Table(
-    "groups",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("state", String(2), nullable=False, index=True),
-    Column("data", JSON, nullable=False),
-    version_column(),
-)
-offices = Table(
+districts = snapshot_table("districts", metadata, Column("state", String(2), nullable=False, index=True))
+groups = snapshot_table("groups", metadata, Column("state", String(2), nullable=False, index=True))
+offices = snapshot_table(
     "offices",
     metadata,
-    Column("id", String(64), primary_key=True),
     Column("import_key", String(300), nullable=False, index=True),
-    Column("data", JSON, nullable=False),
-    version_column(),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
