@@ -106,7 +106,7 @@ class System:
             smtp_host="127.0.0.1",
             smtp_port=str(self.smtp_port),
             public_url=self.gateway_url,
-            **({"demo_data": "true"} if name == "registry" else {}),
+            **({"demo_data": "true"} if name in ("registry", "notifications") else {}),
         )
         return Child(name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log")
 

@@ -2,15 +2,66 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 from services.notifications import entrypoints
-from services.notifications.adapters import orm
+from services.notifications.adapters import calendar, orm
+from services.notifications.adapters.composer import MailComposer
+from services.notifications.adapters.demo import load_demo_lists
+from services.notifications.adapters.mail import Sender
+from services.notifications.adapters.smtp_pool import PermanentFailure, SmtpPool, TemporaryFailure
+from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.config import NotificationsSettings
+from services.notifications.domain.tokens import Signer
+from services.notifications.service_layer import delivery, digests
+from services.notifications.service_layer.ports import Deps
 from shared.service import ServiceApp, run_service
 
 
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
-    app = ServiceApp.assemble("notifications", settings or NotificationsSettings(), orm.messaging)
-    entrypoints.register(app)
+    settings = settings or NotificationsSettings()
+    app = ServiceApp.assemble("notifications", settings, orm.messaging, consumes_from=("registry", "events"))
+    wake = asyncio.Event()
+    secret = settings.secret_key.get_secret_value().encode()
+
+    def uow() -> NotificationsUnitOfWork:
+        unit = NotificationsUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)
+        unit.after_commit = wake.set
+        return unit
+
+    sender = Sender(settings.sender_address, settings.sender_name, settings.mail_domain)
+    deps = Deps(uow=uow, composer=MailComposer(sender, settings.public_url, now), calendar=calendar.invitation,
+                signer=Signer(secret), now=now, secret=secret, public_url=settings.public_url,
+                board_list=settings.board_list, workplan_list=settings.workplan_list)  # fmt: skip
+    pool = SmtpPool(settings.smtp_host, settings.smtp_port, settings.smtp_pool_size, username=settings.smtp_user,
+                    password=settings.smtp_password and settings.smtp_password.get_secret_value(),
+                    start_tls=settings.smtp_starttls)  # fmt: skip
+
+    async def send(recipient: str, message: bytes) -> None:
+        try:
+            await pool.send(sender.address, recipient, message)
+        except TemporaryFailure as exc:
+            raise delivery.Temporary(str(exc)) from exc
+        except PermanentFailure as exc:
+            raise delivery.Permanent(str(exc)) from exc
+
+    async def deliver() -> None:
+        await delivery.run(deps, send, settings.delivery_poll_seconds, wake, settings.smtp_pool_size, settings.retry_backoff_seconds)
+
+    async def digest() -> None:
+        while True:
+            await digests.send_digests(deps)
+            await asyncio.sleep(settings.digest_check_seconds)
+
+    entrypoints.register(app, deps)
+    app.background.extend([deliver, digest])
+    if settings.demo_data:
+        app.on_started.append(lambda: load_demo_lists(deps))
     return app
 
 

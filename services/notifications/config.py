@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,3 +12,19 @@ class NotificationsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_NOTIFICATIONS_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/db/notifications.sqlite3"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_pool_size: int = 4
+    sender_address: str = "verteiler@beratungsnetz.example"
+    sender_name: str = "Beratungsnetz"
+    mail_domain: str = "beratungsnetz.example"
+    public_url: str = "http://127.0.0.1:8000"  # where the gateway serves confirmation and unsubscribe pages
+    board_list: str = "landesvorstand"
+    workplan_list: str = "lag-hartz-iv-sachsen"
+    delivery_poll_seconds: float = 1.0
+    retry_backoff_seconds: tuple[float, ...] = (5, 15, 60, 300, 900, 3600)  # pause before the n-th retry
+    digest_check_seconds: float = 3600.0
+    demo_data: bool = False

@@ -17,5 +17,5 @@ async def test_migrations_create_outbox_and_inbox_and_can_run_twice(database, se
         tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         version = (await conn.execute(text(f"SELECT version_num FROM alembic_version_{service}"))).scalar_one()
     assert {"outbox", "inbox", f"alembic_version_{service}"} <= tables
-    assert version == ("0001" if service == "notifications" else "0002")
+    assert version == "0002"
 

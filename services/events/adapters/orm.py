@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
+from shared.db.types import UtcDateTime
 from shared.db.unit_of_work import MessagingTables
 
 metadata = MetaData()
@@ -18,5 +19,5 @@ once = Table(
     "once",
     metadata,
     Column("key", String(300), primary_key=True),
-    Column("done_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", UtcDateTime(), nullable=False),
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.events.service_layer.replica import apply_group_event
+from services.events.service_layer.replica import apply_group_event, erase_person
 from shared import context
-from shared.contracts import registry
+from shared.contracts import notifications, registry
 from shared.messaging.consumer import subscribe_event
 from shared.messaging.deadletter import DeadLetters
 
@@ -22,3 +22,8 @@ def register(broker: Any, uow: Callable[[], Any]) -> None:
     deadletters = DeadLetters(broker, "events")
     for payload in GROUP_EVENTS:
         subscribe_event(broker, payload, consumer="events", handler=on_group_event, deadletters=deadletters)
+
+    async def on_erased(envelope: Any) -> None:
+        await erase_person(envelope, uow())
+
+    subscribe_event(broker, notifications.PersonErasedV1, consumer="events", handler=on_erased, deadletters=deadletters)

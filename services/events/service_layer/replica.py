@@ -32,3 +32,16 @@ async def apply_group_event(envelope: Any, sequence: int, uow: UnitOfWork) -> bo
                 await uow.groups.put(merged.merged_into_group(payload.group_id, sequence))
         await uow.commit()
     return True
+
+
+async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
+    """Another service announced an erasure: coordinators' contact data leave the replica."""
+    address = envelope.payload.address.casefold()
+    async with uow:
+        if not await uow.claim(envelope):
+            return 0
+        found = [g for g in await uow.groups.list() if g.coordinator_email.casefold() == address]
+        for group in found:
+            await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
+        await uow.commit()
+    return len(found)

@@ -23,6 +23,10 @@ class ServiceClient:
             return None
         return reply.data
 
+    async def ask(self, spec: Any, payload: Any) -> Any:
+        """Ask the owning service; ServiceUnavailable if it does not answer within the timeout."""
+        return await request(self.broker, spec, payload, timeout=self.timeout)
+
     async def health_of_all(self) -> dict[str, HealthReply | None]:
         replies = await asyncio.gather(*(self.health(s) for s in BACKEND_SERVICES))
         return dict(zip(BACKEND_SERVICES, replies, strict=True))

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.entrypoints import public
 from shared.service import package_version
 
 GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich."}
@@ -35,6 +36,8 @@ def create_app(client: ServiceClient, lifespan: Any = None) -> FastAPI:
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = {".".join(map(str, e["loc"])): e["msg"] for e in exc.errors()}
         return JSONResponse({"fehler": "Die Anfrage ist ungültig.", "felder": fields}, status_code=422)
+
+    app.include_router(public.router(client))
 
     @app.get("/api/v1/health", summary="Lebenszeichen des Gateways")
     async def health() -> dict[str, str]:

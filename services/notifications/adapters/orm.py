@@ -1,10 +1,84 @@
-"""Tables of the notifications service; Alembic migrations in ../migrations are made from this metadata."""
+"""Tables of the notifications service."""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint
 
+from shared.db.snapshots import snapshot_table
+from shared.db.types import UtcDateTime
 from shared.db.unit_of_work import MessagingTables
 
 metadata = MetaData()
 messaging = MessagingTables.on(metadata)
+
+
+def _when(name: str, nullable: bool = False) -> Column:
+    return Column(name, UtcDateTime(), nullable=nullable)
+
+
+lists = snapshot_table("lists", metadata, Column("group_id", String(64), nullable=True, index=True))
+members = Table(
+    "members", metadata,
+    Column("list_id", String(64), primary_key=True),
+    Column("address", String(320), primary_key=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("delivery", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    _when("since", nullable=True),
+)  # fmt: skip
+requests = Table(
+    "requests", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("list_id", String(64), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("address", String(320), nullable=False, index=True),
+    Column("display_name", String(100), nullable=False),
+    Column("new_address", String(320), nullable=False),
+    Column("state", String(30), nullable=False),
+    _when("created_at"),
+    Column("ip", String(64), nullable=False),
+    Column("decided_by", String(320), nullable=False),
+    _when("decided_at", nullable=True),
+)  # fmt: skip
+consents = Table(
+    "consents", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(64), nullable=False),
+    Column("address", String(320), nullable=False, index=True),
+    Column("request_id", String(64), nullable=False),
+    _when("requested_at"),
+    _when("confirmed_at", nullable=True),
+    Column("ip", String(64), nullable=False),
+    Column("text_version", String(20), nullable=False),
+)  # fmt: skip
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(64), nullable=False, index=True),
+    _when("at"),
+    Column("actor", String(320), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(320), nullable=False),
+    Column("detail", Text, nullable=False),
+)  # fmt: skip
+used_tokens = Table("used_tokens", metadata, Column("token_id", String(32), primary_key=True), _when("used_at"))
+suppressions = Table("suppressions", metadata, Column("fingerprint", String(64), primary_key=True), _when("created_at"))
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(120), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("list_id", String(64), nullable=True),
+    Column("kind", String(30), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("status", String(20), nullable=False, index=True),  # pending | sent | failed | digest | digested
+    Column("attempts", Integer, nullable=False),
+    _when("next_attempt_at"),
+    Column("last_error", Text, nullable=True),
+    Column("message", LargeBinary, nullable=True),
+    Column("summary", Text, nullable=True),  # the line a digest shows for it
+    _when("created_at"),
+    _when("sent_at", nullable=True),
+    UniqueConstraint("event_id", "recipient", name="uq_delivery_event_recipient"),
+)  # fmt: skip

@@ -1,9 +1,12 @@
-"""Entrypoints of the notifications service: NATS subscribers and request handlers that translate and hand over."""
+"""Entrypoints of the notifications service: NATS requests, event subscribers, the delivery worker."""
 
 from __future__ import annotations
 
+from services.notifications.entrypoints import nats, subscribers
+from services.notifications.service_layer.ports import Deps
 from shared.service import ServiceApp
 
 
-def register(app: ServiceApp) -> None:
-    """Attach this service's subscribers and responders to the app's broker (health is built in)."""
+def register(app: ServiceApp, deps: Deps) -> None:
+    nats.register(app.broker, deps)
+    subscribers.register(app.broker, deps)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, MetaData, String
+from sqlalchemy import Column, MetaData, String
 
 from shared.db.snapshots import snapshot_table
+from shared.db.types import UtcDateTime
 from shared.db.unit_of_work import MessagingTables
 
 metadata = MetaData()
@@ -16,5 +17,5 @@ offices = snapshot_table(
     "offices",
     metadata,
     Column("import_key", String(300), nullable=False, index=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

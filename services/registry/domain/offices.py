@@ -163,3 +163,15 @@ class Office(Recording):
         if supervision != self.supervision:
             self.supervision = supervision
             self._record(events.SupervisionChanged)
+
+    def forget(self, address: str) -> bool:
+        """Erasure (Art. 17 GDPR): remove counsellors with this address and the address from the contact."""
+        changed = False
+        for counsellor in [c for c in self.counsellors if c.email.casefold() == address.casefold()]:
+            self.remove_counsellor(counsellor.id)
+            changed = True
+        if self.details.email.casefold() == address.casefold():
+            self.details = replace(self.details, email="")
+            self._record(events.OfficeUpdated, changed=("email",))
+            changed = True
+        return changed

@@ -58,6 +58,12 @@ class RegionalGroup(Recording):
         self.coordinator = coordinator
         self._record(events.CoordinatorChanged)
 
+    def forget_coordinator(self) -> None:
+        """Erasure (Art. 17 GDPR): the group keeps existing, its coordinator's data does not."""
+        if self.coordinator is not None:
+            self.coordinator = None
+            self._record(events.CoordinatorChanged)
+
     def absorb(self, others: list[RegionalGroup]) -> None:
         """Merge `others` into this group: their districts move here, they stop existing on their own."""
         self._ensure_active()

@@ -7,9 +7,19 @@ from datetime import date
 from typing import Any
 
 from services.registry.entrypoints import nats
+from services.registry.service_layer.handlers import erase_person
+from shared.contracts import notifications
+from shared.messaging.consumer import subscribe_event
+from shared.messaging.deadletter import DeadLetters
 from shared.service import ServiceApp
 
 
 def register(app: ServiceApp, uow: Callable[[], Any], today: Callable[[], date]) -> None:
     """Attach the registry's commands and queries to the app's broker (health is built in)."""
     nats.register(app.broker, uow, today)
+
+    async def on_erased(envelope: Any) -> None:
+        await erase_person(envelope, uow())
+
+    subscribe_event(app.broker, notifications.PersonErasedV1, consumer="registry", handler=on_erased,
+                    deadletters=DeadLetters(app.broker, "registry"))  # fmt: skip

@@ -157,6 +157,23 @@ async def change_supervision(cmd: commands.ChangeSupervision, uow: UnitOfWork) -
     return await _change(uow, cmd.office_id, lambda o: o.change_supervision(cmd.supervision))
 
 
+async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
+    """Another service announced an erasure: forget the address everywhere in the register."""
+    address = envelope.payload.address.casefold()
+    touched = 0
+    async with uow:
+        if not await uow.claim(envelope):
+            return 0
+        for office in await uow.offices.list():
+            touched += office.forget(address)
+        for group in await uow.groups.list():
+            if group.coordinator and group.coordinator.email.casefold() == address:
+                group.forget_coordinator()
+                touched += 1
+        await uow.commit()
+    return touched
+
+
 HANDLERS = {
     commands.AddDistrict: add_district,
     commands.FormGroup: form_group,

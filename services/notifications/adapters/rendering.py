@@ -1,0 +1,56 @@
+"""German mails from Jinja2 templates: a text body per kind, and HTML made from that text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+SUBJECTS = {
+    "bestaetigen": "Bitte bestätigen: Eintrag in „{list_name}“",
+    "adresse_bestaetigen": "Bitte bestätigen: neue Adresse für „{list_name}“",
+    "willkommen": "Willkommen im Verteiler „{list_name}“",
+    "moderation": "Anfrage wartet auf Moderation: „{list_name}“",
+    "abgelehnt": "Ihre Anfrage für „{list_name}“",
+    "beitrag": "[{list_name}] {subject}",
+    "einladung": "Einladung: {title} ({date})",
+    "aktion": "{headline}",
+    "arbeitsplan": "{headline}",
+    "fortschritt": "Fortschrittsbericht {since} – {until}",
+    "hinweis": "{headline}",
+    "zusammenfassung": "Zusammenfassung „{list_name}“ ({count})",
+}
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _linkify(text: str) -> Markup:
+    escaped = str(escape(text))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped).replace("\n", "<br>\n"))
+
+
+@cache
+def _env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("services.notifications.adapters", "templates"),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["linkify"] = _linkify
+    return env
+
+
+def render(kind: str, **context: object) -> tuple[str, str, str]:
+    """(subject, text, html) for one recipient."""
+    subject = SUBJECTS[kind].format(**context)
+    text = _env(False).get_template(f"{kind}.txt.j2").render(**context).strip() + "\n"
+    if context.get("unsubscribe_url"):
+        text += f"\n-- \nAbmelden vom Verteiler „{context['list_name']}“: {context['unsubscribe_url']}\n"
+    paragraphs = [p for p in text.split("\n\n") if p.strip() and not p.startswith("-- ")]
+    html = _env(True).get_template("layout.html.j2").render(
+        subject=subject, paragraphs=paragraphs, unsubscribe_url=context.get("unsubscribe_url", ""),
+        list_name=context.get("list_name", ""),
+    )  # fmt: skip
+    return subject, text, html

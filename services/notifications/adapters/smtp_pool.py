@@ -1,0 +1,73 @@
+"""A small pool of aiosmtplib connections (aiosmtplib has none of its own).
+
+Connections are opened on demand, reused, and dropped after a failure. Failures are sorted into
+temporary (connection trouble, 4xx: try again later) and permanent (5xx: record the reason).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiosmtplib
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+class SmtpPool:
+    def __init__(self, host: str, port: int, size: int = 4, timeout: float = 10.0, username: str | None = None,
+                 password: str | None = None, start_tls: bool = False) -> None:  # fmt: skip
+        self._options = {"hostname": host, "port": port, "timeout": timeout, "start_tls": start_tls}
+        self._login = (username, password) if username else None
+        self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
+        self._slots = asyncio.Semaphore(size)
+        self.size = size
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        while not self._idle.empty():
+            smtp = self._idle.get_nowait()
+            if smtp.is_connected:
+                return smtp
+        smtp = aiosmtplib.SMTP(**self._options)
+        await smtp.connect()
+        if self._login:
+            await smtp.login(*self._login)
+        return smtp
+
+    async def send(self, sender: str, recipient: str, message: bytes) -> None:
+        async with self._slots:
+            try:
+                smtp = await self._connection()
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                raise TemporaryFailure(f"SMTP-Server nicht erreichbar: {exc}") from exc
+            try:
+                await smtp.sendmail(sender, [recipient], message)
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                self._idle.put_nowait(smtp)
+                refusal = exc.recipients[0]
+                failure = TemporaryFailure if 400 <= refusal.code < 500 else PermanentFailure
+                raise failure(f"{refusal.code} {refusal.message}") from exc
+            except aiosmtplib.SMTPResponseException as exc:
+                await _close(smtp)
+                failure = TemporaryFailure if 400 <= exc.code < 500 else PermanentFailure
+                raise failure(f"{exc.code} {exc.message}") from exc
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                await _close(smtp)
+                raise TemporaryFailure(f"Verbindung abgebrochen: {exc}") from exc
+            self._idle.put_nowait(smtp)
+
+    async def close(self) -> None:
+        while not self._idle.empty():
+            await _close(self._idle.get_nowait())
+
+
+async def _close(smtp: aiosmtplib.SMTP) -> None:
+    try:
+        await smtp.quit()
+    except Exception:  # already gone: nothing to close politely
+        smtp.close()

@@ -1,0 +1,190 @@
+"""SQL for lists, members, requests, consent, audit, tokens, suppressions and deliveries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.notifications.adapters import orm
+from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
+from shared.db.snapshots import SnapshotRepository
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class ListRepository(SnapshotRepository[MailingList]):
+    table = orm.lists
+    to_data = staticmethod(lambda m: {k: v for k, v in vars(m).items()})
+    from_data = staticmethod(lambda data: MailingList(**data))
+
+    def _columns(self, item: MailingList, data: dict) -> dict[str, Any]:
+        return {"group_id": item.group_id}
+
+
+class Store:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _insert(self, table):  # noqa: ANN001, ANN202
+        return _INSERT[self.session.get_bind().dialect.name](table)
+
+    # --- members -------------------------------------------------------------------------
+    async def member(self, list_id: str, address: str) -> Member | None:
+        t = orm.members
+        row = (await self.session.execute(select(t).where(t.c.list_id == list_id, t.c.address == address))).first()
+        return Member(**row._mapping) if row else None
+
+    async def members(self, list_id: str, active_only: bool = False) -> list[Member]:
+        t = orm.members
+        query = select(t).where(t.c.list_id == list_id).order_by(t.c.address)
+        if active_only:
+            query = query.where(t.c.status == "aktiv")
+        return [Member(**row._mapping) for row in await self.session.execute(query)]
+
+    async def member_count(self, list_id: str) -> int:
+        t = orm.members
+        return await self.session.scalar(select(func.count()).where(t.c.list_id == list_id, t.c.status == "aktiv")) or 0
+
+    async def save_member(self, member: Member) -> None:
+        values = asdict(member)
+        statement = self._insert(orm.members).values(**values)
+        await self.session.execute(statement.on_conflict_do_update(index_elements=["list_id", "address"], set_=values))
+
+    async def delete_member(self, list_id: str, address: str) -> None:
+        t = orm.members
+        await self.session.execute(delete(t).where(t.c.list_id == list_id, t.c.address == address))
+
+    async def memberships_of(self, address: str) -> list[Member]:
+        t = orm.members
+        return [Member(**row._mapping) for row in await self.session.execute(select(t).where(t.c.address == address))]
+
+    async def members_named(self, list_id: str, name: str) -> list[Member]:
+        """Active members whose display name is `name` or starts with it as a first name."""
+        wanted = name.casefold().strip()
+        return [m for m in await self.members(list_id, active_only=True)
+                if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]]  # fmt: skip
+
+    # --- requests ------------------------------------------------------------------------
+    async def request(self, request_id: str) -> Request | None:
+        t = orm.requests
+        row = (await self.session.execute(select(t).where(t.c.id == request_id))).first()
+        return Request(**row._mapping) if row else None
+
+    async def save_request(self, request: Request) -> None:
+        values = asdict(request)
+        statement = self._insert(orm.requests).values(**values)
+        await self.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    async def pending(self, list_id: str) -> list[Request]:
+        t = orm.requests
+        query = select(t).where(t.c.list_id == list_id, t.c.state.in_(("moderation_offen", "zurueckgestellt"))).order_by(t.c.created_at)
+        return [Request(**row._mapping) for row in await self.session.execute(query)]
+
+    async def recent_requests(self, since: datetime, address: str | None = None, list_id: str | None = None) -> int:
+        t = orm.requests
+        query = select(func.count()).where(t.c.created_at >= since)
+        if address:
+            query = query.where(or_(t.c.address == address, t.c.new_address == address))
+        if list_id:
+            query = query.where(t.c.list_id == list_id)
+        return await self.session.scalar(query) or 0
+
+    # --- consent, audit, tokens, suppressions ---------------------------------------------
+    async def record_consent(self, request: Request, text_version: str) -> None:
+        await self.session.execute(self._insert(orm.consents).values(
+            list_id=request.list_id, address=request.address, request_id=request.id, requested_at=request.created_at,
+            confirmed_at=None, ip=request.ip, text_version=text_version))  # fmt: skip
+
+    async def confirm_consent(self, request_id: str, at: datetime, address: str | None = None) -> None:
+        values: dict[str, Any] = {"confirmed_at": at} | ({"address": address} if address else {})
+        await self.session.execute(update(orm.consents).where(orm.consents.c.request_id == request_id).values(**values))
+
+    async def audit(self, entry: AuditEntry) -> None:
+        await self.session.execute(self._insert(orm.audit).values(**asdict(entry)))
+
+    async def audit_log(self, list_id: str) -> list[AuditEntry]:
+        t = orm.audit
+        rows = await self.session.execute(select(t).where(t.c.list_id == list_id).order_by(t.c.id))
+        return [AuditEntry(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows]
+
+    async def spend_token(self, token_id: str, at: datetime) -> bool:
+        """Record a single-use token as spent; False if it was spent before."""
+        statement = self._insert(orm.used_tokens).values(token_id=token_id, used_at=at).on_conflict_do_nothing()
+        return (await self.session.execute(statement)).rowcount == 1
+
+    async def suppress(self, fingerprint: str, at: datetime) -> None:
+        await self.session.execute(self._insert(orm.suppressions).values(fingerprint=fingerprint, created_at=at).on_conflict_do_nothing())
+
+    async def suppressed(self, fingerprint: str) -> bool:
+        t = orm.suppressions
+        return bool(await self.session.scalar(select(t.c.fingerprint).where(t.c.fingerprint == fingerprint)))
+
+    # --- deliveries ----------------------------------------------------------------------
+    async def add_delivery(self, **values: Any) -> bool:
+        """One row per (event, recipient): a redelivered event adds nothing."""
+        statement = self._insert(orm.deliveries).values(**values).on_conflict_do_nothing()
+        return (await self.session.execute(statement)).rowcount == 1
+
+    async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
+        t = orm.deliveries
+        query = select(t.c.id, t.c.recipient, t.c.message, t.c.attempts).where(
+            t.c.status == "pending", t.c.next_attempt_at <= now).order_by(t.c.id).limit(limit)  # fmt: skip
+        return list((await self.session.execute(query)).all())
+
+    async def mark_delivery(self, delivery_id: int, **values: Any) -> None:
+        await self.session.execute(update(orm.deliveries).where(orm.deliveries.c.id == delivery_id).values(**values))
+
+    async def digest_items(self, recipient: str) -> list[Any]:
+        t = orm.deliveries
+        query = select(t.c.id, t.c.list_id, t.c.summary, t.c.created_at).where(t.c.recipient == recipient, t.c.status == "digest")
+        return list((await self.session.execute(query.order_by(t.c.id))).all())
+
+    async def digest_recipients(self) -> list[tuple[str, str]]:
+        """(recipient, list_id) pairs with collected digest items."""
+        t = orm.deliveries
+        query = select(t.c.recipient, t.c.list_id).where(t.c.status == "digest").distinct()
+        return [(r, list_id) for r, list_id in await self.session.execute(query)]
+
+    async def delivery_stats(self, event_id: str | None = None) -> dict[str, int]:
+        t = orm.deliveries
+        query = select(t.c.status, func.count()).group_by(t.c.status)
+        if event_id:
+            query = query.where(t.c.event_id == event_id)
+        return dict((await self.session.execute(query)).all())
+
+    # --- GDPR ----------------------------------------------------------------------------
+    async def everything_about(self, address: str) -> dict[str, list[dict]]:
+        found = {}
+        for name, table, condition in (
+            ("memberships", orm.members, orm.members.c.address == address),
+            ("requests", orm.requests, or_(orm.requests.c.address == address, orm.requests.c.new_address == address)),
+            ("consents", orm.consents, orm.consents.c.address == address),
+            ("audit", orm.audit, or_(orm.audit.c.actor == address, orm.audit.c.subject == address)),
+            ("deliveries", orm.deliveries, orm.deliveries.c.recipient == address),
+        ):
+            columns = [c for c in table.c if c.name not in ("message",)]
+            rows = await self.session.execute(select(*columns).where(condition))
+            found[name] = [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row._mapping.items()} for row in rows]
+        return found
+
+    async def erase(self, address: str) -> dict[str, int]:
+        counts = {}
+        for name, table, condition in (
+            ("memberships", orm.members, orm.members.c.address == address),
+            ("requests", orm.requests, or_(orm.requests.c.address == address, orm.requests.c.new_address == address)),
+            ("consents", orm.consents, orm.consents.c.address == address),
+            ("deliveries", orm.deliveries, orm.deliveries.c.recipient == address),
+        ):
+            counts[name] = (await self.session.execute(delete(table).where(condition))).rowcount
+        gone = "gelöschte Person"
+        await self.session.execute(update(orm.audit).where(orm.audit.c.actor == address).values(actor=gone))
+        await self.session.execute(update(orm.audit).where(orm.audit.c.subject == address).values(subject=gone))
+        return counts
+
+
+__all__ = ["ListRepository", "Store"]

@@ -1,0 +1,140 @@
+"""Mailing lists, their members and pending requests, with Mailman's four subscription policies."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.notifications.domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
+
+POLICIES = {
+    "offen": "offen",
+    "bestaetigen": "Bestätigung per E-Mail (Double-Opt-in)",
+    "moderiert": "Freigabe durch die Moderation",
+    "bestaetigen_und_moderiert": "Bestätigung per E-Mail, dann Freigabe durch die Moderation",
+}
+ROLES = {"mitglied": "Mitglied", "moderation": "Moderation", "verwaltung": "Verwaltung"}
+DELIVERY = {"jede": "jede Nachricht", "taeglich": "tägliche Zusammenfassung", "woechentlich": "wöchentliche Zusammenfassung"}
+CONSENT_TEXT_VERSION = "2026-11-01"
+
+
+def slugify(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if not slug:
+        raise InvalidInput(f"Aus „{name}“ lässt sich kein Listenname bilden.")
+    return slug[:60]
+
+
+@dataclass(eq=False)
+class MailingList:
+    id: str
+    name: str
+    policy: str
+    group_id: str | None = None
+    status: str = "aktiv"  # aktiv | geschlossen
+    description: str = ""
+
+    @property
+    def slug(self) -> str:
+        return self.id
+
+    def ensure_open(self) -> None:
+        if self.status != "aktiv":
+            raise Conflict(f"Der Verteiler „{self.name}“ ist geschlossen.")
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.policy in ("bestaetigen", "bestaetigen_und_moderiert")
+
+    @property
+    def needs_moderation(self) -> bool:
+        return self.policy in ("moderiert", "bestaetigen_und_moderiert")
+
+
+@dataclass(eq=False)
+class Member:
+    list_id: str
+    address: str
+    display_name: str = ""
+    role: str = "mitglied"
+    delivery: str = "jede"
+    status: str = "aktiv"  # aktiv | abgemeldet
+    since: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "aktiv"
+
+    @property
+    def moderates(self) -> bool:
+        return self.active and self.role in ("moderation", "verwaltung")
+
+
+@dataclass(eq=False)
+class Request:
+    """A subscription or address change waiting for the person's confirmation or the moderation."""
+
+    id: str
+    list_id: str
+    kind: str  # abonnement | adressaenderung
+    address: str
+    display_name: str
+    state: str  # bestaetigung_offen | moderation_offen | zurueckgestellt | angenommen | abgelehnt | bestaetigt
+    created_at: datetime
+    new_address: str = ""
+    ip: str = ""
+    decided_by: str = ""
+    decided_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.state in ("bestaetigung_offen", "moderation_offen", "zurueckgestellt")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    list_id: str
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Against subscription bombing: per address and per list, within an hour."""
+
+    per_address: int = 3
+    per_list: int = 30
+
+    def check(self, by_address: int, by_list: int) -> None:
+        if by_address >= self.per_address or by_list >= self.per_list:
+            raise TooManyRequests("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut.")
+
+
+def ensure_moderator(member: Member | None, mailing_list: MailingList) -> Member:
+    if member is None or not member.moderates:
+        raise Forbidden(f"Nur die Moderation von „{mailing_list.name}“ darf das.")
+    return member
+
+
+def check_policy(policy: str) -> str:
+    if policy not in POLICIES:
+        raise InvalidInput(f"Richtlinie „{policy}“ unbekannt (möglich: {', '.join(POLICIES)}).")
+    return policy
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise InvalidInput(f"Rolle „{role}“ unbekannt (möglich: {', '.join(ROLES)}).")
+    return role
+
+
+def check_delivery(delivery: str) -> str:
+    if delivery not in DELIVERY:
+        raise InvalidInput(f"Zustellart „{delivery}“ unbekannt (möglich: {', '.join(DELIVERY)}).")
+    return delivery

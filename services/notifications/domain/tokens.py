@@ -1,0 +1,68 @@
+"""Signed, expiring, single-use tokens for confirmation and unsubscribe links (HMAC-SHA256).
+
+A token is `payload.signature`, both URL-safe base64. The payload names its purpose, list,
+address and expiry and carries a random id; single use is enforced by recording that id when
+the token is spent. Signatures are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from services.notifications.domain.errors import TokenRefused
+
+PURPOSES = ("bestaetigen", "adresse_aendern", "abmelden")
+
+
+@dataclass(frozen=True)
+class Token:
+    purpose: str
+    list_id: str
+    address: str
+    expires: datetime
+    token_id: str
+    extra: str = ""  # e.g. the request id a confirmation belongs to
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Signer:
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < 16:
+            raise ValueError("Der Schlüssel für Links ist zu kurz")
+        self._key = hashlib.sha256(b"beratungsnetz-links\x00" + secret).digest()
+
+    def _mac(self, payload: str) -> str:
+        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+
+    def issue(self, purpose: str, list_id: str, address: str, now: datetime, valid: timedelta, extra: str = "") -> str:
+        body = {"p": purpose, "l": list_id, "a": address, "e": int((now + valid).timestamp()), "i": secrets.token_hex(8), "x": extra}
+        payload = _b64(json.dumps(body, separators=(",", ":")).encode())
+        return f"{payload}.{self._mac(payload)}"
+
+    def verify(self, token: str, purpose: str, now: datetime) -> Token:
+        payload, _, signature = (token or "").partition(".")
+        if not payload or not hmac.compare_digest(signature.encode(), self._mac(payload).encode()):
+            raise TokenRefused("signature")
+        try:
+            body = json.loads(_unb64(payload))
+            found = Token(body["p"], body["l"], body["a"], datetime.fromtimestamp(body["e"], now.tzinfo), body["i"], body.get("x", ""))
+        except (ValueError, KeyError, TypeError):
+            raise TokenRefused("payload") from None
+        if found.purpose != purpose:
+            raise TokenRefused("purpose")
+        if found.expires < now:
+            raise TokenRefused("expired")
+        return found

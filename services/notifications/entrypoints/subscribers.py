@@ -1,0 +1,34 @@
+"""Events from the registry and action planning that become lists and mails here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.notifications.service_layer import incoming
+from services.notifications.service_layer.ports import Deps
+from shared.contracts import events, registry
+from shared.messaging.consumer import subscribe_event
+from shared.messaging.deadletter import DeadLetters
+
+ROUTES = {
+    incoming.on_registry_group: (registry.GroupFormedV1, registry.GroupRenamedV1, registry.CoordinatorChangedV1,
+                                 registry.GroupsMergedV1, registry.GroupDissolvedV1),
+    incoming.on_office_registered: (registry.OfficeRegisteredV1,),
+    incoming.on_action: (events.GroupsInvitedV1, events.ActionConfirmedV1, events.ActionCancelledV1),
+    incoming.on_work_item: (events.ReminderDueV1, events.WorkItemOverdueV1),
+    incoming.on_progress: (events.ProgressCompiledV1,),
+}  # fmt: skip
+
+
+def register(broker: Any, deps: Deps) -> None:
+    deadletters = DeadLetters(broker, "notifications")
+    for handler, payloads in ROUTES.items():
+        for payload in payloads:
+            subscribe_event(broker, payload, consumer="notifications", handler=_bound(handler, deps), deadletters=deadletters)
+
+
+def _bound(handler, deps: Deps):  # noqa: ANN001, ANN202
+    async def handle(envelope: Any) -> None:
+        await handler(deps, envelope)
+
+    return handle

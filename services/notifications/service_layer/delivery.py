@@ -1,0 +1,75 @@
+"""Sending what is queued: each delivery row is marked sent right after the server accepted it.
+
+Temporary failures (server away, 4xx) are retried with growing pauses; permanent ones (5xx) are
+recorded with their reason. A row marked sent is never sent again, whatever restarts or
+redeliveries happen; the one gap left is a crash between the server's "250" and that mark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from services.notifications.service_layer.ports import Deps
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+Send = Callable[[str, bytes], Awaitable[None]]
+BACKOFF = (5, 15, 60, 300, 900, 3600)  # seconds before the n-th retry
+MAX_ATTEMPTS = 12
+
+
+class Temporary(Exception):
+    pass
+
+
+class Permanent(Exception):
+    pass
+
+
+async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> bool:  # noqa: ANN001
+    try:
+        await send(row.recipient, row.message)
+    except Permanent as exc:
+        values = {"status": "failed", "last_error": str(exc)[:500], "attempts": row.attempts + 1}
+    except Temporary as exc:
+        attempts = row.attempts + 1
+        retry_in = timedelta(seconds=backoff[min(attempts, len(backoff)) - 1])
+        values = {"attempts": attempts, "last_error": str(exc)[:500], "next_attempt_at": deps.now() + retry_in}
+        if attempts >= MAX_ATTEMPTS:
+            values["status"] = "failed"
+    else:
+        values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
+    async with deps.uow() as uow:
+        await uow.store.mark_delivery(row.id, **values)
+        await uow.commit()
+    return values.get("status") == "sent"
+
+
+async def deliver_due(deps: Deps, send: Send, batch: int = 50, parallel: int = 4, backoff: tuple[float, ...] = BACKOFF) -> int:
+    async with deps.uow() as uow:
+        rows = await uow.store.due_deliveries(deps.now(), batch)
+    slots = asyncio.Semaphore(parallel)
+
+    async def one(row) -> bool:  # noqa: ANN001
+        async with slots:
+            return await _deliver(deps, send, row, backoff)
+
+    return sum(await asyncio.gather(*(one(r) for r in rows))) if rows else 0
+
+
+async def run(deps: Deps, send: Send, poll_seconds: float, wake: asyncio.Event, parallel: int,
+              backoff: tuple[float, ...] = BACKOFF) -> None:  # fmt: skip
+    while True:
+        try:
+            if await deliver_due(deps, send, parallel=parallel, backoff=backoff):
+                continue
+        except Exception as exc:  # database busy or similar: the rows stay queued
+            log.warning("delivery.failed", error=repr(exc))
+        try:
+            await asyncio.wait_for(wake.wait(), poll_seconds)
+        except TimeoutError:
+            pass
+        wake.clear()

@@ -1,0 +1,199 @@
+"""Lists, consent, moderation, GDPR and delivery on a real database and a real SMTP server."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import select
+
+from services.notifications.adapters import calendar, orm
+from services.notifications.adapters.composer import MailComposer
+from services.notifications.adapters.mail import Sender
+from services.notifications.adapters.smtp_pool import PermanentFailure, SmtpPool, TemporaryFailure
+from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
+from services.notifications.domain.errors import Conflict, Forbidden, TokenRefused, TooManyRequests
+from services.notifications.domain.tokens import Signer
+from services.notifications.service_layer import delivery, digests, gdpr, membership
+from services.notifications.service_layer.ports import Deps
+from shared.db import upgrade
+from tests.smtp import SmtpServer
+
+SECRET = b"ein-schluessel-nur-fuer-tests"
+LAG = "lag-hartz-iv-sachsen"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 11, 21, 10, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+async def deps(database):  # noqa: ANN201
+    await upgrade(database, "notifications")
+    clock = Clock()
+    sender = Sender("verteiler@beratungsnetz.example")
+    made = Deps(
+        uow=lambda: NotificationsUnitOfWork(database, orm.messaging), composer=MailComposer(sender, "https://bn.example", clock),
+        calendar=calendar.invitation, signer=Signer(SECRET), now=clock, secret=SECRET, public_url="https://bn.example",
+        workplan_list=LAG,
+    )  # fmt: skip
+    await membership.create_list(made, "LAG Hartz IV Sachsen", "bestaetigen_und_moderiert", owner=("kathrin@example.org", "Kathrin"))
+    return made
+
+
+async def queued(deps, recipient: str | None = None) -> list:  # noqa: ANN001
+    async with deps.uow() as uow:
+        t = orm.deliveries
+        query = select(t).order_by(t.c.id)
+        if recipient:
+            query = query.where(t.c.recipient == recipient)
+        return list((await uow.session.execute(query)).all())
+
+
+def token_of(row, path: str) -> str:  # noqa: ANN001
+    text = message_from_bytes(row.message, policy=policy.default).get_body(("plain",)).get_content()
+    url = next(word for word in text.split() if f"/{path}?token=" in word)
+    return parse_qs(urlparse(url).query)["token"][0]
+
+
+async def test_double_opt_in_then_moderation_then_welcome(deps, database) -> None:
+    answer = await membership.subscribe(deps, LAG, "anna@example.org", "Anna Beispiel", ip="203.0.113.7")
+    assert answer == membership.SAME_ANSWER
+    (confirmation,) = await queued(deps, "anna@example.org")
+    assert confirmation.kind == "bestaetigen" and b"Anna Beispiel" not in confirmation.message  # only the address
+    message, _ = await membership.confirm(deps, token_of(confirmation, "bestaetigen"))
+    assert "Moderation entscheidet" in message
+    with pytest.raises(TokenRefused) as reused:
+        await membership.confirm(deps, token_of(confirmation, "bestaetigen"))
+    assert reused.value.reason == "reused"
+
+    moderation = [r for r in await queued(deps, "kathrin@example.org") if r.kind == "moderation"]
+    assert len(moderation) == 1
+    async with deps.uow() as uow:
+        (pending,) = await uow.store.pending(LAG)
+    await membership.decide(deps, LAG, "kathrin@example.org", pending.id, "annehmen")
+    assert [r.kind for r in await queued(deps, "anna@example.org")] == ["bestaetigen", "willkommen"]
+    async with deps.uow() as uow:
+        anna = await uow.store.member(LAG, "anna@example.org")
+        consent = (await uow.session.execute(select(orm.consents).where(orm.consents.c.address == "anna@example.org"))).one()
+        log = await uow.store.audit_log(LAG)
+    assert anna.active and anna.display_name == "Anna Beispiel"
+    assert (consent.ip, consent.text_version, consent.confirmed_at is not None) == ("203.0.113.7", "2026-11-01", True)
+    assert [(e.actor, e.action, e.subject) for e in log] == [("kathrin@example.org", "anfrage_annehmen", "anna@example.org")]
+
+
+async def test_no_enumeration_and_rate_limits(deps) -> None:
+    await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
+    assert await membership.subscribe(deps, LAG, "bernd@example.org") == await membership.subscribe(deps, LAG, "neu@example.org")
+    assert [r.kind for r in await queued(deps, "bernd@example.org")] == ["willkommen"]  # nothing new for a member
+    for _ in range(3):  # three requests per address and hour are allowed
+        await membership.subscribe(deps, LAG, "bombe@example.org")
+    with pytest.raises(TooManyRequests, match="Zu viele Anfragen"):
+        await membership.subscribe(deps, LAG, "bombe@example.org")
+    deps.now.moment += timedelta(hours=2)
+    await membership.subscribe(deps, LAG, "bombe@example.org")
+
+
+async def test_address_change_is_confirmed_at_the_new_address(deps) -> None:
+    await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
+    (welcome,) = await queued(deps, "bernd@example.org")
+    own_link = token_of(welcome, "abmelden")  # the member's personal link proves the old address
+    await membership.change_address(deps, LAG, "bernd@example.org", "bernd.neu@example.org", token=own_link, moderator=None)
+    (confirmation,) = await queued(deps, "bernd.neu@example.org")
+    message, _ = await membership.confirm_address(deps, token_of(confirmation, "adresse-bestaetigen"))
+    assert "bernd.neu@example.org" in message
+    async with deps.uow() as uow:
+        assert await uow.store.member(LAG, "bernd@example.org") is None
+        assert (await uow.store.member(LAG, "bernd.neu@example.org")).display_name == "Bernd"
+    with pytest.raises(TokenRefused):
+        await membership.change_address(deps, LAG, "kathrin@example.org", "x@example.org", token=own_link, moderator=None)
+
+
+async def test_roles_moderator_rights_and_leaving(deps) -> None:
+    await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
+    with pytest.raises(Forbidden, match="Nur die Moderation"):
+        await membership.add_member(deps, LAG, "bernd@example.org", "clara@example.org", "Clara", "mitglied", "jede")
+    await membership.set_role(deps, LAG, "kathrin@example.org", "bernd@example.org", "moderation")
+    await membership.add_member(deps, LAG, "bernd@example.org", "clara@example.org", "Clara", "mitglied", "jede")
+    (clara_welcome,) = await queued(deps, "clara@example.org")
+    message, _ = await membership.unsubscribe(deps, token_of(clara_welcome, "abmelden"))
+    assert "abgemeldet" in message
+    await membership.unsubscribe(deps, token_of(clara_welcome, "abmelden"))  # twice is harmless
+    with pytest.raises(Conflict, match="selbst abgemeldet"):
+        await membership.add_member(deps, LAG, "kathrin@example.org", "clara@example.org", "Clara", "mitglied", "jede")
+    async with deps.uow() as uow:
+        actions = [(e.actor, e.action) for e in await uow.store.audit_log(LAG)]
+    assert ("kathrin@example.org", "rolle_geaendert") in actions and ("clara@example.org", "abgemeldet") in actions
+
+
+async def test_export_then_erase_leaves_only_a_fingerprint_and_announces_it(deps, database) -> None:
+    await membership.subscribe(deps, LAG, "anna@example.org", "Anna")
+    await membership.add_member(deps, LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede")
+    data = await gdpr.export(deps, "anna@example.org")
+    assert len(data["memberships"]) == 1 and len(data["requests"]) == 1 and len(data["consents"]) == 1
+    assert len(data["deliveries"]) == 2 and data["audit"][0]["subject"] == "anna@example.org"
+    counts = await gdpr.erase(deps, "anna@example.org")
+    assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 2}
+    assert all(v == [] for v in (await gdpr.export(deps, "anna@example.org")).values())
+    with pytest.raises(Conflict, match="kann nicht eingetragen"):
+        await membership.add_member(deps, LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede")
+    async with database.sessions() as session:
+        subjects = (await session.execute(select(orm.messaging.outbox.c.subject))).scalars().all()
+        body = (await session.execute(select(orm.messaging.outbox.c.body).where(
+            orm.messaging.outbox.c.subject == "notifications.person.erased.v1"))).scalar_one()  # fmt: skip
+    assert "notifications.person.erased.v1" in subjects and b"anna@example.org" in body
+
+
+async def test_delivery_over_real_smtp_retries_temporary_and_records_permanent_failures(deps) -> None:
+    for n in range(5):
+        await membership.add_member(deps, LAG, "kathrin@example.org", f"m{n}@example.org", f"M{n}", "mitglied", "jede")
+    server = SmtpServer()  # not started yet: the server is away
+    server.mailbox.refuse["m4@example.org"] = "550 Postfach unbekannt"
+    pool = SmtpPool("127.0.0.1", server.port, size=2, timeout=2)
+
+    async def send(recipient: str, message: bytes) -> None:
+        try:
+            await pool.send("verteiler@beratungsnetz.example", recipient, message)
+        except TemporaryFailure as exc:
+            raise delivery.Temporary(str(exc)) from exc
+        except PermanentFailure as exc:
+            raise delivery.Permanent(str(exc)) from exc
+
+    assert await delivery.deliver_due(deps, send) == 0
+    rows = await queued(deps)
+    assert {r.status for r in rows} == {"pending"} and all(r.attempts == 1 and r.last_error for r in rows)
+    assert await delivery.deliver_due(deps, send) == 0  # not due yet: the backoff holds
+
+    server.start()
+    try:
+        deps.now.moment += timedelta(seconds=10)
+        assert await delivery.deliver_due(deps, send) == 5  # 6 welcome mails: Kathrin's and 5 members', one refused
+        assert await delivery.deliver_due(deps, send) == 0
+        by_status = {r.recipient: (r.status, r.last_error) for r in await queued(deps)}
+        assert by_status["m4@example.org"][0] == "failed" and "550" in by_status["m4@example.org"][1]
+        received = [r.recipient for r in server.mailbox.received]
+        assert sorted(received) == sorted(["kathrin@example.org"] + [f"m{n}@example.org" for n in range(4)])
+    finally:
+        await pool.close()
+        server.stop()
+
+
+async def test_digest_members_get_one_summary_instead_of_each_mail(deps) -> None:
+    await membership.add_member(deps, LAG, "kathrin@example.org", "dora@example.org", "Dora", "mitglied", "taeglich")
+    for subject in ("Treffen Montag", "Zahltag Plauen"):
+        await membership.post(deps, LAG, "kathrin@example.org", subject, f"Text zu {subject}")
+    assert [r.status for r in await queued(deps, "dora@example.org")] == ["pending", "digest", "digest"]  # welcome, 2 posts
+    assert await digests.send_digests(deps) == 0  # still the same day
+    deps.now.moment += timedelta(days=1)
+    assert await digests.send_digests(deps) == 1
+    rows = await queued(deps, "dora@example.org")
+    assert [r.status for r in rows] == ["pending", "digested", "digested", "pending"]
+    text = message_from_bytes(rows[-1].message, policy=policy.default).get_body(("plain",)).get_content()
+    assert "- Treffen Montag" in text and "- Zahltag Plauen" in text and "2 Nachricht(en)" in text
+    assert await digests.send_digests(deps) == 0
