@@ -21,9 +21,11 @@ from shared.db import Database, make_database, upgrade
 from shared.db.unit_of_work import MessagingTables
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
+from shared.messaging.consumer import DeliveryPolicy, EventConsumer
+from shared.messaging.deadletter import DeadLetters
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.rpc import respond
-from shared.messaging.streams import declare_owned_streams, stream_name
+from shared.messaging.streams import declare_owned_streams
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -43,50 +45,76 @@ class ServiceApp:
     broker: Any
     database: Database
     relay: OutboxRelay
-    consumes_from: tuple[str, ...] = ()  # producers whose streams this service binds to
     stream_replicas: int = 1
+    consumers: list[EventConsumer] = field(default_factory=list)  # attached once their producer's stream exists
     on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
     background: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # long-running jobs
     _tasks: list[asyncio.Task] = field(default_factory=list)
+    _waiting_for: set[str] = field(default_factory=set)
+    fatal: asyncio.Future | None = None  # set when a job the service cannot run without fails
 
     def __post_init__(self) -> None:
         respond(self.broker, PRODUCERS[self.name].HEALTH, self.health)
 
+    def consume(self, payload: type, handler: Callable[[Any], Awaitable[None]], policy: DeliveryPolicy = DeliveryPolicy()) -> None:
+        """Consume another service's event; failures follow the delivery policy and end as dead letters."""
+        self.consumers.append(EventConsumer(payload, self.name, handler, DeadLetters(self.broker, self.name), policy))
+
+    @property
+    def consumes_from(self) -> list[str]:
+        return list(dict.fromkeys(c.stream.name for c in self.consumers))
+
     @classmethod
-    def assemble(
-        cls, name: str, settings: ServiceSettings, messaging: MessagingTables, consumes_from: tuple[str, ...] = ()
-    ) -> ServiceApp:
+    def assemble(cls, name: str, settings: ServiceSettings, messaging: MessagingTables) -> ServiceApp:
         """The parts every service has: database, broker, outbox relay, health responder."""
         database = make_database(settings.database_url, schema=settings.database_schema)
         broker = make_broker(settings)
         relay = OutboxRelay(
             database, messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
         )
-        return cls(name, settings, broker, database, relay, consumes_from)
+        return cls(name, settings, broker, database, relay)
 
     async def health(self, _request: HealthRequest) -> HealthReply:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}
+        if self._waiting_for:
+            checks["ereignisse"] = "wartet auf " + ", ".join(sorted(self._waiting_for))
         try:
             checks["outbox_ausstehend"] = str(await self.relay.pending_count())
             checks["datenbank"] = "ok"
         except Exception as exc:  # reported, not raised: health must answer
             checks["datenbank"] = f"Fehler: {exc!r}"[:200]
-        status = "ok" if all(v == "ok" for k, v in checks.items() if k != "outbox_ausstehend") else "beeinträchtigt"
+        status = "ok" if all(v == "ok" for k, v in checks.items() if k not in ("outbox_ausstehend", "ereignisse")) else "beeinträchtigt"
         return HealthReply(service=self.name, status=status, version=package_version(), checks=checks)
 
     async def start(self) -> None:
+        self.fatal = asyncio.get_running_loop().create_future()
         await upgrade(self.database, self.name)
         await start_with_retry(self.broker, connect_only=True)
         js = self.broker.connection.jetstream()
         await declare_owned_streams(js, self.name, self.stream_replicas)
-        await wait_for_streams(js, [stream_name(p) for p in self.consumes_from])
-        await self.broker.start()
+        await self.broker.start()  # health and commands answer at once, whoever else is up
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay"))
+        self._tasks.append(asyncio.create_task(self._attach_consumers(js), name=f"{self.name}-consumers"))
         for task in self.on_started:
             await task()
         for job in self.background:
             self._tasks.append(asyncio.create_task(job(), name=f"{self.name}-{getattr(job, '__name__', 'job')}"))
         log.info("service.started", nats=self.settings.nats_url, database=self.database.dialect)
+
+    async def _attach_consumers(self, js: Any) -> None:
+        """Bind to each producer's stream once it exists (its owner declares it), then start consuming."""
+        self._waiting_for = set(self.consumes_from)
+        try:
+            for stream in self.consumes_from:
+                await wait_for_streams(js, [stream])
+                for consumer in (c for c in self.consumers if c.stream.name == stream):
+                    subscriber = consumer.attach(self.broker)
+                    await subscriber.start()
+                self._waiting_for.discard(stream)
+                log.info("consumers.attached", stream=stream)
+        except Exception as exc:
+            log.exception("consumers.failed")
+            self.fatal.set_exception(exc)  # a service that cannot consume must not pretend to run
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -124,8 +152,12 @@ def run_service(app: ServiceApp) -> None:
             loop.add_signal_handler(sig, stopping, sig)
         await app.start()
         try:
-            await stop.wait()
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait([stopping, app.fatal], return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
         finally:
             await app.stop()
+        if app.fatal.done() and app.fatal.exception():
+            raise SystemExit(1)
 
     asyncio.run(main())

@@ -20,7 +20,7 @@ def today() -> date:
 
 def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
     settings = settings or EventsSettings()
-    app = ServiceApp.assemble("events", settings, orm.messaging, consumes_from=("registry", "notifications"))
+    app = ServiceApp.assemble("events", settings, orm.messaging)
 
     def uow() -> EventsUnitOfWork:
         unit = EventsUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)

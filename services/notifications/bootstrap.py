@@ -25,7 +25,7 @@ def now() -> datetime:
 
 def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
     settings = settings or NotificationsSettings()
-    app = ServiceApp.assemble("notifications", settings, orm.messaging, consumes_from=("registry", "events"))
+    app = ServiceApp.assemble("notifications", settings, orm.messaging)
     wake = asyncio.Event()
     secret = settings.secret_key.get_secret_value().encode()
 

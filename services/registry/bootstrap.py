@@ -19,7 +19,7 @@ def today() -> date:
 
 def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     settings = settings or RegistrySettings()
-    app = ServiceApp.assemble("registry", settings, orm.messaging, consumes_from=("notifications",))
+    app = ServiceApp.assemble("registry", settings, orm.messaging)
 
     def uow() -> RegistryUnitOfWork:
         return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)

@@ -82,7 +82,7 @@ class EventConsumer(Generic[P]):
         self.broker = broker
         advisory = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{self.stream.name}.{self.durable}"
         broker.subscriber(advisory, queue=self.consumer, title=f"{self.durable}-advisory")(self.on_max_deliveries)
-        return broker.subscriber(
+        subscriber = broker.subscriber(
             self.subject,
             stream=self.stream,
             durable=self.durable,
@@ -90,7 +90,9 @@ class EventConsumer(Generic[P]):
             pull_sub=PullSub(batch_size=self.policy.batch_size, timeout=self.policy.fetch_timeout),
             ack_policy=AckPolicy.MANUAL,
             title=self.durable,
-        )(self.on_message)
+        )
+        subscriber(self.on_message)
+        return subscriber
 
     async def on_message(self, msg: NatsMessage) -> None:
         try:

@@ -90,8 +90,8 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
         host, port = info["smtp"].split(":")
         with smtplib.SMTP(host, int(port), timeout=5) as smtp:
             smtp.send_message(mail)
-        stored = list(Path(info["mail_dir"]).glob("*.eml"))
-        assert len(stored) == 1 and "Hallo aus dem Test" in stored[0].read_text()
+        stored = [p for p in Path(info["mail_dir"]).glob("*.eml") if "Hallo aus dem Test" in p.read_text()]
+        assert len(stored) == 1  # beside the demo lists' welcome mails
     finally:
         if stop == "strg-c":
             os.killpg(proc.pid, signal.SIGINT)

@@ -58,6 +58,7 @@ def test_every_subject_a_service_subscribes_to_has_exactly_one_contract(service:
     built = bootstrap()
     broker = built.broker if hasattr(built, "broker") else built.state.broker
     subjects = [s.subject.broker_address for s in broker.subscribers]
+    subjects += [c.subject for c in getattr(built, "consumers", [])]  # event consumers, attached at start
     assert f"{service}.query.health" in subjects
     for subject in subjects:
         if subject.startswith("$JS."):

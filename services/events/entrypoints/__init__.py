@@ -13,5 +13,5 @@ from shared.service import ServiceApp
 def register(app: ServiceApp, uow: Callable[[], Any], today: Callable[[], date]) -> None:
     run, manual = scheduler.jobs(uow, today, app.settings)
     nats.register(app.broker, uow, today, manual)
-    subscribers.register(app.broker, uow)
+    subscribers.register(app, uow)
     app.background.append(run)

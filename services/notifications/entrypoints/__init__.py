@@ -9,4 +9,4 @@ from shared.service import ServiceApp
 
 def register(app: ServiceApp, deps: Deps) -> None:
     nats.register(app.broker, deps)
-    subscribers.register(app.broker, deps)
+    subscribers.register(app, deps)

@@ -7,8 +7,7 @@ from typing import Any
 from services.notifications.service_layer import incoming
 from services.notifications.service_layer.ports import Deps
 from shared.contracts import events, registry
-from shared.messaging.consumer import subscribe_event
-from shared.messaging.deadletter import DeadLetters
+from shared.service import ServiceApp
 
 ROUTES = {
     incoming.on_registry_group: (registry.GroupFormedV1, registry.GroupRenamedV1, registry.CoordinatorChangedV1,
@@ -20,11 +19,10 @@ ROUTES = {
 }  # fmt: skip
 
 
-def register(broker: Any, deps: Deps) -> None:
-    deadletters = DeadLetters(broker, "notifications")
+def register(app: ServiceApp, deps: Deps) -> None:
     for handler, payloads in ROUTES.items():
         for payload in payloads:
-            subscribe_event(broker, payload, consumer="notifications", handler=_bound(handler, deps), deadletters=deadletters)
+            app.consume(payload, _bound(handler, deps))
 
 
 def _bound(handler, deps: Deps):  # noqa: ANN001, ANN202

@@ -9,8 +9,6 @@ from typing import Any
 from services.registry.entrypoints import nats
 from services.registry.service_layer.handlers import erase_person
 from shared.contracts import notifications
-from shared.messaging.consumer import subscribe_event
-from shared.messaging.deadletter import DeadLetters
 from shared.service import ServiceApp
 
 
@@ -21,5 +19,4 @@ def register(app: ServiceApp, uow: Callable[[], Any], today: Callable[[], date])
     async def on_erased(envelope: Any) -> None:
         await erase_person(envelope, uow())
 
-    subscribe_event(app.broker, notifications.PersonErasedV1, consumer="registry", handler=on_erased,
-                    deadletters=DeadLetters(app.broker, "registry"))  # fmt: skip
+    app.consume(notifications.PersonErasedV1, on_erased)
