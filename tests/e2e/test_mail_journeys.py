@@ -126,10 +126,15 @@ async def test_journey_moderate_a_list(system) -> None:
     log = [(x.actor, x.action) for x in (await ask(broker, n.AUDIT, n.ListQuery(list_id=LAG, moderator="kathrin@example.org"))).entries]
     assert ("kathrin@example.org", "anfrage_annehmen") in log and ("kathrin@example.org", "rolle_geaendert") in log
     assert ("anna@example.net", "abgemeldet") in log
-    # Every mail the system sent parses and names its sender; list mail carries List-Id.
+    # Every mail parses and carries List-Id; every mail to a member also the one-click unsubscribe headers.
+    # Only the transactional mails to people who are not (yet) members go without them.
+    transactional = ("Bitte bestätigen", "Ihre Anfrage")
+    assert len(smtp.mailbox.received) >= 8
     for got in smtp.mailbox.received:
-        assert got.message["From"] == "Beratungsnetz <verteiler@beratungsnetz.example>" and got.message["Message-ID"]
-        assert got.message["List-Id"]
+        msg = got.message
+        assert msg["From"] == "Beratungsnetz <verteiler@beratungsnetz.example>" and msg["Message-ID"] and msg["List-Id"]
+        if not msg["Subject"].startswith(transactional):
+            assert msg["List-Unsubscribe"].startswith("<http") and msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 async def test_journey_inform_the_board(system) -> None:

@@ -85,7 +85,10 @@ async def test_nats_users_may_publish_only_their_own_events(tmp_path: Path) -> N
 def compose_environment(service: str) -> dict[str, str]:
     """The service's environment with ${VAR...} filled in as an operator's .env would."""
     env = COMPOSE["services"][service]["environment"]
-    return {k: re.sub(r"\$\{[A-Z_]+[^}]*\}", "x" * 40, str(v)) for k, v in env.items()}
+    def fill(match: re.Match) -> str:  # ${VAR:-default} takes its default, ${VAR} and ${VAR:?…} a stand-in
+        return match.group(1) if match.group(1) is not None else "x" * 40
+
+    return {k: re.sub(r"\$\{[A-Z_]+(?::-([^}]*))?[^}]*\}", fill, str(v)) for k, v in env.items()}
 
 
 @pytest.mark.parametrize("service", SERVICES)

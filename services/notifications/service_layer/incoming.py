@@ -154,7 +154,8 @@ async def on_work_item(deps: Deps, envelope: Any) -> None:
             if people:
                 for member in people.values():
                     await mail_one(deps, uow, "arbeitsplan", event_id=str(envelope.event_id), to_address=member.address,
-                                   to_name=member.display_name, context=context, mailing_list=plan_list)  # fmt: skip
+                                   to_name=member.display_name, context=context, mailing_list=plan_list,
+                                   personal_unsubscribe=True)  # fmt: skip
             else:  # nobody by that name: the moderation hears of it, so nothing is lost
                 await mail_moderators(deps, uow, plan_list, "arbeitsplan", event_id=str(envelope.event_id), context=context)
         await uow.commit()

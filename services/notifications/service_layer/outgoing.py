@@ -63,5 +63,5 @@ async def mail_moderators(deps: Deps, uow: Any, mailing_list: MailingList, kind:
     moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates]
     for m in moderators:
         await mail_one(deps, uow, kind, event_id=event_id, to_address=m.address, to_name=m.display_name, context=context,
-                       mailing_list=mailing_list)  # fmt: skip
+                       mailing_list=mailing_list, personal_unsubscribe=True)  # fmt: skip
     return len(moderators)
