@@ -122,19 +122,19 @@ def ensure_moderator(member: Member | None, mailing_list: MailingList) -> Member
     return member
 
 
+def _one_of(value: str, allowed: dict[str, str], label: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(f"{label} „{value}“ unbekannt (möglich: {', '.join(allowed)}).")
+    return value
+
+
 def check_policy(policy: str) -> str:
-    if policy not in POLICIES:
-        raise InvalidInput(f"Richtlinie „{policy}“ unbekannt (möglich: {', '.join(POLICIES)}).")
-    return policy
+    return _one_of(policy, POLICIES, "Richtlinie")
 
 
 def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise InvalidInput(f"Rolle „{role}“ unbekannt (möglich: {', '.join(ROLES)}).")
-    return role
+    return _one_of(role, ROLES, "Rolle")
 
 
 def check_delivery(delivery: str) -> str:
-    if delivery not in DELIVERY:
-        raise InvalidInput(f"Zustellart „{delivery}“ unbekannt (möglich: {', '.join(DELIVERY)}).")
-    return delivery
+    return _one_of(delivery, DELIVERY, "Zustellart")
