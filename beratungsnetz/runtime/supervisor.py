@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import secrets
 import signal
 import smtplib
 import subprocess
@@ -74,6 +75,7 @@ class System:
     nats_port: int = 4222
     nats: NatsServer | None = None
     children: list[Child] = field(default_factory=list)
+    admin_token: str = ""
 
     @property
     def gateway_url(self) -> str:
@@ -82,6 +84,7 @@ class System:
     def start(self) -> None:
         for sub in ("nats", "db", "mail", "log", "run"):
             (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
+        self.admin_token = _admin_token(self.var_dir / "admin-token")
         self.nats = NatsServer(
             self.var_dir / "nats", port=free_port(self.nats_port), monitor_port=free_port(8222),
             log_file=self.var_dir / "log" / "nats-server.log",
@@ -111,7 +114,11 @@ class System:
         return Child(name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log")
 
     def _gateway(self) -> Child:
-        env = self._env("GATEWAY", environment="development", nats_url=self.nats.url, port=str(self.gateway_port))
+        env = self._env(
+            "GATEWAY", environment="development", nats_url=self.nats.url, port=str(self.gateway_port),
+            database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / 'gateway').resolve()}.sqlite3",
+            admin_token=self.admin_token,
+        )  # fmt: skip
         return Child("gateway", [sys.executable, "-m", "services.gateway"], env, self.var_dir / "log" / "gateway.log")
 
     def _smtp_sink(self) -> Child:
@@ -163,9 +170,15 @@ class System:
             "mail_dir": str((self.var_dir / "mail").resolve()),
             "pids": {c.name: c.process.pid for c in self.children} | {"nats-server": self.nats.process.pid},
             "logs": {c.name: str(c.log) for c in self.children},
+            "cli_config": str((self.var_dir / "run" / "cli.json").resolve()),
         }
 
     def write_state(self) -> Path:
+        cli = self.var_dir / "run" / "cli.json"  # what `beratungsnetz` commands use: gateway and admin token
+        fd = os.open(cli.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump({"gateway": self.gateway_url, "token": self.admin_token}, out)
+        cli.with_suffix(".tmp").rename(cli)
         path = self.var_dir / "run" / "system.json"
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.describe(), indent=2, ensure_ascii=False))
@@ -178,6 +191,18 @@ class System:
         if self.nats:
             self.nats.stop()
         (self.var_dir / "run" / "system.json").unlink(missing_ok=True)
+        (self.var_dir / "run" / "cli.json").unlink(missing_ok=True)
+
+
+def _admin_token(path: Path) -> str:
+    """The first admin token of this installation, made once and kept (mode 0600) for later starts."""
+    if path.exists():
+        return path.read_text().strip()
+    token = "bn_" + secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(token)
+    return token
 
 
 def _smtp_answers(port: int) -> bool:

@@ -1,4 +1,4 @@
-"""Composition root of the gateway: NATS client, FastAPI app, uvicorn."""
+"""Composition root of the gateway: its token database, the NATS client, FastAPI, uvicorn."""
 
 from __future__ import annotations
 
@@ -9,19 +9,26 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.adapters.tokens import TokenStore
 from services.gateway.config import GatewaySettings
 from services.gateway.entrypoints.http import create_app
+from services.gateway.service_layer import tokens
 from shared.contracts import gateway as contracts
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.logging import configure_logging
+from shared.db import make_database, upgrade
+from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
 from shared.messaging.rpc import respond
 from shared.service import package_version
+
+log = get_logger(__name__)
 
 
 def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     broker = make_broker(settings)
+    database = make_database(settings.database_url, schema=settings.database_schema)
+    store = TokenStore(database)
 
     async def health(_request: HealthRequest) -> HealthReply:
         return HealthReply(service="gateway", status="ok", version=package_version())
@@ -30,11 +37,16 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await upgrade(database, "gateway")
+        preset = settings.admin_token.get_secret_value() if settings.admin_token else None
+        if await tokens.ensure_admin(store, settings.admin_address, preset) and not preset:
+            log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
         await start_with_retry(broker)
         yield
         await stop_quietly(broker)
+        await database.dispose()
 
-    app = create_app(ServiceClient(broker, settings.request_timeout), lifespan=lifespan)
+    app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan)
     app.state.broker = broker
     return app
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -12,8 +11,9 @@ from shared.settings import ServiceSettings
 class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_GATEWAY_", extra="ignore")
 
-    needs_database: ClassVar[bool] = False  # the gateway keeps no state of its own
-
+    database_url: str = "sqlite+aiosqlite:///var/db/gateway.sqlite3"  # API tokens, stored hashed
     host: str = "127.0.0.1"
     port: int = 8000
     request_timeout: float = 2.0  # a service that does not answer in time means 503, never a hang
+    admin_address: str = "landesbuero@beratungsnetz.example"
+    admin_token: SecretStr | None = None  # the first admin token, if no admin exists yet

@@ -27,6 +27,7 @@ BIN = Path(sys.executable).parent
 
 
 def start_up(var_dir: Path) -> tuple[subprocess.Popen, dict, float]:
+    """`beratungsnetz up` on free ports; returns the process, what it printed (endpoints, pids) and the time to ready."""
     args = [str(BIN / "beratungsnetz"), "up", "--json", "--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0"]
     env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir))
     started = time.monotonic()

@@ -12,9 +12,13 @@ from shared.messaging.rpc import ServiceUnavailable, request
 BACKEND_SERVICES = ("registry", "notifications", "events")
 
 
+# Imports and rebuilds may take longer than an ordinary request; everything else answers within `timeout`.
+SLOW = {"registry.cmd.import_offices", "events.cmd.import_work_plan", "events.cmd.rebuild_groups", "notifications.cmd.post"}
+
+
 class ServiceClient:
-    def __init__(self, broker: Any, timeout: float) -> None:
-        self.broker, self.timeout = broker, timeout
+    def __init__(self, broker: Any, timeout: float, slow_timeout: float = 60.0) -> None:
+        self.broker, self.timeout, self.slow_timeout = broker, timeout, slow_timeout
 
     async def health(self, service: str) -> HealthReply | None:
         try:
@@ -23,9 +27,10 @@ class ServiceClient:
             return None
         return reply.data
 
-    async def ask(self, spec: Any, payload: Any) -> Any:
+    async def ask(self, spec: Any, payload: Any, actor: str | None = None) -> Any:
         """Ask the owning service; ServiceUnavailable if it does not answer within the timeout."""
-        return await request(self.broker, spec, payload, timeout=self.timeout)
+        timeout = self.slow_timeout if spec.subject in SLOW else self.timeout
+        return await request(self.broker, spec, payload, timeout=timeout, actor=actor)
 
     async def health_of_all(self) -> dict[str, HealthReply | None]:
         replies = await asyncio.gather(*(self.health(s) for s in BACKEND_SERVICES))

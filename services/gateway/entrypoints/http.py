@@ -1,4 +1,4 @@
-"""The HTTP API under /api/v1. Routes validate, ask a service, and map the answer."""
+"""The FastAPI application: JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json), public pages and feeds."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from services.gateway.adapters.services import ServiceClient
-from services.gateway.entrypoints import public
+from services.gateway.entrypoints import api, feeds, public, token_routes
 from shared.service import package_version
 
 GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich."}
 
 
-def create_app(client: ServiceClient, lifespan: Any = None) -> FastAPI:
+def create_app(client: ServiceClient, store: Any, lifespan: Any = None) -> FastAPI:
     app = FastAPI(
         title="Beratungsnetz",
+        description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
         version=package_version(),
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
@@ -28,27 +29,34 @@ def create_app(client: ServiceClient, lifespan: Any = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+        if isinstance(exc.detail, dict):
+            return JSONResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in GERMAN_STATUS else None
         message = detail or GERMAN_STATUS.get(exc.status_code, "Anfrage nicht möglich.")
-        return JSONResponse({"fehler": message}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"fehler": message, "code": "", "felder": {}}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         fields = {".".join(map(str, e["loc"])): e["msg"] for e in exc.errors()}
-        return JSONResponse({"fehler": "Die Anfrage ist ungültig.", "felder": fields}, status_code=422)
+        return JSONResponse({"fehler": "Die Anfrage ist ungültig.", "code": "ungueltige_anfrage", "felder": fields}, status_code=422)
 
+    api.install_error_handlers(app)
+    router, access = api.api_router(client, store)
+    app.include_router(router)
+    app.include_router(token_routes.router(access))
+    app.include_router(feeds.router(access))
     app.include_router(public.router(client))
+    app.state.access = access
 
-    @app.get("/api/v1/health", summary="Lebenszeichen des Gateways")
+    @app.get("/api/v1/health", summary="Lebenszeichen des Gateways", tags=["Betrieb"])
     async def health() -> dict[str, str]:
         return {"status": "ok", "dienst": "gateway", "version": package_version()}
 
-    @app.get("/api/v1/ready", summary="Bereitschaft: antworten alle Dienste?")
+    @app.get("/api/v1/ready", summary="Bereitschaft: antworten alle Dienste?", tags=["Betrieb"],
+             responses={503: {"description": "Mindestens ein Dienst antwortet nicht"}})  # fmt: skip
     async def ready() -> JSONResponse:
         replies = await client.health_of_all()
-        services = {
-            name: (reply.status if reply else "antwortet nicht") for name, reply in replies.items()
-        }
+        services = {name: (reply.status if reply else "antwortet nicht") for name, reply in replies.items()}
         ok = all(status == "ok" for status in services.values())
         body = {"status": "bereit" if ok else "nicht bereit", "dienste": services}
         return JSONResponse(body, status_code=200 if ok else 503, headers={} if ok else {"Retry-After": "2"})

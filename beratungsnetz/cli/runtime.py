@@ -1,4 +1,4 @@
-"""The `beratungsnetz` command line (German for people; `--json` for scripts)."""
+"""`beratungsnetz up`: the whole system on this machine."""
 
 from __future__ import annotations
 
@@ -11,27 +11,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from beratungsnetz.cli.output import state
 from beratungsnetz.runtime.supervisor import StartupFailed, System, run_until_stopped
 
-app = typer.Typer(help="Beratungsnetz: Beratungsstellen, Regionalgruppen und Verteiler.", no_args_is_help=True)
 console = Console(stderr=True)
 
 
-@app.callback()
-def _main() -> None:
-    """Beratungsnetz auf der Kommandozeile."""
-
-
-@app.command()
 def up(
     var_dir: Path = typer.Option(Path("var"), envvar="BERATUNGSNETZ_VAR_DIR", help="Ablage für Daten, Mails, Logs"),
     gateway_port: int = typer.Option(8000, help="Bevorzugter HTTP-Port (belegt → ein freier)"),
     nats_port: int = typer.Option(4222, help="Bevorzugter NATS-Port (belegt → ein freier)"),
     smtp_port: int = typer.Option(8025, help="Bevorzugter Port der SMTP-Senke"),
     timeout: float = typer.Option(60.0, help="Sekunden, bis alle Dienste bereit sein müssen"),
-    as_json: bool = typer.Option(False, "--json", help="Endpunkte als JSON auf stdout ausgeben"),
+    as_json: bool = typer.Option(False, "--json", help="Endpunkte als JSON auf stdout ausgeben (auch: beratungsnetz --json up)"),
 ) -> None:
     """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles."""
+    as_json = as_json or state.json
     system = System(var_dir, gateway_port=gateway_port, smtp_port=smtp_port, nats_port=nats_port)
 
     def ready(system: System, seconds: float) -> None:
@@ -51,6 +46,7 @@ def up(
             )
             table.add_row(name, where, str(pid), info["logs"][name])
         console.print(table)
+        console.print(f"Die Kommandozeile ist verbunden (Token in {info['cli_config']}), z. B.: beratungsnetz stellen liste")
         console.print("Strg-C beendet alle Prozesse.")
 
     try:

@@ -1,0 +1,37 @@
+"""`beratungsnetz tokens`: API tokens for people and scripts (admins only)."""
+
+from __future__ import annotations
+
+import typer
+
+from beratungsnetz.cli.output import console, done, emit, run, state
+
+tokens = typer.Typer(help="API-Tokens anlegen, auflisten, widerrufen.", no_args_is_help=True)
+
+
+@tokens.command("anlegen")
+def create(name: str = typer.Option(...), rolle: str = typer.Option(..., help="admin, board, moderator, coordinator"),
+           bereich: str = typer.Option(None, help="Verteiler (moderator) oder Regionalgruppe (coordinator)"),
+           adresse: str = typer.Option(..., help="Für wen das Token handelt")) -> None:  # fmt: skip
+    """Legt ein Token an; es wird nur jetzt angezeigt."""
+    made = run(lambda g: g.call("/tokens/anlegen", {"name": name, "role": rolle, "scope": bereich, "address": adresse}))
+    if state.json:
+        emit(made)
+        return
+    done(f"Token für {made['name']} ({made['role']}) angelegt. Bitte jetzt sicher aufbewahren:")
+    console.print(made["token"])
+
+
+@tokens.command("liste")
+def listing() -> None:
+    """Listet die Tokens (ohne Geheimnis)."""
+    data = run(lambda g: g.get("/tokens"))
+    emit(data, [("Kennung", "id"), ("Name", "name"), ("Rolle", "role"), ("Bereich", "scope"), ("Adresse", "address"),
+                ("widerrufen", "revoked_at")], data)  # fmt: skip
+
+
+@tokens.command("widerrufen")
+def revoke(kennung: str) -> None:
+    """Widerruft ein Token sofort."""
+    made = run(lambda g: g.call("/tokens/widerrufen", {"id": kennung}))
+    emit(made) if state.json else done(f"Widerrufen: {made['name']}")

@@ -1,0 +1,57 @@
+"""API tokens in the gateway's own database (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import Column, MetaData, String, Table, insert, select, update
+
+from services.gateway.domain.access import ApiToken
+from shared.db import Database
+from shared.db.types import UtcDateTime
+from shared.errors import NotFound
+
+metadata = MetaData()
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("scope", String(64), nullable=True),
+    Column("address", String(320), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)  # fmt: skip
+
+
+class TokenStore:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def add(self, token: ApiToken) -> None:
+        async with self.db.sessions.begin() as session:
+            await session.execute(insert(api_tokens).values(**asdict(token)))
+
+    async def by_hash(self, token_hash: str) -> ApiToken | None:
+        async with self.db.sessions() as session:
+            row = (await session.execute(select(api_tokens).where(api_tokens.c.token_hash == token_hash))).first()
+        return ApiToken(**row._mapping) if row else None
+
+    async def all(self) -> list[ApiToken]:
+        async with self.db.sessions() as session:
+            return [ApiToken(**r._mapping) for r in await session.execute(select(api_tokens).order_by(api_tokens.c.created_at))]
+
+    async def has_admin(self) -> bool:
+        async with self.db.sessions() as session:
+            query = select(api_tokens.c.id).where(api_tokens.c.role == "admin", api_tokens.c.revoked_at.is_(None))
+            return (await session.execute(query)).first() is not None
+
+    async def revoke(self, token_id: str, at: datetime) -> ApiToken:
+        async with self.db.sessions.begin() as session:
+            done = await session.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=at))
+            if done.rowcount != 1:
+                raise NotFound(f"Token {token_id} nicht gefunden.")
+            row = (await session.execute(select(api_tokens).where(api_tokens.c.id == token_id))).one()
+        return ApiToken(**row._mapping)

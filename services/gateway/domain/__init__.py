@@ -1,0 +1,1 @@
+"""Who may do what at the edge: roles and scopes of API tokens (pure Python)."""

@@ -1,0 +1,190 @@
+"""The JSON API under /api/v1: each route authenticates, checks role and scope, asks the owning
+service over NATS and maps its answer. Commands are POSTs named like the services' commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from services.gateway.adapters.services import ServiceClient
+from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
+from services.gateway.service_layer import tokens
+from shared.contracts import RequestSpec
+from shared.contracts import events as e
+from shared.contracts import notifications as n
+from shared.contracts import registry as r
+from shared.errors import DomainError
+from shared.messaging.rpc import ServiceUnavailable
+
+STATUS = {"nicht_gefunden": 404, "ungueltige_eingabe": 422, "ungueltige_anfrage": 422, "konflikt": 409,
+          "gleichzeitig_geaendert": 409, "nicht_erlaubt": 403, "link_ungueltig": 400, "zu_viele_anfragen": 429,
+          "nicht_angemeldet": 401, "regelverletzung": 422, "interner_fehler": 502}  # fmt: skip
+
+
+class Fehler(BaseModel):
+    fehler: str
+    code: str = ""
+    felder: dict[str, str] = {}
+
+
+ERRORS = {s: {"model": Fehler} for s in (400, 401, 403, 404, 409, 422, 429, 502, 503)}
+bearer = HTTPBearer(auto_error=False, description="API-Token (beratungsnetz tokens anlegen)")
+
+
+class ApiError(HTTPException):
+    def __init__(self, status: int, message: str, code: str = "", fields: dict | None = None, headers: dict | None = None) -> None:
+        super().__init__(status, detail={"fehler": message, "code": code, "felder": fields or {}}, headers=headers)
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    spec: RequestSpec
+    need: str  # read | admin | moderate | coordinate
+    scope: Callable[[Any], Any] | None = None  # where the list or group id comes from
+    acting: str | None = None  # the payload field the token's address fills in ("moderator")
+
+
+def routes() -> list[Route]:
+    lists = lambda p: ("list", p.list_id)  # noqa: E731
+    action = lambda p: ("action", p.action_id)  # noqa: E731
+    return [
+        # registry
+        Route("/kreisverbaende/anlegen", r.ADD_DISTRICT, "admin"),
+        Route("/gruppen/gruenden", r.FORM_GROUP, "admin"),
+        Route("/gruppen/umbenennen", r.RENAME_GROUP, "admin"),
+        Route("/gruppen/koordination", r.CHANGE_COORDINATOR, "admin"),
+        Route("/gruppen/zusammenlegen", r.MERGE_GROUPS, "admin"),
+        Route("/gruppen/aufloesen", r.DISSOLVE_GROUP, "admin"),
+        Route("/beratungsstellen/eintragen", r.REGISTER_OFFICE, "admin"),
+        Route("/beratungsstellen/aendern", r.UPDATE_OFFICE, "admin"),
+        Route("/beratungsstellen/pausieren", r.PAUSE_OFFICE, "admin"),
+        Route("/beratungsstellen/reaktivieren", r.REACTIVATE_OFFICE, "admin"),
+        Route("/beratungsstellen/schliessen", r.CLOSE_OFFICE, "admin"),
+        Route("/beratungsstellen/berater/hinzufuegen", r.ADD_COUNSELLOR, "admin"),
+        Route("/beratungsstellen/berater/entfernen", r.REMOVE_COUNSELLOR, "admin"),
+        Route("/beratungsstellen/berater/schulung", r.RECORD_TRAINING, "admin"),
+        Route("/beratungsstellen/anleitung", r.CHANGE_SUPERVISION, "admin"),
+        Route("/beratungsstellen/import", r.IMPORT_OFFICES, "admin"),
+        # notifications
+        Route("/verteiler/anlegen", n.CREATE_LIST, "admin"),
+        Route("/verteiler/entscheiden", n.DECIDE, "moderate", lists, "moderator"),
+        Route("/verteiler/mitglied-hinzufuegen", n.ADD_MEMBER, "moderate", lists, "moderator"),
+        Route("/verteiler/mitglied-entfernen", n.REMOVE_MEMBER, "moderate", lists, "moderator"),
+        Route("/verteiler/rolle", n.SET_ROLE, "moderate", lists, "moderator"),
+        Route("/verteiler/zustellung", n.SET_DELIVERY, "moderate", lists, "moderator"),
+        Route("/verteiler/adresse-aendern", n.CHANGE_ADDRESS, "moderate", lists, "moderator"),
+        Route("/verteiler/beitrag", n.POST, "moderate", lists, "moderator"),
+        Route("/personen/auskunft", n.EXPORT, "admin"),
+        Route("/personen/loeschen", n.ERASE, "admin"),
+        # action planning
+        Route("/aktionen/planen", e.PLAN_ACTION, "coordinate", lambda p: ("group", p.organiser_group_id)),
+        Route("/aktionen/verschieben", e.RESCHEDULE_ACTION, "coordinate", action),
+        Route("/aktionen/einladen", e.INVITE_GROUPS, "coordinate", action),
+        Route("/aktionen/antworten", e.RESPOND_TO_INVITATION, "coordinate", lambda p: ("group", p.group_id)),
+        Route("/aktionen/bestaetigen", e.CONFIRM_ACTION, "coordinate", action),
+        Route("/aktionen/abschliessen", e.COMPLETE_ACTION, "coordinate", action),
+        Route("/aktionen/auswerten", e.EVALUATE_ACTION, "coordinate", action),
+        Route("/aktionen/absagen", e.CANCEL_ACTION, "coordinate", action),
+        Route("/arbeitsplan/punkt", e.ADD_WORK_ITEM, "admin"),
+        Route("/arbeitsplan/import", e.IMPORT_WORK_PLAN, "admin"),
+        Route("/arbeitsplan/status", e.SET_WORK_ITEM_STATUS, "admin"),
+        Route("/arbeitsplan/vermerk", e.NOTE_WORK_ITEM, "admin"),
+        Route("/arbeitsplan/erledigt", e.COMPLETE_WORK_ITEM, "admin"),
+        Route("/fortschritt/erstellen", e.COMPILE_PROGRESS, "admin"),
+        Route("/gruppen/replikat-neu-aufbauen", e.REBUILD_GROUPS, "admin"),
+    ]
+
+
+QUERIES = [  # GET routes: the query's fields are query parameters
+    ("/kreisverbaende", r.DISTRICTS, "read", None), ("/gruppen", r.GROUPS, "read", None),
+    ("/beratungsstellen", r.OFFICES, "read", None), ("/beratungsstelle", r.OFFICE, "read", None),
+    ("/abdeckung", r.COVERAGE, "read", None), ("/verteiler", n.LISTS, "read", None),
+    ("/verteiler/mitglieder", n.MEMBERS, "moderate", "list_id"), ("/verteiler/anfragen", n.PENDING, "moderate", "list_id"),
+    ("/verteiler/protokoll", n.AUDIT, "moderate", "list_id"), ("/versand", n.DELIVERY_STATS, "admin", None),
+    ("/aktionen", e.ACTIONS, "read", None), ("/aktion", e.ACTION, "read", None), ("/arbeitsplan", e.WORK_PLAN, "read", None),
+]  # fmt: skip
+
+
+class Access:
+    def __init__(self, client: ServiceClient, store: Any) -> None:
+        self.client, self.store = client, store
+
+    async def token(self, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
+        try:
+            return await tokens.authenticate(self.store, credentials.credentials if credentials else None)
+        except Unauthenticated as exc:
+            raise ApiError(401, exc.message, exc.code, headers={"WWW-Authenticate": "Bearer"}) from exc
+
+    async def check(self, token: ApiToken, need: str, scope: tuple[str, str] | None) -> None:
+        scope_id = scope[1] if scope else None
+        if scope and scope[0] == "action":  # a coordinator acts for the group that organises the action
+            scope_id = (await self.ask(e.ACTION, e.ActionRef(action_id=scope[1]), token)).organiser_group_id
+        if not token.allows(need, scope_id):
+            raise ApiError(403, NotAllowed("Dafür fehlt diesem Token die Berechtigung.").message, "nicht_erlaubt")
+
+    async def ask(self, spec: RequestSpec, payload: BaseModel, token: ApiToken | None = None) -> Any:
+        try:
+            reply = await self.client.ask(spec, payload, actor=token.address if token else None)
+        except ServiceUnavailable as exc:
+            raise ApiError(503, f"Der Dienst „{spec.producer}“ antwortet gerade nicht. Bitte gleich erneut versuchen.",
+                           "dienst_nicht_erreichbar", headers={"Retry-After": "5"}) from exc  # fmt: skip
+        if not reply.ok:
+            raise ApiError(STATUS.get(reply.error.code, 400), reply.error.message, reply.error.code, reply.error.fields)
+        return reply.data
+
+
+def _command(router: APIRouter, access: Access, route: Route) -> None:
+    spec = route.spec
+
+    async def handle(payload: BaseModel, token: ApiToken = Depends(access.token)):  # noqa: ANN202
+        if route.acting:
+            payload = payload.model_copy(update={route.acting: token.address})
+        await access.check(token, route.need, route.scope(payload) if route.scope else None)
+        return await access.ask(spec, payload, token)
+
+    handle.__annotations__["payload"] = spec.request  # the body is the service's own request contract
+    router.add_api_route(route.path, handle, methods=["POST"], response_model=spec.reply, responses=ERRORS,
+                         summary=spec.request.__doc__ or spec.subject, operation_id=spec.subject.replace(".", "_"))  # fmt: skip
+
+
+def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need: str, scope_field: str | None) -> None:
+    async def handle(request: Request, token: ApiToken = Depends(access.token)):  # noqa: ANN202
+        params = dict(request.query_params)
+        if "moderator" in spec.request.model_fields:
+            params["moderator"] = token.address
+        try:
+            payload = spec.request.model_validate(params)
+        except Exception as exc:  # pydantic.ValidationError
+            raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage") from exc
+        await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
+        return await access.ask(spec, payload, token)
+
+    fields = {k: f for k, f in spec.request.model_fields.items() if k != "moderator"}
+    handle.__doc__ = f"Parameter: {', '.join(fields) or 'keine'}"
+    router.add_api_route(path, handle, methods=["GET"], response_model=spec.reply, responses=ERRORS,
+                         operation_id=spec.subject.replace(".", "_"), openapi_extra={"parameters": [
+                             {"name": k, "in": "query", "required": f.is_required(), "schema": {"type": "string"}}
+                             for k, f in fields.items()]})  # fmt: skip
+
+
+def api_router(client: ServiceClient, store: Any) -> tuple[APIRouter, Access]:
+    access = Access(client, store)
+    router = APIRouter(prefix="/api/v1")
+    for route in routes():
+        _command(router, access, route)
+    for path, spec, need, scope_field in QUERIES:
+        _query(router, access, path, spec, need, scope_field)
+    return router, access
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"fehler": exc.message, "code": exc.code, "felder": exc.fields}, status_code=STATUS.get(exc.code, 400))

@@ -1,0 +1,72 @@
+"""Creating, listing and revoking API tokens (admins only). A token is shown once, then only its hash is kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from services.gateway.domain.access import ApiToken
+from services.gateway.entrypoints.api import ERRORS, Access, ApiError
+from services.gateway.service_layer import tokens
+from shared.errors import DomainError
+
+
+class NewToken(BaseModel):
+    name: str = Field(max_length=100)
+    role: str
+    scope: str | None = None
+    address: str = Field(description="Für wen das Token handelt (bei Moderation: die eigene Adresse im Verteiler)")
+
+
+class TokenInfo(BaseModel):
+    id: str
+    name: str
+    role: str
+    scope: str | None
+    address: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class IssuedToken(TokenInfo):
+    token: str = Field(description="Wird nur dieses eine Mal gezeigt")
+
+
+class TokenRef(BaseModel):
+    id: str
+
+
+def info(t: ApiToken) -> dict:
+    return {k: getattr(t, k) for k in TokenInfo.model_fields}
+
+
+def router(access: Access) -> APIRouter:
+    r = APIRouter(prefix="/api/v1/tokens", tags=["Zugang"])
+
+    async def admin(token: ApiToken = Depends(access.token)) -> ApiToken:
+        if not token.allows("admin"):
+            raise ApiError(403, "Nur das Landesbüro (Rolle admin) verwaltet Tokens.", "nicht_erlaubt")
+        return token
+
+    @r.post("/anlegen", response_model=IssuedToken, responses=ERRORS)
+    async def create(body: NewToken, _admin: ApiToken = Depends(admin)) -> dict:
+        try:
+            token, secret = await tokens.issue(access.store, body.name, body.role, body.scope, body.address)
+        except DomainError as exc:
+            raise ApiError(422, exc.message, exc.code) from exc
+        return info(token) | {"token": secret}
+
+    @r.get("", response_model=list[TokenInfo], responses=ERRORS)
+    async def listing(_admin: ApiToken = Depends(admin)) -> list[dict]:
+        return [info(t) for t in await access.store.all()]
+
+    @r.post("/widerrufen", response_model=TokenInfo, responses=ERRORS)
+    async def revoke(body: TokenRef, _admin: ApiToken = Depends(admin)) -> dict:
+        try:
+            return info(await tokens.revoke(access.store, body.id))
+        except DomainError as exc:
+            raise ApiError(404, exc.message, exc.code) from exc
+
+    return r

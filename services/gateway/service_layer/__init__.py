@@ -1,0 +1,1 @@
+"""Use cases of the gateway itself: issuing, checking and revoking API tokens."""
