@@ -111,6 +111,16 @@ async def test_address_change_is_confirmed_at_the_new_address(deps) -> None:
     async with deps.uow() as uow:
         assert await uow.store.member(LAG, "bernd@example.org") is None
         assert (await uow.store.member(LAG, "bernd.neu@example.org")).display_name == "Bernd"
+    await membership.subscribe(deps, LAG, "clara@example.org")
+    (confirmation,) = await queued(deps, "clara@example.org")
+    await membership.confirm(deps, token_of(confirmation, "bestaetigen"))
+    async with deps.uow() as uow:
+        (request,) = await uow.store.pending(LAG)
+    await membership.decide(deps, LAG, "kathrin@example.org", request.id, "annehmen")
+    await membership.change_address(deps, LAG, "clara@example.org", "clara@example.net", token=None, moderator="kathrin@example.org")
+    (moved,) = await queued(deps, "clara@example.net")
+    await membership.confirm_address(deps, token_of(moved, "adresse-bestaetigen"))
+    assert len((await gdpr.export(deps, "clara@example.net"))["consents"]) == 1  # the proof of consent moved along
     with pytest.raises(TokenRefused):
         await membership.change_address(deps, LAG, "kathrin@example.org", "x@example.org", token=own_link, moderator=None)
 

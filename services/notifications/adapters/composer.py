@@ -19,7 +19,7 @@ class MailComposer:
                 attachments: tuple = ()) -> tuple[str, bytes]:  # fmt: skip
         unsubscribe_url = f"{self.public_url}/abmelden?token={unsubscribe_token}" if unsubscribe_token else ""
         mailto = f"mailto:abmelden@{self.sender.domain}?subject=abmelden%20{unsubscribe_token}" if unsubscribe_token else ""
-        subject, text, html = render(kind, **(context | {"unsubscribe_url": unsubscribe_url}))
+        subject, text, html = render(kind, **({"list_name": list_name} | context | {"unsubscribe_url": unsubscribe_url}))
         outgoing = mail.Outgoing(
             to_address=to_address, to_name=to_name, subject=subject, text=text, html=html, event_id=event_id,
             list_id=list_id, list_name=list_name, unsubscribe_url=unsubscribe_url, unsubscribe_mailto=mailto,

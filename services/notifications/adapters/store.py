@@ -104,6 +104,11 @@ class Store:
         values: dict[str, Any] = {"confirmed_at": at} | ({"address": address} if address else {})
         await self.session.execute(update(orm.consents).where(orm.consents.c.request_id == request_id).values(**values))
 
+    async def move_consents(self, list_id: str, old: str, new: str) -> None:
+        """The proof of consent belongs to the person: it follows a confirmed address change."""
+        t = orm.consents
+        await self.session.execute(update(t).where(t.c.list_id == list_id, t.c.address == old).values(address=new))
+
     async def audit(self, entry: AuditEntry) -> None:
         await self.session.execute(self._insert(orm.audit).values(**asdict(entry)))
 

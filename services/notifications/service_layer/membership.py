@@ -249,6 +249,7 @@ async def confirm_address(deps: Deps, token: str) -> tuple[str, str]:
         await uow.store.delete_member(request.list_id, request.address)
         member.address = request.new_address
         await uow.store.save_member(member)
+        await uow.store.move_consents(request.list_id, request.address, request.new_address)
         request.state, request.decided_at = "bestaetigt", deps.now()
         await uow.store.save_request(request)
         await uow.store.audit(AuditEntry(request.list_id, deps.now(), request.new_address, "adresse_geaendert", request.address,

@@ -91,3 +91,12 @@ def test_the_same_event_and_recipient_give_the_same_message_id() -> None:
                                                context={"headline": "H", "body": "B"})[1])["Message-ID"]
            for a, e in (("a@example.org", "1"), ("a@example.org", "1"), ("b@example.org", "1"), ("a@example.org", "2"))}  # fmt: skip
     assert len(ids) == 3
+
+
+def test_a_member_mail_of_any_kind_renders_with_its_unsubscribe_footer() -> None:
+    composer = MailComposer(SENDER, "https://x.example", lambda: NOW)
+    context = {"headline": "Überfällig – Homepage", "text": "Homepage pflegen", "responsible": "Kathrin", "timing": "monatlich", "due": "30.11.2026"}
+    _, raw = composer.message("arbeitsplan", to_address="k@example.org", to_name="Kathrin", event_id="e", context=context,
+                              list_id="lag", list_name="LAG Hartz IV Sachsen", unsubscribe_token="T")  # fmt: skip
+    text = message_from_bytes(raw, policy=policy.default).get_body(("plain",)).get_content()
+    assert "Abmelden vom Verteiler „LAG Hartz IV Sachsen“: https://x.example/abmelden?token=T" in text

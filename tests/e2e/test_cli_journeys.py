@@ -1,0 +1,202 @@
+"""Journeys 1–6 end to end, driven only through the `beratungsnetz` CLI and HTTP against `beratungsnetz up`,
+with the mails read from the SMTP sink's .eml files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.test_up import start_up
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT.parent / "shared/seeds/004_34595da5e9f5134e.txt"
+LAG = "lag-hartz-iv-sachsen"
+
+
+class System:
+    def __init__(self, var: Path, info: dict) -> None:
+        self.var, self.info = var, info
+        self.http = httpx.Client(base_url=info["gateway"], timeout=20)
+
+    def cli(self, *args: str, token: str | None = None, expect: int = 0):  # noqa: ANN201
+        env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(self.var))
+        if token:
+            env["BERATUNGSNETZ_TOKEN"] = token
+        done = subprocess.run([str(Path(sys.executable).parent / "beratungsnetz"), "--json", *args],
+                              capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+        assert done.returncode == expect, f"{args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
+        return json.loads(done.stdout) if done.stdout.strip().startswith(("{", "[")) else done.stdout
+
+    def mails(self, to: str, subject: str, timeout: float = 20) -> list:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = []
+            for path in sorted((self.var / "mail").glob("*.eml")):
+                raw = path.read_bytes()
+                if f"X-Sink-Rcpt-To: {to}".encode() in raw.split(b"\r\n\r\n", 1)[0]:
+                    msg = message_from_bytes(raw, policy=policy.default)
+                    if subject in msg["Subject"]:
+                        found.append(msg)
+            if found or time.monotonic() > deadline:
+                assert found, f"keine Mail „{subject}“ an {to}"
+                return found
+            time.sleep(0.2)
+
+    def follow(self, msg, path: str) -> str:  # noqa: ANN001
+        text = msg.get_body(("plain",)).get_content()
+        token = next(w for w in text.split() if f"/{path}?token=" in w).split("token=", 1)[1]
+        assert self.http.get(f"/{path}", params={"token": token}).status_code == 200
+        answer = self.http.post(f"/{path}", data={"token": token})
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    var = tmp_path_factory.mktemp("cli") / "var"
+    os.environ["BERATUNGSNETZ_EVENTS_SCHEDULER_SECONDS"] = "1"  # the periodic job, quickly, for the test
+    try:
+        proc, info, _ = start_up(var)
+    finally:
+        del os.environ["BERATUNGSNETZ_EVENTS_SCHEDULER_SECONDS"]
+    system = System(var, info)
+    deadline = time.monotonic() + 30  # the demo register and lists are loaded right after start
+    while len(system.cli("verteiler", "liste")["lists"]) < 8 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    yield system
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.wait(30)
+
+
+def ids(system: System, kind: str) -> dict[str, str]:
+    if kind == "gruppen":
+        return {g["name"]: g["group_id"] for g in system.cli("gruppen", "liste")["groups"]}
+    return {d["name"]: d["district_id"] for d in system.cli("kreisverbaende", "liste", "--land", "SN")["districts"]}
+
+
+def test_journey_1_register(system: System, tmp_path: Path) -> None:
+    csv = tmp_path / "stellen.csv"
+    csv.write_text("\ufeffName;Trägerart;Träger;Straße;PLZ;Ort;Telefon;Sprechzeiten;Beratungsfelder;Kreisverband\n"
+                   "Sozialberatung Zwickau-Nord;Kreisverband;DIE LINKE Zwickau;Marktplatz 1;08056;Zwickau;0375 5550100;"
+                   "montags 10–12 Uhr;Bürgergeld;Zwickau\n"
+                   "Kaputte Stelle;Kreisverband;DIE LINKE;Weg 1;123;Zwickau;;;;Zwickau\n", encoding="utf-8")  # fmt: skip
+    report = system.cli("stellen", "import", str(csv), expect=1)  # one broken row: exit code 1, the rest imported
+    assert report["created"] == 1 and [(e["line"], "Postleitzahl" in e["reason"]) for e in report["errors"]] == [(3, True)]
+    again = system.cli("stellen", "import", str(csv), expect=1)
+    assert (again["created"], again["unchanged"]) == (0, 1)
+
+    office = system.cli("stellen", "eintragen", "--name", "Sozialsprechstunde im Wahlkreisbüro Zwickau", "--traegerart",
+                        "abgeordnetenbuero", "--traeger", "Wahlkreisbüro MdL", "--strasse", "Hauptmarkt 7", "--plz", "08056",
+                        "--ort", "Zwickau", "--telefon", "0375 5550107", "--sprechzeiten", "dienstags 14–17 Uhr",
+                        "--felder", "Bürgergeld", "--felder", "Energiearmut", "--kreisverband", ids(system, "kv")["Zwickau"],
+                        "--berater", "Anna Öffentlich <anna.b@example.org>", "--namen-veroeffentlichen",
+                        "--anleitung", "RA K. Muster", "--anleitung-seit", "01.10.2026")  # fmt: skip
+    assert office["supervision"]["lawyer_name"] == "RA K. Muster" and office["hours"][0]["kind"] == "woechentlich"
+    for path, marker in (("/verzeichnis", "Wahlkreisbüro Zwickau"), ("/verzeichnis.json", "Wahlkreisbüro Zwickau"),
+                         ("/verzeichnis.csv", "Hauptmarkt 7"), ("/verzeichnis.hsds.json", '"hsds_version": "3.1"'),
+                         ("/verzeichnis.ics", "RRULE:FREQ=WEEKLY;BYDAY=TU")):  # fmt: skip
+        page = system.http.get(path)
+        assert page.status_code == 200 and marker in page.text, path
+    coverage = system.cli("abdeckung", "--land", "SN")
+    assert ("kreis_ohne_stelle", "Bautzen") in {(f["kind"], f["name"]) for f in coverage["findings"]}
+    assert not any(f["name"] == "Sozialsprechstunde im Wahlkreisbüro Zwickau" and f["kind"] == "ohne_rdg_aufsicht" for f in coverage["findings"])
+
+
+def test_journey_2_joint_action(system: System) -> None:
+    groups = ids(system, "gruppen")
+    planned = system.cli("aktionen", "planen", "--gruppe", groups["Vogtland"], "--art", "zahltag", "--titel", "Zahltag-Aktion",
+                         "--jobcenter", "Jobcenter Plauen", "--beginn", "2026-12-01 08:30", "--ende", "2026-12-01 11:00",
+                         "--verantwortlich", "Kathrin")  # fmt: skip
+    assert "nicht angegriffen fühlen" in planned["guideline"]
+    action = planned["action"]["action_id"]
+    system.cli("aktionen", "einladen", action, groups["Erzgebirge"], groups["Chemnitz"])
+    for group in ("Erzgebirge", "Chemnitz"):
+        system.cli("aktionen", "zusagen", action, groups[group])
+    assert system.cli("aktionen", "bestaetigen", action)["status"] == "bestätigt"
+    for coordinator in ("wolfgang@example.org", "susann@example.org"):  # the invited groups' lists (their coordinators)
+        (mail,) = system.mails(coordinator, "Einladung: Zahltag-Aktion")
+        (ics,) = list(mail.iter_attachments())
+        assert "DTSTART;TZID=Europe/Berlin:20261201T083000" in ics.get_content()
+    feed = system.http.get(f"/kalender/{groups['Erzgebirge']}.ics")
+    assert "SUMMARY:Zahltag-Aktion vor dem Jobcenter: Zahltag-Aktion" in feed.text
+    done = system.cli("aktionen", "abschliessen", action, "--teilnehmende", "14", "--notizen", "Gute Gespräche")
+    assert done["status"] == "durchgeführt" and done["report"]["participants"] == 14
+
+
+def test_journey_3_moderate_a_list(system: System) -> None:
+    kathrin = system.cli("tokens", "anlegen", "--name", "Kathrin", "--rolle", "moderator", "--bereich", LAG,
+                         "--adresse", "kathrin@example.org")["token"]  # fmt: skip
+    answer = system.http.post(f"/abonnieren/{LAG}", data={"adresse": "anna@example.org", "name": "Anna"})
+    assert "Falls die Adresse eingetragen werden kann" in answer.text
+    (confirmation,) = system.mails("anna@example.org", "Bitte bestätigen")
+    assert "Moderation entscheidet" in system.follow(confirmation, "bestaetigen")
+    system.cli("verteiler", "anfragen", LAG, expect=4)  # the admin is no moderator of this list
+    (request,) = system.cli("verteiler", "anfragen", LAG, token=kathrin)["requests"]
+    system.cli("verteiler", "annehmen", LAG, request["request_id"], token=kathrin)
+    (welcome,) = system.mails("anna@example.org", "Willkommen")
+    assert welcome["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    system.cli("verteiler", "adresse", LAG, "anna@example.org", "anna@example.net", token=kathrin)
+    (change,) = system.mails("anna@example.net", "neue Adresse")
+    assert "anna@example.net" in system.follow(change, "adresse-bestaetigen")
+    system.cli("verteiler", "hinzufuegen", LAG, "bernd@example.org", "--name", "Bernd", token=kathrin)
+    assert system.cli("verteiler", "rolle", LAG, "bernd@example.org", "moderation", token=kathrin)["role"] == "moderation"
+    system.cli("verteiler", "beitrag", LAG, "--betreff", "Treffen", "--text", "Bis Montag", token=kathrin)
+    (post,) = system.mails("anna@example.net", "Treffen")
+    url = post["List-Unsubscribe"].split(",")[0].strip("<> ")
+    one_click = system.http.post(url, content=b"List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert one_click.status_code == 200
+    members = {m["address"]: m["status"] for m in system.cli("verteiler", "mitglieder", LAG, token=kathrin)["members"]}
+    assert members["anna@example.net"] == "abgemeldet" and members["bernd@example.org"] == "aktiv"
+    held = system.cli("personen", "auskunft", "anna@example.net")
+    assert held["memberships"] and held["consents"]
+    erased = system.cli("personen", "loeschen", "anna@example.net", "--ja")
+    assert erased["memberships"] == 1
+    assert not any(system.cli("personen", "auskunft", "anna@example.net")[k] for k in ("memberships", "consents", "requests"))
+
+
+def test_journey_4_inform_the_board(system: System) -> None:
+    report = system.cli("fortschritt")
+    assert {"actions_planned", "items_overdue"} <= set(report["overall"]) and report["groups"]
+    system.mails("landesbuero@example.org", "Fortschrittsbericht")
+    system.mails("landesbuero@example.org", "Aktion bestätigt: Zahltag-Aktion")  # journey 2's key event, at once
+
+
+def test_journey_5_work_plan(system: System) -> None:
+    imported = system.cli("arbeitsplan", "import", str(SEED))
+    assert (imported["year"], len(imported["items"])) == (2017, 21)
+    assert system.cli("arbeitsplan", "import", str(SEED))["unchanged"] == 21
+    items = system.cli("arbeitsplan", "liste", "--offen")["items"]
+    overdue = [i for i in items if i["overdue"]]
+    assert len(overdue) == 7
+    system.cli("arbeitsplan", "erledigt", overdue[0]["item_id"])
+    assert len([i for i in system.cli("arbeitsplan", "liste", "--offen")["items"] if i["overdue"]]) == 6
+    # Overdue items reach the responsible people, or the work-plan list's moderation if nobody matches by name.
+    system.mails("kathrin@example.org", "Überfällig")
+
+
+def test_journey_6_stay_in_sync(system: System) -> None:
+    group = system.cli("gruppen", "gruenden", "Zwickau", "--land", "SN", "--koordination", "Petra <petra@example.org>")
+    started = time.monotonic()
+    while "rg-zwickau" not in {l["list_id"] for l in system.cli("verteiler", "liste")["lists"]}:
+        assert time.monotonic() - started < 10
+        time.sleep(0.2)
+    system.mails("petra@example.org", "Willkommen im Verteiler „Regionalgruppe Zwickau“")  # the coordinator moderates
+    system.mails("landesbuero@example.org", "Neue Regionalgruppe: Zwickau")
+    idea = system.cli("aktionen", "planen", "--gruppe", group["group_id"], "--art", "treffen", "--titel", "Erstes Treffen", "--idee")
+    assert idea["action"]["organiser_group_name"] == "Zwickau"
+    system.cli("gruppen", "umbenennen", group["group_id"], "Zwickau-Land")
+    started = time.monotonic()
+    while "Regionalgruppe Zwickau-Land" not in {l["name"] for l in system.cli("verteiler", "liste")["lists"]}:
+        assert time.monotonic() - started < 10
+        time.sleep(0.2)
+    assert system.cli("aktionen", "liste", "--gruppe", group["group_id"])["actions"][0]["organiser_group_name"] == "Zwickau-Land"
