@@ -72,7 +72,7 @@ class ServiceApp:
         relay = OutboxRelay(
             database, messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
         )
-        return cls(name, settings, broker, database, relay)
+        return cls(name, settings, broker, database, relay, stream_replicas=settings.stream_replicas)
 
     async def health(self, _request: HealthRequest) -> HealthReply:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}

@@ -19,7 +19,8 @@ class ServiceSettings(BaseSettings):
     needs_database: ClassVar[bool] = True
 
     environment: Literal["development", "test", "production"] = "development"
-    nats_url: str = "nats://127.0.0.1:4222"
+    nats_url: str = "nats://127.0.0.1:4222"  # several nodes: comma-separated
+    stream_replicas: int = 1  # 3 in the production cluster
     nats_user: str | None = None
     nats_password: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///var/db/service.sqlite3"

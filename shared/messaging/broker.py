@@ -20,7 +20,7 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
         options["user"] = settings.nats_user
         options["password"] = settings.nats_password.get_secret_value() if settings.nats_password else None
     return NatsBroker(
-        settings.nats_url,
+        [url.strip() for url in settings.nats_url.split(",") if url.strip()],
         allow_reconnect=True,
         max_reconnect_attempts=-1,  # a NATS outage delays the service, it never ends it
         reconnect_time_wait=1,

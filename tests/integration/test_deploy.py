@@ -1,11 +1,12 @@
-"""What docker-compose.yml and deploy/ reference, checked without a Docker engine."""
+"""What docker-compose.yml and deploy/ say, checked without a Docker engine: NATS configs, the compose file,
+per-service permissions on a real server, and that the code reads every setting the compose file sets."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,88 +15,80 @@ from pathlib import Path
 import nats
 import pytest
 import yaml
+from compose_spec import PyOptions
 
 from beratungsnetz.runtime.nats_server import nats_server_binary
-from beratungsnetz.runtime.ports import free_port
+from tests.deploy_support import DEPLOY, PASSWORDS, ROOT, Cluster
 
-ROOT = Path(__file__).resolve().parents[2]
-NATS_CONF = ROOT / "deploy/nats/nats.conf"
-PASSWORDS = {f"{s.upper()}_NATS_PASSWORD": f"pw-{s}" for s in ("registry", "notifications", "events", "gateway")}
-NATS_ENV = {**os.environ, "NATS_SERVER_NAME": "test-1", "NATS_STORE_DIR": "/nicht/benutzt", **PASSWORDS}
-COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-SERVICES = ("registry", "notifications", "events", "gateway")
+COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text()
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
+APP_SERVICES = ("registry", "notifications", "events", "gateway")
 
 
-def test_nats_config_is_valid() -> None:
-    result = subprocess.run(
-        [str(nats_server_binary()), "-t", "-c", str(NATS_CONF)], env=NATS_ENV, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    assert "sync_interval: always" in NATS_CONF.read_text()
+def config_env(path: Path, tmp: Path) -> dict[str, str]:
+    """Every $VARIABLE a NATS config refers to, filled in as an operator would."""
+    names = set(re.findall(r"\$([A-Z][A-Z0-9_]*)", path.read_text()))
+    for included in re.findall(r"include\s+\./(\S+)", path.read_text()):
+        names |= set(re.findall(r"\$([A-Z][A-Z0-9_]*)", (path.parent / included).read_text()))
+    values = {n: f"wert-{n.lower()}" for n in names}
+    values |= {k: f"nats-route://127.0.0.1:{6222 + i}" for i, k in enumerate(sorted(n for n in names if n.startswith("NATS_ROUTE")))}
+    values |= {k: str(tmp / "store") for k in names if k.endswith("STORE_DIR")}
+    return values
 
 
-async def test_nats_users_may_publish_only_their_own_events(tmp_path: Path) -> None:
-    port = free_port()
-    args = [str(nats_server_binary()), "-c", str(NATS_CONF), "-a", "127.0.0.1", "-p", str(port), "-m", str(free_port())]
-    env = {**NATS_ENV, "NATS_STORE_DIR": str(tmp_path)}
-    server = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        url = f"nats://127.0.0.1:{port}"
-        watcher = None
-        for _ in range(100):
-            assert server.poll() is None, server.stderr.read().decode()
-            try:
-                watcher = await nats.connect(url, user="events", password="pw-events", allow_reconnect=False)
-                break
-            except Exception:
-                await asyncio.sleep(0.05)
-        assert watcher is not None
-        errors: list[Exception] = []
+@pytest.mark.parametrize("config", sorted(p.relative_to(DEPLOY) for p in DEPLOY.rglob("*.conf") if "include" not in p.name),
+                         ids=str)  # fmt: skip
+def test_every_nats_config_in_deploy_is_valid(config: Path, tmp_path: Path) -> None:
+    path = DEPLOY / config
+    env = {"PATH": "/usr/bin:/bin", **config_env(path, tmp_path)}
+    result = subprocess.run([str(nats_server_binary()), "-t", "-c", str(path)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout
 
-        async def on_error(exc: Exception) -> None:
-            errors.append(exc)
 
-        registry = await nats.connect(url, user="registry", password="pw-registry", error_cb=on_error)
-        received = []
+def test_jetstream_fsyncs_every_write_everywhere() -> None:
+    for path in DEPLOY.rglob("*.conf"):
+        if re.search(r"^\s*jetstream\s*\{", path.read_text(), flags=re.MULTILINE):  # a server with a JetStream store
+            assert "sync_interval: always" in path.read_text(), path
 
-        async def collect(msg) -> None:  # noqa: ANN001
-            received.append(msg.subject)
 
-        await watcher.subscribe(">", cb=collect)
-        await watcher.flush()
-        await registry.publish("registry.group.formed.v1", b"{}")
-        await registry.publish("events.query.health", b"{}")  # not registry's to publish
-        await registry.flush()
-        for _ in range(100):  # the allowed message arrives; the refused one never does
-            if "registry.group.formed.v1" in received and errors:
-                break
-            await asyncio.sleep(0.05)
-        assert "registry.group.formed.v1" in received
-        assert "events.query.health" not in received
-        assert any("permissions violation" in str(e).lower() for e in errors), errors
-        with pytest.raises(Exception, match="[Aa]uthorization"):
-            await nats.connect(url, user="registry", password="falsch", allow_reconnect=False)
-        await registry.close()
-        await watcher.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+def test_the_compose_file_is_valid() -> None:
+    compose = PyOptions(apply_merge=True).from_yaml(COMPOSE_TEXT)  # the compose-spec parser, if no docker plugin
+    compose.validate()
+    assert set(compose.service_names()) == {"nats-1", "nats-2", "nats-3", "postgres", *APP_SERVICES}
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        env = {"PATH": "/usr/bin:/bin"} | {v: "x" * 40 for v in re.findall(r"\$\{([A-Z_]+)", COMPOSE_TEXT)}
+        checked = subprocess.run([docker, "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], env=env,
+                                 capture_output=True, text=True)  # fmt: skip
+        assert checked.returncode == 0, checked.stderr
+
+
+def test_a_broken_compose_file_is_caught() -> None:
+    for broken in (COMPOSE_TEXT.replace("restart: unless-stopped", "restart: manchmal", 1),
+                   COMPOSE_TEXT.replace("    healthcheck:", "    gesundheit:", 1)):  # fmt: skip
+        with pytest.raises(ValueError):
+            PyOptions(apply_merge=True).from_yaml(broken).validate()
 
 
 def compose_environment(service: str) -> dict[str, str]:
     """The service's environment with ${VAR...} filled in as an operator's .env would."""
     env = COMPOSE["services"][service]["environment"]
+
     def fill(match: re.Match) -> str:  # ${VAR:-default} takes its default, ${VAR} and ${VAR:?…} a stand-in
         return match.group(1) if match.group(1) is not None else "x" * 40
 
     return {k: re.sub(r"\$\{[A-Z_]+(?::-([^}]*))?[^}]*\}", fill, str(v)) for k, v in env.items()}
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", APP_SERVICES)
 def test_compose_runs_real_modules_with_settings_the_code_knows(service: str, monkeypatch) -> None:
     spec = COMPOSE["services"][service]
     assert spec["command"] == ["python", "-m", f"services.{service}"]
-    importlib.import_module(f"services.{service}.__main__".replace(".__main__", ".bootstrap"))
+    importlib.import_module(f"services.{service}.bootstrap")
+    healthcheck = spec["healthcheck"]["test"]
+    if service != "gateway":
+        assert healthcheck[-2:] == ["beratungsnetz.runtime.healthcheck", service]
+        importlib.import_module("beratungsnetz.runtime.healthcheck")
     config = importlib.import_module(f"services.{service}.config")
     settings_cls = next(v for k, v in vars(config).items() if k.endswith("Settings") and k != "ServiceSettings")
     prefix = f"BERATUNGSNETZ_{service.upper()}_"
@@ -104,20 +97,72 @@ def test_compose_runs_real_modules_with_settings_the_code_knows(service: str, mo
     assert unknown == [], f"Variablen, die {service} nicht kennt: {unknown}"
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    settings = settings_cls()  # production settings: refuses insecure defaults, so this proves they are complete
+    settings = settings_cls()  # production settings refuse insecure defaults, so this proves they are complete
     assert settings.environment == "production" and settings.nats_user == service
+    assert settings.nats_url.count("nats://") == 3 and (service == "gateway" or settings.stream_replicas == 3)
 
 
-def test_compose_mounts_files_that_exist() -> None:
+def test_compose_mounts_files_that_exist_and_nats_nodes_share_one_config() -> None:
     for name, spec in COMPOSE["services"].items():
         for volume in spec.get("volumes", []):
             source = volume.split(":", 1)[0]
             if source.startswith("./"):
                 assert (ROOT / source).exists(), f"{name}: {source} fehlt"
+    names = {COMPOSE["services"][f"nats-{i}"]["environment"]["NATS_SERVER_NAME"] for i in (1, 2, 3)}
+    assert names == {"nats-1", "nats-2", "nats-3"}
+
+
+async def test_service_users_may_publish_only_their_own_events(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path)
+    cluster.base.mkdir(parents=True, exist_ok=True)
+    node = cluster.nodes[0]
+    cluster.start(node)  # one node of the production config is enough for core NATS permissions
+    url = f"nats://127.0.0.1:{node.client}"
+    attempts = {
+        "registry": ["registry.group.formed.v1", "registry.query.health", "events.action.planned.v1"],
+        "notifications": ["notifications.list.created.v1", "registry.group.formed.v1", "registry.office.registered.v1"],
+        "events": ["events.action.planned.v1", "registry.group.formed.v1", "notifications.person.erased.v1"],
+        "gateway": ["registry.query.groups", "events.cmd.plan_action", "registry.group.formed.v1", "events.action.planned.v1",
+                    "notifications.person.erased.v1", "deadletter.registry.x"],
+    }  # fmt: skip
+    refused_expected = {
+        "registry": {"events.action.planned.v1"},
+        "notifications": {"registry.group.formed.v1", "registry.office.registered.v1"},
+        "events": {"registry.group.formed.v1", "notifications.person.erased.v1"},
+        "gateway": {"registry.group.formed.v1", "events.action.planned.v1", "notifications.person.erased.v1", "deadletter.registry.x"},
+    }  # fmt: skip
+    try:
+        for user, subjects in attempts.items():
+            errors: list[Exception] = []
+
+            async def on_error(exc: Exception) -> None:
+                errors.append(exc)
+
+            for _ in range(100):
+                try:
+                    conn = await nats.connect(url, user=user, password=PASSWORDS[user], error_cb=on_error, allow_reconnect=False)
+                    break
+                except Exception:
+                    await asyncio.sleep(0.05)
+            for subject in subjects:
+                await conn.publish(subject, b"{}")
+            await conn.flush()
+            for _ in range(60):
+                if len(errors) >= len(refused_expected[user]):
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # and no more refusals than expected
+            refused = {m.group(1) for e in errors if (m := re.search(r'publish to "([^"]+)"', str(e), re.IGNORECASE))}
+            assert refused == refused_expected[user], (user, errors)
+            await conn.close()
+        with pytest.raises(Exception, match="[Aa]uthorization"):
+            await nats.connect(url, user="gateway", password="falsch", allow_reconnect=False)
+    finally:
+        cluster.stop()
 
 
 def test_the_installed_package_carries_every_migration(tmp_path: Path) -> None:
-    """The image installs the wheel, not the checkout: migrations must be inside it."""
+    """The image installs the wheel, not the checkout: migrations and templates must be inside it."""
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
         check=True,
@@ -125,8 +170,8 @@ def test_the_installed_package_carries_every_migration(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("beratungsnetz-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for service in ("registry", "notifications", "events"):
-        assert f"services/{service}/migrations/versions/0001_messaging.py" in names
-        assert f"services/{service}/migrations/env.py" in names
-        assert f"services/{service}/migrations/script.py.mako" in names
-    assert "beratungsnetz/runtime/smtp_sink.py" in names
+    for service in ("registry", "notifications", "events", "gateway"):
+        assert f"services/{service}/migrations/env.py" in names and f"services/{service}/migrations/script.py.mako" in names
+    assert {"services/registry/migrations/versions/0002_register.py", "services/gateway/migrations/versions/0001_tokens.py",
+            "services/notifications/adapters/templates/einladung.txt.j2", "services/registry/adapters/templates/directory.html.j2",
+            "beratungsnetz/runtime/smtp_sink.py", "beratungsnetz/runtime/healthcheck.py"} <= names  # fmt: skip
