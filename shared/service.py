@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
 from shared.contracts import PRODUCERS
@@ -108,8 +109,7 @@ class ServiceApp:
             for stream in self.consumes_from:
                 await wait_for_streams(js, [stream])
                 for consumer in (c for c in self.consumers if c.stream.name == stream):
-                    subscriber = consumer.attach(self.broker)
-                    await subscriber.start()
+                    await _start_with_retry(consumer.attach(self.broker))
                 self._waiting_for.discard(stream)
                 log.info("consumers.attached", stream=stream)
         except Exception as exc:
@@ -123,6 +123,19 @@ class ServiceApp:
         await stop_quietly(self.broker)
         await self.database.dispose()
         log.info("service.stopped")
+
+
+async def _start_with_retry(subscriber: Any, attempts: int = 8) -> None:
+    """A cluster electing leaders answers slowly for a moment; keep trying before giving up."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await subscriber.start()
+            return
+        except (TimeoutError, NatsError) as exc:
+            if attempt == attempts:
+                raise
+            log.warning("consumer.retry", error=repr(exc), attempt=attempt)
+            await asyncio.sleep(min(0.5 * 2**attempt, 10))
 
 
 async def wait_for_streams(js: Any, names: list[str], interval: float = 0.5) -> None:

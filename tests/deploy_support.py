@@ -18,9 +18,9 @@ PASSWORDS = {s: f"pw-{s}" for s in ("system", "registry", "notifications", "even
 SECRET_ENV = {f"{s.upper()}_NATS_PASSWORD": pw for s, pw in PASSWORDS.items()}
 
 
-def service_env(service: str, nats_urls: str) -> dict[str, str]:
+def service_env(service: str) -> dict[str, str]:
     """The settings a service gets in production: its own NATS user, R3 streams."""
-    return {"nats_url": nats_urls, "nats_user": service, "nats_password": PASSWORDS[service], "stream_replicas": "3"}
+    return {"nats_user": service, "nats_password": PASSWORDS[service], "stream_replicas": "3"}
 
 
 @dataclass

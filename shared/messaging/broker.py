@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from faststream.nats import NatsBroker
+from faststream.nats import NatsBroker, NatsUserPassword
 from nats.errors import Error as NatsError
 from nats.errors import NoServersError
 
@@ -17,8 +17,8 @@ log = get_logger(__name__)
 def make_broker(settings: ServiceSettings) -> NatsBroker:
     options: dict = {}
     if settings.nats_user:
-        options["user"] = settings.nats_user
-        options["password"] = settings.nats_password.get_secret_value() if settings.nats_password else None
+        password = settings.nats_password.get_secret_value() if settings.nats_password else ""
+        options["security"] = NatsUserPassword(settings.nats_user, password)
     return NatsBroker(
         [url.strip() for url in settings.nats_url.split(",") if url.strip()],
         allow_reconnect=True,
