@@ -28,8 +28,8 @@ APP_SERVICES = ("registry", "notifications", "events", "gateway")
 def config_env(path: Path, tmp: Path) -> dict[str, str]:
     """Every $VARIABLE a NATS config refers to, filled in as an operator would."""
     names = set(re.findall(r"\$([A-Z][A-Z0-9_]*)", path.read_text()))
-    for included in re.findall(r"include\s+\./(\S+)", path.read_text()):
-        names |= set(re.findall(r"\$([A-Z][A-Z0-9_]*)", (path.parent / included).read_text()))
+    for included in re.findall(r"^\s*include\s+(\S+)", path.read_text(), flags=re.MULTILINE):
+        names |= set(re.findall(r"\$([A-Z][A-Z0-9_]*)", (path.parent / included).resolve().read_text()))
     values = {n: f"wert-{n.lower()}" for n in names}
     values |= {k: f"nats-route://127.0.0.1:{6222 + i}" for i, k in enumerate(sorted(n for n in names if n.startswith("NATS_ROUTE")))}
     values |= {k: str(tmp / "store") for k in names if k.endswith("STORE_DIR")}
