@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from pathlib import Path
@@ -138,7 +139,11 @@ async def test_journey_register(system) -> None:
     await ask(broker, c.PAUSE_OFFICE, c.OfficeRef(office_id=new.office_id))  # no change: no event
 
     # 5. Every change emitted exactly one event, and a replay rebuilds what the registry holds.
-    events = await stream_events(broker)
+    for _ in range(100):  # the outbox relay publishes right after each commit
+        events = await stream_events(broker)
+        if events and events[-1][0] == "registry.office.paused.v1":
+            break
+        await asyncio.sleep(0.05)
     subjects = [s for s, _ in events]
     assert subjects.count("registry.district.added.v1") == 4
     assert subjects.count("registry.office.registered.v1") == 3 and subjects.count("registry.office.paused.v1") == 1
