@@ -33,6 +33,8 @@ def config_env(path: Path, tmp: Path) -> dict[str, str]:
     values = {n: f"wert-{n.lower()}" for n in names}
     values |= {k: f"nats-route://127.0.0.1:{6222 + i}" for i, k in enumerate(sorted(n for n in names if n.startswith("NATS_ROUTE")))}
     values |= {k: str(tmp / "store") for k in names if k.endswith("STORE_DIR")}
+    values |= {k: "127.0.0.1:7422" for k in names if k.endswith("LISTEN")}
+    values |= {k: "nats-leaf://land:pw@127.0.0.1:7422" for k in names if k.endswith("LEAF_URL")}
     return values
 
 
