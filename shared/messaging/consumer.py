@@ -40,7 +40,9 @@ class DeliveryPolicy:
     ack_wait: float = 30.0  # seconds a handler may take before the server redelivers
     max_deliver: int = 6
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0, 600.0)  # delay before the n-th retry
-    batch_size: int = 10
+    # One message at a time: handlers of one batch would otherwise contend for SQLite's single writer
+    # (measured: 1,000 registry events caught up in 5.1 s instead of 11–12 s).
+    batch_size: int = 1
     fetch_timeout: float = 1.0
 
     @property
