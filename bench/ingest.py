@@ -1,0 +1,69 @@
+"""B1 ingest (and B4 catch-up): registry events applied by action planning vs. a raw nats-py pull consumer.
+
+Raw: a pull consumer fetching and acking N messages from the same stream. Ours: the events service
+started after the N events were published (so it catches up, as after a restart), until its replica
+holds every group — parse, inbox record, replica update, commit and ack per event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from nats.js.api import ConsumerConfig, DeliverPolicy
+
+from bench.harness import healthy, nats, rss_mb, start, stop
+from shared.contracts import Envelope
+from shared.contracts import events as e
+from shared.contracts.registry import GroupFormedV1
+from shared.messaging.broker import make_broker, stop_quietly
+from shared.messaging.rpc import request
+from shared.messaging.streams import declare_owned_streams
+from shared.settings import ServiceSettings
+
+
+async def publish(js, n: int) -> None:  # noqa: ANN001
+    for start_at in range(0, n, 500):
+        acks = [js.publish(GroupFormedV1.subject, Envelope.wrap(GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN"))
+                           .model_dump_json().encode()) for i in range(start_at, min(n, start_at + 500))]  # fmt: skip
+        await asyncio.gather(*acks)
+
+
+async def raw_consume(js, n: int) -> float:  # noqa: ANN001
+    sub = await js.pull_subscribe(GroupFormedV1.subject, stream="REGISTRY", config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
+    started, done = time.perf_counter(), 0
+    while done < n:
+        for msg in await sub.fetch(min(500, n - done), timeout=5):
+            await msg.ack()
+            done += 1
+    elapsed = time.perf_counter() - started
+    await sub.unsubscribe()
+    return elapsed
+
+
+async def run(n: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
+        broker = make_broker(ServiceSettings(nats_url=server.url))
+        await broker.connect()
+        js = broker.connection.jetstream()
+        await declare_owned_streams(js, "registry")
+        await publish(js, n)
+        raw = await raw_consume(js, n)
+        process = start("events", server.url, Path(tmp), progress_reports="false")
+        started = time.perf_counter()
+        await healthy(broker, "events")
+        idle = rss_mb(process.pid)
+        peak = idle
+        while True:
+            groups = (await request(broker, e.GROUPS, e.GroupsQuery(), timeout=30)).data.groups
+            peak = max(peak, rss_mb(process.pid))
+            if len(groups) >= n:
+                break
+            await asyncio.sleep(0.5)
+        ours = time.perf_counter() - started
+        stop(process)
+        await stop_quietly(broker)
+    return {"n": n, "raw_per_s": n / raw, "ours_per_s": n / ours, "ratio": raw / ours, "catch_up_s": ours,
+            "rss_idle_mb": idle, "rss_peak_mb": peak}  # fmt: skip
