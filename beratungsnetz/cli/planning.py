@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -90,7 +91,7 @@ def list_actions(gruppe: str = typer.Option(None), status: str = typer.Option(No
 @arbeitsplan.command("import")
 def import_plan(datei: Path = typer.Argument(..., exists=True, readable=True), jahr: int = typer.Option(None)) -> None:
     """Importiert einen Arbeitsplan im V:/T:-Stil; ein zweiter Import legt nichts doppelt an."""
-    with console.status("Importiere Arbeitsplan …", spinner="dots") if not state.json else _nothing():
+    with console.status("Importiere Arbeitsplan …", spinner="dots") if not state.json else nullcontext():
         result = run(lambda g: g.call("/arbeitsplan/import", {"text": datei.read_text(encoding="utf-8-sig"), "year": jahr}))
     if state.json:
         emit(result)
@@ -98,14 +99,6 @@ def import_plan(datei: Path = typer.Argument(..., exists=True, readable=True), j
     done(f"{result['plan']}: {len(result['items'])} Punkte neu, {result['unchanged']} schon vorhanden")
     for paragraph in result["not_imported"]:
         console.print(f"[yellow]Ohne V, nicht übernommen:[/yellow] {paragraph[:100]}")
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 @arbeitsplan.command("liste")

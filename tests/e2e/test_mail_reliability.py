@@ -61,7 +61,7 @@ async def started(nats_server, broker, tmp_path: Path):  # noqa: ANN201
     return broker, nats_server, tmp_path
 
 
-async def new_list(broker, process, smtp: SmtpServer) -> None:  # noqa: ANN001
+async def new_list(broker) -> None:  # noqa: ANN001
     await ask(broker, n.CREATE_LIST, n.CreateList(name="Aufruf", policy="moderiert", owner_address="kathrin@example.org",
                                                    owner_name="Kathrin"))  # fmt: skip
 
@@ -72,7 +72,7 @@ async def test_killed_mid_mailing_every_recipient_gets_exactly_one_message(start
     process = start_service("notifications", nats_server.url, tmp_path, **settings(smtp.port))
     try:
         await wait_healthy(broker, "notifications", process)
-        await new_list(broker, process, smtp)
+        await new_list(broker)
         recipients = await seed_members(tmp_path, 2000)
         posted = await ask(broker, n.POST, n.Post(list_id=LIST, moderator="kathrin@example.org", subject="Aufruf zum Zahltag",
                                                   text="Kommt alle am 1. Dezember zum Jobcenter."))  # fmt: skip
@@ -114,7 +114,7 @@ async def test_smtp_server_away_for_30_seconds_then_everything_arrives_once(star
                             **settings(smtp.port, retry_backoff_seconds="[1, 2, 4, 8]"))  # fmt: skip
     try:
         await wait_healthy(broker, "notifications", process)
-        await new_list(broker, process, smtp)
+        await new_list(broker)
         recipients = await seed_members(tmp_path, 50)
         posted = await ask(broker, n.POST, n.Post(list_id=LIST, moderator="kathrin@example.org", subject="Rundbrief", text="Hallo."))
         await asyncio.sleep(30)

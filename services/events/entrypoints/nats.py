@@ -8,7 +8,6 @@ from typing import Any
 
 from services.events.adapters import calendar, mapping
 from services.events.adapters.registry_stream import read_group_events
-from services.events.domain.errors import NotFound
 from services.events.entrypoints.translate import command
 from services.events.service_layer import handlers, plan_import, views
 from shared.contracts import events as c
@@ -79,12 +78,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
             one = await views.action(uow(), q.action_id)
             content = calendar.calendar_of([one], names, now, one.name, method="PUBLISH")
             return c.CalendarDocument(filename=f"aktion-{one.id[:8]}.ics", content=content.decode())
-        found = await views.actions(uow())
-        if q.group_id:
-            if q.group_id not in names:
-                raise NotFound(f"Regionalgruppe {q.group_id} ist hier nicht bekannt.")
-            found = [a for a in found if a.takes_part(q.group_id)]
-        title = f"Aktionen – {names[q.group_id]}" if q.group_id else "Aktionen aller Regionalgruppen"
+        found, names, title = await views.calendar_actions(uow(), q.group_id)
         slug = (q.group_id or "alle")[:8]
         return c.CalendarDocument(filename=f"aktionen-{slug}.ics", content=calendar.calendar_of(found, names, now, title).decode())
 

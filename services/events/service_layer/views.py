@@ -60,3 +60,14 @@ async def rebuild_groups(stream: list[tuple[Any, int]], uow: UnitOfWork) -> int:
             await uow.groups.add(group)
         await uow.commit()
     return len(built)
+
+
+async def calendar_actions(uow: UnitOfWork, group_id: str | None) -> tuple[list[Action], dict[str, str], str]:
+    """What a calendar feed shows: a group's own and accepted actions, or all; with names and a title."""
+    known = await names(uow)
+    found = await actions(uow)
+    if group_id is None:
+        return found, known, "Aktionen aller Regionalgruppen"
+    if group_id not in known:
+        raise NotFound(f"Regionalgruppe {group_id} ist hier nicht bekannt.")
+    return [a for a in found if a.takes_part(group_id)], known, f"Aktionen – {known[group_id]}"

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
@@ -161,7 +161,7 @@ def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need
             params["moderator"] = token.address
         try:
             payload = spec.request.model_validate(params)
-        except Exception as exc:  # pydantic.ValidationError
+        except ValidationError as exc:
             raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage") from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
         return await access.ask(spec, payload, token)

@@ -93,26 +93,16 @@ def _register_queries(broker: Any, deps: Deps) -> None:
             found = await uow.lists.list(group_id=q.group_id)
             return c.Lists(lists=[list_contract(m, await uow.store.member_count(m.id)) for m in sorted(found, key=lambda m: m.name)])
 
-    async def moderated(q: c.ListQuery):  # noqa: ANN202
-        async with deps.uow() as uow:
-            mailing_list = await membership._list(uow, q.list_id)
-            membership.ensure_moderator(await uow.store.member(q.list_id, q.moderator), mailing_list)
-            return uow
-
     async def members(q: c.ListQuery) -> c.Members:
-        await moderated(q)
-        async with deps.uow() as uow:
-            return c.Members(members=[member_contract(m) for m in await uow.store.members(q.list_id)])
+        found = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.members(q.list_id))
+        return c.Members(members=[member_contract(m) for m in found])
 
     async def pending(q: c.ListQuery) -> c.Pending:
-        await moderated(q)
-        async with deps.uow() as uow:
-            return c.Pending(requests=[request_contract(r) for r in await uow.store.pending(q.list_id)])
+        found = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.pending(q.list_id))
+        return c.Pending(requests=[request_contract(r) for r in found])
 
     async def audit(q: c.ListQuery) -> c.Audit:
-        await moderated(q)
-        async with deps.uow() as uow:
-            entries = await uow.store.audit_log(q.list_id)
+        entries = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.audit_log(q.list_id))
         return c.Audit(entries=[c.AuditV1(at=e.at, actor=e.actor, action=e.action, subject=e.subject, detail=e.detail) for e in entries])
 
     async def stats(q: c.StatsQuery) -> c.DeliveryStats:

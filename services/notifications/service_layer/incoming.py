@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from services.notifications.domain import addresses
 from services.notifications.domain.errors import InvalidInput
 from services.notifications.domain.lists import MailingList, Member, slugify
-from services.notifications.service_layer.membership import _join
+from services.notifications.service_layer.membership import join
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one
 from services.notifications.service_layer.ports import Deps
 
@@ -32,7 +32,7 @@ async def _moderator(deps: Deps, uow, mailing_list: MailingList, coordinator: An
         return
     member = await uow.store.member(mailing_list.id, address)
     if member is None:
-        await _join(deps, uow, mailing_list, address, addresses.display_name(coordinator.name), "moderation")
+        await join(deps, uow, mailing_list, address, addresses.display_name(coordinator.name), "moderation")
     elif member.active and member.role == "mitglied":
         member.role = "moderation"
         await uow.store.save_member(member)

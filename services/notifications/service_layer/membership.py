@@ -19,7 +19,7 @@ from services.notifications.service_layer.ports import Deps
 SAME_ANSWER = "Danke! Falls die Adresse eingetragen werden kann, erhält sie gleich eine E-Mail mit den nächsten Schritten."
 
 
-async def _list(uow, list_id: str) -> MailingList:  # noqa: ANN001
+async def get_list(uow, list_id: str) -> MailingList:  # noqa: ANN001
     if found := await uow.lists.get(list_id):
         return found
     raise NotFound(f"Verteiler „{list_id}“ nicht gefunden.")
@@ -39,13 +39,13 @@ async def create_list(deps: Deps, name: str, policy: str, description: str = "",
             raise Conflict(f"Einen Verteiler „{mailing_list.id}“ gibt es schon.")
         await uow.lists.add(mailing_list)
         if owner:
-            await _join(deps, uow, mailing_list, addresses.address(owner[0]), addresses.display_name(owner[1]), "verwaltung")
+            await join(deps, uow, mailing_list, addresses.address(owner[0]), addresses.display_name(owner[1]), "verwaltung")
         uow.emit(ListCreated(mailing_list))
         await uow.commit()
     return mailing_list
 
 
-async def _join(deps: Deps, uow, mailing_list: MailingList, address: str, name: str, role: str = "mitglied",  # noqa: ANN001
+async def join(deps: Deps, uow, mailing_list: MailingList, address: str, name: str, role: str = "mitglied",  # noqa: ANN001
                 delivery: str = "jede") -> Member:  # fmt: skip
     member = Member(mailing_list.id, address, name, role, delivery, "aktiv", deps.now())
     await uow.store.save_member(member)
@@ -60,7 +60,7 @@ async def subscribe(deps: Deps, list_id: str, address: str, name: str = "", ip: 
     address, name = addresses.address(address), addresses.display_name(name)
     now = deps.now()
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, list_id)
+        mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
         hour_ago = now - timedelta(hours=1)
         deps.rate_limits.check(await uow.store.recent_requests(hour_ago, address=address),
@@ -81,7 +81,7 @@ async def subscribe(deps: Deps, list_id: str, address: str, name: str = "", ip: 
             await _ask_moderators(deps, uow, mailing_list, request)
         else:
             request.state, request.decided_at = "angenommen", now
-            await _join(deps, uow, mailing_list, address, name)
+            await join(deps, uow, mailing_list, address, name)
         await uow.store.save_request(request)
         await uow.store.record_consent(request, CONSENT_TEXT_VERSION)
         await uow.commit()
@@ -107,7 +107,7 @@ async def confirm(deps: Deps, token: str) -> tuple[str, str]:
     async with deps.uow() as uow:
         found = await _spend(deps, uow, token, "bestaetigen")
         request = await _request(uow, found.extra)
-        mailing_list = await _list(uow, request.list_id)
+        mailing_list = await get_list(uow, request.list_id)
         if request.state != "bestaetigung_offen" or request.address != found.address:
             raise TokenRefused("state")
         await uow.store.confirm_consent(request.id, deps.now())
@@ -117,7 +117,7 @@ async def confirm(deps: Deps, token: str) -> tuple[str, str]:
             answer = "Danke, Ihre Adresse ist bestätigt. Die Moderation entscheidet in Kürze über die Aufnahme."
         else:
             request.state, request.decided_at = "angenommen", deps.now()
-            await _join(deps, uow, mailing_list, request.address, request.display_name)
+            await join(deps, uow, mailing_list, request.address, request.display_name)
             answer = "Danke, Ihre Adresse ist bestätigt. Willkommen im Verteiler!"
         await uow.store.save_request(request)
         await uow.commit()
@@ -126,7 +126,7 @@ async def confirm(deps: Deps, token: str) -> tuple[str, str]:
 
 async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, decision: str, reason: str = "") -> Request:
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, list_id)
+        mailing_list = await get_list(uow, list_id)
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
         request = await _request(uow, request_id)
         if request.list_id != list_id or request.state not in ("moderation_offen", "zurueckgestellt"):
@@ -134,7 +134,7 @@ async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, deci
         now = deps.now()
         if decision == "annehmen":
             request.state = "angenommen"
-            await _join(deps, uow, mailing_list, request.address, request.display_name)
+            await join(deps, uow, mailing_list, request.address, request.display_name)
         elif decision == "ablehnen":
             request.state = "abgelehnt"
             await mail_one(deps, uow, "abgelehnt", event_id=f"abgelehnt:{request.id}", to_address=request.address,
@@ -153,7 +153,7 @@ async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, deci
 async def add_member(deps: Deps, list_id: str, moderator: str, address: str, name: str, role: str, delivery: str) -> Member:
     address, name = addresses.address(address), addresses.display_name(name)
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, list_id)
+        mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
         existing = await uow.store.member(list_id, address)
@@ -161,7 +161,7 @@ async def add_member(deps: Deps, list_id: str, moderator: str, address: str, nam
             raise Conflict("Diese Adresse hat sich selbst abgemeldet; sie kann sich nur selbst wieder eintragen.")
         if existing or await uow.store.suppressed(addresses.fingerprint(address, deps.secret)):
             raise Conflict("Diese Adresse kann nicht eingetragen werden.")
-        member = await _join(deps, uow, mailing_list, address, name, check_role(role), check_delivery(delivery))
+        member = await join(deps, uow, mailing_list, address, name, check_role(role), check_delivery(delivery))
         await uow.store.audit(AuditEntry(list_id, deps.now(), moderator, "mitglied_hinzugefuegt", address, role))
         await uow.commit()
     return member
@@ -169,7 +169,7 @@ async def add_member(deps: Deps, list_id: str, moderator: str, address: str, nam
 
 async def _moderated_change(deps: Deps, list_id: str, moderator: str, address: str, action: str, change, detail: str = "") -> Member:  # noqa: ANN001
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, list_id)
+        mailing_list = await get_list(uow, list_id)
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
         member = await uow.store.member(list_id, addresses.address(address))
         if member is None:
@@ -193,7 +193,7 @@ async def set_role(deps: Deps, list_id: str, moderator: str, address: str, role:
 
 async def _member_by_token(deps: Deps, uow, list_id: str, address: str, token: str | None, moderator: str | None):  # noqa: ANN001, ANN202
     """The member themself (their personal link from any list mail) or a moderator may act."""
-    mailing_list = await _list(uow, list_id)
+    mailing_list = await get_list(uow, list_id)
     if moderator:
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
         actor = moderator
@@ -242,7 +242,7 @@ async def confirm_address(deps: Deps, token: str) -> tuple[str, str]:
     async with deps.uow() as uow:
         found = await _spend(deps, uow, token, "adresse_aendern")
         request = await _request(uow, found.extra)
-        mailing_list = await _list(uow, request.list_id)
+        mailing_list = await get_list(uow, request.list_id)
         member = await uow.store.member(request.list_id, request.address)
         if request.state != "bestaetigung_offen" or member is None or found.address != request.new_address:
             raise TokenRefused("state")
@@ -261,7 +261,7 @@ async def confirm_address(deps: Deps, token: str) -> tuple[str, str]:
 async def unsubscribe_page(deps: Deps, token: str) -> tuple[str, str]:
     found = deps.signer.verify(token, "abmelden", deps.now())
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, found.list_id)
+        mailing_list = await get_list(uow, found.list_id)
     local, _, domain = found.address.partition("@")
     return mailing_list.name, f"{local[:1]}…@{domain}"
 
@@ -270,7 +270,7 @@ async def unsubscribe(deps: Deps, token: str) -> tuple[str, str]:
     """One click (a POST; link scanners only GET). Doing it twice is harmless."""
     found = deps.signer.verify(token, "abmelden", deps.now())
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, found.list_id)
+        mailing_list = await get_list(uow, found.list_id)
         member = await uow.store.member(found.list_id, found.address)
         if member and member.status == "aktiv":
             member.status = "abgemeldet"
@@ -287,7 +287,7 @@ async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str
         raise InvalidInput("Betreff und Text dürfen nicht leer sein.")
     event_id = f"beitrag:{uuid.uuid4()}"
     async with deps.uow() as uow:
-        mailing_list = await _list(uow, list_id)
+        mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
         count = await mail_list(deps, uow, mailing_list, "beitrag", event_id=event_id,
@@ -295,3 +295,10 @@ async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str
         await uow.store.audit(AuditEntry(list_id, deps.now(), moderator, "beitrag_versendet", list_id, subject))
         await uow.commit()
     return count, event_id
+
+
+async def moderator_view(deps: Deps, list_id: str, moderator: str, read) -> object:  # noqa: ANN001
+    """Members, pending requests and the audit log are for the list's moderation only."""
+    async with deps.uow() as uow:
+        ensure_moderator(await uow.store.member(list_id, moderator), await get_list(uow, list_id))
+        return await read(uow.store)
