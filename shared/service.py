@@ -139,7 +139,10 @@ async def _start_with_retry(subscriber: Any, attempts: int = 8) -> None:
 
 
 async def wait_for_streams(js: Any, names: list[str], interval: float = 0.5) -> None:
-    """Consumers bind to streams their producers declare; wait until those exist."""
+    """Consumers bind to streams their producers declare; wait until those exist.
+
+    A timeout means the same as "not found yet": a cluster electing leaders answers slowly for a moment.
+    """
     for name in names:
         while True:
             try:
@@ -147,7 +150,9 @@ async def wait_for_streams(js: Any, names: list[str], interval: float = 0.5) -> 
                 break
             except NotFoundError:
                 log.info("stream.waiting", stream=name)
-                await asyncio.sleep(interval)
+            except (TimeoutError, NatsError) as exc:
+                log.warning("stream.waiting", stream=name, error=repr(exc))
+            await asyncio.sleep(interval)
 
 
 def run_service(app: ServiceApp) -> None:
