@@ -10,6 +10,7 @@ from services.registry.adapters.demo import load_demo_data
 from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.config import RegistrySettings
 from services.registry.domain.hours import BERLIN
+from services.registry.service_layer.published import Published
 from shared.service import ServiceApp, run_service
 
 
@@ -21,10 +22,12 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     settings = settings or RegistrySettings()
     app = ServiceApp.assemble("registry", settings, orm.messaging)
 
-    def uow() -> RegistryUnitOfWork:
-        return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)
+    published = Published()
 
-    entrypoints.register(app, uow, today)
+    def uow() -> RegistryUnitOfWork:
+        return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake, changed=published.clear)
+
+    entrypoints.register(app, uow, today, published)
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_data(uow))
     return app

@@ -322,14 +322,22 @@ class Offices(Contract):
     offices: list[OfficeSnapshot]
 
 
+DIRECTORY_PAGE, DIRECTORY_PAGE_MAX = 100, 500
+
+
 class DirectoryQuery(Contract):
     format: Literal["json", "csv", "html", "hsds", "ics"] = "json"
     state: str | None = None
+    page: int = Field(1, ge=1)  # JSON and HSDS come in pages; CSV, HTML and iCalendar whole
+    per_page: int = Field(DIRECTORY_PAGE, ge=1, le=DIRECTORY_PAGE_MAX)
+    known_version: str | None = None  # the asker still holds this version: if current, no content comes back
 
 
 class DirectoryDocument(Contract):
     media_type: str
     content: str
+    version: str = ""  # changes whenever the content does (an ETag)
+    unchanged: bool = False  # the asker's known_version is current; content is left empty
 
 
 class CoverageQuery(Contract):

@@ -61,7 +61,13 @@ def respond(broker: Any, spec: RequestSpec, handler: Responder) -> Any:
             reply = await answer(spec, msg.body, handler)
             if not reply.ok:
                 log.info("request.refused", code=reply.error.code if reply.error else None)
-            return reply.model_dump_json().encode()
+            body = reply.model_dump_json().encode()
+            limit = broker.connection.max_payload
+            if len(body) > limit - 4096:  # headers and framing need room too; too large would never arrive
+                log.error("request.reply_too_large", bytes=len(body), limit=limit)
+                body = Reply.failure("antwort_zu_gross", f"Die Antwort ist mit {len(body) / 1e6:.1f} MB zu groß "
+                                     f"(höchstens {limit / 1e6:.1f} MB); bitte seitenweise oder gefiltert abfragen.").model_dump_json().encode()  # fmt: skip
+            return body
 
     return broker.subscriber(spec.subject, queue=spec.producer, title=spec.subject)(on_request)
 

@@ -154,3 +154,23 @@ async def test_journey_register(system) -> None:
     held_offices = {o.office_id: o for o in (await ask(broker, c.OFFICES, c.ListQuery())).offices}
     assert groups == held_groups and offices == held_offices
     assert held_groups[chemnitz.group_id].merged_into == vogtland.group_id
+
+
+async def test_public_directory_comes_in_pages_and_shows_a_change_at_once(system) -> None:
+    broker = system
+    rows = "".join(f"Sozialberatung {i};Kreisverband;DIE LINKE Leipzig;Braustraße {i};04107;Leipzig\n" for i in range(250))
+    report = await ask(broker, c.IMPORT_OFFICES, c.ImportOffices(csv="Name;Trägerart;Träger;Straße;PLZ;Ort\n" + rows))
+    assert report.created == 250 and not report.errors
+
+    async def page(fmt: str, number: int) -> dict:
+        return json.loads((await ask(broker, c.DIRECTORY, c.DirectoryQuery(format=fmt, page=number))).content)
+
+    first, last = await page("json", 1), await page("json", 3)
+    assert (first["anzahl"], first["anzahl_gesamt"], first["seiten"]) == (100, 250, 3)
+    assert last["anzahl"] == 50 and not {o["kennung"] for o in first["beratungsstellen"]} & {o["kennung"] for o in last["beratungsstellen"]}
+    hsds = await page("hsds", 3)
+    assert (hsds["total_items"], hsds["total_pages"], hsds["page_number"], hsds["last_page"], len(hsds["services"])) == (250, 3, 3, True, 50)
+    # Rendered pages are kept, but any change to the register shows in the next answer.
+    await ask(broker, c.REGISTER_OFFICE, c.RegisterOffice(name="Sozialberatung Neu", operator_kind="Kreisverband", operator_name="DIE LINKE Leipzig",
+                                                          street="Neuweg 1", postcode="04107", city="Leipzig"))  # fmt: skip
+    assert (await page("json", 3))["anzahl"] == 51 and (await page("hsds", 1))["total_items"] == 251

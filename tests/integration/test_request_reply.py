@@ -47,3 +47,14 @@ async def test_nobody_answering_is_service_unavailable_not_a_hang(broker) -> Non
     with pytest.raises(ServiceUnavailable, match="antwortet gerade nicht"):
         await request(broker, registry.HEALTH, HealthRequest(), timeout=1.0)
     assert time.monotonic() - started < 2.0
+
+
+async def test_a_reply_larger_than_the_servers_limit_is_a_typed_error_not_a_timeout(broker) -> None:
+    async def health(req: HealthRequest) -> HealthReply:
+        return HealthReply(service="registry", status="ok", version="1", checks={"gross": "x" * (broker.connection.max_payload + 1)})
+
+    respond(broker, registry.HEALTH, health)
+    await broker.start()
+    reply = await request(broker, registry.HEALTH, HealthRequest())
+    assert not reply.ok and reply.error.code == "antwort_zu_gross"
+    assert "zu groß" in reply.error.message and "seitenweise" in reply.error.message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.gateway.entrypoints.api import ERRORS, Access
@@ -15,12 +15,27 @@ FORMATS = {"verzeichnis": "html", "verzeichnis.json": "json", "verzeichnis.csv":
 
 def router(access: Access) -> APIRouter:
     feeds = APIRouter(tags=["Öffentlich"])
+    held: dict[tuple, tuple[str, str, bytes]] = {}  # (format, land, seite, pro_seite) -> version, media type, body
 
     def directory_route(path: str, fmt: str) -> None:
-        async def directory(land: str | None = None) -> Response:
-            document = await access.ask(r.DIRECTORY, r.DirectoryQuery(format=fmt, state=land))
-            headers = {"Content-Disposition": f'inline; filename="{path}"'} if fmt != "html" else {}
-            return Response(document.content, media_type=document.media_type, headers=headers)
+        async def directory(request: Request, land: str | None = None, seite: int = Query(1, ge=1, description="Seite (nur JSON und HSDS)"),
+                            pro_seite: int = Query(r.DIRECTORY_PAGE, ge=1, le=r.DIRECTORY_PAGE_MAX,
+                                                   description="Einträge je Seite (nur JSON und HSDS)")) -> Response:  # fmt: skip
+            # The registry only sends the document when it differs from the version held here.
+            key = (fmt, land, seite, pro_seite)
+            version, media_type, body = held.get(key, ("", "", b""))
+            document = await access.ask(r.DIRECTORY, r.DirectoryQuery(format=fmt, state=land, page=seite, per_page=pro_seite,
+                                                                      known_version=version or None))  # fmt: skip
+            if not document.unchanged:
+                if len(held) >= 2000:  # bounded: any `land` may be asked for
+                    held.clear()
+                version, media_type, body = held[key] = (document.version, document.media_type, document.content.encode())
+            headers = {"ETag": f'"{version}"', "Cache-Control": "public, no-cache"}
+            if fmt != "html":
+                headers["Content-Disposition"] = f'inline; filename="{path}"'
+            if request.headers.get("if-none-match") == f'"{version}"':
+                return Response(status_code=304, headers=headers)
+            return Response(body, media_type=media_type, headers=headers)
 
         feeds.add_api_route(f"/{path}", directory, methods=["GET"], responses=ERRORS, response_class=Response,
                             summary=f"Öffentliches Verzeichnis ({fmt})", operation_id=f"verzeichnis_{fmt}")  # fmt: skip

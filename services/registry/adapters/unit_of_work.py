@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from services.registry.adapters import mapping
 from services.registry.adapters.repository import DistrictRepository, GroupRepository, OfficeRepository
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
+    def __init__(self, *args: Any, changed: Callable[[], None] = lambda: None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._changed = changed  # after every commit, events or not (e.g. the published directory goes stale)
+
     def _start(self) -> None:
         self.districts = DistrictRepository(self.session)
         self.groups = GroupRepository(self.session)
@@ -31,3 +38,4 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         for event in self._collect_events():
             await self.publish_event(mapping.event_contract(event))
         await super().commit()
+        self._changed()

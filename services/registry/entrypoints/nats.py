@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from services.registry.domain import commands
 from services.registry.domain.coverage import as_text
 from services.registry.entrypoints.translate import command
 from services.registry.service_layer import handlers, importer, views
+from services.registry.service_layer.published import Published
 from shared.contracts import registry as c
 from shared.messaging.rpc import respond
 
@@ -22,7 +24,7 @@ OFFICE_COMMANDS = (c.REGISTER_OFFICE, c.UPDATE_OFFICE, c.ADD_COUNSELLOR, c.REMOV
                    c.CHANGE_SUPERVISION)  # fmt: skip
 
 
-def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], published: Published) -> None:
     async def district(request: c.AddDistrict) -> c.DistrictSnapshot:
         return mapping.district_snapshot(await handlers.handle(command(request), uow()))
 
@@ -40,7 +42,7 @@ def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> 
     for spec, cmd in OFFICE_REFS.items():
         respond(broker, spec, _office_ref(cmd, uow))
     respond(broker, c.IMPORT_OFFICES, _importer(broker, uow))
-    _register_queries(broker, uow, today)
+    _register_queries(broker, uow, today, published)
 
 
 def _office_ref(cmd: type, uow: Callable[[], Any]) -> Callable:
@@ -66,7 +68,7 @@ def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
     return run
 
 
-def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date], published: Published) -> None:
     async def districts(q: c.ListQuery) -> c.Districts:
         return c.Districts(districts=[mapping.district_snapshot(d) for d in await views.districts(uow(), q.state)])
 
@@ -80,7 +82,17 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
         return mapping.office_snapshot(await views.office(uow(), q.office_id))
 
     async def directory(q: c.DirectoryQuery) -> c.DirectoryDocument:
-        return render_directory(await views.public_directory(uow(), q.state), q.format, today())
+        async def public() -> list:
+            return await views.public_directory(uow(), q.state)
+
+        async def render() -> c.DirectoryDocument:
+            document = render_directory(await published.get(("offices", q.state), public), q, today())
+            return document.model_copy(update={"version": hashlib.sha256(document.content.encode()).hexdigest()[:32]})
+
+        document = await published.get((q.format, q.state, q.page, q.per_page, today()), render)
+        if q.known_version == document.version:
+            return c.DirectoryDocument(media_type=document.media_type, content="", version=document.version, unchanged=True)
+        return document
 
     async def coverage(q: c.CoverageQuery) -> c.CoverageReport:
         found = await views.coverage(uow(), today(), q.state)
@@ -92,8 +104,8 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
         respond(broker, spec, handler)
 
 
-def render_directory(offices: list, fmt: str, today: date) -> c.DirectoryDocument:
-    now = datetime.now(UTC)
+def render_directory(offices: list, q: c.DirectoryQuery, today: date) -> c.DirectoryDocument:
+    now, fmt = datetime.now(UTC), q.format
     title = "Sozialberatungsstellen"
     if fmt == "html":
         return c.DirectoryDocument(media_type="text/html; charset=utf-8", content=html.directory_page(offices, now, title))
@@ -102,7 +114,14 @@ def render_directory(offices: list, fmt: str, today: date) -> c.DirectoryDocumen
     if fmt == "ics":
         ics = calendar.consultation_calendar(offices, today.replace(month=1, day=1), now, f"Sprechzeiten – {title}")
         return c.DirectoryDocument(media_type="text/calendar; charset=utf-8", content=ics.decode())
-    body = formats.as_hsds(offices) if fmt == "hsds" else formats.as_json(offices, now)
+    pages = max(1, -(-len(offices) // q.per_page))
+    shown = offices[(q.page - 1) * q.per_page : q.page * q.per_page]
+    if fmt == "hsds":  # paged like the HSDS API's Page object
+        body = {**formats.as_hsds(shown), "total_items": len(offices), "total_pages": pages, "page_number": q.page,
+                "size": q.per_page, "first_page": q.page == 1, "last_page": q.page >= pages, "empty": not shown}  # fmt: skip
+    else:
+        body = {**formats.as_json(shown, now), "anzahl_gesamt": len(offices), "seite": q.page, "seiten": pages,
+                "pro_seite": q.per_page}  # fmt: skip
     return c.DirectoryDocument(media_type="application/json", content=_json(body))
 
 
