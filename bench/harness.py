@@ -22,8 +22,11 @@ def start(service: str, nats_url: str, base: Path, **settings: str) -> subproces
     values = {"nats_url": nats_url, "database_url": f"sqlite+aiosqlite:///{base / service}.sqlite3", "environment": "test",
               "log_level": "WARNING", **settings}  # fmt: skip
     env = dict(os.environ, **{f"{prefix}{k.upper()}": v for k, v in values.items()})
-    return subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
-                            stdout=(base / f"{service}.log").open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
+                               stdout=(base / f"{service}.log").open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
+    if pids := os.environ.get("BENCH_PIDS"):  # for attaching a profiler (py-spy) from outside
+        Path(pids, f"{service}.pid").write_text(str(process.pid))
+    return process
 
 
 async def healthy(broker, service: str, timeout: float = 60) -> None:  # noqa: ANN001

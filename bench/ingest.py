@@ -13,13 +13,16 @@ import time
 from pathlib import Path
 
 from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from sqlalchemy import func, select
 
 from bench.harness import healthy, nats, rss_mb, start, stop
 from shared.contracts import Envelope
-from shared.contracts import events as e
+from services.events.adapters import orm
 from shared.contracts.registry import GroupFormedV1
 from shared.messaging.broker import make_broker, stop_quietly
-from shared.messaging.rpc import request
+from shared.db import make_database
+from shared.messaging.consumer import durable_name
 from shared.messaging.streams import declare_owned_streams
 from shared.settings import ServiceSettings
 
@@ -43,6 +46,14 @@ async def raw_consume(js, n: int) -> float:  # noqa: ANN001
     return elapsed
 
 
+async def replica_rows(path: Path) -> int:
+    database = make_database(f"sqlite+aiosqlite:///{path}")
+    async with database.sessions() as session:
+        count = (await session.execute(select(func.count()).select_from(orm.groups))).scalar_one()
+    await database.dispose()
+    return count
+
+
 async def run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
         broker = make_broker(ServiceSettings(nats_url=server.url))
@@ -56,14 +67,21 @@ async def run(n: int) -> dict:
         await healthy(broker, "events")
         idle = rss_mb(process.pid)
         peak = idle
-        while True:
-            groups = (await request(broker, e.GROUPS, e.GroupsQuery(), timeout=30)).data.groups
+        durable = durable_name("events", GroupFormedV1.subject)
+        while True:  # current: the service's durable consumer has acknowledged every event
+            try:
+                info = await js.consumer_info("REGISTRY", durable)
+            except NotFoundError:
+                info = None
             peak = max(peak, rss_mb(process.pid))
-            if len(groups) >= n:
+            if info and info.num_pending == 0 and info.num_ack_pending == 0 and info.delivered.stream_seq >= n:
                 break
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.1)
         ours = time.perf_counter() - started
         stop(process)
         await stop_quietly(broker)
+        applied = await replica_rows(Path(tmp) / "events.sqlite3")
+        if applied != n:
+            raise RuntimeError(f"B1: {applied} von {n} Gruppen in der Replik")
     return {"n": n, "raw_per_s": n / raw, "ours_per_s": n / ours, "ratio": raw / ours, "catch_up_s": ours,
             "rss_idle_mb": idle, "rss_peak_mb": peak}  # fmt: skip

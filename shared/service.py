@@ -22,7 +22,7 @@ from shared.db import Database, make_database, upgrade
 from shared.db.unit_of_work import MessagingTables
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
-from shared.messaging.consumer import DeliveryPolicy, EventConsumer
+from shared.messaging.consumer import BatchHandler, DeliveryPolicy, EventConsumer
 from shared.messaging.deadletter import DeadLetters
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.rpc import respond
@@ -57,9 +57,15 @@ class ServiceApp:
     def __post_init__(self) -> None:
         respond(self.broker, PRODUCERS[self.name].HEALTH, self.health)
 
-    def consume(self, payload: type, handler: Callable[[Any], Awaitable[None]], policy: DeliveryPolicy = DeliveryPolicy()) -> None:
-        """Consume another service's event; failures follow the delivery policy and end as dead letters."""
-        self.consumers.append(EventConsumer(payload, self.name, handler, DeadLetters(self.broker, self.name), policy))
+    def consume(self, payload: type, handler: Callable[[Any], Awaitable[None]], policy: DeliveryPolicy = DeliveryPolicy(),
+                apply_many: BatchHandler | None = None) -> None:  # fmt: skip
+        """Consume another service's event; failures follow the delivery policy and end as dead letters.
+
+        With `apply_many`, the messages of one fetch are first applied together in one transaction
+        (`policy.batch_size` of them at most); `handler` then only handles a failed batch's messages alone.
+        """
+        deadletters = DeadLetters(self.broker, self.name)
+        self.consumers.append(EventConsumer(payload, self.name, handler, deadletters, policy, apply_many))
 
     @property
     def consumes_from(self) -> list[str]:

@@ -7,7 +7,7 @@ onto the version that was loaded, so concurrent changes conflict instead of over
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, insert, select, update
@@ -36,6 +36,7 @@ class SnapshotRepository(Generic[A]):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.seen: dict[str, tuple[A, dict | None, int]] = {}  # id -> (aggregate, data as loaded, version)
+        self.absent: set[str] = set()  # ids looked up and not stored
 
     def _columns(self, item: A, data: dict) -> dict[str, Any]:
         """Indexed columns stored beside the snapshot (override per aggregate)."""
@@ -52,8 +53,19 @@ class SnapshotRepository(Generic[A]):
     async def get(self, id: str) -> A | None:  # noqa: A002
         if id in self.seen:
             return self.seen[id][0]
+        if id in self.absent:
+            return None
         row = (await self.session.execute(select(self.table).where(self.table.c.id == id))).first()
         return self._track(row) if row else None
+
+    async def preload(self, ids: Iterable[str]) -> None:
+        """Load these aggregates with one query, so that `get` finds them (or knows they are absent)."""
+        wanted = {i for i in ids if i not in self.seen and i not in self.absent}
+        ordered = sorted(wanted)
+        for chunk in (ordered[i : i + 500] for i in range(0, len(ordered), 500)):  # below SQLite's variable limit
+            for row in await self.session.execute(select(self.table).where(self.table.c.id.in_(chunk))):
+                self._track(row)
+        self.absent |= wanted - self.seen.keys()
 
     async def add(self, item: A) -> None:
         self.seen[item.id] = (item, None, 0)
@@ -74,13 +86,14 @@ class SnapshotRepository(Generic[A]):
         return [self._track(row) for row in await self.session.execute(query)]
 
     async def flush(self) -> None:
+        new_rows = []
         for item, loaded, version in list(self.seen.values()):
             data = type(self).to_data(item)
             if data == loaded:
                 continue
             values = {"data": data, "version": version + 1, **self._columns(item, data)}
             if loaded is None:
-                await self.session.execute(insert(self.table).values(id=item.id, **values))
+                new_rows.append({"id": item.id, **values})
             else:
                 t = self.table
                 changed = await self.session.execute(
@@ -90,6 +103,9 @@ class SnapshotRepository(Generic[A]):
                     name = getattr(item, "name", item.id)
                     raise ConcurrentChange(f"„{name}“ wurde gerade gleichzeitig geändert; bitte erneut versuchen.")
             self.seen[item.id] = (item, data, version + 1)
+        if new_rows:  # one statement for all new aggregates (executemany)
+            await self.session.execute(insert(self.table), new_rows)
+            self.absent -= {row["id"] for row in new_rows}
 
 
 def snapshot_table(name: str, metadata: MetaData, *columns: Column) -> Table:

@@ -73,3 +73,15 @@ class SqlAlchemyUnitOfWork:
     async def claim(self, envelope: Envelope[Any]) -> bool:
         """Mark an incoming event processed in this transaction; False if it already was."""
         return await inbox.claim(self.session, self._tables.inbox, envelope)
+
+    async def claim_many(self, envelopes: list[Envelope[Any]]) -> list[Envelope[Any]]:
+        """Mark a batch processed in this transaction; the envelopes not processed before, in order."""
+        new: set[str] = set()
+        for start in range(0, len(envelopes), 200):  # below SQLite's limit of bound variables
+            new |= await inbox.claim_many(self.session, self._tables.inbox, envelopes[start : start + 200])
+        fresh = []
+        for envelope in envelopes:  # each once, even if the batch held it twice
+            if (event_id := str(envelope.event_id)) in new:
+                new.discard(event_id)
+                fresh.append(envelope)
+        return fresh

@@ -27,3 +27,18 @@ async def claim(session: AsyncSession, table: Table, envelope: Envelope[Any]) ->
         .on_conflict_do_nothing(index_elements=["event_id"])
     )
     return (await session.execute(statement)).rowcount == 1
+
+
+async def claim_many(session: AsyncSession, table: Table, envelopes: list[Envelope[Any]]) -> set[str]:
+    """Record all `envelopes` as processed with one statement; the event ids that were new."""
+    if not envelopes:
+        return set()
+    insert = _INSERT[session.get_bind().dialect.name]
+    now = datetime.now(UTC)
+    statement = (
+        insert(table)
+        .values([{"event_id": str(e.event_id), "subject": e.subject, "processed_at": now} for e in envelopes])
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(table.c.event_id)
+    )
+    return set((await session.execute(statement)).scalars())

@@ -11,7 +11,7 @@ from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.domain import commands
 from services.events.domain.groups import GroupReplica
 from services.events.service_layer import handlers, periodic, views
-from services.events.service_layer.replica import apply_group_event
+from services.events.service_layer.replica import apply_group_event, apply_group_events
 from shared.contracts import Envelope
 from shared.contracts import registry as r
 from shared.db import upgrade
@@ -67,3 +67,15 @@ async def test_replica_applies_each_event_once_and_never_goes_back_in_time(datab
     assert not await apply_group_event(renamed, 12, uow())  # redelivered: already processed
     (leipzig,) = [g for g in await views.groups(uow()) if g.id == "g-l"]
     assert (leipzig.name, leipzig.sequence, leipzig.seen) == ("Leipzig-Stadt", 12, 2)
+
+
+async def test_a_batch_is_applied_in_one_transaction_in_stream_order_each_event_once(database) -> None:
+    uow = await prepared(database)
+    formed = [Envelope.wrap(r.GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN")) for i in range(300)]
+    renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g7", name="Gruppe Sieben", state="SN", old_name="Gruppe 7"))
+    batch = [(e, i + 1) for i, e in enumerate(formed)] + [(renamed, 400), (formed[3], 4)]  # out of order, one twice
+    assert await apply_group_events(list(reversed(batch)), uow()) == 301
+    assert await apply_group_events(batch[:10], uow()) == 0  # redelivered: nothing applied twice
+    groups = {g.id: g for g in await views.groups(uow())}
+    assert {f"g{i}" for i in range(300)} <= groups.keys() and (groups["g7"].name, groups["g7"].sequence, groups["g7"].seen) == ("Gruppe Sieben", 400, 2)
+    assert groups["g3"].seen == 1

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.events.service_layer.replica import apply_group_event, erase_person
+from services.events.service_layer.replica import apply_group_event, apply_group_events, erase_person
 from shared import context
 from shared.contracts import notifications, registry
+from shared.messaging.consumer import DeliveryPolicy
 from shared.service import ServiceApp
+
+BATCH = 250  # events applied in one transaction at most
 
 GROUP_EVENTS = (registry.GroupFormedV1, registry.GroupRenamedV1, registry.CoordinatorChangedV1,
                 registry.GroupsMergedV1, registry.GroupDissolvedV1)  # fmt: skip
@@ -18,9 +21,12 @@ def register(app: ServiceApp, uow: Callable[[], Any]) -> None:
     async def on_group_event(envelope: Any) -> None:
         await apply_group_event(envelope, context.current().stream_sequence or 0, uow())
 
+    async def on_group_events(batch: list[tuple[Any, int]]) -> None:
+        await apply_group_events(batch, uow())
+
     async def on_erased(envelope: Any) -> None:
         await erase_person(envelope, uow())
 
-    for payload in GROUP_EVENTS:
-        app.consume(payload, on_group_event)
+    for payload in GROUP_EVENTS:  # a registry's worth of groups after a restart: applied in batches
+        app.consume(payload, on_group_event, DeliveryPolicy(batch_size=BATCH), apply_many=on_group_events)
     app.consume(notifications.PersonErasedV1, on_erased)

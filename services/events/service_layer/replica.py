@@ -20,18 +20,29 @@ def replica_of(snapshot: Any, sequence: int) -> GroupReplica:
 
 async def apply_group_event(envelope: Any, sequence: int, uow: UnitOfWork) -> bool:
     """Apply one registry group event exactly once; False if it was already processed."""
-    payload = envelope.payload
+    return await apply_group_events([(envelope, sequence)], uow) == 1
+
+
+async def apply_group_events(batch: list[tuple[Any, int]], uow: UnitOfWork) -> int:
+    """Apply registry group events (with their stream sequences) in one transaction; how many were new."""
+    ordered = sorted(batch, key=lambda pair: pair[1])
     async with uow:
-        if not await uow.claim(envelope):
-            return False
-        incoming = replica_of(payload, sequence)
-        current = await uow.groups.get(payload.group_id)
-        await uow.groups.put(replace(incoming, seen=1) if current is None else current.after(incoming))
-        for merged_id in getattr(payload, "merged_group_ids", []):
-            if merged := await uow.groups.get(merged_id):
-                await uow.groups.put(merged.merged_into_group(payload.group_id, sequence))
+        sequences = {str(envelope.event_id): sequence for envelope, sequence in ordered}
+        todo = [(e, sequences[str(e.event_id)]) for e in await uow.claim_many([envelope for envelope, _ in ordered])]
+        await uow.groups.preload({id_ for e, _ in todo for id_ in (e.payload.group_id, *getattr(e.payload, "merged_group_ids", []))})
+        for envelope, sequence in todo:
+            await _apply(envelope.payload, sequence, uow)
         await uow.commit()
-    return True
+    return len(todo)
+
+
+async def _apply(payload: Any, sequence: int, uow: UnitOfWork) -> None:
+    incoming = replica_of(payload, sequence)
+    current = await uow.groups.get(payload.group_id)
+    await uow.groups.put(replace(incoming, seen=1) if current is None else current.after(incoming))
+    for merged_id in getattr(payload, "merged_group_ids", []):
+        if merged := await uow.groups.get(merged_id):
+            await uow.groups.put(merged.merged_into_group(payload.group_id, sequence))
 
 
 async def erase_person(envelope: Any, uow: UnitOfWork) -> int:

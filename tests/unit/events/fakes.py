@@ -56,6 +56,9 @@ class FakeUnitOfWork:
         self.claimed.add(str(envelope.event_id))
         return True
 
+    async def claim_many(self, envelopes: list[Any]) -> list[Any]:
+        return [e for e in envelopes if await self.claim(e)]
+
     async def commit(self) -> None:
         self.keys |= self._pending_keys
         self._pending_keys.clear()
