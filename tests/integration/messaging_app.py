@@ -12,7 +12,7 @@ from shared.contracts import Envelope
 from shared.contracts.registry import GroupFormedV1
 from shared.db import Database
 from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
-from shared.messaging.consumer import DeliveryPolicy, subscribe_event
+from shared.messaging.consumer import DeliveryPolicy, EventConsumer
 from shared.messaging.deadletter import DeadLetters
 
 metadata = MetaData()
@@ -38,6 +38,7 @@ class GroupReplica:
     fail: dict[str, int] = field(default_factory=dict)  # group_id -> failures left (-1 = forever)
     calls: list[tuple[str, float]] = field(default_factory=list)
     hang: dict[str, float] = field(default_factory=dict)  # group_id -> seconds to stall on first call
+    batches: list[int] = field(default_factory=list)  # sizes of the batches applied together
 
     async def handle(self, envelope: Envelope[GroupFormedV1]) -> None:
         import time
@@ -55,12 +56,17 @@ class GroupReplica:
             await uow.session.execute(insert(groups_seen).values(event_id=str(envelope.event_id), group_id=group_id))
             await uow.commit()
 
-    def subscribe(self, broker: Any, policy: DeliveryPolicy) -> Any:
-        return subscribe_event(
-            broker,
-            GroupFormedV1,
-            consumer="events",
-            handler=self.handle,
-            deadletters=DeadLetters(broker, "events"),
-            policy=policy,
-        )
+    async def handle_many(self, batch: list[tuple[Envelope[GroupFormedV1], int]]) -> None:
+        """All in one transaction: one failing group fails the whole batch."""
+        self.batches.append(len(batch))
+        async with SqlAlchemyUnitOfWork(self.database, tables) as uow:
+            for envelope in await uow.claim_many([e for e, _ in batch]):
+                if self.fail.get(envelope.payload.group_id, 0):
+                    raise RuntimeError(f"vorübergehender Fehler bei {envelope.payload.group_id}")
+                await uow.session.execute(insert(groups_seen).values(event_id=str(envelope.event_id), group_id=envelope.payload.group_id))
+            await uow.commit()
+
+    def subscribe(self, broker: Any, policy: DeliveryPolicy, batched: bool = False) -> Any:
+        return EventConsumer(
+            GroupFormedV1, "events", self.handle, DeadLetters(broker, "events"), policy, self.handle_many if batched else None
+        ).attach(broker)

@@ -162,3 +162,28 @@ async def test_a_hanging_handler_is_cut_off_and_retried_instead_of_stalling_the_
     await eventually(applied, timeout=10)
     assert [g for g, _ in replica.calls] == ["plauen", "plauen"]
     assert await dead_letters(broker) == []
+
+
+async def test_batches_are_applied_together_and_a_poisoned_batch_falls_back_to_one_at_a_time(replica, broker, database):
+    policy = DeliveryPolicy(backoff=(0.1, 0.1), max_deliver=3, fetch_timeout=0.2, batch_size=20)
+    replica.fail["gift"] = -1  # fails every batch it is in, and alone
+    good = [group(f"g{i}") for i in range(60)]
+    for envelope in good[:30] + [group("gift")] + good[30:]:
+        await publish(broker, envelope.model_dump_json().encode(), msg_id=str(envelope.event_id))
+    await publish(broker, good[5].model_dump_json().encode())  # the same event again, under a new message id
+    replica.subscribe(broker, policy, batched=True)
+    await broker.start()
+
+    async def settled() -> bool:
+        return len(await dead_letters(broker)) == 1 and await count(database) == 60
+
+    await eventually(settled, timeout=20)
+    assert max(replica.batches) > 1  # applied together, not one by one
+    (dead,) = await dead_letters(broker)
+    assert dead.headers[H.CODE] == "exhausted" and "gift" in decode_reason(dead.headers[H.REASON])
+    alone = [g for g, _ in replica.calls]
+    assert alone.count("gift") == 3  # its three deliveries, each alone after the first batch failed
+    assert 0 < len(alone) - 3 < policy.batch_size  # only the poisoned batch's other messages went alone, once
+    info = await consumer_info(broker)
+    assert info.num_ack_pending == 0 and info.num_pending == 0
+    assert await count(database) == 60  # each good event once, the duplicate skipped
