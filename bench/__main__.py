@@ -1,26 +1,97 @@
 """`python -m bench` (or `make bench`): runs the benchmarks and prints their tables.
 
 Each benchmark runs the raw library beside our code in the same run and reports the ratio, because
-these machines are shared and absolute times wander.
+these machines are shared and absolute times wander. `--quick` runs smaller sizes (for a smoke test);
+`--json FILE` writes every figure for scripts.
 """
+
+from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import platform
+import time
+from datetime import UTC, datetime
+from pathlib import Path
 
-from bench import ingest, outbox_relay
+from rich.console import Console
+from rich.table import Table
+
+from bench import directory, fanout, ingest, latency, outbox_relay
+
+FULL = {"b1": 50_000, "b2": 10_000, "b3": 1_000, "b4": 100_000, "b5": 10_000}
+QUICK = {"b1": 2_000, "b2": 500, "b3": 100, "b4": 4_000, "b5": 1_000}
+
+
+def num(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def verdict(met: bool) -> str:
+    return "[green]ja[/]" if met else "[red]nein[/]"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmarks, als Verhältnis zur rohen Bibliothek im selben Lauf")
-    parser.add_argument("--ingest", type=int, default=10_000, help="Anzahl Registry-Ereignisse für B1/B4")
+    parser.add_argument("--quick", action="store_true", help="kleine Größen, nur zum Ausprobieren")
+    parser.add_argument("--only", choices=["outbox", "b1", "b2", "b3", "b4", "b5"], action="append", help="nur diese (mehrfach möglich)")
+    parser.add_argument("--json", type=Path, help="alle Werte zusätzlich als JSON in diese Datei")
     args = parser.parse_args()
-    asyncio.run(outbox_relay.main())
-    result = asyncio.run(ingest.run(args.ingest))
-    print(f"B1 ingest     n={result['n']}  roh (nats-py pull+ack): {result['raw_per_s']:,.0f}/s  "
-          f"Aktionsplanung: {result['ours_per_s']:,.0f}/s  Verhältnis: {result['ratio']:.3f}× (Ziel ≥ 0,5×)")
-    print(f"B4 catch-up   {result['n']} Ereignisse nach Neustart in {result['catch_up_s']:.1f} s "
-          f"(hochgerechnet auf 100.000: {result['catch_up_s'] * 100_000 / result['n']:.0f} s; Ziel ≤ 20 s)")
-    print(f"Speicher      events: {result['rss_idle_mb']:.0f} MB im Leerlauf, {result['rss_peak_mb']:.0f} MB beim Aufholen (Ziel ≤ 120 MB)")
+    sizes, wanted = (QUICK if args.quick else FULL), set(args.only or ["outbox", "b1", "b2", "b3", "b4", "b5"])
+    console, results, began = Console(width=170), {}, time.perf_counter()
+    steps = [("outbox", lambda: outbox_relay.run(1000)), ("b1", lambda: ingest.run(sizes["b1"])), ("b2", lambda: fanout.run(sizes["b2"])),
+             ("b3", lambda: latency.run(sizes["b3"])), ("b4", lambda: ingest.run(sizes["b4"])), ("b5", lambda: directory.run(sizes["b5"]))]  # fmt: skip
+    for name, step in steps:
+        if name in wanted:
+            with console.status(f"{name.upper()} läuft …"):
+                started = time.perf_counter()
+                results[name] = asyncio.run(step())
+                results[name]["wall_s"] = time.perf_counter() - started
+            console.print(f"{name.upper()} fertig nach {results[name]['wall_s']:.0f} s")
+
+    table = Table(title=f"Beratungsnetz-Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.python_version()}")
+    for column in ("Benchmark", "Unser Code", "Rohe Bibliothek", "Verhältnis", "Ziel", "erreicht"):
+        table.add_column(column)
+    if r := results.get("outbox"):
+        table.add_row(f"Outbox+Relay, {num(r['n'])} Ereignisse", f"{num(r['ours_per_s'])}/s", f"{num(r['raw_per_s'])}/s",
+                      f"{num(r['ours_per_s'] / r['raw_per_s'], 2)}×", "–", "–")  # fmt: skip
+    if r := results.get("b1"):
+        table.add_row(f"B1 Ingest, {num(r['n'])} Ereignisse", f"{num(r['ours_per_s'])}/s", f"{num(r['raw_per_s'])}/s",
+                      f"{num(r['ratio'], 3)}×", "≥ 0,5×", verdict(r["ratio"] >= 0.5))  # fmt: skip
+    if r := results.get("b2"):
+        table.add_row(f"B2 Fan-out, {num(r['n'])} Empfänger ({r['sink']})", f"{num(r['ours_per_s'])}/s", f"{num(r['raw_per_s'])}/s",
+                      f"{num(r['ratio'], 2)}×", "≥ 1,5×", verdict(r["ratio"] >= 1.5))  # fmt: skip
+    if r := results.get("b3"):
+        table.add_row(f"B3 Latenz, {num(r['n'])} Aktionen", f"p50 {num(r['p50'])} / p95 {num(r['p95'])} / p99 {num(r['p99'])} ms",
+                      "–", "–", "p99 ≤ 250 ms", verdict(r["p99"] <= 250))  # fmt: skip
+    if r := results.get("b4"):
+        table.add_row(f"B4 Aufholen, {num(r['n'])} Ereignisse", f"{num(r['catch_up_s'], 1)} s", "–", "–", "≤ 20 s",
+                      verdict(r["catch_up_s"] <= 20 * r["n"] / 100_000))  # fmt: skip
+    if r := results.get("b5"):
+        for kind in ("JSON", "HSDS"):
+            ours, raw = r[kind]["ours"], r[kind]["raw"]
+            table.add_row(f"B5 {kind}, {num(r['n'])} Stellen, {r['clients']} Clients",
+                          f"p50 {num(ours['p50'], 1)} / p99 {num(ours['p99'], 1)} ms, {num(ours['per_s'])}/s",
+                          f"p99 {num(raw['p99'], 1)} ms, {num(raw['per_s'])}/s", f"{num(ours['per_s'] / raw['per_s'], 2)}× (Anfragen/s)",
+                          "p99 ≤ 50 ms", verdict(ours["p99"] <= 50))  # fmt: skip
+    console.print(table)
+
+    memory = Table(title="Speicher (RSS) je Dienst, MB")
+    for column in ("Dienst", "Leerlauf", "unter Last", "Ziel Leerlauf ≤ 120 MB"):
+        memory.add_column(column)
+    idle = {**results.get("b3", {}).get("rss_idle_mb", {}), **results.get("b5", {}).get("rss_idle_mb", {})}
+    loaded = {"events": ("B1", results.get("b1", {}).get("rss_peak_mb")), "notifications": ("B2", results.get("b2", {}).get("rss_peak_mb")),
+              "registry": (f"B5, {num(sizes['b5'])} Stellen geladen", results.get("b5", {}).get("rss_loaded_mb", {}).get("registry")),
+              "gateway": ("B5", results.get("b5", {}).get("rss_loaded_mb", {}).get("gateway"))}  # fmt: skip
+    for service in ("registry", "events", "notifications", "gateway"):
+        during, value = loaded[service]
+        memory.add_row(service, num(idle[service]) if service in idle else "–", f"{num(value)} ({during})" if value else "–",
+                       verdict(idle[service] <= 120) if service in idle else "–")  # fmt: skip
+    console.print(memory)
+    console.print(f"Gesamtdauer: {time.perf_counter() - began:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -128,6 +128,8 @@ async def run(count: int, clients: int = 32, seconds: float = 10) -> dict:
         results: dict = {"n": count, "clients": clients}
         try:
             await healthy(broker, "registry")
+            await asyncio.sleep(2)
+            results["rss_idle_mb"] = {"gateway": rss_mb(gateway.pid)}
             for start_at in range(0, count, 1000):  # chunks: one command stays well below NATS' message size limit
                 reply = await request(broker, r.IMPORT_OFFICES, r.ImportOffices(csv=offices_csv(start_at, min(1000, count - start_at))),
                                       timeout=300, actor="bench")  # fmt: skip
@@ -156,7 +158,7 @@ async def run(count: int, clients: int = 32, seconds: float = 10) -> dict:
                     results[name] = {"bytes": len(first.content), "pages": pages, "ours": ours, "raw": raw, "cold_all_pages_s": cold}
                 finally:
                     stop(raw_process)
-            results["rss_mb"] = {"registry": rss_mb(registry.pid), "gateway": rss_mb(gateway.pid)}
+            results["rss_loaded_mb"] = {"registry": rss_mb(registry.pid), "gateway": rss_mb(gateway.pid)}
         finally:
             stop(registry)
             stop(gateway)

@@ -2,7 +2,8 @@
 
 Raw: a pull consumer fetching and acking N messages from the same stream. Ours: the events service
 started after the N events were published (so it catches up, as after a restart), until its replica
-holds every group — parse, inbox record, replica update, commit and ack per event.
+has acknowledged every event — per event parse and replica update, per fetched batch (up to 250)
+one bulk inbox claim, one commit, then the acks. B1 counts from the service answering, B4 from its start.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ async def run(n: int) -> dict:
         process = start("events", server.url, Path(tmp), progress_reports="false")
         started = time.perf_counter()
         await healthy(broker, "events")
+        answering = time.perf_counter()
         idle = rss_mb(process.pid)
         peak = idle
         durable = durable_name("events", GroupFormedV1.subject)
@@ -83,5 +85,6 @@ async def run(n: int) -> dict:
         applied = await replica_rows(Path(tmp) / "events.sqlite3")
         if applied != n:
             raise RuntimeError(f"B1: {applied} von {n} Gruppen in der Replik")
-    return {"n": n, "raw_per_s": n / raw, "ours_per_s": n / ours, "ratio": raw / ours, "catch_up_s": ours,
+    applying = ours - (answering - started)  # B1: from the service answering until current
+    return {"n": n, "raw_per_s": n / raw, "ours_per_s": n / applying, "ratio": raw / applying, "catch_up_s": ours,
             "rss_idle_mb": idle, "rss_peak_mb": peak}  # fmt: skip

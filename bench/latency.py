@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.harness import healthy, nats, percentiles, start, stop
+from bench.harness import healthy, nats, percentiles, rss_mb, start, stop
 from bench.sink import Sink
 from shared.contracts import events as e
 from shared.contracts import registry as r
@@ -53,6 +53,8 @@ async def run(count: int, interval: float = 0.05) -> dict:
         try:
             for service in ("registry", "events", "notifications"):
                 await healthy(broker, service)
+            await asyncio.sleep(2)
+            idle = {name: rss_mb(p.pid) for name, p in zip(("registry", "events", "notifications"), processes, strict=True)}
             organiser = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Vogtland", state="SN", coordinator=r.Coordinator(
                 name="Kathrin", email="kathrin@example.org")))  # fmt: skip
             invited = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Erzgebirge", state="SN", coordinator=r.Coordinator(
@@ -98,7 +100,7 @@ async def run(count: int, interval: float = 0.05) -> dict:
             await stop_quietly(broker)
             sink.stop()
     latencies = [(got[title.split(" ")[1]] - at) * 1000 for title, at in sorted(started.items())[WARM_UP:]]
-    return {"n": len(latencies), "interval_ms": interval * 1000, **percentiles(latencies), "max": max(latencies)}
+    return {"n": len(latencies), "interval_ms": interval * 1000, **percentiles(latencies), "max": max(latencies), "rss_idle_mb": idle}
 
 
 if __name__ == "__main__":

@@ -46,7 +46,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         await stop_quietly(broker)
         await database.dispose()
 
-    app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan)
+    app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan,
+                     directory_max_age=settings.directory_max_age)
     app.state.broker = broker
     return app
 

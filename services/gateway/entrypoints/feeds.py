@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -13,9 +15,10 @@ FORMATS = {"verzeichnis": "html", "verzeichnis.json": "json", "verzeichnis.csv":
            "verzeichnis.ics": "ics"}  # fmt: skip
 
 
-def router(access: Access) -> APIRouter:
+def router(access: Access, max_age: float = 0.0) -> APIRouter:
+    """`max_age`: seconds a directory page held here is served without asking the registry whether it changed."""
     feeds = APIRouter(tags=["Öffentlich"])
-    held: dict[tuple, tuple[str, str, bytes]] = {}  # (format, land, seite, pro_seite) -> version, media type, body
+    held: dict[tuple, tuple[str, str, bytes, float]] = {}  # (format, land, seite, pro_seite) -> version, media type, body, asked at
 
     def directory_route(path: str, fmt: str) -> None:
         async def directory(request: Request, land: str | None = None, seite: int = Query(1, ge=1, description="Seite (nur JSON und HSDS)"),
@@ -23,14 +26,16 @@ def router(access: Access) -> APIRouter:
                                                    description="Einträge je Seite (nur JSON und HSDS)")) -> Response:  # fmt: skip
             # The registry only sends the document when it differs from the version held here.
             key = (fmt, land, seite, pro_seite)
-            version, media_type, body = held.get(key, ("", "", b""))
-            document = await access.ask(r.DIRECTORY, r.DirectoryQuery(format=fmt, state=land, page=seite, per_page=pro_seite,
-                                                                      known_version=version or None))  # fmt: skip
-            if not document.unchanged:
+            version, media_type, body, asked = held.get(key, ("", "", b"", 0.0))
+            if time.monotonic() - asked >= max_age:
+                document = await access.ask(r.DIRECTORY, r.DirectoryQuery(format=fmt, state=land, page=seite, per_page=pro_seite,
+                                                                          known_version=version or None))  # fmt: skip
                 if len(held) >= 2000:  # bounded: any `land` may be asked for
                     held.clear()
-                version, media_type, body = held[key] = (document.version, document.media_type, document.content.encode())
-            headers = {"ETag": f'"{version}"', "Cache-Control": "public, no-cache"}
+                if not document.unchanged:
+                    version, media_type, body = document.version, document.media_type, document.content.encode()
+                held[key] = (version, media_type, body, time.monotonic())
+            headers = {"ETag": f'"{version}"', "Cache-Control": f"public, max-age={max_age:.0f}"}
             if fmt != "html":
                 headers["Content-Disposition"] = f'inline; filename="{path}"'
             if request.headers.get("if-none-match") == f'"{version}"':

@@ -16,7 +16,7 @@ from shared.service import package_version
 GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich."}
 
 
-def create_app(client: ServiceClient, store: Any, lifespan: Any = None) -> FastAPI:
+def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0) -> FastAPI:
     app = FastAPI(
         title="Beratungsnetz",
         description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
@@ -44,7 +44,7 @@ def create_app(client: ServiceClient, store: Any, lifespan: Any = None) -> FastA
     router, access = api.api_router(client, store)
     app.include_router(router)
     app.include_router(token_routes.router(access))
-    app.include_router(feeds.router(access))
+    app.include_router(feeds.router(access, directory_max_age))
     app.include_router(public.router(client))
     app.state.access = access
 
