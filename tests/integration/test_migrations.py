@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import inspect, text
 
@@ -17,5 +19,20 @@ async def test_migrations_create_outbox_and_inbox_and_can_run_twice(database, se
         tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         version = (await conn.execute(text(f"SELECT version_num FROM alembic_version_{service}"))).scalar_one()
     assert {"outbox", "inbox", f"alembic_version_{service}"} <= tables
-    assert version == "0002"
+    assert version == {"registry": "0002", "notifications": "0002", "events": "0003"}[service]
+
+
+async def test_actions_planned_before_the_day_column_get_their_day(database) -> None:
+    await upgrade(database, "events", "0002")
+    rows = [("a-berlin-summer", {"start": "2026-07-01T23:30:00+02:00"}), ("a-utc-late", {"start": "2026-12-01T23:30:00+00:00"}),
+            ("a-naive", {"start": "2026-12-24T09:00:00"}), ("a-idea", {"start": None})]  # fmt: skip
+    async with database.engine.begin() as conn:
+        for action_id, data in rows:
+            await conn.execute(text("INSERT INTO actions (id, organiser_group_id, data, version) VALUES (:i, 'g', :d, 1)"),
+                               {"i": action_id, "d": json.dumps(data)})  # fmt: skip
+    await upgrade(database, "events")
+    async with database.engine.connect() as conn:
+        days = dict((await conn.execute(text("SELECT id, day FROM actions"))).all())
+    as_text = {k: str(v) if v else None for k, v in days.items()}
+    assert as_text == {"a-berlin-summer": "2026-07-01", "a-utc-late": "2026-12-02", "a-naive": "2026-12-24", "a-idea": None}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete
@@ -36,10 +37,15 @@ class ActionRepository(SnapshotRepository[Action]):
     from_data = staticmethod(lambda data: mapping.action_domain(c.ActionSnapshot.model_validate(data)))
 
     def _columns(self, item: Action, data: dict) -> dict[str, Any]:
-        return {"organiser_group_id": item.organiser_group_id}
+        start = item.schedule.start
+        return {"organiser_group_id": item.organiser_group_id, "day": start.date() if start else None}
 
     async def list(self) -> list[Action]:
         return await super().list()
+
+    async def on_day(self, day: date) -> list[Action]:
+        """Actions starting on `day` (Berlin), from the index instead of all actions."""
+        return await super().list(day=day)
 
 
 class WorkItemRepository(SnapshotRepository[WorkItem]):

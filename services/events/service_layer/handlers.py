@@ -39,7 +39,8 @@ async def _item(uow: UnitOfWork, item_id: str) -> WorkItem:
 
 
 async def _planned(uow: UnitOfWork, action: Action) -> Planned:
-    clashes = same_day_same_job_centre(action, await uow.actions.list())
+    start = action.schedule.start
+    clashes = same_day_same_job_centre(action, await uow.actions.on_day(start.date()) if start else [])
     warnings = tuple(
         f"Am selben Tag ist am {action.schedule.job_centre} schon „{o.name}“ geplant ({o.schedule.start:%H:%M} Uhr)."
         for o in clashes

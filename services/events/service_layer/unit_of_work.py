@@ -7,7 +7,7 @@ from typing import Any, Protocol, Self
 
 class UnitOfWork(Protocol):
     groups: Any  # get / put / list(state) of GroupReplica
-    actions: Any  # get / add / list of Action
+    actions: Any  # get / add / list / on_day(date) of Action
     items: Any  # get / add / list(plan) of WorkItem
 
     async def __aenter__(self) -> Self: ...

@@ -20,6 +20,9 @@ class FakeRepository:
     async def list(self, key: str | None = None) -> list[Any]:
         return [i for i in self.rows.values() if key is None or key in (getattr(i, "state", None), getattr(i, "plan", None))]
 
+    async def on_day(self, day: Any) -> list[Any]:
+        return [a for a in self.rows.values() if a.schedule.start and a.schedule.start.date() == day]
+
     async def clear(self) -> None:
         self.rows.clear()
 
