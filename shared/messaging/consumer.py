@@ -101,6 +101,17 @@ class DeliveryPolicy:
         )
 
 
+GERMAN = {"missing": "fehlt", "json_invalid": "kein gültiges JSON", "extra_forbidden": "nicht vorgesehen",
+          "literal_error": "unzulässiger Wert", "model_type": "falscher Typ", "dict_type": "kein Objekt"}  # fmt: skip
+
+
+def problems(exc: ValidationError) -> str:
+    """What is wrong, field by field, without the message's content (it may hold names and addresses)."""
+    found = exc.errors(include_url=False, include_input=False, include_context=False)
+    described = (f"{'.'.join(map(str, e['loc'])) or 'Nachricht'}: {GERMAN.get(e['type'], e['msg'])}" for e in found[:10])
+    return "; ".join(described) + (f" (und {len(found) - 10} weitere)" if len(found) > 10 else "")
+
+
 def durable_name(consumer: str, subject: str) -> str:
     return f"{consumer}__{subject.replace('.', '_')}"
 
@@ -139,7 +150,7 @@ class EventConsumer(Generic[P]):
         try:
             envelope = self.model.model_validate_json(msg.raw_message.data)
         except ValidationError as exc:
-            await self.dead_letter(msg, "invalid_message", f"Ungültige Nachricht für {self.subject}: {exc}")
+            await self.dead_letter(msg, "invalid_message", f"Ungültige Nachricht für {self.subject}: {problems(exc)}")
             return
         delivery = msg.raw_message.metadata.num_delivered
         with (

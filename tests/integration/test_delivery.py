@@ -105,6 +105,8 @@ async def test_malformed_and_exhausted_messages_are_dead_lettered_while_others_f
     malformed = by_code["invalid_message"]
     assert malformed.data == b'{"kein": "envelope"'
     assert "Ungültige Nachricht" in decode_reason(malformed.headers[H.REASON])
+    assert "kein gültiges JSON" in decode_reason(malformed.headers[H.REASON])
+    assert "envelope" not in decode_reason(malformed.headers[H.REASON])  # the content stays out of the reason
     assert malformed.headers[H.ORIGINAL_SUBJECT] == SUBJECT
     assert malformed.headers["Bn-Correlation-Id"] == "corr-1"  # original headers kept
 

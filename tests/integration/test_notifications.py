@@ -16,8 +16,11 @@ from services.notifications.adapters.smtp_pool import PermanentFailure, SmtpPool
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.domain.errors import Conflict, Forbidden, TokenRefused, TooManyRequests
 from services.notifications.domain.tokens import Signer
-from services.notifications.service_layer import delivery, digests, gdpr, membership
+from services.notifications.service_layer import delivery, digests, gdpr, incoming, membership
 from services.notifications.service_layer.ports import Deps
+from shared.context import message_context
+from shared.contracts import Envelope
+from shared.contracts import registry as r
 from shared.db import upgrade
 from tests.smtp import SmtpServer
 
@@ -207,3 +210,19 @@ async def test_digest_members_get_one_summary_instead_of_each_mail(deps) -> None
     text = message_from_bytes(rows[-1].message, policy=policy.default).get_body(("plain",)).get_content()
     assert "- Treffen Montag" in text and "- Zahltag Plauen" in text and "2 Nachricht(en)" in text
     assert await digests.send_digests(deps) == 0
+
+
+async def test_a_groups_events_out_of_order_leave_its_list_as_the_newest_says(deps) -> None:
+    kathrin, wolfgang = r.Coordinator(name="Kathrin", email="kathrin@example.net"), r.Coordinator(name="Wolfgang", email="wolfgang@example.org")
+    formed = Envelope.wrap(r.GroupFormedV1(group_id="g-v", name="Vogtland", state="SN", coordinator=kathrin))
+    renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g-v", name="Vogtland-Nord", state="SN", coordinator=kathrin, old_name="Vogtland"))
+    changed = Envelope.wrap(r.CoordinatorChangedV1(group_id="g-v", name="Vogtland-Nord", state="SN", coordinator=wolfgang))
+    # The founding's consumer crashed before its ack: the rename and the new coordinator came first.
+    for envelope, sequence in ((renamed, 12), (changed, 13), (formed, 10), (renamed, 12)):
+        with message_context(stream_sequence=sequence):
+            await incoming.on_registry_group(deps, envelope)
+    async with deps.uow() as uow:
+        (group_list,) = await uow.lists.list(group_id="g-v")
+        members = {m.address: m.role for m in await uow.store.members(group_list.id, active_only=True)}
+    assert (group_list.name, group_list.group_sequence) == ("Regionalgruppe Vogtland-Nord", 13)
+    assert members == {"wolfgang@example.org": "moderation"}  # the old coordinator, from the late founding, is not made moderator

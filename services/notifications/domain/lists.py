@@ -36,6 +36,7 @@ class MailingList:
     group_id: str | None = None
     status: str = "aktiv"  # aktiv | geschlossen
     description: str = ""
+    group_sequence: int = 0  # registry stream position of the newest group event applied to this list
 
     @property
     def slug(self) -> str:

@@ -12,6 +12,7 @@ from services.notifications.domain.lists import MailingList, Member, slugify
 from services.notifications.service_layer.membership import join
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one
 from services.notifications.service_layer.ports import Deps
+from shared import context
 
 BERLIN = ZoneInfo("Europe/Berlin")
 GROUP_POLICY = "bestaetigen_und_moderiert"
@@ -46,27 +47,33 @@ async def _board(deps: Deps, uow, kind: str, event_id: str, context: dict, summa
 
 
 async def on_registry_group(deps: Deps, envelope: Any) -> None:
+    """Keep a regional group's list in step with the registry.
+
+    Every group event carries the whole group, but one group's events can arrive out of order (one
+    consumer per event type, and a crash delays one of them). So whichever comes first creates the
+    list, and name, status and moderator follow only an event newer than the last one applied.
+    """
     p, event_id = envelope.payload, str(envelope.event_id)
+    sequence = context.current().stream_sequence or 0
     async with deps.uow() as uow:
         if not await uow.claim(envelope):
             return
+        if envelope.type == "group.formed":  # a key event: the board hears of it, even when it comes late
+            headline = f"Neue Regionalgruppe: {p.name}"
+            await _board(deps, uow, "hinweis", event_id, {"headline": headline, "body": f"Koordination: {p.coordinator.name if p.coordinator else 'noch offen'}."}, headline)
         mailing_list = await _group_list(uow, p.group_id)
-        if envelope.type == "group.formed" and mailing_list is None:
+        if mailing_list is None:
             list_id = slugify(f"rg {p.name}")
             mailing_list = await uow.lists.get(list_id) or MailingList(list_id, f"Regionalgruppe {p.name}", GROUP_POLICY, p.group_id)
             await uow.lists.put(mailing_list)
-            headline = f"Neue Regionalgruppe: {p.name}"
-            await _board(deps, uow, "hinweis", event_id, {"headline": headline, "body": f"Koordination: {p.coordinator.name if p.coordinator else 'noch offen'}."}, headline)
-        if mailing_list is None:
-            await uow.commit()
-            return
-        if envelope.type in ("group.formed", "group.coordinator_changed"):
-            await _moderator(deps, uow, mailing_list, p.coordinator)
-        elif envelope.type == "group.renamed":
+        if sequence >= mailing_list.group_sequence:
+            mailing_list.group_sequence = sequence
             mailing_list.name = f"Regionalgruppe {p.name}"
-        elif envelope.type == "group.dissolved":
-            mailing_list.status = "geschlossen"
-        elif envelope.type == "group.merged":
+            if envelope.type in ("group.formed", "group.coordinator_changed"):
+                await _moderator(deps, uow, mailing_list, p.coordinator)
+            elif envelope.type == "group.dissolved":
+                mailing_list.status = "geschlossen"
+        if envelope.type == "group.merged":  # members only ever join: the order does not matter
             for merged_id in p.merged_group_ids:
                 await _merge_into(uow, mailing_list, await _group_list(uow, merged_id))
         await uow.commit()
