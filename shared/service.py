@@ -85,6 +85,8 @@ class ServiceApp:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}
         if self._waiting_for:
             checks["ereignisse"] = "wartet auf " + ", ".join(sorted(self._waiting_for))
+        if failing := [f"{c.durable}: {c.failing}" for c in self.consumers if c.failing]:
+            checks["verarbeitung"] = "Fehler, wird wiederholt – " + "; ".join(failing)[:300]
         try:
             checks["outbox_ausstehend"] = str(await self.relay.pending_count())
             checks["datenbank"] = "ok"

@@ -129,6 +129,7 @@ class EventConsumer(Generic[P]):
         self.model = Envelope[payload]  # type: ignore[valid-type]
         self.handler, self.deadletters, self.policy = handler, deadletters, policy
         self.group = GroupCommit(apply_many, policy.handler_timeout) if apply_many else None
+        self.failing: str | None = None  # the last handler error, until a message is handled again (for health)
 
     def attach(self, broker: Any) -> Any:
         self.broker = broker
@@ -175,6 +176,7 @@ class EventConsumer(Generic[P]):
                 log.warning("message.batch_failed", error=repr(exc))  # now alone, so a bad one meets its own fate
             else:
                 await msg.ack()
+                self.failing = None
                 return
         try:
             # Finish before the server's ack_wait, or the message would be delivered twice at once.
@@ -182,6 +184,7 @@ class EventConsumer(Generic[P]):
         except PermanentFailure as exc:
             await self.dead_letter(msg, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
         except Exception as exc:
+            self.failing = repr(exc)[:200]
             if delivery >= self.policy.max_deliver:
                 await self.dead_letter(msg, "exhausted", f"Nach {delivery} Zustellversuchen aufgegeben: {exc!r}")
             else:
@@ -190,6 +193,7 @@ class EventConsumer(Generic[P]):
                 await msg.nack(delay=delay)
         else:
             await msg.ack()
+            self.failing = None
             log.info("message.handled", ms=round((time.perf_counter() - started) * 1000, 1))
 
     async def dead_letter(self, msg: NatsMessage, code: str, reason: str) -> None:

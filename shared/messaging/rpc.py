@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,6 +10,7 @@ from faststream.nats import NatsMessage
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from shared.context import message_context
 from shared.contracts import Contract, Reply, RequestSpec
@@ -28,6 +30,13 @@ class ServiceUnavailable(Exception):
         self.subject = subject
 
 
+def storage_problem(exc: BaseException) -> bool:
+    """The database could not write: disk full, file size limit, I/O error."""
+    text = str(exc).casefold()
+    disk = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    return disk or isinstance(exc, OperationalError) and any(k in text for k in ("disk", "full", "no space", "i/o error"))
+
+
 def _validation_message(exc: ValidationError) -> dict[str, str]:
     return {".".join(map(str, e["loc"])) or "anfrage": e["msg"] for e in exc.errors()}
 
@@ -42,7 +51,11 @@ async def answer(spec: RequestSpec, body: bytes, handler: Responder) -> Reply[An
         return Reply.success(await handler(request))
     except DomainError as exc:
         return Reply.failure(exc.code, exc.message, exc.fields)
-    except Exception:
+    except Exception as exc:
+        if storage_problem(exc):
+            log.error("request.storage_failed", subject=spec.subject, error=repr(exc)[:300])
+            return Reply.failure("speicher_fehler", "Die Datenbank kann gerade nichts speichern (Speicher voll oder Datenträgerfehler). "
+                                 "Es wurde nichts geändert; bitte später erneut versuchen.")  # fmt: skip
         log.exception("request.failed", subject=spec.subject)
         return Reply.failure("interner_fehler", "Interner Fehler im Dienst; bitte später erneut versuchen.")
 

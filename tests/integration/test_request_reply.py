@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from sqlalchemy.exc import OperationalError
+
 from shared.contracts import registry
 from shared.contracts.system import HealthReply, HealthRequest
 from shared.errors import DomainError
@@ -58,3 +60,13 @@ async def test_a_reply_larger_than_the_servers_limit_is_a_typed_error_not_a_time
     reply = await request(broker, registry.HEALTH, HealthRequest())
     assert not reply.ok and reply.error.code == "antwort_zu_gross"
     assert "zu groß" in reply.error.message and "seitenweise" in reply.error.message
+
+
+async def test_a_database_that_cannot_write_is_a_typed_storage_error(broker) -> None:
+    async def health(req: HealthRequest) -> HealthReply:
+        raise OperationalError("INSERT INTO actions …", {}, Exception("database or disk is full"))
+
+    respond(broker, registry.HEALTH, health)
+    await broker.start()
+    reply = await request(broker, registry.HEALTH, HealthRequest())
+    assert not reply.ok and reply.error.code == "speicher_fehler" and "Speicher voll" in reply.error.message

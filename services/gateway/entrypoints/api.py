@@ -22,7 +22,7 @@ from shared.contracts import registry as r
 from shared.errors import DomainError
 from shared.messaging.rpc import ServiceUnavailable
 
-STATUS = {"antwort_zu_gross": 502, "nicht_gefunden": 404, "ungueltige_eingabe": 422, "ungueltige_anfrage": 422, "konflikt": 409,
+STATUS = {"antwort_zu_gross": 502, "speicher_fehler": 503, "nicht_gefunden": 404, "ungueltige_eingabe": 422, "ungueltige_anfrage": 422, "konflikt": 409,
           "gleichzeitig_geaendert": 409, "nicht_erlaubt": 403, "link_ungueltig": 400, "zu_viele_anfragen": 429,
           "nicht_angemeldet": 401, "regelverletzung": 422, "interner_fehler": 502}  # fmt: skip
 
