@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test install lint-imports bench clean
+.PHONY: up test install lint-imports bench drill clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Beratungsnetz braucht Python 3.11 oder neuer (gefunden: " + sys.version.split()[0] + ")")'
@@ -30,6 +30,9 @@ lint-imports: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+drill: $(STAMP)
+	$(BIN)/python -m drill $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -4,7 +4,7 @@ Ours: the notifications service gets one "post" command for a list of N members;
 messages, queues them in its database and delivers them through its connection pool, marking each sent.
 Timed from the command to the last "sent" mark. Raw: the same N messages, prebuilt (read back from the
 service's database afterwards), sent by a bare aiosmtplib loop over one connection to the same sink.
-The sink is postfix's `smtp-sink` where installed, else aiosmtpd (`bench.sink`).
+The sink is postfix's `smtp-sink` where installed, else aiosmtpd (`drill.sink`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ import aiosmtplib
 from sqlalchemy import insert, select
 
 from bench.harness import healthy, nats, rss_mb, start, stop
-from bench.sink import Sink, postfix_sink
+from bench.sink import postfix_sink
+from drill.sink import Sink
 from beratungsnetz.runtime.ports import free_port
 from services.notifications.adapters import orm
 from shared.contracts import notifications as n
@@ -79,7 +80,7 @@ class AnySink:
         self.port = free_port()
         self.counter = base / "smtp-sink.out"
         self.postfix = postfix_sink(self.port, self.counter)
-        self.aiosmtpd = None if self.postfix else Sink(base, self.port).start()
+        self.aiosmtpd = None if self.postfix else Sink(self.port, base / 'mails.tsv', base / 'sink.log').start()
         self.kind = "postfix smtp-sink" if self.postfix else "aiosmtpd (eigener Prozess)"
         if self.postfix:
             time.sleep(0.3)

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.harness import healthy, nats, percentiles, rss_mb, start, stop
-from bench.sink import Sink
+from beratungsnetz.runtime.ports import free_port
+from drill.sink import Sink
 from shared.contracts import events as e
 from shared.contracts import registry as r
 from shared.messaging.broker import make_broker, stop_quietly
@@ -44,7 +45,7 @@ async def until(check, timeout: float) -> None:  # noqa: ANN001
 async def run(count: int, interval: float = 0.05) -> dict:
     with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
         base = Path(tmp)
-        sink = Sink(base).start()
+        sink = Sink(free_port(), base / 'mails.tsv', base / 'sink.log').start()
         mail = {"smtp_port": str(sink.port), "secret_key": "x" * 40}
         processes = [start("registry", server.url, base), start("events", server.url, base, progress_reports="false"),
                      start("notifications", server.url, base, **mail)]  # fmt: skip
@@ -62,7 +63,7 @@ async def run(count: int, interval: float = 0.05) -> dict:
 
             async def groups_known() -> bool:
                 known = {g.group_id for g in (await ask(broker, e.GROUPS, e.GroupsQuery())).groups}
-                welcomed = any(line[1] == "wolfgang@example.org" for line in sink.lines())
+                welcomed = any(recipient == "wolfgang@example.org" for recipient, _, _ in sink.lines())
                 return welcomed and {organiser.group_id, invited.group_id} <= known
 
             await until(groups_known, 30)
@@ -84,7 +85,7 @@ async def run(count: int, interval: float = 0.05) -> dict:
 
             def accepted() -> dict[str, float]:
                 found = {}
-                for at, recipient, _mid, subject in sink.lines():
+                for at, recipient, _mid, subject in sink.timed_lines():
                     if recipient == "wolfgang@example.org" and subject.startswith("Einladung: Zahltag "):
                         found.setdefault(subject.split(" ")[2], at)
                 return found

@@ -102,7 +102,12 @@ class DeliveryPolicy:
 
 
 GERMAN = {"missing": "fehlt", "json_invalid": "kein gültiges JSON", "extra_forbidden": "nicht vorgesehen",
-          "literal_error": "unzulässiger Wert", "model_type": "falscher Typ", "dict_type": "kein Objekt"}  # fmt: skip
+          "literal_error": "unzulässiger Wert", "model_type": "falscher Typ", "dict_type": "kein Objekt",
+          "string_type": "kein Text", "int_type": "keine ganze Zahl", "int_parsing": "keine ganze Zahl",
+          "bool_type": "kein Wahrheitswert", "list_type": "keine Liste", "uuid_parsing": "keine gültige UUID",
+          "uuid_type": "keine gültige UUID", "datetime_parsing": "kein gültiger Zeitpunkt", "datetime_type": "kein gültiger Zeitpunkt",
+          "date_parsing": "kein gültiges Datum", "greater_than_equal": "zu klein", "greater_than": "zu klein",
+          "less_than_equal": "zu groß", "string_too_short": "zu kurz", "string_too_long": "zu lang", "value_error": "ungültiger Wert"}  # fmt: skip
 
 
 def problems(exc: ValidationError) -> str:

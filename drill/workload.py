@@ -1,0 +1,243 @@
+"""The mixed workload: a client that keeps the services busy and notes what they acknowledged.
+
+One sequential client forms and renames regional groups, registers counselling offices, plans actions
+and invites groups to them (→ invitation mails) and posts to a small list (→ list mails); about half
+of the registry and planning commands go through the gateway's HTTP API, the rest over NATS. Every
+create command carries its own id, so repeating it after a timeout is harmless; the client repeats
+until it gets an answer (that is a client's job while a service restarts). A post has no id: it is
+repeated only when it certainly did not arrive (no responder); after a timeout it is noted as
+"unclear" and may have gone out once or not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from nats.errors import Error as NatsError
+from nats.errors import NoRespondersError
+
+from drill.system import System
+from shared.contracts import Contract, RequestSpec
+from shared.contracts import events as e
+from shared.contracts import notifications as n
+from shared.contracts import registry as r
+from shared.messaging.rpc import ServiceUnavailable, request
+
+BOARD = "vorstand@drill.example"
+EDITOR = "redaktion@drill.example"
+READERS = tuple(f"leser{i}@drill.example" for i in range(1, 5))
+POST_LIST_NAME = "Rundbrief Drill"
+INITIAL_GROUPS = 12
+GATEWAY_PATHS = {r.FORM_GROUP: "/api/v1/gruppen/gruenden", r.RENAME_GROUP: "/api/v1/gruppen/umbenennen",
+                 r.REGISTER_OFFICE: "/api/v1/beratungsstellen/eintragen", e.PLAN_ACTION: "/api/v1/aktionen/planen",
+                 e.INVITE_GROUPS: "/api/v1/aktionen/einladen"}  # fmt: skip
+
+
+class Refused(Exception):
+    """A service answered with a refusal (not a failure to answer): the workload itself is wrong."""
+
+
+@dataclass
+class Group:
+    group_id: str
+    formed_name: str
+    name: str
+    coordinator: str
+
+
+@dataclass
+class Ledger:
+    """What the services acknowledged to the client, and how often it had to try again."""
+
+    groups: dict[str, Group] = field(default_factory=dict)
+    offices: dict[str, str] = field(default_factory=dict)  # office_id -> name
+    invitations: list[tuple[str, str, str, tuple[str, ...]]] = field(default_factory=list)  # action, title, date, groups
+    posts: dict[str, str] = field(default_factory=dict)  # subject -> "bestaetigt" | "unklar"
+    post_list: str = ""
+    acknowledged: int = 0
+    retries: int = 0
+    longest_wait: float = 0.0  # seconds from the first try to the answer, for a command that had to be repeated
+    refusals: list[str] = field(default_factory=list)
+
+    def expected_mails(self) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """(recipient, subject) that must arrive exactly once, and those that may arrive once or not at all."""
+        must: set[tuple[str, str]] = {(BOARD, "Willkommen im Verteiler „Landesvorstand“")}
+        must |= {(a, f"Willkommen im Verteiler „{POST_LIST_NAME}“") for a in (EDITOR, *READERS)}
+        for g in self.groups.values():
+            must.add((BOARD, f"Neue Regionalgruppe: {g.formed_name}"))
+            must.add((g.coordinator, f"Willkommen im Verteiler „Regionalgruppe {g.formed_name}“"))
+        must |= {(BOARD, f"Neue Beratungsstelle: {name}") for name in self.offices.values()}
+        for _action, title, day, invited in self.invitations:
+            must |= {(self.groups[gid].coordinator, f"Einladung: {title} ({day})") for gid in invited}
+        may: set[tuple[str, str]] = set()
+        for subject, state in self.posts.items():
+            pairs = {(a, f"[{POST_LIST_NAME}] {subject}") for a in (EDITOR, *READERS)}
+            (must if state == "bestaetigt" else may).update(pairs)
+        return must, may
+
+
+class Client:
+    def __init__(self, system: System, ledger: Ledger, patience: float = 120) -> None:
+        self.system, self.ledger, self.patience = system, ledger, patience
+
+    async def call(self, spec: RequestSpec, payload: Contract, *, gateway: bool = False, repeatable: bool = True) -> Any:
+        """The reply's data once a service answered; None for a post that may or may not have arrived."""
+        first = time.monotonic()
+        deadline = first + self.patience
+        while True:
+            try:
+                data = await (self._http(spec, payload) if gateway else self._nats(spec, payload))
+                self.ledger.acknowledged += 1
+                self.ledger.longest_wait = max(self.ledger.longest_wait, time.monotonic() - first)
+                return data
+            except Refused:
+                raise
+            except ServiceUnavailable as exc:
+                if not repeatable and not isinstance(exc.__cause__, NoRespondersError):
+                    return None
+            except (NatsError, OSError, httpx.HTTPError, _Retry):
+                if not repeatable:
+                    return None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{spec.subject}: keine Antwort binnen {self.patience:.0f} s")
+            self.ledger.retries += 1
+            await asyncio.sleep(0.2)
+
+    async def _nats(self, spec: RequestSpec, payload: Contract) -> Any:
+        reply = await request(self.system.broker, spec, payload, timeout=5)
+        if reply.ok:
+            return reply.data
+        if reply.error.code == "interner_fehler":
+            raise _Retry(reply.error.message)
+        raise Refused(f"{spec.subject}: {reply.error.code} {reply.error.message} {reply.error.fields}")
+
+    async def _http(self, spec: RequestSpec, payload: Contract) -> Any:
+        assert self.system.http is not None
+        response = await self.system.http.post(GATEWAY_PATHS[spec], content=payload.model_dump_json(),
+                                               headers={"Content-Type": "application/json"}, timeout=10)  # fmt: skip
+        if response.status_code == 200:
+            return spec.reply.model_validate(response.json())
+        if response.status_code in (502, 503):
+            raise _Retry(response.text)
+        raise Refused(f"{spec.subject} über das Gateway: {response.status_code} {response.text[:300]}")
+
+
+class _Retry(Exception):
+    pass
+
+
+class Workload:
+    """Set-up (board list, post list, initial groups) and the mixed loop."""
+
+    def __init__(self, system: System, seed: int, pace: float = 0.06) -> None:
+        self.system, self.rng, self.pace = system, random.Random(seed), pace
+        self.ledger = Ledger()
+        self.client = Client(system, self.ledger)
+        self.counter = 0
+        self.initial: list[str] = []
+
+    def _id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    async def setup(self) -> None:
+        c = self.client
+        await c.call(n.CREATE_LIST, n.CreateList(name="Landesvorstand", policy="moderiert", owner_address=BOARD,
+                                                 owner_name="Landesvorstand"))  # fmt: skip
+        post_list = await c.call(n.CREATE_LIST, n.CreateList(name=POST_LIST_NAME, policy="moderiert", owner_address=EDITOR,
+                                                             owner_name="Redaktion"))  # fmt: skip
+        self.ledger.post_list = post_list.list_id
+        for address in READERS:
+            await c.call(n.ADD_MEMBER, n.AddMember(list_id=post_list.list_id, moderator=EDITOR, address=address))
+        for _ in range(INITIAL_GROUPS):
+            self.initial.append(await self.form_group(gateway=False))
+        await self._until_known(self.initial)
+
+    async def _until_known(self, group_ids: list[str], timeout: float = 60) -> None:
+        """Actions need their groups in the planning replica, invitations their lists at notifications."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                replica = await request(self.system.broker, e.GROUPS, e.GroupsQuery(), timeout=5)
+                lists = await request(self.system.broker, n.LISTS, n.ListsQuery(), timeout=5)
+                known = {g.group_id for g in replica.data.groups} & {x.group_id for x in lists.data.lists}
+                if known >= set(group_ids):
+                    return
+            except ServiceUnavailable:
+                pass
+            await asyncio.sleep(0.2)
+        raise RuntimeError("Die ersten Regionalgruppen kommen nicht bei Aktionsplanung und Verteiler an")
+
+    # --- the operations -------------------------------------------------------------------
+
+    async def form_group(self, gateway: bool) -> str:
+        self.counter += 1
+        k, group_id = self.counter, self._id()
+        group = Group(group_id, f"Drill-Gruppe {k}", f"Drill-Gruppe {k}", f"koordination{k}@drill.example")
+        await self.client.call(r.FORM_GROUP, r.FormGroup(group_id=group_id, name=group.name, state="SN",
+                                                         coordinator=r.Coordinator(name=f"Koordination {k}", email=group.coordinator)),
+                               gateway=gateway)  # fmt: skip
+        self.ledger.groups[group_id] = group
+        return group_id
+
+    async def rename_group(self, gateway: bool) -> None:
+        self.counter += 1
+        group = self.ledger.groups[self.rng.choice(list(self.ledger.groups))]
+        name = f"{group.formed_name} (Name {self.counter})"
+        await self.client.call(r.RENAME_GROUP, r.RenameGroup(group_id=group.group_id, name=name), gateway=gateway)
+        group.name = name
+
+    async def register_office(self, gateway: bool) -> None:
+        self.counter += 1
+        office_id, name = self._id(), f"Drill-Beratungsstelle {self.counter}"
+        await self.client.call(r.REGISTER_OFFICE, r.RegisterOffice(
+            office_id=office_id, name=name, operator_kind="kreisverband", operator_name="DIE LINKE Chemnitz",
+            street="Drillstraße 1", postcode="09111", city="Chemnitz", hours=["dienstags 14–17 Uhr"]), gateway=gateway)  # fmt: skip
+        self.ledger.offices[office_id] = name
+
+    async def plan_and_invite(self, gateway: bool) -> None:
+        self.counter += 1
+        organiser, *invited = self.rng.sample(self.initial, 3)
+        start = datetime(2027, 1, 4, 9) + timedelta(days=self.counter % 300)
+        title = f"Drill-Aktion {self.counter}"
+        action_id = self._id()
+        await self.client.call(e.PLAN_ACTION, e.PlanAction(action_id=action_id, organiser_group_id=organiser, kind="treffen",
+                                                           title=title, place="Rathaus", start=start, end=start + timedelta(hours=2)),
+                               gateway=gateway)  # fmt: skip
+        await self.client.call(e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=invited), gateway=gateway)
+        self.ledger.invitations.append((action_id, title, f"{start:%d.%m.%Y}", tuple(invited)))
+
+    async def post(self) -> None:
+        self.counter += 1
+        subject = f"Rundbrief {self.counter}"
+        posted = await self.client.call(n.POST, n.Post(list_id=self.ledger.post_list, moderator=EDITOR, subject=subject,
+                                                       text="Kommt alle zum nächsten Treffen."), repeatable=False)  # fmt: skip
+        self.ledger.posts[subject] = "bestaetigt" if posted is not None else "unklar"
+
+    async def step(self) -> None:
+        gateway = self.rng.random() < 0.5 and "gateway" in self.system.services
+        roll = self.rng.random()
+        if roll < 0.15:
+            await self.form_group(gateway)
+        elif roll < 0.45:
+            await self.rename_group(gateway)
+        elif roll < 0.60:
+            await self.register_office(gateway)
+        elif roll < 0.88:
+            await self.plan_and_invite(gateway)
+        else:
+            await self.post()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.step()
+            except Refused as exc:
+                self.ledger.refusals.append(str(exc))
+            await asyncio.sleep(self.pace)
