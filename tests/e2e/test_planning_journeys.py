@@ -82,8 +82,8 @@ async def test_journey_joint_action(system) -> None:
         async def arrived() -> e.GroupV1 | None:
             return await known_here(broker, ids[name])
 
-        await until(arrived, timeout=1.0)  # a group formed in the registry is known here within a second
-        assert time.monotonic() - started < 1.0
+        await until(arrived, timeout=5.0)  # a group formed in the registry is known here within a second
+        assert time.monotonic() - started < 1.0, f"{name}: {time.monotonic() - started:.2f} s"
 
     planned = await ask(broker, e.PLAN_ACTION, e.PlanAction(
         organiser_group_id=ids["Vogtland"], kind="zahltag", title="Zahltag-Aktion am Jobcenter",
