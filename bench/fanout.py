@@ -117,6 +117,7 @@ async def run(count: int) -> dict:
             started = time.perf_counter()
             posted = await ask(broker, n.POST, n.Post(list_id=LIST, moderator="kathrin@example.org", subject="Aufruf zum Zahltag",
                                                       text="Kommt alle am 1. Dezember zum Jobcenter.\n" * 20))  # fmt: skip
+            queued = time.perf_counter() - started  # the post command composed and queued every message
             peak = rss_mb(process.pid)
             while True:
                 stats = await ask(broker, n.DELIVERY_STATS, n.StatsQuery(event_id=posted.event_id))
@@ -139,7 +140,7 @@ async def run(count: int) -> dict:
         raise RuntimeError(f"B2 unvollständig: gesendet {stats.sent}/{total}, Senke {ours_accepted} bzw. {raw_accepted}/{len(messages)}")
     return {"n": total, "sink": sink.kind, "ours_per_s": total / ours, "raw_per_s": len(messages) / raw,
             "ratio": (total / ours) / (len(messages) / raw), "rss_idle_mb": idle, "rss_peak_mb": peak,
-            "message_bytes": sum(len(m) for _, m in messages) // max(1, len(messages))}  # fmt: skip
+            "message_bytes": sum(len(m) for _, m in messages) // max(1, len(messages)), "queued_s": queued, "total_s": ours}  # fmt: skip
 
 
 if __name__ == "__main__":
