@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from drill.malformed import STATES, publish
-from drill.result import Result, de, describe_logs, seconds
+from drill.result import Result, de, describe_logs, recorded, seconds
 from drill.system import System
 from drill.verify import account_events
 from shared.contracts import Envelope
@@ -57,8 +57,7 @@ async def applied(system: System) -> tuple[int, int]:
 async def run(base: Path, seed: int) -> Result:  # noqa: ARG001 - nothing random here
     result = Result("diskfull", "Datenbankdatei: Platte voll (Aktionsplanung)")
     system = System(base / "diskfull", services=("events",), smtp=False, declare=("registry", "notifications"), piped=("events",))
-    started = time.monotonic()
-    try:
+    async with recorded(result, system):
         await system.start()
         js = system.broker.connection.jetstream()
         process = system.processes["events"]
@@ -133,9 +132,4 @@ async def run(base: Path, seed: int) -> Result:  # noqa: ARG001 - nothing random
         result.passed = result.lost == 0 and not restarted and after.ok and seen == BEFORE + DURING
         if result.passed and not healthy_flagged:
             result.verdict = "bestanden; Gesundheit meldete weiter „ok“"
-    except Exception as exc:  # noqa: BLE001
-        result.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        await system.stop()
-        result.seconds = time.monotonic() - started
     return result

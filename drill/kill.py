@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
-import time
 from pathlib import Path
 
 from drill.conclude import conclude
-from drill.result import Result, de, seconds
+from drill.result import Result, de, recorded, seconds
 from drill.system import SERVICES, System
 from drill.workload import Workload
 
@@ -26,8 +25,7 @@ BACKOFF = "[1, 2, 4, 8, 15]"
 async def run(base: Path, rounds: int, seed: int, moment: tuple[float, float] = (0.2, 1.2)) -> Result:
     result = Result("sigkill", f"SIGKILL je Dienst ({rounds} Runden)")
     system = System(base / "sigkill", settings={"notifications": {"retry_backoff_seconds": BACKOFF}})
-    started = time.monotonic()
-    try:
+    async with recorded(result, system):
         await system.start()
         workload = Workload(system, seed)
         await workload.setup()
@@ -56,9 +54,4 @@ async def run(base: Path, rounds: int, seed: int, moment: tuple[float, float] = 
                                 for k, v in recoveries.items() if v)  # fmt: skip
         result.details.insert(0, f"{len(every)} Kills, Zufallszahl {seed}, Wartezeit vor jedem Kill {de(moment[0], 1)}–{de(moment[1], 1)} s: {per_service}")
         result.passed = result.lost == 0 and result.duplicates == 0 and len(every) == rounds
-    except Exception as exc:  # noqa: BLE001 - a drill that breaks is a result too
-        result.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        await system.stop()
-        result.seconds = time.monotonic() - started
     return result

@@ -18,7 +18,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from drill.result import Result, de, describe_logs, seconds
+from drill.result import Result, de, describe_logs, recorded, seconds
 from drill.system import System
 from drill.verify import account_events, read_stream
 from shared.contracts import Envelope
@@ -97,8 +97,7 @@ async def publish(js, messages: list[tuple[str, bytes, dict | None]]) -> None:  
 async def run(base: Path, seed: int) -> Result:
     result = Result("malformed", "1.000 fehlerhafte unter 10.000 gültigen Nachrichten")
     system = System(base / "malformed", services=("events",), smtp=False, declare=("registry", "notifications"))
-    started = time.monotonic()
-    try:
+    async with recorded(result, system):
         await system.start()
         js = system.broker.connection.jetstream()
         rng = random.Random(seed + 3)
@@ -162,9 +161,4 @@ async def run(base: Path, seed: int) -> Result:
                            "nicht_angewandt": len(events.not_applied)}  # fmt: skip
         result.passed = (result.lost == 0 and seen == GOOD and len(letters) == BAD and len(with_reason) == BAD
                          and events.dead_lettered == BAD)  # fmt: skip
-    except Exception as exc:  # noqa: BLE001
-        result.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        await system.stop()
-        result.seconds = time.monotonic() - started
     return result

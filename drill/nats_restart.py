@@ -15,7 +15,7 @@ from pathlib import Path
 
 from drill.conclude import conclude
 from drill.kill import BACKOFF, TARGETS
-from drill.result import Result, de, seconds
+from drill.result import Result, de, recorded, seconds
 from drill.system import System
 from drill.workload import Workload
 
@@ -43,8 +43,7 @@ async def gateway_reaches_services(system: System) -> bool:
 async def run(base: Path, seed: int) -> Result:
     result = Result("nats", "NATS-Neustart mitten im Lauf (SIGTERM, SIGKILL)")
     system = System(base / "nats", services=TARGETS, settings={"notifications": {"retry_backoff_seconds": BACKOFF}})
-    started = time.monotonic()
-    try:
+    async with recorded(result, system):
         await system.start()
         workload = Workload(system, seed + 1)
         await workload.setup()
@@ -77,9 +76,4 @@ async def run(base: Path, seed: int) -> Result:
         result.recovery = (", ".join(f"{how}: {seconds(s)}" for how, s in recoveries) + " bis alle bereit; "
                            f"eingeholt {seconds(result.figures['eingeholt_s'])} nach Lastende")  # fmt: skip
         result.passed = result.lost == 0 and result.duplicates == 0
-    except Exception as exc:  # noqa: BLE001
-        result.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        await system.stop()
-        result.seconds = time.monotonic() - started
     return result

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def de(value: float, digits: int = 1) -> str:
@@ -82,3 +86,16 @@ def describe_logs(directory: Path) -> list[str]:
         listed = ", ".join(f"{name} ×{de(c, 0)}" for name, c in counts.most_common(6))
         lines.append(f"Log {service}: {listed}")
     return lines
+
+
+@asynccontextmanager
+async def recorded(result: Result, system: Any) -> AsyncIterator[None]:
+    """Run a scenario's body: a drill that breaks is a result too; its processes stop in any case."""
+    started = time.monotonic()
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001
+        result.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        await system.stop()
+        result.seconds = time.monotonic() - started

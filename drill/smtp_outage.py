@@ -14,7 +14,7 @@ from pathlib import Path
 
 from drill.conclude import conclude
 from drill.kill import BACKOFF
-from drill.result import Result, seconds
+from drill.result import Result, recorded, seconds
 from drill.system import SERVICES, System
 from drill.workload import Workload
 from shared.contracts import notifications as n
@@ -31,8 +31,7 @@ async def queued(system: System) -> tuple[int, int, int]:
 async def run(base: Path, seed: int) -> Result:
     result = Result("smtp", "SMTP-Server 30 s weg")
     system = System(base / "smtp", services=SERVICES, settings={"notifications": {"retry_backoff_seconds": BACKOFF}})
-    started = time.monotonic()
-    try:
+    async with recorded(result, system):
         await system.start()
         assert system.sink is not None
         workload = Workload(system, seed + 2)
@@ -61,9 +60,4 @@ async def run(base: Path, seed: int) -> Result:
                            "zugestellt_nach_s": round(delivered, 2)}  # fmt: skip
         result.recovery = f"alle wartenden Mails {seconds(delivered)} nach Rückkehr des Servers zugestellt"
         result.passed = result.lost == 0 and result.duplicates == 0 and failed == 0 and pending > 0
-    except Exception as exc:  # noqa: BLE001
-        result.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        await system.stop()
-        result.seconds = time.monotonic() - started
     return result

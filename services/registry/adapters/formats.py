@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 
 from services.registry.domain.directory import PublicOffice
-from services.registry.domain.hours import ByAppointment, Hours, MonthlyNth, Weekly
+from services.registry.domain.hours import ByAppointment, Hours, Weekly
 from services.registry.service_layer.office_csv import EXPORT_COLUMNS
 
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
