@@ -225,4 +225,8 @@ async def test_a_groups_events_out_of_order_leave_its_list_as_the_newest_says(de
         (group_list,) = await uow.lists.list(group_id="g-v")
         members = {m.address: m.role for m in await uow.store.members(group_list.id, active_only=True)}
     assert (group_list.name, group_list.group_sequence) == ("Regionalgruppe Vogtland-Nord", 13)
-    assert members == {"wolfgang@example.org": "moderation"}  # the old coordinator, from the late founding, is not made moderator
+    # Kathrin moderates from the rename on (its snapshot names her), as she would have from the founding;
+    # a change of coordinator adds Wolfgang and, as always, leaves her a moderator.
+    assert members == {"kathrin@example.net": "moderation", "wolfgang@example.org": "moderation"}
+    welcomed = [row.recipient for row in await queued(deps) if "Willkommen" in row.subject and "Vogtland" in row.subject]
+    assert sorted(welcomed) == ["kathrin@example.net", "wolfgang@example.org"]  # each welcomed once, the late founding adds nothing

@@ -66,12 +66,11 @@ async def on_registry_group(deps: Deps, envelope: Any) -> None:
             list_id = slugify(f"rg {p.name}")
             mailing_list = await uow.lists.get(list_id) or MailingList(list_id, f"Regionalgruppe {p.name}", GROUP_POLICY, p.group_id)
             await uow.lists.put(mailing_list)
-        if sequence >= mailing_list.group_sequence:
+        if sequence >= mailing_list.group_sequence:  # every event carries the whole group: the newest one counts
             mailing_list.group_sequence = sequence
             mailing_list.name = f"Regionalgruppe {p.name}"
-            if envelope.type in ("group.formed", "group.coordinator_changed"):
-                await _moderator(deps, uow, mailing_list, p.coordinator)
-            elif envelope.type == "group.dissolved":
+            await _moderator(deps, uow, mailing_list, p.coordinator)  # also when a rename came before the founding
+            if envelope.type == "group.dissolved":
                 mailing_list.status = "geschlossen"
         if envelope.type == "group.merged":  # members only ever join: the order does not matter
             for merged_id in p.merged_group_ids:
