@@ -50,7 +50,7 @@ async def conclude(system: System, ledger: Ledger, result: Result, settle_label:
     mismatches = await state_mismatches(system, ledger)
     must, may = ledger.expected_mails()
     assert system.sink is not None
-    mails = account_mails(system.sink.lines(), must, may)
+    mails = account_mails(ledger.as_expected(system.sink.lines()), must, may)
     await system.stop_services()
     producers = tuple(s for s in SERVICES if s in system.services)
     events = await account_events(system.broker.connection.jetstream(), {s: system.database(s) for s in producers}, producers)

@@ -50,6 +50,7 @@ class Group:
     formed_name: str
     name: str
     coordinator: str
+    later_names: list[str] = field(default_factory=list)  # the list is named after the group at the time
 
 
 @dataclass
@@ -65,6 +66,13 @@ class Ledger:
     retries: int = 0
     longest_wait: float = 0.0  # seconds from the first try to the answer, for a command that had to be repeated
     refusals: list[str] = field(default_factory=list)
+
+    def as_expected(self, lines: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """A coordinator's welcome names the list as it is when it arrives: if a rename reached the mailing
+        service before the founding (after a crash), that is a later name. Count it as the one welcome."""
+        welcome = "Willkommen im Verteiler „Regionalgruppe {}“"
+        same = {(g.coordinator, welcome.format(n)): welcome.format(g.formed_name) for g in self.groups.values() for n in g.later_names}
+        return [(rcpt, mid, same.get((rcpt, subject), subject)) for rcpt, mid, subject in lines]
 
     def expected_mails(self) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
         """(recipient, subject) that must arrive exactly once, and those that may arrive once or not at all."""
@@ -192,6 +200,7 @@ class Workload:
         name = f"{group.formed_name} (Name {self.counter})"
         await self.client.call(r.RENAME_GROUP, r.RenameGroup(group_id=group.group_id, name=name), gateway=gateway)
         group.name = name
+        group.later_names.append(name)
 
     async def register_office(self, gateway: bool) -> None:
         self.counter += 1
