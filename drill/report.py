@@ -115,8 +115,8 @@ def markdown(results: list[Result], run: RunInfo) -> str:
         f"Befehl: `{run.command}` · Dauer {de(run.seconds, 0)} s · Zufallszahl {run.seed} · Stand: Commit {m['stand']}",
         "",
         f"Maschine: {m['cpu']}, {m['kerne']} Kerne, {m['speicher']} RAM, {m['system']}, Python {m['python']}, "
-        f"{m['nats_server']}, SQLite {m['sqlite']}, Ablage auf {m['tmp']}; Last (1/5/15 min) zu Beginn {m['last']}. "
-        "Die Maschine wird mit einem zweiten Entwickler geteilt, der zur selben Zeit Benchmarks laufen lässt.",
+        f"{m['nats_server']}, SQLite {m['sqlite']}, Ablage auf {m['tmp']}; Last (1/5/15 min) zu Beginn {m['last']} "
+        "(eine geteilte Maschine: was sonst lief, zeigt die Last).",
         "",
         "| " + " | ".join(HEADINGS) + " |",
         "|" + "---|" * len(HEADINGS),
