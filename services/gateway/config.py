@@ -14,7 +14,7 @@ class GatewaySettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/db/gateway.sqlite3"  # API tokens, stored hashed
     host: str = "127.0.0.1"
     port: int = 8000
-    request_timeout: float = 2.0
-    directory_max_age: float = 1.0  # seconds a directory page is served without asking the registry again  # a service that does not answer in time means 503, never a hang
+    request_timeout: float = 2.0  # a service that does not answer in time means 503, never a hang
+    directory_max_age: float = 1.0  # seconds a directory page is served without asking the registry again
     admin_address: str = "landesbuero@beratungsnetz.example"
     admin_token: SecretStr | None = None  # the first admin token, if no admin exists yet

@@ -20,13 +20,7 @@ async def claim(session: AsyncSession, table: Table, envelope: Envelope[Any]) ->
     ON CONFLICT DO NOTHING: a second delivery racing the first waits for the first
     transaction and then finds the row, instead of failing on the primary key.
     """
-    insert = _INSERT[session.get_bind().dialect.name]
-    statement = (
-        insert(table)
-        .values(event_id=str(envelope.event_id), subject=envelope.subject, processed_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["event_id"])
-    )
-    return (await session.execute(statement)).rowcount == 1
+    return bool(await claim_many(session, table, [envelope]))
 
 
 async def claim_many(session: AsyncSession, table: Table, envelopes: list[Envelope[Any]]) -> set[str]:

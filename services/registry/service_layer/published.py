@@ -13,15 +13,17 @@ from typing import Any
 
 
 class Published:
-    def __init__(self) -> None:
+    def __init__(self, most: int = 2000) -> None:
         self._documents: dict[Hashable, asyncio.Task] = {}
-
+        self._most = most  # bounded: any state may be asked for, and every day is a new key
     def clear(self) -> None:
         self._documents.clear()  # a rendering still running serves those who asked before the change
 
     async def get(self, key: Hashable, render: Callable[[], Awaitable[Any]]) -> Any:
         task = self._documents.get(key)
         if task is None:
+            if len(self._documents) >= self._most:
+                self.clear()
             task = self._documents[key] = asyncio.ensure_future(render())
         try:
             return await asyncio.shield(task)
