@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from faststream.nats import JStream
+from nats.errors import NoRespondersError
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
-from nats.js.errors import BadRequestError
+from nats.js.errors import BadRequestError, ServiceUnavailableError
+
+from shared.logging import get_logger
+
+log = get_logger(__name__)
 
 # Long enough to cover a relay that was down for a while; consumers' inboxes catch the rest.
 DUPLICATE_WINDOW_SECONDS = 24 * 3600
@@ -38,14 +46,31 @@ def owned_stream_configs(service: str, replicas: int = 1) -> list[StreamConfig]:
     ]
 
 
-async def declare_owned_streams(js: JetStreamContext, service: str, replicas: int = 1) -> None:
+async def declare_owned_streams(js: JetStreamContext, service: str, replicas: int = 1, patience: float = 60.0) -> None:
+    """Create or update the service's streams. A cluster that is still electing its JetStream leader
+    answers with a timeout or "unavailable" for a moment: that is "not yet", retried for `patience` s."""
+    deadline = time.monotonic() + patience
+    delay = 0.25
     for config in owned_stream_configs(service, replicas):
-        try:
-            await js.add_stream(config)
-        except BadRequestError as exc:
-            if exc.err_code != 10058:  # stream name already in use with a different configuration
-                raise
-            await js.update_stream(config)
+        while True:
+            try:
+                await _add_or_update(js, config)
+                break
+            except (TimeoutError, NoRespondersError, ServiceUnavailableError) as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("stream.declare_retry", stream=config.name, error=repr(exc), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+async def _add_or_update(js: JetStreamContext, config: StreamConfig) -> None:
+    try:
+        await js.add_stream(config)
+    except BadRequestError as exc:
+        if exc.err_code != 10058:  # stream name already in use with a different configuration
+            raise
+        await js.update_stream(config)
 
 
 def bound_stream(producer: str) -> JStream:
