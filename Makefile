@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test install lint-imports bench drill clean
+TEST_DAYS ?= 2026-11-29 2026-12-31 2027-02-28 2028-02-29 2027-03-28 2027-10-31
+
+.PHONY: up test test-dates install lint-imports bench drill clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Beratungsnetz braucht Python 3.11 oder neuer (gefunden: " + sys.version.split()[0] + ")")'
@@ -24,6 +26,11 @@ up: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Fehler: pytest hat keine Tests gefunden" >&2; exit 1; fi; exit $$rc
+
+# Every date-sensitive test (marker `dates`) once per day in TEST_DAYS: month ends, leap day, both DST changes.
+test-dates: $(STAMP)
+	@for day in $(TEST_DAYS); do echo "== Testuhr: $$day"; \
+	BERATUNGSNETZ_TEST_TODAY=$$day $(BIN)/python -m pytest -q -m dates $(PYTEST_ARGS) || exit 1; done
 
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -11,6 +11,8 @@ from typing import ClassVar, Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.clock import Clock, parse_instant
+
 DEV_SECRET = "nur-fuer-die-entwicklung"  # noqa: S105 - refused outside development
 
 
@@ -29,6 +31,11 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
     outbox_poll_seconds: float = 0.5
+    clock_start: str | None = Field(default=None, description="Nur für Tests: die Uhr beginnt bei diesem Zeitpunkt")
+
+    def clock(self) -> Clock:
+        """The service's clock: the wall clock, or in tests one started at `clock_start`."""
+        return Clock(parse_instant(self.clock_start) if self.clock_start else None)
 
     @property
     def json_logs(self) -> bool:
@@ -36,6 +43,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> ServiceSettings:
+        if self.clock_start and self.environment != "test":
+            raise ValueError("CLOCK_START ist nur in der Testumgebung erlaubt (ENVIRONMENT=test)")
         if self.environment != "production":
             return self
         problems = []

@@ -11,17 +11,31 @@ import pytest
 from sqlalchemy import text
 
 from beratungsnetz.runtime.nats_server import NatsServer
+from shared.clock import Clock
 from shared.db import Database, make_database
 from shared.messaging.broker import make_broker
 from shared.settings import ServiceSettings
-from tests.support import POSTGRES_ENV, postgres_url
+from tests.support import POSTGRES_ENV, postgres_url, test_clock, test_start_text
 
 DATABASES = ["sqlite", "postgresql"]
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     url = postgres_url()
-    return [f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}"]
+    return [f"Testuhr beginnt bei: {test_start_text()}",
+            f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}"]
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The injected clock, started at the test day (see tests/support.py)."""
+    return test_clock()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:  # every test that reads a clock is a date-sensitive one (`make test-dates`)
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.dates)
 
 
 _outcomes: Counter[tuple[str, str]] = Counter()

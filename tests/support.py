@@ -6,10 +6,47 @@ import asyncio
 import os
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 from sqlalchemy.engine import make_url
 
+from shared.clock import Clock, parse_instant
+
 POSTGRES_ENV = "BERATUNGSNETZ_TEST_POSTGRES_URL"
+TODAY_ENV = "BERATUNGSNETZ_TEST_TODAY"
+DEFAULT_TODAY = "2026-11-29"  # tests never read the wall clock; `make test-dates` runs them on other days
+
+
+STRICT_ENV = "BERATUNGSNETZ_TEST_STRICT"  # set by .ci/run: a missing prerequisite fails instead of skipping
+ROOT = Path(__file__).resolve().parent.parent
+BRIEF = ROOT.parent / "shared"  # the team's brief beside the checkout (seeds, reference data), not the kernel
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip for lack of something outside the project (German reason); in CI (`STRICT_ENV`) fail instead."""
+    if os.environ.get(STRICT_ENV):
+        pytest.fail(f"{reason} – in CI ({STRICT_ENV}) muss das vorhanden sein", pytrace=False)
+    pytest.skip(reason)
+
+
+def brief_file(relative: str) -> Path:
+    """A file of the team's brief beside the checkout; absent in a plain clone."""
+    path = BRIEF / relative
+    if not path.is_file():
+        missing(f"Referenzdaten des Teams fehlen ({path} liegt nicht neben dem Checkout)")
+    return path
+
+
+def test_start_text() -> str:
+    """The instant every test's clock starts at: `BERATUNGSNETZ_TEST_TODAY` (a date or ISO instant)."""
+    return os.environ.get(TODAY_ENV) or DEFAULT_TODAY
+
+
+def test_clock() -> Clock:
+    return Clock(parse_instant(test_start_text()))
 
 
 def postgres_url() -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from shared.contracts import PRODUCERS
 from shared.contracts.system import HealthRequest
 from shared.messaging.rpc import ServiceUnavailable, request
+from tests.support import test_start_text
 
 
 def start_service(service: str, nats_url: str, tmp_path: Path, **settings: str) -> subprocess.Popen:
@@ -19,6 +20,7 @@ def start_service(service: str, nats_url: str, tmp_path: Path, **settings: str) 
         "nats_url": nats_url,
         "database_url": f"sqlite+aiosqlite:///{tmp_path / f'{service}.sqlite3'}",
         "environment": "test",
+        "clock_start": test_start_text(),
         **settings,
     }.items()})  # fmt: skip
     log = (tmp_path / f"{service}.log").open("ab")

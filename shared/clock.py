@@ -1,0 +1,53 @@
+"""The one clock every service reads time from, and the zone its people live in.
+
+In production a clock follows the wall clock. Tests (and the processes a test starts, through the
+setting `clock_start`, refused outside the test environment) start it at a chosen instant, from which
+it runs on at the normal pace, so a test never passes or fails by the calendar.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class Clock:
+    """`now()` is timezone-aware UTC; `today()` is the calendar day in Berlin."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._start: datetime | None = None
+        self._started = 0.0
+        if start is not None:
+            self.set(start)
+
+    @property
+    def fixed(self) -> bool:
+        return self._start is not None
+
+    def set(self, instant: datetime) -> None:
+        """From now on, time runs on from `instant` (naive instants are read as Berlin time)."""
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=BERLIN)
+        self._start, self._started = instant.astimezone(UTC), time.monotonic()
+
+    def advance(self, delta: timedelta) -> None:
+        self.set(self.now() + delta)
+
+    def now(self) -> datetime:
+        if self._start is None:
+            return datetime.now(UTC)
+        return self._start + timedelta(seconds=time.monotonic() - self._started)
+
+    def today(self) -> date:
+        return self.now().astimezone(BERLIN).date()
+
+
+def parse_instant(text: str) -> datetime:
+    """`2027-03-28` (10:00 Berlin time that day) or a full ISO instant, for settings and test options."""
+    if len(text) == 10:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time().replace(hour=10), BERLIN)
+    instant = datetime.fromisoformat(text)
+    return instant if instant.tzinfo else instant.replace(tzinfo=BERLIN)
