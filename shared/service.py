@@ -16,6 +16,7 @@ from typing import Any
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
 
+from shared.clock import Clock
 from shared.contracts import PRODUCERS
 from shared.contracts.system import HealthReply, HealthRequest
 from shared.db import Database, make_database, upgrade
@@ -47,6 +48,7 @@ class ServiceApp:
     database: Database
     relay: OutboxRelay
     stream_replicas: int = 1
+    clock: Clock = field(default_factory=Clock)  # the one time source of this process (settings.clock())
     consumers: list[EventConsumer] = field(default_factory=list)  # attached once their producer's stream exists
     on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
     background: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # long-running jobs
@@ -79,7 +81,7 @@ class ServiceApp:
         relay = OutboxRelay(
             database, messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
         )
-        return cls(name, settings, broker, database, relay, stream_replicas=settings.stream_replicas)
+        return cls(name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=settings.clock())
 
     async def health(self, _request: HealthRequest) -> HealthReply:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-
 from sqlalchemy.engine import make_url
 
 from shared.clock import Clock, parse_instant

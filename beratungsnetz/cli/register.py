@@ -11,6 +11,7 @@ import typer
 from rich.progress import Progress
 
 from beratungsnetz.cli.output import console, done, emit, errors, run, state
+from shared.clock import Clock
 
 stellen = typer.Typer(help="Beratungsstellen: importieren, auflisten, zeigen, eintragen, ändern.", no_args_is_help=True)
 gruppen = typer.Typer(help="Regionalgruppen: auflisten, gründen, umbenennen.", no_args_is_help=True)
@@ -119,7 +120,7 @@ def register_office(
     payload["status"] = status
     payload["counsellors"] = [_counsellor(b, namen_veroeffentlichen) for b in berater]
     if anleitung:
-        since = date(*reversed([int(p) for p in anleitung_seit.split(".")])) if anleitung_seit else date.today()
+        since = date(*reversed([int(p) for p in anleitung_seit.split(".")])) if anleitung_seit else Clock().today()
         payload["supervision"] = {"lawyer_name": anleitung, "qualification_confirmed": True, "since": since.isoformat()}
     office = run(lambda g: g.call("/beratungsstellen/eintragen", payload))
     emit(office) if state.json else done(f"Eingetragen: {office['name']} (Kennung {office['office_id']})")

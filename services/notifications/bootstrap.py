@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from services.notifications import entrypoints
 from services.notifications.adapters import calendar, orm
@@ -19,14 +18,11 @@ from services.notifications.service_layer.ports import Deps
 from shared.service import ServiceApp, run_service
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
     settings = settings or NotificationsSettings()
     app = ServiceApp.assemble("notifications", settings, orm.messaging)
     wake = asyncio.Event()
+    now = app.clock.now
     secret = settings.secret_key.get_secret_value().encode()
 
     def uow() -> NotificationsUnitOfWork:

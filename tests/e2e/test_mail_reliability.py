@@ -7,7 +7,6 @@ import os
 import signal
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from shared.db import make_database
 from shared.messaging.rpc import request
 from tests.e2e.processes import start_service, stop, wait_healthy
 from tests.smtp import SmtpServer
+from tests.support import test_clock
 
 pytestmark = pytest.mark.e2e
 LIST = "aufruf"
@@ -37,7 +37,7 @@ async def seed_members(tmp_path: Path, count: int) -> list[str]:
     async with database.sessions.begin() as session:
         await session.execute(insert(orm.members), [
             {"list_id": LIST, "address": a, "display_name": f"Mitglied {i}", "role": "mitglied", "delivery": "jede",
-             "status": "aktiv", "since": datetime.now(UTC)} for i, a in enumerate(addresses)])  # fmt: skip
+             "status": "aktiv", "since": test_clock().now()} for i, a in enumerate(addresses)])  # fmt: skip
     await database.dispose()
     return addresses
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from services.notifications.service_layer.outgoing import mail_one
 from services.notifications.service_layer.ports import Deps
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from shared.clock import BERLIN
 
 
 def period_start(delivery: str, now: datetime) -> datetime:

@@ -4,7 +4,6 @@ and the progress report become mails. Each event is handled once (inbox) with it
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.notifications.domain import addresses
 from services.notifications.domain.errors import InvalidInput
@@ -13,8 +12,8 @@ from services.notifications.service_layer.membership import join
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one
 from services.notifications.service_layer.ports import Deps
 from shared import context
+from shared.clock import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 GROUP_POLICY = "bestaetigen_und_moderiert"
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
-from zoneinfo import ZoneInfo
 
 from services.registry.domain.errors import InvalidInput
+from shared.clock import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 ORDINALS = {"1": 1, "erste": 1, "2": 2, "zweite": 2, "3": 3, "dritte": 3, "4": 4, "vierte": 4, "letzte": -1}
 EARLIEST, LATEST = time(6, 0), time(22, 0)
