@@ -32,9 +32,17 @@ def clock() -> Clock:
     return test_clock()
 
 
+# Whole modules whose processes or fakes compute with "today": reminders, overdue notices, due dates,
+# refresher due, token expiry, progress periods. With every test that asks for the `clock` fixture,
+# they are what `make test-dates` runs on each of its days.
+DATE_SENSITIVE_MODULES = {"test_planning_journeys", "test_mail_journeys", "test_registry_journey", "test_cli_journeys",
+                          "test_notifications", "test_gateway"}  # fmt: skip
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:  # every test that reads a clock is a date-sensitive one (`make test-dates`)
-        if "clock" in getattr(item, "fixturenames", ()):
+    for item in items:
+        module = getattr(item, "module", None)
+        if "clock" in getattr(item, "fixturenames", ()) or (module and module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE_MODULES):
             item.add_marker(pytest.mark.dates)
 
 
