@@ -115,4 +115,4 @@ def build(mail: Outgoing, sender: Sender, now: datetime) -> MIMEPart:
 def _calendar_params(ics: bytes) -> dict[str, str]:
     """RFC 6047: the part repeats the calendar's METHOD (taken from the calendar, so both agree) and its charset."""
     method = method_of(ics)
-    return {"charset": "utf-8"} | ({"method": method} if method else {})
+    return ({"method": method} if method else {}) | {"charset": "utf-8"}
