@@ -8,8 +8,42 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from icalendar import Calendar
 
 from beratungsnetz.runtime.ports import free_port
+
+
+URI_LISTS = re.compile(rb"^(List-(?:Unsubscribe|Post|Archive|Help)):(.*(?:\r\n[ \t].*)*)", re.MULTILINE | re.IGNORECASE)
+URI_LIST = re.compile(r"<[^<>\s]+>(\s*,\s*<[^<>\s]+>)*")
+
+
+def wire_problems(raw: bytes) -> list[str]:
+    """What other software would misread in a mail as it went over the wire (empty: nothing)."""
+    problems = []
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    for name, value in URI_LISTS.findall(head):
+        label, text = name.decode(), value.decode("ascii", "replace")
+        if "=?" in text:
+            problems.append(f"{label} ist RFC-2047-kodiert: {text[:60]}")
+        if re.search(r"[^,]\r\n[ \t]", text):
+            problems.append(f"{label} ist nicht nur an Kommas umbrochen")
+        if not URI_LIST.fullmatch(re.sub(r"\r\n(?=[ \t])", "", text).strip()):
+            problems.append(f"{label} ist keine Liste <URI>, <URI>: {text[:60]}")
+    problems += [f"Zeile mit {len(line)} Zeichen (höchstens 998)" for line in raw.split(b"\r\n") if len(line) > 998]
+    message = message_from_bytes(raw, policy=policy.default)
+    if message.get_all("MIME-Version", []) != ["1.0"]:
+        problems.append(f"MIME-Version oben: {message.get_all('MIME-Version')}")
+    if message["List-Unsubscribe"] and message["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click":
+        problems.append("List-Unsubscribe ohne List-Unsubscribe-Post (RFC 8058)")
+    for part in message.walk():
+        if part is not message and "MIME-Version" in part:
+            problems.append(f"MIME-Version in einem Teil ({part.get_content_type()})")
+        if part.get_content_type() == "text/calendar":
+            method = Calendar.from_ical(part.get_payload(decode=True)).get("METHOD")
+            if (part.get_param("method"), part.get_param("charset")) != (method and str(method), "utf-8"):
+                problems.append(f"text/calendar mit method={part.get_param('method')} charset={part.get_param('charset')}, "
+                                f"im Kalender METHOD:{method}")  # fmt: skip
+    return problems
 
 
 @dataclass
@@ -24,6 +58,10 @@ class Received:
     @property
     def text(self) -> str:
         return self.message.get_body(("plain",)).get_content()
+
+    @property
+    def problems(self) -> list[str]:
+        return wire_problems(self.raw)
 
     def link(self, path: str) -> str:
         found = re.search(rf"https?://\S+/{re.escape(path)}\?token=\S+", self.text)
@@ -49,6 +87,10 @@ class Mailbox:
 
     def to(self, recipient: str) -> list[Received]:
         return [r for r in self.received if r.recipient == recipient]
+
+    def misread(self) -> dict[str, list[str]]:
+        """Every received mail whose raw bytes other software would misread: subject -> problems."""
+        return {f"{r.message['Subject']} an {r.recipient}": r.problems for r in self.received if r.problems}
 
 
 class SmtpServer:

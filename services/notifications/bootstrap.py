@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from services.notifications import entrypoints
 from services.notifications.adapters import calendar, orm
@@ -31,7 +32,8 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         return unit
 
     sender = Sender(settings.sender_address, settings.sender_name, settings.mail_domain)
-    deps = Deps(uow=uow, composer=MailComposer(sender, settings.public_url, now), calendar=calendar.invitation,
+    deps = Deps(uow=uow, composer=MailComposer(sender, settings.public_url, now),
+                calendar=partial(calendar.invitation, organizer=sender.address),
                 signer=Signer(secret), now=now, secret=secret, public_url=settings.public_url,
                 board_list=settings.board_list, workplan_list=settings.workplan_list)  # fmt: skip
     pool = SmtpPool(settings.smtp_host, settings.smtp_port, settings.smtp_pool_size, username=settings.smtp_user,

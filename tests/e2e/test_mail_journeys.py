@@ -115,6 +115,7 @@ async def test_journey_moderate_a_list(system) -> None:
     # A post reaches every member; Anna leaves with the one-click link of that mail (RFC 8058).
     await ask(broker, n.POST, n.Post(list_id=LAG, moderator="bernd@example.org", subject="Treffen am Montag", text="Bis Montag!"))
     post = await mail_for(smtp, "anna@example.net", "Treffen am Montag")
+    assert b"\r\nList-Unsubscribe: <http://127.0.0.1:" in post.raw  # as RFC 2369 parsers read it, not RFC 2047-encoded
     unsubscribe_url = post.message["List-Unsubscribe"].split(",")[0].strip("<> ")
     assert "Ja, abmelden" in http.get(unsubscribe_url).text  # scanners GET: nothing happens
     one_click = http.post(unsubscribe_url, content=b"List-Unsubscribe=One-Click",
@@ -135,6 +136,7 @@ async def test_journey_moderate_a_list(system) -> None:
         assert msg["From"] == "Beratungsnetz <verteiler@beratungsnetz.example>" and msg["Message-ID"] and msg["List-Id"]
         if not msg["Subject"].startswith(transactional):
             assert msg["List-Unsubscribe"].startswith("<http") and msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert smtp.mailbox.misread() == {}  # the raw bytes: list headers, MIME-Version, calendar parts
 
 
 async def test_journey_inform_the_board(system) -> None:
@@ -163,6 +165,8 @@ async def test_journey_inform_the_board(system) -> None:
     invitation = await mail_for(smtp, "wolfgang@example.org", "Einladung: Zahltag Plauen")
     (ics,) = list(invitation.message.iter_attachments())
     assert ics.get_content_type() == "text/calendar" and "DTSTART;TZID=Europe/Berlin:20261201T090000" in ics.get_content()
+    assert b'Content-Type: text/calendar; method="PUBLISH"; charset="utf-8"' in invitation.raw
+    assert "Kathrin" not in ics.get_content() and "ORGANIZER;CN=Vogtland:mailto:verteiler@" in ics.get_content()
     assert "nicht angegriffen fühlen" in invitation.text
     await ask(broker, e.RESPOND_TO_INVITATION, e.RespondToInvitation(action_id=action_id, group_id=erzgebirge.group_id, accept=True))
     await ask(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id))
@@ -179,6 +183,7 @@ async def test_journey_inform_the_board(system) -> None:
     assert "1 geplant" in digest.text or "1 Aktionen geplant" in digest.text
     assert "Überfällige Punkte" in digest.text and "Liste der Beratungsstellen fertigstellen (V: Steffen" in digest.text
     assert f"{date(2017, 6, 30):%Y-%m-%d}" in digest.text
+    assert smtp.mailbox.misread() == {}  # every mail of this journey, the invitation with its .ics among them
 
 
 async def test_erasing_an_address_removes_it_from_all_three_services(system) -> None:

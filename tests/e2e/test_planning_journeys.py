@@ -107,6 +107,7 @@ async def test_journey_joint_action(system) -> None:
         start = event["DTSTART"].dt
         assert (start.hour, start.minute, str(start.tzinfo)) == (8, 30, "Europe/Berlin")
         assert start.utcoffset() == timedelta(hours=1) and str(event["STATUS"]) == "CONFIRMED"
+        assert "Kathrin" not in feed.content  # public: groups, never the persons responsible
     invitation = await ask(broker, e.CALENDAR, e.CalendarQuery(action_id=action_id))
     assert "METHOD:PUBLISH" in invitation.content and invitation.filename.endswith(".ics")
 

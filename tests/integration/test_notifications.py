@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from functools import partial
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -43,7 +44,7 @@ async def deps(database):  # noqa: ANN201
     sender = Sender("verteiler@beratungsnetz.example")
     made = Deps(
         uow=lambda: NotificationsUnitOfWork(database, orm.messaging), composer=MailComposer(sender, "https://bn.example", clock),
-        calendar=calendar.invitation, signer=Signer(SECRET), now=clock, secret=SECRET, public_url="https://bn.example",
+        calendar=partial(calendar.invitation, organizer=sender.address), signer=Signer(SECRET), now=clock, secret=SECRET, public_url="https://bn.example",
         workplan_list=LAG,
     )  # fmt: skip
     await membership.create_list(made, "LAG Hartz IV Sachsen", "bestaetigen_und_moderiert", owner=("kathrin@example.org", "Kathrin"))

@@ -1,18 +1,22 @@
-"""Actions as iCalendar: a feed per regional group, one overall, and an .ics per invitation."""
+"""Actions as iCalendar: a feed per regional group, one overall, and an .ics per action.
+
+All of them are public: they name groups, never persons (who is responsible stays in the service).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from services.events.domain.actions import KINDS, Action
+from shared import ical
 
 STATUS = {"idee": "TENTATIVE", "geplant": "TENTATIVE", "bestätigt": "CONFIRMED", "durchgeführt": "CONFIRMED",
           "ausgewertet": "CONFIRMED", "abgesagt": "CANCELLED"}  # fmt: skip
 
 
-def action_event(action: Action, names: dict[str, str], stamp: datetime) -> Event:
+def action_event(action: Action, names: dict[str, str], stamp: datetime, organizer_address: str) -> Event:
     s = action.schedule
     event = Event()
     event.add("uid", f"{action.id}@beratungsnetz")
@@ -25,26 +29,19 @@ def action_event(action: Action, names: dict[str, str], stamp: datetime) -> Even
     if where:
         event.add("location", where)
     groups = [names.get(action.organiser_group_id, action.organiser_group_id)]
+    event.add("organizer", ical.organizer(organizer_address, groups[0]))
     groups += [names.get(g, g) for g, state in action.invitations if state == "zugesagt"]
     lines = [f"Regionalgruppen: {', '.join(groups)}"]
-    if s.responsible:
-        lines.append(f"Verantwortlich: {', '.join(s.responsible)}")
     if action.cancel_reason:
         lines.append(f"Abgesagt: {action.cancel_reason}")
     event.add("description", "\n".join(lines))
     return event
 
 
-def calendar_of(actions: list[Action], names: dict[str, str], stamp: datetime, title: str, method: str | None = None) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", "-//Beratungsnetz//Aktionen//DE")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", title)
-    cal.add("x-wr-timezone", "Europe/Berlin")
-    if method:
-        cal.add("method", method)
-    for action in sorted(actions, key=lambda a: a.schedule.start):
-        if action.schedule.start and action.status != "idee":
-            cal.add_component(action_event(action, names, stamp))
-    cal.add_missing_timezones()
+def calendar_of(actions: list[Action], names: dict[str, str], stamp: datetime, title: str, *, organizer: str,
+                method: str | None = None) -> bytes:  # fmt: skip
+    """`organizer`: the address events name as ORGANIZER, with the organising group as its name."""
+    cal = ical.new_calendar("-//Beratungsnetz//Aktionen//DE", title, method)
+    for action in sorted((a for a in actions if a.schedule.start and a.status != "idee"), key=lambda a: a.schedule.start):
+        cal.add_component(action_event(action, names, stamp, organizer))
     return cal.to_ical()

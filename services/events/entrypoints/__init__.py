@@ -12,6 +12,6 @@ from shared.service import ServiceApp
 
 def register(app: ServiceApp, uow: Callable[[], Any], today: Callable[[], date]) -> None:
     run, manual = scheduler.jobs(uow, today, app.settings)
-    nats.register(app.broker, uow, today, manual)
+    nats.register(app.broker, uow, today, manual, organizer=app.settings.calendar_organizer)
     subscribers.register(app, uow)
     app.background.append(run)

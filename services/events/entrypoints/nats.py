@@ -18,7 +18,7 @@ ACTION_COMMANDS = (c.INVITE_GROUPS, c.RESPOND_TO_INVITATION, c.CONFIRM_ACTION, c
 ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
 
 
-def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], compile_now: Callable) -> None:
+def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], compile_now: Callable, *, organizer: str) -> None:
     async def planned(request: Any) -> c.PlannedAction:
         result = await handlers.handle(command(request, today()), uow())
         snapshot = mapping.action_snapshot(result.action, await views.names(uow()))
@@ -53,10 +53,10 @@ def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], com
     respond(broker, c.IMPORT_WORK_PLAN, import_plan)
     respond(broker, c.COMPILE_PROGRESS, compile_progress)
     respond(broker, c.REBUILD_GROUPS, rebuild)
-    _register_queries(broker, uow, today)
+    _register_queries(broker, uow, today, organizer)
 
 
-def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date]) -> None:
+def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date], organizer: str) -> None:
     async def actions(q: c.ActionsQuery) -> c.Actions:
         names = await views.names(uow())
         found = await views.actions(uow(), q.group_id, q.status)
@@ -76,11 +76,11 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
         names, now = await views.names(uow()), datetime.now(UTC)
         if q.action_id:
             one = await views.action(uow(), q.action_id)
-            content = calendar.calendar_of([one], names, now, one.name, method="PUBLISH")
+            content = calendar.calendar_of([one], names, now, one.name, organizer=organizer, method="PUBLISH")
             return c.CalendarDocument(filename=f"aktion-{one.id[:8]}.ics", content=content.decode())
         found, names, title = await views.calendar_actions(uow(), q.group_id)
         slug = (q.group_id or "alle")[:8]
-        return c.CalendarDocument(filename=f"aktionen-{slug}.ics", content=calendar.calendar_of(found, names, now, title).decode())
+        return c.CalendarDocument(filename=f"aktionen-{slug}.ics", content=calendar.calendar_of(found, names, now, title, organizer=organizer).decode())
 
     for spec, handler in ((c.ACTIONS, actions), (c.ACTION, action), (c.WORK_PLAN, work_plan), (c.GROUPS, groups),
                           (c.CALENDAR, calendar_feed)):  # fmt: skip

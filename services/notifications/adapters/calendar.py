@@ -1,31 +1,35 @@
-"""An invitation's .ics attachment, built from the action snapshot the event carries."""
+"""An invitation's .ics attachment, built from the action snapshot the event carries.
+
+It names the organising group, not the people responsible: an attachment is imported into (shared)
+calendars; who is responsible stands in the mail itself.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from icalendar import Calendar, Event
+from icalendar import Event
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from shared import ical
+from shared.clock import BERLIN
+
+METHOD = "PUBLISH"  # an announcement to a list, not an iTIP request that expects replies
 
 
-def invitation(action) -> bytes:  # noqa: ANN001 - shared.contracts.events.ActionSnapshot
-    cal = Calendar()
-    cal.add("prodid", "-//Beratungsnetz//Einladung//DE")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+def invitation(action, stamp: datetime, *, organizer: str) -> bytes:  # noqa: ANN001 - shared.contracts.events.ActionSnapshot
+    """`organizer`: the system's sender address, named after the organising group."""
+    cal = ical.new_calendar("-//Beratungsnetz//Einladung//DE", method=METHOD)
     if action.start:
         event = Event()
         event.add("uid", f"{action.action_id}@beratungsnetz")
-        event.add("dtstamp", datetime.now(UTC))
+        event.add("dtstamp", stamp)
         event.add("dtstart", action.start.astimezone(BERLIN))
         event.add("dtend", action.end.astimezone(BERLIN))
         event.add("summary", f"{action.kind_label}: {action.title}")
+        event.add("organizer", ical.organizer(organizer, action.organiser_group_name))
         where = ", ".join(x for x in (action.job_centre, action.place) if x)
         if where:
             event.add("location", where)
-        event.add("description", f"Organisiert von {action.organiser_group_name}. Verantwortlich: {', '.join(action.responsible) or 'offen'}")
+        event.add("description", f"Organisiert von {action.organiser_group_name or 'einer Regionalgruppe'}.")
         cal.add_component(event)
-        cal.add_missing_timezones()
     return cal.to_ical()

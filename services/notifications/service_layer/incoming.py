@@ -119,7 +119,7 @@ async def on_action(deps: Deps, envelope: Any) -> None:
         if not await uow.claim(envelope):
             return
         if envelope.type == "action.invited":
-            attachment = (("einladung.ics", "text/calendar; method=PUBLISH", deps.calendar(action)),)
+            attachment = (("einladung.ics", "text/calendar", deps.calendar(action, deps.now())),)  # METHOD: see mail.build
             guideline = getattr(p, "guideline", "") or (
                 "Bitte beachtet: Mitarbeiter:innen der Jobcenter sollen sich nicht angegriffen fühlen." if action.job_centre else ""
             )

@@ -22,7 +22,7 @@ class Composer(Protocol):
 class Deps:
     uow: Callable[[], Any]
     composer: Composer
-    calendar: Callable[[Any], bytes]  # an action snapshot as an .ics attachment
+    calendar: Callable[[Any, datetime], bytes]  # an action snapshot (and DTSTAMP) as an .ics attachment
     signer: Signer
     now: Callable[[], datetime]
     secret: bytes

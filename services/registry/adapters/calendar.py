@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event, vRecur
+from icalendar import Event, vRecur
 
 from services.registry.adapters.formats import ICAL_DAYS
 from services.registry.domain.directory import PublicOffice
 from services.registry.domain.hours import BERLIN, ByAppointment, Hours, MonthlyNth, Weekly
+from shared import ical
 
 
 def _matches(h: MonthlyNth, day: date) -> bool:
@@ -25,16 +26,11 @@ def rule(h: Weekly | MonthlyNth) -> vRecur:
 
 
 def consultation_calendar(offices: list[PublicOffice], anchor: date, stamp: datetime, name: str) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", "-//Beratungsnetz//Sprechzeiten//DE")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Berlin")
+    cal = ical.new_calendar("-//Beratungsnetz//Sprechzeiten//DE", name)
     for office in offices:
         for index, hours in enumerate(office.hours):
             if not isinstance(hours, ByAppointment) and not office.paused:
                 cal.add_component(_event(office, index, hours, anchor, stamp))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 

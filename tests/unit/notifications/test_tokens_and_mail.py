@@ -7,11 +7,14 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from services.notifications.adapters import calendar
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.mail import Outgoing, Sender, build
 from services.notifications.domain import addresses
 from services.notifications.domain.errors import InvalidInput, TokenRefused
 from services.notifications.domain.tokens import Signer
+from shared.contracts.events import ActionSnapshot
+from tests.smtp import wire_problems
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 SENDER = Sender("verteiler@beratungsnetz.example", "Beratungsnetz", "beratungsnetz.example")
@@ -100,3 +103,30 @@ def test_a_member_mail_of_any_kind_renders_with_its_unsubscribe_footer() -> None
                               list_id="lag", list_name="LAG Hartz IV Sachsen", unsubscribe_token="T")  # fmt: skip
     text = message_from_bytes(raw, policy=policy.default).get_body(("plain",)).get_content()
     assert "Abmelden vom Verteiler „LAG Hartz IV Sachsen“: https://x.example/abmelden?token=T" in text
+
+
+def test_list_headers_go_out_as_written_not_rfc_2047_encoded() -> None:
+    """A long unsubscribe URI made the email package encode the whole header (`=?utf-8?q?=3Chttp...`)."""
+    composer = MailComposer(SENDER, "http://127.0.0.1:8000", lambda: NOW)
+    token = "eyJwIjoiYWJtZWxkZW4iLCJsIjoibGFnIiwiYSI6ImFubmFAZXhhbXBsZS5vcmcifQ." + "x" * 43
+    _, raw = composer.message("beitrag", to_address="anna@example.org", to_name="Anna", event_id="e-1",
+                              context={"subject": "Treffen", "text": "Hallo"}, list_id="lag", list_name="LAG Hartz IV Sachsen",
+                              unsubscribe_token=token)  # fmt: skip
+    line = f"List-Unsubscribe: <http://127.0.0.1:8000/abmelden?token={token}>, <mailto:abmelden@beratungsnetz.example?subject=abmelden%20{token}>"
+    assert f"\r\n{line}\r\n".encode() in raw
+    assert wire_problems(raw) == []
+
+
+def test_the_invitation_calendar_names_the_group_and_its_mime_part_repeats_the_method() -> None:
+    action = ActionSnapshot(action_id="a-1", kind="zahltag", kind_label="Zahltag", title="Zahltag Plauen", status="geplant",
+                            start=datetime(2026, 12, 1, 8, tzinfo=UTC), end=datetime(2026, 12, 1, 10, tzinfo=UTC),
+                            organiser_group_id="g-v", organiser_group_name="Vogtland", responsible=["Kathrin"])  # fmt: skip
+    ics = calendar.invitation(action, NOW, organizer=SENDER.address)
+    assert b"DTSTAMP:20261121T120000Z" in ics and b"METHOD:PUBLISH" in ics and b"Kathrin" not in ics
+    assert b"ORGANIZER;CN=Vogtland:mailto:verteiler@beratungsnetz.example" in ics
+    composer = MailComposer(SENDER, "https://x.example", lambda: NOW)
+    _, raw = composer.message("hinweis", to_address="k@example.org", to_name="", event_id="e", context={"headline": "H", "body": "B"},
+                              attachments=(("einladung.ics", "text/calendar; method=REQUEST", ics),))  # fmt: skip
+    (part,) = message_from_bytes(raw, policy=policy.default).iter_attachments()
+    assert (part.get_param("method"), part.get_param("charset")) == ("PUBLISH", "utf-8")  # the calendar's, not the caller's
+    assert raw.count(b"MIME-Version") == 1 and wire_problems(raw) == []
