@@ -9,7 +9,7 @@ from datetime import datetime
 
 from services.registry.domain.directory import PublicOffice
 from services.registry.domain.hours import ByAppointment, Hours, Weekly
-from services.registry.service_layer.office_csv import EXPORT_COLUMNS
+from services.registry.service_layer.office_csv import EXPORT_COLUMNS, FORMULA_STARTS
 
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _NS = uuid.UUID("6f7c1a52-52a4-4c5e-9e0b-3f4f4e3b9a10")  # stable ids for derived HSDS records
@@ -41,12 +41,17 @@ def as_csv(offices: list[PublicOffice]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([*EXPORT_COLUMNS, "Berater:innen", "Rechtliche Anleitung"])
     for o in offices:
-        writer.writerow([
+        writer.writerow(map(inert, [
             o.id, o.name, o.operator_kind, o.operator, o.street, o.postcode, o.city, o.access_notes, o.phone, o.email,
             o.web, "; ".join(o.hours_text), ", ".join(o.areas), ", ".join(o.languages), o.district,
             "pausiert" if o.paused else "aktiv", ", ".join(o.counsellors), "ja" if o.supervised else "nein",
-        ])  # fmt: skip
+        ]))  # fmt: skip
     return "\ufeff" + out.getvalue()
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading `'` (OWASP: CSV injection); the import drops it."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def hsds_schedule(h: Hours, owner: str, index: int) -> dict:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from dataclasses import replace
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -119,3 +122,17 @@ def test_csv_export_is_excel_friendly_and_reads_back_with_the_importer(offices) 
     assert warnings == [] and [r.get("Ort") for r in rows] == ["Aue", "Plauen"]
     assert rows[1].items("Sprechzeiten") == ["dienstags 14:00–17:00 Uhr", "jeden 1. Montag im Monat 16:00–18:00 Uhr",
                                              "nach Vereinbarung"]  # fmt: skip
+
+
+def test_csv_export_neutralises_formulas_and_reads_back_unchanged(offices) -> None:
+    risky = {"name": '=HYPERLINK("http://evil.example","klick")', "phone": "+49 341 5550101", "access_notes": "@SUMME(A1)",
+             "street": "-Weg 1", "web": "\tx.example", "city": "\rPlauen"}  # fmt: skip
+    offices[0] = replace(offices[0], **risky)
+    text = formats.as_csv(offices)
+    cells = [cell for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";") for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert "'=HYPERLINK(\"http://evil.example\",\"klick\")" in cells and "'+49 341 5550101" in cells
+    rows, _ = read_rows(text)
+    assert {k: rows[0].values[c] for k, c in (("name", "Name"), ("phone", "Telefon"), ("access_notes", "Zugang"),
+                                             ("street", "Straße"), ("web", "Web"), ("city", "Ort"))} == risky  # fmt: skip
+    assert read_rows("Name;Trägerart;Träger;Straße;PLZ;Ort\n'Quote;KV;'Träger;S;1;O\n")[0][0].values["Name"] == "'Quote"
