@@ -120,10 +120,6 @@ async def test_journey_register(system) -> None:
     listed = json.loads(docs["json"].content)["beratungsstellen"]
     assert sorted(o["adresse"]["ort"] for o in listed) == ["Leipzig", "Plauen", "Zwickau"]
     assert docs["csv"].content.count("\r\n") == 4
-    for org in json.loads(docs["organizations"].content)["contents"]:
-        assert list(validator("organization.json").iter_errors(org)) == []
-    for service in json.loads(docs["hsds"].content)["contents"]:
-        assert list(validator("service.json").iter_errors(service)) == []
     calendar = icalendar.Calendar.from_ical(docs["ics"].content)
     assert len(calendar.walk("VEVENT")) == 4  # Plauen 1, Leipzig 1, Zwickau 2
 
@@ -157,6 +153,12 @@ async def test_journey_register(system) -> None:
     held_offices = {o.office_id: o for o in (await ask(broker, c.OFFICES, c.ListQuery())).offices}
     assert groups == held_groups and offices == held_offices
     assert held_groups[chemnitz.group_id].merged_into == vogtland.group_id
+
+    # Last, as it needs the team's reference schemas (a plain clone skips here, after all the rest ran).
+    for org in json.loads(docs["organizations"].content)["contents"]:
+        assert list(validator("organization.json").iter_errors(org)) == []
+    for service in json.loads(docs["hsds"].content)["contents"]:
+        assert list(validator("service.json").iter_errors(service)) == []
 
 
 async def test_public_directory_comes_in_pages_and_shows_a_change_at_once(system) -> None:
@@ -195,21 +197,23 @@ async def test_the_gateway_serves_the_hsds_31_api_pages_records_and_german_error
 async def hsds_api(http: httpx.AsyncClient) -> None:
     fields = ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")
     expected = {1: [5, 3, 1, 2, True, False, False], 2: [5, 3, 2, 2, False, False, False], 4: [5, 3, 4, 0, False, True, True]}
-    check = page_validator("/services")
+    pages: list[tuple[str, dict]] = []  # validated last: a plain clone without the reference schemas skips only that
     for number, want in expected.items():  # the first page, one in the middle, one past the end
         answer = await http.get("/hsds/services", params={"page": number, "per_page": 2})
-        assert answer.status_code == 200 and problems(check, answer.json()) == []
+        assert answer.status_code == 200
+        pages.append(("/services", answer.json()))
         assert [answer.json()[f] for f in fields] == want
         assert (await http.get("/hsds/services", params={"seite": number, "pro_seite": 2})).json() == answer.json()
     first = (await http.get("/hsds/services", params={"per_page": 2})).json()["contents"][0]
     assert (await http.get("/verzeichnis.hsds.json", params={"pro_seite": 2})).json()["contents"][0] == first
     assert (await http.get(f"/hsds/services/{first['id']}")).json() == first
     organizations = (await http.get("/hsds/organizations")).json()
-    assert problems(page_validator("/organizations"), organizations) == [] and organizations["total_items"] == 3
+    assert organizations["total_items"] == 3
     one = (await http.get(f"/hsds/organizations/{organizations['contents'][2]['id']}")).json()
-    assert problems(validator("organization.json"), one) == [] and one == organizations["contents"][2]
+    assert one == organizations["contents"][2]
     places = (await http.get("/hsds/service_at_locations", params={"page": 2, "per_page": 4})).json()
-    assert problems(page_validator("/service_at_locations"), places) == [] and places["size"] == 1
+    assert places["size"] == 1
+    pages += [("/organizations", organizations), ("/service_at_locations", places)]
     for collection in ("services", "organizations", "service_at_locations"):
         unknown = await http.get(f"/hsds/{collection}/gibt-es-nicht")
         assert unknown.status_code == 404 and unknown.json()["code"] == "nicht_gefunden"
@@ -221,3 +225,6 @@ async def hsds_api(http: httpx.AsyncClient) -> None:
     answer = await http.get("/hsds/services", params={"page": 2, "per_page": 2})
     again = await http.get("/hsds/services", params={"seite": 2, "pro_seite": 2}, headers={"If-None-Match": answer.headers["etag"]})
     assert answer.headers["etag"].strip('"') and again.status_code == 304
+    for api_path, page in pages:
+        assert problems(page_validator(api_path), page) == [], api_path
+    assert problems(validator("organization.json"), one) == []
