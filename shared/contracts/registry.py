@@ -330,6 +330,8 @@ class DirectoryQuery(Contract):
     state: str | None = None
     page: int = Field(1, ge=1)  # JSON and HSDS come in pages; CSV, HTML and iCalendar whole
     per_page: int = Field(DIRECTORY_PAGE, ge=1, le=DIRECTORY_PAGE_MAX)
+    hsds: Literal["services", "organizations", "service_at_locations"] = "services"  # the HSDS 3.1 API collection
+    record_id: str | None = None  # HSDS: this one record of the collection instead of a page (unknown: nicht_gefunden)
     known_version: str | None = None  # the asker still holds this version: if current, no content comes back
 
 

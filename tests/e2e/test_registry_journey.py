@@ -7,14 +7,17 @@ import json
 from datetime import date
 from pathlib import Path
 
+import httpx
 import icalendar
 import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from services.gateway.bootstrap import bootstrap as gateway
+from services.gateway.config import GatewaySettings
 from shared.contracts import registry as c
 from shared.messaging.rpc import request
 from tests.e2e.processes import start_service, stop, wait_healthy
-from tests.unit.registry.test_formats import validator
+from tests.unit.registry.test_formats import page_validator, problems, validator
 
 pytestmark = pytest.mark.e2e
 
@@ -111,16 +114,12 @@ async def test_journey_register(system) -> None:
 
     # 3. The public directory in every format.
     docs = {f: await ask(broker, c.DIRECTORY, c.DirectoryQuery(format=f)) for f in ("html", "json", "csv", "hsds", "ics")}
+    docs["organizations"] = await ask(broker, c.DIRECTORY, c.DirectoryQuery(format="hsds", hsds="organizations"))
     assert "Wahlkreisbüro Zwickau" in docs["html"].content and docs["html"].media_type.startswith("text/html")
     assert "Anna Öffentlich" in docs["html"].content and "Bernd Privat" not in docs["html"].content
     listed = json.loads(docs["json"].content)["beratungsstellen"]
     assert sorted(o["adresse"]["ort"] for o in listed) == ["Leipzig", "Plauen", "Zwickau"]
     assert docs["csv"].content.count("\r\n") == 4
-    hsds = json.loads(docs["hsds"].content)
-    for org in hsds["organizations"]:
-        assert list(validator("organization.json").iter_errors(org)) == []
-    for service in hsds["services"]:
-        assert list(validator("service.json").iter_errors(service)) == []
     calendar = icalendar.Calendar.from_ical(docs["ics"].content)
     assert len(calendar.walk("VEVENT")) == 4  # Plauen 1, Leipzig 1, Zwickau 2
 
@@ -155,6 +154,12 @@ async def test_journey_register(system) -> None:
     assert groups == held_groups and offices == held_offices
     assert held_groups[chemnitz.group_id].merged_into == vogtland.group_id
 
+    # Last, as it needs the team's reference schemas (a plain clone skips here, after all the rest ran).
+    for org in json.loads(docs["organizations"].content)["contents"]:
+        assert list(validator("organization.json").iter_errors(org)) == []
+    for service in json.loads(docs["hsds"].content)["contents"]:
+        assert list(validator("service.json").iter_errors(service)) == []
+
 
 async def test_public_directory_comes_in_pages_and_shows_a_change_at_once(system) -> None:
     broker = system
@@ -169,8 +174,57 @@ async def test_public_directory_comes_in_pages_and_shows_a_change_at_once(system
     assert (first["anzahl"], first["anzahl_gesamt"], first["seiten"]) == (100, 250, 3)
     assert last["anzahl"] == 50 and not {o["kennung"] for o in first["beratungsstellen"]} & {o["kennung"] for o in last["beratungsstellen"]}
     hsds = await page("hsds", 3)
-    assert (hsds["total_items"], hsds["total_pages"], hsds["page_number"], hsds["last_page"], len(hsds["services"])) == (250, 3, 3, True, 50)
+    assert (hsds["total_items"], hsds["total_pages"], hsds["page_number"], hsds["last_page"], len(hsds["contents"])) == (250, 3, 3, True, 50)
     # Rendered pages are kept, but any change to the register shows in the next answer.
     await ask(broker, c.REGISTER_OFFICE, c.RegisterOffice(name="Sozialberatung Neu", operator_kind="Kreisverband", operator_name="DIE LINKE Leipzig",
                                                           street="Neuweg 1", postcode="04107", city="Leipzig"))  # fmt: skip
     assert (await page("json", 3))["anzahl"] == 51 and (await page("hsds", 1))["total_items"] == 251
+
+
+async def test_the_gateway_serves_the_hsds_31_api_pages_records_and_german_errors(system, nats_server, tmp_path: Path) -> None:
+    rows = "".join(f"Sozialberatung {i};Kreisverband;Träger {i % 3};Braustraße {i};04107;Leipzig\n" for i in range(5))
+    report = await ask(system, c.IMPORT_OFFICES, c.ImportOffices(csv="Name;Trägerart;Träger;Straße;PLZ;Ort\n" + rows))
+    assert report.created == 5 and not report.errors
+    app = gateway(GatewaySettings(nats_url=nats_server.url, database_url=f"sqlite+aiosqlite:///{tmp_path}/gateway.sqlite3"))
+    await app.state.broker.start()
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
+            await hsds_api(http)
+    finally:
+        await app.state.broker.stop()
+
+
+async def hsds_api(http: httpx.AsyncClient) -> None:
+    fields = ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")
+    expected = {1: [5, 3, 1, 2, True, False, False], 2: [5, 3, 2, 2, False, False, False], 4: [5, 3, 4, 0, False, True, True]}
+    pages: list[tuple[str, dict]] = []  # validated last: a plain clone without the reference schemas skips only that
+    for number, want in expected.items():  # the first page, one in the middle, one past the end
+        answer = await http.get("/hsds/services", params={"page": number, "per_page": 2})
+        assert answer.status_code == 200
+        pages.append(("/services", answer.json()))
+        assert [answer.json()[f] for f in fields] == want
+        assert (await http.get("/hsds/services", params={"seite": number, "pro_seite": 2})).json() == answer.json()
+    first = (await http.get("/hsds/services", params={"per_page": 2})).json()["contents"][0]
+    assert (await http.get("/verzeichnis.hsds.json", params={"pro_seite": 2})).json()["contents"][0] == first
+    assert (await http.get(f"/hsds/services/{first['id']}")).json() == first
+    organizations = (await http.get("/hsds/organizations")).json()
+    assert organizations["total_items"] == 3
+    one = (await http.get(f"/hsds/organizations/{organizations['contents'][2]['id']}")).json()
+    assert one == organizations["contents"][2]
+    places = (await http.get("/hsds/service_at_locations", params={"page": 2, "per_page": 4})).json()
+    assert places["size"] == 1
+    pages += [("/organizations", organizations), ("/service_at_locations", places)]
+    for collection in ("services", "organizations", "service_at_locations"):
+        unknown = await http.get(f"/hsds/{collection}/gibt-es-nicht")
+        assert unknown.status_code == 404 and unknown.json()["code"] == "nicht_gefunden"
+        assert "Im öffentlichen Verzeichnis gibt es k" in unknown.json()["fehler"] and "„gibt-es-nicht“" in unknown.json()["fehler"]
+    assert (await http.get("/hsds/")).json()["version"] == "3.1"
+    json_page = (await http.get("/verzeichnis.json", params={"page": 2, "per_page": 2})).json()
+    assert json_page["seite"] == 2 and json_page["beratungsstellen"] == (await http.get("/verzeichnis.json", params={"seite": 2, "pro_seite": 2})).json()["beratungsstellen"]
+    # ETags still hold: the same page again, with the version held, is 304 Not Modified.
+    answer = await http.get("/hsds/services", params={"page": 2, "per_page": 2})
+    again = await http.get("/hsds/services", params={"seite": 2, "pro_seite": 2}, headers={"If-None-Match": answer.headers["etag"]})
+    assert answer.headers["etag"].strip('"') and again.status_code == 304
+    for api_path, page in pages:
+        assert problems(page_validator(api_path), page) == [], api_path
+    assert problems(validator("organization.json"), one) == []

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from services.registry.domain.directory import PublicOffice
 from services.registry.domain.hours import ByAppointment, Hours, Weekly
-from services.registry.service_layer.office_csv import EXPORT_COLUMNS
+from services.registry.service_layer.office_csv import EXPORT_COLUMNS, FORMULA_STARTS
 
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _NS = uuid.UUID("6f7c1a52-52a4-4c5e-9e0b-3f4f4e3b9a10")  # stable ids for derived HSDS records
@@ -41,12 +41,17 @@ def as_csv(offices: list[PublicOffice]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([*EXPORT_COLUMNS, "Berater:innen", "Rechtliche Anleitung"])
     for o in offices:
-        writer.writerow([
+        writer.writerow(map(inert, [
             o.id, o.name, o.operator_kind, o.operator, o.street, o.postcode, o.city, o.access_notes, o.phone, o.email,
             o.web, "; ".join(o.hours_text), ", ".join(o.areas), ", ".join(o.languages), o.district,
             "pausiert" if o.paused else "aktiv", ", ".join(o.counsellors), "ja" if o.supervised else "nein",
-        ])  # fmt: skip
+        ]))  # fmt: skip
     return "\ufeff" + out.getvalue()
+
+
+def inert(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading `'` (OWASP: CSV injection); the import drops it."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def hsds_schedule(h: Hours, owner: str, index: int) -> dict:
@@ -67,7 +72,7 @@ def hsds_service(o: PublicOffice, org_id: str) -> dict:
         "languages": [{"id": _id(o.id, "language", lang), "name": lang} for lang in o.languages],
         "contacts": [{"id": _id(o.id, "contact", n), "name": n, "title": "Berater:in"} for n in o.counsellors],
         "phones": [{"id": _id(o.id, "phone"), "number": o.phone}] if o.phone else [],
-        "service_at_locations": [{"id": _id(o.id, "sal"), "service_id": o.id, "location": hsds_location(o)}],
+        "service_at_locations": [hsds_service_at_location(o)],
         # Extra properties (HSDS allows them): what the Legal Services Act and the refresher rule ask.
         "rdg_supervision": {"supervised": o.supervised, "since": o.supervised_since and o.supervised_since.isoformat()},
         "trainings": {"trained_counsellors": o.trained_counsellors, "last_training": o.last_training and o.last_training.isoformat()},
@@ -88,18 +93,26 @@ def hsds_location(o: PublicOffice) -> dict:
     return location
 
 
-def as_hsds(offices: list[PublicOffice]) -> dict:
-    """Organizations (the operators) with their services and locations, and the services on their own."""
-    organizations: dict[str, dict] = {}
-    services = []
-    for o in offices:
-        org_id = _id("organization", o.operator)
-        org = organizations.setdefault(org_id, {
-            "id": org_id, "name": o.operator, "description": f"Träger von Sozialberatung ({o.operator_kind})",
-            "services": [], "locations": [],
-        })  # fmt: skip
-        service = hsds_service(o, org_id)
-        org["services"].append({k: v for k, v in service.items() if k != "service_at_locations"})
-        org["locations"].append(service["service_at_locations"][0]["location"])
-        services.append(service)
-    return {"hsds_version": "3.1", "organizations": list(organizations.values()), "services": services}
+def hsds_organization_id(o: PublicOffice) -> str:
+    return _id("organization", o.operator)
+
+
+def hsds_service_at_location_id(o: PublicOffice) -> str:
+    return _id(o.id, "sal")
+
+
+def hsds_service_at_location(o: PublicOffice) -> dict:
+    location = hsds_location(o)
+    return {"id": hsds_service_at_location_id(o), "service_id": o.id, "location_id": location["id"], "location": location}
+
+
+def hsds_organization(offices: list[PublicOffice]) -> dict:
+    """One operator (the HSDS organization) with the services and locations of its offices."""
+    first = offices[0]
+    services = [hsds_service(o, hsds_organization_id(o)) for o in offices]
+    return {
+        "id": hsds_organization_id(first), "name": first.operator,
+        "description": f"Träger von Sozialberatung ({first.operator_kind})",
+        "services": [{k: v for k, v in s.items() if k != "service_at_locations"} for s in services],
+        "locations": [s["service_at_locations"][0]["location"] for s in services],
+    }  # fmt: skip

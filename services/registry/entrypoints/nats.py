@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from services.registry.adapters import calendar, formats, html, mapping
+from services.registry.adapters import calendar, formats, hsds, html, mapping
 from services.registry.domain import commands
 from services.registry.domain.coverage import as_text
 from services.registry.entrypoints.translate import command
 from services.registry.service_layer import handlers, importer, views
 from services.registry.service_layer.published import Published
 from shared.contracts import registry as c
+from shared.errors import NotFound
 from shared.messaging.rpc import respond
 
 OFFICE_REFS = {c.PAUSE_OFFICE: commands.PauseOffice, c.REACTIVATE_OFFICE: commands.ReactivateOffice,
@@ -22,6 +23,9 @@ OFFICE_REFS = {c.PAUSE_OFFICE: commands.PauseOffice, c.REACTIVATE_OFFICE: comman
 GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
 OFFICE_COMMANDS = (c.REGISTER_OFFICE, c.UPDATE_OFFICE, c.ADD_COUNSELLOR, c.REMOVE_COUNSELLOR, c.RECORD_TRAINING,
                    c.CHANGE_SUPERVISION)  # fmt: skip
+
+HSDS_NONE = {"services": "kein Beratungsangebot", "organizations": "keinen Träger",
+             "service_at_locations": "kein Angebot an einem Standort"}  # fmt: skip
 
 
 def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], published: Published) -> None:
@@ -89,7 +93,8 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
             document = render_directory(await published.get(("offices", q.state), public), q, today())
             return document.model_copy(update={"version": hashlib.sha256(document.content.encode()).hexdigest()[:32]})
 
-        document = await published.get((q.format, q.state, q.page, q.per_page, today()), render)
+        key = (q.format, q.state, q.page, q.per_page, q.hsds, q.record_id, today())
+        document = await published.get(key, render)
         if q.known_version == document.version:
             return c.DirectoryDocument(media_type=document.media_type, content="", version=document.version, unchanged=True)
         return document
@@ -114,15 +119,23 @@ def render_directory(offices: list, q: c.DirectoryQuery, today: date) -> c.Direc
     if fmt == "ics":
         ics = calendar.consultation_calendar(offices, today.replace(month=1, day=1), now, f"Sprechzeiten – {title}")
         return c.DirectoryDocument(media_type="text/calendar; charset=utf-8", content=ics.decode())
+    if fmt == "hsds":
+        return c.DirectoryDocument(media_type="application/json", content=_json(_hsds(offices, q)))
     pages = max(1, -(-len(offices) // q.per_page))
     shown = offices[(q.page - 1) * q.per_page : q.page * q.per_page]
-    if fmt == "hsds":  # paged like the HSDS API's Page object
-        body = {**formats.as_hsds(shown), "total_items": len(offices), "total_pages": pages, "page_number": q.page,
-                "size": q.per_page, "first_page": q.page == 1, "last_page": q.page >= pages, "empty": not shown}  # fmt: skip
-    else:
-        body = {**formats.as_json(shown, now), "anzahl_gesamt": len(offices), "seite": q.page, "seiten": pages,
-                "pro_seite": q.per_page}  # fmt: skip
+    body = {**formats.as_json(shown, now), "anzahl_gesamt": len(offices), "seite": q.page, "seiten": pages,
+            "pro_seite": q.per_page}  # fmt: skip
     return c.DirectoryDocument(media_type="application/json", content=_json(body))
+
+
+def _hsds(offices: list, q: c.DirectoryQuery) -> dict:
+    """A `Page` of the HSDS 3.1 API with its records in `contents`, or the one record asked for."""
+    if q.record_id is None:
+        return hsds.page(offices, q.hsds, q.page, q.per_page)
+    found = hsds.record(offices, q.hsds, q.record_id)
+    if found is None:
+        raise NotFound(f"Im öffentlichen Verzeichnis gibt es {HSDS_NONE[q.hsds]} mit der Kennung „{q.record_id}“.")
+    return found
 
 
 def _json(body: dict) -> str:

@@ -19,6 +19,7 @@ COLUMNS = {
 EXPORT_ONLY = {"berater:innen", "rechtliche anleitung"}  # written by the export, not read back
 REQUIRED = ("Name", "Trägerart", "Träger", "Straße", "PLZ", "Ort")
 LIST_SEPARATOR = re.compile(r"\s*[;,|\n]\s*")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # the export writes such a cell with a leading ' (CSV injection)
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,17 @@ def read_rows(text: str) -> tuple[list[Row], list[str]]:
     rows, line = [], reader.line_num + 1
     for record in reader:
         if any(v.strip() for v in record):
-            values = {n: v for n, v in zip(names, record, strict=False) if n}
+            values = {n: _plain(v) for n, v in zip(names, record, strict=False) if n}
             if len(record) > len(names):
                 values["__zu_viele__"] = str(len(record))
             rows.append(Row(line, values))
         line = reader.line_num + 1
     return rows, warnings
+
+
+def _plain(cell: str) -> str:
+    """Undo the export's guard: `'+49 …` reads back as `+49 …`."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 EXPORT_COLUMNS = ["Kennung", "Name", "Trägerart", "Träger", "Straße", "PLZ", "Ort", "Zugang", "Telefon", "E-Mail",
