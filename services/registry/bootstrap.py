@@ -20,7 +20,7 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     def uow() -> RegistryUnitOfWork:
         return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake, changed=published.clear)
 
-    entrypoints.register(app, uow, app.clock.today, published)
+    entrypoints.register(app, uow, app.clock, published)
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_data(uow))
     return app

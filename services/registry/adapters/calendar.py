@@ -8,8 +8,9 @@ from icalendar import Event, vRecur
 
 from services.registry.adapters.formats import ICAL_DAYS
 from services.registry.domain.directory import PublicOffice
-from services.registry.domain.hours import BERLIN, ByAppointment, Hours, MonthlyNth, Weekly
+from services.registry.domain.hours import ByAppointment, Hours, MonthlyNth, Weekly
 from shared import ical
+from shared.clock import BERLIN
 
 
 def _matches(h: MonthlyNth, day: date) -> bool:

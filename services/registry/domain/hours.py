@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import time
 
 from services.registry.domain.errors import InvalidInput
-from shared.clock import BERLIN
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 ORDINALS = {"1": 1, "erste": 1, "2": 2, "zweite": 2, "3": 3, "dritte": 3, "4": 4, "vierte": 4, "letzte": -1}

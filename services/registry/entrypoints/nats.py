@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from services.registry.adapters import calendar, formats, hsds, html, mapping
@@ -14,6 +14,7 @@ from services.registry.domain.coverage import as_text
 from services.registry.entrypoints.translate import command
 from services.registry.service_layer import handlers, importer, views
 from services.registry.service_layer.published import Published
+from shared.clock import BERLIN, Clock
 from shared.contracts import registry as c
 from shared.errors import NotFound
 from shared.messaging.rpc import respond
@@ -28,7 +29,7 @@ HSDS_NONE = {"services": "kein Beratungsangebot", "organizations": "keinen Träg
              "service_at_locations": "kein Angebot an einem Standort"}  # fmt: skip
 
 
-def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], published: Published) -> None:
+def register(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
     async def district(request: c.AddDistrict) -> c.DistrictSnapshot:
         return mapping.district_snapshot(await handlers.handle(command(request), uow()))
 
@@ -46,7 +47,7 @@ def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], pub
     for spec, cmd in OFFICE_REFS.items():
         respond(broker, spec, _office_ref(cmd, uow))
     respond(broker, c.IMPORT_OFFICES, _importer(broker, uow))
-    _register_queries(broker, uow, today, published)
+    _register_queries(broker, uow, clock, published)
 
 
 def _office_ref(cmd: type, uow: Callable[[], Any]) -> Callable:
@@ -72,7 +73,8 @@ def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
     return run
 
 
-def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date], published: Published) -> None:
+def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
+    today = clock.today
     async def districts(q: c.ListQuery) -> c.Districts:
         return c.Districts(districts=[mapping.district_snapshot(d) for d in await views.districts(uow(), q.state)])
 
@@ -90,7 +92,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
             return await views.public_directory(uow(), q.state)
 
         async def render() -> c.DirectoryDocument:
-            document = render_directory(await published.get(("offices", q.state), public), q, today())
+            document = render_directory(await published.get(("offices", q.state), public), q, clock.now())
             return document.model_copy(update={"version": hashlib.sha256(document.content.encode()).hexdigest()[:32]})
 
         key = (q.format, q.state, q.page, q.per_page, q.hsds, q.record_id, today())
@@ -109,8 +111,8 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
         respond(broker, spec, handler)
 
 
-def render_directory(offices: list, q: c.DirectoryQuery, today: date) -> c.DirectoryDocument:
-    now, fmt = datetime.now(UTC), q.format
+def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.DirectoryDocument:
+    today, fmt = now.astimezone(BERLIN).date(), q.format
     title = "Sozialberatungsstellen"
     if fmt == "html":
         return c.DirectoryDocument(media_type="text/html; charset=utf-8", content=html.directory_page(offices, now, title))
