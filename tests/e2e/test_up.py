@@ -139,9 +139,10 @@ def test_make_up_starts_within_60_seconds_and_ctrl_c_leaves_nothing_behind(tmp_p
 
 
 def refused_start(var_dir: Path, *ports: str) -> subprocess.CompletedProcess:
+    """`beratungsnetz up` expected to stop before announcing anything."""
+    args = [str(BIN / "beratungsnetz"), "up", "--json", *ports]
     env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir))
-    return subprocess.run([str(BIN / "beratungsnetz"), "up", "--json", *ports], env=env, capture_output=True, check=False,
-                          text=True, timeout=60)  # fmt: skip
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_up_never_announces_a_gateway_port_answered_by_another_program(tmp_path: Path) -> None:
