@@ -12,19 +12,17 @@ import json
 import os
 import secrets
 import signal
-import smtplib
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from beratungsnetz.runtime.nats_server import NatsServer, NatsServerError
 from beratungsnetz.runtime.port_plan import PortPlan, reserve, taken_message
 from beratungsnetz.runtime.ports import PortTaken, holder, is_free
+from beratungsnetz.runtime.probes import gateway_health, smtp_is_ours
 from beratungsnetz.runtime.processes import child_preexec
-from beratungsnetz.runtime.smtp_sink import IDENT
 from shared.contracts import PRODUCERS
 from shared.contracts.system import HealthRequest
 from shared.messaging.broker import make_broker
@@ -245,25 +243,6 @@ def _admin_token(path: Path) -> str:
     with os.fdopen(fd, "w") as out:
         out.write(token)
     return token
-
-
-def smtp_is_ours(port: int, instance: str) -> bool:
-    """The SMTP sink greets with its instance id; a foreign server on the port never does."""
-    try:
-        with smtplib.SMTP(timeout=1) as smtp:
-            code, greeting = smtp.connect("127.0.0.1", port)
-            return code == 220 and greeting.decode(errors="replace").endswith(f"{IDENT} {instance}")
-    except OSError:
-        return False
-
-
-def gateway_health(url: str) -> dict | None:
-    """The gateway's health answer (with its `instanz`), or None while nothing answers 200 with JSON."""
-    try:
-        with urllib.request.urlopen(f"{url}/api/v1/health", timeout=1) as resp:
-            return json.load(resp) if resp.status == 200 else None
-    except (OSError, ValueError):
-        return None
 
 
 async def run_until_stopped(system: System, timeout: float, on_ready) -> int:  # noqa: ANN001

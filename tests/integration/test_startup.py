@@ -17,7 +17,8 @@ from aiosmtpd.controller import Controller
 from beratungsnetz.runtime.nats_server import NatsServer
 from beratungsnetz.runtime.port_plan import reserve
 from beratungsnetz.runtime.ports import PortTaken, free_port, listen
-from beratungsnetz.runtime.supervisor import Child, StartupFailed, System, smtp_is_ours
+from beratungsnetz.runtime.probes import smtp_is_ours
+from beratungsnetz.runtime.supervisor import Child, StartupFailed, System
 from services.gateway.bootstrap import listening_socket
 from services.gateway.config import GatewaySettings
 from shared.contracts import PRODUCERS
