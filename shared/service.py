@@ -95,7 +95,8 @@ class ServiceApp:
         except Exception as exc:  # reported, not raised: health must answer
             checks["datenbank"] = f"Fehler: {exc!r}"[:200]
         status = "ok" if all(v == "ok" for k, v in checks.items() if k not in ("outbox_ausstehend", "ereignisse")) else "beeinträchtigt"
-        return HealthReply(service=self.name, status=status, version=package_version(), checks=checks)
+        return HealthReply(service=self.name, status=status, version=package_version(), checks=checks,
+                           instance=self.settings.instance_id)  # fmt: skip
 
     async def start(self) -> None:
         self.fatal = asyncio.get_running_loop().create_future()

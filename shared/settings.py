@@ -31,6 +31,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
     outbox_poll_seconds: float = 0.5
+    instance_id: str = ""  # set by `beratungsnetz up` per process and echoed in health answers
     clock_start: str | None = Field(default=None, description="Nur für Tests: die Uhr beginnt bei diesem Zeitpunkt")
 
     def clock(self) -> Clock:

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 OK, REFUSED, USAGE, UNREACHABLE, DENIED = 0, 1, 2, 3, 4
+STATUS_CODES = {401: DENIED, 403: DENIED, 502: UNREACHABLE, 503: UNREACHABLE, 504: UNREACHABLE}  # else REFUSED
 
 
 class CliError(Exception):
@@ -41,7 +42,9 @@ def settings(gateway: str | None, token: str | None) -> tuple[str, str | None]:
         found = json.loads(path.read_text())
         gateway, token = gateway or found.get("gateway"), token or found.get("token")
     if not gateway:
-        raise CliError("Kein Gateway bekannt: läuft `beratungsnetz up`? Sonst --gateway oder BERATUNGSNETZ_GATEWAY_URL setzen.", USAGE)
+        # No gateway known means none is reachable (nothing started here): exit 3, like a refused connection.
+        raise CliError("Kein Gateway erreichbar: es ist keines bekannt. Läuft `beratungsnetz up`? "
+                       "Sonst --gateway oder BERATUNGSNETZ_GATEWAY_URL setzen.", UNREACHABLE)  # fmt: skip
     return gateway.rstrip("/"), token
 
 
@@ -62,7 +65,7 @@ class Gateway:
             body = response.json()
         except ValueError:
             body = {"fehler": response.text[:300]}
-        code = {401: DENIED, 403: DENIED, 503: UNREACHABLE}.get(response.status_code, REFUSED)
+        code = STATUS_CODES.get(response.status_code, REFUSED)
         raise CliError(body.get("fehler", f"Fehler {response.status_code}"), code, body.get("felder"))
 
     def call(self, path: str, payload: dict) -> Any:
@@ -87,5 +90,6 @@ class Gateway:
         except httpx.TransportError as exc:
             raise CliError(f"Gateway {self.url} nicht erreichbar: {exc}", UNREACHABLE) from exc
         if response.status_code >= 400:
-            raise CliError(f"Abgelehnt ({response.status_code})", REFUSED)
+            code = STATUS_CODES.get(response.status_code, REFUSED)
+            raise CliError(f"{'Nicht erreichbar' if code == UNREACHABLE else 'Abgelehnt'} ({response.status_code})", code)
         return response.text

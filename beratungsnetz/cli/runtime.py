@@ -19,18 +19,23 @@ console = Console(stderr=True)
 
 def up(
     var_dir: Path = typer.Option(Path("var"), envvar="BERATUNGSNETZ_VAR_DIR", help="Ablage für Daten, Mails, Logs"),
-    gateway_port: int = typer.Option(8000, help="Bevorzugter HTTP-Port (belegt → ein freier)"),
-    nats_port: int = typer.Option(4222, help="Bevorzugter NATS-Port (belegt → ein freier)"),
-    smtp_port: int = typer.Option(8025, help="Bevorzugter Port der SMTP-Senke"),
+    gateway_port: int = typer.Option(None, help="HTTP-Port des Gateways (0: ein freier). Ohne Angabe: der beim ersten Start "
+                                     "gewählte (var/ports.json), anfangs 8000 oder ein freier. Links in Mails nennen ihn."),
+    nats_port: int = typer.Option(None, help="NATS-Port (0: ein freier); ohne Angabe der gemerkte, anfangs 4222"),
+    nats_monitor_port: int = typer.Option(None, help="Überwachungsport von NATS (0: ein freier); ohne Angabe der gemerkte, anfangs 8222"),
+    smtp_port: int = typer.Option(None, help="Port der SMTP-Senke (0: ein freier); ohne Angabe der gemerkte, anfangs 8025"),
     timeout: float = typer.Option(60.0, help="Sekunden, bis alle Dienste bereit sein müssen"),
     as_json: bool = typer.Option(False, "--json", help="Endpunkte als JSON auf stdout ausgeben (auch: beratungsnetz --json up)"),
 ) -> None:
     """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles."""
     as_json = as_json or state.json
-    system = System(var_dir, gateway_port=gateway_port, smtp_port=smtp_port, nats_port=nats_port)
+    system = System(var_dir, gateway_port=gateway_port, smtp_port=smtp_port, nats_port=nats_port,
+                    nats_monitor_port=nats_monitor_port)  # fmt: skip
 
     def ready(system: System, seconds: float) -> None:
         info = system.describe()
+        for notice in system.notices:
+            console.print(f"[yellow]Achtung:[/yellow] {notice}", soft_wrap=True)
         if as_json:
             print(json.dumps(info, ensure_ascii=False), flush=True)
             return
@@ -52,7 +57,7 @@ def up(
     try:
         code = asyncio.run(run_until_stopped(system, timeout, ready))
     except StartupFailed as exc:
-        console.print(f"[red]Beratungsnetz angehalten:[/red] {exc}")
+        console.print(f"[red]Beratungsnetz angehalten:[/red] {exc}", soft_wrap=True)  # paths and commands unbroken
         sys.exit(1)
     console.print("Alle Prozesse beendet.")
     sys.exit(code)

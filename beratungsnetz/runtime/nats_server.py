@@ -6,6 +6,7 @@ system-wide one, so the system works on a machine without NATS.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sysconfig
@@ -38,11 +39,17 @@ class NatsServer:
     monitor_port: int = 0
     host: str = "127.0.0.1"
     log_file: Path | None = None
+    instance: str = ""  # part of the server name, so a health answer proves it comes from this process
     process: subprocess.Popen | None = field(default=None, repr=False)
+    _log_offset: int = field(default=0, repr=False)  # where this start's lines begin in an appended log
 
     @property
     def url(self) -> str:
         return f"nats://{self.host}:{self.port}"
+
+    @property
+    def server_name(self) -> str:
+        return f"beratungsnetz-{self.instance or self.port}"
 
     @property
     def monitor_url(self) -> str:
@@ -57,9 +64,10 @@ class NatsServer:
             "--addr", self.host, "--port", str(self.port),
             "--http_port", str(self.monitor_port),
             "--jetstream", "--store_dir", str(self.store_dir),
-            "--server_name", f"beratungsnetz-{self.port}",
+            "--server_name", self.server_name,
         ]  # fmt: skip
         out = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
+        self._log_offset = out.tell() if self.log_file else 0
         self.process = subprocess.Popen(
             args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=child_preexec
         )
@@ -70,18 +78,39 @@ class NatsServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process and self.process.poll() is not None:
-                raise NatsServerError(f"nats-server hat sich beendet (Code {self.process.returncode})")
+                raise NatsServerError(
+                    f"nats-server (Port {self.port}, Überwachung {self.monitor_port}) hat sich beendet "
+                    f"(Code {self.process.returncode}){self._fatal_line()}"
+                )
             if self.healthy():
                 return
             time.sleep(0.05)
         raise NatsServerError(f"nats-server auf Port {self.port} wurde nicht rechtzeitig bereit")
 
     def healthy(self) -> bool:
+        """JetStream ready, asked on the monitoring port, and the answer names this server (not someone else's)."""
         try:
             with urllib.request.urlopen(f"{self.monitor_url}/healthz?js-enabled-only=true", timeout=1) as resp:
-                return resp.status == 200
-        except OSError:
+                if resp.status != 200:
+                    return False
+            with urllib.request.urlopen(f"{self.monitor_url}/varz", timeout=1) as resp:
+                varz = json.load(resp)
+        except (OSError, ValueError):
             return False
+        return varz.get("server_name") == self.server_name and varz.get("port") == self.port
+
+    def _fatal_line(self) -> str:
+        """nats-server's own reason (its [FTL] log line, e.g. a port in use), if it wrote one."""
+        if not self.log_file:
+            return ""
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(self._log_offset)
+                lines = log.read().decode(errors="replace").splitlines()
+        except OSError:
+            return ""
+        fatal = [line.split("[FTL]", 1)[1].strip() for line in lines if "[FTL]" in line]
+        return f": {fatal[-1]}" if fatal else ""
 
     def stop(self, timeout: float = 10.0) -> None:
         if not self.process or self.process.poll() is not None:

@@ -12,16 +12,16 @@ import json
 import os
 import secrets
 import signal
-import smtplib
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from beratungsnetz.runtime.nats_server import NatsServer
-from beratungsnetz.runtime.ports import free_port
+from beratungsnetz.runtime.nats_server import NatsServer, NatsServerError
+from beratungsnetz.runtime.port_plan import PortPlan, reserve, taken_message
+from beratungsnetz.runtime.ports import PortTaken, holder, is_free
+from beratungsnetz.runtime.probes import gateway_health, smtp_is_ours
 from beratungsnetz.runtime.processes import child_preexec
 from shared.contracts import PRODUCERS
 from shared.contracts.system import HealthRequest
@@ -42,6 +42,8 @@ class Child:
     args: list[str]
     env: dict[str, str]
     log: Path
+    instance: str = field(default_factory=lambda: secrets.token_hex(8))  # echoed in its health answer
+    pass_fds: tuple[int, ...] = ()  # sockets the supervisor bound for it
     process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -49,7 +51,7 @@ class Child:
         with self.log.open("ab") as out:
             # Own session: Ctrl-C reaches only the supervisor, which stops children in order.
             self.process = subprocess.Popen(
-                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT, pass_fds=self.pass_fds,
                 start_new_session=True, preexec_fn=child_preexec,
             )  # fmt: skip
 
@@ -69,13 +71,18 @@ class Child:
 
 @dataclass
 class System:
+    """The whole system; ports given here override the kept ones in var/ports.json (0: any free one)."""
+
     var_dir: Path
-    gateway_port: int = 8000
-    smtp_port: int = 8025
-    nats_port: int = 4222
+    gateway_port: int | None = None
+    smtp_port: int | None = None
+    nats_port: int | None = None
+    nats_monitor_port: int | None = None
     nats: NatsServer | None = None
     children: list[Child] = field(default_factory=list)
     admin_token: str = ""
+    notices: list[str] = field(default_factory=list)
+    _plan: PortPlan | None = None
 
     @property
     def gateway_url(self) -> str:
@@ -85,15 +92,31 @@ class System:
         for sub in ("nats", "db", "mail", "log", "run"):
             (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
         self.admin_token = _admin_token(self.var_dir / "admin-token")
+        requested = {"gateway": self.gateway_port, "smtp": self.smtp_port, "nats": self.nats_port,
+                     "nats_monitor": self.nats_monitor_port}  # fmt: skip
+        try:
+            self._plan = reserve(self.var_dir / "ports.json", requested)
+        except PortTaken as exc:
+            raise StartupFailed(str(exc)) from exc
+        ports, self.notices = self._plan.ports, self._plan.notices
+        self.gateway_port, self.smtp_port = ports["gateway"], ports["smtp"]
+        self.nats_port, self.nats_monitor_port = ports["nats"], ports["nats_monitor"]
         self.nats = NatsServer(
-            self.var_dir / "nats", port=free_port(self.nats_port), monitor_port=free_port(8222),
-            log_file=self.var_dir / "log" / "nats-server.log",
-        ).start()  # fmt: skip
-        self.smtp_port = free_port(self.smtp_port)
-        self.gateway_port = free_port(self.gateway_port)
+            self.var_dir / "nats", port=self.nats_port, monitor_port=self.nats_monitor_port,
+            log_file=self.var_dir / "log" / "nats-server.log", instance=secrets.token_hex(8),
+        )  # fmt: skip
+        try:
+            self.nats.start()
+        except NatsServerError as exc:  # someone may have taken its port since we reserved it
+            exited = self.nats.process and self.nats.process.poll() is not None
+            for name, port in (("nats", self.nats_port), ("nats_monitor", self.nats_monitor_port)):
+                if exited and not is_free(port):
+                    raise StartupFailed(taken_message(name, port, self.var_dir / "ports.json", kept=True)) from exc
+            raise StartupFailed(str(exc)) from exc
         self.children = [self._smtp_sink(), *(self._service(s) for s in SERVICES), self._gateway()]
         for child in self.children:
             child.start()
+        self._plan.close()  # the children hold the sockets now
 
     def _env(self, prefix: str, **values: str) -> dict[str, str]:
         env = dict(os.environ)
@@ -101,9 +124,11 @@ class System:
         return env
 
     def _service(self, name: str) -> Child:
+        instance = secrets.token_hex(8)
         env = self._env(
             name.upper(),
             environment="development",
+            instance_id=instance,
             nats_url=self.nats.url,
             database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / name).resolve()}.sqlite3",
             smtp_host="127.0.0.1",
@@ -111,48 +136,61 @@ class System:
             public_url=self.gateway_url,
             **({"demo_data": "true"} if name in ("registry", "notifications") else {}),
         )
-        return Child(name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log")
+        return Child(name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log", instance)
 
     def _gateway(self) -> Child:
+        instance, fd = secrets.token_hex(8), self._plan.sockets["gateway"].fileno()
         env = self._env(
             "GATEWAY", environment="development", nats_url=self.nats.url, port=str(self.gateway_port),
             database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / 'gateway').resolve()}.sqlite3",
-            admin_token=self.admin_token,
+            admin_token=self.admin_token, instance_id=instance, listen_fd=str(fd),
         )  # fmt: skip
-        return Child("gateway", [sys.executable, "-m", "services.gateway"], env, self.var_dir / "log" / "gateway.log")
+        log = self.var_dir / "log" / "gateway.log"
+        return Child("gateway", [sys.executable, "-m", "services.gateway"], env, log, instance, (fd,))
 
     def _smtp_sink(self) -> Child:
-        args = [sys.executable, "-m", "beratungsnetz.runtime.smtp_sink", "--port", str(self.smtp_port),
+        instance, fd = secrets.token_hex(8), self._plan.sockets["smtp"].fileno()
+        args = [sys.executable, "-m", "beratungsnetz.runtime.smtp_sink", "--fd", str(fd), "--instance", instance,
                 "--dir", str(self.var_dir / "mail")]  # fmt: skip
-        return Child("smtp-sink", args, dict(os.environ), self.var_dir / "log" / "smtp-sink.log")
+        return Child("smtp-sink", args, dict(os.environ), self.var_dir / "log" / "smtp-sink.log", instance, (fd,))
 
     async def wait_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         broker = make_broker(ServiceSettings(nats_url=self.nats.url))
         await broker.connect()
         try:
-            pending = {c.name for c in self.children}
+            # nats-py keeps the server's INFO only here; its name carries the instance id of our nats-server.
+            if (name := broker.connection._server_info.get("server_name")) != self.nats.server_name:
+                raise StartupFailed(f"Unter {self.nats.url} antwortet ein fremder nats-server ({name}), nicht der eben gestartete")
+            pending = {c.name: c for c in self.children}
             while pending:
                 self.check_alive()
-                for name in sorted(pending):
-                    if await self._healthy(broker, name):
-                        pending.discard(name)
+                for name, child in sorted(pending.items()):
+                    if await self._healthy(broker, child):
+                        del pending[name]
                 if time.monotonic() > deadline:
                     raise StartupFailed(f"Nicht rechtzeitig bereit: {', '.join(sorted(pending))}")
                 await asyncio.sleep(0.2)
         finally:
             await broker.stop()
 
-    async def _healthy(self, broker: object, name: str) -> bool:
-        if name == "smtp-sink":
-            return await asyncio.to_thread(_smtp_answers, self.smtp_port)
-        if name == "gateway":
-            return await asyncio.to_thread(_http_ok, f"{self.gateway_url}/api/v1/health")
+    async def _healthy(self, broker: object, child: Child) -> bool:
+        """Healthy, and the answer carries the child's own instance id: nobody else's server counts."""
+        if child.name == "smtp-sink":
+            return await asyncio.to_thread(smtp_is_ours, self.smtp_port, child.instance)
+        if child.name == "gateway":
+            answer = await asyncio.to_thread(gateway_health, self.gateway_url)
+            if answer is not None and answer.get("instanz") != child.instance:
+                raise StartupFailed(
+                    f"Auf Port {self.gateway_port} antwortet ein anderes Programm als das eben gestartete Gateway"
+                    f" ({holder(self.gateway_port) or 'unbekannt'}); siehe {child.log}"
+                )
+            return answer is not None and answer.get("status") == "ok"
         try:
-            reply = await request(broker, PRODUCERS[name].HEALTH, HealthRequest(), timeout=0.5)
+            reply = await request(broker, PRODUCERS[child.name].HEALTH, HealthRequest(), timeout=0.5)
         except ServiceUnavailable:
             return False
-        return bool(reply.ok and reply.data.status == "ok")
+        return bool(reply.ok and reply.data.status == "ok" and reply.data.instance == child.instance)
 
     def check_alive(self) -> None:
         for child in self.children:
@@ -186,6 +224,8 @@ class System:
         return path
 
     def stop(self) -> None:
+        if self._plan:
+            self._plan.close()
         for child in reversed(self.children):
             child.stop()
         if self.nats:
@@ -203,22 +243,6 @@ def _admin_token(path: Path) -> str:
     with os.fdopen(fd, "w") as out:
         out.write(token)
     return token
-
-
-def _smtp_answers(port: int) -> bool:
-    try:
-        with smtplib.SMTP("127.0.0.1", port, timeout=1) as smtp:
-            return smtp.noop()[0] == 250
-    except OSError:
-        return False
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
 
 
 async def run_until_stopped(system: System, timeout: float, on_ready) -> int:  # noqa: ANN001

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,7 +33,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     store = TokenStore(database)
 
     async def health(_request: HealthRequest) -> HealthReply:
-        return HealthReply(service="gateway", status="ok", version=package_version())
+        return HealthReply(service="gateway", status="ok", version=package_version(), instance=settings.instance_id)
 
     respond(broker, contracts.HEALTH, health)
 
@@ -47,12 +49,26 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         await database.dispose()
 
     app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan,
-                     directory_max_age=settings.directory_max_age)
+                     directory_max_age=settings.directory_max_age, instance=settings.instance_id)
     app.state.broker = broker
     return app
+
+
+def listening_socket(settings: GatewaySettings) -> socket.socket:
+    """The socket handed over by `beratungsnetz up`, else HOST:PORT bound here, before anything starts."""
+    if settings.listen_fd is not None:
+        return socket.socket(fileno=settings.listen_fd)
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        sys.exit(f"Gateway: Port {settings.port} auf {settings.host} ist nicht zu bekommen ({exc.strerror}).")
+    return sock
 
 
 def main() -> None:
     settings = GatewaySettings()
     configure_logging("gateway", json=settings.json_logs, level=settings.log_level)
-    uvicorn.run(bootstrap(settings), host=settings.host, port=settings.port, log_level="warning")
+    sock = listening_socket(settings)
+    uvicorn.Server(uvicorn.Config(bootstrap(settings), log_level="warning")).run(sockets=[sock])

@@ -14,6 +14,7 @@ class GatewaySettings(ServiceSettings):
     database_url: str = "sqlite+aiosqlite:///var/db/gateway.sqlite3"  # API tokens, stored hashed
     host: str = "127.0.0.1"
     port: int = 8000
+    listen_fd: int | None = None  # a socket already bound by `beratungsnetz up`; then HOST/PORT are not bound again
     request_timeout: float = 2.0  # a service that does not answer in time means 503, never a hang
     directory_max_age: float = 1.0  # seconds a directory page is served without asking the registry again
     admin_address: str = "landesbuero@beratungsnetz.example"

@@ -14,6 +14,7 @@ class HealthReply(Contract):
     status: str  # "ok" or "beeinträchtigt"
     version: str
     checks: dict[str, str] = {}
+    instance: str = ""  # the process's INSTANCE_ID: proves to `beratungsnetz up` that its own child answered
 
 
 class DeadLetterHeaders:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import selectors
 import signal
 import smtplib
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -21,14 +23,18 @@ from shared.contracts import registry
 from shared.messaging.broker import make_broker
 from shared.messaging.rpc import request
 from shared.settings import ServiceSettings
+from tests.strangers import foreign_http_server
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
 
 
-def start_up(var_dir: Path) -> tuple[subprocess.Popen, dict, float]:
-    """`beratungsnetz up` on free ports; returns the process, what it printed (endpoints, pids) and the time to ready."""
-    args = [str(BIN / "beratungsnetz"), "up", "--json", "--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0"]
+FREE_PORTS = ("--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0", "--nats-monitor-port", "0")
+
+
+def start_up(var_dir: Path, ports: tuple[str, ...] = FREE_PORTS) -> tuple[subprocess.Popen, dict, float]:
+    """`beratungsnetz up` (on free ports unless told); returns the process, what it printed (endpoints, pids) and the time to ready."""
+    args = [str(BIN / "beratungsnetz"), "up", "--json", *ports]
     env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir))
     started = time.monotonic()
     # Its own process group, as a shell gives a foreground job: Ctrl-C goes to the whole group.
@@ -130,3 +136,63 @@ def test_make_up_starts_within_60_seconds_and_ctrl_c_leaves_nothing_behind(tmp_p
         make.wait(timeout=30)
     leftovers = {name: pid for name, pid in pids.items() if alive(pid)}
     assert leftovers == {}
+
+
+def refused_start(var_dir: Path, *ports: str) -> subprocess.CompletedProcess:
+    """`beratungsnetz up` expected to stop before announcing anything."""
+    args = [str(BIN / "beratungsnetz"), "up", "--json", *ports]
+    env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir))
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_up_never_announces_a_gateway_port_answered_by_another_program(tmp_path: Path) -> None:
+    with foreign_http_server() as stranger:  # answers 200 on /api/v1/health, too
+        done = refused_start(tmp_path / "var", *FREE_PORTS[2:], "--gateway-port", str(stranger))
+    assert done.returncode == 1
+    assert done.stdout == ""  # no endpoints announced
+    said = " ".join(done.stderr.split())
+    assert f"Port {stranger} für Gateway (HTTP) ist belegt von PID {os.getpid()}" in said, said
+    assert "--gateway-port NUMMER" in said
+    assert not (tmp_path / "var/run/system.json").exists()
+
+
+def unsubscribe_link(mail_dir: Path) -> str:
+    for path in sorted(mail_dir.glob("*.eml")):
+        header = message_from_bytes(path.read_bytes(), policy=policy.default)["List-Unsubscribe"]
+        if header and (link := re.search(r"<(http[^>]*/abmelden\?token=[^>]*)>", str(header))):
+            return link.group(1)
+    raise AssertionError("keine Mail mit Abmeldelink")
+
+
+def test_a_restart_keeps_the_ports_so_mailed_links_still_work(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    proc, first, _ = start_up(var)
+    try:
+        deadline = time.monotonic() + 30  # the demo lists welcome their members right after start
+        while not list(Path(first["mail_dir"]).glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        link = unsubscribe_link(Path(first["mail_dir"]))
+        assert link.startswith(f"{first['gateway']}/abmelden?token=")
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(30) == 0
+    kept = json.loads((var / "ports.json").read_text())
+
+    # Another program on the kept gateway port: refused, saying where the mailed links point and what to do.
+    with foreign_http_server(kept["gateway"]):
+        done = refused_start(var)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and done.stdout == ""
+    assert f"Port {kept['gateway']} für Gateway (HTTP) ist belegt von PID {os.getpid()}" in said, said
+    assert "ports.json" in said and f"{first['gateway']}" in said  # where the links already mailed point
+    assert json.loads((var / "ports.json").read_text()) == kept
+
+    proc, second, _ = start_up(var, ports=())
+    try:
+        assert (second["gateway"], second["nats"], second["smtp"], second["nats_monitor"]) == (
+            first["gateway"], first["nats"], first["smtp"], first["nats_monitor"])  # fmt: skip
+        with urllib.request.urlopen(link, timeout=10) as resp:  # the link mailed before the restart
+            assert resp.status == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(30) == 0

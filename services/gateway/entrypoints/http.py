@@ -16,7 +16,8 @@ from shared.service import package_version
 GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich."}
 
 
-def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0) -> FastAPI:
+def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0,
+               instance: str = "") -> FastAPI:  # fmt: skip
     app = FastAPI(
         title="Beratungsnetz",
         description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
@@ -50,7 +51,8 @@ def create_app(client: ServiceClient, store: Any, lifespan: Any = None, director
 
     @app.get("/api/v1/health", summary="Lebenszeichen des Gateways", tags=["Betrieb"])
     async def health() -> dict[str, str]:
-        return {"status": "ok", "dienst": "gateway", "version": package_version()}
+        # `instanz` proves to `beratungsnetz up` that its own gateway answered, not whoever holds the port.
+        return {"status": "ok", "dienst": "gateway", "version": package_version(), "instanz": instance}
 
     @app.get("/api/v1/ready", summary="Bereitschaft: antworten alle Dienste?", tags=["Betrieb"],
              responses={503: {"description": "Mindestens ein Dienst antwortet nicht"}})  # fmt: skip
