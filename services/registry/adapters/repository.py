@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ class GroupRepository(_ByState, SnapshotRepository[RegionalGroup]):
     from_data = staticmethod(lambda data: mapping.group_domain(c.GroupSnapshot.model_validate(data)))
 
     async def by_slug(self, slug: str) -> RegionalGroup | None:
-        if not slug:
+        if not SLUG.fullmatch(slug):  # what no slug can be is not looked up (nor sent to the database)
             return None
         for item in self.items():
             if slug in item.slugs:
@@ -50,6 +51,9 @@ class GroupRepository(_ByState, SnapshotRepository[RegionalGroup]):
         rows = [{"slug": s, "group_id": g.id} for g in self.items() for s in g.slugs if s not in held.get(g.id, set())]
         if rows:
             await self.session.execute(insert(orm.group_slugs), rows)
+
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 def _slugs(data: dict | None) -> set[str]:
