@@ -11,7 +11,7 @@ tokens = typer.Typer(help="API-Tokens anlegen, auflisten, widerrufen.", no_args_
 
 @tokens.command("anlegen")
 def create(name: str = typer.Option(...), rolle: str = typer.Option(..., help="admin, board, moderator, coordinator"),
-           bereich: str = typer.Option(None, help="Verteiler (moderator) oder Regionalgruppe (coordinator)"),
+           bereich: str = typer.Option(None, help="Verteiler (moderator, z. B. lag-hartz-iv-sachsen) oder Regionalgruppe (coordinator, z. B. vogtland)"),
            adresse: str = typer.Option(..., help="Für wen das Token handelt")) -> None:  # fmt: skip
     """Legt ein Token an; es wird nur jetzt angezeigt."""
     made = run(lambda g: g.call("/tokens/anlegen", {"name": name, "role": rolle, "scope": bereich, "address": adresse}))

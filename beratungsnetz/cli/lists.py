@@ -15,7 +15,7 @@ MEMBER_COLUMNS = [("Adresse", "address"), ("Name", "display_name"), ("Rolle", "r
 def list_lists() -> None:
     """Listet alle Verteiler."""
     data = run(lambda g: g.get("/verteiler"))
-    emit(data, [("Kennung", "list_id"), ("Name", "name"), ("Richtlinie", "policy"), ("Mitglieder", "members"), ("Status", "status")], data["lists"])
+    emit(data, [("Kurzname", "list_id"), ("Name", "name"), ("Richtlinie", "policy"), ("Mitglieder", "members"), ("Status", "status")], data["lists"])
 
 
 @verteiler.command("anlegen")
@@ -23,7 +23,7 @@ def create_list(name: str, richtlinie: str = typer.Option("bestaetigen_und_moder
                 verwaltung: str = typer.Option(None, help="Adresse der Verwaltung (wird Mitglied mit Rolle verwaltung)")) -> None:  # fmt: skip
     """Legt einen Verteiler an."""
     created = run(lambda g: g.call("/verteiler/anlegen", {"name": name, "policy": richtlinie, "owner_address": verwaltung}))
-    emit(created) if state.json else done(f"Angelegt: {created['name']} (Kennung {created['list_id']})")
+    emit(created) if state.json else done(f"Angelegt: {created['name']} (Kurzname {created['list_id']})")
 
 
 @verteiler.command("abonnieren")

@@ -16,7 +16,7 @@ ACTION_COLUMNS = [("Kennung", "action_id"), ("Titel", "title"), ("Beginn", "star
 
 
 @aktionen.command("planen")
-def plan(gruppe: str = typer.Option(..., help="Kennung der organisierenden Regionalgruppe"),
+def plan(gruppe: str = typer.Option(..., help="Organisierende Regionalgruppe: Kurzname (z. B. vogtland), Name oder Kennung"),
          art: str = typer.Option(..., help="zahltag, info, protestbrief, fruehstueck, treffen, schulung, sonstiges"),
          titel: str = typer.Option(...), beginn: str = typer.Option(None, help="JJJJ-MM-TT HH:MM (Europe/Berlin)"),
          ende: str = typer.Option(None), ort: str = typer.Option(""), jobcenter: str = typer.Option(""),
@@ -37,7 +37,7 @@ def plan(gruppe: str = typer.Option(..., help="Kennung der organisierenden Regio
 
 
 @aktionen.command("einladen")
-def invite(aktion: str, gruppen: list[str] = typer.Argument(..., help="Kennungen der eingeladenen Gruppen")) -> None:
+def invite(aktion: str, gruppen: list[str] = typer.Argument(..., help="Eingeladene Gruppen: Kurznamen (z. B. erzgebirge) oder Kennungen")) -> None:
     """Lädt Regionalgruppen ein (ihre Verteiler bekommen eine Mail mit .ics)."""
     result = run(lambda g: g.call("/aktionen/einladen", {"action_id": aktion, "group_ids": gruppen}))
     emit(result) if state.json else done(f"Eingeladen: {', '.join(i['group_name'] or i['group_id'] for i in result['invitations'])}")
@@ -49,13 +49,13 @@ def _respond(aktion: str, gruppe: str, accept: bool) -> None:
 
 
 @aktionen.command("zusagen")
-def accept(aktion: str, gruppe: str) -> None:
+def accept(aktion: str, gruppe: str = typer.Argument(..., help="Kurzname oder Kennung der Gruppe")) -> None:
     """Sagt für eine eingeladene Gruppe zu."""
     _respond(aktion, gruppe, True)
 
 
 @aktionen.command("ablehnen")
-def decline(aktion: str, gruppe: str) -> None:
+def decline(aktion: str, gruppe: str = typer.Argument(..., help="Kurzname oder Kennung der Gruppe")) -> None:
     """Sagt für eine eingeladene Gruppe ab."""
     _respond(aktion, gruppe, False)
 
@@ -82,7 +82,7 @@ def cancel(aktion: str, grund: str = typer.Option("")) -> None:
 
 
 @aktionen.command("liste")
-def list_actions(gruppe: str = typer.Option(None), status: str = typer.Option(None)) -> None:
+def list_actions(gruppe: str = typer.Option(None, help="Kurzname oder Kennung der Gruppe"), status: str = typer.Option(None)) -> None:
     """Listet Aktionen, auch die einer Gruppe."""
     data = run(lambda g: g.get("/aktionen", group_id=gruppe, status=status))
     emit(data, ACTION_COLUMNS, data["actions"])

@@ -18,6 +18,7 @@ gruppen = typer.Typer(help="Regionalgruppen: auflisten, gründen, umbenennen.", 
 kreisverbaende = typer.Typer(help="Kreisverbände und Bezirke.", no_args_is_help=True)
 OFFICE_COLUMNS = [("Kennung", "office_id"), ("Name", "name"), ("Ort", "city"), ("Status", "status"), ("Sprechzeiten", "hours_text")]
 CHUNK = 200
+GROUP_HELP = "Kurzname (z. B. vogtland, auch ein früherer), Name oder Kennung der Regionalgruppe"
 
 
 def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]], str]:
@@ -160,7 +161,7 @@ def office_status(kennung: str, neu: str = typer.Argument(..., help="pausieren, 
 def list_groups(land: str = typer.Option(None)) -> None:
     """Listet die Regionalgruppen."""
     data = run(lambda g: g.get("/gruppen", state=land))
-    emit(data, [("Kennung", "group_id"), ("Name", "name"), ("Land", "state"), ("Status", "status"), ("Koordination", "coordinator.name")],
+    emit(data, [("Kurzname", "slug"), ("Name", "name"), ("Land", "state"), ("Status", "status"), ("Koordination", "coordinator.name")],
          data["groups"])  # fmt: skip
 
 
@@ -174,14 +175,23 @@ def form_group(name: str, land: str = typer.Option(..., help="z. B. SN"),
         who, _, mail = koordination.partition("<")
         payload["coordinator"] = {"name": who.strip(), "email": mail.rstrip(">").strip() or None}
     group = run(lambda g: g.call("/gruppen/gruenden", payload))
-    emit(group) if state.json else done(f"Gegründet: {group['name']} (Kennung {group['group_id']})")
+    emit(group) if state.json else done(f"Gegründet: {group['name']} (Kurzname {group['slug']}, z. B. /kalender/{group['slug']}.ics)")
 
 
 @gruppen.command("umbenennen")
-def rename_group(kennung: str, name: str) -> None:
-    """Benennt eine Regionalgruppe um."""
-    group = run(lambda g: g.call("/gruppen/umbenennen", {"group_id": kennung, "name": name}))
-    emit(group) if state.json else done(f"Umbenannt in {group['name']}")
+def rename_group(gruppe: str = typer.Argument(..., help=GROUP_HELP), name: str = typer.Argument(...)) -> None:
+    """Benennt eine Regionalgruppe um; ihr bisheriger Kurzname bleibt in Links gültig."""
+    group = run(lambda g: g.call("/gruppen/umbenennen", {"group_id": gruppe, "name": name}))
+    kept = f"; weiterhin gültig: {', '.join(group['aliases'])}" if group["aliases"] else ""
+    emit(group) if state.json else done(f"Umbenannt in {group['name']} (Kurzname {group['slug']}{kept})")
+
+
+@gruppen.command("zusammenlegen")
+def merge_groups(ziel: str = typer.Argument(..., help="Die Gruppe, die bleibt: " + GROUP_HELP),
+                 gruppen_: list[str] = typer.Argument(..., metavar="GRUPPEN", help="Die Gruppen, die in ihr aufgehen")) -> None:  # fmt: skip
+    """Legt Regionalgruppen zusammen; die Kurznamen der aufgegangenen führen danach zur bleibenden Gruppe."""
+    group = run(lambda g: g.call("/gruppen/zusammenlegen", {"into_group_id": ziel, "group_ids": gruppen_}))
+    emit(group) if state.json else done(f"Zusammengelegt in {group['name']} (Kurzname {group['slug']})")
 
 
 @kreisverbaende.command("liste")

@@ -42,6 +42,10 @@ class GroupSnapshot(Contract):
     coordinator: Coordinator | None = None
     district_ids: list[str] = []
     merged_into: str | None = None
+    # Added later (compatible: optional). The readable name in URLs and command lines ("vogtland"),
+    # and the group's earlier slugs, which keep working. Events from before carry neither.
+    slug: str = ""
+    aliases: list[str] = []
 
 
 class HoursV1(Contract):
@@ -215,6 +219,12 @@ class DissolveGroup(Contract):
     group_id: str
 
 
+class GroupRef(Contract):
+    """A group named by its id, its slug, an earlier slug or its name; a merged group's slug leads to the survivor."""
+
+    group: str
+
+
 class CounsellorInput(Contract):
     name: str
     email: str | None = None
@@ -380,5 +390,6 @@ DISTRICTS = query("registry", "districts", ListQuery, Districts)
 GROUPS = query("registry", "groups", ListQuery, Groups)
 OFFICES = query("registry", "offices", ListQuery, Offices)
 OFFICE = query("registry", "office", OfficeRef, OfficeSnapshot)
+GROUP = query("registry", "group", GroupRef, GroupSnapshot)
 DIRECTORY = query("registry", "directory", DirectoryQuery, DirectoryDocument)
 COVERAGE = query("registry", "coverage", CoverageQuery, CoverageReport)

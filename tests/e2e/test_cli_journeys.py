@@ -201,3 +201,50 @@ def test_journey_6_stay_in_sync(system: System) -> None:
         assert time.monotonic() - started < 10
         time.sleep(0.2)
     assert system.cli("aktionen", "liste", "--gruppe", group["group_id"])["actions"][0]["organiser_group_name"] == "Zwickau-Land"
+
+
+def _calendar(system: System, path: str, marker: str) -> httpx.Response:
+    """The feed once the group (and its latest name) has reached action planning."""
+    deadline = time.monotonic() + 10
+    while (feed := system.http.get(path)).status_code != 200 or marker not in feed.text:
+        assert time.monotonic() < deadline, f"{path}: {feed.status_code} {feed.text[:300]}"
+        time.sleep(0.2)
+    return feed
+
+
+def test_groups_are_named_by_their_slugs_in_urls_and_cli_arguments(system: System) -> None:
+    listed = {g["slug"]: g for g in system.cli("gruppen", "liste")["groups"]}
+    assert {"vogtland", "erzgebirge", "dresden", "leipzig", "chemnitz"} <= listed.keys()  # the demo groups
+    planned = system.cli("aktionen", "planen", "--gruppe", "vogtland", "--art", "treffen", "--titel", "Offenes Treffen Plauen",
+                         "--beginn", "2026-12-10 18:00", "--ende", "2026-12-10 20:00", "--verantwortlich", "Kathrin")  # fmt: skip
+    action = planned["action"]["action_id"]
+    assert planned["action"]["organiser_group_id"] == listed["vogtland"]["group_id"]
+    system.cli("aktionen", "einladen", action, "erzgebirge")
+    system.cli("aktionen", "zusagen", action, "Erzgebirge")  # by its name, too
+    for path in ("/kalender/vogtland.ics", f"/kalender/{listed['vogtland']['group_id']}.ics", "/kalender/erzgebirge.ics"):
+        feed = system.http.get(path)
+        assert feed.status_code == 200 and "Offenes Treffen Plauen" in feed.text, path
+    assert [a["action_id"] for a in system.cli("aktionen", "liste", "--gruppe", "vogtland")["actions"]].count(action) == 1
+
+    formed = system.cli("gruppen", "gruenden", "Regionalgruppe Görlitz", "--land", "SN")
+    assert formed["slug"] == "goerlitz"
+    _calendar(system, "/kalender/goerlitz.ics", "Görlitz")
+    renamed = system.cli("gruppen", "umbenennen", "goerlitz", "Görlitz-Zittau")
+    assert (renamed["slug"], renamed["aliases"]) == ("goerlitz-zittau", ["goerlitz"])
+    _calendar(system, "/kalender/goerlitz.ics", "Görlitz-Zittau")  # the link mailed before the rename still works
+    _calendar(system, "/kalender/goerlitz-zittau.ics", "Görlitz-Zittau")
+
+    zittau = system.cli("gruppen", "gruenden", "Zittau", "--land", "SN")
+    merged = system.cli("gruppen", "zusammenlegen", "goerlitz-zittau", "zittau")
+    assert merged["group_id"] == formed["group_id"]
+    assert system.http.get("/kalender/zittau.ics").text == system.http.get("/kalender/goerlitz-zittau.ics").text  # → the survivor
+    assert zittau["slug"] not in {g["slug"] for g in system.cli("gruppen", "liste")["groups"] if g["status"] == "aktiv"}
+
+    unknown = system.http.get("/kalender/gibt-es-nicht.ics")
+    assert unknown.status_code == 404 and "gibt-es-nicht" in unknown.json()["fehler"]
+    refused = subprocess.run([str(Path(sys.executable).parent / "beratungsnetz"), "gruppen", "umbenennen", "gibt-es-nicht", "X"],
+                             capture_output=True, text=True, env=dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(system.var)), timeout=60)  # fmt: skip
+    assert refused.returncode != 0 and "Regionalgruppe „gibt-es-nicht“ nicht gefunden" in refused.stderr
+    coordinator = system.cli("tokens", "anlegen", "--name", "Kathrin", "--rolle", "coordinator", "--bereich", "vogtland",
+                             "--adresse", "kathrin@example.org")  # fmt: skip
+    assert coordinator["scope"] == listed["vogtland"]["group_id"]

@@ -231,3 +231,17 @@ async def test_a_groups_events_out_of_order_leave_its_list_as_the_newest_says(de
     assert members == {"kathrin@example.net": "moderation", "wolfgang@example.org": "moderation"}
     welcomed = [row.recipient for row in await queued(deps) if "Willkommen" in row.subject and "Vogtland" in row.subject]
     assert sorted(welcomed) == ["kathrin@example.net", "wolfgang@example.org"]  # each welcomed once, the late founding adds nothing
+
+
+async def test_a_groups_list_is_named_after_its_slug_and_keeps_that_name_through_a_rename(deps) -> None:
+    formed = Envelope.wrap(r.GroupFormedV1(group_id="g-g", name="Regionalgruppe Görlitz", state="SN", slug="goerlitz"))
+    renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g-g", name="Görlitz-Zittau", state="SN", slug="goerlitz-zittau",
+                                             aliases=["goerlitz"], old_name="Regionalgruppe Görlitz"))  # fmt: skip
+    before_slugs = Envelope.wrap(r.GroupFormedV1(group_id="g-m", name="Meißen", state="SN"))  # an event from before slugs
+    for sequence, envelope in enumerate((formed, renamed, before_slugs), start=1):
+        with message_context(stream_sequence=sequence):
+            await incoming.on_registry_group(deps, envelope)
+    async with deps.uow() as uow:
+        (goerlitz,), (meissen,) = await uow.lists.list(group_id="g-g"), await uow.lists.list(group_id="g-m")
+    assert (goerlitz.id, goerlitz.name) == ("rg-goerlitz", "Regionalgruppe Görlitz-Zittau")
+    assert meissen.id == "rg-meissen"  # German transliteration, as for the registry's slugs

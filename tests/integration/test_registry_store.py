@@ -131,3 +131,17 @@ async def test_two_transactions_changing_one_office_cannot_overwrite_each_other(
     stored = await views.office(registry(), "office-1")
     assert (stored.details.phone, stored.details.city) == ("03741 555011", "Plauen")
     assert (await outbox_subjects(database)).count("registry.office.updated.v1") == 1
+
+
+async def test_group_slugs_are_stored_unique_and_earlier_ones_keep_leading_to_the_group(registry) -> None:
+    vogtland = await handlers.handle(commands.FormGroup("Vogtland", "SN"), registry())
+    twin = await handlers.handle(commands.FormGroup("Regionalgruppe Vogtland", "SN"), registry())  # another unit of work
+    assert (vogtland.slug, twin.slug) == ("vogtland", "vogtland-2")
+    await handlers.handle(commands.RenameGroup("vogtland", "Plauen"), registry())
+    for ref in ("vogtland", "plauen", vogtland.id, "Plauen"):
+        assert (await views.group(registry(), ref)).id == vogtland.id, ref
+    stored = await views.group(registry(), vogtland.id)
+    assert (stored.name, stored.slug, stored.aliases) == ("Plauen", "plauen", ("vogtland",))
+    assert (await handlers.handle(commands.FormGroup("Vogtland", "SN"), registry())).slug == "vogtland-3"
+    await handlers.handle(commands.MergeGroups("plauen", ("vogtland-2",)), registry())
+    assert (await views.group(registry(), "vogtland-2")).id == vogtland.id

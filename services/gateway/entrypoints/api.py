@@ -3,6 +3,7 @@ service over NATS and maps its answer. Commands are POSTs named like the service
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ class Route:
     need: str  # read | admin | moderate | coordinate
     scope: Callable[[Any], Any] | None = None  # where the list or group id comes from
     acting: str | None = None  # the payload field the token's address fills in ("moderator")
+    groups: tuple[str, ...] = ()  # payload fields naming groups by slug or id, resolved here for services that only know ids
 
 
 def routes() -> list[Route]:
@@ -84,10 +86,10 @@ def routes() -> list[Route]:
         Route("/personen/auskunft", n.EXPORT, "admin"),
         Route("/personen/loeschen", n.ERASE, "admin"),
         # action planning
-        Route("/aktionen/planen", e.PLAN_ACTION, "coordinate", lambda p: ("group", p.organiser_group_id)),
+        Route("/aktionen/planen", e.PLAN_ACTION, "coordinate", lambda p: ("group", p.organiser_group_id), groups=("organiser_group_id",)),
         Route("/aktionen/verschieben", e.RESCHEDULE_ACTION, "coordinate", action),
-        Route("/aktionen/einladen", e.INVITE_GROUPS, "coordinate", action),
-        Route("/aktionen/antworten", e.RESPOND_TO_INVITATION, "coordinate", lambda p: ("group", p.group_id)),
+        Route("/aktionen/einladen", e.INVITE_GROUPS, "coordinate", action, groups=("group_ids",)),
+        Route("/aktionen/antworten", e.RESPOND_TO_INVITATION, "coordinate", lambda p: ("group", p.group_id), groups=("group_id",)),
         Route("/aktionen/bestaetigen", e.CONFIRM_ACTION, "coordinate", action),
         Route("/aktionen/abschliessen", e.COMPLETE_ACTION, "coordinate", action),
         Route("/aktionen/auswerten", e.EVALUATE_ACTION, "coordinate", action),
@@ -110,6 +112,15 @@ QUERIES = [  # GET routes: the query's fields are query parameters
     ("/verteiler/protokoll", n.AUDIT, "moderate", "list_id"), ("/versand", n.DELIVERY_STATS, "admin", None),
     ("/aktionen", e.ACTIONS, "read", None), ("/aktion", e.ACTION, "read", None), ("/arbeitsplan", e.WORK_PLAN, "read", None),
 ]  # fmt: skip
+GROUP_PARAMS = {e.ACTIONS.subject: "group_id"}  # query parameters naming a group by slug or id (see Access.group_id)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 class Access:
@@ -129,6 +140,31 @@ class Access:
         if not token.allows(need, scope_id):
             raise ApiError(403, NotAllowed("Dafür fehlt diesem Token die Berechtigung.").message, "nicht_erlaubt")
 
+    async def group_id(self, ref: str, token: ApiToken | None = None) -> str:
+        """The id of the group a slug, an earlier slug or a name means, asked of the registry (which owns them).
+
+        A UUID passes as it is; so does a name the registry does not know: the service that needs the group
+        answers for it (404 with a German message), as it did before slugs existed.
+        """
+        if _is_uuid(ref):
+            return ref
+        try:
+            return (await self.ask(r.GROUP, r.GroupRef(group=ref), token)).group_id
+        except ApiError as exc:
+            if exc.status_code == 404:
+                return ref
+            raise
+
+    async def resolve_groups(self, payload: BaseModel, fields: tuple[str, ...], token: ApiToken | None = None) -> BaseModel:
+        update: dict[str, Any] = {}
+        for name in fields:
+            value = getattr(payload, name)
+            if isinstance(value, list):
+                update[name] = [await self.group_id(v, token) for v in value]
+            elif value:
+                update[name] = await self.group_id(value, token)
+        return payload.model_copy(update=update) if update else payload
+
     async def ask(self, spec: RequestSpec, payload: BaseModel, token: ApiToken | None = None) -> Any:
         try:
             reply = await self.client.ask(spec, payload, actor=token.address if token else None)
@@ -146,6 +182,7 @@ def _command(router: APIRouter, access: Access, route: Route) -> None:
     async def handle(payload: BaseModel, token: ApiToken = Depends(access.token)):  # noqa: ANN202
         if route.acting:
             payload = payload.model_copy(update={route.acting: token.address})
+        payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
         return await access.ask(spec, payload, token)
 
@@ -159,6 +196,8 @@ def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need
         params = dict(request.query_params)
         if "moderator" in spec.request.model_fields:
             params["moderator"] = token.address
+        if (group_param := GROUP_PARAMS.get(spec.subject)) and params.get(group_param):
+            params[group_param] = await access.group_id(params[group_param], token)
         try:
             payload = spec.request.model_validate(params)
         except ValidationError as exc:

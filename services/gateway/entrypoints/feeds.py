@@ -95,9 +95,10 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
         document = await access.ask(e.CALENDAR, e.CalendarQuery())
         return Response(document.content, media_type=document.media_type)
 
-    @feeds.get("/kalender/{group_id}.ics", responses=ERRORS, response_class=Response, summary="Aktionen einer Regionalgruppe")
-    async def calendar_group(group_id: str) -> Response:
-        document = await access.ask(e.CALENDAR, e.CalendarQuery(group_id=group_id))
+    @feeds.get("/kalender/{gruppe}.ics", responses=ERRORS, response_class=Response, summary="Aktionen einer Regionalgruppe",
+               description="`gruppe`: Kurzname wie `vogtland` (auch ein früherer), Name oder Kennung")  # fmt: skip
+    async def calendar_group(gruppe: str) -> Response:
+        document = await access.ask(e.CALENDAR, e.CalendarQuery(group_id=await access.group_id(gruppe)))
         return Response(document.content, media_type=document.media_type)
 
     @feeds.get("/aktion/{action_id}.ics", responses=ERRORS, response_class=Response, summary="Eine Aktion als .ics")

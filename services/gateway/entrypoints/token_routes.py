@@ -52,8 +52,9 @@ def router(access: Access) -> APIRouter:
 
     @r.post("/anlegen", response_model=IssuedToken, responses=ERRORS)
     async def create(body: NewToken, _admin: ApiToken = Depends(admin)) -> dict:
+        scope = await access.group_id(body.scope) if body.role == "coordinator" and body.scope else body.scope  # "vogtland" → its id
         try:
-            token, secret = await tokens.issue(access.store, body.name, body.role, body.scope, body.address)
+            token, secret = await tokens.issue(access.store, body.name, body.role, scope, body.address)
         except DomainError as exc:
             raise ApiError(422, exc.message, exc.code) from exc
         return info(token) | {"token": secret}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.notifications.domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
+from shared import slugs
 
 POLICIES = {
     "offen": "offen",
@@ -21,11 +20,15 @@ CONSENT_TEXT_VERSION = "2026-11-01"
 
 
 def slugify(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name.replace("ß", "ss")).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-    if not slug:
+    """A list's id is its slug, as the registry's groups have one: „Rente & Soziales“ → `rente-soziales`."""
+    if not (slug := slugs.slugify(name)):
         raise InvalidInput(f"Aus „{name}“ lässt sich kein Listenname bilden.")
-    return slug[:60]
+    return slug
+
+
+def group_list_id(group_slug: str, group_name: str) -> str:
+    """A regional group's list is named after the group's slug (`rg-vogtland`); events from before slugs carry only the name."""
+    return f"rg-{group_slug}" if group_slug else slugify(f"rg {group_name}")
 
 
 @dataclass(eq=False)

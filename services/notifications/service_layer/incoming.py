@@ -7,7 +7,7 @@ from typing import Any
 
 from services.notifications.domain import addresses
 from services.notifications.domain.errors import InvalidInput
-from services.notifications.domain.lists import MailingList, Member, slugify
+from services.notifications.domain.lists import MailingList, Member, group_list_id
 from services.notifications.service_layer.membership import join
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one
 from services.notifications.service_layer.ports import Deps
@@ -62,7 +62,7 @@ async def on_registry_group(deps: Deps, envelope: Any) -> None:
             await _board(deps, uow, "hinweis", event_id, {"headline": headline, "body": f"Koordination: {p.coordinator.name if p.coordinator else 'noch offen'}."}, headline)
         mailing_list = await _group_list(uow, p.group_id)
         if mailing_list is None:
-            list_id = slugify(f"rg {p.name}")
+            list_id = group_list_id(getattr(p, "slug", ""), p.name)
             mailing_list = await uow.lists.get(list_id) or MailingList(list_id, f"Regionalgruppe {p.name}", GROUP_POLICY, p.group_id)
             await uow.lists.put(mailing_list)
         if sequence >= mailing_list.group_sequence:  # every event carries the whole group: the newest one counts

@@ -79,13 +79,14 @@ def group_snapshot(g: RegionalGroup) -> c.GroupSnapshot:
     coordinator = g.coordinator and c.Coordinator(name=g.coordinator.name, email=g.coordinator.email or None)
     return c.GroupSnapshot(
         group_id=g.id, name=g.name, state=g.state, status=g.status, coordinator=coordinator,
-        district_ids=list(g.district_ids), merged_into=g.merged_into,
+        district_ids=list(g.district_ids), merged_into=g.merged_into, slug=g.slug, aliases=list(g.aliases),
     )  # fmt: skip
 
 
 def group_domain(s: c.GroupSnapshot) -> RegionalGroup:
     coordinator = s.coordinator and Coordinator(s.coordinator.name, s.coordinator.email or "")
-    return RegionalGroup(s.group_id, s.name, s.state, coordinator, tuple(s.district_ids), s.status, s.merged_into)
+    return RegionalGroup(s.group_id, s.name, s.state, coordinator, tuple(s.district_ids), s.status, s.merged_into,
+                         s.slug, tuple(s.aliases))  # fmt: skip
 
 
 def district_snapshot(d: District) -> c.DistrictSnapshot:

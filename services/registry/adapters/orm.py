@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, MetaData, String
+from sqlalchemy import Column, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -13,6 +13,13 @@ messaging = MessagingTables.on(metadata)
 
 districts = snapshot_table("districts", metadata, Column("state", String(2), nullable=False, index=True))
 groups = snapshot_table("groups", metadata, Column("state", String(2), nullable=False, index=True))
+# Every slug a group holds or held, once: the primary key keeps two groups from ever sharing one.
+group_slugs = Table(
+    "group_slugs",
+    metadata,
+    Column("slug", String(80), primary_key=True),
+    Column("group_id", String(64), nullable=False, index=True),
+)
 offices = snapshot_table(
     "offices",
     metadata,

@@ -32,23 +32,34 @@ class RegionalGroup(Recording):
     district_ids: tuple[str, ...] = ()
     status: str = "aktiv"  # aktiv | zusammengelegt | aufgeloest
     merged_into: str | None = None
+    slug: str = ""  # for URLs and command lines (domain/slugs.py)
+    aliases: tuple[str, ...] = ()  # earlier slugs: they keep working after a rename
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
-    def form(cls, id: str, name: str, state: str, coordinator: Coordinator | None, district_ids: tuple[str, ...]):  # noqa: A002, ANN206
-        group = cls(id, name, state, coordinator, tuple(dict.fromkeys(district_ids)))
+    def form(cls, id: str, name: str, state: str, coordinator: Coordinator | None, district_ids: tuple[str, ...], slug: str = ""):  # noqa: A002, ANN206
+        group = cls(id, name, state, coordinator, tuple(dict.fromkeys(district_ids)), slug=slug)
         group._record(events.GroupFormed)
         return group
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        """Every name this group answers to in a URL: the current slug first."""
+        return tuple(s for s in (self.slug, *self.aliases) if s)
 
     def _ensure_active(self) -> None:
         if self.status != "aktiv":
             raise Conflict(f"Die Regionalgruppe „{self.name}“ ist nicht mehr aktiv ({self.status}).")
 
-    def rename(self, name: str) -> None:
+    def rename(self, name: str, slug: str | None = None) -> None:
+        """A new name may bring a new slug; the old one stays an alias, so published links keep working."""
         self._ensure_active()
         if name == self.name:
             return
         old, self.name = self.name, name
+        if slug and slug != self.slug:
+            self.aliases = tuple(s for s in dict.fromkeys((*self.aliases, self.slug)) if s and s != slug)
+            self.slug = slug
         self._record(events.GroupRenamed, old_name=old)
 
     def change_coordinator(self, coordinator: Coordinator) -> None:

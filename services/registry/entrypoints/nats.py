@@ -81,6 +81,9 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
     async def groups(q: c.ListQuery) -> c.Groups:
         return c.Groups(groups=[mapping.group_snapshot(g) for g in await views.groups(uow(), q.state)])
 
+    async def group(q: c.GroupRef) -> c.GroupSnapshot:
+        return mapping.group_snapshot(await views.group(uow(), q.group))
+
     async def offices(q: c.ListQuery) -> c.Offices:
         return c.Offices(offices=[mapping.office_snapshot(o) for o in await views.offices(uow(), q.state)])
 
@@ -106,7 +109,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
         findings = [c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found]
         return c.CoverageReport(findings=findings, text=as_text(found, today()))
 
-    for spec, handler in ((c.DISTRICTS, districts), (c.GROUPS, groups), (c.OFFICES, offices), (c.OFFICE, office),
+    for spec, handler in ((c.DISTRICTS, districts), (c.GROUPS, groups), (c.OFFICES, offices), (c.OFFICE, office), (c.GROUP, group),
                           (c.DIRECTORY, directory), (c.COVERAGE, coverage)):  # fmt: skip
         respond(broker, spec, handler)
 

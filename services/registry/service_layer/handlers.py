@@ -10,18 +10,30 @@ from services.registry.domain import commands, events
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.offices import Office
 from services.registry.domain.regions import District, RegionalGroup
+from services.registry.domain.slugs import group_slug, readable
 from services.registry.domain.validation import required, state
 from services.registry.service_layer.unit_of_work import UnitOfWork
+from shared.slugs import candidates
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
 
 
-async def _group(uow: UnitOfWork, group_id: str) -> RegionalGroup:
-    if group := await uow.groups.get(group_id):
+async def find_group(uow: UnitOfWork, ref: str) -> RegionalGroup:
+    """The group named by its id, a slug it holds or held, or its name (through the slug rule)."""
+    if group := await uow.groups.get(ref) or await uow.groups.by_slug(ref) or await uow.groups.by_slug(readable(ref)):
         return group
-    raise NotFound(f"Regionalgruppe {group_id} nicht gefunden.")
+    raise NotFound(f"Regionalgruppe „{ref}“ nicht gefunden.")
+
+
+async def _free_slug(uow: UnitOfWork, name: str, group: RegionalGroup | None = None) -> str:
+    """The slug for `name`: its own if it is free (or already this group's), else with a number (`-2`, `-3` …)."""
+    for candidate in candidates(group_slug(name)):
+        holder = await uow.groups.by_slug(candidate)
+        if holder is None or (group is not None and holder.id == group.id):
+            return candidate
+    raise AssertionError("candidates() never ends")
 
 
 async def _office(uow: UnitOfWork, office_id: str) -> Office:
@@ -61,8 +73,9 @@ async def form_group(cmd: commands.FormGroup, uow: UnitOfWork) -> RegionalGroup:
         if existing := await _created_before(uow.groups, cmd.group_id, lambda g: (g.name, g.state) == (cmd.name, cmd.state)):
             return existing
         await _check_districts(uow, cmd.district_ids)
+        name = required(cmd.name, "Name")
         group = RegionalGroup.form(
-            cmd.group_id or new_id(), required(cmd.name, "Name"), state(cmd.state), cmd.coordinator, cmd.district_ids
+            cmd.group_id or new_id(), name, state(cmd.state), cmd.coordinator, cmd.district_ids, await _free_slug(uow, name)
         )
         await uow.groups.add(group)
         await uow.commit()
@@ -71,15 +84,16 @@ async def form_group(cmd: commands.FormGroup, uow: UnitOfWork) -> RegionalGroup:
 
 async def rename_group(cmd: commands.RenameGroup, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
-        group = await _group(uow, cmd.group_id)
-        group.rename(required(cmd.name, "Name"))
+        group = await find_group(uow, cmd.group_id)
+        name = required(cmd.name, "Name")
+        group.rename(name, await _free_slug(uow, name, group) if name != group.name else None)
         await uow.commit()
     return group
 
 
 async def change_coordinator(cmd: commands.ChangeCoordinator, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
-        group = await _group(uow, cmd.group_id)
+        group = await find_group(uow, cmd.group_id)
         group.change_coordinator(cmd.coordinator)
         await uow.commit()
     return group
@@ -87,15 +101,16 @@ async def change_coordinator(cmd: commands.ChangeCoordinator, uow: UnitOfWork) -
 
 async def merge_groups(cmd: commands.MergeGroups, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
-        target = await _group(uow, cmd.into_group_id)
-        target.absorb([await _group(uow, g) for g in dict.fromkeys(cmd.group_ids)])
+        target = await find_group(uow, cmd.into_group_id)
+        merged = {group.id: group for group in [await find_group(uow, g) for g in cmd.group_ids]}
+        target.absorb(list(merged.values()))
         await uow.commit()
     return target
 
 
 async def dissolve_group(cmd: commands.DissolveGroup, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
-        group = await _group(uow, cmd.group_id)
+        group = await find_group(uow, cmd.group_id)
         group.dissolve()
         await uow.commit()
     return group

@@ -20,9 +20,14 @@ class OfficeRepository(Repository[Office], Protocol):
     async def by_import_key(self, key: str) -> Office | None: ...
 
 
+class GroupRepository(Repository[RegionalGroup], Protocol):
+    async def by_slug(self, slug: str) -> RegionalGroup | None:
+        """The group that holds or held `slug` (slugs are never given to another group)."""
+
+
 class UnitOfWork(Protocol):
     districts: Repository[District]
-    groups: Repository[RegionalGroup]
+    groups: GroupRepository
     offices: OfficeRepository
 
     async def __aenter__(self) -> Self: ...

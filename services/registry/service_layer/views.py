@@ -9,6 +9,7 @@ from services.registry.domain.directory import PublicOffice, directory
 from services.registry.domain.errors import NotFound
 from services.registry.domain.offices import Office
 from services.registry.domain.regions import District, RegionalGroup
+from services.registry.service_layer.handlers import find_group
 from services.registry.service_layer.unit_of_work import UnitOfWork
 
 
@@ -20,6 +21,17 @@ async def districts(uow: UnitOfWork, state: str | None = None) -> list[District]
 async def groups(uow: UnitOfWork, state: str | None = None) -> list[RegionalGroup]:
     async with uow:
         return sorted(await uow.groups.list(state), key=lambda g: (g.state, g.name))
+
+
+async def group(uow: UnitOfWork, ref: str) -> RegionalGroup:
+    """The group a link or an argument names (id, slug, earlier slug or name); a merged group leads to its survivor."""
+    async with uow:
+        found = await find_group(uow, ref)
+        for _ in range(100):  # merges form a chain; the bound only guards against a damaged register
+            if found.merged_into is None or not (survivor := await uow.groups.get(found.merged_into)):
+                break
+            found = survivor
+        return found
 
 
 async def offices(uow: UnitOfWork, state: str | None = None) -> list[Office]:

@@ -21,6 +21,9 @@ class FakeRepository:
     async def by_import_key(self, key: str) -> Any:
         return next((i for i in self.items.values() if i.import_key == key), None)
 
+    async def by_slug(self, slug: str) -> Any:
+        return next((i for i in self.items.values() if slug and slug in i.slugs), None)
+
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
