@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from services.events.domain import events as ev
 from services.events.domain.actions import KINDS, JOB_CENTRE_GUIDELINE, Action, Report, Schedule
@@ -13,11 +12,11 @@ from services.events.domain.progress import Tally
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
 from services.events.domain.workplan import Note, WorkItem
+from shared.clock import BERLIN
 from shared.contracts import events as c
 from shared.contracts.envelope import EventPayload
 
 Names = dict[str, str]
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
