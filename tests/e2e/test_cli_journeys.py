@@ -175,6 +175,12 @@ def test_journey_5_work_plan(system: System) -> None:
     imported = system.cli("arbeitsplan", "import", str(SEED))
     assert (imported["year"], len(imported["items"])) == (2017, 21)
     assert system.cli("arbeitsplan", "import", str(SEED))["unchanged"] == 21
+    compact = system.var / "arbeitsplan-ohne-leerzeilen.txt"  # V and T right under their paragraph
+    compact.write_text("\n".join(line for line in SEED.read_text().splitlines() if line.strip()), encoding="utf-8")
+    assert system.cli("arbeitsplan", "import", str(compact))["unchanged"] == 21
+    nothing = system.var / "arbeitsplan-ohne-v.txt"
+    nothing.write_text("Arbeitsplan 2027\n\nEin Absatz ohne V.\n", encoding="utf-8")
+    system.cli("arbeitsplan", "import", str(nothing), expect=1)  # refused, with the German reason on stderr
     items = system.cli("arbeitsplan", "liste", "--offen")["items"]
     overdue = [i for i in items if i["overdue"]]
     assert len(overdue) == 7
