@@ -25,6 +25,9 @@ class InvitationV1(Contract):
     group_id: str
     group_name: str = ""
     status: Literal["offen", "zugesagt", "abgesagt"]
+    # Added tolerantly: an invitation still open when the action was held is closed without an answer. It is
+    # sent as status "abgesagt" (not taking part; what readers of the three states need) with this flag set.
+    no_answer: bool = False
 
 
 class ReportV1(Contract):
@@ -178,8 +181,15 @@ class WorkItemOverdueV1(WorkItemEvent):
 
 
 class TallyV1(Contract):
-    actions_planned: int
-    actions_done: int
+    actions_planned: int  # planned or confirmed, not yet held
+    actions_done: int  # held within the period
+    # Added tolerantly (defaults for older senders): every action in exactly one of ideas, planned, held,
+    # cancelled, so these add up to actions_total; confirmed is the part of planned that is confirmed.
+    actions_total: int = 0
+    actions_ideas: int = 0
+    actions_confirmed: int = 0
+    actions_held: int = 0
+    actions_cancelled: int = 0
     invitations_open: int
     items_due: int
     items_overdue: int

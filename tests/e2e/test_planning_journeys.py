@@ -13,6 +13,7 @@ import icalendar
 import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from shared.clock import BERLIN
 from shared.contracts import events as e
 from shared.contracts import registry as r
 from shared.messaging.rpc import request
@@ -73,7 +74,7 @@ async def known_here(broker, group_id: str) -> e.GroupV1 | None:  # noqa: ANN001
     return next((g for g in groups if g.group_id == group_id), None)
 
 
-async def test_journey_joint_action(system) -> None:
+async def test_journey_joint_action(system, clock) -> None:
     broker, *_ = system
     ids = {}
     for name in ("Vogtland", "Erzgebirge", "Chemnitz"):
@@ -86,28 +87,32 @@ async def test_journey_joint_action(system) -> None:
         await until(arrived, timeout=5.0)  # a group formed in the registry is known here within a second
         assert time.monotonic() - started < 1.0, f"{name}: {time.monotonic() - started:.2f} s"
 
+    day = clock.today() - timedelta(days=1)  # held yesterday, so that it can be completed today
+    start = datetime(day.year, day.month, day.day, 8, 30)
     planned = await ask(broker, e.PLAN_ACTION, e.PlanAction(
         organiser_group_id=ids["Vogtland"], kind="zahltag", title="Zahltag-Aktion am Jobcenter",
-        job_centre="Jobcenter Plauen", place="Vorplatz", start=datetime(2026, 12, 1, 8, 30),
-        end=datetime(2026, 12, 1, 11, 0), responsible=["Kathrin"]))  # fmt: skip
+        job_centre="Jobcenter Plauen", place="Vorplatz", start=start, end=start.replace(hour=11), responsible=["Kathrin"]))  # fmt: skip
     assert "nicht angegriffen fühlen" in planned.guideline and planned.warnings == []
     action_id = planned.action.action_id
     invited = await ask(broker, e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=[ids["Erzgebirge"], ids["Chemnitz"]]))
     assert [(i.group_name, i.status) for i in invited.invitations] == [("Erzgebirge", "offen"), ("Chemnitz", "offen")]
     refused = await request(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id), timeout=5)
     assert not refused.ok and refused.error.code == "konflikt" and "Noch keine Antwort von 2" in refused.error.message
+    early = await request(broker, e.COMPLETE_ACTION, e.CompleteAction(action_id=action_id, participants=3), timeout=5)
+    assert not early.ok and early.error.code == "konflikt" and "wenn sie bestätigt ist" in early.error.message
     for group in ("Erzgebirge", "Chemnitz"):
         await ask(broker, e.RESPOND_TO_INVITATION, e.RespondToInvitation(action_id=action_id, group_id=ids[group], accept=True))
     confirmed = await ask(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id))
     assert (confirmed.status, confirmed.responsible) == ("bestätigt", ["Kathrin"])
-    assert confirmed.start.isoformat() == "2026-12-01T08:30:00+01:00"
+    offset = start.replace(tzinfo=BERLIN).utcoffset()
+    assert confirmed.start == start.replace(tzinfo=BERLIN) and confirmed.start.utcoffset() == offset
 
     for group in ("Vogtland", "Erzgebirge", "Chemnitz"):
         feed = await ask(broker, e.CALENDAR, e.CalendarQuery(group_id=ids[group]))
         (event,) = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
-        start = event["DTSTART"].dt
-        assert (start.hour, start.minute, str(start.tzinfo)) == (8, 30, "Europe/Berlin")
-        assert start.utcoffset() == timedelta(hours=1) and str(event["STATUS"]) == "CONFIRMED"
+        begins = event["DTSTART"].dt
+        assert (begins.hour, begins.minute, str(begins.tzinfo)) == (8, 30, "Europe/Berlin")
+        assert begins.utcoffset() == offset and str(event["STATUS"]) == "CONFIRMED"
     invitation = await ask(broker, e.CALENDAR, e.CalendarQuery(action_id=action_id))
     assert "METHOD:PUBLISH" in invitation.content and invitation.filename.endswith(".ics")
 
@@ -125,6 +130,7 @@ async def test_journey_joint_action(system) -> None:
     done = await ask(broker, e.COMPLETE_ACTION, e.CompleteAction(action_id=action_id, participants=18,
                                                                 notes="Viele Gespräche, 200 Flyer", press="Freie Presse"))  # fmt: skip
     assert done.status == "durchgeführt" and done.report.participants == 18
+    assert all(not i.no_answer for i in done.invitations)  # both had accepted
 
     async def all_published() -> list[str]:
         found = [s for s, _ in await subjects_on(broker, "EVENTS") if s.startswith(("events.action", "events.invitation"))]

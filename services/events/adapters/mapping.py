@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from services.events.domain import events as ev
-from services.events.domain.actions import KINDS, JOB_CENTRE_GUIDELINE, Action, Report, Schedule
+from services.events.domain.actions import DECLINED, KINDS, JOB_CENTRE_GUIDELINE, NO_ANSWER, Action, Report, Schedule
 from services.events.domain.groups import GroupReplica
 from services.events.domain.progress import Tally
 from services.events.domain.responsibility import Responsible
@@ -80,9 +80,15 @@ def action_snapshot(a: Action, names: Names | None = None) -> c.ActionSnapshot:
         action_id=a.id, kind=s.kind, kind_label=KINDS[s.kind], title=s.title, place=s.place, job_centre=s.job_centre,
         start=s.start, end=s.end, organiser_group_id=a.organiser_group_id,
         organiser_group_name=names.get(a.organiser_group_id, ""), responsible=list(s.responsible), status=a.status,
-        invitations=[c.InvitationV1(group_id=g, group_name=names.get(g, ""), status=st) for g, st in a.invitations],
+        invitations=[_invitation(g, names.get(g, ""), st) for g, st in a.invitations],
         report=report, evaluation=a.evaluation, cancel_reason=a.cancel_reason,
     )  # fmt: skip
+
+
+def _invitation(group_id: str, name: str, status: str) -> c.InvitationV1:
+    if status == NO_ANSWER:
+        return c.InvitationV1(group_id=group_id, group_name=name, status=DECLINED, no_answer=True)
+    return c.InvitationV1(group_id=group_id, group_name=name, status=status)
 
 
 def _berlin(moment: datetime | None) -> datetime | None:
@@ -93,7 +99,7 @@ def _berlin(moment: datetime | None) -> datetime | None:
 def action_domain(s: c.ActionSnapshot) -> Action:
     schedule = Schedule(s.kind, s.title, s.place, s.job_centre, _berlin(s.start), _berlin(s.end), tuple(s.responsible))
     report = s.report and Report(s.report.participants, s.report.notes, s.report.press)
-    invitations = tuple((i.group_id, i.status) for i in s.invitations)
+    invitations = tuple((i.group_id, NO_ANSWER if i.no_answer else i.status) for i in s.invitations)
     return Action(s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason)
 
 

@@ -36,7 +36,7 @@ def command(request: object, clock: Clock) -> object:
         case c.ActionRef():
             return commands.ConfirmAction(request.action_id)
         case c.CompleteAction():
-            return commands.CompleteAction(request.action_id, Report(request.participants, request.notes, request.press))
+            return commands.CompleteAction(request.action_id, Report(request.participants, request.notes, request.press), clock.now())
         case c.EvaluateAction():
             return commands.EvaluateAction(request.action_id, request.evaluation)
         case c.CancelAction():
