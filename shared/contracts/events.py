@@ -71,6 +71,11 @@ class TimingV1(Contract):
     times: int | None = None
     at_least: bool = False
     in_total: bool = False
+    # Added tolerantly: "alle zwei Wochen" (every 2), "jeden ersten Montag im Monat" (ordinal 1, weekday 0; -1 is
+    # the last; no weekday: a working day); for kind "laufend", `on` is the start of "ab März 2026".
+    every: int = 1
+    ordinal: int | None = None
+    weekday: int | None = None
 
 
 class NoteV1(Contract):

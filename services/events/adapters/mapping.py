@@ -32,10 +32,11 @@ def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
             spans = [(p.start, p.end, p.label) for p in timing.periods]
             return c.TimingV1(kind="zeitraeume", text=text, description=described, periods=spans)
         case Recurring():
-            return c.TimingV1(kind="wiederkehrend", text=text, description=described, unit=timing.unit,
-                              times=timing.times, at_least=timing.at_least, in_total=timing.in_total)  # fmt: skip
+            return c.TimingV1(kind="wiederkehrend", text=text, description=described, unit=timing.unit, times=timing.times,
+                              at_least=timing.at_least, in_total=timing.in_total, every=timing.every, ordinal=timing.ordinal,
+                              weekday=timing.weekday)  # fmt: skip
         case Ongoing():
-            return c.TimingV1(kind="laufend", text=text, description=described)
+            return c.TimingV1(kind="laufend", text=text, description=described, on=timing.since)
         case Soft():
             return c.TimingV1(kind="unbestimmt", text=text, description=described)
     return c.TimingV1(kind="nicht_erkannt", text=text, description=described)
@@ -48,8 +49,8 @@ def timing_domain(t: c.TimingV1) -> Timing | None:
         "datum": lambda: OnDate(t.on),
         "zeitraum": lambda: periods[0],
         "zeitraeume": lambda: Periods(periods),
-        "wiederkehrend": lambda: Recurring(t.unit, t.times or 1, t.at_least, t.in_total),
-        "laufend": lambda: Ongoing(t.description or t.text),
+        "wiederkehrend": lambda: Recurring(t.unit, t.times or 1, t.at_least, t.in_total, t.every, t.ordinal, t.weekday),
+        "laufend": lambda: Ongoing(t.description or t.text, t.on),
         "unbestimmt": lambda: Soft(t.description or t.text),
         "nicht_erkannt": lambda: Unparsed(t.text),
     }[t.kind]()
