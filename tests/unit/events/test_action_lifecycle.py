@@ -22,14 +22,14 @@ def info(start: datetime) -> Schedule:
     return Schedule("info", "Infoabend", "Auerbach", "", start, start + timedelta(hours=2), ("Wolfgang",))
 
 
-def test_a_planned_action_cannot_be_completed_and_says_why_in_german(clock) -> None:  # noqa: ANN001
+def test_a_planned_action_cannot_be_completed_and_says_why_in_german(clock) -> None:
     action = Action.plan("a", "g-v", info(clock.now() - timedelta(days=1)))
     with pytest.raises(DomainError, match="erst geplant; abschließen lässt sie sich, wenn sie bestätigt ist") as refused:
         action.complete(Report(5, ""), clock.now())
     assert refused.value.code == "konflikt" and action.status == "geplant"
 
 
-def test_a_confirmed_action_cannot_be_completed_before_it_begins(clock) -> None:  # noqa: ANN001
+def test_a_confirmed_action_cannot_be_completed_before_it_begins(clock) -> None:
     start = clock.now() + timedelta(days=2)
     action = Action.plan("a", "g-v", info(start))
     action.confirm()
@@ -40,7 +40,7 @@ def test_a_confirmed_action_cannot_be_completed_before_it_begins(clock) -> None:
     assert action.status == "durchgeführt"
 
 
-def test_invitations_still_open_at_completion_close_without_answer_and_travel_tolerantly(clock) -> None:  # noqa: ANN001
+def test_invitations_still_open_at_completion_close_without_answer_and_travel_tolerantly(clock) -> None:
     action = Action.plan("a", "g-v", info(clock.now() - timedelta(hours=1)))
     action.invite(("g-e", "g-c"))
     action.respond("g-e", True)

@@ -86,7 +86,7 @@ def test_every_layout_reads_the_same_items(plan: list, blank: bool, t_first: boo
 
 
 @pytest.mark.parametrize("text", ["", "   \n\n", "Arbeitsplan 2027\n\nEin Absatz ohne V.\nT: Mai\n"])
-async def test_an_import_that_takes_nothing_is_refused_in_german(text: str, clock) -> None:  # noqa: ANN001
+async def test_an_import_that_takes_nothing_is_refused_in_german(text: str, clock) -> None:
     uow = FakeUnitOfWork()
     with pytest.raises(InvalidInput) as refused:
         await import_plan(text, uow, clock.today())

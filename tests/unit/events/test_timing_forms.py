@@ -7,7 +7,16 @@ from datetime import date
 import pytest
 
 from services.events.adapters.mapping import timing_contract, timing_domain
-from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Unparsed, due_on, parse_timing
+from services.events.domain.timing import (
+    OnDate,
+    Ongoing,
+    Period,
+    Periods,
+    Recurring,
+    Unparsed,
+    due_on,
+    parse_timing,
+)
 
 P = Period
 FORMS = [  # (T as written, default year, what it must become)
