@@ -97,17 +97,37 @@ def import_plan(datei: Path = typer.Argument(..., exists=True, readable=True), j
         emit(result)
         return
     done(f"{result['plan']}: {len(result['items'])} Punkte neu, {result['unchanged']} schon vorhanden")
-    for paragraph in result["not_imported"]:
+    if result["items"]:
+        emit(result, ITEM_COLUMNS, [item_row(i) for i in result["items"]])
+    for paragraph in result["not_imported"]:  # in line order, as the service reports them
         console.print(f"[yellow]Ohne V, nicht übernommen:[/yellow] {paragraph[:100]}")
+
+
+ITEM_COLUMNS = [("Kennung", "item_id"), ("Punkt", "short"), ("V", "v"), ("T", "t"), ("Fällig", "flag"), ("Status", "status")]
+
+
+def responsible_text(responsible: list[dict]) -> str:
+    """"Beiträge – alle, Einstellung – Kathrin": roles and places kept, not just the names."""
+    shown = [f"{r['role']} – {r['name']}" if r.get("role") else r["name"] for r in responsible]
+    return ", ".join(f"{s} ({r['scope']})" if r.get("scope") else s for s, r in zip(shown, responsible, strict=True))
+
+
+def timing_text(timing: dict) -> str:
+    if timing["kind"] == "nicht_erkannt":
+        return f"{timing['text']} (nicht erkannt)"
+    return timing["text"] or "–"
+
+
+def item_row(item: dict) -> dict:
+    flag = "überfällig" if item.get("overdue") else (item.get("due") or "")
+    return item | {"v": responsible_text(item["responsible"]), "t": timing_text(item["timing"]), "short": item["text"][:70], "flag": flag}
 
 
 @arbeitsplan.command("liste")
 def list_items(offen: bool = typer.Option(False, "--offen", help="Nur offene Punkte")) -> None:
-    """Listet den Arbeitsplan mit Fälligkeit."""
+    """Listet den Arbeitsplan mit Fälligkeit; ein nicht erkanntes T ist als solches markiert."""
     data = run(lambda g: g.get("/arbeitsplan", only_open="true" if offen else None))
-    rows = [i | {"v": ", ".join(r["name"] for r in i["responsible"]), "t": i["timing"]["text"] or "–",
-                 "short": i["text"][:70], "flag": "überfällig" if i["overdue"] else (i["due"] or "")} for i in data["items"]]  # fmt: skip
-    emit(data, [("Kennung", "item_id"), ("Punkt", "short"), ("V", "v"), ("T", "t"), ("Fällig", "flag"), ("Status", "status")], rows)
+    emit(data, ITEM_COLUMNS, [item_row(i) for i in data["items"]])
 
 
 @arbeitsplan.command("erledigt")

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from services.events import entrypoints
 from services.events.adapters import orm
 from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.config import EventsSettings
 from shared.service import ServiceApp, run_service
 
-BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def today() -> date:
-    return datetime.now(BERLIN).date()
-
 
 def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
     settings = settings or EventsSettings()
     app = ServiceApp.assemble("events", settings, orm.messaging)
+    clock = settings.clock()  # the one clock of this service: every handler, job and mapping reads it
 
     def uow() -> EventsUnitOfWork:
-        unit = EventsUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)
-        unit.today = today
-        return unit
+        return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake)
 
-    entrypoints.register(app, uow, today)
+    entrypoints.register(app, uow, clock)
     return app
 
 

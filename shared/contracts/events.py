@@ -25,6 +25,9 @@ class InvitationV1(Contract):
     group_id: str
     group_name: str = ""
     status: Literal["offen", "zugesagt", "abgesagt"]
+    # Added tolerantly: an invitation still open when the action was held is closed without an answer. It is
+    # sent as status "abgesagt" (not taking part; what readers of the three states need) with this flag set.
+    no_answer: bool = False
 
 
 class ReportV1(Contract):
@@ -68,6 +71,11 @@ class TimingV1(Contract):
     times: int | None = None
     at_least: bool = False
     in_total: bool = False
+    # Added tolerantly: "alle zwei Wochen" (every 2), "jeden ersten Montag im Monat" (ordinal 1, weekday 0; -1 is
+    # the last; no weekday: a working day); for kind "laufend", `on` is the start of "ab März 2026".
+    every: int = 1
+    ordinal: int | None = None
+    weekday: int | None = None
 
 
 class NoteV1(Contract):
@@ -178,8 +186,15 @@ class WorkItemOverdueV1(WorkItemEvent):
 
 
 class TallyV1(Contract):
-    actions_planned: int
-    actions_done: int
+    actions_planned: int  # planned or confirmed, not yet held
+    actions_done: int  # held within the period
+    # Added tolerantly (defaults for older senders): every action in exactly one of ideas, planned, held,
+    # cancelled, so these add up to actions_total; confirmed is the part of planned that is confirmed.
+    actions_total: int = 0
+    actions_ideas: int = 0
+    actions_confirmed: int = 0
+    actions_held: int = 0
+    actions_cancelled: int = 0
     invitations_open: int
     items_due: int
     items_overdue: int

@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from shared.clock import BERLIN
 from shared.contracts import events as e
 from shared.contracts import registry as r
 from shared.messaging.rpc import request
@@ -73,7 +74,7 @@ async def known_here(broker, group_id: str) -> e.GroupV1 | None:  # noqa: ANN001
     return next((g for g in groups if g.group_id == group_id), None)
 
 
-async def test_journey_joint_action(system) -> None:
+async def test_journey_joint_action(system, clock) -> None:
     broker, *_ = system
     ids = {}
     for name in ("Vogtland", "Erzgebirge", "Chemnitz"):
@@ -86,28 +87,32 @@ async def test_journey_joint_action(system) -> None:
         await until(arrived, timeout=5.0)  # a group formed in the registry is known here within a second
         assert time.monotonic() - started < 1.0, f"{name}: {time.monotonic() - started:.2f} s"
 
+    day = clock.today() - timedelta(days=1)  # held yesterday, so that it can be completed today
+    start = datetime(day.year, day.month, day.day, 8, 30)
     planned = await ask(broker, e.PLAN_ACTION, e.PlanAction(
         organiser_group_id=ids["Vogtland"], kind="zahltag", title="Zahltag-Aktion am Jobcenter",
-        job_centre="Jobcenter Plauen", place="Vorplatz", start=datetime(2026, 12, 1, 8, 30),
-        end=datetime(2026, 12, 1, 11, 0), responsible=["Kathrin"]))  # fmt: skip
+        job_centre="Jobcenter Plauen", place="Vorplatz", start=start, end=start.replace(hour=11), responsible=["Kathrin"]))  # fmt: skip
     assert "nicht angegriffen fühlen" in planned.guideline and planned.warnings == []
     action_id = planned.action.action_id
     invited = await ask(broker, e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=[ids["Erzgebirge"], ids["Chemnitz"]]))
     assert [(i.group_name, i.status) for i in invited.invitations] == [("Erzgebirge", "offen"), ("Chemnitz", "offen")]
     refused = await request(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id), timeout=5)
     assert not refused.ok and refused.error.code == "konflikt" and "Noch keine Antwort von 2" in refused.error.message
+    early = await request(broker, e.COMPLETE_ACTION, e.CompleteAction(action_id=action_id, participants=3), timeout=5)
+    assert not early.ok and early.error.code == "konflikt" and "wenn sie bestätigt ist" in early.error.message
     for group in ("Erzgebirge", "Chemnitz"):
         await ask(broker, e.RESPOND_TO_INVITATION, e.RespondToInvitation(action_id=action_id, group_id=ids[group], accept=True))
     confirmed = await ask(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id))
     assert (confirmed.status, confirmed.responsible) == ("bestätigt", ["Kathrin"])
-    assert confirmed.start.isoformat() == "2026-12-01T08:30:00+01:00"
+    offset = start.replace(tzinfo=BERLIN).utcoffset()
+    assert confirmed.start == start.replace(tzinfo=BERLIN) and confirmed.start.utcoffset() == offset
 
     for group in ("Vogtland", "Erzgebirge", "Chemnitz"):
         feed = await ask(broker, e.CALENDAR, e.CalendarQuery(group_id=ids[group]))
         (event,) = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
-        start = event["DTSTART"].dt
-        assert (start.hour, start.minute, str(start.tzinfo)) == (8, 30, "Europe/Berlin")
-        assert start.utcoffset() == timedelta(hours=1) and str(event["STATUS"]) == "CONFIRMED"
+        begins = event["DTSTART"].dt
+        assert (begins.hour, begins.minute, str(begins.tzinfo)) == (8, 30, "Europe/Berlin")
+        assert begins.utcoffset() == offset and str(event["STATUS"]) == "CONFIRMED"
         assert "Kathrin" not in feed.content  # public: groups, never the persons responsible
     invitation = await ask(broker, e.CALENDAR, e.CalendarQuery(action_id=action_id))
     assert "METHOD:PUBLISH" in invitation.content and invitation.filename.endswith(".ics")
@@ -126,6 +131,7 @@ async def test_journey_joint_action(system) -> None:
     done = await ask(broker, e.COMPLETE_ACTION, e.CompleteAction(action_id=action_id, participants=18,
                                                                 notes="Viele Gespräche, 200 Flyer", press="Freie Presse"))  # fmt: skip
     assert done.status == "durchgeführt" and done.report.participants == 18
+    assert all(not i.no_answer for i in done.invitations)  # both had accepted
 
     async def all_published() -> list[str]:
         found = [s for s, _ in await subjects_on(broker, "EVENTS") if s.startswith(("events.action", "events.invitation"))]
@@ -136,7 +142,7 @@ async def test_journey_joint_action(system) -> None:
                         "events.invitation.accepted.v1", "events.action.confirmed.v1", "events.action.completed.v1"]  # fmt: skip
 
 
-async def test_journey_work_plan(system) -> None:
+async def test_journey_work_plan(system, clock) -> None:
     broker, *_ = system
     seed = brief_file(SEED).read_text()
     imported = await ask(broker, e.IMPORT_WORK_PLAN, e.ImportWorkPlan(text=seed))
@@ -147,9 +153,10 @@ async def test_journey_work_plan(system) -> None:
     again = await ask(broker, e.IMPORT_WORK_PLAN, e.ImportWorkPlan(text=seed))
     assert (len(again.items), again.unchanged) == (0, 21)
 
-    soon = (date.today() + timedelta(days=3)).strftime("%d.%m.%Y")
-    item = await ask(broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Flyer für den Zahltag drucken", responsible="Kathrin", timing=soon))
-    assert item.timing.kind == "datum" and item.due == date.today() + timedelta(days=3)
+    soon = clock.today() + timedelta(days=3)  # the services' clocks start at the same instant as this one
+    item = await ask(broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Flyer für den Zahltag drucken", responsible="Kathrin",
+                                                           timing=f"{soon:%d.%m.%Y}"))  # fmt: skip
+    assert item.timing.kind == "datum" and item.due == soon
 
     # Nobody presses a button: the periodic job reminds, announces overdue items and compiles the report.
     async def announced() -> list[tuple[str, dict]]:
@@ -160,7 +167,10 @@ async def test_journey_work_plan(system) -> None:
 
     found = await until(announced, timeout=15)
     reminders = [p["payload"] for s, p in found if s == "events.workitem.reminder_due.v1"]
-    assert [(x["item"]["item_id"], x["days_left"]) for x in reminders] == [(item.item_id, 3)]
+    # The seed's recurring items fall due at the end of their month or quarter: within a week of it, they too.
+    days_left = {i.item_id: (i.due - clock.today()).days for i in imported.items if i.due and i.timing.kind == "wiederkehrend"}
+    expected = {(item.item_id, 3)} | {(i, d) for i, d in days_left.items() if 0 <= d <= 7}
+    assert sorted((x["item"]["item_id"], x["days_left"]) for x in reminders) == sorted(expected)
     overdue = [p["payload"]["item"] for s, p in found if s == "events.workitem.overdue.v1"]
     assert len({i["item_id"] for i in overdue}) == len(overdue) == 7  # the 2017 deadlines that passed, once each
     report = next(p["payload"] for s, p in found if s == "events.progress.compiled.v1" and p["payload"]["overall"]["items_overdue"])

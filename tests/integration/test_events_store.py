@@ -15,13 +15,14 @@ from services.events.service_layer.replica import apply_group_event, apply_group
 from shared.contracts import Envelope
 from shared.contracts import registry as r
 from shared.db import upgrade
+from tests import support
 from tests.unit.events.test_actions import zahltag
 from tests.unit.events.test_workplan import item
 
 
 async def prepared(database):  # noqa: ANN001, ANN201
     await upgrade(database, "events")
-    uow = lambda: EventsUnitOfWork(database, orm.messaging)  # noqa: E731
+    uow = lambda: EventsUnitOfWork(database, orm.messaging, support.test_clock())  # noqa: E731
     async with uow() as unit:
         for gid, name in (("g-v", "Vogtland"), ("g-e", "Erzgebirge")):
             await unit.groups.add(GroupReplica(gid, name, "SN", sequence=1, seen=1))

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from services.events.domain import events as ev
-from services.events.domain.actions import KINDS, JOB_CENTRE_GUIDELINE, Action, Report, Schedule
+from services.events.domain.actions import DECLINED, KINDS, JOB_CENTRE_GUIDELINE, NO_ANSWER, Action, Report, Schedule
 from services.events.domain.groups import GroupReplica
 from services.events.domain.progress import Tally
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
 from services.events.domain.workplan import Note, WorkItem
+from shared.clock import BERLIN
 from shared.contracts import events as c
 from shared.contracts.envelope import EventPayload
 
 Names = dict[str, str]
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
@@ -33,10 +32,11 @@ def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
             spans = [(p.start, p.end, p.label) for p in timing.periods]
             return c.TimingV1(kind="zeitraeume", text=text, description=described, periods=spans)
         case Recurring():
-            return c.TimingV1(kind="wiederkehrend", text=text, description=described, unit=timing.unit,
-                              times=timing.times, at_least=timing.at_least, in_total=timing.in_total)  # fmt: skip
+            return c.TimingV1(kind="wiederkehrend", text=text, description=described, unit=timing.unit, times=timing.times,
+                              at_least=timing.at_least, in_total=timing.in_total, every=timing.every, ordinal=timing.ordinal,
+                              weekday=timing.weekday)  # fmt: skip
         case Ongoing():
-            return c.TimingV1(kind="laufend", text=text, description=described)
+            return c.TimingV1(kind="laufend", text=text, description=described, on=timing.since)
         case Soft():
             return c.TimingV1(kind="unbestimmt", text=text, description=described)
     return c.TimingV1(kind="nicht_erkannt", text=text, description=described)
@@ -49,8 +49,8 @@ def timing_domain(t: c.TimingV1) -> Timing | None:
         "datum": lambda: OnDate(t.on),
         "zeitraum": lambda: periods[0],
         "zeitraeume": lambda: Periods(periods),
-        "wiederkehrend": lambda: Recurring(t.unit, t.times or 1, t.at_least, t.in_total),
-        "laufend": lambda: Ongoing(t.description or t.text),
+        "wiederkehrend": lambda: Recurring(t.unit, t.times or 1, t.at_least, t.in_total, t.every, t.ordinal, t.weekday),
+        "laufend": lambda: Ongoing(t.description or t.text, t.on),
         "unbestimmt": lambda: Soft(t.description or t.text),
         "nicht_erkannt": lambda: Unparsed(t.text),
     }[t.kind]()
@@ -81,9 +81,15 @@ def action_snapshot(a: Action, names: Names | None = None) -> c.ActionSnapshot:
         action_id=a.id, kind=s.kind, kind_label=KINDS[s.kind], title=s.title, place=s.place, job_centre=s.job_centre,
         start=s.start, end=s.end, organiser_group_id=a.organiser_group_id,
         organiser_group_name=names.get(a.organiser_group_id, ""), responsible=list(s.responsible), status=a.status,
-        invitations=[c.InvitationV1(group_id=g, group_name=names.get(g, ""), status=st) for g, st in a.invitations],
+        invitations=[_invitation(g, names.get(g, ""), st) for g, st in a.invitations],
         report=report, evaluation=a.evaluation, cancel_reason=a.cancel_reason,
     )  # fmt: skip
+
+
+def _invitation(group_id: str, name: str, status: str) -> c.InvitationV1:
+    if status == NO_ANSWER:
+        return c.InvitationV1(group_id=group_id, group_name=name, status=DECLINED, no_answer=True)
+    return c.InvitationV1(group_id=group_id, group_name=name, status=status)
 
 
 def _berlin(moment: datetime | None) -> datetime | None:
@@ -94,7 +100,7 @@ def _berlin(moment: datetime | None) -> datetime | None:
 def action_domain(s: c.ActionSnapshot) -> Action:
     schedule = Schedule(s.kind, s.title, s.place, s.job_centre, _berlin(s.start), _berlin(s.end), tuple(s.responsible))
     report = s.report and Report(s.report.participants, s.report.notes, s.report.press)
-    invitations = tuple((i.group_id, i.status) for i in s.invitations)
+    invitations = tuple((i.group_id, NO_ANSWER if i.no_answer else i.status) for i in s.invitations)
     return Action(s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason)
 
 

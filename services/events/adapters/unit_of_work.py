@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.events.adapters import mapping, orm
 from services.events.adapters.repository import ActionRepository, GroupRepository, WorkItemRepository
+from shared.clock import Clock
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class EventsUnitOfWork(SqlAlchemyUnitOfWork):
-    today: Callable[[], date] = staticmethod(date.today)
+    def __init__(self, database, tables, clock: Clock, on_commit: Callable[[], None] = lambda: None) -> None:
+        super().__init__(database, tables, on_commit)
+        self.clock = clock  # time for once-keys and for the due dates in outgoing snapshots
 
     def _start(self) -> None:
         self.groups = GroupRepository(self.session)
@@ -30,7 +32,7 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
     async def once(self, key: str) -> bool:
         """Claim `key` in this transaction; False if it was claimed before (by any instance)."""
         insert = _INSERT[self.session.get_bind().dialect.name]
-        statement = insert(orm.once).values(key=key, done_at=datetime.now(UTC)).on_conflict_do_nothing()
+        statement = insert(orm.once).values(key=key, done_at=self.clock.now()).on_conflict_do_nothing()
         return (await self.session.execute(statement)).rowcount == 1
 
     async def was_done(self, key: str) -> bool:
@@ -53,5 +55,5 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
             await repo.flush()
         names = await self.names() if events else {}
         for event in events:
-            await self.publish_event(mapping.event_contract(event, names, self.today()))
+            await self.publish_event(mapping.event_contract(event, names, self.clock.today()))
         await super().commit()

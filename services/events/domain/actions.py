@@ -19,7 +19,8 @@ KINDS = {
     "sonstiges": "Sonstiges",
 }
 STATUSES = ("idee", "geplant", "bestätigt", "durchgeführt", "ausgewertet", "abgesagt")
-OPEN, ACCEPTED, DECLINED = "offen", "zugesagt", "abgesagt"
+OPEN, ACCEPTED, DECLINED, NO_ANSWER = "offen", "zugesagt", "abgesagt", "keine_antwort"  # an invitation's states
+LIVE = ("idee", "geplant", "bestätigt")  # not yet held, not cancelled
 # Seed 004: "Dabei ist darauf zu achten, dass sich Mitarbeiter der Jobcenter nicht angegriffen fühlen."
 JOB_CENTRE_GUIDELINE = (
     "Leitlinie der LAG: Aktionen vor Jobcentern richten sich gegen das SGB II, nicht gegen die Beschäftigten. "
@@ -65,7 +66,7 @@ class Action(Recording):
     organiser_group_id: str
     schedule: Schedule
     status: str = "geplant"
-    invitations: tuple[tuple[str, str], ...] = ()  # (group_id, offen|zugesagt|abgesagt)
+    invitations: tuple[tuple[str, str], ...] = ()  # (group_id, offen|zugesagt|abgesagt|keine_antwort)
     report: Report | None = None
     evaluation: str = ""
     cancel_reason: str = ""
@@ -135,10 +136,17 @@ class Action(Recording):
         self.status = "bestätigt"
         self._record(events.ActionConfirmed)
 
-    def complete(self, report: Report) -> None:
-        self._ensure("geplant", "bestätigt")
+    def complete(self, report: Report, now: datetime) -> None:
+        """Only a confirmed action that has begun is held; invitations never answered close as "keine Antwort"."""
+        if self.status in ("idee", "geplant"):
+            raise Conflict(f"Die Aktion „{self.name}“ ist erst {self.status}; abschließen lässt sie sich, wenn sie bestätigt ist.")
+        self._ensure("bestätigt")
+        if self.schedule.start is None or self.schedule.start > now:
+            begins = f" Sie beginnt am {self.schedule.start:%d.%m.%Y um %H:%M} Uhr." if self.schedule.start else ""
+            raise Conflict(f"Die Aktion „{self.name}“ hat noch nicht begonnen; abschließen geht erst danach.{begins}")
         if report.participants < 0:
             raise InvalidInput("Die Zahl der Teilnehmenden kann nicht negativ sein.")
+        self.invitations = tuple((g, NO_ANSWER if s == OPEN else s) for g, s in self.invitations)
         self.status, self.report = "durchgeführt", report
         self._record(events.ActionCompleted)
 

@@ -45,6 +45,7 @@ class ConfirmAction:
 class CompleteAction:
     action_id: str
     report: Report
+    now: datetime  # completing needs the action to have begun
 
 
 @dataclass(frozen=True)

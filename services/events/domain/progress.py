@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from services.events.domain.actions import Action
+from services.events.domain.actions import LIVE, Action
 from services.events.domain.groups import GroupReplica
 from services.events.domain.workplan import WorkItem
 
@@ -16,10 +16,16 @@ DUE_SOON = timedelta(days=14)
 class Tally:
     actions_planned: int = 0  # planned or confirmed, not yet held
     actions_done: int = 0  # held within the period
-    invitations_open: int = 0
+    invitations_open: int = 0  # of actions not yet held or cancelled
     items_due: int = 0  # due within the next 14 days
     items_overdue: int = 0
     items_done: int = 0  # done within the period
+    # every action is in exactly one of these: ideas + planned + held + cancelled == total
+    actions_total: int = 0
+    actions_ideas: int = 0
+    actions_confirmed: int = 0  # the confirmed part of planned
+    actions_held: int = 0  # held or evaluated, at any time
+    actions_cancelled: int = 0
 
 
 @dataclass
@@ -33,11 +39,15 @@ class ProgressReport:
 
 
 def _count_action(tally: Tally, action: Action, since: datetime, group_id: str | None) -> None:
-    if action.status in ("geplant", "bestätigt"):
-        tally.actions_planned += 1
-    if action.status in ("durchgeführt", "ausgewertet") and action.schedule.end and action.schedule.end >= since:
-        tally.actions_done += 1
-    open_ = action.open_invitations()
+    held = action.status in ("durchgeführt", "ausgewertet")
+    tally.actions_total += 1
+    tally.actions_ideas += action.status == "idee"
+    tally.actions_planned += action.status in ("geplant", "bestätigt")
+    tally.actions_confirmed += action.status == "bestätigt"
+    tally.actions_held += held
+    tally.actions_cancelled += action.status == "abgesagt"
+    tally.actions_done += bool(held and action.schedule.end and action.schedule.end >= since)
+    open_ = action.open_invitations() if action.status in LIVE else []
     tally.invitations_open += len(open_) if group_id is None else int(group_id in open_)
 
 

@@ -1,7 +1,10 @@
 """The "T:" of a work plan as a structured value — or, when nothing fits, the text kept and flagged.
 
-Never guessed: "II. Quartal 2017" is a period, "monatlich" a recurrence, "stetig" ongoing,
-"zeitnah" soft; "irgendwann nach der Wahl" stays verbatim as unparsed.
+Never guessed: "II. Quartal 2017", "Frühjahr 2026", "Ende März", "KW 20" are periods, "bis zum 15. Juni" a
+date, "monatlich", "alle zwei Wochen", "jeden ersten Montag im Monat" recurrences, "stetig" and "ab März"
+ongoing, "zeitnah" soft; "irgendwann nach der Wahl" stays verbatim as unparsed. A missing year is the
+`default_year` the caller passes (the document's year, or the year of the caller's clock); nothing here
+reads the wall clock. Working days (Werktage) are Monday to Friday; public holidays are not known here.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from datetime import date, timedelta
 MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "dezember")  # fmt: skip
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-ORDINAL_WORDS = {"erste": 1, "ersten": 1, "zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3, "vierte": 4, "vierten": 4}
+ORDINAL_WORDS = {"erste": 1, "ersten": 1, "erster": 1, "zweite": 2, "zweiten": 2, "zweiter": 2, "dritte": 3, "dritten": 3,
+                 "dritter": 3, "vierte": 4, "vierten": 4, "vierter": 4, "fünfte": 5, "fünften": 5, "fünfter": 5,
+                 "letzte": -1, "letzten": -1, "letzter": -1}  # fmt: skip
+WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+COUNTS = {"zwei": 2, "drei": 3, "vier": 4, "sechs": 6}
+SEASONS = {"frühjahr": 3, "frühling": 3, "sommer": 6, "herbst": 9, "winter": 12}  # first month of three
+PARTS = {"anfang": (1, 10), "mitte": (11, 20), "ende": (21, 31)}  # days of a month
 TIMES = {"einmal": 1, "zweimal": 2, "dreimal": 3, "viermal": 4, "fünfmal": 5, "sechsmal": 6}
 UNITS = {"woche": "woche", "monat": "monat", "quartal": "quartal", "halbjahr": "halbjahr", "jahr": "jahr"}
 ADVERBS = {"wöchentlich": "woche", "monatlich": "monat", "vierteljährlich": "quartal", "quartalsweise": "quartal",
@@ -55,8 +64,16 @@ class Recurring:
     times: int = 1
     at_least: bool = False
     in_total: bool = False
+    every: int = 1  # "alle zwei Wochen": periods of two weeks
+    ordinal: int | None = None  # "jeden ersten Montag im Monat": 1; the last one: -1
+    weekday: int | None = None  # 0 = Monday; None with an ordinal: a working day (Monday to Friday)
 
     def describe(self) -> str:
+        if self.ordinal is not None:
+            nth = "letzten" if self.ordinal == -1 else f"{self.ordinal}."
+            return f"jeden {nth} {WEEKDAYS[self.weekday].capitalize()} im Monat" if self.weekday is not None else f"am {nth} Werktag des Monats"
+        if self.every > 1:
+            return f"alle {self.every} {'Wochen' if self.unit == 'woche' else 'Monate'}"
         word = {1: "einmal", 2: "zweimal", 3: "dreimal", 4: "viermal"}.get(self.times, f"{self.times}-mal")
         prefix = "mindestens " if self.at_least else "insgesamt " if self.in_total else ""
         return f"{prefix}{word} pro {self.unit.capitalize()}"
@@ -65,6 +82,7 @@ class Recurring:
 @dataclass(frozen=True)
 class Ongoing:
     word: str = "stetig"
+    since: date | None = None  # "ab März 2026"
 
     def describe(self) -> str:
         return self.word
@@ -116,7 +134,31 @@ def _number(token: str) -> int | None:
     return ROMAN.get(token) or ORDINAL_WORDS.get(token)
 
 
+def _count(token: str) -> int | None:
+    return int(token) if token.isdigit() else COUNTS.get(token)
+
+
+def _anchored(t: str) -> Recurring | None:
+    """"jeden ersten Montag im Monat", "am dritten Werktag des Monats", "jeden letzten Freitag"."""
+    m = re.fullmatch(r"(?:jeden|jede[rs]?|am|an jedem)\s+(\d\.|\w+)\s+(werktag|" + "|".join(WEEKDAYS) + r")"
+                     r"(?:\s+(?:im|des|eines|jeden|pro)\s+monats?)?", t)  # fmt: skip
+    if not m:
+        return None
+    ordinal = _number(m.group(1)) if m.group(1) not in ("letzten", "letzte", "letzter") else -1
+    limit = 20 if m.group(2) == "werktag" else 5  # every month has 20 working days
+    if ordinal is None or not (ordinal == -1 or 1 <= ordinal <= limit):
+        return None
+    return Recurring("monat", ordinal=ordinal, weekday=None if m.group(2) == "werktag" else WEEKDAYS.index(m.group(2)))
+
+
 def _recurring(t: str) -> Recurring | None:
+    if found := _anchored(t):
+        return found
+    if m := re.fullmatch(r"alle\s+(\d+|zwei|drei|vier|sechs)\s+(wochen|monate)", t):
+        every = _count(m.group(1))
+        return Recurring("woche" if m.group(2) == "wochen" else "monat", every=every) if every and 1 < every <= 12 else None
+    if t in ("vierzehntägig", "14-tägig", "14tägig", "zweiwöchentlich", "zweiwöchig"):
+        return Recurring("woche", every=2)
     at_least, in_total = t.startswith("mindestens "), t.startswith("insgesamt ")
     core = re.sub(r"^(mindestens|insgesamt)\s+", "", t)
     if core in ADVERBS:
@@ -132,22 +174,64 @@ def _recurring(t: str) -> Recurring | None:
     return None
 
 
+def season_period(year: int, season: str) -> Period:
+    first = SEASONS[season]
+    last = month_period(year + (first == 12), (first + 2 - 1) % 12 + 1)
+    return Period(date(year, first, 1), last.end, f"{'Frühjahr' if season == 'frühling' else season.capitalize()} {year}")
+
+
+def part_of_month(year: int, month: int, part: str) -> Period:
+    first, last = PARTS[part]
+    whole = month_period(year, month)
+    return Period(date(year, month, first), min(whole.end, date(year, month, min(last, whole.end.day))),
+                  f"{part.capitalize()} {MONTHS[month - 1].capitalize()} {year}")  # fmt: skip
+
+
+def iso_week(year: int, week: int) -> Period | None:
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:  # no such week in that year (a 53rd week exists only in some years)
+        return None
+    return Period(monday, monday + timedelta(days=6), f"KW {week} {year}")
+
+
+def _more_periods(t: str, plain: str, year: int) -> Timing | None:
+    if m := re.fullmatch(r"(?:im\s+|in\s+der\s+)?(?:kw|kalenderwoche)\s*(\d{1,2})(?:\s*/\s*)?", plain):
+        return iso_week(year, int(m.group(1)))
+    if m := re.fullmatch(r"(?:im\s+|in\s+der\s+)?(\d{1,2})\.\s*(?:kw|kalenderwoche)", plain):
+        return iso_week(year, int(m.group(1)))
+    if m := re.fullmatch(r"(?:im\s+|bis\s+(?:zum\s+)?)?(" + "|".join(SEASONS) + r")", plain):
+        return season_period(year, m.group(1))
+    if m := re.fullmatch(r"(anfang|mitte|ende)\s+(" + "|".join(MONTHS) + r")", plain):
+        return part_of_month(year, MONTHS.index(m.group(2)) + 1, m.group(1))
+    if m := re.fullmatch(r"ab\s+(?:(?:anfang|mitte)\s+)?(" + "|".join(MONTHS) + r")", plain):
+        month = MONTHS.index(m.group(1)) + 1
+        return Ongoing(f"ab {MONTHS[month - 1].capitalize()} {year}", date(year, month, 1))
+    if m := re.fullmatch(r"ab\s+(?:dem\s+)?(.+)", t):
+        found = _on_date(m.group(1), year)
+        return Ongoing(f"ab {found.day:%d.%m.%Y}", found.day) if found else None
+    return None
+
+
 def _periods(t: str, default_year: int) -> Timing | None:
     year = _year(t, default_year)
-    plain = re.sub(r"\b(19|20)\d{2}\b", "", t).strip()
-    m = re.fullmatch(r"((?:[ivx\d]+|erste[n]?|zweite[n]?|dritte[n]?|vierte[n]?)\.?(?:\s*(?:,|und|u\.)\s*(?:[ivx\d]+|erste[n]?|"
+    plain = re.sub(r"\s*/?\s*\b(19|20)\d{2}\b", "", t).strip()
+    if found := _more_periods(t, plain, year):
+        return found
+    m = re.fullmatch(r"((?:[ivx\d]+|erste[n]?|zweite[n]?|dritte[n]?|vierte[n]?)\.?(?:\s*(?:,|/|und|u\.)\s*(?:[ivx\d]+|erste[n]?|"
                      r"zweite[n]?|dritte[n]?|vierte[n]?)\.?)*)\s+(quartal|halbjahr)", plain)  # fmt: skip
     if m:
-        numbers = [_number(n) for n in re.split(r"\s*(?:,|und|u\.)\s*", m.group(1))]
+        numbers = [_number(n) for n in re.split(r"\s*(?:,|/|und|u\.)\s*", m.group(1))]
         limit = 4 if m.group(2) == "quartal" else 2
         if not numbers or any(n is None or not 1 <= n <= limit for n in numbers):
             return None
         make = quarter_period if m.group(2) == "quartal" else half_period
         periods = tuple(make(year, n) for n in dict.fromkeys(numbers))
         return periods[0] if len(periods) == 1 else Periods(periods)
-    m = re.fullmatch(r"(?:im\s+|ende\s+|bis\s+(?:ende\s+)?)?(" + "|".join(MONTHS) + r")", plain)
+    m = re.fullmatch(r"(im\s+|bis\s+(?:ende\s+)?)?(" + "|".join(MONTHS) + r")", plain)
     if m:
-        return month_period(year, MONTHS.index(m.group(1)) + 1)
+        month = month_period(year, MONTHS.index(m.group(2)) + 1)
+        return Period(month.start, month.end, f"bis Ende {month.label}") if (m.group(1) or "").startswith("bis") else month
     if re.fullmatch(r"(?:im\s+|bis\s+ende\s+)?(?:jahr\s+)?", plain) and re.search(r"\b(19|20)\d{2}\b", t):
         return Period(date(year, 1, 1), date(year, 12, 31), str(year))
     return None
@@ -189,8 +273,18 @@ def parse_timing(text: str, default_year: int) -> Timing:
 # --- due and overdue ---------------------------------------------------------------------
 
 
-def unit_period(unit: str, day: date) -> tuple[date, date]:
-    """The calendar period of `unit` that contains `day`."""
+EPOCH_MONDAY = date(1970, 1, 5)  # periods of several weeks count from here, the same for everyone
+
+
+def unit_period(unit: str, day: date, every: int = 1) -> tuple[date, date]:
+    """The calendar period of `unit` (or of `every` units) that contains `day`."""
+    if unit == "woche" and every > 1:
+        start = EPOCH_MONDAY + timedelta(weeks=every * ((day - EPOCH_MONDAY).days // (7 * every)))
+        return start, start + timedelta(weeks=every, days=-1)
+    if unit == "monat" and every > 1:
+        index = (day.year * 12 + day.month - 1) // every * every
+        last = (index + every - 1)
+        return date(index // 12, index % 12 + 1, 1), month_period(last // 12, last % 12 + 1).end
     if unit == "woche":
         start = day - timedelta(days=day.weekday())
         return start, start + timedelta(days=6)
@@ -214,6 +308,20 @@ def due_on(timing: Timing | None, today: date) -> date | None:
     if isinstance(timing, Periods):
         ends = [p.end for p in timing.periods]
         return next((e for e in ends if e >= today), ends[-1])
+    if isinstance(timing, Recurring) and timing.ordinal is not None:
+        this = anchored_day(timing, today.year, today.month)
+        if this >= today:
+            return this
+        following = month_period(today.year, today.month).end + timedelta(days=1)
+        return anchored_day(timing, following.year, following.month)
     if isinstance(timing, Recurring):
-        return unit_period(timing.unit, today)[1]
-    return None  # ongoing, soft, unparsed or none: no date to hold anyone to
+        return unit_period(timing.unit, today, timing.every)[1]
+    return None
+
+
+def anchored_day(timing: Recurring, year: int, month: int) -> date:
+    """The first Monday, the third working day, the last Friday … of a month."""
+    days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+    fitting = [d for d in days if (d.weekday() == timing.weekday if timing.weekday is not None else d.weekday() < 5)]
+    ordinal = timing.ordinal or 1
+    return fitting[-1] if ordinal == -1 or ordinal > len(fitting) else fitting[ordinal - 1]  # ongoing, soft, unparsed or none: no date to hold anyone to

@@ -60,8 +60,9 @@ class WorkItem(Recording):
         if self.status == "erledigt":
             return None
         if isinstance(self.timing, Recurring):
-            current_start = unit_period(self.timing.unit, today)[0]
-            previous_start, previous_end = unit_period(self.timing.unit, current_start - timedelta(days=1))
+            unit, every = self.timing.unit, self.timing.every
+            current_start = unit_period(unit, today, every)[0]
+            previous_start, previous_end = unit_period(unit, current_start - timedelta(days=1), every)
             missed = self.created_on <= previous_end and (self.last_done is None or self.last_done < previous_start)
             return previous_end if missed else None
         due = due_on(self.timing, today)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 from typing import Any
 
 from services.events.adapters import calendar, mapping
 from services.events.adapters.registry_stream import read_group_events
 from services.events.entrypoints.translate import command
 from services.events.service_layer import handlers, plan_import, views
+from shared.clock import Clock
 from shared.contracts import events as c
 from shared.messaging.rpc import respond
 
@@ -18,22 +18,22 @@ ACTION_COMMANDS = (c.INVITE_GROUPS, c.RESPOND_TO_INVITATION, c.CONFIRM_ACTION, c
 ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
 
 
-def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], compile_now: Callable, *, organizer: str) -> None:
+def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Callable, *, organizer: str) -> None:
     async def planned(request: Any) -> c.PlannedAction:
-        result = await handlers.handle(command(request, today()), uow())
+        result = await handlers.handle(command(request, clock), uow())
         snapshot = mapping.action_snapshot(result.action, await views.names(uow()))
         return c.PlannedAction(action=snapshot, warnings=list(result.warnings), guideline=result.guideline)
 
     async def action(request: Any) -> c.ActionSnapshot:
-        changed = await handlers.handle(command(request, today()), uow())
+        changed = await handlers.handle(command(request, clock), uow())
         return mapping.action_snapshot(changed, await views.names(uow()))
 
     async def item(request: Any) -> c.WorkItemSnapshot:
-        return mapping.item_snapshot(await handlers.handle(command(request, today()), uow()), today())
+        return mapping.item_snapshot(await handlers.handle(command(request, clock), uow()), clock.today())
 
     async def import_plan(request: c.ImportWorkPlan) -> c.ImportedPlan:
-        result = await plan_import.import_plan(request.text, uow(), today(), request.plan, request.year)
-        items = [mapping.item_snapshot(i, today()) for i in result.items]
+        result = await plan_import.import_plan(request.text, uow(), clock.today(), request.plan, request.year)
+        items = [mapping.item_snapshot(i, clock.today()) for i in result.items]
         return c.ImportedPlan(plan=result.plan, year=result.year, items=items, unchanged=result.unchanged,
                               not_imported=result.not_imported)  # fmt: skip
 
@@ -53,10 +53,10 @@ def register(broker: Any, uow: Callable[[], Any], today: Callable[[], date], com
     respond(broker, c.IMPORT_WORK_PLAN, import_plan)
     respond(broker, c.COMPILE_PROGRESS, compile_progress)
     respond(broker, c.REBUILD_GROUPS, rebuild)
-    _register_queries(broker, uow, today, organizer)
+    _register_queries(broker, uow, clock, organizer)
 
 
-def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], date], organizer: str) -> None:
+def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organizer: str) -> None:
     async def actions(q: c.ActionsQuery) -> c.Actions:
         names = await views.names(uow())
         found = await views.actions(uow(), q.group_id, q.status)
@@ -67,13 +67,13 @@ def _register_queries(broker: Any, uow: Callable[[], Any], today: Callable[[], d
 
     async def work_plan(q: c.WorkPlanQuery) -> c.WorkPlan:
         items = await views.work_plan(uow(), q.plan, q.only_open)
-        return c.WorkPlan(items=[mapping.item_snapshot(i, today()) for i in items])
+        return c.WorkPlan(items=[mapping.item_snapshot(i, clock.today()) for i in items])
 
     async def groups(q: c.GroupsQuery) -> c.Groups:
         return c.Groups(groups=[mapping.group_contract(g) for g in await views.groups(uow(), q.state)])
 
     async def calendar_feed(q: c.CalendarQuery) -> c.CalendarDocument:
-        names, now = await views.names(uow()), datetime.now(UTC)
+        names, now = await views.names(uow()), clock.now()
         if q.action_id:
             one = await views.action(uow(), q.action_id)
             content = calendar.calendar_of([one], names, now, one.name, organizer=organizer, method="PUBLISH")

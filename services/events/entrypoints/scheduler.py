@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 from typing import Any
 
 from services.events.adapters import mapping
 from services.events.domain import commands, events
 from services.events.service_layer import periodic
+from shared.clock import Clock
 from shared.contracts import events as c
 from shared.logging import get_logger
 
 log = get_logger(__name__)
 
 
-def jobs(uow: Callable[[], Any], today: Callable[[], date], settings: Any) -> tuple[Callable, Callable]:
+def jobs(uow: Callable[[], Any], clock: Clock, settings: Any) -> tuple[Callable, Callable]:
     async def compile_now(key: str | None = None) -> c.ProgressCompiledV1:
-        now = datetime.now(UTC)
+        now = clock.now()
         period, since = periodic.period_key(now, settings.progress_interval_seconds)
         report = await periodic.compile_progress(commands.CompileProgressReport(now, key or period, since), uow())
         if report is None:
@@ -28,7 +28,7 @@ def jobs(uow: Callable[[], Any], today: Callable[[], date], settings: Any) -> tu
     async def run() -> None:
         while True:
             try:
-                sent = await periodic.send_reminders(commands.SendReminders(today(), settings.reminder_days_before), uow())
+                sent = await periodic.send_reminders(commands.SendReminders(clock.today(), settings.reminder_days_before), uow())
                 compiled = await compile_now() if settings.progress_reports else None
                 if sent or compiled:
                     log.info("scheduler.tick", reminders=sent, report=bool(compiled))
@@ -38,6 +38,6 @@ def jobs(uow: Callable[[], Any], today: Callable[[], date], settings: Any) -> tu
 
     async def manual() -> c.ProgressCompiledV1:
         """A report asked for by a person: its own period key, so it never blocks the periodic one."""
-        return await compile_now(f"manuell:{datetime.now(UTC).isoformat()}")
+        return await compile_now(f"manuell:{clock.now().isoformat()}")
 
     return run, manual

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from services.events.domain import commands
 from services.events.domain.actions import Report, Schedule
 from services.events.domain.workplan import Note
+from shared.clock import BERLIN, Clock
 from shared.contracts import events as c
-
-BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def berlin(moment: datetime | None) -> datetime | None:
@@ -24,7 +22,8 @@ def schedule(x: c.ScheduleInput) -> Schedule:
     return Schedule(x.kind, x.title.strip(), x.place.strip(), x.job_centre.strip(), berlin(x.start), berlin(x.end), responsible)
 
 
-def command(request: object, today: date) -> object:
+def command(request: object, clock: Clock) -> object:
+    today = clock.today()
     match request:
         case c.PlanAction():
             return commands.PlanAction(request.organiser_group_id, schedule(request), request.as_idea, request.action_id)
@@ -37,7 +36,7 @@ def command(request: object, today: date) -> object:
         case c.ActionRef():
             return commands.ConfirmAction(request.action_id)
         case c.CompleteAction():
-            return commands.CompleteAction(request.action_id, Report(request.participants, request.notes, request.press))
+            return commands.CompleteAction(request.action_id, Report(request.participants, request.notes, request.press), clock.now())
         case c.EvaluateAction():
             return commands.EvaluateAction(request.action_id, request.evaluation)
         case c.CancelAction():

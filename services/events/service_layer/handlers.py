@@ -97,7 +97,7 @@ async def confirm_action(cmd: commands.ConfirmAction, uow: UnitOfWork) -> Action
 
 
 async def complete_action(cmd: commands.CompleteAction, uow: UnitOfWork) -> Action:
-    return await _change(uow, cmd.action_id, lambda a: a.complete(cmd.report))
+    return await _change(uow, cmd.action_id, lambda a: a.complete(cmd.report, cmd.now))
 
 
 async def evaluate_action(cmd: commands.EvaluateAction, uow: UnitOfWork) -> Action:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.events.domain import commands
+from services.events.domain.errors import InvalidInput
 from services.events.domain.plan_text import parse_plan
 from services.events.domain.workplan import WorkItem
 from services.events.service_layer.handlers import work_item
@@ -30,7 +31,14 @@ def item_id(plan: str, text: str, responsible: str, timing: str | None) -> str:
 
 
 async def import_plan(text: str, uow: UnitOfWork, today: date, plan: str | None = None, year: int | None = None) -> ImportedPlan:
+    if not (text or "").strip():
+        raise InvalidInput("Der Arbeitsplan ist leer: bitte den Text des Plans mitschicken.", fields={"text": "leer"})
     raw = parse_plan(text)
+    if not raw.items:  # taking nothing is no success: say why instead of "0 Punkte neu"
+        raise InvalidInput(
+            "Kein Punkt übernommen: Zu keinem Absatz wurde eine Zeile „V: …“ (verantwortlich) gefunden.",
+            fields={"nicht_uebernommen": str(len(raw.leftover))},
+        )
     name = (plan or raw.title or f"Arbeitsplan {today:%d.%m.%Y}").strip()[:300]
     result = ImportedPlan(name, year or raw.year)
     result.not_imported = [f"Zeile {line}: {paragraph}" for line, paragraph in raw.leftover]

@@ -15,6 +15,7 @@ from services.events.service_layer import handlers
 from tests.unit.events.fakes import FakeUnitOfWork
 
 BERLIN = ZoneInfo("Europe/Berlin")
+HELD = datetime(2026, 12, 1, 10, tzinfo=BERLIN)  # an hour into zahltag(day=1)
 
 
 def zahltag(day: int = 1, responsible: tuple[str, ...] = ("Kathrin",), job_centre: str = "Jobcenter Plauen") -> Schedule:
@@ -41,7 +42,7 @@ async def test_journey_of_a_joint_action_records_one_event_per_change(uow) -> No
         (commands.RespondToInvitation("a-1", "g-c", True), events.InvitationAccepted),
         (commands.RespondToInvitation("a-1", "g-c", True), None),
         (commands.ConfirmAction("a-1"), events.ActionConfirmed),
-        (commands.CompleteAction("a-1", Report(23, "Gute Gespräche, 150 Flyer", "Freie Presse")), events.ActionCompleted),
+        (commands.CompleteAction("a-1", Report(23, "Gute Gespräche, 150 Flyer", "Freie Presse"), HELD), events.ActionCompleted),
         (commands.EvaluateAction("a-1", "Wiederholen im März"), events.ActionEvaluated),
     ]
     for command, expected in steps:

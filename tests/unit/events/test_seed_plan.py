@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.events.domain.errors import InvalidInput
 from services.events.domain.plan_text import parse_plan
 from services.events.domain.responsibility import OPEN_SEAT, parse_responsible
 from services.events.domain.timing import (
@@ -127,6 +128,11 @@ def test_the_plan_reader_and_importer_never_crash(text: str) -> None:
 @given(plan_like)
 def test_the_importer_never_crashes_either(text: str) -> None:
     uow = FakeUnitOfWork()
+    if not parse_plan(text).items:  # nothing to take is refused, not reported as a success
+        with pytest.raises(InvalidInput, match="Kein Punkt übernommen|Der Arbeitsplan ist leer"):
+            asyncio.run(import_plan(text, uow, date(2026, 11, 21)))
+        assert uow.published == []
+        return
     result = asyncio.run(import_plan(text, uow, date(2026, 11, 21)))
     # Every item read is either created or recognised as the same item read earlier in the text.
     assert len(result.items) + result.unchanged == len(parse_plan(text).items)

@@ -62,7 +62,8 @@ async def test_progress_report_counts_per_group_and_overall_once_per_period() ->
     planned = Action.plan("a-1", "g-v", zahltag(day=1))
     planned.invite(("g-e",))
     held = Action.plan("a-2", "g-e", zahltag(day=2))
-    held.complete(Report(12, "ok"))
+    held.confirm()
+    held.complete(Report(12, "ok"), datetime(2026, 12, 2, 13, tzinfo=UTC))
     for a in (planned, held):
         a.events.clear()  # fixtures, not changes under test
         await uow.actions.add(a)
