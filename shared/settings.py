@@ -32,7 +32,7 @@ class ServiceSettings(BaseSettings):
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
     outbox_poll_seconds: float = 0.5
     instance_id: str = ""  # set by `beratungsnetz up` per process and echoed in health answers
-    clock_start: str | None = Field(default=None, description="Nur für Tests: die Uhr beginnt bei diesem Zeitpunkt")
+    clock_start: str | None = Field(default=None, description="Nur für Tests und Entwicklung: die Uhr beginnt bei diesem Zeitpunkt")
 
     def clock(self) -> Clock:
         """The service's clock: the wall clock, or in tests one started at `clock_start`."""
@@ -44,8 +44,8 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_insecure_defaults(self) -> ServiceSettings:
-        if self.clock_start and self.environment != "test":
-            raise ValueError("CLOCK_START ist nur in der Testumgebung erlaubt (ENVIRONMENT=test)")
+        if self.clock_start and self.environment == "production":
+            raise ValueError("CLOCK_START ist nur für Tests und Entwicklung da, nie in Produktion")
         if self.environment != "production":
             return self
         problems = []

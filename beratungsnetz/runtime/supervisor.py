@@ -120,6 +120,8 @@ class System:
 
     def _env(self, prefix: str, **values: str) -> dict[str, str]:
         env = dict(os.environ)
+        if clock_start := os.environ.get("BERATUNGSNETZ_CLOCK_START"):  # tests: the whole system on one chosen day
+            values = {"clock_start": clock_start, **values}
         env.update({f"BERATUNGSNETZ_{prefix}_{k.upper()}": v for k, v in values.items()})
         return env
 

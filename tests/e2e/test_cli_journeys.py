@@ -118,7 +118,7 @@ def test_journey_2_joint_action(system: System) -> None:
                          "--jobcenter", "Jobcenter Plauen", "--beginn", "2020-12-01 08:30", "--ende", "2020-12-01 11:00",
                          "--verantwortlich", "Kathrin")  # fmt: skip
     assert "nicht angegriffen fühlen" in planned["guideline"]
-    action = planned["action"]["action_id"]  # held long ago (`up` runs on the wall clock): it can be completed
+    action = planned["action"]["action_id"]  # held before the test clock's day (`up` runs on it): it can be completed
     system.cli("aktionen", "abschliessen", action, "--teilnehmende", "3", expect=1)  # not before it is confirmed
     system.cli("aktionen", "einladen", action, groups["Erzgebirge"], groups["Chemnitz"])
     for group in ("Erzgebirge", "Chemnitz"):

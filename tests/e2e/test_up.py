@@ -24,6 +24,7 @@ from shared.messaging.broker import make_broker
 from shared.messaging.rpc import request
 from shared.settings import ServiceSettings
 from tests.strangers import foreign_http_server
+from tests.support import test_start_text
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
@@ -35,7 +36,7 @@ FREE_PORTS = ("--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0", "--
 def start_up(var_dir: Path, ports: tuple[str, ...] = FREE_PORTS) -> tuple[subprocess.Popen, dict, float]:
     """`beratungsnetz up` (on free ports unless told); returns the process, what it printed (endpoints, pids) and the time to ready."""
     args = [str(BIN / "beratungsnetz"), "up", "--json", *ports]
-    env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir))
+    env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(var_dir), BERATUNGSNETZ_CLOCK_START=test_start_text())
     started = time.monotonic()
     # Its own process group, as a shell gives a foreground job: Ctrl-C goes to the whole group.
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
+
 import pytest
 from pydantic import ValidationError
 
 from services.events.config import EventsSettings
 from services.registry.config import RegistrySettings
+from shared.clock import BERLIN
 
 
 def test_each_service_reads_its_own_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,3 +41,16 @@ def test_production_accepts_a_complete_configuration() -> None:
         nats_password="geheim",
     )
     assert settings.json_logs is True
+
+
+def test_a_started_clock_runs_on_from_its_day_and_never_in_production() -> None:
+    clock = RegistrySettings(environment="test", clock_start="2028-02-29").clock()
+    assert clock.fixed and clock.today() == date(2028, 2, 29)
+    assert clock.now().astimezone(BERLIN).replace(microsecond=0, second=0).time() == time(10, 0)  # 10:00 Berlin
+    dst = RegistrySettings(clock_start="2027-03-28T01:30+01:00").clock()  # the night summer time begins
+    dst.advance(timedelta(hours=1))
+    assert dst.now().astimezone(BERLIN).hour == 3  # 02:30 does not exist that night
+    assert not RegistrySettings().clock().fixed
+    with pytest.raises(ValidationError, match="CLOCK_START"):
+        RegistrySettings(environment="production", clock_start="2028-02-29", secret_key="x" * 40,
+                         database_url="postgresql+asyncpg://r@db/b", nats_user="r", nats_password="p")  # fmt: skip
