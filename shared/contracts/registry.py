@@ -8,16 +8,21 @@ the stream from the start rebuilds exactly what the registry holds.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
+from shared.contracts.text import Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
 HEALTH = query("registry", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("registry")
+
+StateCode = Literal["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"]
+State = Annotated[StateCode, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # "sn " is SN
+Postcode = Annotated[str, Field(pattern=r"^\s*(0[1-9]|[1-9][0-9])[0-9]{3}\s*$")]  # five digits, not 00…
 
 # --- snapshots -------------------------------------------------------------------------
 
@@ -58,6 +63,10 @@ class TrainingV1(Contract):
     title: str
 
 
+class TrainingInput(TrainingV1):
+    title: Name
+
+
 class CounsellorV1(Contract):
     counsellor_id: str
     name: str
@@ -70,6 +79,11 @@ class SupervisionV1(Contract):
     lawyer_name: str
     qualification_confirmed: bool
     since: date
+
+
+class SupervisionInput(SupervisionV1):
+    lawyer_name: Name
+    qualification_confirmed: Flag
 
 
 class OfficeSnapshot(Contract):
@@ -181,106 +195,111 @@ class CounsellorTrainedV1(OfficeEvent):
 # --- commands ----------------------------------------------------------------------------
 
 
+class CoordinatorInput(Coordinator):
+    name: Name
+    email: Email | None = None
+
+
 class AddDistrict(Contract):
-    name: str
-    state: str
+    name: Name
+    state: State
     kind: Literal["kreisverband", "bezirk"] = "kreisverband"
-    district_id: str | None = None
+    district_id: Id | None = None
 
 
 class FormGroup(Contract):
-    name: str
-    state: str
-    district_ids: list[str] = []
-    coordinator: Coordinator | None = None
-    group_id: str | None = None
+    name: Name
+    state: State
+    district_ids: list[Id] = []
+    coordinator: CoordinatorInput | None = None
+    group_id: Id | None = None
 
 
 class RenameGroup(Contract):
-    group_id: str
-    name: str
+    group_id: Id
+    name: Name
 
 
 class ChangeCoordinator(Contract):
-    group_id: str
-    coordinator: Coordinator
+    group_id: Id
+    coordinator: CoordinatorInput
 
 
 class MergeGroups(Contract):
-    into_group_id: str
-    group_ids: list[str]
+    into_group_id: Id
+    group_ids: list[Id]
 
 
 class DissolveGroup(Contract):
-    group_id: str
+    group_id: Id
 
 
 class CounsellorInput(Contract):
-    name: str
-    email: str | None = None
-    publish_name: bool = False
-    trainings: list[TrainingV1] = []
-    counsellor_id: str | None = None
+    name: Name
+    email: Email | None = None
+    publish_name: Flag = False
+    trainings: list[TrainingInput] = []
+    counsellor_id: Id | None = None
 
 
 class OfficeDetails(Contract):
     """Everything about an office that `update_office` may change."""
 
-    name: str
-    operator_kind: str
-    operator_name: str
-    street: str
-    postcode: str
-    city: str
-    access_notes: str = ""
-    phone: str = ""
-    email: str = ""
-    web: str = ""
-    hours: list[str] = []  # German text: "dienstags 14–17 Uhr", "nach Vereinbarung"
-    areas: list[str] = []
-    languages: list[str] = []
-    district_id: str | None = None
+    name: Name
+    operator_kind: Name
+    operator_name: Name
+    street: Name
+    postcode: Postcode
+    city: Name
+    access_notes: MultiLine = ""
+    phone: SingleLine = ""
+    email: Email | Literal[""] = ""
+    web: SingleLine = ""
+    hours: list[SingleLine] = []  # German text: "dienstags 14–17 Uhr", "nach Vereinbarung"
+    areas: list[SingleLine] = []
+    languages: list[SingleLine] = []
+    district_id: Id | None = None
 
 
 class RegisterOffice(OfficeDetails):
     status: Literal["geplant", "aktiv"] = "aktiv"
     counsellors: list[CounsellorInput] = []
-    supervision: SupervisionV1 | None = None
-    office_id: str | None = None
+    supervision: SupervisionInput | None = None
+    office_id: Id | None = None
 
 
 class UpdateOffice(OfficeDetails):
-    office_id: str
+    office_id: Id
 
 
 class OfficeRef(Contract):
-    office_id: str
+    office_id: Id
 
 
 class AddCounsellor(CounsellorInput):
-    office_id: str
+    office_id: Id
 
 
 class RemoveCounsellor(Contract):
-    office_id: str
-    counsellor_id: str
+    office_id: Id
+    counsellor_id: Id
 
 
 class RecordTraining(Contract):
-    office_id: str
-    counsellor_id: str
-    training: TrainingV1
+    office_id: Id
+    counsellor_id: Id
+    training: TrainingInput
 
 
 class ChangeSupervision(Contract):
-    office_id: str
-    supervision: SupervisionV1 | None
+    office_id: Id
+    supervision: SupervisionInput | None
 
 
 class ImportOffices(Contract):
-    csv: str
-    dry_run: bool = False
-    progress_subject: str | None = None  # an _INBOX subject for progress messages
+    csv: NonBlankText
+    dry_run: Flag = False
+    progress_subject: SingleLine | None = None  # an _INBOX subject for progress messages
 
 
 class ImportRowError(Contract):
@@ -307,7 +326,7 @@ class ImportProgress(Contract):
 
 
 class ListQuery(Contract):
-    state: str | None = None
+    state: State | None = None
 
 
 class Districts(Contract):
@@ -341,7 +360,7 @@ class DirectoryDocument(Contract):
 
 
 class CoverageQuery(Contract):
-    state: str | None = None
+    state: State | None = None
     format: Literal["json", "text"] = "json"
 
 
