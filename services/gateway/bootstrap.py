@@ -39,8 +39,11 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await upgrade(database, "gateway")
         preset = settings.admin_token.get_secret_value() if settings.admin_token else None
-        if await tokens.ensure_admin(store, settings.admin_address, preset) and not preset:
-            log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
+        try:
+            if await tokens.ensure_admin(store, settings.admin_address, preset) and not preset:
+                log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
+        except tokens.PresetRevoked as exc:  # a revoked token is no reason not to start
+            log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
         await start_with_retry(broker)
         yield
         await stop_quietly(broker)

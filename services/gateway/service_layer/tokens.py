@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.gateway.domain.access import ApiToken, Unauthenticated, check_role, hash_secret, new_secret
+from shared.errors import DomainError
 
 
 async def issue(store: Any, name: str, role: str, scope: str | None, address: str) -> tuple[ApiToken, str]:
@@ -28,8 +29,20 @@ async def revoke(store: Any, token_id: str) -> ApiToken:
     return await store.revoke(token_id, datetime.now(UTC))
 
 
+class PresetRevoked(DomainError):
+    """The configured bootstrap token was revoked: it stays revoked, whatever the configuration says."""
+
+    code = "konflikt"
+
+
 async def ensure_admin(store: Any, address: str, secret: str | None) -> str | None:
-    """On first start: create the admin token (from `secret`, or a new one) if there is no admin yet."""
+    """On first start: create the admin token (from `secret`, or a new one) if there is no admin yet.
+    A configured token that exists already (valid or revoked) is never created a second time."""
+    if secret and (known := await store.by_hash(hash_secret(secret))) is not None:
+        if known.revoked_at is not None:
+            raise PresetRevoked("Das konfigurierte Bootstrap-Admin-Token (ADMIN_TOKEN) wurde widerrufen und wird nicht neu angelegt; "
+                                "bitte die Einstellung entfernen.")  # fmt: skip
+        return None
     if await store.has_admin():
         return None
     secret = secret or new_secret()
