@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.contracts.text import Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
+from shared.contracts.text import DisplayName, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
 HEALTH = query("notifications", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("notifications")
@@ -86,13 +88,13 @@ class CreateList(Contract):
     description: MultiLine = ""
     group_id: Id | None = None
     owner_address: Email | None = None
-    owner_name: SingleLine = ""
+    owner_name: DisplayName = ""
 
 
 class Subscribe(Contract):
     list_id: Id
     address: Email
-    display_name: SingleLine = ""
+    display_name: DisplayName = ""
     ip: SingleLine = ""
 
 
@@ -114,7 +116,7 @@ class Decide(ModeratorAction):
 
 class AddMember(ModeratorAction):
     address: Email
-    display_name: SingleLine = ""
+    display_name: DisplayName = ""
     role: Role = "mitglied"
     delivery: Delivery = "jede"
 
@@ -147,7 +149,7 @@ class ChangeAddress(Contract):
 
 
 class Post(ModeratorAction):
-    subject: Name
+    subject: Annotated[Name, Field(max_length=100)]  # one line: it becomes the mail's Subject
     text: NonBlankText
 
 

@@ -22,6 +22,8 @@ DEAD_LETTERS = dead_letters("registry")
 
 StateCode = Literal["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"]
 State = Annotated[StateCode, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # "sn " is SN
+OperatorKind = Annotated[Literal["kreisverband", "abgeordnetenbuero", "parteibuero", "partnerorganisation"],
+                         BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
 Postcode = Annotated[str, Field(pattern=r"^\s*(0[1-9]|[1-9][0-9])[0-9]{3}\s*$")]  # five digits, not 00…
 
 # --- snapshots -------------------------------------------------------------------------
@@ -196,7 +198,7 @@ class CounsellorTrainedV1(OfficeEvent):
 
 
 class CoordinatorInput(Coordinator):
-    name: Name
+    name: Annotated[Name, Field(max_length=100)]  # also the list moderator's name in mail headers
     email: Email | None = None
 
 
@@ -246,7 +248,7 @@ class OfficeDetails(Contract):
     """Everything about an office that `update_office` may change."""
 
     name: Name
-    operator_kind: Name
+    operator_kind: OperatorKind
     operator_name: Name
     street: Name
     postcode: Postcode

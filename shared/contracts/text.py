@@ -28,6 +28,7 @@ SingleLine = Annotated[str, Field(pattern=SINGLE_LINE)]
 MultiLine = Annotated[str, Field(pattern=MULTI_LINE), BeforeValidator(_lf)]  # the pattern first: the schema shows it
 NonBlankText = Annotated[str, Field(min_length=1, pattern=NOT_BLANK_MULTI_LINE), BeforeValidator(_lf)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_SINGLE_LINE)]
+DisplayName = Annotated[str, Field(max_length=100, pattern=SINGLE_LINE)]  # a name in a mail header ("Kathrin Beispiel")
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=SINGLE_LINE)]
 Email = Annotated[EmailStr, Field(max_length=320)]
 Flag = StrictBool  # JSON true/false only: "ja", 1 or "" are refused, not guessed

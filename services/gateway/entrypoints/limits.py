@@ -47,7 +47,7 @@ class BodyLimit:
         limit = limit_for(scope["path"], self.limits)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
-            await _refuse(send, limit)  # nothing of the body has been read
+            await _refuse(send, limit, scope["path"])  # nothing of the body has been read
             return
         received, started = 0, False
 
@@ -70,11 +70,17 @@ class BodyLimit:
         except BodyTooLarge:
             if started:
                 raise
-            await _refuse(send, limit)
+            await _refuse(send, limit, scope["path"])
 
 
-async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps(refusal(limit), ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+async def _refuse(send: Send, limit: int, path: str) -> None:
+    """JSON for the API, a small German page for the public forms people fill in."""
+    message = refusal(limit)
+    if path.startswith("/api/"):
+        body, media = json.dumps(message, ensure_ascii=False).encode(), b"application/json"
+    else:
+        body, media = (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Zu groß</title></head>'
+                       f"<body><main><h1>Zu groß</h1><p>{message['fehler']}</p></main></body></html>").encode(), b"text/html; charset=utf-8"
+    headers = [(b"content-type", media), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
