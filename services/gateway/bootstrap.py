@@ -29,6 +29,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     broker = make_broker(settings)
     database = make_database(settings.database_url, schema=settings.database_schema)
     store = TokenStore(database)
+    clock = settings.clock()
 
     async def health(_request: HealthRequest) -> HealthReply:
         return HealthReply(service="gateway", status="ok", version=package_version())
@@ -40,7 +41,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         await upgrade(database, "gateway")
         preset = settings.admin_token.get_secret_value() if settings.admin_token else None
         try:
-            if await tokens.ensure_admin(store, settings.admin_address, preset) and not preset:
+            if await tokens.ensure_admin(store, settings.admin_address, preset, clock.now()) and not preset:
                 log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
         except tokens.PresetRevoked as exc:  # a revoked token is no reason not to start
             log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
@@ -50,7 +51,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         await database.dispose()
 
     app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan,
-                     directory_max_age=settings.directory_max_age)
+                     directory_max_age=settings.directory_max_age, clock=clock)
     app.state.broker = broker
     return app
 

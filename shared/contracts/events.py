@@ -326,7 +326,7 @@ class Actions(Contract):
 
 
 class WorkPlanQuery(Contract):
-    plan: str | None = None
+    plan: SingleLine | None = None
     only_open: bool = False
 
 

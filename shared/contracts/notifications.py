@@ -219,7 +219,7 @@ class DeliveryStats(Contract):
 
 
 class StatsQuery(Contract):
-    event_id: str | None = None
+    event_id: SingleLine | None = None
 
 
 CREATE_LIST = command("notifications", "create_list", CreateList, ListV1)

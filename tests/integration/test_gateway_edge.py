@@ -19,6 +19,7 @@ from services.gateway.bootstrap import bootstrap
 from services.gateway.config import GatewaySettings
 from shared.contracts import registry as r
 from shared.messaging.rpc import RequestTooLarge, request
+from tests import support
 
 ADMIN = "bn_" + "a" * 43
 MB = 1024 * 1024
@@ -26,7 +27,7 @@ MB = 1024 * 1024
 
 def settings(nats_server, tmp_path: Path, **extra) -> GatewaySettings:  # noqa: ANN001
     return GatewaySettings(nats_url=nats_server.url, database_url=f"sqlite+aiosqlite:///{tmp_path}/gateway.sqlite3",
-                           admin_token=ADMIN, request_timeout=0.5, **extra)  # fmt: skip
+                           admin_token=ADMIN, request_timeout=0.5, environment="test", clock_start=support.test_start_text(), **extra)  # fmt: skip
 
 
 @contextlib.asynccontextmanager
@@ -138,7 +139,9 @@ async def test_the_last_valid_admin_token_cannot_be_revoked(nats_server, tmp_pat
         refused = await http.post("/api/v1/tokens/widerrufen", json={"id": first["id"]})
         assert refused.status_code == 409 and "letzte gültige Admin-Token" in refused.json()["fehler"]
         second = (await http.post("/api/v1/tokens/anlegen", json={"name": "Zweites", "role": "admin", "address": "b@example.org"})).json()
-        assert (await http.post("/api/v1/tokens/widerrufen", json={"id": first["id"]})).status_code == 200
+        revoked = await http.post("/api/v1/tokens/widerrufen", json={"id": first["id"]})
+        assert revoked.status_code == 200
+        assert revoked.json()["revoked_at"].startswith(support.test_clock().now().date().isoformat())  # the injected clock, not the wall clock
         as_second = {"Authorization": f"Bearer {second['token']}"}
         last = await http.post("/api/v1/tokens/widerrufen", json={"id": second["id"]}, headers=as_second)
         assert last.status_code == 409

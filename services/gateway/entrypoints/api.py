@@ -16,6 +16,7 @@ from services.gateway.adapters.services import ServiceClient
 from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
 from services.gateway.entrypoints.summaries import SUMMARIES
 from services.gateway.service_layer import tokens
+from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as e
 from shared.contracts import notifications as n
@@ -116,8 +117,8 @@ QUERIES = [  # GET routes: the query's fields are query parameters
 
 
 class Access:
-    def __init__(self, client: ServiceClient, store: Any) -> None:
-        self.client, self.store = client, store
+    def __init__(self, client: ServiceClient, store: Any, clock: Clock) -> None:
+        self.client, self.store, self.clock = client, store, clock
 
     async def token(self, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
         try:
@@ -163,7 +164,10 @@ def _command(router: APIRouter, access: Access, route: Route, summary: str, desc
     spec = route.spec
 
     async def handle(body: BaseModel, token: ApiToken = Depends(access.token)):  # noqa: ANN202
-        payload = spec.request.model_validate(body.model_dump() | acting_fields(spec.request, token)) if route.acting else body
+        try:
+            payload = spec.request.model_validate(body.model_dump() | acting_fields(spec.request, token)) if route.acting else body
+        except ValidationError as exc:  # the token's own address does not fit (an old token)
+            raise ApiError(422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
         return await access.ask(spec, payload, token)
 
@@ -197,8 +201,8 @@ def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need
                                                         "schema": _parameter_schema(schema[k])} for k, f in fields.items()]})  # fmt: skip
 
 
-def api_router(client: ServiceClient, store: Any) -> tuple[APIRouter, Access]:
-    access = Access(client, store)
+def api_router(client: ServiceClient, store: Any, clock: Clock) -> tuple[APIRouter, Access]:
+    access = Access(client, store, clock)
     router = APIRouter(prefix="/api/v1")
     for route in routes():
         _command(router, access, route, *SUMMARIES[route.path])

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, public, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
+from shared.clock import Clock
 from shared.contracts.german import field_messages
 from shared.service import package_version
 
@@ -24,7 +25,7 @@ GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "An
 DOCS_FILES = Path(fastapi_offline.__file__).parent / "static"
 
 
-def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0) -> FastAPI:
+def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(
         title="Beratungsnetz",
         description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
@@ -51,7 +52,7 @@ def create_app(client: ServiceClient, store: Any, lifespan: Any = None, director
         return JSONResponse({"fehler": message, "code": "ungueltige_anfrage", "felder": fields}, status_code=422)
 
     api.install_error_handlers(app)
-    router, access = api.api_router(client, store)
+    router, access = api.api_router(client, store, clock or Clock())
     app.include_router(router)
     app.include_router(token_routes.router(access))
     app.include_router(feeds.router(access, directory_max_age))

@@ -58,7 +58,7 @@ def router(access: Access) -> APIRouter:
             description="Das Token wird nur in dieser Antwort gezeigt; gespeichert wird nur sein Hash.")
     async def create(body: NewToken, _admin: ApiToken = Depends(admin)) -> dict:
         try:
-            token, secret = await tokens.issue(access.store, body.name, body.role, body.scope, body.address)
+            token, secret = await tokens.issue(access.store, body.name, body.role, body.scope, body.address, access.clock.now())
         except DomainError as exc:
             raise ApiError(422, exc.message, exc.code) from exc
         return info(token) | {"token": secret}
@@ -71,7 +71,7 @@ def router(access: Access) -> APIRouter:
             description="Das letzte gültige Admin-Token lässt sich nicht widerrufen.")
     async def revoke(body: TokenRef, _admin: ApiToken = Depends(admin)) -> dict:
         try:
-            return info(await tokens.revoke(access.store, body.id))
+            return info(await tokens.revoke(access.store, body.id, access.clock.now()))
         except DomainError as exc:
             raise ApiError(STATUS.get(exc.code, 422), exc.message, exc.code) from exc
 
