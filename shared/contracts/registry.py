@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.contracts.text import Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
+from shared.contracts.text import Email, Flag, Id, MultiLine, Name, NonBlankText, Postcode, SingleLine
 
 HEALTH = query("registry", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("registry")
@@ -24,7 +24,6 @@ StateCode = Literal["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", 
 State = Annotated[StateCode, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # "sn " is SN
 OperatorKind = Annotated[Literal["kreisverband", "abgeordnetenbuero", "parteibuero", "partnerorganisation"],
                          BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
-Postcode = Annotated[str, Field(pattern=r"^\s*(0[1-9]|[1-9][0-9])[0-9]{3}\s*$")]  # five digits, not 00…
 
 # --- snapshots -------------------------------------------------------------------------
 
@@ -65,8 +64,16 @@ class TrainingV1(Contract):
     title: str
 
 
+def _checked_again(value: object) -> object:
+    """A snapshot handed in where its stricter input type is expected is checked as input."""
+    return value.model_dump() if isinstance(value, Contract) else value
+
+
 class TrainingInput(TrainingV1):
     title: Name
+
+
+Training = Annotated[TrainingInput, BeforeValidator(_checked_again)]
 
 
 class CounsellorV1(Contract):
@@ -86,6 +93,9 @@ class SupervisionV1(Contract):
 class SupervisionInput(SupervisionV1):
     lawyer_name: Name
     qualification_confirmed: Flag
+
+
+Supervision = Annotated[SupervisionInput, BeforeValidator(_checked_again)]
 
 
 class OfficeSnapshot(Contract):
@@ -202,6 +212,9 @@ class CoordinatorInput(Coordinator):
     email: Email | None = None
 
 
+CoordinatorField = Annotated[CoordinatorInput, BeforeValidator(_checked_again)]
+
+
 class AddDistrict(Contract):
     name: Name
     state: State
@@ -213,7 +226,7 @@ class FormGroup(Contract):
     name: Name
     state: State
     district_ids: list[Id] = []
-    coordinator: CoordinatorInput | None = None
+    coordinator: CoordinatorField | None = None
     group_id: Id | None = None
 
 
@@ -224,7 +237,7 @@ class RenameGroup(Contract):
 
 class ChangeCoordinator(Contract):
     group_id: Id
-    coordinator: CoordinatorInput
+    coordinator: CoordinatorField
 
 
 class MergeGroups(Contract):
@@ -240,7 +253,7 @@ class CounsellorInput(Contract):
     name: Name
     email: Email | None = None
     publish_name: Flag = False
-    trainings: list[TrainingInput] = []
+    trainings: list[Training] = []
     counsellor_id: Id | None = None
 
 
@@ -266,7 +279,7 @@ class OfficeDetails(Contract):
 class RegisterOffice(OfficeDetails):
     status: Literal["geplant", "aktiv"] = "aktiv"
     counsellors: list[CounsellorInput] = []
-    supervision: SupervisionInput | None = None
+    supervision: Supervision | None = None
     office_id: Id | None = None
 
 
@@ -290,12 +303,12 @@ class RemoveCounsellor(Contract):
 class RecordTraining(Contract):
     office_id: Id
     counsellor_id: Id
-    training: TrainingInput
+    training: Training
 
 
 class ChangeSupervision(Contract):
     office_id: Id
-    supervision: SupervisionInput | None
+    supervision: Supervision | None
 
 
 class ImportOffices(Contract):

@@ -18,6 +18,7 @@ SINGLE_LINE = rf"^[^{_CONTROL}]*$"
 MULTI_LINE = rf"^[^{_CONTROL_BUT_TAB_AND_LF}]*$"
 NOT_BLANK_MULTI_LINE = rf"^[^{_CONTROL_BUT_TAB_AND_LF}]*[^\s{_CONTROL}][^{_CONTROL_BUT_TAB_AND_LF}]*$"
 NOT_BLANK_SINGLE_LINE = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+POSTCODE = r"^\s*(0[1-9]|[1-9][0-9])[0-9]{3}\s*$"  # five digits, not 00…
 
 
 def _lf(value: object) -> object:
@@ -30,6 +31,7 @@ NonBlankText = Annotated[str, Field(min_length=1, pattern=NOT_BLANK_MULTI_LINE),
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_SINGLE_LINE)]
 DisplayName = Annotated[str, Field(max_length=100, pattern=SINGLE_LINE)]  # a name in a mail header ("Kathrin Beispiel")
 Id = Annotated[str, Field(min_length=1, max_length=200, pattern=SINGLE_LINE)]
+Postcode = Annotated[str, Field(pattern=POSTCODE)]
 Email = Annotated[EmailStr, Field(max_length=320)]
 Flag = StrictBool  # JSON true/false only: "ja", 1 or "" are refused, not guessed
 Count = StrictInt
@@ -40,5 +42,6 @@ PATTERN_MESSAGES = {
     MULTI_LINE: "Steuerzeichen sind in diesem Feld nicht erlaubt (Zeilenumbrüche und Tabulatoren schon).",
     NOT_BLANK_MULTI_LINE: "Bitte einen Text angeben; er darf nicht leer sein.",
     NOT_BLANK_SINGLE_LINE: "Bitte ausfüllen; das Feld darf nicht leer sein.",
+    POSTCODE: "Bitte eine Postleitzahl aus fünf Ziffern angeben.",
 }
 FILLED_IN = {NOT_BLANK_SINGLE_LINE: SINGLE_LINE, NOT_BLANK_MULTI_LINE: MULTI_LINE}  # not blank, so the characters are wrong
