@@ -15,9 +15,13 @@ import uvicorn
 from structlog.testing import capture_logs
 
 from beratungsnetz.runtime.ports import free_port
+from services.gateway.adapters.tokens import TokenStore
 from services.gateway.bootstrap import bootstrap
 from services.gateway.config import GatewaySettings
+from services.gateway.domain.access import ApiToken, hash_secret
+from services.gateway.service_layer import tokens
 from shared.contracts import registry as r
+from shared.db import upgrade
 from shared.messaging.rpc import RequestTooLarge, request
 from tests import support
 
@@ -189,3 +193,16 @@ async def test_every_operation_has_a_german_summary_that_is_not_a_subject(nats_s
         summary = op.get("summary", "")
         assert summary and not re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", summary) and summary != "Handle", (path, summary)
         assert not re.search(r"\b(Create|List|Revoke|Handle|Get|Post)\b", summary), (path, summary)
+
+
+async def test_two_admins_revoking_each_other_at_once_leave_one(database) -> None:
+    await upgrade(database, "gateway")
+    store, now = TokenStore(database), support.test_clock().now()
+    first, _ = await tokens.issue(store, "Eins", "admin", None, "eins@example.org", now)
+    second, _ = await tokens.issue(store, "Zwei", "admin", None, "zwei@example.org", now)
+    done = await asyncio.gather(tokens.revoke(store, first.id, now), tokens.revoke(store, second.id, now), return_exceptions=True)
+    assert sorted(type(d).__name__ for d in done) == ["ApiToken", "DomainError"]
+    assert await store.has_admin()
+    await store.add(ApiToken("t", "Alt", "admin", None, "x@example.org", hash_secret("geheim"), now, revoked_at=now))
+    with pytest.raises(tokens.PresetRevoked):  # a revoked token is never created again, whatever the configuration says
+        await tokens.ensure_admin(store, "x@example.org", "geheim", now)

@@ -49,10 +49,13 @@ class TokenStore:
             return (await session.execute(query)).first() is not None
 
     async def revoke(self, token_id: str, at: datetime) -> ApiToken:
-        """Revoke, unless it is the last valid admin token: one statement, so two revocations cannot both pass."""
+        """Revoke, unless it is the last valid admin token. The valid admin tokens are locked first (PostgreSQL;
+        SQLite has one writer anyway), so two admins revoking each other at once cannot both succeed."""
         others = api_tokens.alias("others")
         another_admin = exists().where(others.c.role == "admin", others.c.revoked_at.is_(None), others.c.id != token_id)
         async with self.db.sessions.begin() as session:
+            valid_admins = select(api_tokens.c.id).where(api_tokens.c.role == "admin", api_tokens.c.revoked_at.is_(None))
+            await session.execute(valid_admins.with_for_update())
             done = await session.execute(update(api_tokens).where(
                 api_tokens.c.id == token_id, or_(api_tokens.c.role != "admin", api_tokens.c.revoked_at.is_not(None), another_admin)
             ).values(revoked_at=func.coalesce(api_tokens.c.revoked_at, at)))  # fmt: skip
