@@ -42,7 +42,7 @@ def pending(liste: str) -> None:
 
 def _decide(liste: str, anfrage: str, decision: str, reason: str = "") -> None:
     result = run(lambda g: g.call("/verteiler/entscheiden", {"list_id": liste, "request_id": anfrage, "decision": decision,
-                                                             "reason": reason, "moderator": ""}))  # fmt: skip
+                                                             "reason": reason}))  # fmt: skip
     emit(result) if state.json else done(f"{result['address']}: {result['state']}")
 
 
@@ -76,35 +76,35 @@ def add(liste: str, adresse: str, name: str = typer.Option(""), rolle: str = typ
         zustellung: str = typer.Option("jede", help="jede, taeglich, woechentlich")) -> None:  # fmt: skip
     """Fügt ein Mitglied hinzu."""
     member = run(lambda g: g.call("/verteiler/mitglied-hinzufuegen", {"list_id": liste, "address": adresse, "display_name": name,
-                                                                      "role": rolle, "delivery": zustellung, "moderator": ""}))  # fmt: skip
+                                                                      "role": rolle, "delivery": zustellung}))  # fmt: skip
     emit(member) if state.json else done(f"{member['address']} ist Mitglied ({member['role']}).")
 
 
 @verteiler.command("entfernen")
 def remove(liste: str, adresse: str) -> None:
     """Entfernt ein Mitglied."""
-    member = run(lambda g: g.call("/verteiler/mitglied-entfernen", {"list_id": liste, "address": adresse, "moderator": ""}))
+    member = run(lambda g: g.call("/verteiler/mitglied-entfernen", {"list_id": liste, "address": adresse}))
     emit(member) if state.json else done(f"{member['address']} entfernt.")
 
 
 @verteiler.command("rolle")
 def role(liste: str, adresse: str, rolle: str = typer.Argument(..., help="mitglied, moderation, verwaltung")) -> None:
     """Ändert die Rolle eines Mitglieds (z. B. Moderationsrechte vergeben)."""
-    member = run(lambda g: g.call("/verteiler/rolle", {"list_id": liste, "address": adresse, "role": rolle, "moderator": ""}))
+    member = run(lambda g: g.call("/verteiler/rolle", {"list_id": liste, "address": adresse, "role": rolle}))
     emit(member) if state.json else done(f"{member['address']} hat jetzt die Rolle {member['role']}.")
 
 
 @verteiler.command("adresse")
 def change_address(liste: str, alt: str, neu: str) -> None:
     """Ändert die Adresse eines Mitglieds; die neue Adresse muss bestätigen."""
-    result = run(lambda g: g.call("/verteiler/adresse-aendern", {"list_id": liste, "address": alt, "new_address": neu, "moderator": ""}))
+    result = run(lambda g: g.call("/verteiler/adresse-aendern", {"list_id": liste, "address": alt, "new_address": neu}))
     emit(result) if state.json else done(result["message"])
 
 
 @verteiler.command("beitrag")
 def post(liste: str, betreff: str = typer.Option(...), text: str = typer.Option(...)) -> None:
     """Schickt einen Beitrag an alle Mitglieder."""
-    result = run(lambda g: g.call("/verteiler/beitrag", {"list_id": liste, "subject": betreff, "text": text, "moderator": ""}))
+    result = run(lambda g: g.call("/verteiler/beitrag", {"list_id": liste, "subject": betreff, "text": text}))
     emit(result) if state.json else done(f"An {result['recipients']} Mitglieder verschickt.")
 
 

@@ -31,6 +31,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     broker = make_broker(settings)
     database = make_database(settings.database_url, schema=settings.database_schema)
     store = TokenStore(database)
+    clock = settings.clock()
 
     async def health(_request: HealthRequest) -> HealthReply:
         return HealthReply(service="gateway", status="ok", version=package_version(), instance=settings.instance_id)
@@ -41,15 +42,18 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await upgrade(database, "gateway")
         preset = settings.admin_token.get_secret_value() if settings.admin_token else None
-        if await tokens.ensure_admin(store, settings.admin_address, preset) and not preset:
-            log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
+        try:
+            if await tokens.ensure_admin(store, settings.admin_address, preset, clock.now()) and not preset:
+                log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
+        except tokens.PresetRevoked as exc:  # a revoked token is no reason not to start
+            log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
         await start_with_retry(broker)
         yield
         await stop_quietly(broker)
         await database.dispose()
 
     app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan,
-                     directory_max_age=settings.directory_max_age, instance=settings.instance_id)
+                     directory_max_age=settings.directory_max_age, instance=settings.instance_id, clock=clock)
     app.state.broker = broker
     return app
 

@@ -7,13 +7,14 @@ Events carry full snapshots of the action or work item they concern, so consumer
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
+from shared.contracts.text import Count, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
 HEALTH = query("events", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("events")
@@ -228,21 +229,25 @@ class ProgressCompiledV1(EventPayload):
 
 # --- commands and queries ------------------------------------------------------------------
 
+ActionKind = Literal["zahltag", "info", "protestbrief", "fruehstueck", "treffen", "schulung", "sonstiges"]
+ActionStatus = Literal["idee", "geplant", "bestätigt", "durchgeführt", "ausgewertet", "abgesagt"]
+Year = Annotated[Count, Field(ge=2000, le=2100)]
+
 
 class ScheduleInput(Contract):
-    kind: str
-    title: str
-    place: str = ""
-    job_centre: str = ""
+    kind: ActionKind
+    title: Name
+    place: SingleLine = ""
+    job_centre: SingleLine = ""
     start: datetime | None = None  # naive times are Europe/Berlin
     end: datetime | None = None
-    responsible: list[str] = []
+    responsible: list[SingleLine] = []
 
 
 class PlanAction(ScheduleInput):
-    organiser_group_id: str
-    as_idea: bool = False
-    action_id: str | None = None
+    organiser_group_id: Id
+    as_idea: Flag = False
+    action_id: Id | None = None
 
 
 class PlannedAction(Contract):
@@ -252,52 +257,55 @@ class PlannedAction(Contract):
 
 
 class RescheduleAction(ScheduleInput):
-    action_id: str
+    action_id: Id
 
 
 class InviteGroups(Contract):
-    action_id: str
-    group_ids: list[str]
+    action_id: Id
+    group_ids: list[Id] = Field(min_length=1)
 
 
 class RespondToInvitation(Contract):
-    action_id: str
-    group_id: str
-    accept: bool
+    action_id: Id
+    group_id: Id
+    accept: Flag
 
 
 class ActionRef(Contract):
-    action_id: str
+    action_id: Id
 
 
 class CompleteAction(ReportV1):
-    action_id: str
+    action_id: Id
+    participants: Annotated[Count, Field(ge=0)]
+    notes: MultiLine = ""
+    press: MultiLine = ""
 
 
 class EvaluateAction(Contract):
-    action_id: str
-    evaluation: str
+    action_id: Id
+    evaluation: MultiLine
 
 
 class CancelAction(Contract):
-    action_id: str
-    reason: str = ""
+    action_id: Id
+    reason: MultiLine = ""
 
 
 class AddWorkItem(Contract):
-    plan: str = "Arbeitsplan"
-    text: str
-    responsible: str = ""
-    timing: str | None = None
-    year: int | None = None
-    group_id: str | None = None
-    item_id: str | None = None
+    plan: Name = "Arbeitsplan"
+    text: NonBlankText
+    responsible: SingleLine = ""
+    timing: SingleLine | None = None
+    year: Year | None = None
+    group_id: Id | None = None
+    item_id: Id | None = None
 
 
 class ImportWorkPlan(Contract):
-    text: str
-    plan: str | None = None  # defaults to the document's title
-    year: int | None = None  # defaults to the document's year
+    text: NonBlankText  # an empty plan is refused, not imported as nothing
+    plan: Name | None = None  # defaults to the document's title
+    year: Year | None = None  # defaults to the document's year
 
 
 class ImportedPlan(Contract):
@@ -309,23 +317,23 @@ class ImportedPlan(Contract):
 
 
 class WorkItemStatus(Contract):
-    item_id: str
+    item_id: Id
     status: Literal["offen", "in Arbeit", "erledigt"]
 
 
 class WorkItemNote(Contract):
-    item_id: str
-    text: str
-    author: str = ""
+    item_id: Id
+    text: NonBlankText
+    author: SingleLine = ""
 
 
 class ItemRef(Contract):
-    item_id: str
+    item_id: Id
 
 
 class ActionsQuery(Contract):
-    group_id: str | None = None
-    status: str | None = None
+    group_id: Id | None = None
+    status: ActionStatus | None = None
 
 
 class Actions(Contract):
@@ -333,7 +341,7 @@ class Actions(Contract):
 
 
 class WorkPlanQuery(Contract):
-    plan: str | None = None
+    plan: SingleLine | None = None
     only_open: bool = False
 
 

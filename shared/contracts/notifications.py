@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
+from shared.contracts.text import DisplayName, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
 HEALTH = query("notifications", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("notifications")
@@ -80,71 +83,74 @@ class PersonErasedV1(EventPayload):
 
 
 class CreateList(Contract):
-    name: str
+    name: Name
     policy: Policy = "bestaetigen_und_moderiert"
-    description: str = ""
-    group_id: str | None = None
-    owner_address: str | None = None
-    owner_name: str = ""
+    description: MultiLine = ""
+    group_id: Id | None = None
+    owner_address: Email | None = None
+    owner_name: DisplayName = ""
 
 
 class Subscribe(Contract):
-    list_id: str
-    address: str
-    display_name: str = ""
-    ip: str = ""
+    list_id: Id
+    address: Email
+    display_name: DisplayName = ""
+    ip: SingleLine = ""
 
 
 class TokenInput(Contract):
-    token: str
+    token: SingleLine
 
 
 class ModeratorAction(Contract):
-    list_id: str
-    moderator: str  # the moderator's address
+    list_id: Id
+    moderator: SingleLine  # the moderator's address (the gateway fills it from the token)
+    admin: Flag = False  # the Landesbüro acts (set by the gateway for admin tokens): no moderator role needed
 
 
 class Decide(ModeratorAction):
-    request_id: str
+    request_id: Id
     decision: Literal["annehmen", "ablehnen", "zurueckstellen"]
-    reason: str = ""
+    reason: MultiLine = ""
 
 
 class AddMember(ModeratorAction):
-    address: str
-    display_name: str = ""
+    address: Email
+    display_name: DisplayName = ""
     role: Role = "mitglied"
     delivery: Delivery = "jede"
 
 
 class RemoveMember(ModeratorAction):
-    address: str
+    address: Email
 
 
 class SetRole(ModeratorAction):
-    address: str
+    address: Email
     role: Role
 
 
 class SetDelivery(Contract):
-    list_id: str
-    address: str
+    list_id: Id
+    address: Email
     delivery: Delivery
-    moderator: str | None = None
-    token: str | None = None  # the member's own link
+    moderator: SingleLine | None = None
+    admin: Flag = False
+    token: SingleLine | None = None  # the member's own link
 
 
 class ChangeAddress(Contract):
-    list_id: str
-    address: str
-    new_address: str
-    moderator: str | None = None
-    token: str | None = None  # the member's own link proves the old address
+    list_id: Id
+    address: Email
+    new_address: Email
+    moderator: SingleLine | None = None
+    admin: Flag = False
+    token: SingleLine | None = None  # the member's own link proves the old address
 
 
 class Post(ModeratorAction):
-    subject: str
-    text: str
+    subject: Annotated[Name, Field(max_length=100)]  # one line: it becomes the mail's Subject
+    text: NonBlankText
 
 
 class Posted(Contract):
@@ -153,7 +159,7 @@ class Posted(Contract):
 
 
 class AddressInput(Contract):
-    address: str
+    address: Email
 
 
 class Export(Contract):
@@ -177,7 +183,7 @@ class Erased(Contract):
 
 
 class ListsQuery(Contract):
-    group_id: str | None = None
+    group_id: Id | None = None
 
 
 class Lists(Contract):
@@ -213,7 +219,7 @@ class DeliveryStats(Contract):
 
 
 class StatsQuery(Contract):
-    event_id: str | None = None
+    event_id: SingleLine | None = None
 
 
 CREATE_LIST = command("notifications", "create_list", CreateList, ListV1)

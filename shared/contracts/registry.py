@@ -8,16 +8,22 @@ the stream from the start rebuilds exactly what the registry holds.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
+from shared.contracts.text import Email, Flag, Id, MultiLine, Name, NonBlankText, Postcode, SingleLine
 
 HEALTH = query("registry", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("registry")
+
+StateCode = Literal["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"]
+State = Annotated[StateCode, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # "sn " is SN
+OperatorKind = Annotated[Literal["kreisverband", "abgeordnetenbuero", "parteibuero", "partnerorganisation"],
+                         BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
 
 # --- snapshots -------------------------------------------------------------------------
 
@@ -62,6 +68,18 @@ class TrainingV1(Contract):
     title: str
 
 
+def _checked_again(value: object) -> object:
+    """A snapshot handed in where its stricter input type is expected is checked as input."""
+    return value.model_dump() if isinstance(value, Contract) else value
+
+
+class TrainingInput(TrainingV1):
+    title: Name
+
+
+Training = Annotated[TrainingInput, BeforeValidator(_checked_again)]
+
+
 class CounsellorV1(Contract):
     counsellor_id: str
     name: str
@@ -74,6 +92,14 @@ class SupervisionV1(Contract):
     lawyer_name: str
     qualification_confirmed: bool
     since: date
+
+
+class SupervisionInput(SupervisionV1):
+    lawyer_name: Name
+    qualification_confirmed: Flag
+
+
+Supervision = Annotated[SupervisionInput, BeforeValidator(_checked_again)]
 
 
 class OfficeSnapshot(Contract):
@@ -185,112 +211,120 @@ class CounsellorTrainedV1(OfficeEvent):
 # --- commands ----------------------------------------------------------------------------
 
 
+class CoordinatorInput(Coordinator):
+    name: Annotated[Name, Field(max_length=100)]  # also the list moderator's name in mail headers
+    email: Email | None = None
+
+
+CoordinatorField = Annotated[CoordinatorInput, BeforeValidator(_checked_again)]
+
+
 class AddDistrict(Contract):
-    name: str
-    state: str
+    name: Name
+    state: State
     kind: Literal["kreisverband", "bezirk"] = "kreisverband"
-    district_id: str | None = None
+    district_id: Id | None = None
 
 
 class FormGroup(Contract):
-    name: str
-    state: str
-    district_ids: list[str] = []
-    coordinator: Coordinator | None = None
-    group_id: str | None = None
+    name: Name
+    state: State
+    district_ids: list[Id] = []
+    coordinator: CoordinatorField | None = None
+    group_id: Id | None = None
 
 
 class RenameGroup(Contract):
-    group_id: str
-    name: str
+    group_id: Id
+    name: Name
 
 
 class ChangeCoordinator(Contract):
-    group_id: str
-    coordinator: Coordinator
+    group_id: Id
+    coordinator: CoordinatorField
 
 
 class MergeGroups(Contract):
-    into_group_id: str
-    group_ids: list[str]
+    into_group_id: Id
+    group_ids: list[Id]
 
 
 class DissolveGroup(Contract):
-    group_id: str
+    group_id: Id
 
 
 class GroupRef(Contract):
     """A group named by its id, its slug, an earlier slug or its name; a merged group's slug leads to the survivor."""
 
-    group: str
+    group: Id
 
 
 class CounsellorInput(Contract):
-    name: str
-    email: str | None = None
-    publish_name: bool = False
-    trainings: list[TrainingV1] = []
-    counsellor_id: str | None = None
+    name: Name
+    email: Email | None = None
+    publish_name: Flag = False
+    trainings: list[Training] = []
+    counsellor_id: Id | None = None
 
 
 class OfficeDetails(Contract):
     """Everything about an office that `update_office` may change."""
 
-    name: str
-    operator_kind: str
-    operator_name: str
-    street: str
-    postcode: str
-    city: str
-    access_notes: str = ""
-    phone: str = ""
-    email: str = ""
-    web: str = ""
-    hours: list[str] = []  # German text: "dienstags 14–17 Uhr", "nach Vereinbarung"
-    areas: list[str] = []
-    languages: list[str] = []
-    district_id: str | None = None
+    name: Name
+    operator_kind: OperatorKind
+    operator_name: Name
+    street: Name
+    postcode: Postcode
+    city: Name
+    access_notes: MultiLine = ""
+    phone: SingleLine = ""
+    email: Email | Literal[""] = ""
+    web: SingleLine = ""
+    hours: list[SingleLine] = []  # German text: "dienstags 14–17 Uhr", "nach Vereinbarung"
+    areas: list[SingleLine] = []
+    languages: list[SingleLine] = []
+    district_id: Id | None = None
 
 
 class RegisterOffice(OfficeDetails):
     status: Literal["geplant", "aktiv"] = "aktiv"
     counsellors: list[CounsellorInput] = []
-    supervision: SupervisionV1 | None = None
-    office_id: str | None = None
+    supervision: Supervision | None = None
+    office_id: Id | None = None
 
 
 class UpdateOffice(OfficeDetails):
-    office_id: str
+    office_id: Id
 
 
 class OfficeRef(Contract):
-    office_id: str
+    office_id: Id
 
 
 class AddCounsellor(CounsellorInput):
-    office_id: str
+    office_id: Id
 
 
 class RemoveCounsellor(Contract):
-    office_id: str
-    counsellor_id: str
+    office_id: Id
+    counsellor_id: Id
 
 
 class RecordTraining(Contract):
-    office_id: str
-    counsellor_id: str
-    training: TrainingV1
+    office_id: Id
+    counsellor_id: Id
+    training: Training
 
 
 class ChangeSupervision(Contract):
-    office_id: str
-    supervision: SupervisionV1 | None
+    office_id: Id
+    supervision: Supervision | None
 
 
 class ImportOffices(Contract):
-    csv: str
-    dry_run: bool = False
-    progress_subject: str | None = None  # an _INBOX subject for progress messages
+    csv: NonBlankText
+    dry_run: Flag = False
+    progress_subject: SingleLine | None = None  # an _INBOX subject for progress messages
 
 
 class ImportRowError(Contract):
@@ -317,7 +351,7 @@ class ImportProgress(Contract):
 
 
 class ListQuery(Contract):
-    state: str | None = None
+    state: State | None = None
 
 
 class Districts(Contract):
@@ -353,7 +387,7 @@ class DirectoryDocument(Contract):
 
 
 class CoverageQuery(Contract):
-    state: str | None = None
+    state: State | None = None
     format: Literal["json", "text"] = "json"
 
 

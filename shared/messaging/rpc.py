@@ -7,13 +7,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream.nats import NatsMessage
-from nats.errors import NoRespondersError
+from nats.errors import MaxPayloadError, NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from shared.context import message_context
 from shared.contracts import Contract, Reply, RequestSpec
+from shared.contracts.german import field_messages
 from shared.errors import DomainError
 from shared.logging import bound_contextvars, get_logger
 
@@ -30,6 +31,19 @@ class ServiceUnavailable(Exception):
         self.subject = subject
 
 
+class RequestTooLarge(Exception):
+    """The request is larger than NATS carries (max_payload): it was not sent."""
+
+    def __init__(self, subject: str, size: int, limit: int) -> None:
+        super().__init__(f"Die Anfrage an {subject} ist mit {size} Bytes größer als erlaubt ({limit} Bytes)")
+        self.subject, self.size, self.limit = subject, size, limit
+
+    @property
+    def message(self) -> str:
+        return (f"Die Anfrage ist mit {self.size / 1e6:.1f} MB zu groß (höchstens {self.limit / 1e6:.1f} MB); "
+                "bitte kürzen oder in Teilen schicken.")  # fmt: skip
+
+
 def storage_problem(exc: BaseException) -> bool:
     """The database could not write: disk full, file size limit, I/O error."""
     text = str(exc).casefold()
@@ -38,7 +52,7 @@ def storage_problem(exc: BaseException) -> bool:
 
 
 def _validation_message(exc: ValidationError) -> dict[str, str]:
-    return {".".join(map(str, e["loc"])) or "anfrage": e["msg"] for e in exc.errors()}
+    return field_messages(exc.errors())
 
 
 async def answer(spec: RequestSpec, body: bytes, handler: Responder) -> Reply[Any]:
@@ -95,8 +109,11 @@ async def request(
     actor: str | None = None,
 ) -> Reply[Any]:
     headers = {k: v for k, v in (("Bn-Correlation-Id", correlation_id), ("Bn-Actor", actor)) if v} or None
+    body = payload.model_dump_json().encode()
     try:
-        msg = await broker.request(payload.model_dump_json().encode(), spec.subject, headers=headers, timeout=timeout)
+        msg = await broker.request(body, spec.subject, headers=headers, timeout=timeout)
     except (NoRespondersError, NatsTimeout, TimeoutError) as exc:
         raise ServiceUnavailable(spec.subject) from exc
+    except MaxPayloadError as exc:
+        raise RequestTooLarge(spec.subject, len(body), broker.connection.max_payload) from exc
     return Reply[spec.reply].model_validate_json(msg.body)  # type: ignore[name-defined]

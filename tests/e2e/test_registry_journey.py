@@ -109,8 +109,12 @@ async def test_journey_register(system) -> None:
 
     # Bad input gets a typed error with a German message, and changes nothing.
     bad = await request(broker, c.REGISTER_OFFICE, c.RegisterOffice(
+        name="X", operator_kind="kreisverband", operator_name="Y", street="Z", postcode="08056", city="Q", phone="12"), timeout=10)  # fmt: skip
+    assert not bad.ok and bad.error.code == "ungueltige_eingabe" and "Telefon" in bad.error.fields
+    # What the contract forbids (a postcode of one digit) the service refuses before its rules, in German too.
+    malformed = await request(broker, c.REGISTER_OFFICE, c.RegisterOffice.model_construct(
         name="X", operator_kind="kreisverband", operator_name="Y", street="Z", postcode="1", city="Q"), timeout=10)  # fmt: skip
-    assert not bad.ok and bad.error.code == "ungueltige_eingabe" and "PLZ" in bad.error.fields
+    assert malformed.error.code == "ungueltige_anfrage" and malformed.error.fields["postcode"] == "Bitte eine Postleitzahl aus fünf Ziffern angeben."
 
     # 3. The public directory in every format.
     docs = {f: await ask(broker, c.DIRECTORY, c.DirectoryQuery(format=f)) for f in ("html", "json", "csv", "hsds", "ics")}

@@ -245,3 +245,17 @@ async def test_a_groups_list_is_named_after_its_slug_and_keeps_that_name_through
         (goerlitz,), (meissen,) = await uow.lists.list(group_id="g-g"), await uow.lists.list(group_id="g-m")
     assert (goerlitz.id, goerlitz.name) == ("rg-goerlitz", "Regionalgruppe Görlitz-Zittau")
     assert meissen.id == "rg-meissen"  # German transliteration, as for the registry's slugs
+
+
+async def test_the_landesbuero_moderates_every_list_without_being_a_member(deps) -> None:
+    office = "landesbuero@beratungsnetz.example"  # an admin token's address: no member of the list
+    with pytest.raises(Forbidden, match="Nur die Moderation"):
+        await membership.moderator_view(deps, LAG, office, lambda store: store.pending(LAG))
+    assert await membership.moderator_view(deps, LAG, office, lambda store: store.pending(LAG), admin=True) == []
+    member = await membership.add_member(deps, LAG, office, "bernd@example.org", "Bernd", "mitglied", "jede", admin=True)
+    assert member.status == "aktiv"
+    await membership.set_role(deps, LAG, office, "bernd@example.org", "moderation", admin=True)
+    count, _ = await membership.post(deps, LAG, office, "Rundbrief", "Hallo", admin=True)
+    assert count == 2  # Kathrin and Bernd
+    async with deps.uow() as uow:
+        assert (office, "beitrag_versendet") in [(e.actor, e.action) for e in await uow.store.audit_log(LAG)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import Column, MetaData, String, Table, insert, select, update
+from sqlalchemy import Column, MetaData, String, Table, exists, func, insert, or_, select, update
 
 from services.gateway.domain.access import ApiToken
 from shared.db import Database
 from shared.db.types import UtcDateTime
-from shared.errors import NotFound
+from shared.errors import DomainError, NotFound
 
 metadata = MetaData()
 api_tokens = Table(
@@ -49,9 +49,20 @@ class TokenStore:
             return (await session.execute(query)).first() is not None
 
     async def revoke(self, token_id: str, at: datetime) -> ApiToken:
+        """Revoke, unless it is the last valid admin token. The valid admin tokens are locked first (PostgreSQL;
+        SQLite has one writer anyway), so two admins revoking each other at once cannot both succeed."""
+        others = api_tokens.alias("others")
+        another_admin = exists().where(others.c.role == "admin", others.c.revoked_at.is_(None), others.c.id != token_id)
         async with self.db.sessions.begin() as session:
-            done = await session.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=at))
+            valid_admins = select(api_tokens.c.id).where(api_tokens.c.role == "admin", api_tokens.c.revoked_at.is_(None))
+            await session.execute(valid_admins.with_for_update())
+            done = await session.execute(update(api_tokens).where(
+                api_tokens.c.id == token_id, or_(api_tokens.c.role != "admin", api_tokens.c.revoked_at.is_not(None), another_admin)
+            ).values(revoked_at=func.coalesce(api_tokens.c.revoked_at, at)))  # fmt: skip
             if done.rowcount != 1:
+                if (await session.execute(select(api_tokens.c.id).where(api_tokens.c.id == token_id))).first():
+                    raise DomainError("Das ist das letzte gültige Admin-Token; bitte zuerst ein weiteres Admin-Token anlegen.",
+                                      code="konflikt")  # fmt: skip
                 raise NotFound(f"Token {token_id} nicht gefunden.")
             row = (await session.execute(select(api_tokens).where(api_tokens.c.id == token_id))).one()
         return ApiToken(**row._mapping)

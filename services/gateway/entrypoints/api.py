@@ -11,17 +11,20 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
+from services.gateway.entrypoints.summaries import SUMMARIES
 from services.gateway.service_layer import tokens
+from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
+from shared.contracts.german import field_messages
 from shared.errors import DomainError
-from shared.messaging.rpc import ServiceUnavailable
+from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
 
 STATUS = {"antwort_zu_gross": 502, "speicher_fehler": 503, "nicht_gefunden": 404, "ungueltige_eingabe": 422, "ungueltige_anfrage": 422, "konflikt": 409,
           "gleichzeitig_geaendert": 409, "nicht_erlaubt": 403, "link_ungueltig": 400, "zu_viele_anfragen": 429,
@@ -34,7 +37,8 @@ class Fehler(BaseModel):
     felder: dict[str, str] = {}
 
 
-ERRORS = {s: {"model": Fehler} for s in (400, 401, 403, 404, 409, 422, 429, 502, 503)}
+ERRORS = {s: {"model": Fehler} for s in (400, 401, 403, 404, 409, 413, 422, 429, 502, 503)}
+FILLED_BY_GATEWAY = ("moderator", "admin")  # taken from the token, never from the body or the query
 bearer = HTTPBearer(auto_error=False, description="API-Token (beratungsnetz tokens anlegen)")
 
 
@@ -124,8 +128,8 @@ def _is_uuid(text: str) -> bool:
 
 
 class Access:
-    def __init__(self, client: ServiceClient, store: Any) -> None:
-        self.client, self.store = client, store
+    def __init__(self, client: ServiceClient, store: Any, clock: Clock) -> None:
+        self.client, self.store, self.clock = client, store, clock
 
     async def token(self, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
         try:
@@ -171,55 +175,78 @@ class Access:
         except ServiceUnavailable as exc:
             raise ApiError(503, f"Der Dienst „{spec.producer}“ antwortet gerade nicht. Bitte gleich erneut versuchen.",
                            "dienst_nicht_erreichbar", headers={"Retry-After": "5"}) from exc  # fmt: skip
+        except RequestTooLarge as exc:
+            raise ApiError(413, exc.message, "anfrage_zu_gross") from exc
         if not reply.ok:
             raise ApiError(STATUS.get(reply.error.code, 400), reply.error.message, reply.error.code, reply.error.fields)
         return reply.data
 
 
-def _command(router: APIRouter, access: Access, route: Route) -> None:
+def acting_fields(model: type[BaseModel], token: ApiToken) -> dict[str, Any]:
+    """Who acts, from the token: the address as moderator; admin tokens act as the Landesbüro."""
+    values = {"moderator": token.address, "admin": token.role == "admin"}
+    return {k: v for k, v in values.items() if k in model.model_fields}
+
+
+def body_model(model: type[BaseModel]) -> type[BaseModel]:
+    """The service's request contract without the fields the gateway fills in from the token."""
+    if not set(FILLED_BY_GATEWAY) & model.model_fields.keys():
+        return model
+    fields = {k: (f.annotation, f) for k, f in model.model_fields.items() if k not in FILLED_BY_GATEWAY}
+    return create_model(model.__name__, __base__=None, __config__=model.model_config, __doc__=model.__doc__, **fields)  # type: ignore[call-overload]
+
+
+def _command(router: APIRouter, access: Access, route: Route, summary: str, description: str) -> None:
     spec = route.spec
 
-    async def handle(payload: BaseModel, token: ApiToken = Depends(access.token)):  # noqa: ANN202
-        if route.acting:
-            payload = payload.model_copy(update={route.acting: token.address})
+    async def handle(body: BaseModel, token: ApiToken = Depends(access.token)):  # noqa: ANN202
+        try:
+            payload = spec.request.model_validate(body.model_dump() | acting_fields(spec.request, token)) if route.acting else body
+        except ValidationError as exc:  # the token's own address does not fit (an old token)
+            raise ApiError(422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
         payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
         return await access.ask(spec, payload, token)
 
-    handle.__annotations__["payload"] = spec.request  # the body is the service's own request contract
-    router.add_api_route(route.path, handle, methods=["POST"], response_model=spec.reply, responses=ERRORS,
-                         summary=spec.request.__doc__ or spec.subject, operation_id=spec.subject.replace(".", "_"))  # fmt: skip
+    handle.__annotations__["body"] = body_model(spec.request) if route.acting else spec.request  # the service's own contract
+    router.add_api_route(route.path, handle, methods=["POST"], response_model=spec.reply, responses=ERRORS, summary=summary,
+                         description=description, operation_id=spec.subject.replace(".", "_"))  # fmt: skip
 
 
-def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need: str, scope_field: str | None) -> None:
+def _parameter_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter's schema from the contract's field schema (a query has no null)."""
+    options = [o for o in schema.get("anyOf", [schema]) if o.get("type") != "null"]
+    found = {k: v for k, v in (options[0] if len(options) == 1 else {"type": "string"}).items() if k != "title"}
+    return found | ({"description": schema["description"]} if "description" in schema else {})
+
+
+def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need: str, scope_field: str | None, summary: str) -> None:
     async def handle(request: Request, token: ApiToken = Depends(access.token)):  # noqa: ANN202
-        params = dict(request.query_params)
-        if "moderator" in spec.request.model_fields:
-            params["moderator"] = token.address
+        params = {k: v for k, v in request.query_params.items() if k not in FILLED_BY_GATEWAY} | acting_fields(spec.request, token)
         if (group_param := GROUP_PARAMS.get(spec.subject)) and params.get(group_param):
             params[group_param] = await access.group_id(params[group_param], token)
         try:
             payload = spec.request.model_validate(params)
         except ValidationError as exc:
-            raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage") from exc
+            raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
         return await access.ask(spec, payload, token)
 
-    fields = {k: f for k, f in spec.request.model_fields.items() if k != "moderator"}
-    handle.__doc__ = f"Parameter: {', '.join(fields) or 'keine'}"
-    router.add_api_route(path, handle, methods=["GET"], response_model=spec.reply, responses=ERRORS,
-                         operation_id=spec.subject.replace(".", "_"), openapi_extra={"parameters": [
-                             {"name": k, "in": "query", "required": f.is_required(), "schema": {"type": "string"}}
-                             for k, f in fields.items()]})  # fmt: skip
+    schema = spec.request.model_json_schema()["properties"] if spec.request.model_fields else {}
+    fields = {k: f for k, f in spec.request.model_fields.items() if k not in FILLED_BY_GATEWAY}
+    router.add_api_route(path, handle, methods=["GET"], response_model=spec.reply, responses=ERRORS, summary=summary,
+                         description=f"Parameter: {', '.join(fields) or 'keine'}", operation_id=spec.subject.replace(".", "_"),
+                         openapi_extra={"parameters": [{"name": k, "in": "query", "required": f.is_required(),
+                                                        "schema": _parameter_schema(schema[k])} for k, f in fields.items()]})  # fmt: skip
 
 
-def api_router(client: ServiceClient, store: Any) -> tuple[APIRouter, Access]:
-    access = Access(client, store)
+def api_router(client: ServiceClient, store: Any, clock: Clock) -> tuple[APIRouter, Access]:
+    access = Access(client, store, clock)
     router = APIRouter(prefix="/api/v1")
     for route in routes():
-        _command(router, access, route)
+        _command(router, access, route, *SUMMARIES[route.path])
     for path, spec, need, scope_field in QUERIES:
-        _query(router, access, path, spec, need, scope_field)
+        _query(router, access, path, spec, need, scope_field, SUMMARIES[path][0])
     return router, access
 
 

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, public, token_routes
+from services.gateway.entrypoints.limits import BodyLimit
+from shared.clock import Clock
+from shared.contracts.german import field_messages
 from shared.service import package_version
 
-GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich."}
+GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich.", 413: "Die Anfrage ist zu groß."}
+# Swagger UI's files come with the package fastapi-offline: the docs page loads nothing from elsewhere.
+DOCS_FILES = Path(fastapi_offline.__file__).parent / "static"
 
 
 def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0,
-               instance: str = "") -> FastAPI:  # fmt: skip
+               instance: str = "", clock: Clock | None = None) -> FastAPI:  # fmt: skip
     app = FastAPI(
         title="Beratungsnetz",
         description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
         version=package_version(),
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -38,16 +47,27 @@ def create_app(client: ServiceClient, store: Any, lifespan: Any = None, director
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = {".".join(map(str, e["loc"])): e["msg"] for e in exc.errors()}
-        return JSONResponse({"fehler": "Die Anfrage ist ungültig.", "code": "ungueltige_anfrage", "felder": fields}, status_code=422)
+        fields = field_messages(exc.errors())
+        first = next(iter(fields.items()), None)
+        message = f"Die Anfrage ist ungültig: {first[0]}: {first[1]}" if first else "Die Anfrage ist ungültig."
+        return JSONResponse({"fehler": message, "code": "ungueltige_anfrage", "felder": fields}, status_code=422)
 
     api.install_error_handlers(app)
-    router, access = api.api_router(client, store)
+    router, access = api.api_router(client, store, clock or Clock())
     app.include_router(router)
     app.include_router(token_routes.router(access))
     app.include_router(feeds.router(access, directory_max_age))
     app.include_router(public.router(client))
     app.state.access = access
+    app.add_middleware(BodyLimit)
+    app.mount("/api/v1/docs-dateien", StaticFiles(directory=DOCS_FILES), name="docs-dateien")
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="Beratungsnetz – API",
+                                   swagger_js_url="/api/v1/docs-dateien/swagger-ui-bundle.js",
+                                   swagger_css_url="/api/v1/docs-dateien/swagger-ui.css",
+                                   swagger_favicon_url="/api/v1/docs-dateien/favicon.png")  # fmt: skip
 
     @app.get("/api/v1/health", summary="Lebenszeichen des Gateways", tags=["Betrieb"])
     async def health() -> dict[str, str]:

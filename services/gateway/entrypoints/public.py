@@ -9,10 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import escape
+from pydantic import ValidationError
 
 from services.gateway.adapters.services import ServiceClient
 from shared.contracts import notifications as n
-from shared.messaging.rpc import ServiceUnavailable
+from shared.contracts.german import field_messages
+from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
 
 STATUS = {"link_ungueltig": 400, "ungueltige_anfrage": 422, "ungueltige_eingabe": 422, "nicht_gefunden": 404,
           "zu_viele_anfragen": 429, "konflikt": 409, "nicht_erlaubt": 403}  # fmt: skip
@@ -37,12 +39,17 @@ def _form(action: str, token: str, label: str) -> str:
 def router(client: ServiceClient) -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
-    async def ask(spec, payload, title: str):  # noqa: ANN001, ANN202
+    async def ask(spec, values: dict, title: str):  # noqa: ANN001, ANN202
         try:
-            reply = await client.ask(spec, payload)
+            reply = await client.ask(spec, spec.request(**values))
+        except ValidationError as exc:
+            problems = "".join(f"<li>{escape(m)}</li>" for m in field_messages(exc.errors()).values())
+            return None, page(title, f"<p>Die Angaben sind ungültig:</p><ul>{problems}</ul>", 422)
         except ServiceUnavailable:
             return None, page(title, "<p>Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.</p>",
                               503, {"Retry-After": "5"})  # fmt: skip
+        except RequestTooLarge as exc:
+            return None, page(title, f"<p>{escape(exc.message)}</p>", 413)
         if not reply.ok:
             return None, page(title, f"<p>{escape(reply.error.message)}</p>", STATUS.get(reply.error.code, 400))
         return reply.data, None
@@ -59,7 +66,7 @@ abmelden können Sie sich jederzeit über den Link in jeder Nachricht.</p>
     @r.post("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe(list_id: str, request: Request, adresse: str = Form(...), name: str = Form("")) -> HTMLResponse:
         ip = request.client.host if request.client else ""
-        data, error = await ask(n.SUBSCRIBE, n.Subscribe(list_id=list_id, address=adresse, display_name=name, ip=ip), "Abonnieren")
+        data, error = await ask(n.SUBSCRIBE, {"list_id": list_id, "address": adresse, "display_name": name, "ip": ip}, "Abonnieren")
         return error or page("Fast geschafft", f"<p>{escape(data.message)}</p>")
 
     def confirm_pages(path: str, spec, title: str, button: str) -> None:  # noqa: ANN001
@@ -69,7 +76,7 @@ abmelden können Sie sich jederzeit über den Link in jeder Nachricht.</p>
 
         @r.post(path, response_class=HTMLResponse)
         async def act(token: str = Form("")) -> HTMLResponse:
-            data, error = await ask(spec, n.TokenInput(token=token), title)
+            data, error = await ask(spec, {"token": token}, title)
             return error or page(title, f"<p>{escape(data.message)}</p>")
 
     confirm_pages("/bestaetigen", n.CONFIRM, "Eintragung bestätigen", "Ja, eintragen")
@@ -77,7 +84,7 @@ abmelden können Sie sich jederzeit über den Link in jeder Nachricht.</p>
 
     @r.get("/abmelden", response_class=HTMLResponse)
     async def unsubscribe_page(token: str = "") -> HTMLResponse:
-        data, error = await ask(n.UNSUBSCRIBE_PAGE, n.TokenInput(token=token), "Abmelden")
+        data, error = await ask(n.UNSUBSCRIBE_PAGE, {"token": token}, "Abmelden")
         if error:
             return error
         return page("Abmelden", f"<p>Die Adresse {escape(data.address_hint)} vom Verteiler „{escape(data.list_name)}“ abmelden?</p>"
@@ -87,7 +94,7 @@ abmelden können Sie sich jederzeit über den Link in jeder Nachricht.</p>
     async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
         # RFC 8058: the token is in the URL and the body says "List-Unsubscribe=One-Click"; our own button posts it as a field.
         form = await request.form()
-        data, error = await ask(n.UNSUBSCRIBE, n.TokenInput(token=token or str(form.get("token", ""))), "Abmelden")
+        data, error = await ask(n.UNSUBSCRIBE, {"token": token or str(form.get("token", ""))}, "Abmelden")
         return error or page("Abgemeldet", f"<p>{escape(data.message)}</p>")
 
     return r

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -10,14 +11,17 @@ from pydantic import BaseModel, Field
 from services.gateway.domain.access import ApiToken
 from services.gateway.entrypoints.api import ERRORS, Access, ApiError
 from services.gateway.service_layer import tokens
+from shared.contracts.text import Email, Id, SingleLine
 from shared.errors import DomainError
+
+STATUS = {"nicht_gefunden": 404, "konflikt": 409}
 
 
 class NewToken(BaseModel):
-    name: str = Field(max_length=100)
-    role: str
-    scope: str | None = None
-    address: str = Field(description="Für wen das Token handelt (bei Moderation: die eigene Adresse im Verteiler)")
+    name: Annotated[SingleLine, Field(max_length=100)]
+    role: Literal["admin", "board", "moderator", "coordinator"] = Field(description="admin, board (Landesvorstand), moderator, coordinator")
+    scope: Id | None = Field(None, description="Verteiler (moderator) bzw. Regionalgruppe (coordinator)")
+    address: Email = Field(description="Für wen das Token handelt (bei Moderation: die eigene Adresse im Verteiler)")
 
 
 class TokenInfo(BaseModel):
@@ -35,7 +39,7 @@ class IssuedToken(TokenInfo):
 
 
 class TokenRef(BaseModel):
-    id: str
+    id: Id
 
 
 def info(t: ApiToken) -> dict:
@@ -50,24 +54,26 @@ def router(access: Access) -> APIRouter:
             raise ApiError(403, "Nur das Landesbüro (Rolle admin) verwaltet Tokens.", "nicht_erlaubt")
         return token
 
-    @r.post("/anlegen", response_model=IssuedToken, responses=ERRORS)
+    @r.post("/anlegen", response_model=IssuedToken, responses=ERRORS, summary="API-Token anlegen",
+            description="Das Token wird nur in dieser Antwort gezeigt; gespeichert wird nur sein Hash.")
     async def create(body: NewToken, _admin: ApiToken = Depends(admin)) -> dict:
         scope = await access.group_id(body.scope) if body.role == "coordinator" and body.scope else body.scope  # "vogtland" → its id
         try:
-            token, secret = await tokens.issue(access.store, body.name, body.role, scope, body.address)
+            token, secret = await tokens.issue(access.store, body.name, body.role, scope, body.address, access.clock.now())
         except DomainError as exc:
             raise ApiError(422, exc.message, exc.code) from exc
         return info(token) | {"token": secret}
 
-    @r.get("", response_model=list[TokenInfo], responses=ERRORS)
+    @r.get("", response_model=list[TokenInfo], responses=ERRORS, summary="API-Tokens auflisten")
     async def listing(_admin: ApiToken = Depends(admin)) -> list[dict]:
         return [info(t) for t in await access.store.all()]
 
-    @r.post("/widerrufen", response_model=TokenInfo, responses=ERRORS)
+    @r.post("/widerrufen", response_model=TokenInfo, responses=ERRORS, summary="API-Token widerrufen",
+            description="Das letzte gültige Admin-Token lässt sich nicht widerrufen.")
     async def revoke(body: TokenRef, _admin: ApiToken = Depends(admin)) -> dict:
         try:
-            return info(await tokens.revoke(access.store, body.id))
+            return info(await tokens.revoke(access.store, body.id, access.clock.now()))
         except DomainError as exc:
-            raise ApiError(404, exc.message, exc.code) from exc
+            raise ApiError(STATUS.get(exc.code, 422), exc.message, exc.code) from exc
 
     return r

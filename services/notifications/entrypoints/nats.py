@@ -50,25 +50,26 @@ def register(broker: Any, deps: Deps) -> None:
         return c.UnsubscribePage(list_name=name, address_hint=hint)
 
     async def decide(q: c.Decide) -> c.RequestV1:
-        return request_contract(await membership.decide(deps, q.list_id, q.moderator, q.request_id, q.decision, q.reason))
+        return request_contract(await membership.decide(deps, q.list_id, q.moderator, q.request_id, q.decision, q.reason, q.admin))
 
     async def add_member(q: c.AddMember) -> c.MemberV1:
-        return member_contract(await membership.add_member(deps, q.list_id, q.moderator, q.address, q.display_name, q.role, q.delivery))
+        added = await membership.add_member(deps, q.list_id, q.moderator, q.address, q.display_name, q.role, q.delivery, q.admin)
+        return member_contract(added)
 
     async def remove_member(q: c.RemoveMember) -> c.MemberV1:
-        return member_contract(await membership.remove_member(deps, q.list_id, q.moderator, q.address))
+        return member_contract(await membership.remove_member(deps, q.list_id, q.moderator, q.address, q.admin))
 
     async def set_role(q: c.SetRole) -> c.MemberV1:
-        return member_contract(await membership.set_role(deps, q.list_id, q.moderator, q.address, q.role))
+        return member_contract(await membership.set_role(deps, q.list_id, q.moderator, q.address, q.role, q.admin))
 
     async def set_delivery(q: c.SetDelivery) -> c.MemberV1:
-        return member_contract(await membership.set_delivery(deps, q.list_id, q.address, q.delivery, q.token, q.moderator))
+        return member_contract(await membership.set_delivery(deps, q.list_id, q.address, q.delivery, q.token, q.moderator, q.admin))
 
     async def change_address(q: c.ChangeAddress) -> c.Message:
-        return c.Message(message=await membership.change_address(deps, q.list_id, q.address, q.new_address, q.token, q.moderator))
+        return c.Message(message=await membership.change_address(deps, q.list_id, q.address, q.new_address, q.token, q.moderator, q.admin))
 
     async def post(q: c.Post) -> c.Posted:
-        count, event_id = await membership.post(deps, q.list_id, q.moderator, q.subject, q.text)
+        count, event_id = await membership.post(deps, q.list_id, q.moderator, q.subject, q.text, q.admin)
         return c.Posted(recipients=count, event_id=event_id)
 
     async def export(q: c.AddressInput) -> c.Export:
@@ -94,15 +95,15 @@ def _register_queries(broker: Any, deps: Deps) -> None:
             return c.Lists(lists=[list_contract(m, await uow.store.member_count(m.id)) for m in sorted(found, key=lambda m: m.name)])
 
     async def members(q: c.ListQuery) -> c.Members:
-        found = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.members(q.list_id))
+        found = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.members(q.list_id), q.admin)
         return c.Members(members=[member_contract(m) for m in found])
 
     async def pending(q: c.ListQuery) -> c.Pending:
-        found = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.pending(q.list_id))
+        found = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.pending(q.list_id), q.admin)
         return c.Pending(requests=[request_contract(r) for r in found])
 
     async def audit(q: c.ListQuery) -> c.Audit:
-        entries = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.audit_log(q.list_id))
+        entries = await membership.moderator_view(deps, q.list_id, q.moderator, lambda store: store.audit_log(q.list_id), q.admin)
         return c.Audit(entries=[c.AuditV1(at=e.at, actor=e.actor, action=e.action, subject=e.subject, detail=e.detail) for e in entries])
 
     async def stats(q: c.StatsQuery) -> c.DeliveryStats:

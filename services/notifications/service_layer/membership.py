@@ -124,10 +124,11 @@ async def confirm(deps: Deps, token: str) -> tuple[str, str]:
     return answer, mailing_list.name
 
 
-async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, decision: str, reason: str = "") -> Request:
+async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, decision: str, reason: str = "",
+                 admin: bool = False) -> Request:
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
-        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
+        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
         request = await _request(uow, request_id)
         if request.list_id != list_id or request.state not in ("moderation_offen", "zurueckgestellt"):
             raise Conflict("Diese Anfrage wartet nicht (mehr) auf die Moderation.")
@@ -150,12 +151,13 @@ async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, deci
     return request
 
 
-async def add_member(deps: Deps, list_id: str, moderator: str, address: str, name: str, role: str, delivery: str) -> Member:
+async def add_member(deps: Deps, list_id: str, moderator: str, address: str, name: str, role: str, delivery: str,
+                     admin: bool = False) -> Member:
     address, name = addresses.address(address), addresses.display_name(name)
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
-        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
+        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
         existing = await uow.store.member(list_id, address)
         if existing and existing.status == "abgemeldet":
             raise Conflict("Diese Adresse hat sich selbst abgemeldet; sie kann sich nur selbst wieder eintragen.")
@@ -167,10 +169,11 @@ async def add_member(deps: Deps, list_id: str, moderator: str, address: str, nam
     return member
 
 
-async def _moderated_change(deps: Deps, list_id: str, moderator: str, address: str, action: str, change, detail: str = "") -> Member:  # noqa: ANN001
+async def _moderated_change(deps: Deps, list_id: str, moderator: str, address: str, action: str, change, detail: str = "",  # noqa: ANN001
+                            admin: bool = False) -> Member:
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
-        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
+        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
         member = await uow.store.member(list_id, addresses.address(address))
         if member is None:
             raise NotFound(f"{address} ist nicht im Verteiler „{mailing_list.name}“.")
@@ -181,21 +184,22 @@ async def _moderated_change(deps: Deps, list_id: str, moderator: str, address: s
     return member
 
 
-async def remove_member(deps: Deps, list_id: str, moderator: str, address: str) -> Member:
+async def remove_member(deps: Deps, list_id: str, moderator: str, address: str, admin: bool = False) -> Member:
     return await _moderated_change(deps, list_id, moderator, address, "mitglied_entfernt",
-                                   lambda m: setattr(m, "status", "entfernt"))  # fmt: skip
+                                   lambda m: setattr(m, "status", "entfernt"), admin=admin)  # fmt: skip
 
 
-async def set_role(deps: Deps, list_id: str, moderator: str, address: str, role: str) -> Member:
+async def set_role(deps: Deps, list_id: str, moderator: str, address: str, role: str, admin: bool = False) -> Member:
     return await _moderated_change(deps, list_id, moderator, address, "rolle_geaendert",
-                                   lambda m: setattr(m, "role", check_role(role)), role)  # fmt: skip
+                                   lambda m: setattr(m, "role", check_role(role)), role, admin)  # fmt: skip
 
 
-async def _member_by_token(deps: Deps, uow, list_id: str, address: str, token: str | None, moderator: str | None):  # noqa: ANN001, ANN202
+async def _member_by_token(deps: Deps, uow, list_id: str, address: str, token: str | None, moderator: str | None,  # noqa: ANN001, ANN202
+                           admin: bool = False):
     """The member themself (their personal link from any list mail) or a moderator may act."""
     mailing_list = await get_list(uow, list_id)
     if moderator:
-        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
+        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
         actor = moderator
     else:
         found = deps.signer.verify(token or "", "abmelden", deps.now())
@@ -208,9 +212,10 @@ async def _member_by_token(deps: Deps, uow, list_id: str, address: str, token: s
     return mailing_list, member, actor
 
 
-async def set_delivery(deps: Deps, list_id: str, address: str, delivery: str, token: str | None, moderator: str | None) -> Member:
+async def set_delivery(deps: Deps, list_id: str, address: str, delivery: str, token: str | None, moderator: str | None,
+                       admin: bool = False) -> Member:
     async with deps.uow() as uow:
-        mailing_list, member, actor = await _member_by_token(deps, uow, list_id, addresses.address(address), token, moderator)
+        mailing_list, member, actor = await _member_by_token(deps, uow, list_id, addresses.address(address), token, moderator, admin)
         member.delivery = check_delivery(delivery)
         await uow.store.save_member(member)
         await uow.store.audit(AuditEntry(list_id, deps.now(), actor, "zustellart_geaendert", member.address, delivery))
@@ -218,11 +223,12 @@ async def set_delivery(deps: Deps, list_id: str, address: str, delivery: str, to
     return member
 
 
-async def change_address(deps: Deps, list_id: str, address: str, new_address: str, token: str | None, moderator: str | None) -> str:
+async def change_address(deps: Deps, list_id: str, address: str, new_address: str, token: str | None, moderator: str | None,
+                         admin: bool = False) -> str:
     address, new_address = addresses.address(address), addresses.address(new_address)
     now = deps.now()
     async with deps.uow() as uow:
-        mailing_list, member, actor = await _member_by_token(deps, uow, list_id, address, token, moderator)
+        mailing_list, member, actor = await _member_by_token(deps, uow, list_id, address, token, moderator, admin)
         if await uow.store.member(list_id, new_address):
             raise Conflict("Die neue Adresse ist in diesem Verteiler schon eingetragen.")
         request = Request(str(uuid.uuid4()), list_id, "adressaenderung", address, member.display_name, "bestaetigung_offen",
@@ -280,7 +286,7 @@ async def unsubscribe(deps: Deps, token: str) -> tuple[str, str]:
     return f"Sie sind vom Verteiler „{mailing_list.name}“ abgemeldet.", mailing_list.name
 
 
-async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str) -> tuple[int, str]:
+async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str, admin: bool = False) -> tuple[int, str]:
     """A moderator's message to every member (a digest line for those who chose digests)."""
     subject = addresses.display_name(subject)  # one line, no control characters
     if not subject or not text.strip():
@@ -289,7 +295,7 @@ async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
-        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list)
+        ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
         count = await mail_list(deps, uow, mailing_list, "beitrag", event_id=event_id,
                                 context={"list_name": mailing_list.name, "subject": subject, "text": text}, summary=subject)  # fmt: skip
         await uow.store.audit(AuditEntry(list_id, deps.now(), moderator, "beitrag_versendet", list_id, subject))
@@ -297,8 +303,8 @@ async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str
     return count, event_id
 
 
-async def moderator_view(deps: Deps, list_id: str, moderator: str, read) -> object:  # noqa: ANN001
+async def moderator_view(deps: Deps, list_id: str, moderator: str, read, admin: bool = False) -> object:  # noqa: ANN001
     """Members, pending requests and the audit log are for the list's moderation only."""
     async with deps.uow() as uow:
-        ensure_moderator(await uow.store.member(list_id, moderator), await get_list(uow, list_id))
+        ensure_moderator(await uow.store.member(list_id, moderator), await get_list(uow, list_id), admin)
         return await read(uow.store)
