@@ -153,7 +153,11 @@ class Access:
         if _is_uuid(ref):
             return ref
         try:
-            return (await self.ask(r.GROUP, r.GroupRef(group=ref), token)).group_id
+            named = r.GroupRef(group=ref)
+        except ValidationError as exc:  # control characters and the like: no group can be called that
+            raise ApiError(422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
+        try:
+            return (await self.ask(r.GROUP, named, token)).group_id
         except ApiError as exc:
             if exc.status_code == 404:
                 return ref
