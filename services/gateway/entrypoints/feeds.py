@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from services.gateway.entrypoints.api import ERRORS, Access
 from shared.contracts import events as e
 from shared.contracts import registry as r
+from shared.contracts.text import SINGLE_LINE
 
 FORMATS = {"verzeichnis": "html", "verzeichnis.json": "json", "verzeichnis.csv": "csv", "verzeichnis.ics": "ics"}
 HSDS = "/hsds"  # base path of the Open Referral HSDS 3.1 API (its openapi.json's paths, read-only)
@@ -97,7 +98,7 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
 
     @feeds.get("/kalender/{gruppe}.ics", responses=ERRORS, response_class=Response, summary="Aktionen einer Regionalgruppe",
                description="`gruppe`: Kurzname wie `vogtland` (auch ein früherer), Name oder Kennung")  # fmt: skip
-    async def calendar_group(gruppe: str) -> Response:
+    async def calendar_group(gruppe: Annotated[str, Path(pattern=SINGLE_LINE)]) -> Response:
         document = await access.ask(e.CALENDAR, e.CalendarQuery(group_id=await access.group_id(gruppe)))
         return Response(document.content, media_type=document.media_type)
 
