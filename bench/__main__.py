@@ -35,13 +35,21 @@ def verdict(met: bool) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmarks, als Verhältnis zur rohen Bibliothek im selben Lauf")
     parser.add_argument("--quick", action="store_true", help="kleine Größen, nur zum Ausprobieren")
-    parser.add_argument("--only", choices=["outbox", "b1", "b2", "b3", "b4", "b5"], action="append", help="nur diese (mehrfach möglich)")
+    parser.add_argument(
+        "--only", choices=["outbox", "b1", "b2", "b3", "b4", "b5"], action="append", help="nur diese (mehrfach möglich)"
+    )
     parser.add_argument("--json", type=Path, help="alle Werte zusätzlich als JSON in diese Datei")
     args = parser.parse_args()
     sizes, wanted = (QUICK if args.quick else FULL), set(args.only or ["outbox", "b1", "b2", "b3", "b4", "b5"])
     console, results, began = Console(width=170), {}, time.perf_counter()
-    steps = [("outbox", lambda: outbox_relay.run(1000)), ("b1", lambda: ingest.run(sizes["b1"])), ("b2", lambda: fanout.run(sizes["b2"])),
-             ("b3", lambda: latency.run(sizes["b3"])), ("b4", lambda: ingest.run(sizes["b4"])), ("b5", lambda: directory.run(sizes["b5"]))]  # fmt: skip
+    steps = [
+        ("outbox", lambda: outbox_relay.run(1000)),
+        ("b1", lambda: ingest.run(sizes["b1"])),
+        ("b2", lambda: fanout.run(sizes["b2"])),
+        ("b3", lambda: latency.run(sizes["b3"])),
+        ("b4", lambda: ingest.run(sizes["b4"])),
+        ("b5", lambda: directory.run(sizes["b5"])),
+    ]
     for name, step in steps:
         if name in wanted:
             with console.status(f"{name.upper()} läuft …"):
@@ -54,40 +62,84 @@ def main() -> None:
     for column in ("Benchmark", "Unser Code", "Rohe Bibliothek", "Verhältnis", "Ziel", "erreicht"):
         table.add_column(column)
     if r := results.get("outbox"):
-        table.add_row(f"Outbox+Relay, {num(r['n'])} Ereignisse", f"{num(r['ours_per_s'])}/s", f"{num(r['raw_per_s'])}/s",
-                      f"{num(r['ours_per_s'] / r['raw_per_s'], 2)}×", "–", "–")  # fmt: skip
+        table.add_row(
+            f"Outbox+Relay, {num(r['n'])} Ereignisse",
+            f"{num(r['ours_per_s'])}/s",
+            f"{num(r['raw_per_s'])}/s",
+            f"{num(r['ours_per_s'] / r['raw_per_s'], 2)}×",
+            "–",
+            "–",
+        )
     if r := results.get("b1"):
-        table.add_row(f"B1 Ingest, {num(r['n'])} Ereignisse", f"{num(r['ours_per_s'])}/s", f"{num(r['raw_per_s'])}/s",
-                      f"{num(r['ratio'], 3)}×", "≥ 0,5×", verdict(r["ratio"] >= 0.5))  # fmt: skip
+        table.add_row(
+            f"B1 Ingest, {num(r['n'])} Ereignisse",
+            f"{num(r['ours_per_s'])}/s",
+            f"{num(r['raw_per_s'])}/s",
+            f"{num(r['ratio'], 3)}×",
+            "≥ 0,5×",
+            verdict(r["ratio"] >= 0.5),
+        )
     if r := results.get("b2"):
-        table.add_row(f"B2 Fan-out, {num(r['n'])} Empfänger ({r['sink']})", f"{num(r['ours_per_s'])}/s", f"{num(r['raw_per_s'])}/s",
-                      f"{num(r['ratio'], 2)}×", "≥ 1,5×", verdict(r["ratio"] >= 1.5))  # fmt: skip
+        table.add_row(
+            f"B2 Fan-out, {num(r['n'])} Empfänger ({r['sink']})",
+            f"{num(r['ours_per_s'])}/s",
+            f"{num(r['raw_per_s'])}/s",
+            f"{num(r['ratio'], 2)}×",
+            "≥ 1,5×",
+            verdict(r["ratio"] >= 1.5),
+        )
     if r := results.get("b3"):
-        table.add_row(f"B3 Latenz, {num(r['n'])} Aktionen", f"p50 {num(r['p50'])} / p95 {num(r['p95'])} / p99 {num(r['p99'])} ms",
-                      "–", "–", "p99 ≤ 250 ms", verdict(r["p99"] <= 250))  # fmt: skip
+        table.add_row(
+            f"B3 Latenz, {num(r['n'])} Aktionen",
+            f"p50 {num(r['p50'])} / p95 {num(r['p95'])} / p99 {num(r['p99'])} ms",
+            "–",
+            "–",
+            "p99 ≤ 250 ms",
+            verdict(r["p99"] <= 250),
+        )
     if r := results.get("b4"):
-        table.add_row(f"B4 Aufholen, {num(r['n'])} Ereignisse", f"{num(r['catch_up_s'], 1)} s", "–", "–", "≤ 20 s",
-                      verdict(r["catch_up_s"] <= 20 * r["n"] / 100_000))  # fmt: skip
+        table.add_row(
+            f"B4 Aufholen, {num(r['n'])} Ereignisse",
+            f"{num(r['catch_up_s'], 1)} s",
+            "–",
+            "–",
+            "≤ 20 s",
+            verdict(r["catch_up_s"] <= 20 * r["n"] / 100_000),
+        )
     if r := results.get("b5"):
         for kind in ("JSON", "HSDS"):
             ours, raw = r[kind]["ours"], r[kind]["raw"]
-            table.add_row(f"B5 {kind}, {num(r['n'])} Stellen, {r['clients']} Clients",
-                          f"p50 {num(ours['p50'], 1)} / p99 {num(ours['p99'], 1)} ms, {num(ours['per_s'])}/s",
-                          f"p99 {num(raw['p99'], 1)} ms, {num(raw['per_s'])}/s", f"{num(ours['per_s'] / raw['per_s'], 2)}× (Anfragen/s)",
-                          "p99 ≤ 50 ms", verdict(ours["p99"] <= 50))  # fmt: skip
+            table.add_row(
+                f"B5 {kind}, {num(r['n'])} Stellen, {r['clients']} Clients",
+                f"p50 {num(ours['p50'], 1)} / p99 {num(ours['p99'], 1)} ms, {num(ours['per_s'])}/s",
+                f"p99 {num(raw['p99'], 1)} ms, {num(raw['per_s'])}/s",
+                f"{num(ours['per_s'] / raw['per_s'], 2)}× (Anfragen/s)",
+                "p99 ≤ 50 ms",
+                verdict(ours["p99"] <= 50),
+            )
     console.print(table)
 
     memory = Table(title="Speicher (RSS) je Dienst, MB")
     for column in ("Dienst", "Leerlauf", "unter Last", "Ziel Leerlauf ≤ 120 MB"):
         memory.add_column(column)
     idle = {**results.get("b3", {}).get("rss_idle_mb", {}), **results.get("b5", {}).get("rss_idle_mb", {})}
-    loaded = {"events": ("B1", results.get("b1", {}).get("rss_peak_mb")), "notifications": ("B2", results.get("b2", {}).get("rss_peak_mb")),
-              "registry": (f"B5, {num(sizes['b5'])} Stellen geladen", results.get("b5", {}).get("rss_loaded_mb", {}).get("registry")),
-              "gateway": ("B5", results.get("b5", {}).get("rss_loaded_mb", {}).get("gateway"))}  # fmt: skip
+    loaded = {
+        "events": ("B1", results.get("b1", {}).get("rss_peak_mb")),
+        "notifications": ("B2", results.get("b2", {}).get("rss_peak_mb")),
+        "registry": (
+            f"B5, {num(sizes['b5'])} Stellen geladen",
+            results.get("b5", {}).get("rss_loaded_mb", {}).get("registry"),
+        ),
+        "gateway": ("B5", results.get("b5", {}).get("rss_loaded_mb", {}).get("gateway")),
+    }
     for service in ("registry", "events", "notifications", "gateway"):
         during, value = loaded[service]
-        memory.add_row(service, num(idle[service]) if service in idle else "–", f"{num(value)} ({during})" if value else "–",
-                       verdict(idle[service] <= 120) if service in idle else "–")  # fmt: skip
+        memory.add_row(
+            service,
+            num(idle[service]) if service in idle else "–",
+            f"{num(value)} ({during})" if value else "–",
+            verdict(idle[service] <= 120) if service in idle else "–",
+        )
     console.print(memory)
     console.print(f"Gesamtdauer: {time.perf_counter() - began:.0f} s")
     if args.json:

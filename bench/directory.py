@@ -9,9 +9,9 @@ app in its own process serving the same bytes from memory, fetched the same way 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import shutil
-import json
 import subprocess
 import sys
 import tempfile
@@ -36,8 +36,10 @@ def offices_csv(start_at: int, count: int) -> str:
     rows = []
     for i in range(start_at, start_at + count):
         city, code = CITIES[i % len(CITIES)]
-        rows.append(f"Sozialberatung {city} {i};Kreisverband;DIE LINKE {city};Hauptstraße {i % 200 + 1};{code};{city};"
-                    f"0341 {5550000 + i};dienstags 14–17 Uhr;Bürgergeld, Wohnen\n")  # fmt: skip
+        rows.append(
+            f"Sozialberatung {city} {i};Kreisverband;DIE LINKE {city};Hauptstraße {i % 200 + 1};{code};{city};"
+            f"0341 {5550000 + i};dienstags 14–17 Uhr;Bürgergeld, Wohnen\n"
+        )
     return HEADER + "".join(rows)
 
 
@@ -86,26 +88,51 @@ def wrk_load(clients: int, url: str, seconds: float, pages: int, base: Path) -> 
     origin, _, path = url.partition("://")[2].partition("/")
     script = base / "pages.lua"
     script.write_text(WRK_SCRIPT.format(offset=0, pages=pages, path=f"/{path}?seite=" if pages > 1 else f"/{path}?x="))
-    out = subprocess.run([binary, "-t", "2", "-c", str(clients), "-d", f"{seconds:.0f}s", "--latency", "-s", str(script),
-                          f"http://{origin}/"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    out = subprocess.run(
+        [
+            binary,
+            "-t",
+            "2",
+            "-c",
+            str(clients),
+            "-d",
+            f"{seconds:.0f}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://{origin}/",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     found = {q: float(v) * UNITS[u] for q, v, u in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = int(bad.group(1)) if bad else 0
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"requests": total - errors, "errors": errors + (1 if socket_errors else 0), "per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": found["50"], "p90": found["90"], "p99": found["99"], "tool": "wrk"}  # fmt: skip
+    return {
+        "requests": total - errors,
+        "errors": errors + (1 if socket_errors else 0),
+        "per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": found["50"],
+        "p90": found["90"],
+        "p99": found["99"],
+        "tool": "wrk",
+    }
 
 
 def raw_server(body: bytes, base: Path) -> tuple[subprocess.Popen, str]:
     """uvicorn + Starlette returning `body` from memory: the floor for an HTTP endpoint in Python."""
     port = free_port()
     (base / "raw.json").write_bytes(body)
-    code = ("import pathlib, uvicorn\nfrom starlette.applications import Starlette\nfrom starlette.responses import Response\n"
-            "from starlette.routing import Route\n"
-            f"BODY = pathlib.Path({str(base / 'raw.json')!r}).read_bytes()\n"
-            "async def doc(request):\n    return Response(BODY, media_type='application/json')\n"
-            f"uvicorn.run(Starlette(routes=[Route('/doc', doc)]), host='127.0.0.1', port={port}, log_level='warning')\n")  # fmt: skip
+    code = (
+        "import pathlib, uvicorn\nfrom starlette.applications import Starlette\nfrom starlette.responses import Response\n"
+        "from starlette.routing import Route\n"
+        f"BODY = pathlib.Path({str(base / 'raw.json')!r}).read_bytes()\n"
+        "async def doc(request):\n    return Response(BODY, media_type='application/json')\n"
+        f"uvicorn.run(Starlette(routes=[Route('/doc', doc)]), host='127.0.0.1', port={port}, log_level='warning')\n"
+    )
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/doc"
     for _ in range(100):
@@ -131,8 +158,13 @@ async def run(count: int, clients: int = 32, seconds: float = 10) -> dict:
             await asyncio.sleep(2)
             results["rss_idle_mb"] = {"gateway": rss_mb(gateway.pid)}
             for start_at in range(0, count, 1000):  # chunks: one command stays well below NATS' message size limit
-                reply = await request(broker, r.IMPORT_OFFICES, r.ImportOffices(csv=offices_csv(start_at, min(1000, count - start_at))),
-                                      timeout=300, actor="bench")  # fmt: skip
+                reply = await request(
+                    broker,
+                    r.IMPORT_OFFICES,
+                    r.ImportOffices(csv=offices_csv(start_at, min(1000, count - start_at))),
+                    timeout=300,
+                    actor="bench",
+                )
                 if not reply.ok or reply.data.errors:
                     raise RuntimeError(f"B5: Import fehlgeschlagen: {reply.error or reply.data.errors[:3]}")
             gateway_url = f"http://127.0.0.1:{port}"
@@ -153,9 +185,17 @@ async def run(count: int, clients: int = 32, seconds: float = 10) -> dict:
                 cold = time.perf_counter() - began
                 raw_process, raw_url = raw_server(first.content, base)
                 try:
-                    ours = wrk_load(clients, gateway_url + path, seconds, pages, base) or await load(clients, gateway_url + path, seconds, pages)
+                    ours = wrk_load(clients, gateway_url + path, seconds, pages, base) or await load(
+                        clients, gateway_url + path, seconds, pages
+                    )
                     raw = wrk_load(clients, raw_url, seconds, 1, base) or await load(clients, raw_url, seconds)
-                    results[name] = {"bytes": len(first.content), "pages": pages, "ours": ours, "raw": raw, "cold_all_pages_s": cold}
+                    results[name] = {
+                        "bytes": len(first.content),
+                        "pages": pages,
+                        "ours": ours,
+                        "raw": raw,
+                        "cold_all_pages_s": cold,
+                    }
                 finally:
                     stop(raw_process)
             results["rss_loaded_mb"] = {"registry": rss_mb(registry.pid), "gateway": rss_mb(gateway.pid)}

@@ -22,8 +22,8 @@ from sqlalchemy import insert, select
 
 from bench.harness import healthy, nats, rss_mb, start, stop
 from bench.sink import postfix_sink
-from drill.sink import Sink
 from beratungsnetz.runtime.ports import free_port
+from drill.sink import Sink
 from services.notifications.adapters import orm
 from shared.contracts import notifications as n
 from shared.db import make_database
@@ -35,7 +35,7 @@ LIST = "rundbrief"
 SENDER = "verteiler@beratungsnetz.example"
 
 
-async def ask(broker, spec, payload, timeout: float = 120):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload, timeout: float = 120):
     reply = await request(broker, spec, payload, timeout=timeout)
     if not reply.ok:
         raise RuntimeError(reply.error)
@@ -46,17 +46,32 @@ async def seed_members(database_url: str, count: int) -> None:
     """N active members, written straight into the service's database (benchmark set-up only)."""
     database = make_database(database_url)
     async with database.sessions.begin() as session:
-        await session.execute(insert(orm.members), [
-            {"list_id": LIST, "address": f"mitglied{i:05d}@example.org", "display_name": f"Mitglied {i}", "role": "mitglied",
-             "delivery": "jede", "status": "aktiv", "since": datetime.now(UTC)} for i in range(count)])  # fmt: skip
+        await session.execute(
+            insert(orm.members),
+            [
+                {
+                    "list_id": LIST,
+                    "address": f"mitglied{i:05d}@example.org",
+                    "display_name": f"Mitglied {i}",
+                    "role": "mitglied",
+                    "delivery": "jede",
+                    "status": "aktiv",
+                    "since": datetime.now(UTC),
+                }
+                for i in range(count)
+            ],
+        )
     await database.dispose()
 
 
 async def prebuilt(database_url: str) -> list[tuple[str, bytes]]:
     database = make_database(database_url)
     async with database.sessions() as session:
-        rows = (await session.execute(select(orm.deliveries.c.recipient, orm.deliveries.c.message)
-                                      .where(orm.deliveries.c.kind == "beitrag"))).all()  # fmt: skip
+        rows = (
+            await session.execute(
+                select(orm.deliveries.c.recipient, orm.deliveries.c.message).where(orm.deliveries.c.kind == "beitrag")
+            )
+        ).all()
     await database.dispose()
     return [(r.recipient, r.message) for r in rows]
 
@@ -79,7 +94,7 @@ class AnySink:
         self.port = free_port()
         self.counter = base / "smtp-sink.out"
         self.postfix = postfix_sink(self.port, self.counter)
-        self.aiosmtpd = None if self.postfix else Sink(self.port, base / 'mails.tsv', base / 'sink.log').start()
+        self.aiosmtpd = None if self.postfix else Sink(self.port, base / "mails.tsv", base / "sink.log").start()
         self.kind = "postfix smtp-sink" if self.postfix else "aiosmtpd (eigener Prozess)"
         if self.postfix:
             time.sleep(0.3)
@@ -103,19 +118,39 @@ async def run(count: int) -> dict:
         base = Path(tmp)
         sink = AnySink(base)
         url = f"sqlite+aiosqlite:///{base / 'notifications'}.sqlite3"
-        process = start("notifications", server.url, base, smtp_port=str(sink.port), secret_key="x" * 40, delivery_poll_seconds="0.2")
+        process = start(
+            "notifications",
+            server.url,
+            base,
+            smtp_port=str(sink.port),
+            secret_key="x" * 40,
+            delivery_poll_seconds="0.2",
+        )
         broker = make_broker(ServiceSettings(nats_url=server.url))
         await broker.connect()
         try:
             await healthy(broker, "notifications")
             idle = rss_mb(process.pid)
-            await ask(broker, n.CREATE_LIST, n.CreateList(name="Rundbrief", policy="moderiert", owner_address="kathrin@example.org",
-                                                           owner_name="Kathrin"))  # fmt: skip
+            await ask(
+                broker,
+                n.CREATE_LIST,
+                n.CreateList(
+                    name="Rundbrief", policy="moderiert", owner_address="kathrin@example.org", owner_name="Kathrin"
+                ),
+            )
             await seed_members(url, count)
             before = sink.accepted()
             started = time.perf_counter()
-            posted = await ask(broker, n.POST, n.Post(list_id=LIST, moderator="kathrin@example.org", subject="Aufruf zum Zahltag",
-                                                      text="Kommt alle am 1. Dezember zum Jobcenter.\n" * 20))  # fmt: skip
+            posted = await ask(
+                broker,
+                n.POST,
+                n.Post(
+                    list_id=LIST,
+                    moderator="kathrin@example.org",
+                    subject="Aufruf zum Zahltag",
+                    text="Kommt alle am 1. Dezember zum Jobcenter.\n" * 20,
+                ),
+            )
             queued = time.perf_counter() - started  # the post command composed and queued every message
             peak = rss_mb(process.pid)
             while True:
@@ -136,10 +171,21 @@ async def run(count: int) -> dict:
         sink.stop()
     total = posted.recipients
     if stats.sent != total or ours_accepted < total or raw_accepted < len(messages):
-        raise RuntimeError(f"B2 unvollständig: gesendet {stats.sent}/{total}, Senke {ours_accepted} bzw. {raw_accepted}/{len(messages)}")
-    return {"n": total, "sink": sink.kind, "ours_per_s": total / ours, "raw_per_s": len(messages) / raw,
-            "ratio": (total / ours) / (len(messages) / raw), "rss_idle_mb": idle, "rss_peak_mb": peak,
-            "message_bytes": sum(len(m) for _, m in messages) // max(1, len(messages)), "queued_s": queued, "total_s": ours}  # fmt: skip
+        raise RuntimeError(
+            f"B2 unvollständig: gesendet {stats.sent}/{total}, Senke {ours_accepted} bzw. {raw_accepted}/{len(messages)}"
+        )
+    return {
+        "n": total,
+        "sink": sink.kind,
+        "ours_per_s": total / ours,
+        "raw_per_s": len(messages) / raw,
+        "ratio": (total / ours) / (len(messages) / raw),
+        "rss_idle_mb": idle,
+        "rss_peak_mb": peak,
+        "message_bytes": sum(len(m) for _, m in messages) // max(1, len(messages)),
+        "queued_s": queued,
+        "total_s": ours,
+    }
 
 
 if __name__ == "__main__":

@@ -19,17 +19,26 @@ from shared.messaging.rpc import ServiceUnavailable, request
 
 def start(service: str, nats_url: str, base: Path, **settings: str) -> subprocess.Popen:
     prefix = f"BERATUNGSNETZ_{service.upper()}_"
-    values = {"nats_url": nats_url, "database_url": f"sqlite+aiosqlite:///{base / service}.sqlite3", "environment": "test",
-              "log_level": "WARNING", **settings}  # fmt: skip
+    values = {
+        "nats_url": nats_url,
+        "database_url": f"sqlite+aiosqlite:///{base / service}.sqlite3",
+        "environment": "test",
+        "log_level": "WARNING",
+        **settings,
+    }
     env = dict(os.environ, **{f"{prefix}{k.upper()}": v for k, v in values.items()})
-    process = subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env,
-                               stdout=(base / f"{service}.log").open("ab"), stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", f"services.{service}"],
+        env=env,
+        stdout=(base / f"{service}.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
     if pids := os.environ.get("BENCH_PIDS"):  # for attaching a profiler (py-spy) from outside
         Path(pids, f"{service}.pid").write_text(str(process.pid))
     return process
 
 
-async def healthy(broker, service: str, timeout: float = 60) -> None:  # noqa: ANN001
+async def healthy(broker, service: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -54,7 +63,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 @contextmanager
-def nats(base: Path):  # noqa: ANN201
+def nats(base: Path):
     server = NatsServer(base / "nats").start()
     try:
         yield server

@@ -18,25 +18,34 @@ from nats.js.errors import NotFoundError
 from sqlalchemy import func, select
 
 from bench.harness import healthy, nats, rss_mb, start, stop
-from shared.contracts import Envelope
 from services.events.adapters import orm
+from shared.contracts import Envelope
 from shared.contracts.registry import GroupFormedV1
-from shared.messaging.broker import make_broker, stop_quietly
 from shared.db import make_database
+from shared.messaging.broker import make_broker, stop_quietly
 from shared.messaging.consumer import durable_name
 from shared.messaging.streams import declare_owned_streams
 from shared.settings import ServiceSettings
 
 
-async def publish(js, n: int) -> None:  # noqa: ANN001
+async def publish(js, n: int) -> None:
     for start_at in range(0, n, 500):
-        acks = [js.publish(GroupFormedV1.subject, Envelope.wrap(GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN"))
-                           .model_dump_json().encode()) for i in range(start_at, min(n, start_at + 500))]  # fmt: skip
+        acks = [
+            js.publish(
+                GroupFormedV1.subject,
+                Envelope.wrap(GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN"))
+                .model_dump_json()
+                .encode(),
+            )
+            for i in range(start_at, min(n, start_at + 500))
+        ]
         await asyncio.gather(*acks)
 
 
-async def raw_consume(js, n: int) -> float:  # noqa: ANN001
-    sub = await js.pull_subscribe(GroupFormedV1.subject, stream="REGISTRY", config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
+async def raw_consume(js, n: int) -> float:
+    sub = await js.pull_subscribe(
+        GroupFormedV1.subject, stream="REGISTRY", config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+    )
     started, done = time.perf_counter(), 0
     while done < n:
         for msg in await sub.fetch(min(500, n - done), timeout=5):
@@ -86,5 +95,12 @@ async def run(n: int) -> dict:
         if applied != n:
             raise RuntimeError(f"B1: {applied} von {n} Gruppen in der Replik")
     applying = ours - (answering - started)  # B1: from the service answering until current
-    return {"n": n, "raw_per_s": n / raw, "ours_per_s": n / applying, "ratio": raw / applying, "catch_up_s": ours,
-            "rss_idle_mb": idle, "rss_peak_mb": peak}  # fmt: skip
+    return {
+        "n": n,
+        "raw_per_s": n / raw,
+        "ours_per_s": n / applying,
+        "ratio": raw / applying,
+        "catch_up_s": ours,
+        "rss_idle_mb": idle,
+        "rss_peak_mb": peak,
+    }

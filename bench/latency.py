@@ -27,14 +27,14 @@ from shared.settings import ServiceSettings
 WARM_UP = 20
 
 
-async def ask(broker, spec, payload, timeout: float = 30):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload, timeout: float = 30):
     reply = await request(broker, spec, payload, timeout=timeout, actor="bench")
     if not reply.ok:
         raise RuntimeError(reply.error)
     return reply.data
 
 
-async def until(check, timeout: float) -> None:  # noqa: ANN001
+async def until(check, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:
@@ -45,21 +45,38 @@ async def until(check, timeout: float) -> None:  # noqa: ANN001
 async def run(count: int, interval: float = 0.05) -> dict:
     with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
         base = Path(tmp)
-        sink = Sink(free_port(), base / 'mails.tsv', base / 'sink.log').start()
+        sink = Sink(free_port(), base / "mails.tsv", base / "sink.log").start()
         mail = {"smtp_port": str(sink.port), "secret_key": "x" * 40}
-        processes = [start("registry", server.url, base), start("events", server.url, base, progress_reports="false"),
-                     start("notifications", server.url, base, **mail)]  # fmt: skip
+        processes = [
+            start("registry", server.url, base),
+            start("events", server.url, base, progress_reports="false"),
+            start("notifications", server.url, base, **mail),
+        ]
         broker = make_broker(ServiceSettings(nats_url=server.url))
         await broker.connect()
         try:
             for service in ("registry", "events", "notifications"):
                 await healthy(broker, service)
             await asyncio.sleep(2)
-            idle = {name: rss_mb(p.pid) for name, p in zip(("registry", "events", "notifications"), processes, strict=True)}
-            organiser = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Vogtland", state="SN", coordinator=r.Coordinator(
-                name="Kathrin", email="kathrin@example.org")))  # fmt: skip
-            invited = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Erzgebirge", state="SN", coordinator=r.Coordinator(
-                name="Wolfgang", email="wolfgang@example.org")))  # fmt: skip
+            idle = {
+                name: rss_mb(p.pid) for name, p in zip(("registry", "events", "notifications"), processes, strict=True)
+            }
+            organiser = await ask(
+                broker,
+                r.FORM_GROUP,
+                r.FormGroup(
+                    name="Vogtland", state="SN", coordinator=r.Coordinator(name="Kathrin", email="kathrin@example.org")
+                ),
+            )
+            invited = await ask(
+                broker,
+                r.FORM_GROUP,
+                r.FormGroup(
+                    name="Erzgebirge",
+                    state="SN",
+                    coordinator=r.Coordinator(name="Wolfgang", email="wolfgang@example.org"),
+                ),
+            )
 
             async def groups_known() -> bool:
                 known = {g.group_id for g in (await ask(broker, e.GROUPS, e.GroupsQuery())).groups}
@@ -73,9 +90,24 @@ async def run(count: int, interval: float = 0.05) -> dict:
                 title = f"Zahltag {i:04d}"
                 started[title] = time.time()
                 day = datetime(2027, 1, 4, 9) + timedelta(days=i)
-                planned = await ask(broker, e.PLAN_ACTION, e.PlanAction(organiser_group_id=organiser.group_id, kind="zahltag", title=title, job_centre="Jobcenter Plauen",
-                                                                        start=day, end=day + timedelta(hours=2), responsible=["Kathrin"]))  # fmt: skip
-                await ask(broker, e.INVITE_GROUPS, e.InviteGroups(action_id=planned.action.action_id, group_ids=[invited.group_id]))
+                planned = await ask(
+                    broker,
+                    e.PLAN_ACTION,
+                    e.PlanAction(
+                        organiser_group_id=organiser.group_id,
+                        kind="zahltag",
+                        title=title,
+                        job_centre="Jobcenter Plauen",
+                        start=day,
+                        end=day + timedelta(hours=2),
+                        responsible=["Kathrin"],
+                    ),
+                )
+                await ask(
+                    broker,
+                    e.INVITE_GROUPS,
+                    e.InviteGroups(action_id=planned.action.action_id, group_ids=[invited.group_id]),
+                )
 
             tasks = []
             for i in range(count + WARM_UP):
@@ -101,7 +133,13 @@ async def run(count: int, interval: float = 0.05) -> dict:
             await stop_quietly(broker)
             sink.stop()
     latencies = [(got[title.split(" ")[1]] - at) * 1000 for title, at in sorted(started.items())[WARM_UP:]]
-    return {"n": len(latencies), "interval_ms": interval * 1000, **percentiles(latencies), "max": max(latencies), "rss_idle_mb": idle}
+    return {
+        "n": len(latencies),
+        "interval_ms": interval * 1000,
+        **percentiles(latencies),
+        "max": max(latencies),
+        "rss_idle_mb": idle,
+    }
 
 
 if __name__ == "__main__":

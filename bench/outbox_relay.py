@@ -11,6 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import MetaData
+
 from beratungsnetz.runtime.nats_server import NatsServer
 from shared.contracts import Envelope
 from shared.contracts.registry import GroupFormedV1
@@ -20,21 +22,20 @@ from shared.messaging.broker import make_broker
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.streams import declare_owned_streams
 from shared.settings import ServiceSettings
-from sqlalchemy import MetaData
 
 
 def envelopes(n: int) -> list[Envelope]:
     return [Envelope.wrap(GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN")) for i in range(n)]
 
 
-async def raw_publish(js, batch: list[Envelope]) -> float:  # noqa: ANN001
+async def raw_publish(js, batch: list[Envelope]) -> float:
     started = time.perf_counter()
     for e in batch:
         await js.publish(e.subject, e.model_dump_json().encode(), headers={"Nats-Msg-Id": str(e.event_id)})
     return time.perf_counter() - started
 
 
-async def outbox_publish(database, tables, broker, batch: list[Envelope]) -> float:  # noqa: ANN001
+async def outbox_publish(database, tables, broker, batch: list[Envelope]) -> float:
     started = time.perf_counter()
     async with SqlAlchemyUnitOfWork(database, tables) as uow:
         for e in batch:

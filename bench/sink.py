@@ -14,4 +14,6 @@ def postfix_sink(port: int, counter: Path) -> subprocess.Popen | None:
     if not binary:
         return None
     as_user = ["-u", "nobody"] if os.geteuid() == 0 else []  # smtp-sink refuses to run as root
-    return subprocess.Popen([binary, *as_user, "-c", f"127.0.0.1:{port}", "1000"], stdout=counter.open("wb"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [binary, *as_user, "-c", f"127.0.0.1:{port}", "1000"], stdout=counter.open("wb"), stderr=subprocess.STDOUT
+    )

@@ -59,9 +59,12 @@ def _interrupted(*_: object) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m drill", description="Zuverlässigkeitsübungen: Dienste, NATS, SMTP und "
-                                     "Datenbank werden absichtlich gestört; gezählt werden verlorene Ereignisse, doppelte Mails, "
-                                     "Dead Letters und die Erholungszeit.")  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m drill",
+        description="Zuverlässigkeitsübungen: Dienste, NATS, SMTP und "
+        "Datenbank werden absichtlich gestört; gezählt werden verlorene Ereignisse, doppelte Mails, "
+        "Dead Letters und die Erholungszeit.",
+    )
     parser.add_argument("--rounds", type=int, default=100, help="SIGKILL-Runden (Standard 100)")
     parser.add_argument("--only", choices=SCENARIOS, action="append", help="nur dieses Szenario (mehrfach möglich)")
     parser.add_argument("--seed", type=int, default=20261121, help="Zufallszahl für Last und Kill-Zeitpunkte")
@@ -85,10 +88,20 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    run = report.RunInfo(when=when, seconds=time.monotonic() - started, seed=args.seed, rounds=args.rounds,
-                         command=" ".join(["python -m drill", *sys.argv[1:]]), machine=host)  # fmt: skip
+    run = report.RunInfo(
+        when=when,
+        seconds=time.monotonic() - started,
+        seed=args.seed,
+        rounds=args.rounds,
+        command=" ".join(["python -m drill", *sys.argv[1:]]),
+        machine=host,
+    )
     if args.json:
-        print(json.dumps({"lauf": run.as_dict(), "szenarien": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"lauf": run.as_dict(), "szenarien": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         report.print_table(results, run)
     if args.report:

@@ -35,7 +35,9 @@ def formed(first: int, last: int) -> list[tuple[str, bytes, dict]]:
     found = []
     for i in range(first, last):
         envelope = Envelope.wrap(GroupFormedV1(group_id=f"p{i:05d}", name=f"Gruppe {i}", state=STATES[i % len(STATES)]))
-        found.append((GroupFormedV1.subject, envelope.model_dump_json().encode(), {"Nats-Msg-Id": str(envelope.event_id)}))
+        found.append(
+            (GroupFormedV1.subject, envelope.model_dump_json().encode(), {"Nats-Msg-Id": str(envelope.event_id)})
+        )
     return found
 
 
@@ -54,9 +56,11 @@ async def applied(system: System) -> tuple[int, int]:
     return groups, seen
 
 
-async def run(base: Path, seed: int) -> Result:  # noqa: ARG001 - nothing random here
+async def run(base: Path, seed: int) -> Result:
     result = Result("diskfull", "Datenbankdatei: Platte voll (Aktionsplanung)")
-    system = System(base / "diskfull", services=("events",), smtp=False, declare=("registry", "notifications"), piped=("events",))
+    system = System(
+        base / "diskfull", services=("events",), smtp=False, declare=("registry", "notifications"), piped=("events",)
+    )
     async with recorded(result, system):
         await system.start()
         js = system.broker.connection.jetstream()
@@ -74,20 +78,26 @@ async def run(base: Path, seed: int) -> Result:  # noqa: ARG001 - nothing random
         while time.monotonic() - full_at < FULL_FOR and process.alive():
             await asyncio.sleep(1)
             health = await system.health("events", timeout=3)
-            health_seen.add("keine Antwort" if health is None else f"{health.status} (datenbank: {health.checks.get('datenbank')})")
+            health_seen.add(
+                "keine Antwort" if health is None else f"{health.status} (datenbank: {health.checks.get('datenbank')})"
+            )
         backlog = await system.backlog()
         waiting = sum(v for k, v in backlog.items() if k.startswith("events__"))
         try:
-            reply = await request(system.broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Eintrag bei voller Platte"), timeout=5)
+            reply = await request(
+                system.broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Eintrag bei voller Platte"), timeout=5
+            )
             command = "angenommen" if reply.ok else f"typisierter Fehler „{reply.error.code}“: {reply.error.message}"
         except ServiceUnavailable:
             command = "keine Antwort (Zeitüberschreitung)"
         groups_full, seen_full = await applied(system) if process.alive() else (0, 0)
         state = "läuft" if process.alive() else f"beendet (Code {process.exit_code()})"
-        observations.append(f"Grenze gesetzt bei {de(size / 1024, 0)} KiB (Größe der Datenbankdatei; das WAL war "
-                            f"{de(wal_size / 1024, 0)} KiB groß und ist nur bis zu dieser Grenze beschreibbar); "
-                            f"{de(DURING, 0)} weitere Ereignisse veröffentlicht; nach {seconds(time.monotonic() - full_at)}: "
-                            f"{de(seen_full - BEFORE, 0)} davon angewandt, {de(waiting, 0)} warten (NAK mit Verzögerung), Dienst {state}")  # fmt: skip
+        observations.append(
+            f"Grenze gesetzt bei {de(size / 1024, 0)} KiB (Größe der Datenbankdatei; das WAL war "
+            f"{de(wal_size / 1024, 0)} KiB groß und ist nur bis zu dieser Grenze beschreibbar); "
+            f"{de(DURING, 0)} weitere Ereignisse veröffentlicht; nach {seconds(time.monotonic() - full_at)}: "
+            f"{de(seen_full - BEFORE, 0)} davon angewandt, {de(waiting, 0)} warten (NAK mit Verzögerung), Dienst {state}"
+        )
         observations.append(f"Gesundheit währenddessen: {', '.join(sorted(health_seen)) or '–'}")
         observations.append(f"Befehl add_work_item währenddessen: {command}")
 
@@ -107,7 +117,9 @@ async def run(base: Path, seed: int) -> Result:  # noqa: ARG001 - nothing random
             await system.wait_ready("events", timeout=60)
             took, left = await system.wait_caught_up(120)
         recovered = time.monotonic() - lifted
-        after = await request(system.broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Eintrag nach der Freigabe"), timeout=10)
+        after = await request(
+            system.broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Eintrag nach der Freigabe"), timeout=10
+        )
         groups, seen = await applied(system)
         await system.stop_services()
         events = await account_events(js, {"events": system.database("events")}, ("registry",))
@@ -116,19 +128,32 @@ async def run(base: Path, seed: int) -> Result:  # noqa: ARG001 - nothing random
         result.duplicates = None
         result.dead_letters = len(events.dead_letters)
         result.dead_letter_codes = dict(events.reasons())
-        result.recovery = f"{seconds(recovered)} nach Freigabe des Platzes" + (f" ({restarted})" if restarted else " (ohne Neustart)")
+        result.recovery = f"{seconds(recovered)} nach Freigabe des Platzes" + (
+            f" ({restarted})" if restarted else " (ohne Neustart)"
+        )
         result.details += observations + [
-            f"Platz freigegeben (Grenze aufgehoben, kein Neustart): nach {seconds(recovered)} alles nachgeholt" if not restarted else restarted,
+            f"Platz freigegeben (Grenze aufgehoben, kein Neustart): nach {seconds(recovered)} alles nachgeholt"
+            if not restarted
+            else restarted,
             f"Danach: Replikat {de(groups, 0)} Gruppen, {de(seen, 0)} angewandte Ereignisse (erwartet genau {de(BEFORE + DURING, 0)}); "
             f"Abgleich Stream → Inbox: {de(events.applied, 0)} angewandt, {events.dead_lettered} Dead Letters, "
             f"{len(events.not_applied)} weder noch; Befehl add_work_item danach: {'angenommen' if after.ok else after.error.code}",
-        ]  # fmt: skip
+        ]
         result.details += [f"Dead Letter ({d.code}): {d.reason[:200]}" for d in events.dead_letters[:3]]
         result.details += describe_logs(system.base)
         healthy_flagged = any("ok (datenbank: ok)" != h for h in health_seen)
-        result.figures |= {"grenze_bytes": size, "wal_bytes": wal_size, "angewandt_waehrend_voll": seen_full - BEFORE, "wartend_waehrend_voll": waiting,
-                           "gesundheit": sorted(health_seen), "befehl_waehrend_voll": command, "erholt_s": round(recovered, 2),
-                           "neustart": restarted, "angewandt": seen, "nachholen_s": round(took, 2)}  # fmt: skip
+        result.figures |= {
+            "grenze_bytes": size,
+            "wal_bytes": wal_size,
+            "angewandt_waehrend_voll": seen_full - BEFORE,
+            "wartend_waehrend_voll": waiting,
+            "gesundheit": sorted(health_seen),
+            "befehl_waehrend_voll": command,
+            "erholt_s": round(recovered, 2),
+            "neustart": restarted,
+            "angewandt": seen,
+            "nachholen_s": round(took, 2),
+        }
         result.passed = result.lost == 0 and not restarted and after.ok and seen == BEFORE + DURING
         if result.passed and not healthy_flagged:
             result.verdict = "bestanden; Gesundheit meldete weiter „ok“"

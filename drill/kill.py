@@ -48,10 +48,18 @@ async def run(base: Path, rounds: int, seed: int, moment: tuple[float, float] = 
         await conclude(system, workload.ledger, result)
         result.figures["runden"] = len(every)
         result.figures["erholung_s"] = {k: [round(x, 3) for x in v] for k, v in recoveries.items()}
-        result.recovery = (f"Median {seconds(statistics.median(every))}, max. {seconds(max(every))} je Kill; "
-                           f"eingeholt {seconds(result.figures['eingeholt_s'])} nach Lastende")  # fmt: skip
-        per_service = "; ".join(f"{k} {len(v)}× (Median {seconds(statistics.median(v))}, max. {seconds(max(v))})"
-                                for k, v in recoveries.items() if v)  # fmt: skip
-        result.details.insert(0, f"{len(every)} Kills, Zufallszahl {seed}, Wartezeit vor jedem Kill {de(moment[0], 1)}–{de(moment[1], 1)} s: {per_service}")
+        result.recovery = (
+            f"Median {seconds(statistics.median(every))}, max. {seconds(max(every))} je Kill; "
+            f"eingeholt {seconds(result.figures['eingeholt_s'])} nach Lastende"
+        )
+        per_service = "; ".join(
+            f"{k} {len(v)}× (Median {seconds(statistics.median(v))}, max. {seconds(max(v))})"
+            for k, v in recoveries.items()
+            if v
+        )
+        result.details.insert(
+            0,
+            f"{len(every)} Kills, Zufallszahl {seed}, Wartezeit vor jedem Kill {de(moment[0], 1)}–{de(moment[1], 1)} s: {per_service}",
+        )
         result.passed = result.lost == 0 and result.duplicates == 0 and len(every) == rounds
     return result

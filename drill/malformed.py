@@ -36,15 +36,22 @@ def bad_messages(rng: random.Random, count: int) -> list[tuple[str, bytes]]:
     """(kind, body): not JSON, JSON but no envelope, envelope with a payload or header violating the schema."""
     good = json.loads(Envelope.wrap(GroupFormedV1(group_id="x", name="Kaputt", state="SN")).model_dump_json())
 
-    def broken(change) -> bytes:  # noqa: ANN001
+    def broken(change) -> bytes:
         doc = json.loads(json.dumps(good))
         doc["event_id"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         change(doc)
         return json.dumps(doc).encode()
 
-    not_json = [b"", b"\xff\xfe\x00kaputt", b"{\"event_id\": ", b"<xml>kein json</xml>", b"Ereignis: Gruppe gegruendet"]
-    no_envelope = [b"{}", b"[1, 2, 3]", b"\"nur ein Text\"", b"42", b"null", b"{\"hallo\": \"welt\"}",
-                   json.dumps(good["payload"]).encode()]  # fmt: skip
+    not_json = [b"", b"\xff\xfe\x00kaputt", b'{"event_id": ', b"<xml>kein json</xml>", b"Ereignis: Gruppe gegruendet"]
+    no_envelope = [
+        b"{}",
+        b"[1, 2, 3]",
+        b'"nur ein Text"',
+        b"42",
+        b"null",
+        b'{"hallo": "welt"}',
+        json.dumps(good["payload"]).encode(),
+    ]
     violations = [
         lambda d: d["payload"].pop("name"),
         lambda d: d["payload"].update(group_id=None),
@@ -80,7 +87,9 @@ def good_messages(rng: random.Random) -> tuple[list[tuple[str, bytes, str]], dic
             payload = GroupRenamedV1(group_id=group_id, name=name, state=state, old_name=groups[group_id][0])
         else:
             group_id, name, state = f"m{made:05d}", f"Gruppe {made}", STATES[made % len(STATES)]
-            payload = GroupFormedV1(group_id=group_id, name=name, state=state, coordinator=Coordinator(name=f"K {made}"))
+            payload = GroupFormedV1(
+                group_id=group_id, name=name, state=state, coordinator=Coordinator(name=f"K {made}")
+            )
             made += 1
         groups[group_id] = (name, state)
         envelope = Envelope.wrap(payload)
@@ -88,10 +97,14 @@ def good_messages(rng: random.Random) -> tuple[list[tuple[str, bytes, str]], dic
     return order, groups
 
 
-async def publish(js, messages: list[tuple[str, bytes, dict | None]]) -> None:  # noqa: ANN001
+async def publish(js, messages: list[tuple[str, bytes, dict | None]]) -> None:
     for start in range(0, len(messages), 500):
-        await asyncio.gather(*(js.publish(subject, body, headers=headers, stream="REGISTRY")
-                               for subject, body, headers in messages[start:start + 500]))  # fmt: skip
+        await asyncio.gather(
+            *(
+                js.publish(subject, body, headers=headers, stream="REGISTRY")
+                for subject, body, headers in messages[start : start + 500]
+            )
+        )
 
 
 async def run(base: Path, seed: int) -> Result:
@@ -152,13 +165,28 @@ async def run(base: Path, seed: int) -> Result:
             f"Dead Letters: {de(len(letters), 0)}, davon {de(len(with_reason), 0)} mit Grund; Abgleich Stream → Inbox/Dead Letter: "
             f"{de(events.applied, 0)} angewandt, {de(events.dead_lettered, 0)} als Dead Letter, {len(events.not_applied)} weder noch",
         ]
-        result.details += [f"Grund ({kind}): „{' '.join(reason.split())[:260]}…“" for kind, reason in sorted(samples.items())]
+        result.details += [
+            f"Grund ({kind}): „{' '.join(reason.split())[:260]}…“" for kind, reason in sorted(samples.items())
+        ]
         result.details += [f"nicht angewandt: {x}" for x in events.not_applied[:5]]
         result.details += describe_logs(system.base)
-        result.figures |= {"gueltig": GOOD, "fehlerhaft": BAD, "veroeffentlicht_s": round(published, 2),
-                           "verarbeitet_s": round(processed, 2), "replikat_gruppen": len(replica), "angewandt": seen,
-                           "falscher_name": len(wrong), "dead_letters": len(letters), "mit_grund": len(with_reason),
-                           "nicht_angewandt": len(events.not_applied)}  # fmt: skip
-        result.passed = (result.lost == 0 and seen == GOOD and len(letters) == BAD and len(with_reason) == BAD
-                         and events.dead_lettered == BAD)  # fmt: skip
+        result.figures |= {
+            "gueltig": GOOD,
+            "fehlerhaft": BAD,
+            "veroeffentlicht_s": round(published, 2),
+            "verarbeitet_s": round(processed, 2),
+            "replikat_gruppen": len(replica),
+            "angewandt": seen,
+            "falscher_name": len(wrong),
+            "dead_letters": len(letters),
+            "mit_grund": len(with_reason),
+            "nicht_angewandt": len(events.not_applied),
+        }
+        result.passed = (
+            result.lost == 0
+            and seen == GOOD
+            and len(letters) == BAD
+            and len(with_reason) == BAD
+            and events.dead_lettered == BAD
+        )
     return result

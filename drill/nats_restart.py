@@ -65,15 +65,19 @@ async def run(base: Path, seed: int) -> Result:
             system.nats.start()  # in the main thread: its child must not die with a worker thread (PDEATHSIG)
             await all_ready(system)
             recoveries.append((how, time.monotonic() - restarted))
-            result.details.append(f"NATS per {how} beendet, {de(OUTAGE, 0)} s später neu gestartet (gleicher Port, gleiche Ablage); "
-                                  f"alle Dienste nach {seconds(recoveries[-1][1])} wieder verbunden und bereit; zwischen Halt "
-                                  f"und Bereitschaft {workload.ledger.acknowledged - before} Befehle bestätigt")  # fmt: skip
+            result.details.append(
+                f"NATS per {how} beendet, {de(OUTAGE, 0)} s später neu gestartet (gleicher Port, gleiche Ablage); "
+                f"alle Dienste nach {seconds(recoveries[-1][1])} wieder verbunden und bereit; zwischen Halt "
+                f"und Bereitschaft {workload.ledger.acknowledged - before} Befehle bestätigt"
+            )
         await asyncio.sleep(LOAD_BETWEEN)
         stop.set()
         await load
         await conclude(system, workload.ledger, result)
         result.figures["wieder_bereit_s"] = {how: round(s, 3) for how, s in recoveries}
-        result.recovery = (", ".join(f"{how}: {seconds(s)}" for how, s in recoveries) + " bis alle bereit; "
-                           f"eingeholt {seconds(result.figures['eingeholt_s'])} nach Lastende")  # fmt: skip
+        result.recovery = (
+            ", ".join(f"{how}: {seconds(s)}" for how, s in recoveries) + " bis alle bereit; "
+            f"eingeholt {seconds(result.figures['eingeholt_s'])} nach Lastende"
+        )
         result.passed = result.lost == 0 and result.duplicates == 0
     return result

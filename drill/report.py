@@ -22,7 +22,14 @@ TITLES = {
     "malformed": "1.000 fehlerhafte unter 10.000 gültigen Nachrichten",
     "diskfull": "Datenbankdatei: Platte voll",
 }
-HEADINGS = ("Szenario", "Ereignisse verloren", "doppelte Mails", "Dead Letters (mit Grund)", "Erholungszeit", "Ergebnis")
+HEADINGS = (
+    "Szenario",
+    "Ereignisse verloren",
+    "doppelte Mails",
+    "Dead Letters (mit Grund)",
+    "Erholungszeit",
+    "Ergebnis",
+)
 BEGIN, END = "<!-- drill:ergebnisse:anfang -->", "<!-- drill:ergebnisse:ende -->"
 
 
@@ -51,24 +58,29 @@ def _first(path: str, key: str) -> str:
 
 def revision() -> str:
     """The commit the drill ran against, and whether services or shared code differed from it."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True, cwd=Path(__file__).parent).stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "?"
     changed = git("status", "--porcelain", "--", "services", "shared", "beratungsnetz")
-    return commit + (" (mit nicht eingecheckten Änderungen an services/, shared/ oder beratungsnetz/)" if changed else "")
+    return commit + (
+        " (mit nicht eingecheckten Änderungen an services/, shared/ oder beratungsnetz/)" if changed else ""
+    )
 
 
 def machine() -> dict[str, str]:
     from beratungsnetz.runtime.nats_server import nats_server_binary
 
     try:
-        nats = subprocess.run([str(nats_server_binary()), "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+        nats = subprocess.run(
+            [str(nats_server_binary()), "--version"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
     except Exception:  # noqa: BLE001
         nats = "?"
     memory = _first("/proc/meminfo", "MemTotal")
     memory_gb = f"{de(int(memory.split()[0]) / 1024 / 1024, 1)} GB" if memory != "?" else "?"
-    disk = subprocess.run(["df", "-hT", "/tmp"], capture_output=True, text=True).stdout.splitlines()[-1:]
+    disk = subprocess.run(["df", "-hT", "/tmp"], capture_output=True, text=True).stdout.splitlines()[-1:]  # noqa: S108 - only a shown example path
     return {
         "cpu": _first("/proc/cpuinfo", "model name"),
         "kerne": str(os.cpu_count()),
@@ -102,7 +114,9 @@ def print_table(results: list[Result], run: RunInfo) -> None:
         for line in r.details:
             console.print(f"  · {line}", highlight=False, markup=False)
     console.print(table(results))
-    console.print(f"Gesamtdauer {de(run.seconds, 0)} s, Zufallszahl {run.seed}, {run.machine['kerne']} Kerne, Last zu Beginn {run.machine['last']}")
+    console.print(
+        f"Gesamtdauer {de(run.seconds, 0)} s, Zufallszahl {run.seed}, {run.machine['kerne']} Kerne, Last zu Beginn {run.machine['last']}"
+    )
 
 
 def markdown(results: list[Result], run: RunInfo) -> str:
@@ -128,7 +142,12 @@ def markdown(results: list[Result], run: RunInfo) -> str:
         lines.append("| " + " | ".join(cell(c) for c in row) + " |")
     lines.append("")
     for r in results:
-        lines += [f"### {r.title}", "", f"Dauer {de(r.seconds, 0)} s." + (f" **Abgebrochen:** {r.error}" if r.error else ""), ""]
+        lines += [
+            f"### {r.title}",
+            "",
+            f"Dauer {de(r.seconds, 0)} s." + (f" **Abgebrochen:** {r.error}" if r.error else ""),
+            "",
+        ]
         lines += [f"- {cell(d)}" for d in r.details] + [""]
     lines.append(END)
     return "\n".join(lines)

@@ -50,8 +50,14 @@ class Result:
     def row(self) -> list[str]:
         number = lambda v: "–" if v is None else de(v, 0)  # noqa: E731
         duplicates = number(self.duplicates) + (f" ({self.duplicate_note})" if self.duplicate_note else "")
-        return [self.title, number(self.lost), duplicates, self.dead_letter_cell(), self.recovery,
-                self.verdict or ("bestanden" if self.passed else "nicht bestanden")]  # fmt: skip
+        return [
+            self.title,
+            number(self.lost),
+            duplicates,
+            self.dead_letter_cell(),
+            self.recovery,
+            self.verdict or ("bestanden" if self.passed else "nicht bestanden"),
+        ]
 
     def as_dict(self) -> dict:
         return asdict(self)

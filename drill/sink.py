@@ -2,8 +2,9 @@
 
 `python -m drill.sink --port P --log FILE` appends "<unix time>\t<recipient>\t<Message-ID>\t<Subject>"
 per accepted recipient and flushes after each message, so a sink killed or stopped loses nothing it
-answered with "250" (and the benchmarks can read when each mail was accepted). It runs apart from the services and from the drill, as a real mail server would, and can be
-stopped and started again on the same port (the SMTP outage).
+answered with "250" (and the benchmarks can read when each mail was accepted). It runs apart from
+the services and from the drill, as a real mail server would, and can be stopped and started again
+on the same port (the SMTP outage).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Counting:
     def __init__(self, log: Path) -> None:
         self.out = log.open("a", encoding="utf-8")
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         now = time.time()
         head = _headers.parsebytes(envelope.original_content or b"")
         subject = _one_line(str(make_header(decode_header(head.get("Subject", "")))))
@@ -57,8 +58,10 @@ class Sink:
         with self.output.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "drill.sink", "--port", str(self.port), "--log", str(self.log)],
-                stdout=subprocess.PIPE, stderr=out, preexec_fn=child_preexec,
-            )  # fmt: skip
+                stdout=subprocess.PIPE,
+                stderr=out,
+                preexec_fn=child_preexec,
+            )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # "bereit" once it listens
         if b"bereit" not in line:
@@ -92,7 +95,9 @@ class Sink:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Zählende SMTP-Senke für den Drill: eine Zeile je angenommener Empfänger:in")
+    parser = argparse.ArgumentParser(
+        description="Zählende SMTP-Senke für den Drill: eine Zeile je angenommener Empfänger:in"
+    )
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log", type=Path, required=True)
     args = parser.parse_args()

@@ -48,16 +48,22 @@ async def run(base: Path, seed: int) -> Result:
         pending, sent, failed = await queued(system)
         system.sink.start()
         back = time.monotonic()
-        result.details.append(f"SMTP-Senke {seconds(back - away)} weg; bei ihrer Rückkehr {pending} Mails in der Warteschlange, "
-                              f"{failed} aufgegeben")  # fmt: skip
+        result.details.append(
+            f"SMTP-Senke {seconds(back - away)} weg; bei ihrer Rückkehr {pending} Mails in der Warteschlange, "
+            f"{failed} aufgegeben"
+        )
         while (await queued(system))[0]:
             if time.monotonic() - back > 120:
                 raise RuntimeError("Nach 120 s sind noch Mails in der Warteschlange")
             await asyncio.sleep(0.1)
         delivered = time.monotonic() - back
         await conclude(system, workload.ledger, result, settle_label="nach der Zustellung des Rückstands")
-        result.figures |= {"ausfall_s": round(back - away, 2), "wartend_bei_rueckkehr": pending, "aufgegeben_bei_rueckkehr": failed,
-                           "zugestellt_nach_s": round(delivered, 2)}  # fmt: skip
+        result.figures |= {
+            "ausfall_s": round(back - away, 2),
+            "wartend_bei_rueckkehr": pending,
+            "aufgegeben_bei_rueckkehr": failed,
+            "zugestellt_nach_s": round(delivered, 2),
+        }
         result.recovery = f"alle wartenden Mails {seconds(delivered)} nach Rückkehr des Servers zugestellt"
         result.passed = result.lost == 0 and result.duplicates == 0 and failed == 0 and pending > 0
     return result

@@ -49,9 +49,13 @@ class Process:
     def start(self) -> None:
         with self.log.open("ab") as out:
             self.popen = subprocess.Popen(
-                self.args, env=self.env, cwd=REPO, stdout=subprocess.PIPE if self.piped else out,
-                stderr=subprocess.STDOUT, preexec_fn=child_preexec,
-            )  # fmt: skip
+                self.args,
+                env=self.env,
+                cwd=REPO,
+                stdout=subprocess.PIPE if self.piped else out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=child_preexec,
+            )
         self.starts += 1
         if self.piped:  # a pipe is not a file: a size limit on the process does not reach its log
             threading.Thread(target=self._drain, args=(self.popen.stdout,), daemon=True).start()
@@ -92,9 +96,15 @@ class Process:
 
 
 class System:
-    def __init__(self, base: Path, services: tuple[str, ...] = (*SERVICES, "gateway"), smtp: bool = True,
-                 settings: dict[str, dict[str, str]] | None = None, piped: tuple[str, ...] = (),
-                 declare: tuple[str, ...] = ()) -> None:  # fmt: skip
+    def __init__(
+        self,
+        base: Path,
+        services: tuple[str, ...] = (*SERVICES, "gateway"),
+        smtp: bool = True,
+        settings: dict[str, dict[str, str]] | None = None,
+        piped: tuple[str, ...] = (),
+        declare: tuple[str, ...] = (),
+    ) -> None:
         self.base, self.services, self.settings, self.piped = base, services, settings or {}, piped
         self.declare = declare  # streams of producers that do not run in this drill: the drill declares them
         base.mkdir(parents=True, exist_ok=True)
@@ -120,8 +130,9 @@ class System:
         await self.broker.connect()
         for producer in self.declare:
             await declare_owned_streams(self.broker.connection.jetstream(), producer)
-        self.http = httpx.AsyncClient(base_url=self.gateway_url, timeout=10,
-                                      headers={"Authorization": f"Bearer {self.admin_token}"})  # fmt: skip
+        self.http = httpx.AsyncClient(
+            base_url=self.gateway_url, timeout=10, headers={"Authorization": f"Bearer {self.admin_token}"}
+        )
         for name in self.services:
             self.processes[name] = self._process(name)
             self.processes[name].start()
@@ -130,15 +141,21 @@ class System:
 
     def _process(self, name: str) -> Process:
         prefix = f"BERATUNGSNETZ_{name.upper()}_"
-        values = {"nats_url": self.nats.url, "database_url": f"sqlite+aiosqlite:///{self.database(name)}",
-                  "environment": "test", "log_level": "WARNING"}  # fmt: skip
+        values = {
+            "nats_url": self.nats.url,
+            "database_url": f"sqlite+aiosqlite:///{self.database(name)}",
+            "environment": "test",
+            "log_level": "WARNING",
+        }
         if name == "notifications" and self.sink:
             values |= {"smtp_port": str(self.sink.port), "secret_key": "d" * 40, "public_url": self.gateway_url}
         if name == "gateway":
             values |= {"port": str(self.gateway_port), "admin_token": self.admin_token}
         values |= self.settings.get(name, {})
         env = dict(os.environ, **{f"{prefix}{k.upper()}": v for k, v in values.items()})
-        return Process(name, [sys.executable, "-m", f"services.{name}"], env, self.base / f"{name}.log", name in self.piped)
+        return Process(
+            name, [sys.executable, "-m", f"services.{name}"], env, self.base / f"{name}.log", name in self.piped
+        )
 
     def database(self, name: str) -> Path:
         return self.base / f"{name}.sqlite3"

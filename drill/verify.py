@@ -44,8 +44,11 @@ async def read_stream(js: Any, stream: str, subject: str) -> list[StoredMessage]
     total = info.state.messages
     if not total:
         return []
-    sub = await js.pull_subscribe(subject, stream=stream, config=ConsumerConfig(
-        ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL, inactive_threshold=30))  # fmt: skip
+    sub = await js.pull_subscribe(
+        subject,
+        stream=stream,
+        config=ConsumerConfig(ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL, inactive_threshold=30),
+    )
     found: list[StoredMessage] = []
     try:
         while len(found) < total:
@@ -53,7 +56,9 @@ async def read_stream(js: Any, stream: str, subject: str) -> list[StoredMessage]
                 batch = await sub.fetch(min(1000, total - len(found)), timeout=5)
             except (NatsTimeout, TimeoutError):
                 break
-            found += [StoredMessage(m.metadata.sequence.stream, m.subject, m.data, dict(m.headers or {})) for m in batch]
+            found += [
+                StoredMessage(m.metadata.sequence.stream, m.subject, m.data, dict(m.headers or {})) for m in batch
+            ]
     finally:
         await sub.unsubscribe()
     return found
@@ -117,9 +122,16 @@ async def account_events(js: Any, databases: dict[str, Path], producers: tuple[s
     for service in databases:
         for letter in await read_stream(js, f"DEADLETTER_{service.upper()}", f"deadletter.{service}.>"):
             h = letter.headers
-            account.dead_letters.append(DeadLetter(h.get(H.CONSUMER, "?"), h.get(H.CODE, "?"), decode_reason(h.get(H.REASON, "")),
-                                                   h.get(H.STREAM, "?"), int(h.get(H.STREAM_SEQUENCE, "0")),
-                                                   h.get(H.ORIGINAL_SUBJECT, "?")))  # fmt: skip
+            account.dead_letters.append(
+                DeadLetter(
+                    h.get(H.CONSUMER, "?"),
+                    h.get(H.CODE, "?"),
+                    decode_reason(h.get(H.REASON, "")),
+                    h.get(H.STREAM, "?"),
+                    int(h.get(H.STREAM_SEQUENCE, "0")),
+                    h.get(H.ORIGINAL_SUBJECT, "?"),
+                )
+            )
     dead = {(d.consumer, d.stream, d.seq) for d in account.dead_letters}
     inboxes = {s: {row[0] for row in sqlite_rows(p, "SELECT event_id FROM inbox")} for s, p in databases.items()}
     for producer in producers:
@@ -127,7 +139,11 @@ async def account_events(js: Any, databases: dict[str, Path], producers: tuple[s
         messages = await read_stream(js, stream, f"{producer}.>")
         account.in_streams += len(messages)
         in_stream = {m.event_id for m in messages}
-        outbox = sqlite_rows(databases[producer], "SELECT event_id, published_at FROM outbox") if producer in databases else []
+        outbox = (
+            sqlite_rows(databases[producer], "SELECT event_id, published_at FROM outbox")
+            if producer in databases
+            else []
+        )
         account.committed += len(outbox)
         account.unpublished += sum(1 for _, published in outbox if published is None)
         account.missing_in_stream += [f"{stream}: {event_id}" for event_id, _ in outbox if event_id not in in_stream]
@@ -162,7 +178,9 @@ class MailAccount:
         return self.retransmissions + self.logical_duplicates
 
 
-def account_mails(lines: list[tuple[str, str, str]], must: set[tuple[str, str]], may: set[tuple[str, str]]) -> MailAccount:
+def account_mails(
+    lines: list[tuple[str, str, str]], must: set[tuple[str, str]], may: set[tuple[str, str]]
+) -> MailAccount:
     account = MailAccount(transmissions=len(lines), expected=len(must), unclear_total=len(may))
     copies = Counter((rcpt, mid) for rcpt, mid, _ in lines)
     account.messages = len(copies)
@@ -173,8 +191,7 @@ def account_mails(lines: list[tuple[str, str, str]], must: set[tuple[str, str]],
     account.logical_duplicates = sum(len(ids) - 1 for ids in ids_per_mail.values())
     account.missing = sorted(f"{rcpt}: {subject}" for rcpt, subject in must if (rcpt, subject) not in ids_per_mail)
     account.unclear_arrived = sum(1 for pair in may if pair in ids_per_mail)
-    for (rcpt, subject) in ids_per_mail:
+    for rcpt, subject in ids_per_mail:
         if (rcpt, subject) not in must and (rcpt, subject) not in may:
             account.unexpected[subject.split(":")[0].split("„")[0].strip()] += 1
     return account
-

@@ -35,9 +35,13 @@ EDITOR = "redaktion@drill.example"
 READERS = tuple(f"leser{i}@drill.example" for i in range(1, 5))
 POST_LIST_NAME = "Rundbrief Drill"
 INITIAL_GROUPS = 12
-GATEWAY_PATHS = {r.FORM_GROUP: "/api/v1/gruppen/gruenden", r.RENAME_GROUP: "/api/v1/gruppen/umbenennen",
-                 r.REGISTER_OFFICE: "/api/v1/beratungsstellen/eintragen", e.PLAN_ACTION: "/api/v1/aktionen/planen",
-                 e.INVITE_GROUPS: "/api/v1/aktionen/einladen"}  # fmt: skip
+GATEWAY_PATHS = {
+    r.FORM_GROUP: "/api/v1/gruppen/gruenden",
+    r.RENAME_GROUP: "/api/v1/gruppen/umbenennen",
+    r.REGISTER_OFFICE: "/api/v1/beratungsstellen/eintragen",
+    e.PLAN_ACTION: "/api/v1/aktionen/planen",
+    e.INVITE_GROUPS: "/api/v1/aktionen/einladen",
+}
 
 
 class Refused(Exception):
@@ -59,7 +63,9 @@ class Ledger:
 
     groups: dict[str, Group] = field(default_factory=dict)
     offices: dict[str, str] = field(default_factory=dict)  # office_id -> name
-    invitations: list[tuple[str, str, str, tuple[str, ...]]] = field(default_factory=list)  # action, title, date, groups
+    invitations: list[tuple[str, str, str, tuple[str, ...]]] = field(
+        default_factory=list
+    )  # action, title, date, groups
     posts: dict[str, str] = field(default_factory=dict)  # subject -> "bestaetigt" | "unklar"
     post_list: str = ""
     acknowledged: int = 0
@@ -71,7 +77,11 @@ class Ledger:
         """A coordinator's welcome names the list as it is when it arrives: if a rename reached the mailing
         service before the founding (after a crash), that is a later name. Count it as the one welcome."""
         welcome = "Willkommen im Verteiler „Regionalgruppe {}“"
-        same = {(g.coordinator, welcome.format(n)): welcome.format(g.formed_name) for g in self.groups.values() for n in g.later_names}
+        same = {
+            (g.coordinator, welcome.format(n)): welcome.format(g.formed_name)
+            for g in self.groups.values()
+            for n in g.later_names
+        }
         return [(rcpt, mid, same.get((rcpt, subject), subject)) for rcpt, mid, subject in lines]
 
     def expected_mails(self) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -95,7 +105,9 @@ class Client:
     def __init__(self, system: System, ledger: Ledger, patience: float = 120) -> None:
         self.system, self.ledger, self.patience = system, ledger, patience
 
-    async def call(self, spec: RequestSpec, payload: Contract, *, gateway: bool = False, repeatable: bool = True) -> Any:
+    async def call(
+        self, spec: RequestSpec, payload: Contract, *, gateway: bool = False, repeatable: bool = True
+    ) -> Any:
         """The reply's data once a service answered; None for a post that may or may not have arrived."""
         first = time.monotonic()
         deadline = first + self.patience
@@ -128,8 +140,12 @@ class Client:
 
     async def _http(self, spec: RequestSpec, payload: Contract) -> Any:
         assert self.system.http is not None
-        response = await self.system.http.post(GATEWAY_PATHS[spec], content=payload.model_dump_json(),
-                                               headers={"Content-Type": "application/json"}, timeout=10)  # fmt: skip
+        response = await self.system.http.post(
+            GATEWAY_PATHS[spec],
+            content=payload.model_dump_json(),
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
         if response.status_code == 200:
             return spec.reply.model_validate(response.json())
         if response.status_code in (502, 503):
@@ -156,10 +172,14 @@ class Workload:
 
     async def setup(self) -> None:
         c = self.client
-        await c.call(n.CREATE_LIST, n.CreateList(name="Landesvorstand", policy="moderiert", owner_address=BOARD,
-                                                 owner_name="Landesvorstand"))  # fmt: skip
-        post_list = await c.call(n.CREATE_LIST, n.CreateList(name=POST_LIST_NAME, policy="moderiert", owner_address=EDITOR,
-                                                             owner_name="Redaktion"))  # fmt: skip
+        await c.call(
+            n.CREATE_LIST,
+            n.CreateList(name="Landesvorstand", policy="moderiert", owner_address=BOARD, owner_name="Landesvorstand"),
+        )
+        post_list = await c.call(
+            n.CREATE_LIST,
+            n.CreateList(name=POST_LIST_NAME, policy="moderiert", owner_address=EDITOR, owner_name="Redaktion"),
+        )
         self.ledger.post_list = post_list.list_id
         for address in READERS:
             await c.call(n.ADD_MEMBER, n.AddMember(list_id=post_list.list_id, moderator=EDITOR, address=address))
@@ -188,9 +208,16 @@ class Workload:
         self.counter += 1
         k, group_id = self.counter, self._id()
         group = Group(group_id, f"Drill-Gruppe {k}", f"Drill-Gruppe {k}", f"koordination{k}@drill.example")
-        await self.client.call(r.FORM_GROUP, r.FormGroup(group_id=group_id, name=group.name, state="SN",
-                                                         coordinator=r.Coordinator(name=f"Koordination {k}", email=group.coordinator)),
-                               gateway=gateway)  # fmt: skip
+        await self.client.call(
+            r.FORM_GROUP,
+            r.FormGroup(
+                group_id=group_id,
+                name=group.name,
+                state="SN",
+                coordinator=r.Coordinator(name=f"Koordination {k}", email=group.coordinator),
+            ),
+            gateway=gateway,
+        )
         self.ledger.groups[group_id] = group
         return group_id
 
@@ -205,9 +232,20 @@ class Workload:
     async def register_office(self, gateway: bool) -> None:
         self.counter += 1
         office_id, name = self._id(), f"Drill-Beratungsstelle {self.counter}"
-        await self.client.call(r.REGISTER_OFFICE, r.RegisterOffice(
-            office_id=office_id, name=name, operator_kind="kreisverband", operator_name="DIE LINKE Chemnitz",
-            street="Drillstraße 1", postcode="09111", city="Chemnitz", hours=["dienstags 14–17 Uhr"]), gateway=gateway)  # fmt: skip
+        await self.client.call(
+            r.REGISTER_OFFICE,
+            r.RegisterOffice(
+                office_id=office_id,
+                name=name,
+                operator_kind="kreisverband",
+                operator_name="DIE LINKE Chemnitz",
+                street="Drillstraße 1",
+                postcode="09111",
+                city="Chemnitz",
+                hours=["dienstags 14–17 Uhr"],
+            ),
+            gateway=gateway,
+        )
         self.ledger.offices[office_id] = name
 
     async def plan_and_invite(self, gateway: bool) -> None:
@@ -216,17 +254,35 @@ class Workload:
         start = datetime(2027, 1, 4, 9) + timedelta(days=self.counter % 300)
         title = f"Drill-Aktion {self.counter}"
         action_id = self._id()
-        await self.client.call(e.PLAN_ACTION, e.PlanAction(action_id=action_id, organiser_group_id=organiser, kind="treffen",
-                                                           title=title, place="Rathaus", start=start, end=start + timedelta(hours=2)),
-                               gateway=gateway)  # fmt: skip
+        await self.client.call(
+            e.PLAN_ACTION,
+            e.PlanAction(
+                action_id=action_id,
+                organiser_group_id=organiser,
+                kind="treffen",
+                title=title,
+                place="Rathaus",
+                start=start,
+                end=start + timedelta(hours=2),
+            ),
+            gateway=gateway,
+        )
         await self.client.call(e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=invited), gateway=gateway)
         self.ledger.invitations.append((action_id, title, f"{start:%d.%m.%Y}", tuple(invited)))
 
     async def post(self) -> None:
         self.counter += 1
         subject = f"Rundbrief {self.counter}"
-        posted = await self.client.call(n.POST, n.Post(list_id=self.ledger.post_list, moderator=EDITOR, subject=subject,
-                                                       text="Kommt alle zum nächsten Treffen."), repeatable=False)  # fmt: skip
+        posted = await self.client.call(
+            n.POST,
+            n.Post(
+                list_id=self.ledger.post_list,
+                moderator=EDITOR,
+                subject=subject,
+                text="Kommt alle zum nächsten Treffen.",
+            ),
+            repeatable=False,
+        )
         self.ledger.posts[subject] = "bestaetigt" if posted is not None else "unklar"
 
     async def step(self) -> None:

@@ -16,7 +16,7 @@ class MessageContext:
     stream_sequence: int | None = None  # of the JetStream message being handled, if any
 
 
-_current: ContextVar[MessageContext] = ContextVar("message_context", default=MessageContext())
+_current: ContextVar[MessageContext] = ContextVar("message_context", default=MessageContext())  # noqa: B039 - MessageContext is frozen
 
 
 def current() -> MessageContext:

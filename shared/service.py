@@ -59,8 +59,13 @@ class ServiceApp:
     def __post_init__(self) -> None:
         respond(self.broker, PRODUCERS[self.name].HEALTH, self.health)
 
-    def consume(self, payload: type, handler: Callable[[Any], Awaitable[None]], policy: DeliveryPolicy = DeliveryPolicy(),
-                apply_many: BatchHandler | None = None) -> None:  # fmt: skip
+    def consume(
+        self,
+        payload: type,
+        handler: Callable[[Any], Awaitable[None]],
+        policy: DeliveryPolicy = DeliveryPolicy(),
+        apply_many: BatchHandler | None = None,
+    ) -> None:
         """Consume another service's event; failures follow the delivery policy and end as dead letters.
 
         With `apply_many`, the messages of one fetch are first applied together in one transaction
@@ -81,7 +86,9 @@ class ServiceApp:
         relay = OutboxRelay(
             database, messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
         )
-        return cls(name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=settings.clock())
+        return cls(
+            name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=settings.clock()
+        )
 
     async def health(self, _request: HealthRequest) -> HealthReply:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}
@@ -92,11 +99,20 @@ class ServiceApp:
         try:
             checks["outbox_ausstehend"] = str(await self.relay.pending_count())
             checks["datenbank"] = "ok"
-        except Exception as exc:  # reported, not raised: health must answer
+        except Exception as exc:  # reported, not raised: health must answer  # noqa: BLE001 - any failure here is logged and retried, never lost
             checks["datenbank"] = f"Fehler: {exc!r}"[:200]
-        status = "ok" if all(v == "ok" for k, v in checks.items() if k not in ("outbox_ausstehend", "ereignisse")) else "beeinträchtigt"
-        return HealthReply(service=self.name, status=status, version=package_version(), checks=checks,
-                           instance=self.settings.instance_id)  # fmt: skip
+        status = (
+            "ok"
+            if all(v == "ok" for k, v in checks.items() if k not in ("outbox_ausstehend", "ereignisse"))
+            else "beeinträchtigt"
+        )
+        return HealthReply(
+            service=self.name,
+            status=status,
+            version=package_version(),
+            checks=checks,
+            instance=self.settings.instance_id,
+        )
 
     async def start(self) -> None:
         self.fatal = asyncio.get_running_loop().create_future()
@@ -173,6 +189,7 @@ def run_service(app: ServiceApp) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+
         def stopping(sig: signal.Signals) -> None:
             log.info("service.signal", signal=sig.name)
             stop.set()

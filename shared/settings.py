@@ -32,7 +32,9 @@ class ServiceSettings(BaseSettings):
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
     outbox_poll_seconds: float = 0.5
     instance_id: str = ""  # set by `beratungsnetz up` per process and echoed in health answers
-    clock_start: str | None = Field(default=None, description="Nur für Tests und Entwicklung: die Uhr beginnt bei diesem Zeitpunkt")
+    clock_start: str | None = Field(
+        default=None, description="Nur für Tests und Entwicklung: die Uhr beginnt bei diesem Zeitpunkt"
+    )
 
     def clock(self) -> Clock:
         """The service's clock: the wall clock, or in tests one started at `clock_start`."""

@@ -22,8 +22,10 @@ DATABASES = ["sqlite", "postgresql"]
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     url = postgres_url()
-    return [f"Testuhr beginnt bei: {test_start_text()}",
-            f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}"]
+    return [
+        f"Testuhr beginnt bei: {test_start_text()}",
+        f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}",
+    ]
 
 
 @pytest.fixture
@@ -35,14 +37,22 @@ def clock() -> Clock:
 # Whole modules whose processes or fakes compute with "today": reminders, overdue notices, due dates,
 # refresher due, token expiry, progress periods. With every test that asks for the `clock` fixture,
 # they are what `make test-dates` runs on each of its days.
-DATE_SENSITIVE_MODULES = {"test_planning_journeys", "test_mail_journeys", "test_registry_journey", "test_cli_journeys",
-                          "test_notifications", "test_gateway"}  # fmt: skip
+DATE_SENSITIVE_MODULES = {
+    "test_planning_journeys",
+    "test_mail_journeys",
+    "test_registry_journey",
+    "test_cli_journeys",
+    "test_notifications",
+    "test_gateway",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = getattr(item, "module", None)
-        if "clock" in getattr(item, "fixturenames", ()) or (module and module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE_MODULES):
+        if "clock" in getattr(item, "fixturenames", ()) or (
+            module and module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE_MODULES
+        ):
             item.add_marker(pytest.mark.dates)
 
 
@@ -55,7 +65,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             _outcomes[(db, report.outcome)] += 1
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     terminalreporter.section("Persistenz-Tests je Datenbank")
     for db in DATABASES:
         counts = ", ".join(f"{n} {outcome}" for (d, outcome), n in sorted(_outcomes.items()) if d == db)
@@ -70,7 +80,7 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
 
 
 @pytest.fixture
-async def broker(nats_server: NatsServer):  # noqa: ANN201
+async def broker(nats_server: NatsServer):
     broker = make_broker(ServiceSettings(nats_url=nats_server.url))
     yield broker
     await broker.stop()

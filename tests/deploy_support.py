@@ -41,7 +41,9 @@ class Cluster:
     nodes: list[Node] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.nodes = [Node(f"nats-{i}", free_port(), free_port(), free_port(), self.base / f"nats-{i}") for i in (1, 2, 3)]
+        self.nodes = [
+            Node(f"nats-{i}", free_port(), free_port(), free_port(), self.base / f"nats-{i}") for i in (1, 2, 3)
+        ]
 
     @property
     def urls(self) -> str:
@@ -52,8 +54,19 @@ class Cluster:
         return {**os.environ, **SECRET_ENV, **routes, "NATS_SERVER_NAME": node.name, "NATS_STORE_DIR": str(node.store)}
 
     def start(self, node: Node) -> None:
-        args = [str(nats_server_binary()), "-c", str(DEPLOY / "nats/cluster.conf"), "-a", "127.0.0.1", "-p", str(node.client),
-                "-m", str(node.monitor), "--cluster", f"nats://127.0.0.1:{node.route}"]  # fmt: skip
+        args = [
+            str(nats_server_binary()),
+            "-c",
+            str(DEPLOY / "nats/cluster.conf"),
+            "-a",
+            "127.0.0.1",
+            "-p",
+            str(node.client),
+            "-m",
+            str(node.monitor),
+            "--cluster",
+            f"nats://127.0.0.1:{node.route}",
+        ]
         log = (self.base / f"{node.name}.log").open("ab")
         node.process = subprocess.Popen(args, env=self.env(node), stdout=log, stderr=subprocess.STDOUT)
 
@@ -69,7 +82,9 @@ class Cluster:
 
     def healthy(self, node: Node) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{node.monitor}/healthz?js-enabled-only=true", timeout=1) as r:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{node.monitor}/healthz?js-enabled-only=true", timeout=1
+            ) as r:
                 return r.status == 200
         except OSError:
             return False

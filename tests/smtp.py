@@ -12,7 +12,6 @@ from icalendar import Calendar
 
 from beratungsnetz.runtime.ports import free_port
 
-
 URI_LISTS = re.compile(rb"^(List-(?:Unsubscribe|Post|Archive|Help)):(.*(?:\r\n[ \t].*)*)", re.MULTILINE | re.IGNORECASE)
 URI_LIST = re.compile(r"<[^<>\s]+>(\s*,\s*<[^<>\s]+>)*")
 
@@ -41,8 +40,10 @@ def wire_problems(raw: bytes) -> list[str]:
         if part.get_content_type() == "text/calendar":
             method = Calendar.from_ical(part.get_payload(decode=True)).get("METHOD")
             if (part.get_param("method"), part.get_param("charset")) != (method and str(method), "utf-8"):
-                problems.append(f"text/calendar mit method={part.get_param('method')} charset={part.get_param('charset')}, "
-                                f"im Kalender METHOD:{method}")  # fmt: skip
+                problems.append(
+                    f"text/calendar mit method={part.get_param('method')} charset={part.get_param('charset')}, "
+                    f"im Kalender METHOD:{method}"
+                )
     return problems
 
 
@@ -74,13 +75,13 @@ class Mailbox:
     received: list[Received] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)  # recipient -> SMTP reply
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         for recipient in envelope.rcpt_tos:
             self.received.append(Received(recipient, envelope.original_content))
         return "250 Nachricht angenommen"

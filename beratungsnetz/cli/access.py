@@ -10,9 +10,14 @@ tokens = typer.Typer(help="API-Tokens anlegen, auflisten, widerrufen.", no_args_
 
 
 @tokens.command("anlegen")
-def create(name: str = typer.Option(...), rolle: str = typer.Option(..., help="admin, board, moderator, coordinator"),
-           bereich: str = typer.Option(None, help="Verteiler (moderator, z. B. lag-hartz-iv-sachsen) oder Regionalgruppe (coordinator, z. B. vogtland)"),
-           adresse: str = typer.Option(..., help="Für wen das Token handelt")) -> None:  # fmt: skip
+def create(
+    name: str = typer.Option(...),
+    rolle: str = typer.Option(..., help="admin, board, moderator, coordinator"),
+    bereich: str = typer.Option(
+        None, help="Verteiler (moderator, z. B. lag-hartz-iv-sachsen) oder Regionalgruppe (coordinator, z. B. vogtland)"
+    ),
+    adresse: str = typer.Option(..., help="Für wen das Token handelt"),
+) -> None:
     """Legt ein Token an; es wird nur jetzt angezeigt."""
     made = run(lambda g: g.call("/tokens/anlegen", {"name": name, "role": rolle, "scope": bereich, "address": adresse}))
     if state.json:
@@ -26,8 +31,18 @@ def create(name: str = typer.Option(...), rolle: str = typer.Option(..., help="a
 def listing() -> None:
     """Listet die Tokens (ohne Geheimnis)."""
     data = run(lambda g: g.get("/tokens"))
-    emit(data, [("Kennung", "id"), ("Name", "name"), ("Rolle", "role"), ("Bereich", "scope"), ("Adresse", "address"),
-                ("widerrufen", "revoked_at")], data)  # fmt: skip
+    emit(
+        data,
+        [
+            ("Kennung", "id"),
+            ("Name", "name"),
+            ("Rolle", "role"),
+            ("Bereich", "scope"),
+            ("Adresse", "address"),
+            ("widerrufen", "revoked_at"),
+        ],
+        data,
+    )
 
 
 @tokens.command("widerrufen")

@@ -43,8 +43,11 @@ def settings(gateway: str | None, token: str | None) -> tuple[str, str | None]:
         gateway, token = gateway or found.get("gateway"), token or found.get("token")
     if not gateway:
         # No gateway known means none is reachable (nothing started here): exit 3, like a refused connection.
-        raise CliError("Kein Gateway erreichbar: es ist keines bekannt. Läuft `beratungsnetz up`? "
-                       "Sonst --gateway oder BERATUNGSNETZ_GATEWAY_URL setzen.", UNREACHABLE)  # fmt: skip
+        raise CliError(
+            "Kein Gateway erreichbar: es ist keines bekannt. Läuft `beratungsnetz up`? "
+            "Sonst --gateway oder BERATUNGSNETZ_GATEWAY_URL setzen.",
+            UNREACHABLE,
+        )
     return gateway.rstrip("/"), token
 
 
@@ -79,7 +82,9 @@ class Gateway:
         query = {k: v for k, v in params.items() if v is not None}
         try:
             with self._client() as client:
-                return self._answer(client.get(path if path.startswith("/verzeichnis") else f"/api/v1{path}", params=query))
+                return self._answer(
+                    client.get(path if path.startswith("/verzeichnis") else f"/api/v1{path}", params=query)
+                )
         except httpx.TransportError as exc:
             raise CliError(f"Gateway {self.url} nicht erreichbar: {exc}", UNREACHABLE) from exc
 
@@ -91,5 +96,7 @@ class Gateway:
             raise CliError(f"Gateway {self.url} nicht erreichbar: {exc}", UNREACHABLE) from exc
         if response.status_code >= 400:
             code = STATUS_CODES.get(response.status_code, REFUSED)
-            raise CliError(f"{'Nicht erreichbar' if code == UNREACHABLE else 'Abgelehnt'} ({response.status_code})", code)
+            raise CliError(
+                f"{'Nicht erreichbar' if code == UNREACHABLE else 'Abgelehnt'} ({response.status_code})", code
+            )
         return response.text

@@ -6,23 +6,50 @@ import typer
 
 from beratungsnetz.cli.output import done, emit, run, state
 
-verteiler = typer.Typer(help="Verteiler: abonnieren, Anfragen entscheiden, Mitglieder, Rollen, Adressen, Beiträge.", no_args_is_help=True)
-personen = typer.Typer(help="Auskunft (Art. 15 DSGVO) und Löschung (Art. 17) einer Adresse in allen Diensten.", no_args_is_help=True)
-MEMBER_COLUMNS = [("Adresse", "address"), ("Name", "display_name"), ("Rolle", "role"), ("Zustellung", "delivery"), ("Status", "status")]
+verteiler = typer.Typer(
+    help="Verteiler: abonnieren, Anfragen entscheiden, Mitglieder, Rollen, Adressen, Beiträge.", no_args_is_help=True
+)
+personen = typer.Typer(
+    help="Auskunft (Art. 15 DSGVO) und Löschung (Art. 17) einer Adresse in allen Diensten.", no_args_is_help=True
+)
+MEMBER_COLUMNS = [
+    ("Adresse", "address"),
+    ("Name", "display_name"),
+    ("Rolle", "role"),
+    ("Zustellung", "delivery"),
+    ("Status", "status"),
+]
 
 
 @verteiler.command("liste")
 def list_lists() -> None:
     """Listet alle Verteiler."""
     data = run(lambda g: g.get("/verteiler"))
-    emit(data, [("Kurzname", "list_id"), ("Name", "name"), ("Richtlinie", "policy"), ("Mitglieder", "members"), ("Status", "status")], data["lists"])
+    emit(
+        data,
+        [
+            ("Kurzname", "list_id"),
+            ("Name", "name"),
+            ("Richtlinie", "policy"),
+            ("Mitglieder", "members"),
+            ("Status", "status"),
+        ],
+        data["lists"],
+    )
 
 
 @verteiler.command("anlegen")
-def create_list(name: str, richtlinie: str = typer.Option("bestaetigen_und_moderiert", help="offen, bestaetigen, moderiert, bestaetigen_und_moderiert"),
-                verwaltung: str = typer.Option(None, help="Adresse der Verwaltung (wird Mitglied mit Rolle verwaltung)")) -> None:  # fmt: skip
+def create_list(
+    name: str,
+    richtlinie: str = typer.Option(
+        "bestaetigen_und_moderiert", help="offen, bestaetigen, moderiert, bestaetigen_und_moderiert"
+    ),
+    verwaltung: str = typer.Option(None, help="Adresse der Verwaltung (wird Mitglied mit Rolle verwaltung)"),
+) -> None:
     """Legt einen Verteiler an."""
-    created = run(lambda g: g.call("/verteiler/anlegen", {"name": name, "policy": richtlinie, "owner_address": verwaltung}))
+    created = run(
+        lambda g: g.call("/verteiler/anlegen", {"name": name, "policy": richtlinie, "owner_address": verwaltung})
+    )
     emit(created) if state.json else done(f"Angelegt: {created['name']} (Kurzname {created['list_id']})")
 
 
@@ -37,12 +64,25 @@ def subscribe(liste: str, adresse: str, name: str = typer.Option("", help="Anzei
 def pending(liste: str) -> None:
     """Zeigt die Anfragen, die auf die Moderation warten."""
     data = run(lambda g: g.get("/verteiler/anfragen", list_id=liste))
-    emit(data, [("Anfrage", "request_id"), ("Art", "kind"), ("Adresse", "address"), ("Name", "display_name"), ("Seit", "created_at")], data["requests"])
+    emit(
+        data,
+        [
+            ("Anfrage", "request_id"),
+            ("Art", "kind"),
+            ("Adresse", "address"),
+            ("Name", "display_name"),
+            ("Seit", "created_at"),
+        ],
+        data["requests"],
+    )
 
 
 def _decide(liste: str, anfrage: str, decision: str, reason: str = "") -> None:
-    result = run(lambda g: g.call("/verteiler/entscheiden", {"list_id": liste, "request_id": anfrage, "decision": decision,
-                                                             "reason": reason}))  # fmt: skip
+    result = run(
+        lambda g: g.call(
+            "/verteiler/entscheiden", {"list_id": liste, "request_id": anfrage, "decision": decision, "reason": reason}
+        )
+    )
     emit(result) if state.json else done(f"{result['address']}: {result['state']}")
 
 
@@ -72,11 +112,20 @@ def members(liste: str) -> None:
 
 
 @verteiler.command("hinzufuegen")
-def add(liste: str, adresse: str, name: str = typer.Option(""), rolle: str = typer.Option("mitglied"),
-        zustellung: str = typer.Option("jede", help="jede, taeglich, woechentlich")) -> None:  # fmt: skip
+def add(
+    liste: str,
+    adresse: str,
+    name: str = typer.Option(""),
+    rolle: str = typer.Option("mitglied"),
+    zustellung: str = typer.Option("jede", help="jede, taeglich, woechentlich"),
+) -> None:
     """Fügt ein Mitglied hinzu."""
-    member = run(lambda g: g.call("/verteiler/mitglied-hinzufuegen", {"list_id": liste, "address": adresse, "display_name": name,
-                                                                      "role": rolle, "delivery": zustellung}))  # fmt: skip
+    member = run(
+        lambda g: g.call(
+            "/verteiler/mitglied-hinzufuegen",
+            {"list_id": liste, "address": adresse, "display_name": name, "role": rolle, "delivery": zustellung},
+        )
+    )
     emit(member) if state.json else done(f"{member['address']} ist Mitglied ({member['role']}).")
 
 
@@ -121,4 +170,6 @@ def erase(adresse: str, ja: bool = typer.Option(False, "--ja", help="Ohne Rückf
     if not ja and not typer.confirm(f"{adresse} überall löschen?"):
         raise typer.Exit(1)
     result = run(lambda g: g.call("/personen/loeschen", {"address": adresse}))
-    emit(result) if state.json else done(f"{adresse} gelöscht ({result['memberships']} Mitgliedschaften); die anderen Dienste folgen.")
+    emit(result) if state.json else done(
+        f"{adresse} gelöscht ({result['memberships']} Mitgliedschaften); die anderen Dienste folgen."
+    )

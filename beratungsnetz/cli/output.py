@@ -30,7 +30,9 @@ class State:
 state = State()
 
 
-def emit(data: Any, columns: Sequence[tuple[str, str]] | None = None, rows: Iterable[dict] | None = None, title: str = "") -> None:
+def emit(
+    data: Any, columns: Sequence[tuple[str, str]] | None = None, rows: Iterable[dict] | None = None, title: str = ""
+) -> None:
     """`--json`: the server's answer as it is. Otherwise a table of `rows` (or key/value lines)."""
     if state.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -9,22 +9,43 @@ import typer
 
 from beratungsnetz.cli.output import console, done, emit, run, state
 
-aktionen = typer.Typer(help="Gemeinsame Aktionen: planen, einladen, zusagen, bestätigen, abschließen.", no_args_is_help=True)
+aktionen = typer.Typer(
+    help="Gemeinsame Aktionen: planen, einladen, zusagen, bestätigen, abschließen.", no_args_is_help=True
+)
 arbeitsplan = typer.Typer(help="Arbeitsplan (V/T): importieren, auflisten, Vermerke, erledigt.", no_args_is_help=True)
-ACTION_COLUMNS = [("Kennung", "action_id"), ("Titel", "title"), ("Beginn", "start"), ("Status", "status"),
-                  ("Gruppe", "organiser_group_name")]  # fmt: skip
+ACTION_COLUMNS = [
+    ("Kennung", "action_id"),
+    ("Titel", "title"),
+    ("Beginn", "start"),
+    ("Status", "status"),
+    ("Gruppe", "organiser_group_name"),
+]
 
 
 @aktionen.command("planen")
-def plan(gruppe: str = typer.Option(..., help="Organisierende Regionalgruppe: Kurzname (z. B. vogtland), Name oder Kennung"),
-         art: str = typer.Option(..., help="zahltag, info, protestbrief, fruehstueck, treffen, schulung, sonstiges"),
-         titel: str = typer.Option(...), beginn: str = typer.Option(None, help="JJJJ-MM-TT HH:MM (Europe/Berlin)"),
-         ende: str = typer.Option(None), ort: str = typer.Option(""), jobcenter: str = typer.Option(""),
-         verantwortlich: list[str] = typer.Option([]), idee: bool = typer.Option(False, help="Nur als Idee, ohne Termin")) -> None:  # fmt: skip
+def plan(
+    gruppe: str = typer.Option(..., help="Organisierende Regionalgruppe: Kurzname (z. B. vogtland), Name oder Kennung"),
+    art: str = typer.Option(..., help="zahltag, info, protestbrief, fruehstueck, treffen, schulung, sonstiges"),
+    titel: str = typer.Option(...),
+    beginn: str = typer.Option(None, help="JJJJ-MM-TT HH:MM (Europe/Berlin)"),
+    ende: str = typer.Option(None),
+    ort: str = typer.Option(""),
+    jobcenter: str = typer.Option(""),
+    verantwortlich: list[str] = typer.Option([]),
+    idee: bool = typer.Option(False, help="Nur als Idee, ohne Termin"),
+) -> None:
     """Plant eine Aktion; vor einem Jobcenter mit der Leitlinie der LAG."""
-    payload = {"organiser_group_id": gruppe, "kind": art, "title": titel, "place": ort, "job_centre": jobcenter,
-               "start": beginn.replace(" ", "T") if beginn else None, "end": ende.replace(" ", "T") if ende else None,
-               "responsible": verantwortlich, "as_idea": idee}  # fmt: skip
+    payload = {
+        "organiser_group_id": gruppe,
+        "kind": art,
+        "title": titel,
+        "place": ort,
+        "job_centre": jobcenter,
+        "start": beginn.replace(" ", "T") if beginn else None,
+        "end": ende.replace(" ", "T") if ende else None,
+        "responsible": verantwortlich,
+        "as_idea": idee,
+    }
     result = run(lambda g: g.call("/aktionen/planen", payload))
     if state.json:
         emit(result)
@@ -37,10 +58,15 @@ def plan(gruppe: str = typer.Option(..., help="Organisierende Regionalgruppe: Ku
 
 
 @aktionen.command("einladen")
-def invite(aktion: str, gruppen: list[str] = typer.Argument(..., help="Eingeladene Gruppen: Kurznamen (z. B. erzgebirge) oder Kennungen")) -> None:
+def invite(
+    aktion: str,
+    gruppen: list[str] = typer.Argument(..., help="Eingeladene Gruppen: Kurznamen (z. B. erzgebirge) oder Kennungen"),
+) -> None:
     """Lädt Regionalgruppen ein (ihre Verteiler bekommen eine Mail mit .ics)."""
     result = run(lambda g: g.call("/aktionen/einladen", {"action_id": aktion, "group_ids": gruppen}))
-    emit(result) if state.json else done(f"Eingeladen: {', '.join(i['group_name'] or i['group_id'] for i in result['invitations'])}")
+    emit(result) if state.json else done(
+        f"Eingeladen: {', '.join(i['group_name'] or i['group_id'] for i in result['invitations'])}"
+    )
 
 
 def _respond(aktion: str, gruppe: str, accept: bool) -> None:
@@ -68,9 +94,16 @@ def confirm(aktion: str) -> None:
 
 
 @aktionen.command("abschliessen")
-def complete(aktion: str, teilnehmende: int = typer.Option(...), notizen: str = typer.Option(""), presse: str = typer.Option("")) -> None:
+def complete(
+    aktion: str, teilnehmende: int = typer.Option(...), notizen: str = typer.Option(""), presse: str = typer.Option("")
+) -> None:
     """Vermerkt eine Aktion als durchgeführt, mit kurzem Bericht."""
-    result = run(lambda g: g.call("/aktionen/abschliessen", {"action_id": aktion, "participants": teilnehmende, "notes": notizen, "press": presse}))
+    result = run(
+        lambda g: g.call(
+            "/aktionen/abschliessen",
+            {"action_id": aktion, "participants": teilnehmende, "notes": notizen, "press": presse},
+        )
+    )
     emit(result) if state.json else done(f"Durchgeführt: {result['title']}")
 
 
@@ -82,7 +115,9 @@ def cancel(aktion: str, grund: str = typer.Option("")) -> None:
 
 
 @aktionen.command("liste")
-def list_actions(gruppe: str = typer.Option(None, help="Kurzname oder Kennung der Gruppe"), status: str = typer.Option(None)) -> None:
+def list_actions(
+    gruppe: str = typer.Option(None, help="Kurzname oder Kennung der Gruppe"), status: str = typer.Option(None)
+) -> None:
     """Listet Aktionen, auch die einer Gruppe."""
     data = run(lambda g: g.get("/aktionen", group_id=gruppe, status=status))
     emit(data, ACTION_COLUMNS, data["actions"])
@@ -92,7 +127,9 @@ def list_actions(gruppe: str = typer.Option(None, help="Kurzname oder Kennung de
 def import_plan(datei: Path = typer.Argument(..., exists=True, readable=True), jahr: int = typer.Option(None)) -> None:
     """Importiert einen Arbeitsplan im V:/T:-Stil; ein zweiter Import legt nichts doppelt an."""
     with console.status("Importiere Arbeitsplan …", spinner="dots") if not state.json else nullcontext():
-        result = run(lambda g: g.call("/arbeitsplan/import", {"text": datei.read_text(encoding="utf-8-sig"), "year": jahr}))
+        result = run(
+            lambda g: g.call("/arbeitsplan/import", {"text": datei.read_text(encoding="utf-8-sig"), "year": jahr})
+        )
     if state.json:
         emit(result)
         return
@@ -103,11 +140,18 @@ def import_plan(datei: Path = typer.Argument(..., exists=True, readable=True), j
         console.print(f"[yellow]Ohne V, nicht übernommen:[/yellow] {paragraph[:100]}")
 
 
-ITEM_COLUMNS = [("Kennung", "item_id"), ("Punkt", "short"), ("V", "v"), ("T", "t"), ("Fällig", "flag"), ("Status", "status")]
+ITEM_COLUMNS = [
+    ("Kennung", "item_id"),
+    ("Punkt", "short"),
+    ("V", "v"),
+    ("T", "t"),
+    ("Fällig", "flag"),
+    ("Status", "status"),
+]
 
 
 def responsible_text(responsible: list[dict]) -> str:
-    """"Beiträge – alle, Einstellung – Kathrin": roles and places kept, not just the names."""
+    """ "Beiträge – alle, Einstellung – Kathrin": roles and places kept, not just the names."""
     shown = [f"{r['role']} – {r['name']}" if r.get("role") else r["name"] for r in responsible]
     return ", ".join(f"{s} ({r['scope']})" if r.get("scope") else s for s, r in zip(shown, responsible, strict=True))
 
@@ -120,7 +164,12 @@ def timing_text(timing: dict) -> str:
 
 def item_row(item: dict) -> dict:
     flag = "überfällig" if item.get("overdue") else (item.get("due") or "")
-    return item | {"v": responsible_text(item["responsible"]), "t": timing_text(item["timing"]), "short": item["text"][:70], "flag": flag}
+    return item | {
+        "v": responsible_text(item["responsible"]),
+        "t": timing_text(item["timing"]),
+        "short": item["text"][:70],
+        "flag": flag,
+    }
 
 
 @arbeitsplan.command("liste")
@@ -151,7 +200,20 @@ def progress() -> None:
         emit(report)
         return
     o = report["overall"]
-    console.print(f"Aktionen: {o['actions_planned']} geplant, {o['actions_done']} durchgeführt, {o['invitations_open']} Einladungen offen")
-    console.print(f"Arbeitsplan: {o['items_due']} bald fällig, {o['items_overdue']} überfällig, {o['items_done']} erledigt")
-    emit(report, [("Gruppe", "group_name"), ("geplant", "actions_planned"), ("durchgeführt", "actions_done"),
-                  ("Einladungen offen", "invitations_open"), ("überfällig", "items_overdue")], report["groups"])  # fmt: skip
+    console.print(
+        f"Aktionen: {o['actions_planned']} geplant, {o['actions_done']} durchgeführt, {o['invitations_open']} Einladungen offen"
+    )
+    console.print(
+        f"Arbeitsplan: {o['items_due']} bald fällig, {o['items_overdue']} überfällig, {o['items_done']} erledigt"
+    )
+    emit(
+        report,
+        [
+            ("Gruppe", "group_name"),
+            ("geplant", "actions_planned"),
+            ("durchgeführt", "actions_done"),
+            ("Einladungen offen", "invitations_open"),
+            ("überfällig", "items_overdue"),
+        ],
+        report["groups"],
+    )

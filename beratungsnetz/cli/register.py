@@ -16,7 +16,13 @@ from shared.clock import Clock
 stellen = typer.Typer(help="Beratungsstellen: importieren, auflisten, zeigen, eintragen, ändern.", no_args_is_help=True)
 gruppen = typer.Typer(help="Regionalgruppen: auflisten, gründen, umbenennen.", no_args_is_help=True)
 kreisverbaende = typer.Typer(help="Kreisverbände und Bezirke.", no_args_is_help=True)
-OFFICE_COLUMNS = [("Kennung", "office_id"), ("Name", "name"), ("Ort", "city"), ("Status", "status"), ("Sprechzeiten", "hours_text")]
+OFFICE_COLUMNS = [
+    ("Kennung", "office_id"),
+    ("Name", "name"),
+    ("Ort", "city"),
+    ("Status", "status"),
+    ("Sprechzeiten", "hours_text"),
+]
 CHUNK = 200
 GROUP_HELP = "Kurzname (z. B. vogtland, auch ein früherer), Name oder Kennung der Regionalgruppe"
 
@@ -49,8 +55,10 @@ def _chunk_text(header: list[str], records: list[tuple[int, list[str]]], delimit
 
 
 @stellen.command("import")
-def import_offices(datei: Path = typer.Argument(..., exists=True, readable=True, help="CSV-Datei (Komma oder Semikolon, UTF-8)"),
-                   probelauf: bool = typer.Option(False, "--probelauf", help="Nur prüfen, nichts speichern")) -> None:  # fmt: skip
+def import_offices(
+    datei: Path = typer.Argument(..., exists=True, readable=True, help="CSV-Datei (Komma oder Semikolon, UTF-8)"),
+    probelauf: bool = typer.Option(False, "--probelauf", help="Nur prüfen, nichts speichern"),
+) -> None:
     """Importiert eine Liste von Beratungsstellen; fehlerhafte Zeilen werden mit Grund genannt."""
     header, records, delimiter = _rows(datei.read_text(encoding="utf-8-sig"))
     total = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": [], "warnings": [], "dry_run": probelauf}
@@ -61,19 +69,28 @@ def import_offices(datei: Path = typer.Argument(..., exists=True, readable=True,
             report = run(lambda g, text=text: g.call("/beratungsstellen/import", {"csv": text, "dry_run": probelauf}))
             for key in ("rows", "created", "updated", "unchanged"):
                 total[key] += report[key]
-            total["errors"] += [{"line": lines.get(e["line"], e["line"]), "reason": e["reason"]} for e in report["errors"]]
+            total["errors"] += [
+                {"line": lines.get(e["line"], e["line"]), "reason": e["reason"]} for e in report["errors"]
+            ]
             total["warnings"] = sorted(set(total["warnings"]) | set(report["warnings"]))
             progress.advance(task, len(records[start : start + CHUNK]))
     if state.json:
         emit(total)
     else:
         verb = "würden" if probelauf else "wurden"
-        done(f"{total['rows']} Zeilen: {total['created']} neu, {total['updated']} geändert, {total['unchanged']} unverändert "
-             f"{'(Probelauf)' if probelauf else ''}".strip())  # fmt: skip
+        done(
+            f"{total['rows']} Zeilen: {total['created']} neu, {total['updated']} geändert, {total['unchanged']} unverändert "
+            f"{'(Probelauf)' if probelauf else ''}".strip()
+        )
         for warning in total["warnings"]:
             console.print(f"[yellow]Hinweis:[/yellow] {warning}")
         if total["errors"]:
-            emit(None, [("Zeile", "line"), ("Grund", "reason")], total["errors"], title=f"{len(total['errors'])} Zeilen {verb} nicht übernommen")
+            emit(
+                None,
+                [("Zeile", "line"), ("Grund", "reason")],
+                total["errors"],
+                title=f"{len(total['errors'])} Zeilen {verb} nicht übernommen",
+            )
     if total["errors"]:
         raise typer.Exit(1)
 
@@ -95,29 +112,85 @@ def show_office(kennung: str) -> None:
     emit(run(lambda g: g.get("/beratungsstelle", office_id=kennung)))
 
 
-def _office_fields(name, traegerart, traeger, strasse, plz, ort, telefon, email, web, zugang, sprechzeiten, felder, sprachen, kreisverband) -> dict:  # noqa: ANN001
-    return {k: v for k, v in {
-        "name": name, "operator_kind": traegerart, "operator_name": traeger, "street": strasse, "postcode": plz, "city": ort,
-        "phone": telefon, "email": email, "web": web, "access_notes": zugang, "hours": sprechzeiten or None,
-        "areas": felder or None, "languages": sprachen or None, "district_id": kreisverband,
-    }.items() if v is not None}  # fmt: skip
+def _office_fields(
+    name: str | None,
+    traegerart: str | None,
+    traeger: str | None,
+    strasse: str | None,
+    plz: str | None,
+    ort: str | None,
+    telefon: str | None,
+    email: str | None,
+    web: str | None,
+    zugang: str | None,
+    sprechzeiten: list[str] | None,
+    felder: list[str] | None,
+    sprachen: list[str] | None,
+    kreisverband: str | None,
+) -> dict:
+    return {
+        k: v
+        for k, v in {
+            "name": name,
+            "operator_kind": traegerart,
+            "operator_name": traeger,
+            "street": strasse,
+            "postcode": plz,
+            "city": ort,
+            "phone": telefon,
+            "email": email,
+            "web": web,
+            "access_notes": zugang,
+            "hours": sprechzeiten or None,
+            "areas": felder or None,
+            "languages": sprachen or None,
+            "district_id": kreisverband,
+        }.items()
+        if v is not None
+    }
 
 
 @stellen.command("eintragen")
 def register_office(
-    name: str = typer.Option(...), traegerart: str = typer.Option(..., help="kreisverband, abgeordnetenbuero, parteibuero, partnerorganisation"),
-    traeger: str = typer.Option(...), strasse: str = typer.Option(...), plz: str = typer.Option(...), ort: str = typer.Option(...),
-    telefon: str = typer.Option(None), email: str = typer.Option(None), web: str = typer.Option(None), zugang: str = typer.Option(None),
+    name: str = typer.Option(...),
+    traegerart: str = typer.Option(..., help="kreisverband, abgeordnetenbuero, parteibuero, partnerorganisation"),
+    traeger: str = typer.Option(...),
+    strasse: str = typer.Option(...),
+    plz: str = typer.Option(...),
+    ort: str = typer.Option(...),
+    telefon: str = typer.Option(None),
+    email: str = typer.Option(None),
+    web: str = typer.Option(None),
+    zugang: str = typer.Option(None),
     sprechzeiten: list[str] = typer.Option([], help="z. B. „dienstags 14–17 Uhr“ (mehrfach)"),
-    felder: list[str] = typer.Option([], help="Beratungsfelder (mehrfach)"), sprachen: list[str] = typer.Option([]),
+    felder: list[str] = typer.Option([], help="Beratungsfelder (mehrfach)"),
+    sprachen: list[str] = typer.Option([]),
     kreisverband: str = typer.Option(None, help="Kennung des Kreisverbands"),
     berater: list[str] = typer.Option([], help="„Name“ oder „Name <adresse>“; mit --namen-veroeffentlichen öffentlich"),
-    namen_veroeffentlichen: bool = typer.Option(False, help="Namen der Berater:innen im Verzeichnis zeigen (Einwilligung liegt vor)"),
+    namen_veroeffentlichen: bool = typer.Option(
+        False, help="Namen der Berater:innen im Verzeichnis zeigen (Einwilligung liegt vor)"
+    ),
     anleitung: str = typer.Option(None, help="Volljurist:in, die nach § 6 RDG anleitet"),
-    anleitung_seit: str = typer.Option(None, help="TT.MM.JJJJ"), status: str = typer.Option("aktiv"),
-) -> None:  # fmt: skip
+    anleitung_seit: str = typer.Option(None, help="TT.MM.JJJJ"),
+    status: str = typer.Option("aktiv"),
+) -> None:
     """Trägt eine neue Beratungsstelle ein."""
-    payload = _office_fields(name, traegerart, traeger, strasse, plz, ort, telefon, email, web, zugang, sprechzeiten, felder, sprachen, kreisverband)
+    payload = _office_fields(
+        name,
+        traegerart,
+        traeger,
+        strasse,
+        plz,
+        ort,
+        telefon,
+        email,
+        web,
+        zugang,
+        sprechzeiten,
+        felder,
+        sprachen,
+        kreisverband,
+    )
     payload["status"] = status
     payload["counsellors"] = [_counsellor(b, namen_veroeffentlichen) for b in berater]
     if anleitung:
@@ -134,16 +207,41 @@ def _counsellor(text: str, publish: bool) -> dict:
 
 @stellen.command("aendern")
 def update_office(
-    kennung: str, name: str = typer.Option(None), telefon: str = typer.Option(None), email: str = typer.Option(None),
-    strasse: str = typer.Option(None), plz: str = typer.Option(None), ort: str = typer.Option(None), zugang: str = typer.Option(None),
-    sprechzeiten: list[str] = typer.Option([], help="ersetzt alle Sprechzeiten"), felder: list[str] = typer.Option([]),
-) -> None:  # fmt: skip
+    kennung: str,
+    name: str = typer.Option(None),
+    telefon: str = typer.Option(None),
+    email: str = typer.Option(None),
+    strasse: str = typer.Option(None),
+    plz: str = typer.Option(None),
+    ort: str = typer.Option(None),
+    zugang: str = typer.Option(None),
+    sprechzeiten: list[str] = typer.Option([], help="ersetzt alle Sprechzeiten"),
+    felder: list[str] = typer.Option([]),
+) -> None:
     """Ändert einzelne Angaben einer Beratungsstelle; alles Übrige bleibt."""
     current = run(lambda g: g.get("/beratungsstelle", office_id=kennung))
-    base = {k: current[k] for k in ("name", "operator_kind", "operator_name", "street", "postcode", "city", "access_notes",
-                                    "phone", "email", "web", "areas", "languages", "district_id")}  # fmt: skip
+    base = {
+        k: current[k]
+        for k in (
+            "name",
+            "operator_kind",
+            "operator_name",
+            "street",
+            "postcode",
+            "city",
+            "access_notes",
+            "phone",
+            "email",
+            "web",
+            "areas",
+            "languages",
+            "district_id",
+        )
+    }
     base["hours"] = [h["text"] for h in current["hours"]]
-    changes = _office_fields(name, None, None, strasse, plz, ort, telefon, email, None, zugang, sprechzeiten, felder, None, None)
+    changes = _office_fields(
+        name, None, None, strasse, plz, ort, telefon, email, None, zugang, sprechzeiten, felder, None, None
+    )
     office = run(lambda g: g.call("/beratungsstellen/aendern", base | changes | {"office_id": kennung}))
     emit(office) if state.json else done(f"Geändert: {office['name']}")
 
@@ -161,21 +259,35 @@ def office_status(kennung: str, neu: str = typer.Argument(..., help="pausieren, 
 def list_groups(land: str = typer.Option(None)) -> None:
     """Listet die Regionalgruppen."""
     data = run(lambda g: g.get("/gruppen", state=land))
-    emit(data, [("Kurzname", "slug"), ("Name", "name"), ("Land", "state"), ("Status", "status"), ("Koordination", "coordinator.name")],
-         data["groups"])  # fmt: skip
+    emit(
+        data,
+        [
+            ("Kurzname", "slug"),
+            ("Name", "name"),
+            ("Land", "state"),
+            ("Status", "status"),
+            ("Koordination", "coordinator.name"),
+        ],
+        data["groups"],
+    )
 
 
 @gruppen.command("gruenden")
-def form_group(name: str, land: str = typer.Option(..., help="z. B. SN"),
-               koordination: str = typer.Option(None, help="„Name <adresse>“"),
-               kreisverband: list[str] = typer.Option([], help="Kennungen (mehrfach)")) -> None:  # fmt: skip
+def form_group(
+    name: str,
+    land: str = typer.Option(..., help="z. B. SN"),
+    koordination: str = typer.Option(None, help="„Name <adresse>“"),
+    kreisverband: list[str] = typer.Option([], help="Kennungen (mehrfach)"),
+) -> None:
     """Gründet eine Regionalgruppe (ihr Verteiler entsteht von selbst)."""
     payload = {"name": name, "state": land, "district_ids": kreisverband}
     if koordination:
         who, _, mail = koordination.partition("<")
         payload["coordinator"] = {"name": who.strip(), "email": mail.rstrip(">").strip() or None}
     group = run(lambda g: g.call("/gruppen/gruenden", payload))
-    emit(group) if state.json else done(f"Gegründet: {group['name']} (Kurzname {group['slug']}, z. B. /kalender/{group['slug']}.ics)")
+    emit(group) if state.json else done(
+        f"Gegründet: {group['name']} (Kurzname {group['slug']}, z. B. /kalender/{group['slug']}.ics)"
+    )
 
 
 @gruppen.command("umbenennen")
@@ -187,8 +299,10 @@ def rename_group(gruppe: str = typer.Argument(..., help=GROUP_HELP), name: str =
 
 
 @gruppen.command("zusammenlegen")
-def merge_groups(ziel: str = typer.Argument(..., help="Die Gruppe, die bleibt: " + GROUP_HELP),
-                 gruppen_: list[str] = typer.Argument(..., metavar="GRUPPEN", help="Die Gruppen, die in ihr aufgehen")) -> None:  # fmt: skip
+def merge_groups(
+    ziel: str = typer.Argument(..., help="Die Gruppe, die bleibt: " + GROUP_HELP),
+    gruppen_: list[str] = typer.Argument(..., metavar="GRUPPEN", help="Die Gruppen, die in ihr aufgehen"),
+) -> None:
     """Legt Regionalgruppen zusammen; die Kurznamen der aufgegangenen führen danach zur bleibenden Gruppe."""
     group = run(lambda g: g.call("/gruppen/zusammenlegen", {"into_group_id": ziel, "group_ids": gruppen_}))
     emit(group) if state.json else done(f"Zusammengelegt in {group['name']} (Kurzname {group['slug']})")

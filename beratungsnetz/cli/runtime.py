@@ -19,18 +19,32 @@ console = Console(stderr=True)
 
 def up(
     var_dir: Path = typer.Option(Path("var"), envvar="BERATUNGSNETZ_VAR_DIR", help="Ablage für Daten, Mails, Logs"),
-    gateway_port: int = typer.Option(None, help="HTTP-Port des Gateways (0: ein freier). Ohne Angabe: der beim ersten Start "
-                                     "gewählte (var/ports.json), anfangs 8000 oder ein freier. Links in Mails nennen ihn."),
+    gateway_port: int = typer.Option(
+        None,
+        help="HTTP-Port des Gateways (0: ein freier). Ohne Angabe: der beim ersten Start "
+        "gewählte (var/ports.json), anfangs 8000 oder ein freier. Links in Mails nennen ihn.",
+    ),
     nats_port: int = typer.Option(None, help="NATS-Port (0: ein freier); ohne Angabe der gemerkte, anfangs 4222"),
-    nats_monitor_port: int = typer.Option(None, help="Überwachungsport von NATS (0: ein freier); ohne Angabe der gemerkte, anfangs 8222"),
-    smtp_port: int = typer.Option(None, help="Port der SMTP-Senke (0: ein freier); ohne Angabe der gemerkte, anfangs 8025"),
+    nats_monitor_port: int = typer.Option(
+        None, help="Überwachungsport von NATS (0: ein freier); ohne Angabe der gemerkte, anfangs 8222"
+    ),
+    smtp_port: int = typer.Option(
+        None, help="Port der SMTP-Senke (0: ein freier); ohne Angabe der gemerkte, anfangs 8025"
+    ),
     timeout: float = typer.Option(60.0, help="Sekunden, bis alle Dienste bereit sein müssen"),
-    as_json: bool = typer.Option(False, "--json", help="Endpunkte als JSON auf stdout ausgeben (auch: beratungsnetz --json up)"),
+    as_json: bool = typer.Option(
+        False, "--json", help="Endpunkte als JSON auf stdout ausgeben (auch: beratungsnetz --json up)"
+    ),
 ) -> None:
     """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles."""
     as_json = as_json or state.json
-    system = System(var_dir, gateway_port=gateway_port, smtp_port=smtp_port, nats_port=nats_port,
-                    nats_monitor_port=nats_monitor_port)  # fmt: skip
+    system = System(
+        var_dir,
+        gateway_port=gateway_port,
+        smtp_port=smtp_port,
+        nats_port=nats_port,
+        nats_monitor_port=nats_monitor_port,
+    )
 
     def ready(system: System, seconds: float) -> None:
         info = system.describe()
@@ -42,7 +56,9 @@ def up(
         table = Table(title=f"Beratungsnetz läuft (bereit nach {seconds:.1f} s)")
         for column in ("Teil", "Adresse", "PID", "Log"):
             table.add_column(column, overflow="fold")
-        table.add_row("nats-server", info["nats"], str(info["pids"]["nats-server"]), str(var_dir / "log/nats-server.log"))
+        table.add_row(
+            "nats-server", info["nats"], str(info["pids"]["nats-server"]), str(var_dir / "log/nats-server.log")
+        )
         for name, pid in info["pids"].items():
             if name == "nats-server":
                 continue
@@ -51,7 +67,9 @@ def up(
             )
             table.add_row(name, where, str(pid), info["logs"][name])
         console.print(table)
-        console.print(f"Die Kommandozeile ist verbunden (Token in {info['cli_config']}), z. B.: beratungsnetz stellen liste")
+        console.print(
+            f"Die Kommandozeile ist verbunden (Token in {info['cli_config']}), z. B.: beratungsnetz stellen liste"
+        )
         console.print("Strg-C beendet alle Prozesse.")
 
     try:

@@ -1,6 +1,6 @@
 """Container health check: ask a service for its health over NATS, with that service's own settings.
 
-    python -m beratungsnetz.runtime.healthcheck registry     (exit 0 healthy, 1 not)
+python -m beratungsnetz.runtime.healthcheck registry     (exit 0 healthy, 1 not)
 """
 
 from __future__ import annotations

@@ -65,8 +65,10 @@ def reserve(file: Path, requested: dict[str, int | None]) -> PortPlan:
         plan.close()
         raise
     if (old := kept.get("gateway")) and old != plan.ports["gateway"]:
-        plan.notices.append(f"Das Gateway läuft jetzt auf Port {plan.ports['gateway']} statt {old}: "
-                            f"bereits verschickte Links zeigen weiter auf http://127.0.0.1:{old}.")  # fmt: skip
+        plan.notices.append(
+            f"Das Gateway läuft jetzt auf Port {plan.ports['gateway']} statt {old}: "
+            f"bereits verschickte Links zeigen weiter auf http://127.0.0.1:{old}."
+        )
     save(file, plan.ports)
     return plan
 
@@ -75,7 +77,9 @@ def taken_message(name: str, port: int, file: Path, kept: bool) -> str:
     """German: which port, who holds it, and how to free it or choose another."""
     part = PARTS[name]
     who = holder(port)
-    text = f"Port {port} für {part.label} ist belegt" + (f" von {who}." if who else " (`ss -ltnp` zeigt, von welchem Programm).")
+    text = f"Port {port} für {part.label} ist belegt" + (
+        f" von {who}." if who else " (`ss -ltnp` zeigt, von welchem Programm)."
+    )
     if kept:
         text += f" Diesen Port hat Beratungsnetz beim ersten Start gewählt und in {file} vermerkt."
     if name == "gateway":

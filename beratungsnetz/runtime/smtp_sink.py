@@ -29,7 +29,7 @@ class EmlWriter:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
         header = f"X-Sink-Mail-From: {envelope.mail_from}\r\nX-Sink-Rcpt-To: {', '.join(envelope.rcpt_tos)}\r\n"
         data = envelope.original_content or envelope.content
@@ -43,7 +43,9 @@ async def serve(sock: socket.socket, directory: Path, instance: str) -> None:
     """Accept mail on `sock` until SIGTERM or SIGINT."""
     loop = asyncio.get_running_loop()
     writer = EmlWriter(directory)
-    server = await loop.create_server(lambda: SMTP(writer, hostname="beratungsnetz", ident=f"{IDENT} {instance}".strip()), sock=sock)
+    server = await loop.create_server(
+        lambda: SMTP(writer, hostname="beratungsnetz", ident=f"{IDENT} {instance}".strip()), sock=sock
+    )
     stopped = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopped.set)
@@ -58,7 +60,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="SMTP-Senke für die Entwicklung: speichert jede Mail als .eml")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8025)
-    parser.add_argument("--fd", type=int, help="schon gebundener Socket (von beratungsnetz up); dann gelten --host/--port nicht")
+    parser.add_argument(
+        "--fd", type=int, help="schon gebundener Socket (von beratungsnetz up); dann gelten --host/--port nicht"
+    )
     parser.add_argument("--instance", default="", help="Kennung dieses Prozesses, steht im SMTP-Gruß")
     parser.add_argument("--dir", type=Path, default=Path("var/mail"))
     args = parser.parse_args()

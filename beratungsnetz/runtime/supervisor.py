@@ -51,9 +51,14 @@ class Child:
         with self.log.open("ab") as out:
             # Own session: Ctrl-C reaches only the supervisor, which stops children in order.
             self.process = subprocess.Popen(
-                self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT, pass_fds=self.pass_fds,
-                start_new_session=True, preexec_fn=child_preexec,
-            )  # fmt: skip
+                self.args,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                pass_fds=self.pass_fds,
+                start_new_session=True,
+                preexec_fn=child_preexec,
+            )
 
     def exited(self) -> int | None:
         return self.process.poll() if self.process else None
@@ -92,8 +97,12 @@ class System:
         for sub in ("nats", "db", "mail", "log", "run"):
             (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
         self.admin_token = _admin_token(self.var_dir / "admin-token")
-        requested = {"gateway": self.gateway_port, "smtp": self.smtp_port, "nats": self.nats_port,
-                     "nats_monitor": self.nats_monitor_port}  # fmt: skip
+        requested = {
+            "gateway": self.gateway_port,
+            "smtp": self.smtp_port,
+            "nats": self.nats_port,
+            "nats_monitor": self.nats_monitor_port,
+        }
         try:
             self._plan = reserve(self.var_dir / "ports.json", requested)
         except PortTaken as exc:
@@ -102,9 +111,12 @@ class System:
         self.gateway_port, self.smtp_port = ports["gateway"], ports["smtp"]
         self.nats_port, self.nats_monitor_port = ports["nats"], ports["nats_monitor"]
         self.nats = NatsServer(
-            self.var_dir / "nats", port=self.nats_port, monitor_port=self.nats_monitor_port,
-            log_file=self.var_dir / "log" / "nats-server.log", instance=secrets.token_hex(8),
-        )  # fmt: skip
+            self.var_dir / "nats",
+            port=self.nats_port,
+            monitor_port=self.nats_monitor_port,
+            log_file=self.var_dir / "log" / "nats-server.log",
+            instance=secrets.token_hex(8),
+        )
         try:
             self.nats.start()
         except NatsServerError as exc:  # someone may have taken its port since we reserved it
@@ -138,22 +150,38 @@ class System:
             public_url=self.gateway_url,
             **({"demo_data": "true"} if name in ("registry", "notifications") else {}),
         )
-        return Child(name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log", instance)
+        return Child(
+            name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log", instance
+        )
 
     def _gateway(self) -> Child:
         instance, fd = secrets.token_hex(8), self._plan.sockets["gateway"].fileno()
         env = self._env(
-            "GATEWAY", environment="development", nats_url=self.nats.url, port=str(self.gateway_port),
+            "GATEWAY",
+            environment="development",
+            nats_url=self.nats.url,
+            port=str(self.gateway_port),
             database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / 'gateway').resolve()}.sqlite3",
-            admin_token=self.admin_token, instance_id=instance, listen_fd=str(fd),
-        )  # fmt: skip
+            admin_token=self.admin_token,
+            instance_id=instance,
+            listen_fd=str(fd),
+        )
         log = self.var_dir / "log" / "gateway.log"
         return Child("gateway", [sys.executable, "-m", "services.gateway"], env, log, instance, (fd,))
 
     def _smtp_sink(self) -> Child:
         instance, fd = secrets.token_hex(8), self._plan.sockets["smtp"].fileno()
-        args = [sys.executable, "-m", "beratungsnetz.runtime.smtp_sink", "--fd", str(fd), "--instance", instance,
-                "--dir", str(self.var_dir / "mail")]  # fmt: skip
+        args = [
+            sys.executable,
+            "-m",
+            "beratungsnetz.runtime.smtp_sink",
+            "--fd",
+            str(fd),
+            "--instance",
+            instance,
+            "--dir",
+            str(self.var_dir / "mail"),
+        ]
         return Child("smtp-sink", args, dict(os.environ), self.var_dir / "log" / "smtp-sink.log", instance, (fd,))
 
     async def wait_healthy(self, timeout: float) -> None:
@@ -163,7 +191,9 @@ class System:
         try:
             # nats-py keeps the server's INFO only here; its name carries the instance id of our nats-server.
             if (name := broker.connection._server_info.get("server_name")) != self.nats.server_name:
-                raise StartupFailed(f"Unter {self.nats.url} antwortet ein fremder nats-server ({name}), nicht der eben gestartete")
+                raise StartupFailed(
+                    f"Unter {self.nats.url} antwortet ein fremder nats-server ({name}), nicht der eben gestartete"
+                )
             pending = {c.name: c for c in self.children}
             while pending:
                 self.check_alive()

@@ -15,4 +15,6 @@ class EventsSettings(ServiceSettings):
     scheduler_seconds: float = 300.0  # how often reminders and the report are checked
     progress_interval_seconds: int = 7 * 24 * 3600  # the progress report's period (weekly)
     progress_reports: bool = True
-    calendar_organizer: str = "verteiler@beratungsnetz.example"  # ORGANIZER of the public calendars (the mailing address)
+    calendar_organizer: str = (
+        "verteiler@beratungsnetz.example"  # ORGANIZER of the public calendars (the mailing address)
+    )

@@ -44,7 +44,10 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         preset = settings.admin_token.get_secret_value() if settings.admin_token else None
         try:
             if await tokens.ensure_admin(store, settings.admin_address, preset, clock.now()) and not preset:
-                log.warning("gateway.admin_token_created", hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen")
+                log.warning(
+                    "gateway.admin_token_created",
+                    hint="kein ADMIN_TOKEN gesetzt; neues Token nur über die Datenbank zu ersetzen",
+                )
         except tokens.PresetRevoked as exc:  # a revoked token is no reason not to start
             log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
         await start_with_retry(broker)
@@ -52,8 +55,14 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         await stop_quietly(broker)
         await database.dispose()
 
-    app = create_app(ServiceClient(broker, settings.request_timeout), store, lifespan=lifespan,
-                     directory_max_age=settings.directory_max_age, instance=settings.instance_id, clock=clock)
+    app = create_app(
+        ServiceClient(broker, settings.request_timeout),
+        store,
+        lifespan=lifespan,
+        directory_max_age=settings.directory_max_age,
+        instance=settings.instance_id,
+        clock=clock,
+    )
     app.state.broker = broker
     return app
 

@@ -32,13 +32,25 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         return unit
 
     sender = Sender(settings.sender_address, settings.sender_name, settings.mail_domain)
-    deps = Deps(uow=uow, composer=MailComposer(sender, settings.public_url, now),
-                calendar=partial(calendar.invitation, organizer=sender.address),
-                signer=Signer(secret), now=now, secret=secret, public_url=settings.public_url,
-                board_list=settings.board_list, workplan_list=settings.workplan_list)  # fmt: skip
-    pool = SmtpPool(settings.smtp_host, settings.smtp_port, settings.smtp_pool_size, username=settings.smtp_user,
-                    password=settings.smtp_password and settings.smtp_password.get_secret_value(),
-                    start_tls=settings.smtp_starttls)  # fmt: skip
+    deps = Deps(
+        uow=uow,
+        composer=MailComposer(sender, settings.public_url, now),
+        calendar=partial(calendar.invitation, organizer=sender.address),
+        signer=Signer(secret),
+        now=now,
+        secret=secret,
+        public_url=settings.public_url,
+        board_list=settings.board_list,
+        workplan_list=settings.workplan_list,
+    )
+    pool = SmtpPool(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_pool_size,
+        username=settings.smtp_user,
+        password=settings.smtp_password and settings.smtp_password.get_secret_value(),
+        start_tls=settings.smtp_starttls,
+    )
 
     async def send(recipient: str, message: bytes) -> None:
         try:
@@ -49,7 +61,9 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
             raise delivery.Permanent(str(exc)) from exc
 
     async def deliver() -> None:
-        await delivery.run(deps, send, settings.delivery_poll_seconds, wake, settings.smtp_pool_size, settings.retry_backoff_seconds)
+        await delivery.run(
+            deps, send, settings.delivery_poll_seconds, wake, settings.smtp_pool_size, settings.retry_backoff_seconds
+        )
 
     async def digest() -> None:
         while True:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.contracts.catalogue import dead_letters, query
+from shared.contracts.catalogue import query
 from shared.contracts.system import HealthReply, HealthRequest
 
 HEALTH = query("gateway", "health", HealthRequest, HealthReply)

@@ -61,7 +61,11 @@ def message(error: dict[str, Any]) -> str:
         return EMAIL
     template = MESSAGES.get(kind)
     if template is None:  # our own validators already speak German; anything else gets a plain sentence
-        return str(error.get("msg", "")).removeprefix("Value error, ") if kind in ("value_error", "assertion_error") else "Ungültiger Wert."
+        return (
+            str(error.get("msg", "")).removeprefix("Value error, ")
+            if kind in ("value_error", "assertion_error")
+            else "Ungültiger Wert."
+        )
     try:
         return template.format(**ctx)
     except (KeyError, IndexError):

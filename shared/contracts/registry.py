@@ -22,8 +22,10 @@ DEAD_LETTERS = dead_letters("registry")
 
 StateCode = Literal["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"]
 State = Annotated[StateCode, BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v)]  # "sn " is SN
-OperatorKind = Annotated[Literal["kreisverband", "abgeordnetenbuero", "parteibuero", "partnerorganisation"],
-                         BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v)]
+OperatorKind = Annotated[
+    Literal["kreisverband", "abgeordnetenbuero", "parteibuero", "partnerorganisation"],
+    BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+]
 
 # --- snapshots -------------------------------------------------------------------------
 

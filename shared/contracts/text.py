@@ -44,4 +44,7 @@ PATTERN_MESSAGES = {
     NOT_BLANK_SINGLE_LINE: "Bitte ausfüllen; das Feld darf nicht leer sein.",
     POSTCODE: "Bitte eine Postleitzahl aus fünf Ziffern angeben.",
 }
-FILLED_IN = {NOT_BLANK_SINGLE_LINE: SINGLE_LINE, NOT_BLANK_MULTI_LINE: MULTI_LINE}  # not blank, so the characters are wrong
+FILLED_IN = {
+    NOT_BLANK_SINGLE_LINE: SINGLE_LINE,
+    NOT_BLANK_MULTI_LINE: MULTI_LINE,
+}  # not blank, so the characters are wrong

@@ -51,7 +51,6 @@ def run_env(target_metadata: MetaData) -> None:
         context.run_migrations()
 
 
-
 def create_messaging_tables(op) -> None:  # noqa: ANN001 - alembic.op
     """The outbox and inbox every service's first migration creates (a snapshot, as migrations are)."""
     import sqlalchemy as sa

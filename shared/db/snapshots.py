@@ -50,7 +50,7 @@ class SnapshotRepository(Generic[A]):
             self.seen[row.id] = (type(self).from_data(row.data), row.data, row.version)
         return self.seen[row.id][0]
 
-    async def get(self, id: str) -> A | None:  # noqa: A002
+    async def get(self, id: str) -> A | None:
         if id in self.seen:
             return self.seen[id][0]
         if id in self.absent:

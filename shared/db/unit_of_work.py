@@ -31,7 +31,9 @@ class SqlAlchemyUnitOfWork:
 
     session: AsyncSession
 
-    def __init__(self, database: Database, tables: MessagingTables, on_commit: Callable[[], None] = lambda: None):
+    def __init__(
+        self, database: Database, tables: MessagingTables, on_commit: Callable[[], None] = lambda: None
+    ) -> None:
         self._database, self._tables, self._on_commit = database, tables, on_commit
         self._staged_events = False
 

@@ -63,7 +63,7 @@ class GroupCommit:
             batch, self._pending = self._pending, []
             try:
                 await asyncio.wait_for(self.apply_many([item for item, _ in batch]), self.timeout)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure here is logged and retried, never lost
                 for _, done in batch:
                     done.set_exception(exc)
             else:
@@ -101,19 +101,38 @@ class DeliveryPolicy:
         )
 
 
-GERMAN = {"missing": "fehlt", "json_invalid": "kein gültiges JSON", "extra_forbidden": "nicht vorgesehen",
-          "literal_error": "unzulässiger Wert", "model_type": "falscher Typ", "dict_type": "kein Objekt",
-          "string_type": "kein Text", "int_type": "keine ganze Zahl", "int_parsing": "keine ganze Zahl",
-          "bool_type": "kein Wahrheitswert", "list_type": "keine Liste", "uuid_parsing": "keine gültige UUID",
-          "uuid_type": "keine gültige UUID", "datetime_parsing": "kein gültiger Zeitpunkt", "datetime_type": "kein gültiger Zeitpunkt",
-          "date_parsing": "kein gültiges Datum", "greater_than_equal": "zu klein", "greater_than": "zu klein",
-          "less_than_equal": "zu groß", "string_too_short": "zu kurz", "string_too_long": "zu lang", "value_error": "ungültiger Wert"}  # fmt: skip
+GERMAN = {
+    "missing": "fehlt",
+    "json_invalid": "kein gültiges JSON",
+    "extra_forbidden": "nicht vorgesehen",
+    "literal_error": "unzulässiger Wert",
+    "model_type": "falscher Typ",
+    "dict_type": "kein Objekt",
+    "string_type": "kein Text",
+    "int_type": "keine ganze Zahl",
+    "int_parsing": "keine ganze Zahl",
+    "bool_type": "kein Wahrheitswert",
+    "list_type": "keine Liste",
+    "uuid_parsing": "keine gültige UUID",
+    "uuid_type": "keine gültige UUID",
+    "datetime_parsing": "kein gültiger Zeitpunkt",
+    "datetime_type": "kein gültiger Zeitpunkt",
+    "date_parsing": "kein gültiges Datum",
+    "greater_than_equal": "zu klein",
+    "greater_than": "zu klein",
+    "less_than_equal": "zu groß",
+    "string_too_short": "zu kurz",
+    "string_too_long": "zu lang",
+    "value_error": "ungültiger Wert",
+}
 
 
 def problems(exc: ValidationError) -> str:
     """What is wrong, field by field, without the message's content (it may hold names and addresses)."""
     found = exc.errors(include_url=False, include_input=False, include_context=False)
-    described = (f"{'.'.join(map(str, e['loc'])) or 'Nachricht'}: {GERMAN.get(e['type'], e['msg'])}" for e in found[:10])
+    described = (
+        f"{'.'.join(map(str, e['loc'])) or 'Nachricht'}: {GERMAN.get(e['type'], e['msg'])}" for e in found[:10]
+    )
     return "; ".join(described) + (f" (und {len(found) - 10} weitere)" if len(found) > 10 else "")
 
 
@@ -125,7 +144,12 @@ class EventConsumer(Generic[P]):
     """One durable pull consumer of one event subject, with its dead-letter rules."""
 
     def __init__(
-        self, payload: type[P], consumer: str, handler: Handler[P], deadletters: DeadLetters, policy: DeliveryPolicy,
+        self,
+        payload: type[P],
+        consumer: str,
+        handler: Handler[P],
+        deadletters: DeadLetters,
+        policy: DeliveryPolicy,
         apply_many: BatchHandler | None = None,
     ) -> None:
         self.subject, self.consumer = payload.subject, consumer
@@ -161,7 +185,10 @@ class EventConsumer(Generic[P]):
         delivery = msg.raw_message.metadata.num_delivered
         with (
             bound_contextvars(
-                correlation_id=envelope.correlation_id, event_id=str(envelope.event_id), subject=self.subject, delivery=delivery
+                correlation_id=envelope.correlation_id,
+                event_id=str(envelope.event_id),
+                subject=self.subject,
+                delivery=delivery,
             ),
             message_context(
                 correlation_id=envelope.correlation_id,
@@ -177,7 +204,7 @@ class EventConsumer(Generic[P]):
         if self.group and delivery == 1:  # a redelivery goes alone, under the rules below
             try:
                 await self.group.submit(envelope, msg.raw_message.metadata.sequence.stream)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure here is logged and retried, never lost
                 log.warning("message.batch_failed", error=repr(exc))  # now alone, so a bad one meets its own fate
             else:
                 await msg.ack()
@@ -188,7 +215,7 @@ class EventConsumer(Generic[P]):
             await asyncio.wait_for(self.handler(envelope), self.policy.handler_timeout)
         except PermanentFailure as exc:
             await self.dead_letter(msg, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure here is logged and retried, never lost
             self.failing = repr(exc)[:200]
             if delivery >= self.policy.max_deliver:
                 await self.dead_letter(msg, "exhausted", f"Nach {delivery} Zustellversuchen aufgegeben: {exc!r}")

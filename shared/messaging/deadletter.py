@@ -13,7 +13,6 @@ from urllib.parse import quote, unquote
 from shared.contracts.system import DeadLetterHeaders as H
 from shared.messaging.streams import deadletter_stream_name
 
-
 # NATS headers are single-line ASCII; the German reason is percent-encoded beyond that.
 _SAFE = "".join(c for c in string.printable if c not in "%\r\n\t\x0b\x0c")
 
@@ -38,21 +37,44 @@ class DeadLetters:
         """`raw` is the delivered nats-py message; `code` is invalid_message, exhausted or permanent."""
         meta = raw.metadata
         await self._publish(
-            raw.subject, raw.data, raw.headers, code=code, reason=reason, durable=durable,
-            stream=meta.stream, sequence=meta.sequence.stream, deliveries=meta.num_delivered,
-        )  # fmt: skip
+            raw.subject,
+            raw.data,
+            raw.headers,
+            code=code,
+            reason=reason,
+            durable=durable,
+            stream=meta.stream,
+            sequence=meta.sequence.stream,
+            deliveries=meta.num_delivered,
+        )
 
     async def send_stored(self, stored: Any, *, stream: str, deliveries: int, durable: str, reason: str) -> None:
         """`stored` is a message read back from the stream (after the server gave up on it)."""
         await self._publish(
-            stored.subject, stored.data, stored.headers, code="exhausted", reason=reason, durable=durable,
-            stream=stream, sequence=stored.seq, deliveries=deliveries,
-        )  # fmt: skip
+            stored.subject,
+            stored.data,
+            stored.headers,
+            code="exhausted",
+            reason=reason,
+            durable=durable,
+            stream=stream,
+            sequence=stored.seq,
+            deliveries=deliveries,
+        )
 
     async def _publish(
-        self, subject: str, data: bytes, original_headers: dict | None, *, code: str, reason: str,
-        durable: str, stream: str, sequence: int, deliveries: int,
-    ) -> None:  # fmt: skip
+        self,
+        subject: str,
+        data: bytes,
+        original_headers: dict | None,
+        *,
+        code: str,
+        reason: str,
+        durable: str,
+        stream: str,
+        sequence: int,
+        deliveries: int,
+    ) -> None:
         headers = {k: str(v) for k, v in (original_headers or {}).items() if k != "Nats-Msg-Id"}
         headers.update(
             {

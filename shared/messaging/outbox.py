@@ -87,7 +87,7 @@ class OutboxRelay:
             try:
                 await self.publish_pending()
                 backoff = 0.1
-            except Exception as exc:  # NATS away, timeout, database busy: try again later
+            except Exception as exc:  # NATS away, timeout, database busy: try again later  # noqa: BLE001 - any failure here is logged and retried, never lost
                 log.warning("outbox.retry", error=repr(exc), retry_in=backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff)

@@ -40,15 +40,19 @@ class RequestTooLarge(Exception):
 
     @property
     def message(self) -> str:
-        return (f"Die Anfrage ist mit {self.size / 1e6:.1f} MB zu groß (höchstens {self.limit / 1e6:.1f} MB); "
-                "bitte kürzen oder in Teilen schicken.")  # fmt: skip
+        return (
+            f"Die Anfrage ist mit {self.size / 1e6:.1f} MB zu groß (höchstens {self.limit / 1e6:.1f} MB); "
+            "bitte kürzen oder in Teilen schicken."
+        )
 
 
 def storage_problem(exc: BaseException) -> bool:
     """The database could not write: disk full, file size limit, I/O error."""
     text = str(exc).casefold()
     disk = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
-    return disk or isinstance(exc, OperationalError) and any(k in text for k in ("disk", "full", "no space", "i/o error"))
+    return (
+        disk or isinstance(exc, OperationalError) and any(k in text for k in ("disk", "full", "no space", "i/o error"))
+    )
 
 
 def _validation_message(exc: ValidationError) -> dict[str, str]:
@@ -68,8 +72,11 @@ async def answer(spec: RequestSpec, body: bytes, handler: Responder) -> Reply[An
     except Exception as exc:
         if storage_problem(exc):
             log.error("request.storage_failed", subject=spec.subject, error=repr(exc)[:300])
-            return Reply.failure("speicher_fehler", "Die Datenbank kann gerade nichts speichern (Speicher voll oder Datenträgerfehler). "
-                                 "Es wurde nichts geändert; bitte später erneut versuchen.")  # fmt: skip
+            return Reply.failure(
+                "speicher_fehler",
+                "Die Datenbank kann gerade nichts speichern (Speicher voll oder Datenträgerfehler). "
+                "Es wurde nichts geändert; bitte später erneut versuchen.",
+            )
         log.exception("request.failed", subject=spec.subject)
         return Reply.failure("interner_fehler", "Interner Fehler im Dienst; bitte später erneut versuchen.")
 
@@ -92,8 +99,15 @@ def respond(broker: Any, spec: RequestSpec, handler: Responder) -> Any:
             limit = broker.connection.max_payload
             if len(body) > limit - 4096:  # headers and framing need room too; too large would never arrive
                 log.error("request.reply_too_large", bytes=len(body), limit=limit)
-                body = Reply.failure("antwort_zu_gross", f"Die Antwort ist mit {len(body) / 1e6:.1f} MB zu groß "
-                                     f"(höchstens {limit / 1e6:.1f} MB); bitte seitenweise oder gefiltert abfragen.").model_dump_json().encode()  # fmt: skip
+                body = (
+                    Reply.failure(
+                        "antwort_zu_gross",
+                        f"Die Antwort ist mit {len(body) / 1e6:.1f} MB zu groß "
+                        f"(höchstens {limit / 1e6:.1f} MB); bitte seitenweise oder gefiltert abfragen.",
+                    )
+                    .model_dump_json()
+                    .encode()
+                )
             return body
 
     return broker.subscriber(spec.subject, queue=spec.producer, title=spec.subject)(on_request)

@@ -16,18 +16,26 @@ from tests.support import test_start_text
 
 def start_service(service: str, nats_url: str, tmp_path: Path, **settings: str) -> subprocess.Popen:
     prefix = f"BERATUNGSNETZ_{service.upper()}_"
-    env = dict(os.environ, **{f"{prefix}{k.upper()}": v for k, v in {
-        "nats_url": nats_url,
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / f'{service}.sqlite3'}",
-        "environment": "test",
-        "clock_start": test_start_text(),
-        **settings,
-    }.items()})  # fmt: skip
+    env = dict(
+        os.environ,
+        **{
+            f"{prefix}{k.upper()}": v
+            for k, v in {
+                "nats_url": nats_url,
+                "database_url": f"sqlite+aiosqlite:///{tmp_path / f'{service}.sqlite3'}",
+                "environment": "test",
+                "clock_start": test_start_text(),
+                **settings,
+            }.items()
+        },
+    )
     log = (tmp_path / f"{service}.log").open("ab")
-    return subprocess.Popen([sys.executable, "-m", f"services.{service}"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", f"services.{service}"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
-async def wait_healthy(broker, service: str, process: subprocess.Popen, timeout: float = 30) -> None:  # noqa: ANN001
+async def wait_healthy(broker, service: str, process: subprocess.Popen, timeout: float = 30) -> None:
     for _ in range(int(timeout / 0.2)):
         assert process.poll() is None, f"{service} hat sich beendet"
         try:

@@ -28,12 +28,17 @@ class System:
         self.var, self.info = var, info
         self.http = httpx.Client(base_url=info["gateway"], timeout=20)
 
-    def cli(self, *args: str, token: str | None = None, expect: int = 0):  # noqa: ANN201
+    def cli(self, *args: str, token: str | None = None, expect: int = 0):
         env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(self.var))
         if token:
             env["BERATUNGSNETZ_TOKEN"] = token
-        done = subprocess.run([str(Path(sys.executable).parent / "beratungsnetz"), "--json", *args],
-                              capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "beratungsnetz"), "--json", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert done.returncode == expect, f"{args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
         return json.loads(done.stdout) if done.stdout.strip().startswith(("{", "[")) else done.stdout
 
@@ -52,7 +57,7 @@ class System:
                 return found
             time.sleep(0.2)
 
-    def follow(self, msg, path: str) -> str:  # noqa: ANN001
+    def follow(self, msg, path: str) -> str:
         text = msg.get_body(("plain",)).get_content()
         token = next(w for w in text.split() if f"/{path}?token=" in w).split("token=", 1)[1]
         assert self.http.get(f"/{path}", params={"token": token}).status_code == 200
@@ -62,7 +67,7 @@ class System:
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def system(tmp_path_factory: pytest.TempPathFactory):
     var = tmp_path_factory.mktemp("cli") / "var"
     os.environ["BERATUNGSNETZ_EVENTS_SCHEDULER_SECONDS"] = "1"  # the periodic job, quickly, for the test
     try:
@@ -86,37 +91,91 @@ def ids(system: System, kind: str) -> dict[str, str]:
 
 def test_journey_1_register(system: System, tmp_path: Path) -> None:
     csv = tmp_path / "stellen.csv"
-    csv.write_text("\ufeffName;Trägerart;Träger;Straße;PLZ;Ort;Telefon;Sprechzeiten;Beratungsfelder;Kreisverband\n"
-                   "Sozialberatung Zwickau-Nord;Kreisverband;DIE LINKE Zwickau;Marktplatz 1;08056;Zwickau;0375 5550100;"
-                   "montags 10–12 Uhr;Bürgergeld;Zwickau\n"
-                   "Kaputte Stelle;Kreisverband;DIE LINKE;Weg 1;123;Zwickau;;;;Zwickau\n", encoding="utf-8")  # fmt: skip
+    csv.write_text(
+        "\ufeffName;Trägerart;Träger;Straße;PLZ;Ort;Telefon;Sprechzeiten;Beratungsfelder;Kreisverband\n"
+        "Sozialberatung Zwickau-Nord;Kreisverband;DIE LINKE Zwickau;Marktplatz 1;08056;Zwickau;0375 5550100;"
+        "montags 10–12 Uhr;Bürgergeld;Zwickau\n"
+        "Kaputte Stelle;Kreisverband;DIE LINKE;Weg 1;123;Zwickau;;;;Zwickau\n",
+        encoding="utf-8",
+    )
     report = system.cli("stellen", "import", str(csv), expect=1)  # one broken row: exit code 1, the rest imported
-    assert report["created"] == 1 and [(e["line"], "Postleitzahl" in e["reason"]) for e in report["errors"]] == [(3, True)]
+    assert report["created"] == 1 and [(e["line"], "Postleitzahl" in e["reason"]) for e in report["errors"]] == [
+        (3, True)
+    ]
     again = system.cli("stellen", "import", str(csv), expect=1)
     assert (again["created"], again["unchanged"]) == (0, 1)
 
-    office = system.cli("stellen", "eintragen", "--name", "Sozialsprechstunde im Wahlkreisbüro Zwickau", "--traegerart",
-                        "abgeordnetenbuero", "--traeger", "Wahlkreisbüro MdL", "--strasse", "Hauptmarkt 7", "--plz", "08056",
-                        "--ort", "Zwickau", "--telefon", "0375 5550107", "--sprechzeiten", "dienstags 14–17 Uhr",
-                        "--felder", "Bürgergeld", "--felder", "Energiearmut", "--kreisverband", ids(system, "kv")["Zwickau"],
-                        "--berater", "Anna Öffentlich <anna.b@example.org>", "--namen-veroeffentlichen",
-                        "--anleitung", "RA K. Muster", "--anleitung-seit", "01.10.2026")  # fmt: skip
+    office = system.cli(
+        "stellen",
+        "eintragen",
+        "--name",
+        "Sozialsprechstunde im Wahlkreisbüro Zwickau",
+        "--traegerart",
+        "abgeordnetenbuero",
+        "--traeger",
+        "Wahlkreisbüro MdL",
+        "--strasse",
+        "Hauptmarkt 7",
+        "--plz",
+        "08056",
+        "--ort",
+        "Zwickau",
+        "--telefon",
+        "0375 5550107",
+        "--sprechzeiten",
+        "dienstags 14–17 Uhr",
+        "--felder",
+        "Bürgergeld",
+        "--felder",
+        "Energiearmut",
+        "--kreisverband",
+        ids(system, "kv")["Zwickau"],
+        "--berater",
+        "Anna Öffentlich <anna.b@example.org>",
+        "--namen-veroeffentlichen",
+        "--anleitung",
+        "RA K. Muster",
+        "--anleitung-seit",
+        "01.10.2026",
+    )
     assert office["supervision"]["lawyer_name"] == "RA K. Muster" and office["hours"][0]["kind"] == "woechentlich"
-    for path, marker in (("/verzeichnis", "Wahlkreisbüro Zwickau"), ("/verzeichnis.json", "Wahlkreisbüro Zwickau"),
-                         ("/verzeichnis.csv", "Hauptmarkt 7"), ("/hsds/services", '"contents": ['),
-                         ("/verzeichnis.ics", "RRULE:FREQ=WEEKLY;BYDAY=TU")):  # fmt: skip
+    for path, marker in (
+        ("/verzeichnis", "Wahlkreisbüro Zwickau"),
+        ("/verzeichnis.json", "Wahlkreisbüro Zwickau"),
+        ("/verzeichnis.csv", "Hauptmarkt 7"),
+        ("/hsds/services", '"contents": ['),
+        ("/verzeichnis.ics", "RRULE:FREQ=WEEKLY;BYDAY=TU"),
+    ):
         page = system.http.get(path)
         assert page.status_code == 200 and marker in page.text, path
     coverage = system.cli("abdeckung", "--land", "SN")
     assert ("kreis_ohne_stelle", "Bautzen") in {(f["kind"], f["name"]) for f in coverage["findings"]}
-    assert not any(f["name"] == "Sozialsprechstunde im Wahlkreisbüro Zwickau" and f["kind"] == "ohne_rdg_aufsicht" for f in coverage["findings"])
+    assert not any(
+        f["name"] == "Sozialsprechstunde im Wahlkreisbüro Zwickau" and f["kind"] == "ohne_rdg_aufsicht"
+        for f in coverage["findings"]
+    )
 
 
 def test_journey_2_joint_action(system: System) -> None:
     groups = ids(system, "gruppen")
-    planned = system.cli("aktionen", "planen", "--gruppe", groups["Vogtland"], "--art", "zahltag", "--titel", "Zahltag-Aktion",
-                         "--jobcenter", "Jobcenter Plauen", "--beginn", "2020-12-01 08:30", "--ende", "2020-12-01 11:00",
-                         "--verantwortlich", "Kathrin")  # fmt: skip
+    planned = system.cli(
+        "aktionen",
+        "planen",
+        "--gruppe",
+        groups["Vogtland"],
+        "--art",
+        "zahltag",
+        "--titel",
+        "Zahltag-Aktion",
+        "--jobcenter",
+        "Jobcenter Plauen",
+        "--beginn",
+        "2020-12-01 08:30",
+        "--ende",
+        "2020-12-01 11:00",
+        "--verantwortlich",
+        "Kathrin",
+    )
     assert "nicht angegriffen fühlen" in planned["guideline"]
     action = planned["action"]["action_id"]  # held before the test clock's day (`up` runs on it): it can be completed
     system.cli("aktionen", "abschliessen", action, "--teilnehmende", "3", expect=1)  # not before it is confirmed
@@ -135,8 +194,18 @@ def test_journey_2_joint_action(system: System) -> None:
 
 
 def test_journey_3_moderate_a_list(system: System) -> None:
-    kathrin = system.cli("tokens", "anlegen", "--name", "Kathrin", "--rolle", "moderator", "--bereich", LAG,
-                         "--adresse", "kathrin@example.org")["token"]  # fmt: skip
+    kathrin = system.cli(
+        "tokens",
+        "anlegen",
+        "--name",
+        "Kathrin",
+        "--rolle",
+        "moderator",
+        "--bereich",
+        LAG,
+        "--adresse",
+        "kathrin@example.org",
+    )["token"]
     answer = system.http.post(f"/abonnieren/{LAG}", data={"adresse": "anna@example.org", "name": "Anna"})
     assert "Falls die Adresse eingetragen werden kann" in answer.text
     (confirmation,) = system.mails("anna@example.org", "Bitte bestätigen")
@@ -151,11 +220,15 @@ def test_journey_3_moderate_a_list(system: System) -> None:
     (change,) = system.mails("anna@example.net", "neue Adresse")
     assert "anna@example.net" in system.follow(change, "adresse-bestaetigen")
     system.cli("verteiler", "hinzufuegen", LAG, "bernd@example.org", "--name", "Bernd", token=kathrin)
-    assert system.cli("verteiler", "rolle", LAG, "bernd@example.org", "moderation", token=kathrin)["role"] == "moderation"
+    assert (
+        system.cli("verteiler", "rolle", LAG, "bernd@example.org", "moderation", token=kathrin)["role"] == "moderation"
+    )
     system.cli("verteiler", "beitrag", LAG, "--betreff", "Treffen", "--text", "Bis Montag", token=kathrin)
     (post,) = system.mails("anna@example.net", "Treffen")
     url = post["List-Unsubscribe"].split(",")[0].strip("<> ")
-    one_click = system.http.post(url, content=b"List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    one_click = system.http.post(
+        url, content=b"List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert one_click.status_code == 200
     members = {m["address"]: m["status"] for m in system.cli("verteiler", "mitglieder", LAG, token=kathrin)["members"]}
     assert members["anna@example.net"] == "abgemeldet" and members["bernd@example.org"] == "aktiv"
@@ -163,7 +236,9 @@ def test_journey_3_moderate_a_list(system: System) -> None:
     assert held["memberships"] and held["consents"]
     erased = system.cli("personen", "loeschen", "anna@example.net", "--ja")
     assert erased["memberships"] == 1
-    assert not any(system.cli("personen", "auskunft", "anna@example.net")[k] for k in ("memberships", "consents", "requests"))
+    assert not any(
+        system.cli("personen", "auskunft", "anna@example.net")[k] for k in ("memberships", "consents", "requests")
+    )
 
 
 def test_journey_4_inform_the_board(system: System) -> None:
@@ -196,19 +271,24 @@ def test_journey_5_work_plan(system: System) -> None:
 def test_journey_6_stay_in_sync(system: System) -> None:
     group = system.cli("gruppen", "gruenden", "Zwickau", "--land", "SN", "--koordination", "Petra <petra@example.org>")
     started = time.monotonic()
-    while "rg-zwickau" not in {l["list_id"] for l in system.cli("verteiler", "liste")["lists"]}:
+    while "rg-zwickau" not in {lst["list_id"] for lst in system.cli("verteiler", "liste")["lists"]}:
         assert time.monotonic() - started < 10
         time.sleep(0.2)
     system.mails("petra@example.org", "Willkommen im Verteiler „Regionalgruppe Zwickau“")  # the coordinator moderates
     system.mails("landesbuero@example.org", "Neue Regionalgruppe: Zwickau")
-    idea = system.cli("aktionen", "planen", "--gruppe", group["group_id"], "--art", "treffen", "--titel", "Erstes Treffen", "--idee")
+    idea = system.cli(
+        "aktionen", "planen", "--gruppe", group["group_id"], "--art", "treffen", "--titel", "Erstes Treffen", "--idee"
+    )
     assert idea["action"]["organiser_group_name"] == "Zwickau"
     system.cli("gruppen", "umbenennen", group["group_id"], "Zwickau-Land")
     started = time.monotonic()
-    while "Regionalgruppe Zwickau-Land" not in {l["name"] for l in system.cli("verteiler", "liste")["lists"]}:
+    while "Regionalgruppe Zwickau-Land" not in {lst["name"] for lst in system.cli("verteiler", "liste")["lists"]}:
         assert time.monotonic() - started < 10
         time.sleep(0.2)
-    assert system.cli("aktionen", "liste", "--gruppe", group["group_id"])["actions"][0]["organiser_group_name"] == "Zwickau-Land"
+    assert (
+        system.cli("aktionen", "liste", "--gruppe", group["group_id"])["actions"][0]["organiser_group_name"]
+        == "Zwickau-Land"
+    )
 
 
 def _calendar(system: System, path: str, marker: str) -> httpx.Response:
@@ -223,16 +303,36 @@ def _calendar(system: System, path: str, marker: str) -> httpx.Response:
 def test_groups_are_named_by_their_slugs_in_urls_and_cli_arguments(system: System) -> None:
     listed = {g["slug"]: g for g in system.cli("gruppen", "liste")["groups"]}
     assert {"vogtland", "erzgebirge", "dresden", "leipzig", "chemnitz"} <= listed.keys()  # the demo groups
-    planned = system.cli("aktionen", "planen", "--gruppe", "vogtland", "--art", "treffen", "--titel", "Offenes Treffen Plauen",
-                         "--beginn", "2026-12-10 18:00", "--ende", "2026-12-10 20:00", "--verantwortlich", "Kathrin")  # fmt: skip
+    planned = system.cli(
+        "aktionen",
+        "planen",
+        "--gruppe",
+        "vogtland",
+        "--art",
+        "treffen",
+        "--titel",
+        "Offenes Treffen Plauen",
+        "--beginn",
+        "2026-12-10 18:00",
+        "--ende",
+        "2026-12-10 20:00",
+        "--verantwortlich",
+        "Kathrin",
+    )
     action = planned["action"]["action_id"]
     assert planned["action"]["organiser_group_id"] == listed["vogtland"]["group_id"]
     system.cli("aktionen", "einladen", action, "erzgebirge")
     system.cli("aktionen", "zusagen", action, "Erzgebirge")  # by its name, too
-    for path in ("/kalender/vogtland.ics", f"/kalender/{listed['vogtland']['group_id']}.ics", "/kalender/erzgebirge.ics"):
+    for path in (
+        "/kalender/vogtland.ics",
+        f"/kalender/{listed['vogtland']['group_id']}.ics",
+        "/kalender/erzgebirge.ics",
+    ):
         feed = system.http.get(path)
         assert feed.status_code == 200 and "Offenes Treffen Plauen" in feed.text, path
-    assert [a["action_id"] for a in system.cli("aktionen", "liste", "--gruppe", "vogtland")["actions"]].count(action) == 1
+    assert [a["action_id"] for a in system.cli("aktionen", "liste", "--gruppe", "vogtland")["actions"]].count(
+        action
+    ) == 1
 
     formed = system.cli("gruppen", "gruenden", "Regionalgruppe Görlitz", "--land", "SN")
     assert formed["slug"] == "goerlitz"
@@ -245,14 +345,31 @@ def test_groups_are_named_by_their_slugs_in_urls_and_cli_arguments(system: Syste
     zittau = system.cli("gruppen", "gruenden", "Zittau", "--land", "SN")
     merged = system.cli("gruppen", "zusammenlegen", "goerlitz-zittau", "zittau")
     assert merged["group_id"] == formed["group_id"]
-    assert system.http.get("/kalender/zittau.ics").text == system.http.get("/kalender/goerlitz-zittau.ics").text  # → the survivor
+    assert (
+        system.http.get("/kalender/zittau.ics").text == system.http.get("/kalender/goerlitz-zittau.ics").text
+    )  # → the survivor
     assert zittau["slug"] not in {g["slug"] for g in system.cli("gruppen", "liste")["groups"] if g["status"] == "aktiv"}
 
     unknown = system.http.get("/kalender/gibt-es-nicht.ics")
     assert unknown.status_code == 404 and "gibt-es-nicht" in unknown.json()["fehler"]
-    refused = subprocess.run([str(Path(sys.executable).parent / "beratungsnetz"), "gruppen", "umbenennen", "gibt-es-nicht", "X"],
-                             capture_output=True, text=True, env=dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(system.var)), timeout=60)  # fmt: skip
+    refused = subprocess.run(
+        [str(Path(sys.executable).parent / "beratungsnetz"), "gruppen", "umbenennen", "gibt-es-nicht", "X"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(system.var)),
+        timeout=60,
+    )
     assert refused.returncode != 0 and "Regionalgruppe „gibt-es-nicht“ nicht gefunden" in refused.stderr
-    coordinator = system.cli("tokens", "anlegen", "--name", "Kathrin", "--rolle", "coordinator", "--bereich", "vogtland",
-                             "--adresse", "kathrin@example.org")  # fmt: skip
+    coordinator = system.cli(
+        "tokens",
+        "anlegen",
+        "--name",
+        "Kathrin",
+        "--rolle",
+        "coordinator",
+        "--bereich",
+        "vogtland",
+        "--adresse",
+        "kathrin@example.org",
+    )
     assert coordinator["scope"] == listed["vogtland"]["group_id"]

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.e2e
 GROUPS = 60
 
 
-async def ask(broker, spec, payload, timeout: float = 10):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload, timeout: float = 10):
     """A client that retries while the cluster elects new leaders, as the gateway's callers would."""
-    for attempt in range(40):
+    for _attempt in range(40):
         try:
             reply = await request(broker, spec, payload, timeout=timeout)
         except ServiceUnavailable:
@@ -42,17 +42,23 @@ async def test_one_nats_node_killed_mid_workload_loses_nothing_and_doubles_nothi
     cluster = Cluster(tmp_path / "cluster").start_all()
     smtp = SmtpServer().start()
     processes = {}
-    client = make_broker(ServiceSettings(nats_url=cluster.urls, nats_user="gateway", nats_password=PASSWORDS["gateway"]))
+    client = make_broker(
+        ServiceSettings(nats_url=cluster.urls, nats_user="gateway", nats_password=PASSWORDS["gateway"])
+    )
     try:
         for service in ("registry", "events", "notifications"):
             extra = {"smtp_port": str(smtp.port), "delivery_poll_seconds": "0.2"} if service == "notifications" else {}
-            processes[service] = start_service(service, cluster.urls, tmp_path, secret_key="x" * 40,
-                                               **service_env(service), **extra)  # fmt: skip
+            processes[service] = start_service(
+                service, cluster.urls, tmp_path, secret_key="x" * 40, **service_env(service), **extra
+            )
         await client.connect()
         for service, process in processes.items():
             await wait_healthy(client, service, process, timeout=60)
-        created = await ask(client, n.CREATE_LIST, n.CreateList(name="Landesvorstand", policy="moderiert",
-                                                                 owner_address="vorstand@example.org"))  # fmt: skip
+        created = await ask(
+            client,
+            n.CREATE_LIST,
+            n.CreateList(name="Landesvorstand", policy="moderiert", owner_address="vorstand@example.org"),
+        )
         assert created.ok, created.error
 
         formed = []
@@ -60,8 +66,15 @@ async def test_one_nats_node_killed_mid_workload_loses_nothing_and_doubles_nothi
             if i == GROUPS // 3:
                 cluster.kill(cluster.nodes[0])  # SIGKILL, no goodbye, while the services are busy
                 killed_at = time.monotonic()
-            reply = await ask(client, r.FORM_GROUP, r.FormGroup(name=f"Gruppe {i:02d}", state="SN",
-                                                               coordinator=r.Coordinator(name=f"K{i}", email=f"k{i:02d}@example.org")))  # fmt: skip
+            reply = await ask(
+                client,
+                r.FORM_GROUP,
+                r.FormGroup(
+                    name=f"Gruppe {i:02d}",
+                    state="SN",
+                    coordinator=r.Coordinator(name=f"K{i}", email=f"k{i:02d}@example.org"),
+                ),
+            )
             assert reply.ok, reply.error
             formed.append(reply.data.group_id)
 
@@ -72,23 +85,36 @@ async def test_one_nats_node_killed_mid_workload_loses_nothing_and_doubles_nothi
         async def everywhere() -> bool:
             replica = (await ask(client, e.GROUPS, e.GroupsQuery())).data.groups
             lists = (await ask(client, n.LISTS, n.ListsQuery())).data.lists
-            welcomes = [m for m in smtp.mailbox.received if "Willkommen" in m.message["Subject"] and m.recipient.startswith("k")]
-            return len(replica) == GROUPS and len([x for x in lists if x.group_id]) == GROUPS and len(welcomes) >= GROUPS
+            welcomes = [
+                m for m in smtp.mailbox.received if "Willkommen" in m.message["Subject"] and m.recipient.startswith("k")
+            ]
+            return (
+                len(replica) == GROUPS and len([x for x in lists if x.group_id]) == GROUPS and len(welcomes) >= GROUPS
+            )
 
         deadline = time.monotonic() + 90
         while not await everywhere():
             assert time.monotonic() < deadline, "nicht alles angekommen"
             await asyncio.sleep(0.5)
         await asyncio.sleep(2)  # anything still in flight would show up as a duplicate now
-        print(f"\nKnoten 1 nach {GROUPS // 3} von {GROUPS} Gruppen getötet; alles angekommen "
-              f"{time.monotonic() - killed_at:.1f} s danach")  # fmt: skip
+        print(
+            f"\nKnoten 1 nach {GROUPS // 3} von {GROUPS} Gruppen getötet; alles angekommen "
+            f"{time.monotonic() - killed_at:.1f} s danach"
+        )
 
         held = {g.group_id for g in (await ask(client, r.GROUPS, r.ListQuery())).data.groups}
         assert held == set(formed)
-        welcomes = Counter(m.recipient for m in smtp.mailbox.received if "Willkommen im Verteiler „Regionalgruppe" in m.message["Subject"])
+        welcomes = Counter(
+            m.recipient
+            for m in smtp.mailbox.received
+            if "Willkommen im Verteiler „Regionalgruppe" in m.message["Subject"]
+        )
         assert welcomes == Counter({f"k{i:02d}@example.org": 1 for i in range(GROUPS)})  # each coordinator exactly once
-        board = Counter(m.message["Subject"] for m in smtp.mailbox.received if m.recipient == "vorstand@example.org"
-                        and m.message["Subject"].startswith("Neue Regionalgruppe"))  # fmt: skip
+        board = Counter(
+            m.message["Subject"]
+            for m in smtp.mailbox.received
+            if m.recipient == "vorstand@example.org" and m.message["Subject"].startswith("Neue Regionalgruppe")
+        )
         assert board == Counter({f"Neue Regionalgruppe: Gruppe {i:02d}": 1 for i in range(GROUPS)})
     finally:
         await stop_quietly(client)

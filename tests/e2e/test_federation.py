@@ -42,12 +42,24 @@ class Server:
         return f"nats://127.0.0.1:{self.client}"
 
     def start(self) -> Server:
-        args = [str(nats_server_binary()), "-c", str(DEPLOY / self.config), "-a", "127.0.0.1", "-p", str(self.client), "-m", str(self.monitor)]
+        args = [
+            str(nats_server_binary()),
+            "-c",
+            str(DEPLOY / self.config),
+            "-a",
+            "127.0.0.1",
+            "-p",
+            str(self.client),
+            "-m",
+            str(self.monitor),
+        ]
         self.process = subprocess.Popen(args, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.monitor}/healthz?js-enabled-only=true", timeout=1) as resp:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.monitor}/healthz?js-enabled-only=true", timeout=1
+                ) as resp:
                     if resp.status == 200:
                         return self
             except OSError:
@@ -61,7 +73,7 @@ class Server:
             self.process.wait(10)
 
 
-async def ask(broker, spec, payload):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload):
     for _ in range(50):
         try:
             reply = await request(broker, spec, payload, timeout=5)
@@ -84,7 +96,9 @@ async def federal_subjects(hub: Server) -> Counter:
         total = (await js.stream_info(FEDERAL_STREAM)).state.messages
         found = []
         if total:
-            sub = await js.pull_subscribe("", stream=FEDERAL_STREAM, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
+            sub = await js.pull_subscribe(
+                "", stream=FEDERAL_STREAM, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+            )
             while len(found) < total:
                 found += await sub.fetch(min(100, total - len(found)), timeout=5)
             await sub.unsubscribe()
@@ -95,21 +109,43 @@ async def federal_subjects(hub: Server) -> Counter:
 
 async def test_actions_of_two_states_reach_the_federal_stream_and_a_backlog_arrives_after_a_cut(tmp_path: Path) -> None:
     leaf_port = free_port()
-    hub = Server(tmp_path, "hub", "federation/hub.conf", {
-        "LEAF_LISTEN": f"127.0.0.1:{leaf_port}", "BUND_NATS_PASSWORD": "pw-bund", "LEAF_SACHSEN_PASSWORD": LEAF["sn"][1],
-        "LEAF_HAMBURG_PASSWORD": LEAF["hh"][1], "LEAF_NRW_PASSWORD": "pw-leaf-nw"}).start()  # fmt: skip
-    states = {d: Server(tmp_path, f"land-{d}", "federation/state.conf", {
-        "STATE_DOMAIN": d, "HUB_LEAF_URL": f"nats-leaf://{user}:{pw}@127.0.0.1:{leaf_port}"}).start() for d, (user, pw) in LEAF.items()}  # fmt: skip
+    hub = Server(
+        tmp_path,
+        "hub",
+        "federation/hub.conf",
+        {
+            "LEAF_LISTEN": f"127.0.0.1:{leaf_port}",
+            "BUND_NATS_PASSWORD": "pw-bund",
+            "LEAF_SACHSEN_PASSWORD": LEAF["sn"][1],
+            "LEAF_HAMBURG_PASSWORD": LEAF["hh"][1],
+            "LEAF_NRW_PASSWORD": "pw-leaf-nw",
+        },
+    ).start()
+    states = {
+        d: Server(
+            tmp_path,
+            f"land-{d}",
+            "federation/state.conf",
+            {"STATE_DOMAIN": d, "HUB_LEAF_URL": f"nats-leaf://{user}:{pw}@127.0.0.1:{leaf_port}"},
+        ).start()
+        for d, (user, pw) in LEAF.items()
+    }
     processes, clients = [], {}
     try:
         for domain, server in states.items():
             base = tmp_path / domain
             base.mkdir()
             for service in ("registry", "events"):
-                processes.append(start_service(service, server.url, base, **service_env(service) | {"stream_replicas": "1"}))
-            clients[domain] = make_broker(ServiceSettings(nats_url=server.url, nats_user="gateway", nats_password=PASSWORDS["gateway"]))
+                processes.append(
+                    start_service(service, server.url, base, **service_env(service) | {"stream_replicas": "1"})
+                )
+            clients[domain] = make_broker(
+                ServiceSettings(nats_url=server.url, nats_user="gateway", nats_password=PASSWORDS["gateway"])
+            )
             await clients[domain].connect()
-        for process, (domain, service) in zip(processes, [(d, s) for d in states for s in ("registry", "events")], strict=True):
+        for process, (domain, service) in zip(
+            processes, [(d, s) for d in states for s in ("registry", "events")], strict=True
+        ):
             await wait_healthy(clients[domain], service, process)
         hub_nc = await nats.connect(hub.url, user="bund", password="pw-bund")
         await declare(hub_nc.jetstream(), list(states))
@@ -117,11 +153,22 @@ async def test_actions_of_two_states_reach_the_federal_stream_and_a_backlog_arri
 
         groups = {}
         for domain, name in (("sn", "Vogtland"), ("hh", "Altona")):
-            groups[domain] = (await ask(clients[domain], r.FORM_GROUP, r.FormGroup(name=name, state=domain.upper()))).data.group_id
+            groups[domain] = (
+                await ask(clients[domain], r.FORM_GROUP, r.FormGroup(name=name, state=domain.upper()))
+            ).data.group_id
 
         async def plan(domain: str, title: str) -> None:
-            reply = await ask(clients[domain], e.PLAN_ACTION, e.PlanAction(
-                organiser_group_id=groups[domain], kind="info", title=title, start=datetime(2026, 12, 3, 18), end=datetime(2026, 12, 3, 20)))  # fmt: skip
+            reply = await ask(
+                clients[domain],
+                e.PLAN_ACTION,
+                e.PlanAction(
+                    organiser_group_id=groups[domain],
+                    kind="info",
+                    title=title,
+                    start=datetime(2026, 12, 3, 18),
+                    end=datetime(2026, 12, 3, 20),
+                ),
+            )
             assert reply.ok, reply.error
 
         await plan("sn", "Infoabend Plauen")

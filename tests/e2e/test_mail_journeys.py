@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 LAG = "lag-hartz-iv-sachsen"
 
 
-async def ask(broker, spec, payload, timeout: float = 10):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload, timeout: float = 10):
     reply = await request(broker, spec, payload, timeout=timeout, actor="test")
     assert reply.ok, reply.error
     return reply.data
@@ -51,7 +51,7 @@ def follow(http: httpx.Client, link: str, path: str) -> str:
 
 
 @pytest.fixture
-async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
+async def system(nats_server, broker, tmp_path: Path):
     smtp = SmtpServer().start()
     port = free_port()
     common = {"secret_key": "x" * 40}
@@ -60,7 +60,9 @@ async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
     processes = {
         "registry": start_service("registry", nats_server.url, tmp_path, **common),
         "notifications": start_service("notifications", nats_server.url, tmp_path, **common, **mail),
-        "events": start_service("events", nats_server.url, tmp_path, **common, scheduler_seconds="0.5", progress_interval_seconds="3"),
+        "events": start_service(
+            "events", nats_server.url, tmp_path, **common, scheduler_seconds="0.5", progress_interval_seconds="3"
+        ),
         "gateway": start_service("gateway", nats_server.url, tmp_path, **common, port=str(port)),
     }
     for name in ("registry", "notifications", "events", "gateway"):
@@ -74,9 +76,16 @@ async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
 
 async def test_journey_moderate_a_list(system) -> None:
     broker, smtp, http = system
-    await ask(broker, n.CREATE_LIST, n.CreateList(name="LAG Hartz IV Sachsen", owner_address="kathrin@example.org", owner_name="Kathrin"))
-    await ask(broker, n.ADD_MEMBER, n.AddMember(list_id=LAG, moderator="kathrin@example.org", address="bernd@example.org",
-                                                 display_name="Bernd"))  # fmt: skip
+    await ask(
+        broker,
+        n.CREATE_LIST,
+        n.CreateList(name="LAG Hartz IV Sachsen", owner_address="kathrin@example.org", owner_name="Kathrin"),
+    )
+    await ask(
+        broker,
+        n.ADD_MEMBER,
+        n.AddMember(list_id=LAG, moderator="kathrin@example.org", address="bernd@example.org", display_name="Bernd"),
+    )
 
     # Someone subscribes through the public form; the answer reveals nothing.
     form = http.get(f"/abonnieren/{LAG}")
@@ -85,7 +94,9 @@ async def test_journey_moderate_a_list(system) -> None:
     assert answer.status_code == 200 and "Falls die Adresse eingetragen werden kann" in answer.text
     confirmation = await mail_for(smtp, "anna@example.org", "Bitte bestätigen")
     link = confirmation.link("bestaetigen")
-    assert http.get("/bestaetigen", params={"token": link.split("token=")[1]}).status_code == 200  # a GET changes nothing
+    assert (
+        http.get("/bestaetigen", params={"token": link.split("token=")[1]}).status_code == 200
+    )  # a GET changes nothing
     assert "Die Moderation entscheidet" in follow(http, link, "bestaetigen")
     reused = http.post("/bestaetigen", data={"token": link.split("token=")[1]})
     assert reused.status_code == 400 and "ungültig oder abgelaufen" in reused.text
@@ -95,7 +106,11 @@ async def test_journey_moderate_a_list(system) -> None:
     # The moderator approves; a welcome mail with the list headers arrives.
     await mail_for(smtp, "kathrin@example.org", "Anfrage wartet auf Moderation")
     (pending,) = (await ask(broker, n.PENDING, n.ListQuery(list_id=LAG, moderator="kathrin@example.org"))).requests
-    await ask(broker, n.DECIDE, n.Decide(list_id=LAG, moderator="kathrin@example.org", request_id=pending.request_id, decision="annehmen"))
+    await ask(
+        broker,
+        n.DECIDE,
+        n.Decide(list_id=LAG, moderator="kathrin@example.org", request_id=pending.request_id, decision="annehmen"),
+    )
     welcome = await mail_for(smtp, "anna@example.org", "Willkommen")
     headers = welcome.message
     assert headers["List-Id"] == "LAG Hartz IV Sachsen <lag-hartz-iv-sachsen.beratungsnetz.example>"
@@ -103,28 +118,52 @@ async def test_journey_moderate_a_list(system) -> None:
 
     # Anna changes her address with her own link; the change is confirmed at the new address.
     own_token = welcome.link("abmelden").split("token=")[1]
-    await ask(broker, n.CHANGE_ADDRESS, n.ChangeAddress(list_id=LAG, address="anna@example.org", new_address="anna@example.net", token=own_token))
+    await ask(
+        broker,
+        n.CHANGE_ADDRESS,
+        n.ChangeAddress(list_id=LAG, address="anna@example.org", new_address="anna@example.net", token=own_token),
+    )
     change = await mail_for(smtp, "anna@example.net", "neue Adresse")
     assert "anna@example.net" in follow(http, change.link("adresse-bestaetigen"), "adresse-bestaetigen")
 
     # The moderator makes Bernd a moderator; Bernd can now see the members.
-    await ask(broker, n.SET_ROLE, n.SetRole(list_id=LAG, moderator="kathrin@example.org", address="bernd@example.org", role="moderation"))
-    members = {m.address: m for m in (await ask(broker, n.MEMBERS, n.ListQuery(list_id=LAG, moderator="bernd@example.org"))).members}
+    await ask(
+        broker,
+        n.SET_ROLE,
+        n.SetRole(list_id=LAG, moderator="kathrin@example.org", address="bernd@example.org", role="moderation"),
+    )
+    members = {
+        m.address: m
+        for m in (await ask(broker, n.MEMBERS, n.ListQuery(list_id=LAG, moderator="bernd@example.org"))).members
+    }
     assert members["anna@example.net"].status == "aktiv" and "anna@example.org" not in members
 
     # A post reaches every member; Anna leaves with the one-click link of that mail (RFC 8058).
-    await ask(broker, n.POST, n.Post(list_id=LAG, moderator="bernd@example.org", subject="Treffen am Montag", text="Bis Montag!"))
+    await ask(
+        broker,
+        n.POST,
+        n.Post(list_id=LAG, moderator="bernd@example.org", subject="Treffen am Montag", text="Bis Montag!"),
+    )
     post = await mail_for(smtp, "anna@example.net", "Treffen am Montag")
     assert b"\r\nList-Unsubscribe: <http://127.0.0.1:" in post.raw  # as RFC 2369 parsers read it, not RFC 2047-encoded
     unsubscribe_url = post.message["List-Unsubscribe"].split(",")[0].strip("<> ")
     assert "Ja, abmelden" in http.get(unsubscribe_url).text  # scanners GET: nothing happens
-    one_click = http.post(unsubscribe_url, content=b"List-Unsubscribe=One-Click",
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    one_click = http.post(
+        unsubscribe_url,
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert one_click.status_code == 200 and "abgemeldet" in one_click.text
-    members = {m.address: m for m in (await ask(broker, n.MEMBERS, n.ListQuery(list_id=LAG, moderator="kathrin@example.org"))).members}
+    members = {
+        m.address: m
+        for m in (await ask(broker, n.MEMBERS, n.ListQuery(list_id=LAG, moderator="kathrin@example.org"))).members
+    }
     assert members["anna@example.net"].status == "abgemeldet"
 
-    log = [(x.actor, x.action) for x in (await ask(broker, n.AUDIT, n.ListQuery(list_id=LAG, moderator="kathrin@example.org"))).entries]
+    log = [
+        (x.actor, x.action)
+        for x in (await ask(broker, n.AUDIT, n.ListQuery(list_id=LAG, moderator="kathrin@example.org"))).entries
+    ]
     assert ("kathrin@example.org", "anfrage_annehmen") in log and ("kathrin@example.org", "rolle_geaendert") in log
     assert ("anna@example.net", "abgemeldet") in log
     # Every mail parses and carries List-Id; every mail to a member also the one-click unsubscribe headers.
@@ -135,21 +174,41 @@ async def test_journey_moderate_a_list(system) -> None:
         msg = got.message
         assert msg["From"] == "Beratungsnetz <verteiler@beratungsnetz.example>" and msg["Message-ID"] and msg["List-Id"]
         if not msg["Subject"].startswith(transactional):
-            assert msg["List-Unsubscribe"].startswith("<http") and msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            assert (
+                msg["List-Unsubscribe"].startswith("<http")
+                and msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+            )
     assert smtp.mailbox.misread() == {}  # the raw bytes: list headers, MIME-Version, calendar parts
 
 
 async def test_journey_inform_the_board(system) -> None:
     broker, smtp, _ = system
-    await ask(broker, n.CREATE_LIST, n.CreateList(name="Landesvorstand", policy="moderiert", owner_address="vorstand@example.org",
-                                                   owner_name="Landesvorstand"))  # fmt: skip
+    await ask(
+        broker,
+        n.CREATE_LIST,
+        n.CreateList(
+            name="Landesvorstand", policy="moderiert", owner_address="vorstand@example.org", owner_name="Landesvorstand"
+        ),
+    )
     # A new regional group is a key event: the board hears of it at once, nobody presses a button.
-    vogtland = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Vogtland", state="SN",
-                                                         coordinator=r.Coordinator(name="Kathrin", email="kathrin@example.org")))  # fmt: skip
-    erzgebirge = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Erzgebirge", state="SN",
-                                                           coordinator=r.Coordinator(name="Wolfgang", email="wolfgang@example.org")))  # fmt: skip
+    vogtland = await ask(
+        broker,
+        r.FORM_GROUP,
+        r.FormGroup(
+            name="Vogtland", state="SN", coordinator=r.Coordinator(name="Kathrin", email="kathrin@example.org")
+        ),
+    )
+    erzgebirge = await ask(
+        broker,
+        r.FORM_GROUP,
+        r.FormGroup(
+            name="Erzgebirge", state="SN", coordinator=r.Coordinator(name="Wolfgang", email="wolfgang@example.org")
+        ),
+    )
     await mail_for(smtp, "vorstand@example.org", "Neue Regionalgruppe: Vogtland")
-    await mail_for(smtp, "wolfgang@example.org", "Willkommen im Verteiler „Regionalgruppe Erzgebirge“")  # coordinator moderates
+    await mail_for(
+        smtp, "wolfgang@example.org", "Willkommen im Verteiler „Regionalgruppe Erzgebirge“"
+    )  # coordinator moderates
 
     async def known() -> bool:
         groups = (await ask(broker, e.GROUPS, e.GroupsQuery())).groups
@@ -157,29 +216,52 @@ async def test_journey_inform_the_board(system) -> None:
 
     while not await known():
         await asyncio.sleep(0.05)
-    planned = await ask(broker, e.PLAN_ACTION, e.PlanAction(
-        organiser_group_id=vogtland.group_id, kind="zahltag", title="Zahltag Plauen", job_centre="Jobcenter Plauen",
-        start=datetime(2026, 12, 1, 9), end=datetime(2026, 12, 1, 11), responsible=["Kathrin"]))  # fmt: skip
+    planned = await ask(
+        broker,
+        e.PLAN_ACTION,
+        e.PlanAction(
+            organiser_group_id=vogtland.group_id,
+            kind="zahltag",
+            title="Zahltag Plauen",
+            job_centre="Jobcenter Plauen",
+            start=datetime(2026, 12, 1, 9),
+            end=datetime(2026, 12, 1, 11),
+            responsible=["Kathrin"],
+        ),
+    )
     action_id = planned.action.action_id
     await ask(broker, e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=[erzgebirge.group_id]))
     invitation = await mail_for(smtp, "wolfgang@example.org", "Einladung: Zahltag Plauen")
     (ics,) = list(invitation.message.iter_attachments())
-    assert ics.get_content_type() == "text/calendar" and "DTSTART;TZID=Europe/Berlin:20261201T090000" in ics.get_content()
+    assert (
+        ics.get_content_type() == "text/calendar" and "DTSTART;TZID=Europe/Berlin:20261201T090000" in ics.get_content()
+    )
     assert b'Content-Type: text/calendar; method="PUBLISH"; charset="utf-8"' in invitation.raw
     assert "Kathrin" not in ics.get_content() and "ORGANIZER;CN=Vogtland:mailto:verteiler@" in ics.get_content()
     assert "nicht angegriffen fühlen" in invitation.text
-    await ask(broker, e.RESPOND_TO_INVITATION, e.RespondToInvitation(action_id=action_id, group_id=erzgebirge.group_id, accept=True))
+    await ask(
+        broker,
+        e.RESPOND_TO_INVITATION,
+        e.RespondToInvitation(action_id=action_id, group_id=erzgebirge.group_id, accept=True),
+    )
     await ask(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id))
     await mail_for(smtp, "vorstand@example.org", "Aktion bestätigt: Zahltag Plauen")
 
     # The work plan's overdue item and the periodic progress digest reach the board without a button.
-    await ask(broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Liste der Beratungsstellen fertigstellen", responsible="Steffen",
-                                                     timing="II. Quartal 2017"))  # fmt: skip
+    await ask(
+        broker,
+        e.ADD_WORK_ITEM,
+        e.AddWorkItem(
+            text="Liste der Beratungsstellen fertigstellen", responsible="Steffen", timing="II. Quartal 2017"
+        ),
+    )
     digest = await mail_for(smtp, "vorstand@example.org", "Fortschrittsbericht", timeout=20)
     deadline = time.monotonic() + 20
     while "Liste der Beratungsstellen" not in digest.text and time.monotonic() < deadline:
         await asyncio.sleep(0.5)  # the next period's report includes the item
-        digest = [x for x in smtp.mailbox.to("vorstand@example.org") if "Fortschrittsbericht" in x.message["Subject"]][-1]
+        digest = [x for x in smtp.mailbox.to("vorstand@example.org") if "Fortschrittsbericht" in x.message["Subject"]][
+            -1
+        ]
     assert "1 geplant" in digest.text or "1 Aktionen geplant" in digest.text
     assert "Überfällige Punkte" in digest.text and "Liste der Beratungsstellen fertigstellen (V: Steffen" in digest.text
     assert f"{date(2017, 6, 30):%Y-%m-%d}" in digest.text
@@ -189,10 +271,25 @@ async def test_journey_inform_the_board(system) -> None:
 async def test_erasing_an_address_removes_it_from_all_three_services(system) -> None:
     broker, smtp, _ = system
     carla = "carla@example.org"
-    group = await ask(broker, r.FORM_GROUP, r.FormGroup(name="Leipzig", state="SN", coordinator=r.Coordinator(name="Carla", email=carla)))
-    office = await ask(broker, r.REGISTER_OFFICE, r.RegisterOffice(
-        name="Sozialberatung Leipzig", operator_kind="kreisverband", operator_name="DIE LINKE Leipzig", street="Braustraße 3",
-        postcode="04107", city="Leipzig", email=carla, counsellors=[r.CounsellorInput(name="Carla", email=carla)]))  # fmt: skip
+    group = await ask(
+        broker,
+        r.FORM_GROUP,
+        r.FormGroup(name="Leipzig", state="SN", coordinator=r.Coordinator(name="Carla", email=carla)),
+    )
+    office = await ask(
+        broker,
+        r.REGISTER_OFFICE,
+        r.RegisterOffice(
+            name="Sozialberatung Leipzig",
+            operator_kind="kreisverband",
+            operator_name="DIE LINKE Leipzig",
+            street="Braustraße 3",
+            postcode="04107",
+            city="Leipzig",
+            email=carla,
+            counsellors=[r.CounsellorInput(name="Carla", email=carla)],
+        ),
+    )
     await mail_for(smtp, carla, "Willkommen")  # the group's list made her its moderator
 
     async def everywhere() -> dict[str, bool]:
@@ -201,7 +298,8 @@ async def test_erasing_an_address_removes_it_from_all_three_services(system) -> 
         replica = (await ask(broker, e.GROUPS, e.GroupsQuery())).groups
         held = await ask(broker, n.EXPORT, n.AddressInput(address=carla))
         return {
-            "registry": carla in "".join(o.model_dump_json() for o in offices) + "".join(g.model_dump_json() for g in groups),
+            "registry": carla
+            in "".join(o.model_dump_json() for o in offices) + "".join(g.model_dump_json() for g in groups),
             "events": carla in "".join(g.model_dump_json() for g in replica),
             "notifications": any(getattr(held, k) for k in ("memberships", "requests", "consents", "deliveries")),
         }
@@ -219,4 +317,6 @@ async def test_erasing_an_address_removes_it_from_all_three_services(system) -> 
     assert found == {"registry": False, "events": False, "notifications": False}
     office_now = await ask(broker, r.OFFICE, r.OfficeRef(office_id=office.office_id))
     assert office_now.counsellors == [] and office_now.email == "" and office_now.name == "Sozialberatung Leipzig"
-    assert [g for g in (await ask(broker, r.GROUPS, r.ListQuery())).groups if g.group_id == group.group_id][0].coordinator is None
+    assert [g for g in (await ask(broker, r.GROUPS, r.ListQuery())).groups if g.group_id == group.group_id][
+        0
+    ].coordinator is None

@@ -25,13 +25,13 @@ SEED = "seeds/004_34595da5e9f5134e.txt"  # the team's brief beside the checkout;
 FAST = {"scheduler_seconds": "0.5", "progress_interval_seconds": "2", "reminder_days_before": "7"}
 
 
-async def ask(broker, spec, payload, timeout: float = 10):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload, timeout: float = 10):
     reply = await request(broker, spec, payload, timeout=timeout, actor="test")
     assert reply.ok, reply.error
     return reply.data
 
 
-async def until(check, timeout: float = 10.0, interval: float = 0.02):  # noqa: ANN001, ANN201
+async def until(check, timeout: float = 10.0, interval: float = 0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if result := await check():
@@ -40,7 +40,7 @@ async def until(check, timeout: float = 10.0, interval: float = 0.02):  # noqa: 
     raise AssertionError(f"nicht innerhalb von {timeout} s: {check.__name__}")
 
 
-async def subjects_on(broker, stream: str) -> list[tuple[str, dict]]:  # noqa: ANN001
+async def subjects_on(broker, stream: str) -> list[tuple[str, dict]]:
     js = broker.connection.jetstream()
     total = (await js.stream_info(stream)).state.messages
     sub = await js.pull_subscribe(">", stream=stream, config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
@@ -52,7 +52,7 @@ async def subjects_on(broker, stream: str) -> list[tuple[str, dict]]:  # noqa: A
 
 
 @pytest.fixture
-async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
+async def system(nats_server, broker, tmp_path: Path):
     await broker.connect()
     registry = start_service("registry", nats_server.url, tmp_path)
     await wait_healthy(broker, "registry", registry)
@@ -64,12 +64,17 @@ async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
         stop(process)
 
 
-async def form(broker, name: str) -> str:  # noqa: ANN001
-    return (await ask(broker, r.FORM_GROUP, r.FormGroup(name=name, state="SN",
-                                                       coordinator=r.Coordinator(name=f"Koordination {name}")))).group_id  # fmt: skip
+async def form(broker, name: str) -> str:
+    return (
+        await ask(
+            broker,
+            r.FORM_GROUP,
+            r.FormGroup(name=name, state="SN", coordinator=r.Coordinator(name=f"Koordination {name}")),
+        )
+    ).group_id
 
 
-async def known_here(broker, group_id: str) -> e.GroupV1 | None:  # noqa: ANN001
+async def known_here(broker, group_id: str) -> e.GroupV1 | None:
     groups = (await ask(broker, e.GROUPS, e.GroupsQuery())).groups
     return next((g for g in groups if g.group_id == group_id), None)
 
@@ -81,27 +86,44 @@ async def test_journey_joint_action(system, clock) -> None:
         started = time.monotonic()
         ids[name] = await form(broker, name)
 
-        async def arrived() -> e.GroupV1 | None:
-            return await known_here(broker, ids[name])
+        async def arrived(group_id: str = ids[name]) -> e.GroupV1 | None:
+            return await known_here(broker, group_id)
 
         await until(arrived, timeout=5.0)  # a group formed in the registry is known here within a second
         assert time.monotonic() - started < 1.0, f"{name}: {time.monotonic() - started:.2f} s"
 
     day = clock.today() - timedelta(days=1)  # held yesterday, so that it can be completed today
     start = datetime(day.year, day.month, day.day, 8, 30)
-    planned = await ask(broker, e.PLAN_ACTION, e.PlanAction(
-        organiser_group_id=ids["Vogtland"], kind="zahltag", title="Zahltag-Aktion am Jobcenter",
-        job_centre="Jobcenter Plauen", place="Vorplatz", start=start, end=start.replace(hour=11), responsible=["Kathrin"]))  # fmt: skip
+    planned = await ask(
+        broker,
+        e.PLAN_ACTION,
+        e.PlanAction(
+            organiser_group_id=ids["Vogtland"],
+            kind="zahltag",
+            title="Zahltag-Aktion am Jobcenter",
+            job_centre="Jobcenter Plauen",
+            place="Vorplatz",
+            start=start,
+            end=start.replace(hour=11),
+            responsible=["Kathrin"],
+        ),
+    )
     assert "nicht angegriffen fühlen" in planned.guideline and planned.warnings == []
     action_id = planned.action.action_id
-    invited = await ask(broker, e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=[ids["Erzgebirge"], ids["Chemnitz"]]))
+    invited = await ask(
+        broker, e.INVITE_GROUPS, e.InviteGroups(action_id=action_id, group_ids=[ids["Erzgebirge"], ids["Chemnitz"]])
+    )
     assert [(i.group_name, i.status) for i in invited.invitations] == [("Erzgebirge", "offen"), ("Chemnitz", "offen")]
     refused = await request(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id), timeout=5)
     assert not refused.ok and refused.error.code == "konflikt" and "Noch keine Antwort von 2" in refused.error.message
     early = await request(broker, e.COMPLETE_ACTION, e.CompleteAction(action_id=action_id, participants=3), timeout=5)
     assert not early.ok and early.error.code == "konflikt" and "wenn sie bestätigt ist" in early.error.message
     for group in ("Erzgebirge", "Chemnitz"):
-        await ask(broker, e.RESPOND_TO_INVITATION, e.RespondToInvitation(action_id=action_id, group_id=ids[group], accept=True))
+        await ask(
+            broker,
+            e.RESPOND_TO_INVITATION,
+            e.RespondToInvitation(action_id=action_id, group_id=ids[group], accept=True),
+        )
     confirmed = await ask(broker, e.CONFIRM_ACTION, e.ActionRef(action_id=action_id))
     assert (confirmed.status, confirmed.responsible) == ("bestätigt", ["Kathrin"])
     offset = start.replace(tzinfo=BERLIN).utcoffset()
@@ -128,18 +150,31 @@ async def test_journey_joint_action(system, clock) -> None:
     action = await ask(broker, e.ACTION, e.ActionRef(action_id=action_id))
     assert [i.group_name for i in action.invitations] == ["Erzgebirge und Umgebung", "Chemnitz"]
 
-    done = await ask(broker, e.COMPLETE_ACTION, e.CompleteAction(action_id=action_id, participants=18,
-                                                                notes="Viele Gespräche, 200 Flyer", press="Freie Presse"))  # fmt: skip
+    done = await ask(
+        broker,
+        e.COMPLETE_ACTION,
+        e.CompleteAction(
+            action_id=action_id, participants=18, notes="Viele Gespräche, 200 Flyer", press="Freie Presse"
+        ),
+    )
     assert done.status == "durchgeführt" and done.report.participants == 18
     assert all(not i.no_answer for i in done.invitations)  # both had accepted
 
     async def all_published() -> list[str]:
-        found = [s for s, _ in await subjects_on(broker, "EVENTS") if s.startswith(("events.action", "events.invitation"))]
+        found = [
+            s for s, _ in await subjects_on(broker, "EVENTS") if s.startswith(("events.action", "events.invitation"))
+        ]
         return found if found[-1:] == ["events.action.completed.v1"] else []
 
     subjects = await until(all_published)  # the outbox relay publishes right after each commit
-    assert subjects == ["events.action.planned.v1", "events.action.invited.v1", "events.invitation.accepted.v1",
-                        "events.invitation.accepted.v1", "events.action.confirmed.v1", "events.action.completed.v1"]  # fmt: skip
+    assert subjects == [
+        "events.action.planned.v1",
+        "events.action.invited.v1",
+        "events.invitation.accepted.v1",
+        "events.invitation.accepted.v1",
+        "events.action.confirmed.v1",
+        "events.action.completed.v1",
+    ]
 
 
 async def test_journey_work_plan(system, clock) -> None:
@@ -154,26 +189,37 @@ async def test_journey_work_plan(system, clock) -> None:
     assert (len(again.items), again.unchanged) == (0, 21)
 
     soon = clock.today() + timedelta(days=3)  # the services' clocks start at the same instant as this one
-    item = await ask(broker, e.ADD_WORK_ITEM, e.AddWorkItem(text="Flyer für den Zahltag drucken", responsible="Kathrin",
-                                                           timing=f"{soon:%d.%m.%Y}"))  # fmt: skip
+    item = await ask(
+        broker,
+        e.ADD_WORK_ITEM,
+        e.AddWorkItem(text="Flyer für den Zahltag drucken", responsible="Kathrin", timing=f"{soon:%d.%m.%Y}"),
+    )
     assert item.timing.kind == "datum" and item.due == soon
 
     # Nobody presses a button: the periodic job reminds, announces overdue items and compiles the report.
     async def announced() -> list[tuple[str, dict]]:
         found = await subjects_on(broker, "EVENTS")
         wanted = {"events.workitem.reminder_due.v1", "events.workitem.overdue.v1"}
-        reports = [p for s, p in found if s == "events.progress.compiled.v1" and p["payload"]["overall"]["items_overdue"]]
+        reports = [
+            p for s, p in found if s == "events.progress.compiled.v1" and p["payload"]["overall"]["items_overdue"]
+        ]
         return found if wanted <= {s for s, _ in found} and reports else []
 
     found = await until(announced, timeout=15)
     reminders = [p["payload"] for s, p in found if s == "events.workitem.reminder_due.v1"]
     # The seed's recurring items fall due at the end of their month or quarter: within a week of it, they too.
-    days_left = {i.item_id: (i.due - clock.today()).days for i in imported.items if i.due and i.timing.kind == "wiederkehrend"}
+    days_left = {
+        i.item_id: (i.due - clock.today()).days for i in imported.items if i.due and i.timing.kind == "wiederkehrend"
+    }
     expected = {(item.item_id, 3)} | {(i, d) for i, d in days_left.items() if 0 <= d <= 7}
     assert sorted((x["item"]["item_id"], x["days_left"]) for x in reminders) == sorted(expected)
     overdue = [p["payload"]["item"] for s, p in found if s == "events.workitem.overdue.v1"]
     assert len({i["item_id"] for i in overdue}) == len(overdue) == 7  # the 2017 deadlines that passed, once each
-    report = next(p["payload"] for s, p in found if s == "events.progress.compiled.v1" and p["payload"]["overall"]["items_overdue"])
+    report = next(
+        p["payload"]
+        for s, p in found
+        if s == "events.progress.compiled.v1" and p["payload"]["overall"]["items_overdue"]
+    )
     assert report["overall"]["items_overdue"] == 7 and len(report["overdue"]) == 7
     assert any(line["responsible"] == "Gudrun" for line in report["overdue"])
 
@@ -213,5 +259,7 @@ async def test_a_service_that_was_down_catches_up_without_loss_or_double_applica
 
     rebuilt = await ask(broker, e.REBUILD_GROUPS, e.Rebuild(), timeout=30)
     assert rebuilt.groups == 201
-    after = {g.group_id: (g.name, g.status, g.events_seen) for g in (await ask(broker, e.GROUPS, e.GroupsQuery())).groups}
+    after = {
+        g.group_id: (g.name, g.status, g.events_seen) for g in (await ask(broker, e.GROUPS, e.GroupsQuery())).groups
+    }
     assert after == {g.group_id: (g.name, g.status, g.events_seen) for g in replica} | {first: ("Leipzig", "aktiv", 1)}

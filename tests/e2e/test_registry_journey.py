@@ -29,7 +29,7 @@ Sozialberatung Kaputt;Kreisverband;DIE LINKE Leipzig;Weg 1;4107;Leipzig;;;;Leipz
 
 
 @pytest.fixture
-async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
+async def system(nats_server, broker, tmp_path: Path):
     process = start_service("registry", nats_server.url, tmp_path)
     await broker.connect()
     try:
@@ -39,17 +39,19 @@ async def system(nats_server, broker, tmp_path: Path):  # noqa: ANN201
         stop(process)
 
 
-async def ask(broker, spec, payload):  # noqa: ANN001, ANN201
+async def ask(broker, spec, payload):
     reply = await request(broker, spec, payload, timeout=10, actor="landesbuero")
     assert reply.ok, reply.error
     return reply.data
 
 
-async def stream_events(broker) -> list[tuple[str, dict]]:  # noqa: ANN001
+async def stream_events(broker) -> list[tuple[str, dict]]:
     """Every event on the registry stream from the start, as a new consumer replaying it sees them."""
     js = broker.connection.jetstream()
     total = (await js.stream_info("REGISTRY")).state.messages
-    sub = await js.pull_subscribe("registry.>", stream="REGISTRY", config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
+    sub = await js.pull_subscribe(
+        "registry.>", stream="REGISTRY", config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL)
+    )
     found = []
     while len(found) < total:
         found += await sub.fetch(min(100, total - len(found)), timeout=5)
@@ -66,7 +68,9 @@ def replay(events: list[tuple[str, dict]]) -> tuple[dict, dict]:
             snapshot = c.GroupSnapshot.model_validate(payload)
             groups[snapshot.group_id] = snapshot
             for merged in payload.get("merged_group_ids", []):
-                groups[merged] = groups[merged].model_copy(update={"status": "zusammengelegt", "merged_into": snapshot.group_id})
+                groups[merged] = groups[merged].model_copy(
+                    update={"status": "zusammengelegt", "merged_into": snapshot.group_id}
+                )
         elif "office" in payload:
             snapshot = c.OfficeSnapshot.model_validate(payload["office"])
             offices[snapshot.office_id] = snapshot
@@ -78,10 +82,19 @@ async def test_journey_register(system) -> None:
     districts = {}
     for name in ("Vogtland", "Leipzig", "Zwickau", "Chemnitz"):
         districts[name] = (await ask(broker, c.ADD_DISTRICT, c.AddDistrict(name=name, state="SN"))).district_id
-    vogtland = await ask(broker, c.FORM_GROUP, c.FormGroup(
-        name="Vogtland", state="SN", district_ids=[districts["Vogtland"]],
-        coordinator=c.Coordinator(name="Kathrin", email="kathrin@example.org")))  # fmt: skip
-    chemnitz = await ask(broker, c.FORM_GROUP, c.FormGroup(name="Chemnitz", state="SN", district_ids=[districts["Chemnitz"]]))
+    vogtland = await ask(
+        broker,
+        c.FORM_GROUP,
+        c.FormGroup(
+            name="Vogtland",
+            state="SN",
+            district_ids=[districts["Vogtland"]],
+            coordinator=c.Coordinator(name="Kathrin", email="kathrin@example.org"),
+        ),
+    )
+    chemnitz = await ask(
+        broker, c.FORM_GROUP, c.FormGroup(name="Chemnitz", state="SN", district_ids=[districts["Chemnitz"]])
+    )
     await ask(broker, c.RENAME_GROUP, c.RenameGroup(group_id=vogtland.group_id, name="Vogtland/Plauen"))
 
     # 1. Import the state's office list, with progress, one broken row reported with its line.
@@ -94,30 +107,72 @@ async def test_journey_register(system) -> None:
     assert (progress.done, progress.total) == (2, 2)
 
     # 2. A new office in an MP's constituency office, with hours, areas, counsellors and the lawyer.
-    new = await ask(broker, c.REGISTER_OFFICE, c.RegisterOffice(
-        name="Sozialsprechstunde im Wahlkreisbüro Zwickau", operator_kind="abgeordnetenbuero",
-        operator_name="Wahlkreisbüro MdL Zwickau", street="Hauptmarkt 7", postcode="08056", city="Zwickau",
-        access_notes="barrierefrei", phone="0375 5550107", email="wkb-zwickau@example.org",
-        hours=["mittwochs 15–18 Uhr", "jeden 1. Montag im Monat 16–18 Uhr"], areas=["Bürgergeld", "Energiearmut"],
-        languages=["Deutsch"], district_id=districts["Zwickau"],
-        counsellors=[c.CounsellorInput(name="Anna Öffentlich", publish_name=True,
-                                       trainings=[c.TrainingV1(on=date(2026, 9, 12), title="Auffrischung")]),
-                     c.CounsellorInput(name="Bernd Privat")],
-        supervision=c.SupervisionV1(lawyer_name="RA K. Muster", qualification_confirmed=True, since=date(2026, 10, 1)),
-    ))  # fmt: skip
+    new = await ask(
+        broker,
+        c.REGISTER_OFFICE,
+        c.RegisterOffice(
+            name="Sozialsprechstunde im Wahlkreisbüro Zwickau",
+            operator_kind="abgeordnetenbuero",
+            operator_name="Wahlkreisbüro MdL Zwickau",
+            street="Hauptmarkt 7",
+            postcode="08056",
+            city="Zwickau",
+            access_notes="barrierefrei",
+            phone="0375 5550107",
+            email="wkb-zwickau@example.org",
+            hours=["mittwochs 15–18 Uhr", "jeden 1. Montag im Monat 16–18 Uhr"],
+            areas=["Bürgergeld", "Energiearmut"],
+            languages=["Deutsch"],
+            district_id=districts["Zwickau"],
+            counsellors=[
+                c.CounsellorInput(
+                    name="Anna Öffentlich",
+                    publish_name=True,
+                    trainings=[c.TrainingV1(on=date(2026, 9, 12), title="Auffrischung")],
+                ),
+                c.CounsellorInput(name="Bernd Privat"),
+            ],
+            supervision=c.SupervisionV1(
+                lawyer_name="RA K. Muster", qualification_confirmed=True, since=date(2026, 10, 1)
+            ),
+        ),
+    )
     assert new.hours[0].text == "mittwochs 15:00–18:00 Uhr" and new.areas == ["sgb2", "energie"]
 
     # Bad input gets a typed error with a German message, and changes nothing.
-    bad = await request(broker, c.REGISTER_OFFICE, c.RegisterOffice(
-        name="X", operator_kind="kreisverband", operator_name="Y", street="Z", postcode="08056", city="Q", phone="12"), timeout=10)  # fmt: skip
+    bad = await request(
+        broker,
+        c.REGISTER_OFFICE,
+        c.RegisterOffice(
+            name="X",
+            operator_kind="kreisverband",
+            operator_name="Y",
+            street="Z",
+            postcode="08056",
+            city="Q",
+            phone="12",
+        ),
+        timeout=10,
+    )
     assert not bad.ok and bad.error.code == "ungueltige_eingabe" and "Telefon" in bad.error.fields
     # What the contract forbids (a postcode of one digit) the service refuses before its rules, in German too.
-    malformed = await request(broker, c.REGISTER_OFFICE, c.RegisterOffice.model_construct(
-        name="X", operator_kind="kreisverband", operator_name="Y", street="Z", postcode="1", city="Q"), timeout=10)  # fmt: skip
-    assert malformed.error.code == "ungueltige_anfrage" and malformed.error.fields["postcode"] == "Bitte eine Postleitzahl aus fünf Ziffern angeben."
+    malformed = await request(
+        broker,
+        c.REGISTER_OFFICE,
+        c.RegisterOffice.model_construct(
+            name="X", operator_kind="kreisverband", operator_name="Y", street="Z", postcode="1", city="Q"
+        ),
+        timeout=10,
+    )
+    assert (
+        malformed.error.code == "ungueltige_anfrage"
+        and malformed.error.fields["postcode"] == "Bitte eine Postleitzahl aus fünf Ziffern angeben."
+    )
 
     # 3. The public directory in every format.
-    docs = {f: await ask(broker, c.DIRECTORY, c.DirectoryQuery(format=f)) for f in ("html", "json", "csv", "hsds", "ics")}
+    docs = {
+        f: await ask(broker, c.DIRECTORY, c.DirectoryQuery(format=f)) for f in ("html", "json", "csv", "hsds", "ics")
+    }
     docs["organizations"] = await ask(broker, c.DIRECTORY, c.DirectoryQuery(format="hsds", hsds="organizations"))
     assert "Wahlkreisbüro Zwickau" in docs["html"].content and docs["html"].media_type.startswith("text/html")
     assert "Anna Öffentlich" in docs["html"].content and "Bernd Privat" not in docs["html"].content
@@ -131,7 +186,10 @@ async def test_journey_register(system) -> None:
     coverage = await ask(broker, c.COVERAGE, c.CoverageQuery(state="SN"))
     kinds = {(f.kind, f.name) for f in coverage.findings}
     assert ("kreis_ohne_stelle", "Chemnitz") in kinds
-    assert ("ohne_rdg_aufsicht", "Sozialberatung Leipzig") in kinds and ("ohne_schulung", "Sozialberatung Leipzig") in kinds
+    assert ("ohne_rdg_aufsicht", "Sozialberatung Leipzig") in kinds and (
+        "ohne_schulung",
+        "Sozialberatung Leipzig",
+    ) in kinds
     zwickau = {(f.kind, f.detail) for f in coverage.findings if f.name.endswith("Zwickau")}
     assert zwickau == {("ohne_schulung", "Bernd Privat")}  # supervised, with hours; one counsellor untrained
     assert "Abdeckungsbericht" in coverage.text
@@ -167,7 +225,9 @@ async def test_journey_register(system) -> None:
 
 async def test_public_directory_comes_in_pages_and_shows_a_change_at_once(system) -> None:
     broker = system
-    rows = "".join(f"Sozialberatung {i};Kreisverband;DIE LINKE Leipzig;Braustraße {i};04107;Leipzig\n" for i in range(250))
+    rows = "".join(
+        f"Sozialberatung {i};Kreisverband;DIE LINKE Leipzig;Braustraße {i};04107;Leipzig\n" for i in range(250)
+    )
     report = await ask(broker, c.IMPORT_OFFICES, c.ImportOffices(csv="Name;Trägerart;Träger;Straße;PLZ;Ort\n" + rows))
     assert report.created == 250 and not report.errors
 
@@ -176,20 +236,42 @@ async def test_public_directory_comes_in_pages_and_shows_a_change_at_once(system
 
     first, last = await page("json", 1), await page("json", 3)
     assert (first["anzahl"], first["anzahl_gesamt"], first["seiten"]) == (100, 250, 3)
-    assert last["anzahl"] == 50 and not {o["kennung"] for o in first["beratungsstellen"]} & {o["kennung"] for o in last["beratungsstellen"]}
+    assert last["anzahl"] == 50 and not {o["kennung"] for o in first["beratungsstellen"]} & {
+        o["kennung"] for o in last["beratungsstellen"]
+    }
     hsds = await page("hsds", 3)
-    assert (hsds["total_items"], hsds["total_pages"], hsds["page_number"], hsds["last_page"], len(hsds["contents"])) == (250, 3, 3, True, 50)
+    assert (
+        hsds["total_items"],
+        hsds["total_pages"],
+        hsds["page_number"],
+        hsds["last_page"],
+        len(hsds["contents"]),
+    ) == (250, 3, 3, True, 50)
     # Rendered pages are kept, but any change to the register shows in the next answer.
-    await ask(broker, c.REGISTER_OFFICE, c.RegisterOffice(name="Sozialberatung Neu", operator_kind="Kreisverband", operator_name="DIE LINKE Leipzig",
-                                                          street="Neuweg 1", postcode="04107", city="Leipzig"))  # fmt: skip
+    await ask(
+        broker,
+        c.REGISTER_OFFICE,
+        c.RegisterOffice(
+            name="Sozialberatung Neu",
+            operator_kind="Kreisverband",
+            operator_name="DIE LINKE Leipzig",
+            street="Neuweg 1",
+            postcode="04107",
+            city="Leipzig",
+        ),
+    )
     assert (await page("json", 3))["anzahl"] == 51 and (await page("hsds", 1))["total_items"] == 251
 
 
-async def test_the_gateway_serves_the_hsds_31_api_pages_records_and_german_errors(system, nats_server, tmp_path: Path) -> None:
+async def test_the_gateway_serves_the_hsds_31_api_pages_records_and_german_errors(
+    system, nats_server, tmp_path: Path
+) -> None:
     rows = "".join(f"Sozialberatung {i};Kreisverband;Träger {i % 3};Braustraße {i};04107;Leipzig\n" for i in range(5))
     report = await ask(system, c.IMPORT_OFFICES, c.ImportOffices(csv="Name;Trägerart;Träger;Straße;PLZ;Ort\n" + rows))
     assert report.created == 5 and not report.errors
-    app = gateway(GatewaySettings(nats_url=nats_server.url, database_url=f"sqlite+aiosqlite:///{tmp_path}/gateway.sqlite3"))
+    app = gateway(
+        GatewaySettings(nats_url=nats_server.url, database_url=f"sqlite+aiosqlite:///{tmp_path}/gateway.sqlite3")
+    )
     await app.state.broker.start()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as http:
@@ -200,7 +282,11 @@ async def test_the_gateway_serves_the_hsds_31_api_pages_records_and_german_error
 
 async def hsds_api(http: httpx.AsyncClient) -> None:
     fields = ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")
-    expected = {1: [5, 3, 1, 2, True, False, False], 2: [5, 3, 2, 2, False, False, False], 4: [5, 3, 4, 0, False, True, True]}
+    expected = {
+        1: [5, 3, 1, 2, True, False, False],
+        2: [5, 3, 2, 2, False, False, False],
+        4: [5, 3, 4, 0, False, True, True],
+    }
     pages: list[tuple[str, dict]] = []  # validated last: a plain clone without the reference schemas skips only that
     for number, want in expected.items():  # the first page, one in the middle, one past the end
         answer = await http.get("/hsds/services", params={"page": number, "per_page": 2})
@@ -221,13 +307,22 @@ async def hsds_api(http: httpx.AsyncClient) -> None:
     for collection in ("services", "organizations", "service_at_locations"):
         unknown = await http.get(f"/hsds/{collection}/gibt-es-nicht")
         assert unknown.status_code == 404 and unknown.json()["code"] == "nicht_gefunden"
-        assert "Im öffentlichen Verzeichnis gibt es k" in unknown.json()["fehler"] and "„gibt-es-nicht“" in unknown.json()["fehler"]
+        assert (
+            "Im öffentlichen Verzeichnis gibt es k" in unknown.json()["fehler"]
+            and "„gibt-es-nicht“" in unknown.json()["fehler"]
+        )
     assert (await http.get("/hsds/")).json()["version"] == "3.1"
     json_page = (await http.get("/verzeichnis.json", params={"page": 2, "per_page": 2})).json()
-    assert json_page["seite"] == 2 and json_page["beratungsstellen"] == (await http.get("/verzeichnis.json", params={"seite": 2, "pro_seite": 2})).json()["beratungsstellen"]
+    assert (
+        json_page["seite"] == 2
+        and json_page["beratungsstellen"]
+        == (await http.get("/verzeichnis.json", params={"seite": 2, "pro_seite": 2})).json()["beratungsstellen"]
+    )
     # ETags still hold: the same page again, with the version held, is 304 Not Modified.
     answer = await http.get("/hsds/services", params={"page": 2, "per_page": 2})
-    again = await http.get("/hsds/services", params={"seite": 2, "pro_seite": 2}, headers={"If-None-Match": answer.headers["etag"]})
+    again = await http.get(
+        "/hsds/services", params={"seite": 2, "pro_seite": 2}, headers={"If-None-Match": answer.headers["etag"]}
+    )
     assert answer.headers["etag"].strip('"') and again.status_code == 304
     for api_path, page in pages:
         assert problems(page_validator(api_path), page) == [], api_path

@@ -63,10 +63,17 @@ class GroupReplica:
             for envelope in await uow.claim_many([e for e, _ in batch]):
                 if self.fail.get(envelope.payload.group_id, 0):
                     raise RuntimeError(f"vorübergehender Fehler bei {envelope.payload.group_id}")
-                await uow.session.execute(insert(groups_seen).values(event_id=str(envelope.event_id), group_id=envelope.payload.group_id))
+                await uow.session.execute(
+                    insert(groups_seen).values(event_id=str(envelope.event_id), group_id=envelope.payload.group_id)
+                )
             await uow.commit()
 
     def subscribe(self, broker: Any, policy: DeliveryPolicy, batched: bool = False) -> Any:
         return EventConsumer(
-            GroupFormedV1, "events", self.handle, DeadLetters(broker, "events"), policy, self.handle_many if batched else None
+            GroupFormedV1,
+            "events",
+            self.handle,
+            DeadLetters(broker, "events"),
+            policy,
+            self.handle_many if batched else None,
         ).attach(broker)

@@ -45,21 +45,35 @@ def icaljs() -> Path:
         missing("Node.js und npm fehlen – wie Thunderbird und Nextcloud (ical.js) die Kalender lesen, bleibt ungeprüft")
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "beratungsnetz" / "npm"
     module = cache / "node_modules" / "ical.js"
-    if not (module / "package.json").exists() or not json.loads((module / "package.json").read_text())["version"].startswith("2."):
+    if not (module / "package.json").exists() or not json.loads((module / "package.json").read_text())[
+        "version"
+    ].startswith("2."):
         cache.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run([npm, "install", "--prefix", str(cache), "--no-audit", "--no-fund", ICALJS],
-                              capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+        done = subprocess.run(
+            [npm, "install", "--prefix", str(cache), "--no-audit", "--no-fund", ICALJS],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         if done.returncode != 0:
             missing(f"ical.js ließ sich nicht mit npm installieren: {done.stderr.strip()[-300:]}")
     return module / "dist" / "ical.js"
 
 
 def by_icaljs(module: Path, ics: bytes, start: datetime, end: datetime) -> list[Occurrence]:
-    done = subprocess.run(["node", str(SCRIPT), str(module), start.isoformat(), end.isoformat()], input=ics,
-                          capture_output=True, timeout=60, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["node", str(SCRIPT), str(module), start.isoformat(), end.isoformat()],
+        input=ics,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr.decode()
     found = json.loads(done.stdout)
-    return sorted((o["uid"], o["summary"], datetime.fromisoformat(o["start"]), datetime.fromisoformat(o["end"])) for o in found)
+    return sorted(
+        (o["uid"], o["summary"], datetime.fromisoformat(o["start"]), datetime.fromisoformat(o["end"])) for o in found
+    )
 
 
 def by_zoneinfo(ics: bytes, start: datetime, end: datetime) -> list[Occurrence]:
@@ -82,7 +96,10 @@ def actions(year: int) -> list[Action]:
     """Two actions a month, and the nights of both clock changes themselves."""
     starts = [datetime(year, m, d, 9, tzinfo=BERLIN) for m in range(1, 13) for d in (5, 25)]
     for change in (last_sunday(year, 3), last_sunday(year, 10)):
-        starts += [datetime.combine(change, time(10), BERLIN), datetime.combine(change - timedelta(days=1), time(22), BERLIN)]
+        starts += [
+            datetime.combine(change, time(10), BERLIN),
+            datetime.combine(change - timedelta(days=1), time(22), BERLIN),
+        ]
     found = []
     for index, start in enumerate(starts):
         end = start + timedelta(hours=6 if start.hour == 22 else 3)  # the night ones span the change
@@ -93,32 +110,74 @@ def actions(year: int) -> list[Action]:
 
 def feeds(year: int) -> dict[str, bytes]:
     stamp = datetime(year - 1, 12, 1, tzinfo=UTC)
-    offices = directory([Office("o-1", details(hours=["dienstags 14–17 Uhr", "jeden 1. Montag im Monat 16–18 Uhr",
-                                                      "jeden letzten Freitag im Monat 10–12 Uhr"]),
-                                counsellors=(Counsellor("c1", "Bernd Privat"),))],
-                        {"kv-p": District("kv-p", "Vogtland", "SN")})  # fmt: skip
+    offices = directory(
+        [
+            Office(
+                "o-1",
+                details(
+                    hours=[
+                        "dienstags 14–17 Uhr",
+                        "jeden 1. Montag im Monat 16–18 Uhr",
+                        "jeden letzten Freitag im Monat 10–12 Uhr",
+                    ]
+                ),
+                counsellors=(Counsellor("c1", "Bernd Privat"),),
+            )
+        ],
+        {"kv-p": District("kv-p", "Vogtland", "SN")},
+    )
     planned = actions(year)
     names = {"g-v": "Vogtland"}
-    snapshot = ActionSnapshot(action_id="a-x", kind="zahltag", kind_label="Zahltag", title="Zahltag Plauen", status="geplant",
-                              start=datetime(year, 7, 1, 9, tzinfo=BERLIN), end=datetime(year, 7, 1, 11, tzinfo=BERLIN),
-                              organiser_group_id="g-v", organiser_group_name="Vogtland", responsible=["Kathrin"])  # fmt: skip
+    snapshot = ActionSnapshot(
+        action_id="a-x",
+        kind="zahltag",
+        kind_label="Zahltag",
+        title="Zahltag Plauen",
+        status="geplant",
+        start=datetime(year, 7, 1, 9, tzinfo=BERLIN),
+        end=datetime(year, 7, 1, 11, tzinfo=BERLIN),
+        organiser_group_id="g-v",
+        organiser_group_name="Vogtland",
+        responsible=["Kathrin"],
+    )
     composer = MailComposer(Sender(ORGANIZER), "https://beratungsnetz.example", lambda: stamp)
-    context = {"organiser": "Vogtland", "group_name": "Erzgebirge", "kind_label": "Zahltag", "title": "Zahltag Plauen",
-               "when": "01.07.", "where": "Jobcenter Plauen", "responsible": "Kathrin", "guideline": "", "date": "01.07."}  # fmt: skip
+    context = {
+        "organiser": "Vogtland",
+        "group_name": "Erzgebirge",
+        "kind_label": "Zahltag",
+        "title": "Zahltag Plauen",
+        "when": "01.07.",
+        "where": "Jobcenter Plauen",
+        "responsible": "Kathrin",
+        "guideline": "",
+        "date": "01.07.",
+    }
     ics = invitation_calendar.invitation(snapshot, stamp, organizer=ORGANIZER)
-    _, mail = composer.message("einladung", to_address="e@example.org", to_name="", event_id="e-1", context=context,
-                               list_id="erzgebirge", list_name="Erzgebirge", unsubscribe_token="T",
-                               attachments=(("einladung.ics", "text/calendar", ics),))  # fmt: skip
+    _, mail = composer.message(
+        "einladung",
+        to_address="e@example.org",
+        to_name="",
+        event_id="e-1",
+        context=context,
+        list_id="erzgebirge",
+        list_name="Erzgebirge",
+        unsubscribe_token="T",
+        attachments=(("einladung.ics", "text/calendar", ics),),
+    )
     (attachment,) = message_from_bytes(mail, policy=policy.default).iter_attachments()
     return {
         "Sprechzeiten (/verzeichnis.ics)": consultation_calendar(offices, date(year, 1, 1), stamp, "Sprechzeiten"),
         "alle Aktionen (/kalender.ics)": calendar_of(planned, names, stamp, "Aktionen", organizer=ORGANIZER),
-        "Gruppe (/kalender/<gruppe>.ics)": calendar_of(planned[:8], names, stamp, "Aktionen – Vogtland", organizer=ORGANIZER),
-        "eine Aktion (/aktion/<id>.ics)": calendar_of(planned[-1:], names, stamp, "Zahltag", organizer=ORGANIZER, method="PUBLISH"),
+        "Gruppe (/kalender/<gruppe>.ics)": calendar_of(
+            planned[:8], names, stamp, "Aktionen – Vogtland", organizer=ORGANIZER
+        ),
+        "eine Aktion (/aktion/<id>.ics)": calendar_of(
+            planned[-1:], names, stamp, "Zahltag", organizer=ORGANIZER, method="PUBLISH"
+        ),
         "Einladung (Anhang der Mail)": attachment.get_payload(decode=True),
         "leere Aktionen": calendar_of([], names, stamp, "Aktionen – leer", organizer=ORGANIZER),
         "leere Sprechzeiten": consultation_calendar([], date(year, 1, 1), stamp, "Sprechzeiten"),
-    }  # fmt: skip
+    }
 
 
 def test_icaljs_expands_every_feed_to_the_same_utc_times_as_zoneinfo(icaljs: Path, clock) -> None:

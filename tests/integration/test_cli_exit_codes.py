@@ -27,7 +27,7 @@ class Answer(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_POST = _reply  # noqa: N815
+    do_GET = do_POST = _reply
 
     def log_message(self, *_args: object) -> None:
         pass
@@ -43,10 +43,15 @@ def gateway() -> Iterator[str]:
     Answer.status = 200
 
 
-def cli(tmp_path: Path, *args: str, gateway: str | None = None):  # noqa: ANN201
+def cli(tmp_path: Path, *args: str, gateway: str | None = None):
     """`beratungsnetz …` with nothing configured on this machine but what is given here."""
-    env = {"BERATUNGSNETZ_VAR_DIR": str(tmp_path / "var"), "HOME": str(tmp_path), "BERATUNGSNETZ_TOKEN": "bn_test",
-           "BERATUNGSNETZ_GATEWAY_URL": gateway, "BERATUNGSNETZ_CLI_CONFIG": None}  # fmt: skip
+    env = {
+        "BERATUNGSNETZ_VAR_DIR": str(tmp_path / "var"),
+        "HOME": str(tmp_path),
+        "BERATUNGSNETZ_TOKEN": "bn_test",
+        "BERATUNGSNETZ_GATEWAY_URL": gateway,
+        "BERATUNGSNETZ_CLI_CONFIG": None,
+    }
     return CliRunner().invoke(app, list(args), env=env)
 
 
@@ -68,7 +73,9 @@ def test_a_gateway_that_does_not_answer_means_3(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("status", "code"), [(200, 0), (422, 1), (401, 4), (403, 4), (502, 3), (503, 3), (504, 3)])
 @pytest.mark.parametrize("command", [["stellen", "liste"], ["verteiler", "abonnieren", "liste", "a@example.org"]])
-def test_the_gateways_answer_decides_the_exit_code(tmp_path: Path, gateway: str, status: int, code: int, command: list[str]) -> None:
+def test_the_gateways_answer_decides_the_exit_code(
+    tmp_path: Path, gateway: str, status: int, code: int, command: list[str]
+) -> None:
     Answer.status = status
     done = cli(tmp_path, *command, gateway=gateway)
     assert done.exit_code == code, done.output

@@ -7,8 +7,8 @@ import pytest
 from shared.contracts import Envelope
 from shared.contracts.registry import GroupFormedV1
 from shared.contracts.system import DeadLetterHeaders as H
-from shared.messaging.deadletter import decode_reason
 from shared.messaging.consumer import DeliveryPolicy, durable_name
+from shared.messaging.deadletter import decode_reason
 from shared.messaging.streams import declare_owned_streams
 from tests.integration.messaging_app import GroupReplica, count, create_schema
 from tests.support import eventually
@@ -129,9 +129,11 @@ async def test_a_message_whose_consumer_crashes_every_time_is_dead_lettered(repl
     # Two other "processes" of the same durable consumer take the message and die (never ack).
     js = broker.connection.jetstream()
     crashing = await js.pull_subscribe(
-        SUBJECT, durable=durable_name("events", SUBJECT), stream="REGISTRY",
+        SUBJECT,
+        durable=durable_name("events", SUBJECT),
+        stream="REGISTRY",
         config=policy.consumer_config(durable_name("events", SUBJECT), SUBJECT),
-    )  # fmt: skip
+    )
     doomed = group("absturz")
     await publish(broker, doomed.model_dump_json().encode(), msg_id=str(doomed.event_id))
     for _ in range(2):

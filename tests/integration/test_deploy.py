@@ -31,15 +31,19 @@ def config_env(path: Path, tmp: Path) -> dict[str, str]:
     for included in re.findall(r"^\s*include\s+(\S+)", path.read_text(), flags=re.MULTILINE):
         names |= set(re.findall(r"\$([A-Z][A-Z0-9_]*)", (path.parent / included).resolve().read_text()))
     values = {n: f"wert-{n.lower()}" for n in names}
-    values |= {k: f"nats-route://127.0.0.1:{6222 + i}" for i, k in enumerate(sorted(n for n in names if n.startswith("NATS_ROUTE")))}
+    values |= {
+        k: f"nats-route://127.0.0.1:{6222 + i}"
+        for i, k in enumerate(sorted(n for n in names if n.startswith("NATS_ROUTE")))
+    }
     values |= {k: str(tmp / "store") for k in names if k.endswith("STORE_DIR")}
     values |= {k: "127.0.0.1:7422" for k in names if k.endswith("LISTEN")}
     values |= {k: "nats-leaf://land:pw@127.0.0.1:7422" for k in names if k.endswith("LEAF_URL")}
     return values
 
 
-@pytest.mark.parametrize("config", sorted(p.relative_to(DEPLOY) for p in DEPLOY.rglob("*.conf") if "include" not in p.name),
-                         ids=str)  # fmt: skip
+@pytest.mark.parametrize(
+    "config", sorted(p.relative_to(DEPLOY) for p in DEPLOY.rglob("*.conf") if "include" not in p.name), ids=str
+)
 def test_every_nats_config_in_deploy_is_valid(config: Path, tmp_path: Path) -> None:
     path = DEPLOY / config
     env = {"PATH": "/usr/bin:/bin", **config_env(path, tmp_path)}
@@ -60,14 +64,20 @@ def test_the_compose_file_is_valid() -> None:
     docker = shutil.which("docker")
     if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
         env = {"PATH": "/usr/bin:/bin"} | {v: "x" * 40 for v in re.findall(r"\$\{([A-Z_]+)", COMPOSE_TEXT)}
-        checked = subprocess.run([docker, "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"], env=env,
-                                 capture_output=True, text=True)  # fmt: skip
+        checked = subprocess.run(
+            [docker, "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert checked.returncode == 0, checked.stderr
 
 
 def test_a_broken_compose_file_is_caught() -> None:
-    for broken in (COMPOSE_TEXT.replace("restart: unless-stopped", "restart: manchmal", 1),
-                   COMPOSE_TEXT.replace("    healthcheck:", "    gesundheit:", 1)):  # fmt: skip
+    for broken in (
+        COMPOSE_TEXT.replace("restart: unless-stopped", "restart: manchmal", 1),
+        COMPOSE_TEXT.replace("    healthcheck:", "    gesundheit:", 1),
+    ):
         with pytest.raises(ValueError):
             PyOptions(apply_merge=True).from_yaml(broken).validate()
 
@@ -124,27 +134,40 @@ async def test_service_users_may_publish_only_their_own_events(tmp_path: Path) -
         "registry": ["registry.group.formed.v1", "registry.query.health", "events.action.planned.v1"],
         "notifications": ["notifications.list.created.v1", "registry.group.formed.v1", "registry.office.registered.v1"],
         "events": ["events.action.planned.v1", "registry.group.formed.v1", "notifications.person.erased.v1"],
-        "gateway": ["registry.query.groups", "events.cmd.plan_action", "registry.group.formed.v1", "events.action.planned.v1",
-                    "notifications.person.erased.v1", "deadletter.registry.x"],
-    }  # fmt: skip
+        "gateway": [
+            "registry.query.groups",
+            "events.cmd.plan_action",
+            "registry.group.formed.v1",
+            "events.action.planned.v1",
+            "notifications.person.erased.v1",
+            "deadletter.registry.x",
+        ],
+    }
     refused_expected = {
         "registry": {"events.action.planned.v1"},
         "notifications": {"registry.group.formed.v1", "registry.office.registered.v1"},
         "events": {"registry.group.formed.v1", "notifications.person.erased.v1"},
-        "gateway": {"registry.group.formed.v1", "events.action.planned.v1", "notifications.person.erased.v1", "deadletter.registry.x"},
-    }  # fmt: skip
+        "gateway": {
+            "registry.group.formed.v1",
+            "events.action.planned.v1",
+            "notifications.person.erased.v1",
+            "deadletter.registry.x",
+        },
+    }
     try:
         for user, subjects in attempts.items():
             errors: list[Exception] = []
 
-            async def on_error(exc: Exception) -> None:
+            async def on_error(exc: Exception, errors: list[Exception] = errors) -> None:
                 errors.append(exc)
 
             for _ in range(100):
                 try:
-                    conn = await nats.connect(url, user=user, password=PASSWORDS[user], error_cb=on_error, allow_reconnect=False)
+                    conn = await nats.connect(
+                        url, user=user, password=PASSWORDS[user], error_cb=on_error, allow_reconnect=False
+                    )
                     break
-                except Exception:
+                except Exception:  # noqa: BLE001 - the server may still be starting: try again
                     await asyncio.sleep(0.05)
             for subject in subjects:
                 await conn.publish(subject, b"{}")
@@ -166,14 +189,33 @@ async def test_service_users_may_publish_only_their_own_events(tmp_path: Path) -
 def test_the_installed_package_carries_every_migration(tmp_path: Path) -> None:
     """The image installs the wheel, not the checkout: migrations and templates must be inside it."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
     (wheel,) = tmp_path.glob("beratungsnetz-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for service in ("registry", "notifications", "events", "gateway"):
-        assert f"services/{service}/migrations/env.py" in names and f"services/{service}/migrations/script.py.mako" in names
-    assert {"services/registry/migrations/versions/0002_register.py", "services/gateway/migrations/versions/0001_tokens.py",
-            "services/notifications/adapters/templates/einladung.txt.j2", "services/registry/adapters/templates/directory.html.j2",
-            "beratungsnetz/runtime/smtp_sink.py", "beratungsnetz/runtime/healthcheck.py"} <= names  # fmt: skip
+        assert (
+            f"services/{service}/migrations/env.py" in names
+            and f"services/{service}/migrations/script.py.mako" in names
+        )
+    assert {
+        "services/registry/migrations/versions/0002_register.py",
+        "services/gateway/migrations/versions/0001_tokens.py",
+        "services/notifications/adapters/templates/einladung.txt.j2",
+        "services/registry/adapters/templates/directory.html.j2",
+        "beratungsnetz/runtime/smtp_sink.py",
+        "beratungsnetz/runtime/healthcheck.py",
+    } <= names

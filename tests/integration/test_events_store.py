@@ -20,7 +20,7 @@ from tests.unit.events.test_actions import zahltag
 from tests.unit.events.test_workplan import item
 
 
-async def prepared(database):  # noqa: ANN001, ANN201
+async def prepared(database):
     await upgrade(database, "events")
     uow = lambda: EventsUnitOfWork(database, orm.messaging, support.test_clock())  # noqa: E731
     async with uow() as unit:
@@ -30,10 +30,13 @@ async def prepared(database):  # noqa: ANN001, ANN201
     return uow
 
 
-async def outbox(database) -> list[tuple[str, bytes]]:  # noqa: ANN001
+async def outbox(database) -> list[tuple[str, bytes]]:
     async with database.sessions() as session:
         t = orm.messaging.outbox
-        return [(row.subject, row.body) for row in await session.execute(select(t.c.subject, t.c.body).order_by(t.c.position))]
+        return [
+            (row.subject, row.body)
+            for row in await session.execute(select(t.c.subject, t.c.body).order_by(t.c.position))
+        ]
 
 
 async def test_actions_round_trip_and_each_change_is_one_event_with_group_names(database) -> None:
@@ -78,5 +81,9 @@ async def test_a_batch_is_applied_in_one_transaction_in_stream_order_each_event_
     assert await apply_group_events(list(reversed(batch)), uow()) == 301
     assert await apply_group_events(batch[:10], uow()) == 0  # redelivered: nothing applied twice
     groups = {g.id: g for g in await views.groups(uow())}
-    assert {f"g{i}" for i in range(300)} <= groups.keys() and (groups["g7"].name, groups["g7"].sequence, groups["g7"].seen) == ("Gruppe Sieben", 400, 2)
+    assert {f"g{i}" for i in range(300)} <= groups.keys() and (
+        groups["g7"].name,
+        groups["g7"].sequence,
+        groups["g7"].seen,
+    ) == ("Gruppe Sieben", 400, 2)
     assert groups["g3"].seen == 1

@@ -29,25 +29,36 @@ ADMIN = "bn_" + "a" * 43
 MB = 1024 * 1024
 
 
-def settings(nats_server, tmp_path: Path, **extra) -> GatewaySettings:  # noqa: ANN001
-    return GatewaySettings(nats_url=nats_server.url, database_url=f"sqlite+aiosqlite:///{tmp_path}/gateway.sqlite3",
-                           admin_token=ADMIN, request_timeout=0.5, environment="test", clock_start=support.test_start_text(), **extra)  # fmt: skip
+def settings(nats_server, tmp_path: Path, **extra) -> GatewaySettings:
+    return GatewaySettings(
+        nats_url=nats_server.url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/gateway.sqlite3",
+        admin_token=ADMIN,
+        request_timeout=0.5,
+        environment="test",
+        clock_start=support.test_start_text(),
+        **extra,
+    )
 
 
 @contextlib.asynccontextmanager
-async def gateway(nats_server, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+async def gateway(nats_server, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     app = bootstrap(settings(nats_server, tmp_path))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway", headers={"Authorization": f"Bearer {ADMIN}"}) as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://gateway", headers={"Authorization": f"Bearer {ADMIN}"}
+        ) as http:
             yield http
 
 
 @contextlib.asynccontextmanager
-async def served(nats_server, tmp_path: Path) -> AsyncIterator[int]:  # noqa: ANN001
+async def served(nats_server, tmp_path: Path) -> AsyncIterator[int]:
     """The gateway behind a real uvicorn, as in production."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(bootstrap(settings(nats_server, tmp_path)), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(bootstrap(settings(nats_server, tmp_path)), host="127.0.0.1", port=port, log_level="warning")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.02)
@@ -60,14 +71,23 @@ async def served(nats_server, tmp_path: Path) -> AsyncIterator[int]:  # noqa: AN
 
 async def test_line_breaks_in_single_line_fields_are_refused_with_a_german_422(nats_server, tmp_path) -> None:
     async with gateway(nats_server, tmp_path) as http:
-        planned = await http.post("/api/v1/aktionen/planen", json={"organiser_group_id": "g", "kind": "info", "title": "Info\r\nBcc: x@y"})
+        planned = await http.post(
+            "/api/v1/aktionen/planen", json={"organiser_group_id": "g", "kind": "info", "title": "Info\r\nBcc: x@y"}
+        )
         assert planned.status_code == 422
-        assert planned.json()["felder"]["body.title"] == "Zeilenumbrüche und Steuerzeichen sind in diesem Feld nicht erlaubt."
+        assert (
+            planned.json()["felder"]["body.title"]
+            == "Zeilenumbrüche und Steuerzeichen sind in diesem Feld nicht erlaubt."
+        )
         assert "Die Anfrage ist ungültig" in planned.json()["fehler"]
-        place = await http.post("/api/v1/aktionen/planen", json={"organiser_group_id": "g", "kind": "info", "title": "T", "place": "a\tb"})
+        place = await http.post(
+            "/api/v1/aktionen/planen", json={"organiser_group_id": "g", "kind": "info", "title": "T", "place": "a\tb"}
+        )
         assert place.status_code == 422 and "body.place" in place.json()["felder"]
-        office = await http.post("/api/v1/gruppen/gruenden", json={"name": "Vogtland", "state": "SN",
-                                                                   "coordinator": {"name": "K\nX", "email": "k@example.org"}})  # fmt: skip
+        office = await http.post(
+            "/api/v1/gruppen/gruenden",
+            json={"name": "Vogtland", "state": "SN", "coordinator": {"name": "K\nX", "email": "k@example.org"}},
+        )
         assert office.status_code == 422 and "Zeilenumbrüche" in office.json()["felder"]["body.coordinator.name"]
         # Multi-line fields keep line breaks and tabs, but no other control character.
         post = await http.post("/api/v1/verteiler/beitrag", json={"list_id": "l", "subject": "S", "text": "a\x07b"})
@@ -99,11 +119,15 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, await reader.readexactly(length)
 
 
-async def test_a_200_mb_body_is_refused_before_it_is_read_and_before_the_token_is_checked(nats_server, tmp_path) -> None:
+async def test_a_200_mb_body_is_refused_before_it_is_read_and_before_the_token_is_checked(
+    nats_server, tmp_path
+) -> None:
     async with served(nats_server, tmp_path) as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"POST /api/v1/beratungsstellen/import HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: %d\r\n\r\n" % (200 * MB))  # fmt: skip
+        writer.write(
+            b"POST /api/v1/beratungsstellen/import HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % (200 * MB)
+        )
         await writer.drain()
         status, body = await read_response(reader)  # not one byte of the body was sent
         assert status == 413, body  # not 401: the size is decided first
@@ -112,8 +136,10 @@ async def test_a_200_mb_body_is_refused_before_it_is_read_and_before_the_token_i
 
         # Chunked, without a length: counted as it streams, refused soon after the limit.
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(b"POST /api/v1/verteiler/beitrag HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Transfer-Encoding: chunked\r\n\r\n")  # fmt: skip
+        writer.write(
+            b"POST /api/v1/verteiler/beitrag HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        )
         sent, answer = 0, None
         chunk = b"x" * (64 * 1024)
         while sent < 200 * MB:
@@ -132,9 +158,16 @@ async def test_a_200_mb_body_is_refused_before_it_is_read_and_before_the_token_i
 
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             form = await http.post("/abonnieren/liste", data={"adresse": "a" * MB, "name": "b" * MB})
-            assert form.status_code == 413 and "zu groß" in form.text and form.headers["content-type"].startswith("text/html")
-            post = await http.post("/api/v1/verteiler/beitrag", headers={"Authorization": f"Bearer {ADMIN}"},
-                                   json={"list_id": "l", "subject": "S", "text": "x" * (1200 * 1024)})  # fmt: skip
+            assert (
+                form.status_code == 413
+                and "zu groß" in form.text
+                and form.headers["content-type"].startswith("text/html")
+            )
+            post = await http.post(
+                "/api/v1/verteiler/beitrag",
+                headers={"Authorization": f"Bearer {ADMIN}"},
+                json={"list_id": "l", "subject": "S", "text": "x" * (1200 * 1024)},
+            )
             assert post.status_code == 413 and post.json()["code"] == "anfrage_zu_gross"
 
 
@@ -153,10 +186,16 @@ async def test_the_last_valid_admin_token_cannot_be_revoked(nats_server, tmp_pat
         (first,) = (await http.get("/api/v1/tokens")).json()
         refused = await http.post("/api/v1/tokens/widerrufen", json={"id": first["id"]})
         assert refused.status_code == 409 and "letzte gültige Admin-Token" in refused.json()["fehler"]
-        second = (await http.post("/api/v1/tokens/anlegen", json={"name": "Zweites", "role": "admin", "address": "b@example.org"})).json()
+        second = (
+            await http.post(
+                "/api/v1/tokens/anlegen", json={"name": "Zweites", "role": "admin", "address": "b@example.org"}
+            )
+        ).json()
         revoked = await http.post("/api/v1/tokens/widerrufen", json={"id": first["id"]})
         assert revoked.status_code == 200
-        assert revoked.json()["revoked_at"].startswith(support.test_clock().now().date().isoformat())  # the injected clock, not the wall clock
+        assert revoked.json()["revoked_at"].startswith(
+            support.test_clock().now().date().isoformat()
+        )  # the injected clock, not the wall clock
         as_second = {"Authorization": f"Bearer {second['token']}"}
         last = await http.post("/api/v1/tokens/widerrufen", json={"id": second["id"]}, headers=as_second)
         assert last.status_code == 409
@@ -180,7 +219,9 @@ async def test_admin_tokens_fill_in_moderator_and_need_no_moderator_field(nats_s
     async with gateway(nats_server, tmp_path) as http:
         schema = (await http.get("/api/v1/openapi.json")).json()["components"]["schemas"]
         assert "moderator" not in schema["Decide"]["properties"] and "admin" not in schema["Decide"]["properties"]
-        decided = await http.post("/api/v1/verteiler/entscheiden", json={"list_id": "l", "request_id": "r", "decision": "annehmen"})
+        decided = await http.post(
+            "/api/v1/verteiler/entscheiden", json={"list_id": "l", "request_id": "r", "decision": "annehmen"}
+        )
         assert decided.status_code == 503  # well formed: it went on to the (absent) notifications service
 
 
@@ -211,7 +252,9 @@ async def test_two_admins_revoking_each_other_at_once_leave_one(database) -> Non
     store, now = TokenStore(database), support.test_clock().now()
     first, _ = await tokens.issue(store, "Eins", "admin", None, "eins@example.org", now)
     second, _ = await tokens.issue(store, "Zwei", "admin", None, "zwei@example.org", now)
-    done = await asyncio.gather(tokens.revoke(store, first.id, now), tokens.revoke(store, second.id, now), return_exceptions=True)
+    done = await asyncio.gather(
+        tokens.revoke(store, first.id, now), tokens.revoke(store, second.id, now), return_exceptions=True
+    )
     assert sorted(type(d).__name__ for d in done) == ["ApiToken", "DomainError"]
     assert await store.has_admin()
     await store.add(ApiToken("t", "Alt", "admin", None, "x@example.org", hash_secret("geheim"), now, revoked_at=now))

@@ -16,24 +16,57 @@ from tests.smtp import SmtpServer
 
 SENDER = Sender("verteiler@beratungsnetz.example")
 TOKEN = "eyJwIjoiYWJtZWxkZW4iLCJsIjoibGFnLWhhcnR6LWl2LXNhY2hzZW4iLCJhIjoiYW5uYUBleGFtcGxlLm9yZyJ9." + "s" * 43
-NUMBERS = dict.fromkeys(("actions_planned", "actions_done", "invitations_open", "items_due", "items_overdue", "items_done"), 1)
+NUMBERS = dict.fromkeys(
+    ("actions_planned", "actions_done", "invitations_open", "items_due", "items_overdue", "items_done"), 1
+)
 LINE = {"text": "Liste der Beratungsstellen fertigstellen", "responsible": "Steffen", "due": "30.06.2027"}
-ACTION = {"kind_label": "Zahltag", "title": "Zahltag Plauen", "when": "01.12.2026, 09:00–11:00 Uhr", "where": "Jobcenter Plauen",
-          "responsible": "Kathrin", "date": "01.12.2026"}  # fmt: skip
+ACTION = {
+    "kind_label": "Zahltag",
+    "title": "Zahltag Plauen",
+    "when": "01.12.2026, 09:00–11:00 Uhr",
+    "where": "Jobcenter Plauen",
+    "responsible": "Kathrin",
+    "date": "01.12.2026",
+}
 CONTEXTS = {
-    "bestaetigen": {"address": "anna@example.org", "valid_hours": 48, "link": "https://beratungsnetz.example/bestaetigen?token=T"},
-    "adresse_bestaetigen": {"address": "anna@example.net", "valid_hours": 48, "link": "https://beratungsnetz.example/x?token=T"},
+    "bestaetigen": {
+        "address": "anna@example.org",
+        "valid_hours": 48,
+        "link": "https://beratungsnetz.example/bestaetigen?token=T",
+    },
+    "adresse_bestaetigen": {
+        "address": "anna@example.net",
+        "valid_hours": 48,
+        "link": "https://beratungsnetz.example/x?token=T",
+    },
     "willkommen": {"delivery": "jede Nachricht", "role": "moderation", "role_label": "Moderation"},
-    "moderation": {"request_kind": "Eintrag", "address": "anna@example.org", "display_name": "Anna", "created": "29.11.2026",
-                   "request_id": "r-1"},  # fmt: skip
+    "moderation": {
+        "request_kind": "Eintrag",
+        "address": "anna@example.org",
+        "display_name": "Anna",
+        "created": "29.11.2026",
+        "request_id": "r-1",
+    },
     "abgelehnt": {"reason": "kein Bezug zur Region"},
     "beitrag": {"subject": "Treffen am Montag – Ölmühle", "text": "Hallo zusammen,\n\nbis Montag."},
-    "einladung": ACTION | {"organiser": "Vogtland", "group_name": "Erzgebirge", "guideline": "Bitte freundlich bleiben."},
+    "einladung": ACTION
+    | {"organiser": "Vogtland", "group_name": "Erzgebirge", "guideline": "Bitte freundlich bleiben."},
     "aktion": ACTION | {"headline": "Aktion bestätigt: Zahltag Plauen", "groups": "Vogtland, Erzgebirge", "reason": ""},
-    "arbeitsplan": {"headline": "Überfällig: Liste", "text": LINE["text"], "responsible": "Steffen", "timing": "II. Quartal",
-                    "due": "30.06.2027"},  # fmt: skip
-    "fortschritt": {"since": "22.11.2026", "until": "29.11.2026", "overall": NUMBERS, "groups": [NUMBERS | {"group_name": "Vogtland"}],
-                    "overdue": [LINE], "due": [LINE]},  # fmt: skip
+    "arbeitsplan": {
+        "headline": "Überfällig: Liste",
+        "text": LINE["text"],
+        "responsible": "Steffen",
+        "timing": "II. Quartal",
+        "due": "30.06.2027",
+    },
+    "fortschritt": {
+        "since": "22.11.2026",
+        "until": "29.11.2026",
+        "overall": NUMBERS,
+        "groups": [NUMBERS | {"group_name": "Vogtland"}],
+        "overdue": [LINE],
+        "due": [LINE],
+    },
     "hinweis": {"headline": "Neue Regionalgruppe: Vogtland", "body": "Die Regionalgruppe Vogtland ist gegründet."},
     "zusammenfassung": {"count": 2, "items": ["Treffen am Montag", "Zahltag Plauen"]},
 }
@@ -44,19 +77,34 @@ async def test_every_kind_of_mail_arrives_as_other_software_reads_it(clock: Cloc
     now = clock.now()
     composer = MailComposer(SENDER, "https://beratungsnetz.example", clock.now)
     start = datetime(now.year + 1, 7, 1, 9, tzinfo=UTC)
-    action = ActionSnapshot(action_id="a-1", kind="zahltag", kind_label="Zahltag", title="Zahltag Plauen", status="geplant",
-                            start=start, end=start + timedelta(hours=2), organiser_group_id="g-v", organiser_group_name="Vogtland")  # fmt: skip
+    action = ActionSnapshot(
+        action_id="a-1",
+        kind="zahltag",
+        kind_label="Zahltag",
+        title="Zahltag Plauen",
+        status="geplant",
+        start=start,
+        end=start + timedelta(hours=2),
+        organiser_group_id="g-v",
+        organiser_group_name="Vogtland",
+    )
     invitation = (("einladung.ics", "text/calendar", calendar.invitation(action, now, organizer=SENDER.address)),)
     server = SmtpServer().start()
     pool = SmtpPool("127.0.0.1", server.port, size=2, timeout=5)
     try:
         for kind, context in CONTEXTS.items():
             for member in (True, False):  # list mail with the RFC 2369 headers, and transactional mail without
-                _, raw = composer.message(kind, to_address=f"{kind}-{member}@example.org", to_name="Anna Beispiel", event_id=kind,
-                                          context={"list_name": "LAG Hartz IV Sachsen – Görlitz"} | context,
-                                          list_id="lag-hartz-iv-sachsen", list_name="LAG Hartz IV Sachsen – Görlitz",
-                                          unsubscribe_token=TOKEN if member else None,
-                                          attachments=invitation if kind == "einladung" else ())  # fmt: skip
+                _, raw = composer.message(
+                    kind,
+                    to_address=f"{kind}-{member}@example.org",
+                    to_name="Anna Beispiel",
+                    event_id=kind,
+                    context={"list_name": "LAG Hartz IV Sachsen – Görlitz"} | context,
+                    list_id="lag-hartz-iv-sachsen",
+                    list_name="LAG Hartz IV Sachsen – Görlitz",
+                    unsubscribe_token=TOKEN if member else None,
+                    attachments=invitation if kind == "einladung" else (),
+                )
                 await pool.send(SENDER.address, f"{kind}-{member}@example.org", raw)
     finally:
         await pool.close()
@@ -65,6 +113,8 @@ async def test_every_kind_of_mail_arrives_as_other_software_reads_it(clock: Cloc
     assert len(received) == 2 * len(SUBJECTS)
     assert server.mailbox.misread() == {}
     lists = [r.raw for r in received if b"List-Unsubscribe:" in r.raw]
-    assert len(lists) == len(SUBJECTS) and all(b"\r\nList-Unsubscribe: <https://beratungsnetz.example/abmelden?token=" in r for r in lists)
+    assert len(lists) == len(SUBJECTS) and all(
+        b"\r\nList-Unsubscribe: <https://beratungsnetz.example/abmelden?token=" in r for r in lists
+    )
     (with_calendar,) = [r.raw for r in received if b"text/calendar" in r.raw and b"List-Unsubscribe" in r.raw]
     assert b'Content-Type: text/calendar; method="PUBLISH"; charset="utf-8"' in with_calendar

@@ -38,20 +38,27 @@ class Clock:
 
 
 @pytest.fixture
-async def deps(database):  # noqa: ANN201
+async def deps(database):
     await upgrade(database, "notifications")
     clock = Clock()
     sender = Sender("verteiler@beratungsnetz.example")
     made = Deps(
-        uow=lambda: NotificationsUnitOfWork(database, orm.messaging), composer=MailComposer(sender, "https://bn.example", clock),
-        calendar=partial(calendar.invitation, organizer=sender.address), signer=Signer(SECRET), now=clock, secret=SECRET, public_url="https://bn.example",
+        uow=lambda: NotificationsUnitOfWork(database, orm.messaging),
+        composer=MailComposer(sender, "https://bn.example", clock),
+        calendar=partial(calendar.invitation, organizer=sender.address),
+        signer=Signer(SECRET),
+        now=clock,
+        secret=SECRET,
+        public_url="https://bn.example",
         workplan_list=LAG,
-    )  # fmt: skip
-    await membership.create_list(made, "LAG Hartz IV Sachsen", "bestaetigen_und_moderiert", owner=("kathrin@example.org", "Kathrin"))
+    )
+    await membership.create_list(
+        made, "LAG Hartz IV Sachsen", "bestaetigen_und_moderiert", owner=("kathrin@example.org", "Kathrin")
+    )
     return made
 
 
-async def queued(deps, recipient: str | None = None) -> list:  # noqa: ANN001
+async def queued(deps, recipient: str | None = None) -> list:
     async with deps.uow() as uow:
         t = orm.deliveries
         query = select(t).order_by(t.c.id)
@@ -60,7 +67,7 @@ async def queued(deps, recipient: str | None = None) -> list:  # noqa: ANN001
         return list((await uow.session.execute(query)).all())
 
 
-def token_of(row, path: str) -> str:  # noqa: ANN001
+def token_of(row, path: str) -> str:
     text = message_from_bytes(row.message, policy=policy.default).get_body(("plain",)).get_content()
     url = next(word for word in text.split() if f"/{path}?token=" in word)
     return parse_qs(urlparse(url).query)["token"][0]
@@ -85,16 +92,22 @@ async def test_double_opt_in_then_moderation_then_welcome(deps, database) -> Non
     assert [r.kind for r in await queued(deps, "anna@example.org")] == ["bestaetigen", "willkommen"]
     async with deps.uow() as uow:
         anna = await uow.store.member(LAG, "anna@example.org")
-        consent = (await uow.session.execute(select(orm.consents).where(orm.consents.c.address == "anna@example.org"))).one()
+        consent = (
+            await uow.session.execute(select(orm.consents).where(orm.consents.c.address == "anna@example.org"))
+        ).one()
         log = await uow.store.audit_log(LAG)
     assert anna.active and anna.display_name == "Anna Beispiel"
     assert (consent.ip, consent.text_version, consent.confirmed_at is not None) == ("203.0.113.7", "2026-11-01", True)
-    assert [(e.actor, e.action, e.subject) for e in log] == [("kathrin@example.org", "anfrage_annehmen", "anna@example.org")]
+    assert [(e.actor, e.action, e.subject) for e in log] == [
+        ("kathrin@example.org", "anfrage_annehmen", "anna@example.org")
+    ]
 
 
 async def test_no_enumeration_and_rate_limits(deps) -> None:
     await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
-    assert await membership.subscribe(deps, LAG, "bernd@example.org") == await membership.subscribe(deps, LAG, "neu@example.org")
+    assert await membership.subscribe(deps, LAG, "bernd@example.org") == await membership.subscribe(
+        deps, LAG, "neu@example.org"
+    )
     assert [r.kind for r in await queued(deps, "bernd@example.org")] == ["willkommen"]  # nothing new for a member
     for _ in range(3):  # three requests per address and hour are allowed
         await membership.subscribe(deps, LAG, "bombe@example.org")
@@ -108,7 +121,9 @@ async def test_address_change_is_confirmed_at_the_new_address(deps) -> None:
     await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
     (welcome,) = await queued(deps, "bernd@example.org")
     own_link = token_of(welcome, "abmelden")  # the member's personal link proves the old address
-    await membership.change_address(deps, LAG, "bernd@example.org", "bernd.neu@example.org", token=own_link, moderator=None)
+    await membership.change_address(
+        deps, LAG, "bernd@example.org", "bernd.neu@example.org", token=own_link, moderator=None
+    )
     (confirmation,) = await queued(deps, "bernd.neu@example.org")
     message, _ = await membership.confirm_address(deps, token_of(confirmation, "adresse-bestaetigen"))
     assert "bernd.neu@example.org" in message
@@ -121,12 +136,16 @@ async def test_address_change_is_confirmed_at_the_new_address(deps) -> None:
     async with deps.uow() as uow:
         (request,) = await uow.store.pending(LAG)
     await membership.decide(deps, LAG, "kathrin@example.org", request.id, "annehmen")
-    await membership.change_address(deps, LAG, "clara@example.org", "clara@example.net", token=None, moderator="kathrin@example.org")
+    await membership.change_address(
+        deps, LAG, "clara@example.org", "clara@example.net", token=None, moderator="kathrin@example.org"
+    )
     (moved,) = await queued(deps, "clara@example.net")
     await membership.confirm_address(deps, token_of(moved, "adresse-bestaetigen"))
     assert len((await gdpr.export(deps, "clara@example.net"))["consents"]) == 1  # the proof of consent moved along
     with pytest.raises(TokenRefused):
-        await membership.change_address(deps, LAG, "kathrin@example.org", "x@example.org", token=own_link, moderator=None)
+        await membership.change_address(
+            deps, LAG, "kathrin@example.org", "x@example.org", token=own_link, moderator=None
+        )
 
 
 async def test_roles_moderator_rights_and_leaving(deps) -> None:
@@ -159,8 +178,13 @@ async def test_export_then_erase_leaves_only_a_fingerprint_and_announces_it(deps
         await membership.add_member(deps, LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede")
     async with database.sessions() as session:
         subjects = (await session.execute(select(orm.messaging.outbox.c.subject))).scalars().all()
-        body = (await session.execute(select(orm.messaging.outbox.c.body).where(
-            orm.messaging.outbox.c.subject == "notifications.person.erased.v1"))).scalar_one()  # fmt: skip
+        body = (
+            await session.execute(
+                select(orm.messaging.outbox.c.body).where(
+                    orm.messaging.outbox.c.subject == "notifications.person.erased.v1"
+                )
+            )
+        ).scalar_one()
     assert "notifications.person.erased.v1" in subjects and b"anna@example.org" in body
 
 
@@ -202,7 +226,11 @@ async def test_digest_members_get_one_summary_instead_of_each_mail(deps) -> None
     await membership.add_member(deps, LAG, "kathrin@example.org", "dora@example.org", "Dora", "mitglied", "taeglich")
     for subject in ("Treffen Montag", "Zahltag Plauen"):
         await membership.post(deps, LAG, "kathrin@example.org", subject, f"Text zu {subject}")
-    assert [r.status for r in await queued(deps, "dora@example.org")] == ["pending", "digest", "digest"]  # welcome, 2 posts
+    assert [r.status for r in await queued(deps, "dora@example.org")] == [
+        "pending",
+        "digest",
+        "digest",
+    ]  # welcome, 2 posts
     assert await digests.send_digests(deps) == 0  # still the same day
     deps.now.moment += timedelta(days=1)
     assert await digests.send_digests(deps) == 1
@@ -214,10 +242,17 @@ async def test_digest_members_get_one_summary_instead_of_each_mail(deps) -> None
 
 
 async def test_a_groups_events_out_of_order_leave_its_list_as_the_newest_says(deps) -> None:
-    kathrin, wolfgang = r.Coordinator(name="Kathrin", email="kathrin@example.net"), r.Coordinator(name="Wolfgang", email="wolfgang@example.org")
+    kathrin, wolfgang = (
+        r.Coordinator(name="Kathrin", email="kathrin@example.net"),
+        r.Coordinator(name="Wolfgang", email="wolfgang@example.org"),
+    )
     formed = Envelope.wrap(r.GroupFormedV1(group_id="g-v", name="Vogtland", state="SN", coordinator=kathrin))
-    renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g-v", name="Vogtland-Nord", state="SN", coordinator=kathrin, old_name="Vogtland"))
-    changed = Envelope.wrap(r.CoordinatorChangedV1(group_id="g-v", name="Vogtland-Nord", state="SN", coordinator=wolfgang))
+    renamed = Envelope.wrap(
+        r.GroupRenamedV1(group_id="g-v", name="Vogtland-Nord", state="SN", coordinator=kathrin, old_name="Vogtland")
+    )
+    changed = Envelope.wrap(
+        r.CoordinatorChangedV1(group_id="g-v", name="Vogtland-Nord", state="SN", coordinator=wolfgang)
+    )
     # The founding's consumer crashed before its ack: the rename and the new coordinator came first.
     for envelope, sequence in ((renamed, 12), (changed, 13), (formed, 10), (renamed, 12)):
         with message_context(stream_sequence=sequence):
@@ -229,15 +264,30 @@ async def test_a_groups_events_out_of_order_leave_its_list_as_the_newest_says(de
     # Kathrin moderates from the rename on (its snapshot names her), as she would have from the founding;
     # a change of coordinator adds Wolfgang and, as always, leaves her a moderator.
     assert members == {"kathrin@example.net": "moderation", "wolfgang@example.org": "moderation"}
-    welcomed = [row.recipient for row in await queued(deps) if "Willkommen" in row.subject and "Vogtland" in row.subject]
-    assert sorted(welcomed) == ["kathrin@example.net", "wolfgang@example.org"]  # each welcomed once, the late founding adds nothing
+    welcomed = [
+        row.recipient for row in await queued(deps) if "Willkommen" in row.subject and "Vogtland" in row.subject
+    ]
+    assert sorted(welcomed) == [
+        "kathrin@example.net",
+        "wolfgang@example.org",
+    ]  # each welcomed once, the late founding adds nothing
 
 
 async def test_a_groups_list_is_named_after_its_slug_and_keeps_that_name_through_a_rename(deps) -> None:
     formed = Envelope.wrap(r.GroupFormedV1(group_id="g-g", name="Regionalgruppe Görlitz", state="SN", slug="goerlitz"))
-    renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g-g", name="Görlitz-Zittau", state="SN", slug="goerlitz-zittau",
-                                             aliases=["goerlitz"], old_name="Regionalgruppe Görlitz"))  # fmt: skip
-    before_slugs = Envelope.wrap(r.GroupFormedV1(group_id="g-m", name="Meißen", state="SN"))  # an event from before slugs
+    renamed = Envelope.wrap(
+        r.GroupRenamedV1(
+            group_id="g-g",
+            name="Görlitz-Zittau",
+            state="SN",
+            slug="goerlitz-zittau",
+            aliases=["goerlitz"],
+            old_name="Regionalgruppe Görlitz",
+        )
+    )
+    before_slugs = Envelope.wrap(
+        r.GroupFormedV1(group_id="g-m", name="Meißen", state="SN")
+    )  # an event from before slugs
     for sequence, envelope in enumerate((formed, renamed, before_slugs), start=1):
         with message_context(stream_sequence=sequence):
             await incoming.on_registry_group(deps, envelope)
@@ -252,7 +302,9 @@ async def test_the_landesbuero_moderates_every_list_without_being_a_member(deps)
     with pytest.raises(Forbidden, match="Nur die Moderation"):
         await membership.moderator_view(deps, LAG, office, lambda store: store.pending(LAG))
     assert await membership.moderator_view(deps, LAG, office, lambda store: store.pending(LAG), admin=True) == []
-    member = await membership.add_member(deps, LAG, office, "bernd@example.org", "Bernd", "mitglied", "jede", admin=True)
+    member = await membership.add_member(
+        deps, LAG, office, "bernd@example.org", "Bernd", "mitglied", "jede", admin=True
+    )
     assert member.status == "aktiv"
     await membership.set_role(deps, LAG, office, "bernd@example.org", "moderation", admin=True)
     count, _ = await membership.post(deps, LAG, office, "Rundbrief", "Hallo", admin=True)

@@ -86,6 +86,7 @@ async def test_event_committed_while_nats_is_down_arrives_after_it_returns(ready
     relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker, timeout=0.5), max_backoff=0.5)
     task = asyncio.create_task(relay.run())
     try:
+
         async def tried_and_failed() -> bool:
             async with database.sessions() as session:
                 errors = (await session.execute(select(tables.outbox.c.last_error))).scalars().all()

@@ -27,7 +27,7 @@ BREAKERS = [  # (column index, bad value, words the German reason must contain)
 
 
 @pytest.fixture
-async def registry(database):  # noqa: ANN201
+async def registry(database):
     await upgrade(database, "registry")
     return lambda: RegistryUnitOfWork(database, orm.messaging)
 
@@ -44,9 +44,21 @@ def office_list(rows: int, broken: int, seed: int = 7) -> tuple[str, dict[int, s
     bad_lines = set(rng.sample(range(rows), broken))
     lines, expected = [HEADER], {}
     for i in range(rows):
-        fields = ["", f"Sozialberatung Nr. {i}", "Kreisverband", "DIE LINKE Leipzig", f"Teststraße {i}",
-                  f"{4100 + i % 800:05d}", "Leipzig", "", f"0341 555{i:04d}", f"stelle{i}@example.org",
-                  "dienstags 14–17 Uhr", "Bürgergeld, KdU", "Leipzig"]  # fmt: skip
+        fields = [
+            "",
+            f"Sozialberatung Nr. {i}",
+            "Kreisverband",
+            "DIE LINKE Leipzig",
+            f"Teststraße {i}",
+            f"{4100 + i % 800:05d}",
+            "Leipzig",
+            "",
+            f"0341 555{i:04d}",
+            f"stelle{i}@example.org",
+            "dienstags 14–17 Uhr",
+            "Bürgergeld, KdU",
+            "Leipzig",
+        ]
         if i in bad_lines:
             column, value, words = BREAKERS[i % len(BREAKERS)]
             fields[column] = value
@@ -135,7 +147,9 @@ async def test_two_transactions_changing_one_office_cannot_overwrite_each_other(
 
 async def test_group_slugs_are_stored_unique_and_earlier_ones_keep_leading_to_the_group(registry) -> None:
     vogtland = await handlers.handle(commands.FormGroup("Vogtland", "SN"), registry())
-    twin = await handlers.handle(commands.FormGroup("Regionalgruppe Vogtland", "SN"), registry())  # another unit of work
+    twin = await handlers.handle(
+        commands.FormGroup("Regionalgruppe Vogtland", "SN"), registry()
+    )  # another unit of work
     assert (vogtland.slug, twin.slug) == ("vogtland", "vogtland-2")
     await handlers.handle(commands.RenameGroup("vogtland", "Plauen"), registry())
     for ref in ("vogtland", "plauen", vogtland.id, "Plauen"):

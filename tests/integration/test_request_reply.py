@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from sqlalchemy.exc import OperationalError
 
 from shared.contracts import registry
@@ -53,7 +52,9 @@ async def test_nobody_answering_is_service_unavailable_not_a_hang(broker) -> Non
 
 async def test_a_reply_larger_than_the_servers_limit_is_a_typed_error_not_a_timeout(broker) -> None:
     async def health(req: HealthRequest) -> HealthReply:
-        return HealthReply(service="registry", status="ok", version="1", checks={"gross": "x" * (broker.connection.max_payload + 1)})
+        return HealthReply(
+            service="registry", status="ok", version="1", checks={"gross": "x" * (broker.connection.max_payload + 1)}
+        )
 
     respond(broker, registry.HEALTH, health)
     await broker.start()

@@ -91,10 +91,21 @@ def test_only_our_own_smtp_sink_counts_as_healthy(tmp_path: Path) -> None:
     sock = listen(0)
     port = sock.getsockname()[1]
     sink = subprocess.Popen(
-        [sys.executable, "-m", "beratungsnetz.runtime.smtp_sink", "--fd", str(sock.fileno()), "--instance", "abc",
-         "--dir", str(tmp_path / "mail")],
-        pass_fds=(sock.fileno(),), stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "beratungsnetz.runtime.smtp_sink",
+            "--fd",
+            str(sock.fileno()),
+            "--instance",
+            "abc",
+            "--dir",
+            str(tmp_path / "mail"),
+        ],
+        pass_fds=(sock.fileno(),),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     sock.close()
     try:
         assert "SMTP-Senke auf 127.0.0.1" in sink.stdout.readline()
@@ -105,9 +116,13 @@ def test_only_our_own_smtp_sink_counts_as_healthy(tmp_path: Path) -> None:
         assert sink.wait(10) == 0
 
 
-def test_nats_health_counts_only_from_the_server_started_with_our_instance(nats_server: NatsServer, tmp_path: Path) -> None:
+def test_nats_health_counts_only_from_the_server_started_with_our_instance(
+    nats_server: NatsServer, tmp_path: Path
+) -> None:
     assert nats_server.healthy()
-    impostor = NatsServer(tmp_path / "x", port=nats_server.port, monitor_port=nats_server.monitor_port, instance="unser")
+    impostor = NatsServer(
+        tmp_path / "x", port=nats_server.port, monitor_port=nats_server.monitor_port, instance="unser"
+    )
     assert not impostor.healthy()  # same ports, but the answer names another server
 
 
@@ -117,7 +132,7 @@ async def test_services_echo_their_instance_id_in_the_health_reply(nats_server: 
     await broker.connect()
     try:
         await wait_healthy(broker, "registry", process)
-        reply = await request(broker, PRODUCERS['registry'].HEALTH, HealthRequest(), timeout=5)
+        reply = await request(broker, PRODUCERS["registry"].HEALTH, HealthRequest(), timeout=5)
         assert reply.data.instance == "abc123"
     finally:
         await broker.stop()

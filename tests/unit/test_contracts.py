@@ -22,7 +22,9 @@ SUBJECT_LITERAL = re.compile(r"^(registry|notifications|events|gateway|deadlette
 def subject_literals() -> dict[str, list[str]]:
     """Every string constant in our code that looks like a NATS subject, with where it stands."""
     found: dict[str, list[str]] = {}
-    for path in (p for top in ("services", "shared", "beratungsnetz", "tests", "bench") for p in ROOT.glob(f"{top}/**/*.py")):
+    for path in (
+        p for top in ("services", "shared", "beratungsnetz", "tests", "bench") for p in ROOT.glob(f"{top}/**/*.py")
+    ):
         if path == Path(__file__).resolve():
             continue  # this file holds deliberately wrong subjects
         for node in ast.walk(ast.parse(path.read_text(), str(path))):

@@ -52,5 +52,11 @@ def test_a_started_clock_runs_on_from_its_day_and_never_in_production() -> None:
     assert dst.now().astimezone(BERLIN).hour == 3  # 02:30 does not exist that night
     assert not RegistrySettings().clock().fixed
     with pytest.raises(ValidationError, match="CLOCK_START"):
-        RegistrySettings(environment="production", clock_start="2028-02-29", secret_key="x" * 40,
-                         database_url="postgresql+asyncpg://r@db/b", nats_user="r", nats_password="p")  # fmt: skip
+        RegistrySettings(
+            environment="production",
+            clock_start="2028-02-29",
+            secret_key="x" * 40,
+            database_url="postgresql+asyncpg://r@db/b",
+            nats_user="r",
+            nats_password="p",
+        )

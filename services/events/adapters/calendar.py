@@ -12,8 +12,14 @@ from icalendar import Event
 from services.events.domain.actions import KINDS, Action
 from shared import ical
 
-STATUS = {"idee": "TENTATIVE", "geplant": "TENTATIVE", "bestätigt": "CONFIRMED", "durchgeführt": "CONFIRMED",
-          "ausgewertet": "CONFIRMED", "abgesagt": "CANCELLED"}  # fmt: skip
+STATUS = {
+    "idee": "TENTATIVE",
+    "geplant": "TENTATIVE",
+    "bestätigt": "CONFIRMED",
+    "durchgeführt": "CONFIRMED",
+    "ausgewertet": "CONFIRMED",
+    "abgesagt": "CANCELLED",
+}
 
 
 def action_event(action: Action, names: dict[str, str], stamp: datetime, organizer_address: str) -> Event:
@@ -38,10 +44,19 @@ def action_event(action: Action, names: dict[str, str], stamp: datetime, organiz
     return event
 
 
-def calendar_of(actions: list[Action], names: dict[str, str], stamp: datetime, title: str, *, organizer: str,
-                method: str | None = None) -> bytes:  # fmt: skip
+def calendar_of(
+    actions: list[Action],
+    names: dict[str, str],
+    stamp: datetime,
+    title: str,
+    *,
+    organizer: str,
+    method: str | None = None,
+) -> bytes:
     """`organizer`: the address events name as ORGANIZER, with the organising group as its name."""
     cal = ical.new_calendar("-//Beratungsnetz//Aktionen//DE", title, method)
-    for action in sorted((a for a in actions if a.schedule.start and a.status != "idee"), key=lambda a: a.schedule.start):
+    for action in sorted(
+        (a for a in actions if a.schedule.start and a.status != "idee"), key=lambda a: a.schedule.start
+    ):
         cal.add_component(action_event(action, names, stamp, organizer))
     return cal.to_ical()

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from services.events.domain import events as ev
-from services.events.domain.actions import DECLINED, KINDS, JOB_CENTRE_GUIDELINE, NO_ANSWER, Action, Report, Schedule
+from services.events.domain.actions import DECLINED, JOB_CENTRE_GUIDELINE, KINDS, NO_ANSWER, Action, Report, Schedule
 from services.events.domain.groups import GroupReplica
 from services.events.domain.progress import Tally
 from services.events.domain.responsibility import Responsible
@@ -27,14 +27,25 @@ def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
         case OnDate():
             return c.TimingV1(kind="datum", text=text, description=described, on=timing.day)
         case Period():
-            return c.TimingV1(kind="zeitraum", text=text, description=described, periods=[(timing.start, timing.end, timing.label)])
+            return c.TimingV1(
+                kind="zeitraum", text=text, description=described, periods=[(timing.start, timing.end, timing.label)]
+            )
         case Periods():
             spans = [(p.start, p.end, p.label) for p in timing.periods]
             return c.TimingV1(kind="zeitraeume", text=text, description=described, periods=spans)
         case Recurring():
-            return c.TimingV1(kind="wiederkehrend", text=text, description=described, unit=timing.unit, times=timing.times,
-                              at_least=timing.at_least, in_total=timing.in_total, every=timing.every, ordinal=timing.ordinal,
-                              weekday=timing.weekday)  # fmt: skip
+            return c.TimingV1(
+                kind="wiederkehrend",
+                text=text,
+                description=described,
+                unit=timing.unit,
+                times=timing.times,
+                at_least=timing.at_least,
+                in_total=timing.in_total,
+                every=timing.every,
+                ordinal=timing.ordinal,
+                weekday=timing.weekday,
+            )
         case Ongoing():
             return c.TimingV1(kind="laufend", text=text, description=described, on=timing.since)
         case Soft():
@@ -58,32 +69,58 @@ def timing_domain(t: c.TimingV1) -> Timing | None:
 
 def item_snapshot(item: WorkItem, today: date | None = None) -> c.WorkItemSnapshot:
     return c.WorkItemSnapshot(
-        item_id=item.id, plan=item.plan, text=item.text,
+        item_id=item.id,
+        plan=item.plan,
+        text=item.text,
         responsible=[c.ResponsibleV1(name=r.name, role=r.role, scope=r.scope) for r in item.responsible],
-        timing=timing_contract(item.timing, item.timing_text), created_on=item.created_on, status=item.status,
-        notes=[c.NoteV1(on=n.on, text=n.text, author=n.author) for n in item.notes], last_done=item.last_done,
-        group_id=item.group_id, due=item.due(today) if today else None, overdue=item.overdue(today) if today else False,
-    )  # fmt: skip
+        timing=timing_contract(item.timing, item.timing_text),
+        created_on=item.created_on,
+        status=item.status,
+        notes=[c.NoteV1(on=n.on, text=n.text, author=n.author) for n in item.notes],
+        last_done=item.last_done,
+        group_id=item.group_id,
+        due=item.due(today) if today else None,
+        overdue=item.overdue(today) if today else False,
+    )
 
 
 def item_domain(s: c.WorkItemSnapshot) -> WorkItem:
     return WorkItem(
-        s.item_id, s.plan, s.text, tuple(Responsible(r.name, r.role, r.scope) for r in s.responsible),
-        timing_domain(s.timing), s.timing.text, s.created_on, s.status,
-        tuple(Note(n.on, n.text, n.author) for n in s.notes), s.last_done, s.group_id,
-    )  # fmt: skip
+        s.item_id,
+        s.plan,
+        s.text,
+        tuple(Responsible(r.name, r.role, r.scope) for r in s.responsible),
+        timing_domain(s.timing),
+        s.timing.text,
+        s.created_on,
+        s.status,
+        tuple(Note(n.on, n.text, n.author) for n in s.notes),
+        s.last_done,
+        s.group_id,
+    )
 
 
 def action_snapshot(a: Action, names: Names | None = None) -> c.ActionSnapshot:
     names, s = names or {}, a.schedule
     report = a.report and c.ReportV1(participants=a.report.participants, notes=a.report.notes, press=a.report.press)
     return c.ActionSnapshot(
-        action_id=a.id, kind=s.kind, kind_label=KINDS[s.kind], title=s.title, place=s.place, job_centre=s.job_centre,
-        start=s.start, end=s.end, organiser_group_id=a.organiser_group_id,
-        organiser_group_name=names.get(a.organiser_group_id, ""), responsible=list(s.responsible), status=a.status,
+        action_id=a.id,
+        kind=s.kind,
+        kind_label=KINDS[s.kind],
+        title=s.title,
+        place=s.place,
+        job_centre=s.job_centre,
+        start=s.start,
+        end=s.end,
+        organiser_group_id=a.organiser_group_id,
+        organiser_group_name=names.get(a.organiser_group_id, ""),
+        responsible=list(s.responsible),
+        status=a.status,
         invitations=[_invitation(g, names.get(g, ""), st) for g, st in a.invitations],
-        report=report, evaluation=a.evaluation, cancel_reason=a.cancel_reason,
-    )  # fmt: skip
+        report=report,
+        evaluation=a.evaluation,
+        cancel_reason=a.cancel_reason,
+    )
 
 
 def _invitation(group_id: str, name: str, status: str) -> c.InvitationV1:
@@ -101,7 +138,9 @@ def action_domain(s: c.ActionSnapshot) -> Action:
     schedule = Schedule(s.kind, s.title, s.place, s.job_centre, _berlin(s.start), _berlin(s.end), tuple(s.responsible))
     report = s.report and Report(s.report.participants, s.report.notes, s.report.press)
     invitations = tuple((i.group_id, NO_ANSWER if i.no_answer else i.status) for i in s.invitations)
-    return Action(s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason)
+    return Action(
+        s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason
+    )
 
 
 def group_data(g: GroupReplica) -> dict:
@@ -110,21 +149,35 @@ def group_data(g: GroupReplica) -> dict:
 
 def group_contract(g: GroupReplica) -> c.GroupV1:
     return c.GroupV1(
-        group_id=g.id, name=g.name, state=g.state, status=g.status, coordinator_name=g.coordinator_name,
-        coordinator_email=g.coordinator_email, merged_into=g.merged_into, events_seen=g.seen,
-    )  # fmt: skip
+        group_id=g.id,
+        name=g.name,
+        state=g.state,
+        status=g.status,
+        coordinator_name=g.coordinator_name,
+        coordinator_email=g.coordinator_email,
+        merged_into=g.merged_into,
+        events_seen=g.seen,
+    )
 
 
 _ACTION_EVENTS = {
-    ev.ActionPlanned: c.ActionPlannedV1, ev.ActionUpdated: c.ActionUpdatedV1, ev.GroupsInvited: c.GroupsInvitedV1,
-    ev.InvitationAccepted: c.InvitationAcceptedV1, ev.InvitationDeclined: c.InvitationDeclinedV1,
-    ev.ActionConfirmed: c.ActionConfirmedV1, ev.ActionCompleted: c.ActionCompletedV1,
-    ev.ActionEvaluated: c.ActionEvaluatedV1, ev.ActionCancelled: c.ActionCancelledV1,
-}  # fmt: skip
+    ev.ActionPlanned: c.ActionPlannedV1,
+    ev.ActionUpdated: c.ActionUpdatedV1,
+    ev.GroupsInvited: c.GroupsInvitedV1,
+    ev.InvitationAccepted: c.InvitationAcceptedV1,
+    ev.InvitationDeclined: c.InvitationDeclinedV1,
+    ev.ActionConfirmed: c.ActionConfirmedV1,
+    ev.ActionCompleted: c.ActionCompletedV1,
+    ev.ActionEvaluated: c.ActionEvaluatedV1,
+    ev.ActionCancelled: c.ActionCancelledV1,
+}
 _ITEM_EVENTS = {
-    ev.WorkItemAdded: c.WorkItemAddedV1, ev.WorkItemUpdated: c.WorkItemUpdatedV1, ev.WorkItemDone: c.WorkItemDoneV1,
-    ev.ReminderDue: c.ReminderDueV1, ev.WorkItemOverdue: c.WorkItemOverdueV1,
-}  # fmt: skip
+    ev.WorkItemAdded: c.WorkItemAddedV1,
+    ev.WorkItemUpdated: c.WorkItemUpdatedV1,
+    ev.WorkItemDone: c.WorkItemDoneV1,
+    ev.ReminderDue: c.ReminderDueV1,
+    ev.WorkItemOverdue: c.WorkItemOverdueV1,
+}
 
 
 def _tally(t: Tally) -> dict:
@@ -133,16 +186,23 @@ def _tally(t: Tally) -> dict:
 
 def _line(item: WorkItem, today: date) -> c.ItemLineV1:
     who = ", ".join(r.describe() for r in item.responsible) or "ohne V"
-    return c.ItemLineV1(item_id=item.id, text=item.text, responsible=who, due=item.overdue_since(today) or item.due(today))
+    return c.ItemLineV1(
+        item_id=item.id, text=item.text, responsible=who, due=item.overdue_since(today) or item.due(today)
+    )
 
 
 def progress_contract(event: ev.ProgressCompiled) -> c.ProgressCompiledV1:
     r, today = event.report, event.report.until.date()
     groups = [c.GroupTallyV1(group_id=gid, group_name=name, **_tally(t)) for gid, (name, t) in r.groups.items()]
     return c.ProgressCompiledV1(
-        period_key=event.period_key, since=r.since, until=r.until, overall=c.TallyV1(**_tally(r.overall)), groups=groups,
-        overdue=[_line(i, today) for i in r.overdue], due=[_line(i, today) for i in r.due],
-    )  # fmt: skip
+        period_key=event.period_key,
+        since=r.since,
+        until=r.until,
+        overall=c.TallyV1(**_tally(r.overall)),
+        groups=groups,
+        overdue=[_line(i, today) for i in r.overdue],
+        due=[_line(i, today) for i in r.due],
+    )
 
 
 def event_contract(event: object, names: Names, today: date) -> EventPayload:
@@ -151,7 +211,9 @@ def event_contract(event: object, names: Names, today: date) -> EventPayload:
         return progress_contract(event)
     extra = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(event).items() if k not in ("action", "item")}
     if type(event) in _ACTION_EVENTS:
-        if isinstance(event, ev.ActionPlanned) and (event.action.schedule.kind == "zahltag" or event.action.schedule.job_centre):
+        if isinstance(event, ev.ActionPlanned) and (
+            event.action.schedule.kind == "zahltag" or event.action.schedule.job_centre
+        ):
             extra["guideline"] = JOB_CENTRE_GUIDELINE
         return _ACTION_EVENTS[type(event)](action=action_snapshot(event.action, names), **extra)
     return _ITEM_EVENTS[type(event)](item=item_snapshot(event.item, today), **extra)

@@ -12,8 +12,12 @@ metadata = MetaData()
 messaging = MessagingTables.on(metadata)
 
 groups = snapshot_table("groups", metadata, Column("state", String(2), nullable=False, index=True))
-actions = snapshot_table("actions", metadata, Column("organiser_group_id", String(64), nullable=False, index=True),
-                         Column("day", Date, nullable=True, index=True))  # the start's date in Berlin: clashes are looked up by it
+actions = snapshot_table(
+    "actions",
+    metadata,
+    Column("organiser_group_id", String(64), nullable=False, index=True),
+    Column("day", Date, nullable=True, index=True),
+)  # the start's date in Berlin: clashes are looked up by it
 work_items = snapshot_table("work_items", metadata, Column("plan", String(300), nullable=False, index=True))
 # Things that must happen once per key (a reminder per item and due date, a report per period).
 once = Table(

@@ -9,14 +9,19 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from shared.contracts import Envelope
 from shared.contracts import registry as r
 
-PAYLOADS = {p.subject: p for p in (r.GroupFormedV1, r.GroupRenamedV1, r.CoordinatorChangedV1, r.GroupsMergedV1,
-                                  r.GroupDissolvedV1)}  # fmt: skip
+PAYLOADS = {
+    p.subject: p
+    for p in (r.GroupFormedV1, r.GroupRenamedV1, r.CoordinatorChangedV1, r.GroupsMergedV1, r.GroupDissolvedV1)
+}
 
 
 async def read_group_events(js: Any) -> list[tuple[Envelope, int]]:
     total = (await js.stream_info("REGISTRY")).state.last_seq
-    sub = await js.pull_subscribe("registry.group.>", stream="REGISTRY",
-                                  config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, inactive_threshold=30))  # fmt: skip
+    sub = await js.pull_subscribe(
+        "registry.group.>",
+        stream="REGISTRY",
+        config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL, inactive_threshold=30),
+    )
     found: list[tuple[Envelope, int]] = []
     try:
         while True:
@@ -27,7 +32,9 @@ async def read_group_events(js: Any) -> list[tuple[Envelope, int]]:
             for msg in batch:
                 await msg.ack()
                 if msg.subject in PAYLOADS:
-                    found.append((Envelope[PAYLOADS[msg.subject]].model_validate_json(msg.data), msg.metadata.sequence.stream))
+                    found.append(
+                        (Envelope[PAYLOADS[msg.subject]].model_validate_json(msg.data), msg.metadata.sequence.stream)
+                    )
             if batch and batch[-1].metadata.sequence.stream >= total:
                 break
     finally:

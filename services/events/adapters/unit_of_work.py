@@ -10,13 +10,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.events.adapters import mapping, orm
 from services.events.adapters.repository import ActionRepository, GroupRepository, WorkItemRepository
 from shared.clock import Clock
-from shared.db.unit_of_work import SqlAlchemyUnitOfWork
+from shared.db import Database
+from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class EventsUnitOfWork(SqlAlchemyUnitOfWork):
-    def __init__(self, database, tables, clock: Clock, on_commit: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, database: Database, tables: MessagingTables, clock: Clock, on_commit: Callable[[], None] = lambda: None
+    ) -> None:
         super().__init__(database, tables, on_commit)
         self.clock = clock  # time for once-keys and for the due dates in outgoing snapshots
 

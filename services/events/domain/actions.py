@@ -73,7 +73,7 @@ class Action(Recording):
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
-    def plan(cls, id: str, organiser_group_id: str, schedule: Schedule, as_idea: bool = False) -> Action:  # noqa: A002
+    def plan(cls, id: str, organiser_group_id: str, schedule: Schedule, as_idea: bool = False) -> Action:
         schedule.validate()
         if not as_idea and schedule.start is None:
             raise InvalidInput("Eine geplante Aktion braucht Beginn und Ende; sonst als Idee anlegen.")
@@ -96,7 +96,9 @@ class Action(Recording):
 
     def _ensure(self, *allowed: str) -> None:
         if self.status not in allowed:
-            raise Conflict(f"Die Aktion „{self.name}“ ist {self.status}; das geht nur, solange sie {' oder '.join(allowed)} ist.")
+            raise Conflict(
+                f"Die Aktion „{self.name}“ ist {self.status}; das geht nur, solange sie {' oder '.join(allowed)} ist."
+            )
 
     def reschedule(self, schedule: Schedule) -> tuple[str, ...]:
         self._ensure("idee", "geplant", "bestätigt")
@@ -132,14 +134,18 @@ class Action(Recording):
         if not self.schedule.responsible:
             raise Conflict("Vor der Bestätigung bitte eine verantwortliche Person (V) eintragen.")
         if waiting := self.open_invitations():
-            raise Conflict(f"Noch keine Antwort von {len(waiting)} eingeladenen Gruppe(n).", fields={"offen": ", ".join(waiting)})
+            raise Conflict(
+                f"Noch keine Antwort von {len(waiting)} eingeladenen Gruppe(n).", fields={"offen": ", ".join(waiting)}
+            )
         self.status = "bestätigt"
         self._record(events.ActionConfirmed)
 
     def complete(self, report: Report, now: datetime) -> None:
         """Only a confirmed action that has begun is held; invitations never answered close as "keine Antwort"."""
         if self.status in ("idee", "geplant"):
-            raise Conflict(f"Die Aktion „{self.name}“ ist erst {self.status}; abschließen lässt sie sich, wenn sie bestätigt ist.")
+            raise Conflict(
+                f"Die Aktion „{self.name}“ ist erst {self.status}; abschließen lässt sie sich, wenn sie bestätigt ist."
+            )
         self._ensure("bestätigt")
         if self.schedule.start is None or self.schedule.start > now:
             begins = f" Sie beginnt am {self.schedule.start:%d.%m.%Y um %H:%M} Uhr." if self.schedule.start else ""
@@ -168,7 +174,11 @@ def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Actio
         return []
     key = " ".join(s.job_centre.casefold().split())
     return [
-        o for o in others
-        if o.id != action.id and o.status != "abgesagt" and o.schedule.start
-        and " ".join(o.schedule.job_centre.casefold().split()) == key and o.schedule.start.date() == s.start.date()
-    ]  # fmt: skip
+        o
+        for o in others
+        if o.id != action.id
+        and o.status != "abgesagt"
+        and o.schedule.start
+        and " ".join(o.schedule.job_centre.casefold().split()) == key
+        and o.schedule.start.date() == s.start.date()
+    ]

@@ -38,7 +38,9 @@ class GroupReplica:
     def ensure_invitable(self) -> None:
         if self.status != "aktiv":
             where = f" (jetzt Teil von {self.merged_into})" if self.merged_into else ""
-            raise Conflict(f"Die Regionalgruppe „{self.name}“ ist {self.status}{where} und kann nicht eingeladen werden.")
+            raise Conflict(
+                f"Die Regionalgruppe „{self.name}“ ist {self.status}{where} und kann nicht eingeladen werden."
+            )
 
 
 def require(group: GroupReplica | None, group_id: str) -> GroupReplica:

@@ -42,7 +42,9 @@ class _Block:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    return list(enumerate((line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), start=1))
+    return list(
+        enumerate((line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), start=1)
+    )
 
 
 def _blocks(lines: list[tuple[int, str]]) -> list[_Block]:
@@ -77,7 +79,7 @@ def _title(lines: list[tuple[int, str]]) -> tuple[str, int]:
     filled = [(n, line) for n, line in lines if line]
     if not filled or _MARKER.match(filled[0][1]):
         return "", 0
-    first = [line for _, line in lines[filled[0][0] - 1:]]
+    first = [line for _, line in lines[filled[0][0] - 1 :]]
     paragraph = first[: first.index("")] if "" in first else first
     if len(paragraph) < len(filled) and not any(_MARKER.match(p) for p in paragraph):
         joined = " ".join(paragraph)

@@ -14,20 +14,55 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "dezember")  # fmt: skip
+MONTHS = (
+    "januar",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+)
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-ORDINAL_WORDS = {"erste": 1, "ersten": 1, "erster": 1, "zweite": 2, "zweiten": 2, "zweiter": 2, "dritte": 3, "dritten": 3,
-                 "dritter": 3, "vierte": 4, "vierten": 4, "vierter": 4, "fünfte": 5, "fünften": 5, "fünfter": 5,
-                 "letzte": -1, "letzten": -1, "letzter": -1}  # fmt: skip
+ORDINAL_WORDS = {
+    "erste": 1,
+    "ersten": 1,
+    "erster": 1,
+    "zweite": 2,
+    "zweiten": 2,
+    "zweiter": 2,
+    "dritte": 3,
+    "dritten": 3,
+    "dritter": 3,
+    "vierte": 4,
+    "vierten": 4,
+    "vierter": 4,
+    "fünfte": 5,
+    "fünften": 5,
+    "fünfter": 5,
+    "letzte": -1,
+    "letzten": -1,
+    "letzter": -1,
+}
 WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
 COUNTS = {"zwei": 2, "drei": 3, "vier": 4, "sechs": 6}
 SEASONS = {"frühjahr": 3, "frühling": 3, "sommer": 6, "herbst": 9, "winter": 12}  # first month of three
 PARTS = {"anfang": (1, 10), "mitte": (11, 20), "ende": (21, 31)}  # days of a month
 TIMES = {"einmal": 1, "zweimal": 2, "dreimal": 3, "viermal": 4, "fünfmal": 5, "sechsmal": 6}
 UNITS = {"woche": "woche", "monat": "monat", "quartal": "quartal", "halbjahr": "halbjahr", "jahr": "jahr"}
-ADVERBS = {"wöchentlich": "woche", "monatlich": "monat", "vierteljährlich": "quartal", "quartalsweise": "quartal",
-           "halbjährlich": "halbjahr", "jährlich": "jahr"}  # fmt: skip
+ADVERBS = {
+    "wöchentlich": "woche",
+    "monatlich": "monat",
+    "vierteljährlich": "quartal",
+    "quartalsweise": "quartal",
+    "halbjährlich": "halbjahr",
+    "jährlich": "jahr",
+}
 ONGOING = ("stetig", "laufend", "fortlaufend", "ständig", "kontinuierlich", "dauerhaft", "regelmäßig", "fortwährend")
 SOFT = ("zeitnah", "demnächst", "bald", "baldmöglichst", "sofort", "umgehend", "kurzfristig", "schnellstmöglich")
 
@@ -71,7 +106,11 @@ class Recurring:
     def describe(self) -> str:
         if self.ordinal is not None:
             nth = "letzten" if self.ordinal == -1 else f"{self.ordinal}."
-            return f"jeden {nth} {WEEKDAYS[self.weekday].capitalize()} im Monat" if self.weekday is not None else f"am {nth} Werktag des Monats"
+            return (
+                f"jeden {nth} {WEEKDAYS[self.weekday].capitalize()} im Monat"
+                if self.weekday is not None
+                else f"am {nth} Werktag des Monats"
+            )
         if self.every > 1:
             return f"alle {self.every} {'Wochen' if self.unit == 'woche' else 'Monate'}"
         word = {1: "einmal", 2: "zweimal", 3: "dreimal", 4: "viermal"}.get(self.times, f"{self.times}-mal")
@@ -139,9 +178,12 @@ def _count(token: str) -> int | None:
 
 
 def _anchored(t: str) -> Recurring | None:
-    """"jeden ersten Montag im Monat", "am dritten Werktag des Monats", "jeden letzten Freitag"."""
-    m = re.fullmatch(r"(?:jeden|jede[rs]?|am|an jedem)\s+(\d\.|\w+)\s+(werktag|" + "|".join(WEEKDAYS) + r")"
-                     r"(?:\s+(?:im|des|eines|jeden|pro)\s+monats?)?", t)  # fmt: skip
+    """ "jeden ersten Montag im Monat", "am dritten Werktag des Monats", "jeden letzten Freitag"."""
+    m = re.fullmatch(
+        r"(?:jeden|jede[rs]?|am|an jedem)\s+(\d\.|\w+)\s+(werktag|" + "|".join(WEEKDAYS) + r")"
+        r"(?:\s+(?:im|des|eines|jeden|pro)\s+monats?)?",
+        t,
+    )
     if not m:
         return None
     ordinal = _number(m.group(1)) if m.group(1) not in ("letzten", "letzte", "letzter") else -1
@@ -156,19 +198,28 @@ def _recurring(t: str) -> Recurring | None:
         return found
     if m := re.fullmatch(r"alle\s+(\d+|zwei|drei|vier|sechs)\s+(wochen|monate)", t):
         every = _count(m.group(1))
-        return Recurring("woche" if m.group(2) == "wochen" else "monat", every=every) if every and 1 < every <= 12 else None
+        return (
+            Recurring("woche" if m.group(2) == "wochen" else "monat", every=every)
+            if every and 1 < every <= 12
+            else None
+        )
     if t in ("vierzehntägig", "14-tägig", "14tägig", "zweiwöchentlich", "zweiwöchig"):
         return Recurring("woche", every=2)
     at_least, in_total = t.startswith("mindestens "), t.startswith("insgesamt ")
     core = re.sub(r"^(mindestens|insgesamt)\s+", "", t)
     if core in ADVERBS:
         return Recurring(ADVERBS[core], 1, at_least, in_total)
-    m = re.fullmatch(r"(einmal|zweimal|dreimal|viermal|fünfmal|sechsmal|(\d+)\s*-?\s*mal)\s+(?:pro|im|je|in der|in einem|jede[ns]?|jeden)\s+"
-                     r"(woche|monat|quartal|halbjahr|jahr)", core)  # fmt: skip
+    m = re.fullmatch(
+        r"(einmal|zweimal|dreimal|viermal|fünfmal|sechsmal|(\d+)\s*-?\s*mal)\s+(?:pro|im|je|in der|in einem|jede[ns]?|jeden)\s+"
+        r"(woche|monat|quartal|halbjahr|jahr)",
+        core,
+    )
     if m:
         times = int(m.group(2)) if m.group(2) else TIMES[m.group(1)]
         return Recurring(UNITS[m.group(3)], times, at_least, in_total) if times > 0 else None
-    m = re.fullmatch(r"(einmal|zweimal|dreimal|viermal)\s+(wöchentlich|monatlich|vierteljährlich|halbjährlich|jährlich)", core)
+    m = re.fullmatch(
+        r"(einmal|zweimal|dreimal|viermal)\s+(wöchentlich|monatlich|vierteljährlich|halbjährlich|jährlich)", core
+    )
     if m:
         return Recurring(ADVERBS[m.group(2)], TIMES[m.group(1)], at_least, in_total)
     return None
@@ -177,14 +228,19 @@ def _recurring(t: str) -> Recurring | None:
 def season_period(year: int, season: str) -> Period:
     first = SEASONS[season]
     last = month_period(year + (first == 12), (first + 2 - 1) % 12 + 1)
-    return Period(date(year, first, 1), last.end, f"{'Frühjahr' if season == 'frühling' else season.capitalize()} {year}")
+    return Period(
+        date(year, first, 1), last.end, f"{'Frühjahr' if season == 'frühling' else season.capitalize()} {year}"
+    )
 
 
 def part_of_month(year: int, month: int, part: str) -> Period:
     first, last = PARTS[part]
     whole = month_period(year, month)
-    return Period(date(year, month, first), min(whole.end, date(year, month, min(last, whole.end.day))),
-                  f"{part.capitalize()} {MONTHS[month - 1].capitalize()} {year}")  # fmt: skip
+    return Period(
+        date(year, month, first),
+        min(whole.end, date(year, month, min(last, whole.end.day))),
+        f"{part.capitalize()} {MONTHS[month - 1].capitalize()} {year}",
+    )
 
 
 def iso_week(year: int, week: int) -> Period | None:
@@ -218,8 +274,11 @@ def _periods(t: str, default_year: int) -> Timing | None:
     plain = re.sub(r"\s*/?\s*\b(19|20)\d{2}\b", "", t).strip()
     if found := _more_periods(t, plain, year):
         return found
-    m = re.fullmatch(r"((?:[ivx\d]+|erste[n]?|zweite[n]?|dritte[n]?|vierte[n]?)\.?(?:\s*(?:,|/|und|u\.)\s*(?:[ivx\d]+|erste[n]?|"
-                     r"zweite[n]?|dritte[n]?|vierte[n]?)\.?)*)\s+(quartal|halbjahr)", plain)  # fmt: skip
+    m = re.fullmatch(
+        r"((?:[ivx\d]+|erste[n]?|zweite[n]?|dritte[n]?|vierte[n]?)\.?(?:\s*(?:,|/|und|u\.)\s*(?:[ivx\d]+|erste[n]?|"
+        r"zweite[n]?|dritte[n]?|vierte[n]?)\.?)*)\s+(quartal|halbjahr)",
+        plain,
+    )
     if m:
         numbers = [_number(n) for n in re.split(r"\s*(?:,|/|und|u\.)\s*", m.group(1))]
         limit = 4 if m.group(2) == "quartal" else 2
@@ -231,7 +290,9 @@ def _periods(t: str, default_year: int) -> Timing | None:
     m = re.fullmatch(r"(im\s+|bis\s+(?:ende\s+)?)?(" + "|".join(MONTHS) + r")", plain)
     if m:
         month = month_period(year, MONTHS.index(m.group(2)) + 1)
-        return Period(month.start, month.end, f"bis Ende {month.label}") if (m.group(1) or "").startswith("bis") else month
+        return (
+            Period(month.start, month.end, f"bis Ende {month.label}") if (m.group(1) or "").startswith("bis") else month
+        )
     if re.fullmatch(r"(?:im\s+|bis\s+ende\s+)?(?:jahr\s+)?", plain) and re.search(r"\b(19|20)\d{2}\b", t):
         return Period(date(year, 1, 1), date(year, 12, 31), str(year))
     return None
@@ -283,7 +344,7 @@ def unit_period(unit: str, day: date, every: int = 1) -> tuple[date, date]:
         return start, start + timedelta(weeks=every, days=-1)
     if unit == "monat" and every > 1:
         index = (day.year * 12 + day.month - 1) // every * every
-        last = (index + every - 1)
+        last = index + every - 1
         return date(index // 12, index % 12 + 1, 1), month_period(last // 12, last % 12 + 1).end
     if unit == "woche":
         start = day - timedelta(days=day.weekday())
@@ -324,4 +385,6 @@ def anchored_day(timing: Recurring, year: int, month: int) -> date:
     days = [date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
     fitting = [d for d in days if (d.weekday() == timing.weekday if timing.weekday is not None else d.weekday() < 5)]
     ordinal = timing.ordinal or 1
-    return fitting[-1] if ordinal == -1 or ordinal > len(fitting) else fitting[ordinal - 1]  # ongoing, soft, unparsed or none: no date to hold anyone to
+    return (
+        fitting[-1] if ordinal == -1 or ordinal > len(fitting) else fitting[ordinal - 1]
+    )  # ongoing, soft, unparsed or none: no date to hold anyone to

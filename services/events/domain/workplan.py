@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from services.events.domain import events
 from services.events.domain.errors import Conflict, InvalidInput
-from shared.aggregate import Recording
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import Recurring, Timing, due_on, unit_period
+from shared.aggregate import Recording
 
 STATUSES = ("offen", "in Arbeit", "erledigt")
 
@@ -37,7 +37,7 @@ class WorkItem(Recording):
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
-    def add(cls, id: str, plan: str, text: str, responsible, timing, timing_text: str, today: date, group_id=None):  # noqa: A002, ANN001, ANN206
+    def add(cls, id: str, plan: str, text: str, responsible, timing, timing_text: str, today: date, group_id=None):  # noqa: ANN001, ANN206
         if not text.strip():
             raise InvalidInput("Der Arbeitsplanpunkt braucht einen Text.")
         item = cls(id, plan, text.strip(), tuple(responsible), timing, timing_text, today, group_id=group_id)

@@ -13,8 +13,14 @@ from shared.clock import Clock
 from shared.contracts import events as c
 from shared.messaging.rpc import respond
 
-ACTION_COMMANDS = (c.INVITE_GROUPS, c.RESPOND_TO_INVITATION, c.CONFIRM_ACTION, c.COMPLETE_ACTION, c.EVALUATE_ACTION,
-                   c.CANCEL_ACTION)  # fmt: skip
+ACTION_COMMANDS = (
+    c.INVITE_GROUPS,
+    c.RESPOND_TO_INVITATION,
+    c.CONFIRM_ACTION,
+    c.COMPLETE_ACTION,
+    c.EVALUATE_ACTION,
+    c.CANCEL_ACTION,
+)
 ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
 
 
@@ -34,8 +40,13 @@ def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Cal
     async def import_plan(request: c.ImportWorkPlan) -> c.ImportedPlan:
         result = await plan_import.import_plan(request.text, uow(), clock.today(), request.plan, request.year)
         items = [mapping.item_snapshot(i, clock.today()) for i in result.items]
-        return c.ImportedPlan(plan=result.plan, year=result.year, items=items, unchanged=result.unchanged,
-                              not_imported=result.not_imported)  # fmt: skip
+        return c.ImportedPlan(
+            plan=result.plan,
+            year=result.year,
+            items=items,
+            unchanged=result.unchanged,
+            not_imported=result.not_imported,
+        )
 
     async def compile_progress(_: c.CompileProgress) -> c.ProgressCompiledV1:
         return await compile_now()
@@ -80,8 +91,16 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
             return c.CalendarDocument(filename=f"aktion-{one.id[:8]}.ics", content=content.decode())
         found, names, title = await views.calendar_actions(uow(), q.group_id)
         slug = (q.group_id or "alle")[:8]
-        return c.CalendarDocument(filename=f"aktionen-{slug}.ics", content=calendar.calendar_of(found, names, now, title, organizer=organizer).decode())
+        return c.CalendarDocument(
+            filename=f"aktionen-{slug}.ics",
+            content=calendar.calendar_of(found, names, now, title, organizer=organizer).decode(),
+        )
 
-    for spec, handler in ((c.ACTIONS, actions), (c.ACTION, action), (c.WORK_PLAN, work_plan), (c.GROUPS, groups),
-                          (c.CALENDAR, calendar_feed)):  # fmt: skip
+    for spec, handler in (
+        (c.ACTIONS, actions),
+        (c.ACTION, action),
+        (c.WORK_PLAN, work_plan),
+        (c.GROUPS, groups),
+        (c.CALENDAR, calendar_feed),
+    ):
         respond(broker, spec, handler)

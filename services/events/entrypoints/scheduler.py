@@ -28,11 +28,13 @@ def jobs(uow: Callable[[], Any], clock: Clock, settings: Any) -> tuple[Callable,
     async def run() -> None:
         while True:
             try:
-                sent = await periodic.send_reminders(commands.SendReminders(clock.today(), settings.reminder_days_before), uow())
+                sent = await periodic.send_reminders(
+                    commands.SendReminders(clock.today(), settings.reminder_days_before), uow()
+                )
                 compiled = await compile_now() if settings.progress_reports else None
                 if sent or compiled:
                     log.info("scheduler.tick", reminders=sent, report=bool(compiled))
-            except Exception as exc:  # the next tick tries again; nothing is lost, all is once-per-key
+            except Exception as exc:  # the next tick tries again; nothing is lost, all is once-per-key  # noqa: BLE001 - any failure here is logged and retried, never lost
                 log.warning("scheduler.failed", error=repr(exc))
             await asyncio.sleep(settings.scheduler_seconds)
 

@@ -13,8 +13,13 @@ from shared.service import ServiceApp
 
 BATCH = 250  # events applied in one transaction at most
 
-GROUP_EVENTS = (registry.GroupFormedV1, registry.GroupRenamedV1, registry.CoordinatorChangedV1,
-                registry.GroupsMergedV1, registry.GroupDissolvedV1)  # fmt: skip
+GROUP_EVENTS = (
+    registry.GroupFormedV1,
+    registry.GroupRenamedV1,
+    registry.CoordinatorChangedV1,
+    registry.GroupsMergedV1,
+    registry.GroupDissolvedV1,
+)
 
 
 def register(app: ServiceApp, uow: Callable[[], Any]) -> None:

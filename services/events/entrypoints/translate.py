@@ -19,14 +19,18 @@ def berlin(moment: datetime | None) -> datetime | None:
 
 def schedule(x: c.ScheduleInput) -> Schedule:
     responsible = tuple(r.strip() for r in x.responsible if r.strip())
-    return Schedule(x.kind, x.title.strip(), x.place.strip(), x.job_centre.strip(), berlin(x.start), berlin(x.end), responsible)
+    return Schedule(
+        x.kind, x.title.strip(), x.place.strip(), x.job_centre.strip(), berlin(x.start), berlin(x.end), responsible
+    )
 
 
 def command(request: object, clock: Clock) -> object:
     today = clock.today()
     match request:
         case c.PlanAction():
-            return commands.PlanAction(request.organiser_group_id, schedule(request), request.as_idea, request.action_id)
+            return commands.PlanAction(
+                request.organiser_group_id, schedule(request), request.as_idea, request.action_id
+            )
         case c.RescheduleAction():
             return commands.RescheduleAction(request.action_id, schedule(request))
         case c.InviteGroups():
@@ -36,14 +40,24 @@ def command(request: object, clock: Clock) -> object:
         case c.ActionRef():
             return commands.ConfirmAction(request.action_id)
         case c.CompleteAction():
-            return commands.CompleteAction(request.action_id, Report(request.participants, request.notes, request.press), clock.now())
+            return commands.CompleteAction(
+                request.action_id, Report(request.participants, request.notes, request.press), clock.now()
+            )
         case c.EvaluateAction():
             return commands.EvaluateAction(request.action_id, request.evaluation)
         case c.CancelAction():
             return commands.CancelAction(request.action_id, request.reason)
         case c.AddWorkItem():
-            return commands.AddWorkItem(request.plan, request.text, request.responsible, request.timing, today,
-                                        request.year, request.group_id, request.item_id)  # fmt: skip
+            return commands.AddWorkItem(
+                request.plan,
+                request.text,
+                request.responsible,
+                request.timing,
+                today,
+                request.year,
+                request.group_id,
+                request.item_id,
+            )
         case c.WorkItemStatus():
             return commands.SetWorkItemStatus(request.item_id, request.status)
         case c.WorkItemNote():

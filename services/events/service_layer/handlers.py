@@ -112,7 +112,9 @@ def work_item(cmd: commands.AddWorkItem) -> WorkItem:
     year = cmd.default_year or cmd.today.year
     timing = parse_timing(cmd.timing, year) if cmd.timing is not None else None
     responsible = parse_responsible(cmd.responsible)
-    return WorkItem.add(cmd.item_id or new_id(), cmd.plan, cmd.text, responsible, timing, cmd.timing or "", cmd.today, cmd.group_id)
+    return WorkItem.add(
+        cmd.item_id or new_id(), cmd.plan, cmd.text, responsible, timing, cmd.timing or "", cmd.today, cmd.group_id
+    )
 
 
 async def add_work_item(cmd: commands.AddWorkItem, uow: UnitOfWork) -> WorkItem:

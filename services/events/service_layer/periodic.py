@@ -32,7 +32,9 @@ async def compile_progress(cmd: commands.CompileProgressReport, uow: UnitOfWork)
     async with uow:
         if not await uow.once(f"fortschritt:{cmd.period_key}"):
             return None
-        report = compile_report(await uow.actions.list(), await uow.items.list(), await uow.groups.list(), cmd.since, cmd.now)
+        report = compile_report(
+            await uow.actions.list(), await uow.items.list(), await uow.groups.list(), cmd.since, cmd.now
+        )
         uow.emit(events.ProgressCompiled(report, cmd.period_key))
         await uow.commit()
     return report

@@ -30,7 +30,9 @@ def item_id(plan: str, text: str, responsible: str, timing: str | None) -> str:
     return str(uuid.uuid5(_NS, "\x1f".join((plan, text, responsible, timing or ""))))
 
 
-async def import_plan(text: str, uow: UnitOfWork, today: date, plan: str | None = None, year: int | None = None) -> ImportedPlan:
+async def import_plan(
+    text: str, uow: UnitOfWork, today: date, plan: str | None = None, year: int | None = None
+) -> ImportedPlan:
     if not (text or "").strip():
         raise InvalidInput("Der Arbeitsplan ist leer: bitte den Text des Plans mitschicken.", fields={"text": "leer"})
     raw = parse_plan(text)
@@ -48,8 +50,11 @@ async def import_plan(text: str, uow: UnitOfWork, today: date, plan: str | None 
             if await uow.items.get(identity):
                 result.unchanged += 1
                 continue
-            item = work_item(commands.AddWorkItem(name, entry.text, entry.responsible, entry.timing, today,
-                                                  result.year, item_id=identity))  # fmt: skip
+            item = work_item(
+                commands.AddWorkItem(
+                    name, entry.text, entry.responsible, entry.timing, today, result.year, item_id=identity
+                )
+            )
             await uow.items.add(item)
             result.items.append(item)
         await uow.commit()

@@ -12,10 +12,15 @@ from services.events.service_layer.unit_of_work import UnitOfWork
 def replica_of(snapshot: Any, sequence: int) -> GroupReplica:
     coordinator = snapshot.coordinator
     return GroupReplica(
-        snapshot.group_id, snapshot.name, snapshot.state, snapshot.status,
-        coordinator.name if coordinator else "", (coordinator.email or "") if coordinator else "",
-        snapshot.merged_into, sequence,
-    )  # fmt: skip
+        snapshot.group_id,
+        snapshot.name,
+        snapshot.state,
+        snapshot.status,
+        coordinator.name if coordinator else "",
+        (coordinator.email or "") if coordinator else "",
+        snapshot.merged_into,
+        sequence,
+    )
 
 
 async def apply_group_event(envelope: Any, sequence: int, uow: UnitOfWork) -> bool:
@@ -29,7 +34,9 @@ async def apply_group_events(batch: list[tuple[Any, int]], uow: UnitOfWork) -> i
     async with uow:
         sequences = {str(envelope.event_id): sequence for envelope, sequence in ordered}
         todo = [(e, sequences[str(e.event_id)]) for e in await uow.claim_many([envelope for envelope, _ in ordered])]
-        await uow.groups.preload({id_ for e, _ in todo for id_ in (e.payload.group_id, *getattr(e.payload, "merged_group_ids", []))})
+        await uow.groups.preload(
+            {id_ for e, _ in todo for id_ in (e.payload.group_id, *getattr(e.payload, "merged_group_ids", []))}
+        )
         for envelope, sequence in todo:
             await _apply(envelope.payload, sequence, uow)
         await uow.commit()

@@ -16,7 +16,9 @@ class UnitOfWork(Protocol):
     def emit(self, event: object) -> None: ...
     async def once(self, key: str) -> bool:
         """Claim a key in this transaction; False if claimed before."""
+
     async def claim(self, envelope: Any) -> bool:
         """Record an incoming event as processed; False if it was."""
+
     async def claim_many(self, envelopes: list[Any]) -> list[Any]:
         """Record a batch as processed; those that were not before, in order, each once."""

@@ -16,8 +16,12 @@ from services.events.service_layer.unit_of_work import UnitOfWork
 async def actions(uow: UnitOfWork, group_id: str | None = None, status: str | None = None) -> list[Action]:
     async with uow:
         found = await uow.actions.list()
-    found = [a for a in found if (group_id is None or group_id == a.organiser_group_id or a.invitation(group_id))
-             and (status is None or a.status == status)]  # fmt: skip
+    found = [
+        a
+        for a in found
+        if (group_id is None or group_id == a.organiser_group_id or a.invitation(group_id))
+        and (status is None or a.status == status)
+    ]
     return sorted(found, key=lambda a: (a.schedule.start is None, a.schedule.start or 0, a.name))
 
 
@@ -31,7 +35,9 @@ async def action(uow: UnitOfWork, action_id: str) -> Action:
 async def work_plan(uow: UnitOfWork, plan: str | None = None, only_open: bool = False) -> list[WorkItem]:
     async with uow:
         items = await uow.items.list(plan)
-    return sorted((i for i in items if not only_open or i.status != "erledigt"), key=lambda i: (i.plan, i.created_on, i.text))
+    return sorted(
+        (i for i in items if not only_open or i.status != "erledigt"), key=lambda i: (i.plan, i.created_on, i.text)
+    )
 
 
 async def groups(uow: UnitOfWork, state: str | None = None) -> list[GroupReplica]:

@@ -13,7 +13,12 @@ BACKEND_SERVICES = ("registry", "notifications", "events")
 
 
 # Imports and rebuilds may take longer than an ordinary request; everything else answers within `timeout`.
-SLOW = {"registry.cmd.import_offices", "events.cmd.import_work_plan", "events.cmd.rebuild_groups", "notifications.cmd.post"}
+SLOW = {
+    "registry.cmd.import_offices",
+    "events.cmd.import_work_plan",
+    "events.cmd.rebuild_groups",
+    "notifications.cmd.post",
+}
 
 
 class ServiceClient:

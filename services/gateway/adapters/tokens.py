@@ -14,7 +14,8 @@ from shared.errors import DomainError, NotFound
 
 metadata = MetaData()
 api_tokens = Table(
-    "api_tokens", metadata,
+    "api_tokens",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("name", String(100), nullable=False),
     Column("role", String(20), nullable=False),
@@ -23,7 +24,7 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("revoked_at", UtcDateTime(), nullable=True),
-)  # fmt: skip
+)
 
 
 class TokenStore:
@@ -41,7 +42,10 @@ class TokenStore:
 
     async def all(self) -> list[ApiToken]:
         async with self.db.sessions() as session:
-            return [ApiToken(**r._mapping) for r in await session.execute(select(api_tokens).order_by(api_tokens.c.created_at))]
+            return [
+                ApiToken(**r._mapping)
+                for r in await session.execute(select(api_tokens).order_by(api_tokens.c.created_at))
+            ]
 
     async def has_admin(self) -> bool:
         async with self.db.sessions() as session:
@@ -54,15 +58,24 @@ class TokenStore:
         others = api_tokens.alias("others")
         another_admin = exists().where(others.c.role == "admin", others.c.revoked_at.is_(None), others.c.id != token_id)
         async with self.db.sessions.begin() as session:
-            valid_admins = select(api_tokens.c.id).where(api_tokens.c.role == "admin", api_tokens.c.revoked_at.is_(None))
+            valid_admins = select(api_tokens.c.id).where(
+                api_tokens.c.role == "admin", api_tokens.c.revoked_at.is_(None)
+            )
             await session.execute(valid_admins.with_for_update())
-            done = await session.execute(update(api_tokens).where(
-                api_tokens.c.id == token_id, or_(api_tokens.c.role != "admin", api_tokens.c.revoked_at.is_not(None), another_admin)
-            ).values(revoked_at=func.coalesce(api_tokens.c.revoked_at, at)))  # fmt: skip
+            done = await session.execute(
+                update(api_tokens)
+                .where(
+                    api_tokens.c.id == token_id,
+                    or_(api_tokens.c.role != "admin", api_tokens.c.revoked_at.is_not(None), another_admin),
+                )
+                .values(revoked_at=func.coalesce(api_tokens.c.revoked_at, at))
+            )
             if done.rowcount != 1:
                 if (await session.execute(select(api_tokens.c.id).where(api_tokens.c.id == token_id))).first():
-                    raise DomainError("Das ist das letzte gültige Admin-Token; bitte zuerst ein weiteres Admin-Token anlegen.",
-                                      code="konflikt")  # fmt: skip
+                    raise DomainError(
+                        "Das ist das letzte gültige Admin-Token; bitte zuerst ein weiteres Admin-Token anlegen.",
+                        code="konflikt",
+                    )
                 raise NotFound(f"Token {token_id} nicht gefunden.")
             row = (await session.execute(select(api_tokens).where(api_tokens.c.id == token_id))).one()
         return ApiToken(**row._mapping)

@@ -64,4 +64,6 @@ def check_role(role: str, scope: str | None) -> None:
     if role not in ROLES:
         raise DomainError(f"Rolle „{role}“ unbekannt (möglich: {', '.join(ROLES)}).", code="ungueltige_eingabe")
     if role in ("moderator", "coordinator") and not scope:
-        raise DomainError("Für diese Rolle bitte den Verteiler bzw. die Regionalgruppe angeben.", code="ungueltige_eingabe")
+        raise DomainError(
+            "Für diese Rolle bitte den Verteiler bzw. die Regionalgruppe angeben.", code="ungueltige_eingabe"
+        )

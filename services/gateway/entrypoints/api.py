@@ -26,9 +26,21 @@ from shared.contracts.german import field_messages
 from shared.errors import DomainError
 from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
 
-STATUS = {"antwort_zu_gross": 502, "speicher_fehler": 503, "nicht_gefunden": 404, "ungueltige_eingabe": 422, "ungueltige_anfrage": 422, "konflikt": 409,
-          "gleichzeitig_geaendert": 409, "nicht_erlaubt": 403, "link_ungueltig": 400, "zu_viele_anfragen": 429,
-          "nicht_angemeldet": 401, "regelverletzung": 422, "interner_fehler": 502}  # fmt: skip
+STATUS = {
+    "antwort_zu_gross": 502,
+    "speicher_fehler": 503,
+    "nicht_gefunden": 404,
+    "ungueltige_eingabe": 422,
+    "ungueltige_anfrage": 422,
+    "konflikt": 409,
+    "gleichzeitig_geaendert": 409,
+    "nicht_erlaubt": 403,
+    "link_ungueltig": 400,
+    "zu_viele_anfragen": 429,
+    "nicht_angemeldet": 401,
+    "regelverletzung": 422,
+    "interner_fehler": 502,
+}
 
 
 class Fehler(BaseModel):
@@ -43,7 +55,9 @@ bearer = HTTPBearer(auto_error=False, description="API-Token (beratungsnetz toke
 
 
 class ApiError(HTTPException):
-    def __init__(self, status: int, message: str, code: str = "", fields: dict | None = None, headers: dict | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, code: str = "", fields: dict | None = None, headers: dict | None = None
+    ) -> None:
         super().__init__(status, detail={"fehler": message, "code": code, "felder": fields or {}}, headers=headers)
 
 
@@ -54,7 +68,9 @@ class Route:
     need: str  # read | admin | moderate | coordinate
     scope: Callable[[Any], Any] | None = None  # where the list or group id comes from
     acting: str | None = None  # the payload field the token's address fills in ("moderator")
-    groups: tuple[str, ...] = ()  # payload fields naming groups by slug or id, resolved here for services that only know ids
+    groups: tuple[
+        str, ...
+    ] = ()  # payload fields naming groups by slug or id, resolved here for services that only know ids
 
 
 def routes() -> list[Route]:
@@ -90,10 +106,22 @@ def routes() -> list[Route]:
         Route("/personen/auskunft", n.EXPORT, "admin"),
         Route("/personen/loeschen", n.ERASE, "admin"),
         # action planning
-        Route("/aktionen/planen", e.PLAN_ACTION, "coordinate", lambda p: ("group", p.organiser_group_id), groups=("organiser_group_id",)),
+        Route(
+            "/aktionen/planen",
+            e.PLAN_ACTION,
+            "coordinate",
+            lambda p: ("group", p.organiser_group_id),
+            groups=("organiser_group_id",),
+        ),
         Route("/aktionen/verschieben", e.RESCHEDULE_ACTION, "coordinate", action),
         Route("/aktionen/einladen", e.INVITE_GROUPS, "coordinate", action, groups=("group_ids",)),
-        Route("/aktionen/antworten", e.RESPOND_TO_INVITATION, "coordinate", lambda p: ("group", p.group_id), groups=("group_id",)),
+        Route(
+            "/aktionen/antworten",
+            e.RESPOND_TO_INVITATION,
+            "coordinate",
+            lambda p: ("group", p.group_id),
+            groups=("group_id",),
+        ),
         Route("/aktionen/bestaetigen", e.CONFIRM_ACTION, "coordinate", action),
         Route("/aktionen/abschliessen", e.COMPLETE_ACTION, "coordinate", action),
         Route("/aktionen/auswerten", e.EVALUATE_ACTION, "coordinate", action),
@@ -109,13 +137,20 @@ def routes() -> list[Route]:
 
 
 QUERIES = [  # GET routes: the query's fields are query parameters
-    ("/kreisverbaende", r.DISTRICTS, "read", None), ("/gruppen", r.GROUPS, "read", None),
-    ("/beratungsstellen", r.OFFICES, "read", None), ("/beratungsstelle", r.OFFICE, "read", None),
-    ("/abdeckung", r.COVERAGE, "read", None), ("/verteiler", n.LISTS, "read", None),
-    ("/verteiler/mitglieder", n.MEMBERS, "moderate", "list_id"), ("/verteiler/anfragen", n.PENDING, "moderate", "list_id"),
-    ("/verteiler/protokoll", n.AUDIT, "moderate", "list_id"), ("/versand", n.DELIVERY_STATS, "admin", None),
-    ("/aktionen", e.ACTIONS, "read", None), ("/aktion", e.ACTION, "read", None), ("/arbeitsplan", e.WORK_PLAN, "read", None),
-]  # fmt: skip
+    ("/kreisverbaende", r.DISTRICTS, "read", None),
+    ("/gruppen", r.GROUPS, "read", None),
+    ("/beratungsstellen", r.OFFICES, "read", None),
+    ("/beratungsstelle", r.OFFICE, "read", None),
+    ("/abdeckung", r.COVERAGE, "read", None),
+    ("/verteiler", n.LISTS, "read", None),
+    ("/verteiler/mitglieder", n.MEMBERS, "moderate", "list_id"),
+    ("/verteiler/anfragen", n.PENDING, "moderate", "list_id"),
+    ("/verteiler/protokoll", n.AUDIT, "moderate", "list_id"),
+    ("/versand", n.DELIVERY_STATS, "admin", None),
+    ("/aktionen", e.ACTIONS, "read", None),
+    ("/aktion", e.ACTION, "read", None),
+    ("/arbeitsplan", e.WORK_PLAN, "read", None),
+]
 GROUP_PARAMS = {e.ACTIONS.subject: "group_id"}  # query parameters naming a group by slug or id (see Access.group_id)
 
 
@@ -155,7 +190,9 @@ class Access:
         try:
             named = r.GroupRef(group=ref)
         except ValidationError as exc:  # control characters and the like: no group can be called that
-            raise ApiError(422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
+            raise ApiError(
+                422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", field_messages(exc.errors())
+            ) from exc
         try:
             return (await self.ask(r.GROUP, named, token)).group_id
         except ApiError as exc:
@@ -163,7 +200,9 @@ class Access:
                 return ref
             raise
 
-    async def resolve_groups(self, payload: BaseModel, fields: tuple[str, ...], token: ApiToken | None = None) -> BaseModel:
+    async def resolve_groups(
+        self, payload: BaseModel, fields: tuple[str, ...], token: ApiToken | None = None
+    ) -> BaseModel:
         update: dict[str, Any] = {}
         for name in fields:
             value = getattr(payload, name)
@@ -177,8 +216,12 @@ class Access:
         try:
             reply = await self.client.ask(spec, payload, actor=token.address if token else None)
         except ServiceUnavailable as exc:
-            raise ApiError(503, f"Der Dienst „{spec.producer}“ antwortet gerade nicht. Bitte gleich erneut versuchen.",
-                           "dienst_nicht_erreichbar", headers={"Retry-After": "5"}) from exc  # fmt: skip
+            raise ApiError(
+                503,
+                f"Der Dienst „{spec.producer}“ antwortet gerade nicht. Bitte gleich erneut versuchen.",
+                "dienst_nicht_erreichbar",
+                headers={"Retry-After": "5"},
+            ) from exc
         except RequestTooLarge as exc:
             raise ApiError(413, exc.message, "anfrage_zu_gross") from exc
         if not reply.ok:
@@ -205,16 +248,32 @@ def _command(router: APIRouter, access: Access, route: Route, summary: str, desc
 
     async def handle(body: BaseModel, token: ApiToken = Depends(access.token)):  # noqa: ANN202
         try:
-            payload = spec.request.model_validate(body.model_dump() | acting_fields(spec.request, token)) if route.acting else body
+            payload = (
+                spec.request.model_validate(body.model_dump() | acting_fields(spec.request, token))
+                if route.acting
+                else body
+            )
         except ValidationError as exc:  # the token's own address does not fit (an old token)
-            raise ApiError(422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
+            raise ApiError(
+                422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", field_messages(exc.errors())
+            ) from exc
         payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
         return await access.ask(spec, payload, token)
 
-    handle.__annotations__["body"] = body_model(spec.request) if route.acting else spec.request  # the service's own contract
-    router.add_api_route(route.path, handle, methods=["POST"], response_model=spec.reply, responses=ERRORS, summary=summary,
-                         description=description, operation_id=spec.subject.replace(".", "_"))  # fmt: skip
+    handle.__annotations__["body"] = (
+        body_model(spec.request) if route.acting else spec.request
+    )  # the service's own contract
+    router.add_api_route(
+        route.path,
+        handle,
+        methods=["POST"],
+        response_model=spec.reply,
+        responses=ERRORS,
+        summary=summary,
+        description=description,
+        operation_id=spec.subject.replace(".", "_"),
+    )
 
 
 def _parameter_schema(schema: dict[str, Any]) -> dict[str, Any]:
@@ -224,24 +283,42 @@ def _parameter_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return found | ({"description": schema["description"]} if "description" in schema else {})
 
 
-def _query(router: APIRouter, access: Access, path: str, spec: RequestSpec, need: str, scope_field: str | None, summary: str) -> None:
+def _query(
+    router: APIRouter, access: Access, path: str, spec: RequestSpec, need: str, scope_field: str | None, summary: str
+) -> None:
     async def handle(request: Request, token: ApiToken = Depends(access.token)):  # noqa: ANN202
-        params = {k: v for k, v in request.query_params.items() if k not in FILLED_BY_GATEWAY} | acting_fields(spec.request, token)
+        params = {k: v for k, v in request.query_params.items() if k not in FILLED_BY_GATEWAY} | acting_fields(
+            spec.request, token
+        )
         if (group_param := GROUP_PARAMS.get(spec.subject)) and params.get(group_param):
             params[group_param] = await access.group_id(params[group_param], token)
         try:
             payload = spec.request.model_validate(params)
         except ValidationError as exc:
-            raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())) from exc
+            raise ApiError(
+                422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())
+            ) from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
         return await access.ask(spec, payload, token)
 
     schema = spec.request.model_json_schema()["properties"] if spec.request.model_fields else {}
     fields = {k: f for k, f in spec.request.model_fields.items() if k not in FILLED_BY_GATEWAY}
-    router.add_api_route(path, handle, methods=["GET"], response_model=spec.reply, responses=ERRORS, summary=summary,
-                         description=f"Parameter: {', '.join(fields) or 'keine'}", operation_id=spec.subject.replace(".", "_"),
-                         openapi_extra={"parameters": [{"name": k, "in": "query", "required": f.is_required(),
-                                                        "schema": _parameter_schema(schema[k])} for k, f in fields.items()]})  # fmt: skip
+    router.add_api_route(
+        path,
+        handle,
+        methods=["GET"],
+        response_model=spec.reply,
+        responses=ERRORS,
+        summary=summary,
+        description=f"Parameter: {', '.join(fields) or 'keine'}",
+        operation_id=spec.subject.replace(".", "_"),
+        openapi_extra={
+            "parameters": [
+                {"name": k, "in": "query", "required": f.is_required(), "schema": _parameter_schema(schema[k])}
+                for k, f in fields.items()
+            ]
+        },
+    )
 
 
 def api_router(client: ServiceClient, store: Any, clock: Clock) -> tuple[APIRouter, Access]:
@@ -257,4 +334,6 @@ def api_router(client: ServiceClient, store: Any, clock: Clock) -> tuple[APIRout
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"fehler": exc.message, "code": exc.code, "felder": exc.fields}, status_code=STATUS.get(exc.code, 400))
+        return JSONResponse(
+            {"fehler": exc.message, "code": exc.code, "felder": exc.fields}, status_code=STATUS.get(exc.code, 400)
+        )

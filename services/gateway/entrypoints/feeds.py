@@ -15,13 +15,19 @@ from shared.contracts.text import SINGLE_LINE
 
 FORMATS = {"verzeichnis": "html", "verzeichnis.json": "json", "verzeichnis.csv": "csv", "verzeichnis.ics": "ics"}
 HSDS = "/hsds"  # base path of the Open Referral HSDS 3.1 API (its openapi.json's paths, read-only)
-HSDS_COLLECTIONS = {"services": "Beratungsangebote", "organizations": "Träger", "service_at_locations": "Angebote je Standort"}
+HSDS_COLLECTIONS = {
+    "services": "Beratungsangebote",
+    "organizations": "Träger",
+    "service_at_locations": "Angebote je Standort",
+}
 HSDS_VERSION = "3.1"
 
 
 def paging(
     page: int | None = Query(None, ge=1, description="Seite (HSDS `page`; Vorrang vor `seite`)"),
-    per_page: int | None = Query(None, ge=1, le=r.DIRECTORY_PAGE_MAX, description="Einträge je Seite (HSDS `per_page`)"),
+    per_page: int | None = Query(
+        None, ge=1, le=r.DIRECTORY_PAGE_MAX, description="Einträge je Seite (HSDS `per_page`)"
+    ),
     seite: int | None = Query(None, ge=1, description="wie `page`"),
     pro_seite: int | None = Query(None, ge=1, le=r.DIRECTORY_PAGE_MAX, description="wie `per_page`"),
 ) -> tuple[int, int]:
@@ -60,8 +66,15 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
             query = r.DirectoryQuery(format=fmt, state=land, page=paged[0], per_page=paged[1])
             return await serve(request, query, path if fmt != "html" else None)
 
-        feeds.add_api_route(f"/{path}", directory, methods=["GET"], responses=ERRORS, response_class=Response,
-                            summary=f"Öffentliches Verzeichnis ({fmt})", operation_id=f"verzeichnis_{fmt}")  # fmt: skip
+        feeds.add_api_route(
+            f"/{path}",
+            directory,
+            methods=["GET"],
+            responses=ERRORS,
+            response_class=Response,
+            summary=f"Öffentliches Verzeichnis ({fmt})",
+            operation_id=f"verzeichnis_{fmt}",
+        )
 
     def hsds_routes(collection: str, label: str) -> None:
         async def listing(request: Request, paged: Paging, land: str | None = None) -> Response:
@@ -71,10 +84,24 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
         async def one(request: Request, record_id: str = Path(alias="id")) -> Response:
             return await serve(request, r.DirectoryQuery(format="hsds", hsds=collection, record_id=record_id), None)
 
-        feeds.add_api_route(f"{HSDS}/{collection}", listing, methods=["GET"], responses=ERRORS, response_class=Response,
-                            summary=f"HSDS 3.1: {label}, seitenweise (Page mit contents)", operation_id=f"hsds_{collection}")  # fmt: skip
-        feeds.add_api_route(f"{HSDS}/{collection}/{{id}}", one, methods=["GET"], responses=ERRORS, response_class=Response,
-                            summary=f"HSDS 3.1: ein Eintrag der {label}", operation_id=f"hsds_{collection}_eintrag")  # fmt: skip
+        feeds.add_api_route(
+            f"{HSDS}/{collection}",
+            listing,
+            methods=["GET"],
+            responses=ERRORS,
+            response_class=Response,
+            summary=f"HSDS 3.1: {label}, seitenweise (Page mit contents)",
+            operation_id=f"hsds_{collection}",
+        )
+        feeds.add_api_route(
+            f"{HSDS}/{collection}/{{id}}",
+            one,
+            methods=["GET"],
+            responses=ERRORS,
+            response_class=Response,
+            summary=f"HSDS 3.1: ein Eintrag der {label}",
+            operation_id=f"hsds_{collection}_eintrag",
+        )
 
     for path, fmt in FORMATS.items():
         directory_route(path, fmt)
@@ -85,8 +112,13 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
     async def hsds_about(request: Request) -> dict[str, str]:
         return {"version": HSDS_VERSION, "openapi_url": f"{request.base_url}api/v1/openapi.json"}
 
-    @feeds.get("/verzeichnis.hsds.json", responses=ERRORS, response_class=Response, deprecated=True,
-               summary="Frühere Adresse von /hsds/services (gleiche Antwort)")  # fmt: skip
+    @feeds.get(
+        "/verzeichnis.hsds.json",
+        responses=ERRORS,
+        response_class=Response,
+        deprecated=True,
+        summary="Frühere Adresse von /hsds/services (gleiche Antwort)",
+    )
     async def hsds_old(request: Request, paged: Paging, land: str | None = None) -> Response:
         query = r.DirectoryQuery(format="hsds", state=land, page=paged[0], per_page=paged[1])
         return await serve(request, query, "verzeichnis.hsds.json")
@@ -96,8 +128,13 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
         document = await access.ask(e.CALENDAR, e.CalendarQuery())
         return Response(document.content, media_type=document.media_type)
 
-    @feeds.get("/kalender/{gruppe}.ics", responses=ERRORS, response_class=Response, summary="Aktionen einer Regionalgruppe",
-               description="`gruppe`: Kurzname wie `vogtland` (auch ein früherer), Name oder Kennung")  # fmt: skip
+    @feeds.get(
+        "/kalender/{gruppe}.ics",
+        responses=ERRORS,
+        response_class=Response,
+        summary="Aktionen einer Regionalgruppe",
+        description="`gruppe`: Kurzname wie `vogtland` (auch ein früherer), Name oder Kennung",
+    )
     async def calendar_group(gruppe: Annotated[str, Path(pattern=SINGLE_LINE)]) -> Response:
         document = await access.ask(e.CALENDAR, e.CalendarQuery(group_id=await access.group_id(gruppe)))
         return Response(document.content, media_type=document.media_type)
@@ -105,7 +142,10 @@ def router(access: Access, max_age: float = 0.0) -> APIRouter:
     @feeds.get("/aktion/{action_id}.ics", responses=ERRORS, response_class=Response, summary="Eine Aktion als .ics")
     async def calendar_action(action_id: str) -> Response:
         document = await access.ask(e.CALENDAR, e.CalendarQuery(action_id=action_id))
-        return Response(document.content, media_type=document.media_type,
-                        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'})  # fmt: skip
+        return Response(
+            document.content,
+            media_type=document.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+        )
 
     return feeds

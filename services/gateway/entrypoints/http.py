@@ -20,13 +20,24 @@ from shared.clock import Clock
 from shared.contracts.german import field_messages
 from shared.service import package_version
 
-GERMAN_STATUS = {404: "Nicht gefunden.", 405: "Methode nicht erlaubt.", 401: "Anmeldung erforderlich.", 413: "Die Anfrage ist zu groß."}
+GERMAN_STATUS = {
+    404: "Nicht gefunden.",
+    405: "Methode nicht erlaubt.",
+    401: "Anmeldung erforderlich.",
+    413: "Die Anfrage ist zu groß.",
+}
 # Swagger UI's files come with the package fastapi-offline: the docs page loads nothing from elsewhere.
 DOCS_FILES = Path(fastapi_offline.__file__).parent / "static"
 
 
-def create_app(client: ServiceClient, store: Any, lifespan: Any = None, directory_max_age: float = 0.0,
-               instance: str = "", clock: Clock | None = None) -> FastAPI:  # fmt: skip
+def create_app(
+    client: ServiceClient,
+    store: Any,
+    lifespan: Any = None,
+    directory_max_age: float = 0.0,
+    instance: str = "",
+    clock: Clock | None = None,
+) -> FastAPI:
     app = FastAPI(
         title="Beratungsnetz",
         description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
@@ -43,7 +54,9 @@ def create_app(client: ServiceClient, store: Any, lifespan: Any = None, director
             return JSONResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in GERMAN_STATUS else None
         message = detail or GERMAN_STATUS.get(exc.status_code, "Anfrage nicht möglich.")
-        return JSONResponse({"fehler": message, "code": "", "felder": {}}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"fehler": message, "code": "", "felder": {}}, status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -64,18 +77,25 @@ def create_app(client: ServiceClient, store: Any, lifespan: Any = None, director
 
     @app.get("/api/v1/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="Beratungsnetz – API",
-                                   swagger_js_url="/api/v1/docs-dateien/swagger-ui-bundle.js",
-                                   swagger_css_url="/api/v1/docs-dateien/swagger-ui.css",
-                                   swagger_favicon_url="/api/v1/docs-dateien/favicon.png")  # fmt: skip
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="Beratungsnetz – API",
+            swagger_js_url="/api/v1/docs-dateien/swagger-ui-bundle.js",
+            swagger_css_url="/api/v1/docs-dateien/swagger-ui.css",
+            swagger_favicon_url="/api/v1/docs-dateien/favicon.png",
+        )
 
     @app.get("/api/v1/health", summary="Lebenszeichen des Gateways", tags=["Betrieb"])
     async def health() -> dict[str, str]:
         # `instanz` proves to `beratungsnetz up` that its own gateway answered, not whoever holds the port.
         return {"status": "ok", "dienst": "gateway", "version": package_version(), "instanz": instance}
 
-    @app.get("/api/v1/ready", summary="Bereitschaft: antworten alle Dienste?", tags=["Betrieb"],
-             responses={503: {"description": "Mindestens ein Dienst antwortet nicht"}})  # fmt: skip
+    @app.get(
+        "/api/v1/ready",
+        summary="Bereitschaft: antworten alle Dienste?",
+        tags=["Betrieb"],
+        responses={503: {"description": "Mindestens ein Dienst antwortet nicht"}},
+    )
     async def ready() -> JSONResponse:
         replies = await client.health_of_all()
         services = {name: (reply.status if reply else "antwortet nicht") for name, reply in replies.items()}

@@ -25,8 +25,11 @@ def limit_for(path: str, limits: Sequence[tuple[str, int]] = LIMITS) -> int:
 
 
 def refusal(limit: int) -> dict[str, object]:
-    return {"fehler": f"Die Anfrage ist zu groß (höchstens {limit / KB:.0f} KB für diese Adresse).",
-            "code": "anfrage_zu_gross", "felder": {}}  # fmt: skip
+    return {
+        "fehler": f"Die Anfrage ist zu groß (höchstens {limit / KB:.0f} KB für diese Adresse).",
+        "code": "anfrage_zu_gross",
+        "felder": {},
+    }
 
 
 class BodyTooLarge(HTTPException):
@@ -79,8 +82,13 @@ async def _refuse(send: Send, limit: int, path: str) -> None:
     if path.startswith("/api/"):
         body, media = json.dumps(message, ensure_ascii=False).encode(), b"application/json"
     else:
-        body, media = (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Zu groß</title></head>'
-                       f"<body><main><h1>Zu groß</h1><p>{message['fehler']}</p></main></body></html>").encode(), b"text/html; charset=utf-8"
+        body, media = (
+            (
+                f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Zu groß</title></head>'
+                f"<body><main><h1>Zu groß</h1><p>{message['fehler']}</p></main></body></html>"
+            ).encode(),
+            b"text/html; charset=utf-8",
+        )
     headers = [(b"content-type", media), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

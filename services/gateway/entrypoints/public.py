@@ -16,8 +16,15 @@ from shared.contracts import notifications as n
 from shared.contracts.german import field_messages
 from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
 
-STATUS = {"link_ungueltig": 400, "ungueltige_anfrage": 422, "ungueltige_eingabe": 422, "nicht_gefunden": 404,
-          "zu_viele_anfragen": 429, "konflikt": 409, "nicht_erlaubt": 403}  # fmt: skip
+STATUS = {
+    "link_ungueltig": 400,
+    "ungueltige_anfrage": 422,
+    "ungueltige_eingabe": 422,
+    "nicht_gefunden": 404,
+    "zu_viele_anfragen": 429,
+    "konflikt": 409,
+    "nicht_erlaubt": 403,
+}
 
 
 def page(title: str, body: str, status: int = 200, headers: dict | None = None) -> HTMLResponse:
@@ -32,8 +39,10 @@ button{{margin-top:1rem;padding:.5rem 1rem}}</style></head>
 
 
 def _form(action: str, token: str, label: str) -> str:
-    return (f'<form method="post" action="{escape(action)}"><input type="hidden" name="token" value="{escape(token)}">'
-            f"<button type=\"submit\">{escape(label)}</button></form>")  # fmt: skip
+    return (
+        f'<form method="post" action="{escape(action)}"><input type="hidden" name="token" value="{escape(token)}">'
+        f'<button type="submit">{escape(label)}</button></form>'
+    )
 
 
 def router(client: ServiceClient) -> APIRouter:
@@ -46,8 +55,12 @@ def router(client: ServiceClient) -> APIRouter:
             problems = "".join(f"<li>{escape(m)}</li>" for m in field_messages(exc.errors()).values())
             return None, page(title, f"<p>Die Angaben sind ungültig:</p><ul>{problems}</ul>", 422)
         except ServiceUnavailable:
-            return None, page(title, "<p>Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.</p>",
-                              503, {"Retry-After": "5"})  # fmt: skip
+            return None, page(
+                title,
+                "<p>Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.</p>",
+                503,
+                {"Retry-After": "5"},
+            )
         except RequestTooLarge as exc:
             return None, page(title, f"<p>{escape(exc.message)}</p>", 413)
         if not reply.ok:
@@ -56,17 +69,22 @@ def router(client: ServiceClient) -> APIRouter:
 
     @r.get("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe_form(list_id: str) -> HTMLResponse:
-        return page("Verteiler abonnieren", f"""<form method="post" action="/abonnieren/{escape(list_id)}">
+        return page(
+            "Verteiler abonnieren",
+            f"""<form method="post" action="/abonnieren/{escape(list_id)}">
 <label for="name">Name (freiwillig)</label><input type="text" id="name" name="name" maxlength="100">
 <label for="adresse">E-Mail-Adresse</label><input type="email" id="adresse" name="adresse" required>
 <p>Sie erhalten eine E-Mail mit einem Bestätigungslink. Erst mit der Bestätigung werden Sie eingetragen;
 abmelden können Sie sich jederzeit über den Link in jeder Nachricht.</p>
-<button type="submit">Abonnieren</button></form>""")
+<button type="submit">Abonnieren</button></form>""",
+        )
 
     @r.post("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe(list_id: str, request: Request, adresse: str = Form(...), name: str = Form("")) -> HTMLResponse:
         ip = request.client.host if request.client else ""
-        data, error = await ask(n.SUBSCRIBE, {"list_id": list_id, "address": adresse, "display_name": name, "ip": ip}, "Abonnieren")
+        data, error = await ask(
+            n.SUBSCRIBE, {"list_id": list_id, "address": adresse, "display_name": name, "ip": ip}, "Abonnieren"
+        )
         return error or page("Fast geschafft", f"<p>{escape(data.message)}</p>")
 
     def confirm_pages(path: str, spec, title: str, button: str) -> None:  # noqa: ANN001
@@ -87,8 +105,11 @@ abmelden können Sie sich jederzeit über den Link in jeder Nachricht.</p>
         data, error = await ask(n.UNSUBSCRIBE_PAGE, {"token": token}, "Abmelden")
         if error:
             return error
-        return page("Abmelden", f"<p>Die Adresse {escape(data.address_hint)} vom Verteiler „{escape(data.list_name)}“ abmelden?</p>"
-                    + _form("/abmelden", token, "Ja, abmelden"))  # fmt: skip
+        return page(
+            "Abmelden",
+            f"<p>Die Adresse {escape(data.address_hint)} vom Verteiler „{escape(data.list_name)}“ abmelden?</p>"
+            + _form("/abmelden", token, "Ja, abmelden"),
+        )
 
     @r.post("/abmelden", response_class=HTMLResponse)
     async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:

@@ -19,7 +19,9 @@ STATUS = {"nicht_gefunden": 404, "konflikt": 409}
 
 class NewToken(BaseModel):
     name: Annotated[SingleLine, Field(max_length=100)]
-    role: Literal["admin", "board", "moderator", "coordinator"] = Field(description="admin, board (Landesvorstand), moderator, coordinator")
+    role: Literal["admin", "board", "moderator", "coordinator"] = Field(
+        description="admin, board (Landesvorstand), moderator, coordinator"
+    )
     scope: Id | None = Field(None, description="Verteiler (moderator) bzw. Regionalgruppe (coordinator)")
     address: Email = Field(description="Für wen das Token handelt (bei Moderation: die eigene Adresse im Verteiler)")
 
@@ -54,12 +56,21 @@ def router(access: Access) -> APIRouter:
             raise ApiError(403, "Nur das Landesbüro (Rolle admin) verwaltet Tokens.", "nicht_erlaubt")
         return token
 
-    @r.post("/anlegen", response_model=IssuedToken, responses=ERRORS, summary="API-Token anlegen",
-            description="Das Token wird nur in dieser Antwort gezeigt; gespeichert wird nur sein Hash.")
+    @r.post(
+        "/anlegen",
+        response_model=IssuedToken,
+        responses=ERRORS,
+        summary="API-Token anlegen",
+        description="Das Token wird nur in dieser Antwort gezeigt; gespeichert wird nur sein Hash.",
+    )
     async def create(body: NewToken, _admin: ApiToken = Depends(admin)) -> dict:
-        scope = await access.group_id(body.scope) if body.role == "coordinator" and body.scope else body.scope  # "vogtland" → its id
+        scope = (
+            await access.group_id(body.scope) if body.role == "coordinator" and body.scope else body.scope
+        )  # "vogtland" → its id
         try:
-            token, secret = await tokens.issue(access.store, body.name, body.role, scope, body.address, access.clock.now())
+            token, secret = await tokens.issue(
+                access.store, body.name, body.role, scope, body.address, access.clock.now()
+            )
         except DomainError as exc:
             raise ApiError(422, exc.message, exc.code) from exc
         return info(token) | {"token": secret}
@@ -68,8 +79,13 @@ def router(access: Access) -> APIRouter:
     async def listing(_admin: ApiToken = Depends(admin)) -> list[dict]:
         return [info(t) for t in await access.store.all()]
 
-    @r.post("/widerrufen", response_model=TokenInfo, responses=ERRORS, summary="API-Token widerrufen",
-            description="Das letzte gültige Admin-Token lässt sich nicht widerrufen.")
+    @r.post(
+        "/widerrufen",
+        response_model=TokenInfo,
+        responses=ERRORS,
+        summary="API-Token widerrufen",
+        description="Das letzte gültige Admin-Token lässt sich nicht widerrufen.",
+    )
     async def revoke(body: TokenRef, _admin: ApiToken = Depends(admin)) -> dict:
         try:
             return info(await tokens.revoke(access.store, body.id, access.clock.now()))

@@ -10,7 +10,9 @@ from services.gateway.domain.access import ApiToken, Unauthenticated, check_role
 from shared.errors import DomainError
 
 
-async def issue(store: Any, name: str, role: str, scope: str | None, address: str, now: datetime) -> tuple[ApiToken, str]:
+async def issue(
+    store: Any, name: str, role: str, scope: str | None, address: str, now: datetime
+) -> tuple[ApiToken, str]:
     check_role(role, scope)
     secret = new_secret()
     token = ApiToken(str(uuid.uuid4()), name.strip() or role, role, scope, address.strip(), hash_secret(secret), now)
@@ -40,8 +42,10 @@ async def ensure_admin(store: Any, address: str, secret: str | None, now: dateti
     A configured token that exists already (valid or revoked) is never created a second time."""
     if secret and (known := await store.by_hash(hash_secret(secret))) is not None:
         if known.revoked_at is not None:
-            raise PresetRevoked("Das konfigurierte Bootstrap-Admin-Token (ADMIN_TOKEN) wurde widerrufen und wird nicht neu angelegt; "
-                                "bitte die Einstellung entfernen.")  # fmt: skip
+            raise PresetRevoked(
+                "Das konfigurierte Bootstrap-Admin-Token (ADMIN_TOKEN) wurde widerrufen und wird nicht neu angelegt; "
+                "bitte die Einstellung entfernen."
+            )
         return None
     if await store.has_admin():
         return None

@@ -8,7 +8,12 @@ from services.notifications.service_layer.ports import Deps
 LISTS = [
     ("LAG Hartz IV Sachsen", "lag-hartz-iv-sachsen", "bestaetigen_und_moderiert", ("kathrin@example.org", "Kathrin")),
     ("Landesvorstand", "landesvorstand", "moderiert", ("landesbuero@example.org", "Landesbüro")),
-    ("Berater:innen-Netzwerk", "berater-innen-netzwerk", "bestaetigen_und_moderiert", ("wolfgang@example.org", "Wolfgang")),
+    (
+        "Berater:innen-Netzwerk",
+        "berater-innen-netzwerk",
+        "bestaetigen_und_moderiert",
+        ("wolfgang@example.org", "Wolfgang"),
+    ),
 ]
 
 

@@ -18,7 +18,8 @@ def _when(name: str, nullable: bool = False) -> Column:
 
 lists = snapshot_table("lists", metadata, Column("group_id", String(64), nullable=True, index=True))
 members = Table(
-    "members", metadata,
+    "members",
+    metadata,
     Column("list_id", String(64), primary_key=True),
     Column("address", String(320), primary_key=True),
     Column("display_name", String(100), nullable=False),
@@ -26,9 +27,10 @@ members = Table(
     Column("delivery", String(20), nullable=False),
     Column("status", String(20), nullable=False),
     _when("since", nullable=True),
-)  # fmt: skip
+)
 requests = Table(
-    "requests", metadata,
+    "requests",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("list_id", String(64), nullable=False, index=True),
     Column("kind", String(20), nullable=False),
@@ -40,9 +42,10 @@ requests = Table(
     Column("ip", String(64), nullable=False),
     Column("decided_by", String(320), nullable=False),
     _when("decided_at", nullable=True),
-)  # fmt: skip
+)
 consents = Table(
-    "consents", metadata,
+    "consents",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("list_id", String(64), nullable=False),
     Column("address", String(320), nullable=False, index=True),
@@ -51,9 +54,10 @@ consents = Table(
     _when("confirmed_at", nullable=True),
     Column("ip", String(64), nullable=False),
     Column("text_version", String(20), nullable=False),
-)  # fmt: skip
+)
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("list_id", String(64), nullable=False, index=True),
     _when("at"),
@@ -61,11 +65,12 @@ audit = Table(
     Column("action", String(40), nullable=False),
     Column("subject", String(320), nullable=False),
     Column("detail", Text, nullable=False),
-)  # fmt: skip
+)
 used_tokens = Table("used_tokens", metadata, Column("token_id", String(32), primary_key=True), _when("used_at"))
 suppressions = Table("suppressions", metadata, Column("fingerprint", String(64), primary_key=True), _when("created_at"))
 deliveries = Table(
-    "deliveries", metadata,
+    "deliveries",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("event_id", String(120), nullable=False),
     Column("recipient", String(320), nullable=False),
@@ -81,4 +86,4 @@ deliveries = Table(
     _when("created_at"),
     _when("sent_at", nullable=True),
     UniqueConstraint("event_id", "recipient", name="uq_delivery_event_recipient"),
-)  # fmt: skip
+)

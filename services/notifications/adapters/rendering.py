@@ -27,14 +27,14 @@ _URL = re.compile(r"https?://[^\s<>\"]+")
 
 def _linkify(text: str) -> Markup:
     escaped = str(escape(text))
-    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped).replace("\n", "<br>\n"))
+    return Markup(_URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped).replace("\n", "<br>\n"))  # noqa: S704 - the text was escaped just above; only our own <a>/<br> are added
 
 
 @cache
 def _env(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("services.notifications.adapters", "templates"),
-        autoescape=autoescape,
+        autoescape=autoescape,  # noqa: S701 - plain-text mail templates: HTML escaping would garble them
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
@@ -49,8 +49,14 @@ def render(kind: str, **context: object) -> tuple[str, str, str]:
     if context.get("unsubscribe_url"):
         text += f"\n-- \nAbmelden vom Verteiler „{context['list_name']}“: {context['unsubscribe_url']}\n"
     paragraphs = [p for p in text.split("\n\n") if p.strip() and not p.startswith("-- ")]
-    html = _env(True).get_template("layout.html.j2").render(
-        subject=subject, paragraphs=paragraphs, unsubscribe_url=context.get("unsubscribe_url", ""),
-        list_name=context.get("list_name", ""),
-    )  # fmt: skip
+    html = (
+        _env(True)
+        .get_template("layout.html.j2")
+        .render(
+            subject=subject,
+            paragraphs=paragraphs,
+            unsubscribe_url=context.get("unsubscribe_url", ""),
+            list_name=context.get("list_name", ""),
+        )
+    )
     return subject, text, html

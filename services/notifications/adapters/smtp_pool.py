@@ -20,8 +20,16 @@ class PermanentFailure(Exception):
 
 
 class SmtpPool:
-    def __init__(self, host: str, port: int, size: int = 4, timeout: float = 10.0, username: str | None = None,
-                 password: str | None = None, start_tls: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        size: int = 4,
+        timeout: float = 10.0,
+        username: str | None = None,
+        password: str | None = None,
+        start_tls: bool = False,
+    ) -> None:
         self._options = {"hostname": host, "port": port, "timeout": timeout, "start_tls": start_tls}
         self._login = (username, password) if username else None
         self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
@@ -69,5 +77,5 @@ class SmtpPool:
 async def _close(smtp: aiosmtplib.SMTP) -> None:
     try:
         await smtp.quit()
-    except Exception:  # already gone: nothing to close politely
+    except Exception:  # already gone: nothing to close politely  # noqa: BLE001 - any failure here is logged and retried, never lost
         smtp.close()

@@ -66,8 +66,11 @@ class Store:
     async def members_named(self, list_id: str, name: str) -> list[Member]:
         """Active members whose display name is `name` or starts with it as a first name."""
         wanted = name.casefold().strip()
-        return [m for m in await self.members(list_id, active_only=True)
-                if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]]  # fmt: skip
+        return [
+            m
+            for m in await self.members(list_id, active_only=True)
+            if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]
+        ]
 
     # --- requests ------------------------------------------------------------------------
     async def request(self, request_id: str) -> Request | None:
@@ -82,7 +85,11 @@ class Store:
 
     async def pending(self, list_id: str) -> list[Request]:
         t = orm.requests
-        query = select(t).where(t.c.list_id == list_id, t.c.state.in_(("moderation_offen", "zurueckgestellt"))).order_by(t.c.created_at)
+        query = (
+            select(t)
+            .where(t.c.list_id == list_id, t.c.state.in_(("moderation_offen", "zurueckgestellt")))
+            .order_by(t.c.created_at)
+        )
         return [Request(**row._mapping) for row in await self.session.execute(query)]
 
     async def recent_requests(self, since: datetime, address: str | None = None, list_id: str | None = None) -> int:
@@ -96,9 +103,17 @@ class Store:
 
     # --- consent, audit, tokens, suppressions ---------------------------------------------
     async def record_consent(self, request: Request, text_version: str) -> None:
-        await self.session.execute(self._insert(orm.consents).values(
-            list_id=request.list_id, address=request.address, request_id=request.id, requested_at=request.created_at,
-            confirmed_at=None, ip=request.ip, text_version=text_version))  # fmt: skip
+        await self.session.execute(
+            self._insert(orm.consents).values(
+                list_id=request.list_id,
+                address=request.address,
+                request_id=request.id,
+                requested_at=request.created_at,
+                confirmed_at=None,
+                ip=request.ip,
+                text_version=text_version,
+            )
+        )
 
     async def confirm_consent(self, request_id: str, at: datetime, address: str | None = None) -> None:
         values: dict[str, Any] = {"confirmed_at": at} | ({"address": address} if address else {})
@@ -123,7 +138,9 @@ class Store:
         return (await self.session.execute(statement)).rowcount == 1
 
     async def suppress(self, fingerprint: str, at: datetime) -> None:
-        await self.session.execute(self._insert(orm.suppressions).values(fingerprint=fingerprint, created_at=at).on_conflict_do_nothing())
+        await self.session.execute(
+            self._insert(orm.suppressions).values(fingerprint=fingerprint, created_at=at).on_conflict_do_nothing()
+        )
 
     async def suppressed(self, fingerprint: str) -> bool:
         t = orm.suppressions
@@ -137,8 +154,12 @@ class Store:
 
     async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
         t = orm.deliveries
-        query = select(t.c.id, t.c.recipient, t.c.message, t.c.attempts).where(
-            t.c.status == "pending", t.c.next_attempt_at <= now).order_by(t.c.id).limit(limit)  # fmt: skip
+        query = (
+            select(t.c.id, t.c.recipient, t.c.message, t.c.attempts)
+            .where(t.c.status == "pending", t.c.next_attempt_at <= now)
+            .order_by(t.c.id)
+            .limit(limit)
+        )
         return list((await self.session.execute(query)).all())
 
     async def mark_delivery(self, delivery_id: int, **values: Any) -> None:
@@ -146,7 +167,9 @@ class Store:
 
     async def digest_items(self, recipient: str) -> list[Any]:
         t = orm.deliveries
-        query = select(t.c.id, t.c.list_id, t.c.summary, t.c.created_at).where(t.c.recipient == recipient, t.c.status == "digest")
+        query = select(t.c.id, t.c.list_id, t.c.summary, t.c.created_at).where(
+            t.c.recipient == recipient, t.c.status == "digest"
+        )
         return list((await self.session.execute(query.order_by(t.c.id))).all())
 
     async def digest_recipients(self) -> list[tuple[str, str]]:
@@ -174,7 +197,9 @@ class Store:
         ):
             columns = [c for c in table.c if c.name not in ("message",)]
             rows = await self.session.execute(select(*columns).where(condition))
-            found[name] = [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row._mapping.items()} for row in rows]
+            found[name] = [
+                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row._mapping.items()} for row in rows
+            ]
         return found
 
     async def erase(self, address: str) -> dict[str, int]:

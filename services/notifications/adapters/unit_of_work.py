@@ -14,8 +14,9 @@ def _contract(event: object):  # noqa: ANN202
     if isinstance(event, ev.PersonErased):
         return c.PersonErasedV1(address=event.address)
     m = event.mailing_list
-    return c.ListCreatedV1(list_id=m.id, name=m.name, policy=m.policy, group_id=m.group_id, status=m.status,
-                           description=m.description)  # fmt: skip
+    return c.ListCreatedV1(
+        list_id=m.id, name=m.name, policy=m.policy, group_id=m.group_id, status=m.status, description=m.description
+    )
 
 
 class NotificationsUnitOfWork(SqlAlchemyUnitOfWork):

@@ -27,7 +27,9 @@ def display_name(value: str) -> str:
     """A name for the To: header. Line breaks and control characters are refused, not cleaned up."""
     value = (value or "").strip()
     if _CONTROL.search(value):
-        raise InvalidInput("Der Name enthält unzulässige Zeichen (z. B. Zeilenumbrüche).", fields={"name": "Steuerzeichen"})
+        raise InvalidInput(
+            "Der Name enthält unzulässige Zeichen (z. B. Zeilenumbrüche).", fields={"name": "Steuerzeichen"}
+        )
     if len(value) > 100:
         raise InvalidInput("Der Name ist zu lang (höchstens 100 Zeichen).", fields={"name": "zu lang"})
     return value

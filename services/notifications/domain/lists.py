@@ -15,7 +15,11 @@ POLICIES = {
     "bestaetigen_und_moderiert": "Bestätigung per E-Mail, dann Freigabe durch die Moderation",
 }
 ROLES = {"mitglied": "Mitglied", "moderation": "Moderation", "verwaltung": "Verwaltung"}
-DELIVERY = {"jede": "jede Nachricht", "taeglich": "tägliche Zusammenfassung", "woechentlich": "wöchentliche Zusammenfassung"}
+DELIVERY = {
+    "jede": "jede Nachricht",
+    "taeglich": "tägliche Zusammenfassung",
+    "woechentlich": "wöchentliche Zusammenfassung",
+}
 CONSENT_TEXT_VERSION = "2026-11-01"
 
 

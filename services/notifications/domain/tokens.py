@@ -48,7 +48,14 @@ class Signer:
         return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
 
     def issue(self, purpose: str, list_id: str, address: str, now: datetime, valid: timedelta, extra: str = "") -> str:
-        body = {"p": purpose, "l": list_id, "a": address, "e": int((now + valid).timestamp()), "i": secrets.token_hex(8), "x": extra}
+        body = {
+            "p": purpose,
+            "l": list_id,
+            "a": address,
+            "e": int((now + valid).timestamp()),
+            "i": secrets.token_hex(8),
+            "x": extra,
+        }
         payload = _b64(json.dumps(body, separators=(",", ":")).encode())
         return f"{payload}.{self._mac(payload)}"
 
@@ -58,7 +65,14 @@ class Signer:
             raise TokenRefused("signature")
         try:
             body = json.loads(_unb64(payload))
-            found = Token(body["p"], body["l"], body["a"], datetime.fromtimestamp(body["e"], now.tzinfo), body["i"], body.get("x", ""))
+            found = Token(
+                body["p"],
+                body["l"],
+                body["a"],
+                datetime.fromtimestamp(body["e"], now.tzinfo),
+                body["i"],
+                body.get("x", ""),
+            )
         except (ValueError, KeyError, TypeError):
             raise TokenRefused("payload") from None
         if found.purpose != purpose:

@@ -10,13 +10,18 @@ from shared.contracts import events, registry
 from shared.service import ServiceApp
 
 ROUTES = {
-    incoming.on_registry_group: (registry.GroupFormedV1, registry.GroupRenamedV1, registry.CoordinatorChangedV1,
-                                 registry.GroupsMergedV1, registry.GroupDissolvedV1),
+    incoming.on_registry_group: (
+        registry.GroupFormedV1,
+        registry.GroupRenamedV1,
+        registry.CoordinatorChangedV1,
+        registry.GroupsMergedV1,
+        registry.GroupDissolvedV1,
+    ),
     incoming.on_office_registered: (registry.OfficeRegisteredV1,),
     incoming.on_action: (events.GroupsInvitedV1, events.ActionConfirmedV1, events.ActionCancelledV1),
     incoming.on_work_item: (events.ReminderDueV1, events.WorkItemOverdueV1),
     incoming.on_progress: (events.ProgressCompiledV1,),
-}  # fmt: skip
+}
 
 
 def register(app: ServiceApp, deps: Deps) -> None:

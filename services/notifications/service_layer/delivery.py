@@ -48,7 +48,9 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> b
     return values.get("status") == "sent"
 
 
-async def deliver_due(deps: Deps, send: Send, batch: int = 50, parallel: int = 4, backoff: tuple[float, ...] = BACKOFF) -> int:
+async def deliver_due(
+    deps: Deps, send: Send, batch: int = 50, parallel: int = 4, backoff: tuple[float, ...] = BACKOFF
+) -> int:
     async with deps.uow() as uow:
         rows = await uow.store.due_deliveries(deps.now(), batch)
     slots = asyncio.Semaphore(parallel)
@@ -60,13 +62,19 @@ async def deliver_due(deps: Deps, send: Send, batch: int = 50, parallel: int = 4
     return sum(await asyncio.gather(*(one(r) for r in rows))) if rows else 0
 
 
-async def run(deps: Deps, send: Send, poll_seconds: float, wake: asyncio.Event, parallel: int,
-              backoff: tuple[float, ...] = BACKOFF) -> None:  # fmt: skip
+async def run(
+    deps: Deps,
+    send: Send,
+    poll_seconds: float,
+    wake: asyncio.Event,
+    parallel: int,
+    backoff: tuple[float, ...] = BACKOFF,
+) -> None:
     while True:
         try:
             if await deliver_due(deps, send, parallel=parallel, backoff=backoff):
                 continue
-        except Exception as exc:  # database busy or similar: the rows stay queued
+        except Exception as exc:  # database busy or similar: the rows stay queued  # noqa: BLE001 - any failure here is logged and retried, never lost
             log.warning("delivery.failed", error=repr(exc))
         try:
             await asyncio.wait_for(wake.wait(), poll_seconds)

@@ -24,13 +24,24 @@ async def send_digests(deps: Deps, force: bool = False) -> int:
             if member is None or mailing_list is None:
                 continue
             cutoff = now if force else period_start(member.delivery, now)
-            items = [i for i in await uow.store.digest_items(recipient) if i.list_id == list_id and i.created_at < cutoff]
+            items = [
+                i for i in await uow.store.digest_items(recipient) if i.list_id == list_id and i.created_at < cutoff
+            ]
             if not items:
                 continue
             context = {"list_name": mailing_list.name, "count": len(items), "items": [i.summary for i in items]}
             event_id = f"digest:{list_id}:{items[-1].id}"
-            await mail_one(deps, uow, "zusammenfassung", event_id=event_id, to_address=recipient, to_name=member.display_name,
-                           context=context, mailing_list=mailing_list, personal_unsubscribe=True)  # fmt: skip
+            await mail_one(
+                deps,
+                uow,
+                "zusammenfassung",
+                event_id=event_id,
+                to_address=recipient,
+                to_name=member.display_name,
+                context=context,
+                mailing_list=mailing_list,
+                personal_unsubscribe=True,
+            )
             for item in items:
                 await uow.store.mark_delivery(item.id, status="digested")
             sent += 1

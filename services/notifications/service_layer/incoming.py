@@ -42,7 +42,9 @@ async def _board(deps: Deps, uow, kind: str, event_id: str, context: dict, summa
     board = await uow.lists.get(deps.board_list)
     if board is None or board.status != "aktiv":
         return 0
-    return await mail_list(deps, uow, board, kind, event_id=event_id, context=context | {"list_name": board.name}, summary=summary)
+    return await mail_list(
+        deps, uow, board, kind, event_id=event_id, context=context | {"list_name": board.name}, summary=summary
+    )
 
 
 async def on_registry_group(deps: Deps, envelope: Any) -> None:
@@ -59,11 +61,23 @@ async def on_registry_group(deps: Deps, envelope: Any) -> None:
             return
         if envelope.type == "group.formed":  # a key event: the board hears of it, even when it comes late
             headline = f"Neue Regionalgruppe: {p.name}"
-            await _board(deps, uow, "hinweis", event_id, {"headline": headline, "body": f"Koordination: {p.coordinator.name if p.coordinator else 'noch offen'}."}, headline)
+            await _board(
+                deps,
+                uow,
+                "hinweis",
+                event_id,
+                {
+                    "headline": headline,
+                    "body": f"Koordination: {p.coordinator.name if p.coordinator else 'noch offen'}.",
+                },
+                headline,
+            )
         mailing_list = await _group_list(uow, p.group_id)
         if mailing_list is None:
             list_id = group_list_id(getattr(p, "slug", ""), p.name)
-            mailing_list = await uow.lists.get(list_id) or MailingList(list_id, f"Regionalgruppe {p.name}", GROUP_POLICY, p.group_id)
+            mailing_list = await uow.lists.get(list_id) or MailingList(
+                list_id, f"Regionalgruppe {p.name}", GROUP_POLICY, p.group_id
+            )
             await uow.lists.put(mailing_list)
         if sequence >= mailing_list.group_sequence:  # every event carries the whole group: the newest one counts
             mailing_list.group_sequence = sequence
@@ -82,8 +96,11 @@ async def _merge_into(uow, target: MailingList, merged: MailingList | None) -> N
         return
     for member in await uow.store.members(merged.id, active_only=True):
         if await uow.store.member(target.id, member.address) is None:
-            await uow.store.save_member(Member(target.id, member.address, member.display_name, member.role, member.delivery,
-                                               "aktiv", member.since))  # fmt: skip
+            await uow.store.save_member(
+                Member(
+                    target.id, member.address, member.display_name, member.role, member.delivery, "aktiv", member.since
+                )
+            )
     merged.status = "geschlossen"
 
 
@@ -105,11 +122,15 @@ def _action_context(action: Any) -> dict:
         when = f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M} Uhr"
     groups = [action.organiser_group_name] + [i.group_name for i in action.invitations if i.status == "zugesagt"]
     return {
-        "kind_label": action.kind_label, "title": action.title, "when": when,
+        "kind_label": action.kind_label,
+        "title": action.title,
+        "when": when,
         "where": ", ".join(x for x in (action.job_centre, action.place) if x) or "noch offen",
-        "responsible": ", ".join(action.responsible), "organiser": action.organiser_group_name,
-        "groups": ", ".join(g for g in groups if g), "date": f"{action.start.astimezone(BERLIN):%d.%m.%Y}" if action.start else "",
-    }  # fmt: skip
+        "responsible": ", ".join(action.responsible),
+        "organiser": action.organiser_group_name,
+        "groups": ", ".join(g for g in groups if g),
+        "date": f"{action.start.astimezone(BERLIN):%d.%m.%Y}" if action.start else "",
+    }
 
 
 async def on_action(deps: Deps, envelope: Any) -> None:
@@ -119,25 +140,46 @@ async def on_action(deps: Deps, envelope: Any) -> None:
         if not await uow.claim(envelope):
             return
         if envelope.type == "action.invited":
-            attachment = (("einladung.ics", "text/calendar", deps.calendar(action, deps.now())),)  # METHOD: see mail.build
+            attachment = (
+                ("einladung.ics", "text/calendar", deps.calendar(action, deps.now())),
+            )  # METHOD: see mail.build
             guideline = getattr(p, "guideline", "") or (
-                "Bitte beachtet: Mitarbeiter:innen der Jobcenter sollen sich nicht angegriffen fühlen." if action.job_centre else ""
+                "Bitte beachtet: Mitarbeiter:innen der Jobcenter sollen sich nicht angegriffen fühlen."
+                if action.job_centre
+                else ""
             )
             for group_id in p.group_ids:
                 target = await _group_list(uow, group_id)
                 if target and target.status == "aktiv":
                     name = next((i.group_name for i in action.invitations if i.group_id == group_id), "")
-                    await mail_list(deps, uow, target, "einladung", event_id=event_id, attachments=attachment,
-                                    context=context | {"list_name": target.name, "group_name": name or target.name, "guideline": guideline},
-                                    summary=f"Einladung: {action.title} ({context['when']})")  # fmt: skip
+                    await mail_list(
+                        deps,
+                        uow,
+                        target,
+                        "einladung",
+                        event_id=event_id,
+                        attachments=attachment,
+                        context=context
+                        | {"list_name": target.name, "group_name": name or target.name, "guideline": guideline},
+                        summary=f"Einladung: {action.title} ({context['when']})",
+                    )
         else:
             headline = {"action.confirmed": "Aktion bestätigt", "action.cancelled": "Aktion abgesagt"}[envelope.type]
-            participants = [action.organiser_group_id] + [i.group_id for i in action.invitations if i.status == "zugesagt"]
+            participants = [action.organiser_group_id] + [
+                i.group_id for i in action.invitations if i.status == "zugesagt"
+            ]
             extra = {"headline": f"{headline}: {action.title}", "reason": action.cancel_reason}
             for group_id in participants:
                 if (target := await _group_list(uow, group_id)) and target.status == "aktiv":
-                    await mail_list(deps, uow, target, "aktion", event_id=event_id, context=context | extra | {"list_name": target.name},
-                                    summary=extra["headline"])  # fmt: skip
+                    await mail_list(
+                        deps,
+                        uow,
+                        target,
+                        "aktion",
+                        event_id=event_id,
+                        context=context | extra | {"list_name": target.name},
+                        summary=extra["headline"],
+                    )
             if envelope.type == "action.confirmed":  # a key event: the board hears at once
                 await _board(deps, uow, "aktion", event_id, context | extra, extra["headline"])
         await uow.commit()
@@ -148,30 +190,55 @@ async def on_work_item(deps: Deps, envelope: Any) -> None:
     p, item = envelope.payload, envelope.payload.item
     overdue = envelope.type == "workitem.overdue"
     headline = ("Überfällig" if overdue else f"Erinnerung: in {p.days_left} Tag(en) fällig") + f" – {item.text[:60]}"
-    context = {"headline": headline, "text": item.text, "timing": item.timing.text or "ohne Termin",
-               "responsible": ", ".join(r.name for r in item.responsible) or "ohne V", "due": f"{p.due:%d.%m.%Y}"}  # fmt: skip
+    context = {
+        "headline": headline,
+        "text": item.text,
+        "timing": item.timing.text or "ohne Termin",
+        "responsible": ", ".join(r.name for r in item.responsible) or "ohne V",
+        "due": f"{p.due:%d.%m.%Y}",
+    }
     async with deps.uow() as uow:
         if not await uow.claim(envelope):
             return
         plan_list = await uow.lists.get(deps.workplan_list)
         if plan_list is not None:
-            people = {m.address: m for r in item.responsible for m in await uow.store.members_named(plan_list.id, r.name)}
+            people = {
+                m.address: m for r in item.responsible for m in await uow.store.members_named(plan_list.id, r.name)
+            }
             if people:
                 for member in people.values():
-                    await mail_one(deps, uow, "arbeitsplan", event_id=str(envelope.event_id), to_address=member.address,
-                                   to_name=member.display_name, context=context, mailing_list=plan_list,
-                                   personal_unsubscribe=True)  # fmt: skip
+                    await mail_one(
+                        deps,
+                        uow,
+                        "arbeitsplan",
+                        event_id=str(envelope.event_id),
+                        to_address=member.address,
+                        to_name=member.display_name,
+                        context=context,
+                        mailing_list=plan_list,
+                        personal_unsubscribe=True,
+                    )
             else:  # nobody by that name: the moderation hears of it, so nothing is lost
-                await mail_moderators(deps, uow, plan_list, "arbeitsplan", event_id=str(envelope.event_id), context=context)
+                await mail_moderators(
+                    deps, uow, plan_list, "arbeitsplan", event_id=str(envelope.event_id), context=context
+                )
         await uow.commit()
 
 
 async def on_progress(deps: Deps, envelope: Any) -> None:
     p = envelope.payload
-    context = {"since": f"{p.since.astimezone(BERLIN):%d.%m.%Y}", "until": f"{p.until.astimezone(BERLIN):%d.%m.%Y}",
-               "overall": p.overall, "groups": p.groups, "overdue": p.overdue, "due": p.due}  # fmt: skip
+    context = {
+        "since": f"{p.since.astimezone(BERLIN):%d.%m.%Y}",
+        "until": f"{p.until.astimezone(BERLIN):%d.%m.%Y}",
+        "overall": p.overall,
+        "groups": p.groups,
+        "overdue": p.overdue,
+        "due": p.due,
+    }
     async with deps.uow() as uow:
         if not await uow.claim(envelope):
             return
-        await _board(deps, uow, "fortschritt", str(envelope.event_id), context, f"Fortschrittsbericht bis {context['until']}")
+        await _board(
+            deps, uow, "fortschritt", str(envelope.event_id), context, f"Fortschrittsbericht bis {context['until']}"
+        )
         await uow.commit()

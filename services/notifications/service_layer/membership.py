@@ -4,19 +4,33 @@ action is written to the audit log; answers to the public never reveal whether a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from services.notifications.domain import addresses
 from services.notifications.domain.errors import Conflict, InvalidInput, NotFound, TokenRefused
 from services.notifications.domain.events import ListCreated
 from services.notifications.domain.lists import (
-    CONSENT_TEXT_VERSION, DELIVERY, ROLES, AuditEntry, MailingList, Member, Request, check_delivery, check_policy,
-    check_role, ensure_moderator, slugify,
-)  # fmt: skip
+    CONSENT_TEXT_VERSION,
+    DELIVERY,
+    ROLES,
+    AuditEntry,
+    MailingList,
+    Member,
+    Request,
+    check_delivery,
+    check_policy,
+    check_role,
+    ensure_moderator,
+    slugify,
+)
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one
 from services.notifications.service_layer.ports import Deps
 
-SAME_ANSWER = "Danke! Falls die Adresse eingetragen werden kann, erhält sie gleich eine E-Mail mit den nächsten Schritten."
+SAME_ANSWER = (
+    "Danke! Falls die Adresse eingetragen werden kann, erhält sie gleich eine E-Mail mit den nächsten Schritten."
+)
 
 
 async def get_list(uow, list_id: str) -> MailingList:  # noqa: ANN001
@@ -31,27 +45,54 @@ async def _request(uow, request_id: str) -> Request:  # noqa: ANN001
     raise NotFound(f"Anfrage {request_id} nicht gefunden.")
 
 
-async def create_list(deps: Deps, name: str, policy: str, description: str = "", group_id: str | None = None,
-                      owner: tuple[str, str] | None = None, list_id: str | None = None) -> MailingList:  # fmt: skip
-    mailing_list = MailingList(list_id or slugify(name), name.strip(), check_policy(policy), group_id, "aktiv", description)
+async def create_list(
+    deps: Deps,
+    name: str,
+    policy: str,
+    description: str = "",
+    group_id: str | None = None,
+    owner: tuple[str, str] | None = None,
+    list_id: str | None = None,
+) -> MailingList:
+    mailing_list = MailingList(
+        list_id or slugify(name), name.strip(), check_policy(policy), group_id, "aktiv", description
+    )
     async with deps.uow() as uow:
         if await uow.lists.get(mailing_list.id):
             raise Conflict(f"Einen Verteiler „{mailing_list.id}“ gibt es schon.")
         await uow.lists.add(mailing_list)
         if owner:
-            await join(deps, uow, mailing_list, addresses.address(owner[0]), addresses.display_name(owner[1]), "verwaltung")
+            await join(
+                deps, uow, mailing_list, addresses.address(owner[0]), addresses.display_name(owner[1]), "verwaltung"
+            )
         uow.emit(ListCreated(mailing_list))
         await uow.commit()
     return mailing_list
 
 
-async def join(deps: Deps, uow, mailing_list: MailingList, address: str, name: str, role: str = "mitglied",  # noqa: ANN001
-                delivery: str = "jede") -> Member:  # fmt: skip
+async def join(
+    deps: Deps,
+    uow: Any,
+    mailing_list: MailingList,
+    address: str,
+    name: str,
+    role: str = "mitglied",
+    delivery: str = "jede",
+) -> Member:
     member = Member(mailing_list.id, address, name, role, delivery, "aktiv", deps.now())
     await uow.store.save_member(member)
     context = {"list_name": mailing_list.name, "delivery": DELIVERY[delivery], "role": role, "role_label": ROLES[role]}
-    await mail_one(deps, uow, "willkommen", event_id=f"willkommen:{mailing_list.id}:{uuid.uuid4()}", to_address=address,
-                   to_name=name, context=context, mailing_list=mailing_list, personal_unsubscribe=True)  # fmt: skip
+    await mail_one(
+        deps,
+        uow,
+        "willkommen",
+        event_id=f"willkommen:{mailing_list.id}:{uuid.uuid4()}",
+        to_address=address,
+        to_name=name,
+        context=context,
+        mailing_list=mailing_list,
+        personal_unsubscribe=True,
+    )
     return member
 
 
@@ -63,8 +104,10 @@ async def subscribe(deps: Deps, list_id: str, address: str, name: str = "", ip: 
         mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
         hour_ago = now - timedelta(hours=1)
-        deps.rate_limits.check(await uow.store.recent_requests(hour_ago, address=address),
-                               await uow.store.recent_requests(hour_ago, list_id=list_id))  # fmt: skip
+        deps.rate_limits.check(
+            await uow.store.recent_requests(hour_ago, address=address),
+            await uow.store.recent_requests(hour_ago, list_id=list_id),
+        )
         member = await uow.store.member(list_id, address)
         if member and member.active:
             return SAME_ANSWER
@@ -72,10 +115,21 @@ async def subscribe(deps: Deps, list_id: str, address: str, name: str = "", ip: 
         if mailing_list.needs_confirmation:
             request.state = "bestaetigung_offen"
             token = deps.signer.issue("bestaetigen", list_id, address, now, deps.confirm_valid, extra=request.id)
-            context = {"address": address, "list_name": mailing_list.name, "link": deps.link("bestaetigen", token),
-                       "valid_hours": int(deps.confirm_valid.total_seconds() // 3600)}  # fmt: skip
-            await mail_one(deps, uow, "bestaetigen", event_id=f"bestaetigen:{request.id}", to_address=address, context=context,
-                           mailing_list=mailing_list)  # fmt: skip  # no user text but the address
+            context = {
+                "address": address,
+                "list_name": mailing_list.name,
+                "link": deps.link("bestaetigen", token),
+                "valid_hours": int(deps.confirm_valid.total_seconds() // 3600),
+            }
+            await mail_one(
+                deps,
+                uow,
+                "bestaetigen",
+                event_id=f"bestaetigen:{request.id}",
+                to_address=address,
+                context=context,
+                mailing_list=mailing_list,
+            )  # no user text but the address
         elif mailing_list.needs_moderation:
             request.state = "moderation_offen"
             await _ask_moderators(deps, uow, mailing_list, request)
@@ -90,8 +144,14 @@ async def subscribe(deps: Deps, list_id: str, address: str, name: str = "", ip: 
 
 async def _ask_moderators(deps: Deps, uow, mailing_list: MailingList, request: Request) -> None:  # noqa: ANN001
     kinds = {"abonnement": "Eintragung", "adressaenderung": "Adressänderung"}
-    context = {"list_name": mailing_list.name, "request_kind": kinds[request.kind], "address": request.address,
-               "display_name": request.display_name, "created": f"{request.created_at:%d.%m.%Y %H:%M}", "request_id": request.id}  # fmt: skip
+    context = {
+        "list_name": mailing_list.name,
+        "request_kind": kinds[request.kind],
+        "address": request.address,
+        "display_name": request.display_name,
+        "created": f"{request.created_at:%d.%m.%Y %H:%M}",
+        "request_id": request.id,
+    }
     await mail_moderators(deps, uow, mailing_list, "moderation", event_id=f"moderation:{request.id}", context=context)
 
 
@@ -124,8 +184,9 @@ async def confirm(deps: Deps, token: str) -> tuple[str, str]:
     return answer, mailing_list.name
 
 
-async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, decision: str, reason: str = "",
-                 admin: bool = False) -> Request:
+async def decide(
+    deps: Deps, list_id: str, moderator: str, request_id: str, decision: str, reason: str = "", admin: bool = False
+) -> Request:
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
@@ -138,8 +199,15 @@ async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, deci
             await join(deps, uow, mailing_list, request.address, request.display_name)
         elif decision == "ablehnen":
             request.state = "abgelehnt"
-            await mail_one(deps, uow, "abgelehnt", event_id=f"abgelehnt:{request.id}", to_address=request.address,
-                           context={"list_name": mailing_list.name, "reason": reason}, mailing_list=mailing_list)  # fmt: skip
+            await mail_one(
+                deps,
+                uow,
+                "abgelehnt",
+                event_id=f"abgelehnt:{request.id}",
+                to_address=request.address,
+                context={"list_name": mailing_list.name, "reason": reason},
+                mailing_list=mailing_list,
+            )
         elif decision == "zurueckstellen":
             request.state = "zurueckgestellt"
         else:
@@ -151,8 +219,9 @@ async def decide(deps: Deps, list_id: str, moderator: str, request_id: str, deci
     return request
 
 
-async def add_member(deps: Deps, list_id: str, moderator: str, address: str, name: str, role: str, delivery: str,
-                     admin: bool = False) -> Member:
+async def add_member(
+    deps: Deps, list_id: str, moderator: str, address: str, name: str, role: str, delivery: str, admin: bool = False
+) -> Member:
     address, name = addresses.address(address), addresses.display_name(name)
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
@@ -169,8 +238,16 @@ async def add_member(deps: Deps, list_id: str, moderator: str, address: str, nam
     return member
 
 
-async def _moderated_change(deps: Deps, list_id: str, moderator: str, address: str, action: str, change, detail: str = "",  # noqa: ANN001
-                            admin: bool = False) -> Member:
+async def _moderated_change(
+    deps: Deps,
+    list_id: str,
+    moderator: str,
+    address: str,
+    action: str,
+    change: Callable[[Any], Any],
+    detail: str = "",
+    admin: bool = False,
+) -> Member:
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, list_id)
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
@@ -185,17 +262,33 @@ async def _moderated_change(deps: Deps, list_id: str, moderator: str, address: s
 
 
 async def remove_member(deps: Deps, list_id: str, moderator: str, address: str, admin: bool = False) -> Member:
-    return await _moderated_change(deps, list_id, moderator, address, "mitglied_entfernt",
-                                   lambda m: setattr(m, "status", "entfernt"), admin=admin)  # fmt: skip
+    return await _moderated_change(
+        deps, list_id, moderator, address, "mitglied_entfernt", lambda m: setattr(m, "status", "entfernt"), admin=admin
+    )
 
 
 async def set_role(deps: Deps, list_id: str, moderator: str, address: str, role: str, admin: bool = False) -> Member:
-    return await _moderated_change(deps, list_id, moderator, address, "rolle_geaendert",
-                                   lambda m: setattr(m, "role", check_role(role)), role, admin)  # fmt: skip
+    return await _moderated_change(
+        deps,
+        list_id,
+        moderator,
+        address,
+        "rolle_geaendert",
+        lambda m: setattr(m, "role", check_role(role)),
+        role,
+        admin,
+    )
 
 
-async def _member_by_token(deps: Deps, uow, list_id: str, address: str, token: str | None, moderator: str | None,  # noqa: ANN001, ANN202
-                           admin: bool = False):
+async def _member_by_token(
+    deps: Deps,
+    uow: Any,
+    list_id: str,
+    address: str,
+    token: str | None,
+    moderator: str | None,
+    admin: bool = False,
+) -> tuple[MailingList, Member, str]:
     """The member themself (their personal link from any list mail) or a moderator may act."""
     mailing_list = await get_list(uow, list_id)
     if moderator:
@@ -212,10 +305,13 @@ async def _member_by_token(deps: Deps, uow, list_id: str, address: str, token: s
     return mailing_list, member, actor
 
 
-async def set_delivery(deps: Deps, list_id: str, address: str, delivery: str, token: str | None, moderator: str | None,
-                       admin: bool = False) -> Member:
+async def set_delivery(
+    deps: Deps, list_id: str, address: str, delivery: str, token: str | None, moderator: str | None, admin: bool = False
+) -> Member:
     async with deps.uow() as uow:
-        mailing_list, member, actor = await _member_by_token(deps, uow, list_id, addresses.address(address), token, moderator, admin)
+        mailing_list, member, actor = await _member_by_token(
+            deps, uow, list_id, addresses.address(address), token, moderator, admin
+        )
         member.delivery = check_delivery(delivery)
         await uow.store.save_member(member)
         await uow.store.audit(AuditEntry(list_id, deps.now(), actor, "zustellart_geaendert", member.address, delivery))
@@ -223,21 +319,51 @@ async def set_delivery(deps: Deps, list_id: str, address: str, delivery: str, to
     return member
 
 
-async def change_address(deps: Deps, list_id: str, address: str, new_address: str, token: str | None, moderator: str | None,
-                         admin: bool = False) -> str:
+async def change_address(
+    deps: Deps,
+    list_id: str,
+    address: str,
+    new_address: str,
+    token: str | None,
+    moderator: str | None,
+    admin: bool = False,
+) -> str:
     address, new_address = addresses.address(address), addresses.address(new_address)
     now = deps.now()
     async with deps.uow() as uow:
         mailing_list, member, actor = await _member_by_token(deps, uow, list_id, address, token, moderator, admin)
         if await uow.store.member(list_id, new_address):
             raise Conflict("Die neue Adresse ist in diesem Verteiler schon eingetragen.")
-        request = Request(str(uuid.uuid4()), list_id, "adressaenderung", address, member.display_name, "bestaetigung_offen",
-                          now, new_address=new_address, decided_by=actor)  # fmt: skip
-        link = deps.link("adresse-bestaetigen", deps.signer.issue("adresse_aendern", list_id, new_address, now, deps.confirm_valid, request.id))
-        context = {"address": new_address, "list_name": mailing_list.name, "link": link,
-                   "valid_hours": int(deps.confirm_valid.total_seconds() // 3600)}  # fmt: skip
-        await mail_one(deps, uow, "adresse_bestaetigen", event_id=f"adresse:{request.id}", to_address=new_address,
-                       context=context, mailing_list=mailing_list)  # fmt: skip
+        request = Request(
+            str(uuid.uuid4()),
+            list_id,
+            "adressaenderung",
+            address,
+            member.display_name,
+            "bestaetigung_offen",
+            now,
+            new_address=new_address,
+            decided_by=actor,
+        )
+        link = deps.link(
+            "adresse-bestaetigen",
+            deps.signer.issue("adresse_aendern", list_id, new_address, now, deps.confirm_valid, request.id),
+        )
+        context = {
+            "address": new_address,
+            "list_name": mailing_list.name,
+            "link": link,
+            "valid_hours": int(deps.confirm_valid.total_seconds() // 3600),
+        }
+        await mail_one(
+            deps,
+            uow,
+            "adresse_bestaetigen",
+            event_id=f"adresse:{request.id}",
+            to_address=new_address,
+            context=context,
+            mailing_list=mailing_list,
+        )
         await uow.store.save_request(request)
         await uow.store.audit(AuditEntry(list_id, now, actor, "adressaenderung_beantragt", address, new_address))
         await uow.commit()
@@ -258,8 +384,16 @@ async def confirm_address(deps: Deps, token: str) -> tuple[str, str]:
         await uow.store.move_consents(request.list_id, request.address, request.new_address)
         request.state, request.decided_at = "bestaetigt", deps.now()
         await uow.store.save_request(request)
-        await uow.store.audit(AuditEntry(request.list_id, deps.now(), request.new_address, "adresse_geaendert", request.address,
-                                         request.new_address))  # fmt: skip
+        await uow.store.audit(
+            AuditEntry(
+                request.list_id,
+                deps.now(),
+                request.new_address,
+                "adresse_geaendert",
+                request.address,
+                request.new_address,
+            )
+        )
         await uow.commit()
     return f"Danke! Der Verteiler „{mailing_list.name}“ schreibt ab jetzt an {request.new_address}.", mailing_list.name
 
@@ -286,7 +420,9 @@ async def unsubscribe(deps: Deps, token: str) -> tuple[str, str]:
     return f"Sie sind vom Verteiler „{mailing_list.name}“ abgemeldet.", mailing_list.name
 
 
-async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str, admin: bool = False) -> tuple[int, str]:
+async def post(
+    deps: Deps, list_id: str, moderator: str, subject: str, text: str, admin: bool = False
+) -> tuple[int, str]:
     """A moderator's message to every member (a digest line for those who chose digests)."""
     subject = addresses.display_name(subject)  # one line, no control characters
     if not subject or not text.strip():
@@ -296,8 +432,15 @@ async def post(deps: Deps, list_id: str, moderator: str, subject: str, text: str
         mailing_list = await get_list(uow, list_id)
         mailing_list.ensure_open()
         ensure_moderator(await uow.store.member(list_id, moderator), mailing_list, admin)
-        count = await mail_list(deps, uow, mailing_list, "beitrag", event_id=event_id,
-                                context={"list_name": mailing_list.name, "subject": subject, "text": text}, summary=subject)  # fmt: skip
+        count = await mail_list(
+            deps,
+            uow,
+            mailing_list,
+            "beitrag",
+            event_id=event_id,
+            context={"list_name": mailing_list.name, "subject": subject, "text": text},
+            summary=subject,
+        )
         await uow.store.audit(AuditEntry(list_id, deps.now(), moderator, "beitrag_versendet", list_id, subject))
         await uow.commit()
     return count, event_id

@@ -16,9 +16,19 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 
-async def mail_one(deps: Deps, uow: Any, kind: str, *, event_id: str, to_address: str, to_name: str = "",
-                   context: dict, mailing_list: MailingList | None = None, personal_unsubscribe: bool = False,
-                   attachments: tuple = ()) -> bool:  # fmt: skip
+async def mail_one(
+    deps: Deps,
+    uow: Any,
+    kind: str,
+    *,
+    event_id: str,
+    to_address: str,
+    to_name: str = "",
+    context: dict,
+    mailing_list: MailingList | None = None,
+    personal_unsubscribe: bool = False,
+    attachments: tuple = (),
+) -> bool:
     """Queue one mail; False if this event already produced a mail for this recipient."""
     now = deps.now()
     token = None
@@ -26,42 +36,105 @@ async def mail_one(deps: Deps, uow: Any, kind: str, *, event_id: str, to_address
         token = deps.signer.issue("abmelden", mailing_list.id, to_address, now, deps.unsubscribe_valid)
     try:
         subject, message = deps.composer.message(
-            kind, to_address=to_address, to_name=to_name, event_id=event_id, context=context,
-            list_id=mailing_list.id if mailing_list else None, list_name=mailing_list.name if mailing_list else "",
-            unsubscribe_token=token, attachments=attachments,
-        )  # fmt: skip
+            kind,
+            to_address=to_address,
+            to_name=to_name,
+            event_id=event_id,
+            context=context,
+            list_id=mailing_list.id if mailing_list else None,
+            list_name=mailing_list.name if mailing_list else "",
+            unsubscribe_token=token,
+            attachments=attachments,
+        )
     except ValueError as exc:  # header injection or similar: never sent, reason kept
-        return await uow.store.add_delivery(**_row(event_id, to_address, mailing_list, kind, "?", now, status="failed",
-                                                   last_error=f"Nicht versendet: {exc}"))  # fmt: skip
+        return await uow.store.add_delivery(
+            **_row(
+                event_id,
+                to_address,
+                mailing_list,
+                kind,
+                "?",
+                now,
+                status="failed",
+                last_error=f"Nicht versendet: {exc}",
+            )
+        )
     return await uow.store.add_delivery(**_row(event_id, to_address, mailing_list, kind, subject, now, message=message))
 
 
-def _row(event_id: str, recipient: str, mailing_list: MailingList | None, kind: str, subject: str, now: datetime,
-         **values: Any) -> dict:  # fmt: skip
-    return {"event_id": event_id, "recipient": recipient, "list_id": mailing_list.id if mailing_list else None,
-            "kind": kind, "subject": subject[:300], "status": "pending", "attempts": 0, "next_attempt_at": now,
-            "created_at": now} | values  # fmt: skip
+def _row(
+    event_id: str,
+    recipient: str,
+    mailing_list: MailingList | None,
+    kind: str,
+    subject: str,
+    now: datetime,
+    **values: Any,
+) -> dict:
+    return {
+        "event_id": event_id,
+        "recipient": recipient,
+        "list_id": mailing_list.id if mailing_list else None,
+        "kind": kind,
+        "subject": subject[:300],
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    } | values
 
 
-async def mail_list(deps: Deps, uow: Any, mailing_list: MailingList, kind: str, *, event_id: str, context: dict,
-                    summary: str, attachments: tuple = (), only: list[Member] | None = None) -> int:  # fmt: skip
+async def mail_list(
+    deps: Deps,
+    uow: Any,
+    mailing_list: MailingList,
+    kind: str,
+    *,
+    event_id: str,
+    context: dict,
+    summary: str,
+    attachments: tuple = (),
+    only: list[Member] | None = None,
+) -> int:
     """Mail every active member (or `only` these), each with a personal unsubscribe link."""
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
     queued = 0
     for member in members:
         if member.delivery != "jede":
-            row = _row(event_id, member.address, mailing_list, kind, summary, deps.now(), status="digest", summary=summary)
+            row = _row(
+                event_id, member.address, mailing_list, kind, summary, deps.now(), status="digest", summary=summary
+            )
             queued += await uow.store.add_delivery(**row)
             continue
-        queued += await mail_one(deps, uow, kind, event_id=event_id, to_address=member.address, to_name=member.display_name,
-                                 context=context, mailing_list=mailing_list, personal_unsubscribe=True,
-                                 attachments=attachments)  # fmt: skip
+        queued += await mail_one(
+            deps,
+            uow,
+            kind,
+            event_id=event_id,
+            to_address=member.address,
+            to_name=member.display_name,
+            context=context,
+            mailing_list=mailing_list,
+            personal_unsubscribe=True,
+            attachments=attachments,
+        )
     return queued
 
 
-async def mail_moderators(deps: Deps, uow: Any, mailing_list: MailingList, kind: str, *, event_id: str, context: dict) -> int:
+async def mail_moderators(
+    deps: Deps, uow: Any, mailing_list: MailingList, kind: str, *, event_id: str, context: dict
+) -> int:
     moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates]
     for m in moderators:
-        await mail_one(deps, uow, kind, event_id=event_id, to_address=m.address, to_name=m.display_name, context=context,
-                       mailing_list=mailing_list, personal_unsubscribe=True)  # fmt: skip
+        await mail_one(
+            deps,
+            uow,
+            kind,
+            event_id=event_id,
+            to_address=m.address,
+            to_name=m.display_name,
+            context=context,
+            mailing_list=mailing_list,
+            personal_unsubscribe=True,
+        )
     return len(moderators)

@@ -12,9 +12,19 @@ from services.notifications.domain.tokens import Signer
 
 
 class Composer(Protocol):
-    def message(self, kind: str, *, to_address: str, to_name: str, event_id: str, context: dict[str, Any],
-                list_id: str | None = None, list_name: str = "", unsubscribe_token: str | None = None,
-                attachments: tuple = ()) -> tuple[str, bytes]:  # fmt: skip
+    def message(
+        self,
+        kind: str,
+        *,
+        to_address: str,
+        to_name: str,
+        event_id: str,
+        context: dict[str, Any],
+        list_id: str | None = None,
+        list_name: str = "",
+        unsubscribe_token: str | None = None,
+        attachments: tuple = (),
+    ) -> tuple[str, bytes]:
         """(subject, message bytes) — raises ValueError on header injection."""
 
 

@@ -19,8 +19,21 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-SAXONY = ["Vogtland", "Erzgebirge", "Dresden", "Leipzig", "Chemnitz", "Zwickau", "Mittelsachsen", "Bautzen",
-          "Görlitz", "Meißen", "Nordsachsen", "Landkreis Leipzig", "Sächsische Schweiz-Osterzgebirge"]  # fmt: skip
+SAXONY = [
+    "Vogtland",
+    "Erzgebirge",
+    "Dresden",
+    "Leipzig",
+    "Chemnitz",
+    "Zwickau",
+    "Mittelsachsen",
+    "Bautzen",
+    "Görlitz",
+    "Meißen",
+    "Nordsachsen",
+    "Landkreis Leipzig",
+    "Sächsische Schweiz-Osterzgebirge",
+]
 HAMBURG = ["Altona", "Bergedorf", "Eimsbüttel", "Hamburg-Mitte", "Hamburg-Nord", "Harburg", "Wandsbek"]
 NRW = ["Bochum", "Dortmund", "Essen", "Köln", "Düsseldorf", "Duisburg", "Münster", "Bielefeld"]
 GROUPS = {  # regional group -> (districts, coordinator first name from seed 004)
@@ -56,7 +69,12 @@ async def load_demo_data(uow: Callable[[], Any]) -> None:
         await handlers.form_group(commands.FormGroup(name, "SN", tuple(ids[d] for d in districts), who), uow())
     result = await importer.import_offices(OFFICES_CSV, uow())
     plauen = next(o for o in await _offices(uow) if o.name == "Sozialberatung Plauen")
-    trained = Counsellor("demo-beraterin-1", "Kathrin", publish_name=True, trainings=(Training(date(2026, 9, 12), "Auffrischung SGB II"),))
+    trained = Counsellor(
+        "demo-beraterin-1",
+        "Kathrin",
+        publish_name=True,
+        trainings=(Training(date(2026, 9, 12), "Auffrischung SGB II"),),
+    )
     await handlers.add_counsellor(commands.AddCounsellor(plauen.id, trained), uow())
     log.info("demo.loaded", districts=len(ids), groups=len(GROUPS), offices=result.created, errors=len(result.errors))
 

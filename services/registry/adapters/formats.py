@@ -25,14 +25,29 @@ def as_json(offices: list[PublicOffice], generated: datetime) -> dict:
 
 def _json(o: PublicOffice) -> dict:
     return {
-        "kennung": o.id, "name": o.name, "traeger": o.operator, "traegerart": o.operator_kind,
+        "kennung": o.id,
+        "name": o.name,
+        "traeger": o.operator,
+        "traegerart": o.operator_kind,
         "adresse": {"strasse": o.street, "plz": o.postcode, "ort": o.city, "zugang": o.access_notes},
-        "telefon": o.phone, "email": o.email, "web": o.web, "sprechzeiten": list(o.hours_text),
-        "beratungsfelder": list(o.areas), "sprachen": list(o.languages), "beraterinnen": list(o.counsellors),
-        "pausiert": o.paused, "kreisverband": o.district,
-        "rechtliche_anleitung": {"vorhanden": o.supervised, "seit": o.supervised_since and o.supervised_since.isoformat()},
-        "schulungen": {"geschulte_beraterinnen": o.trained_counsellors, "letzte": o.last_training and o.last_training.isoformat()},
-    }  # fmt: skip
+        "telefon": o.phone,
+        "email": o.email,
+        "web": o.web,
+        "sprechzeiten": list(o.hours_text),
+        "beratungsfelder": list(o.areas),
+        "sprachen": list(o.languages),
+        "beraterinnen": list(o.counsellors),
+        "pausiert": o.paused,
+        "kreisverband": o.district,
+        "rechtliche_anleitung": {
+            "vorhanden": o.supervised,
+            "seit": o.supervised_since and o.supervised_since.isoformat(),
+        },
+        "schulungen": {
+            "geschulte_beraterinnen": o.trained_counsellors,
+            "letzte": o.last_training and o.last_training.isoformat(),
+        },
+    }
 
 
 def as_csv(offices: list[PublicOffice]) -> str:
@@ -41,11 +56,31 @@ def as_csv(offices: list[PublicOffice]) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([*EXPORT_COLUMNS, "Berater:innen", "Rechtliche Anleitung"])
     for o in offices:
-        writer.writerow(map(inert, [
-            o.id, o.name, o.operator_kind, o.operator, o.street, o.postcode, o.city, o.access_notes, o.phone, o.email,
-            o.web, "; ".join(o.hours_text), ", ".join(o.areas), ", ".join(o.languages), o.district,
-            "pausiert" if o.paused else "aktiv", ", ".join(o.counsellors), "ja" if o.supervised else "nein",
-        ]))  # fmt: skip
+        writer.writerow(
+            map(
+                inert,
+                [
+                    o.id,
+                    o.name,
+                    o.operator_kind,
+                    o.operator,
+                    o.street,
+                    o.postcode,
+                    o.city,
+                    o.access_notes,
+                    o.phone,
+                    o.email,
+                    o.web,
+                    "; ".join(o.hours_text),
+                    ", ".join(o.areas),
+                    ", ".join(o.languages),
+                    o.district,
+                    "pausiert" if o.paused else "aktiv",
+                    ", ".join(o.counsellors),
+                    "ja" if o.supervised else "nein",
+                ],
+            )
+        )
     return "\ufeff" + out.getvalue()
 
 
@@ -65,7 +100,9 @@ def hsds_schedule(h: Hours, owner: str, index: int) -> dict:
 
 def hsds_service(o: PublicOffice, org_id: str) -> dict:
     service = {
-        "id": o.id, "organization_id": org_id, "name": o.name,
+        "id": o.id,
+        "organization_id": org_id,
+        "name": o.name,
         "description": "Kostenlose Sozialberatung" + (f": {', '.join(o.areas)}" if o.areas else ""),
         "status": "temporarily closed" if o.paused else "active",
         "schedules": [hsds_schedule(h, o.id, i) for i, h in enumerate(o.hours)],
@@ -75,8 +112,11 @@ def hsds_service(o: PublicOffice, org_id: str) -> dict:
         "service_at_locations": [hsds_service_at_location(o)],
         # Extra properties (HSDS allows them): what the Legal Services Act and the refresher rule ask.
         "rdg_supervision": {"supervised": o.supervised, "since": o.supervised_since and o.supervised_since.isoformat()},
-        "trainings": {"trained_counsellors": o.trained_counsellors, "last_training": o.last_training and o.last_training.isoformat()},
-    }  # fmt: skip
+        "trainings": {
+            "trained_counsellors": o.trained_counsellors,
+            "last_training": o.last_training and o.last_training.isoformat(),
+        },
+    }
     service |= {"email": o.email} if o.email else {}
     return service | ({"url": o.web} if o.web else {})
 
@@ -84,12 +124,20 @@ def hsds_service(o: PublicOffice, org_id: str) -> dict:
 def hsds_location(o: PublicOffice) -> dict:
     location_id = _id(o.id, "location")
     address = {
-        "id": _id(o.id, "address"), "location_id": location_id, "address_1": o.street, "city": o.city,
-        "state_province": o.state or "-", "postal_code": o.postcode, "country": "DE", "address_type": "physical",
-    }  # fmt: skip
+        "id": _id(o.id, "address"),
+        "location_id": location_id,
+        "address_1": o.street,
+        "city": o.city,
+        "state_province": o.state or "-",
+        "postal_code": o.postcode,
+        "country": "DE",
+        "address_type": "physical",
+    }
     location = {"id": location_id, "location_type": "physical", "name": o.name, "addresses": [address]}
     if o.access_notes:
-        location["accessibility"] = [{"id": _id(o.id, "access"), "location_id": location_id, "description": o.access_notes}]
+        location["accessibility"] = [
+            {"id": _id(o.id, "access"), "location_id": location_id, "description": o.access_notes}
+        ]
     return location
 
 
@@ -103,7 +151,12 @@ def hsds_service_at_location_id(o: PublicOffice) -> str:
 
 def hsds_service_at_location(o: PublicOffice) -> dict:
     location = hsds_location(o)
-    return {"id": hsds_service_at_location_id(o), "service_id": o.id, "location_id": location["id"], "location": location}
+    return {
+        "id": hsds_service_at_location_id(o),
+        "service_id": o.id,
+        "location_id": location["id"],
+        "location": location,
+    }
 
 
 def hsds_organization(offices: list[PublicOffice]) -> dict:
@@ -111,8 +164,9 @@ def hsds_organization(offices: list[PublicOffice]) -> dict:
     first = offices[0]
     services = [hsds_service(o, hsds_organization_id(o)) for o in offices]
     return {
-        "id": hsds_organization_id(first), "name": first.operator,
+        "id": hsds_organization_id(first),
+        "name": first.operator,
         "description": f"Träger von Sozialberatung ({first.operator_kind})",
         "services": [{k: v for k, v in s.items() if k != "service_at_locations"} for s in services],
         "locations": [s["service_at_locations"][0]["location"] for s in services],
-    }  # fmt: skip
+    }

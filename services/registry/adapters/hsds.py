@@ -23,13 +23,21 @@ def _by_operator(offices: list[PublicOffice]) -> list[Unit]:
 
 
 # collection -> (its units, their id, how one is rendered)
-COLLECTIONS: dict[str, tuple[Callable[[list[PublicOffice]], list[Unit]], Callable[[Unit], str], Callable[[Unit], dict]]] = {
-    "services": (lambda offices: [[o] for o in offices], lambda u: u[0].id,
-                 lambda u: formats.hsds_service(u[0], formats.hsds_organization_id(u[0]))),
+COLLECTIONS: dict[
+    str, tuple[Callable[[list[PublicOffice]], list[Unit]], Callable[[Unit], str], Callable[[Unit], dict]]
+] = {
+    "services": (
+        lambda offices: [[o] for o in offices],
+        lambda u: u[0].id,
+        lambda u: formats.hsds_service(u[0], formats.hsds_organization_id(u[0])),
+    ),
     "organizations": (_by_operator, lambda u: formats.hsds_organization_id(u[0]), formats.hsds_organization),
-    "service_at_locations": (lambda offices: [[o] for o in offices], lambda u: formats.hsds_service_at_location_id(u[0]),
-                             lambda u: formats.hsds_service_at_location(u[0])),
-}  # fmt: skip
+    "service_at_locations": (
+        lambda offices: [[o] for o in offices],
+        lambda u: formats.hsds_service_at_location_id(u[0]),
+        lambda u: formats.hsds_service_at_location(u[0]),
+    ),
+}
 
 
 def page(offices: list[PublicOffice], collection: str, number: int, per_page: int) -> dict:
@@ -38,9 +46,15 @@ def page(offices: list[PublicOffice], collection: str, number: int, per_page: in
     contents = [render(u) for u in everything[(number - 1) * per_page : number * per_page]]
     pages = -(-len(everything) // per_page)
     return {
-        "total_items": len(everything), "total_pages": pages, "page_number": number, "size": len(contents),
-        "first_page": number == 1, "last_page": number >= pages, "empty": not contents, "contents": contents,
-    }  # fmt: skip
+        "total_items": len(everything),
+        "total_pages": pages,
+        "page_number": number,
+        "size": len(contents),
+        "first_page": number == 1,
+        "last_page": number >= pages,
+        "empty": not contents,
+        "contents": contents,
+    }
 
 
 def record(offices: list[PublicOffice], collection: str, record_id: str) -> dict | None:

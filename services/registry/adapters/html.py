@@ -22,6 +22,8 @@ def _environment() -> Environment:
 
 def directory_page(offices: list[PublicOffice], generated: datetime, title: str) -> str:
     places = list(dict.fromkeys(o.city for o in offices))
-    return _environment().get_template("directory.html.j2").render(
-        offices=offices, places=places, generated=generated, title=title
+    return (
+        _environment()
+        .get_template("directory.html.j2")
+        .render(offices=offices, places=places, generated=generated, title=title)
     )

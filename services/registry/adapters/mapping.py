@@ -14,10 +14,17 @@ from shared.contracts.envelope import EventPayload
 
 def hours_contract(h: Hours) -> c.HoursV1:
     if isinstance(h, Weekly):
-        return c.HoursV1(kind="woechentlich", weekday=h.weekday, start=f"{h.start:%H:%M}", end=f"{h.end:%H:%M}", text=h.describe())
+        return c.HoursV1(
+            kind="woechentlich", weekday=h.weekday, start=f"{h.start:%H:%M}", end=f"{h.end:%H:%M}", text=h.describe()
+        )
     if isinstance(h, MonthlyNth):
         return c.HoursV1(
-            kind="monatlich", nth=h.nth, weekday=h.weekday, start=f"{h.start:%H:%M}", end=f"{h.end:%H:%M}", text=h.describe()
+            kind="monatlich",
+            nth=h.nth,
+            weekday=h.weekday,
+            start=f"{h.start:%H:%M}",
+            end=f"{h.end:%H:%M}",
+            text=h.describe(),
         )
     return c.HoursV1(kind="nach_vereinbarung", text=h.describe())
 
@@ -35,9 +42,12 @@ def training_contract(t: Training) -> c.TrainingV1:
 
 def counsellor_contract(x: Counsellor) -> c.CounsellorV1:
     return c.CounsellorV1(
-        counsellor_id=x.id, name=x.name, email=x.email or None, publish_name=x.publish_name,
+        counsellor_id=x.id,
+        name=x.name,
+        email=x.email or None,
+        publish_name=x.publish_name,
         trainings=[training_contract(t) for t in x.trainings],
-    )  # fmt: skip
+    )
 
 
 def counsellor_domain(x: c.CounsellorV1) -> Counsellor:
@@ -46,7 +56,9 @@ def counsellor_domain(x: c.CounsellorV1) -> Counsellor:
 
 
 def supervision_contract(s: Supervision | None) -> c.SupervisionV1 | None:
-    return s and c.SupervisionV1(lawyer_name=s.lawyer_name, qualification_confirmed=s.qualification_confirmed, since=s.since)
+    return s and c.SupervisionV1(
+        lawyer_name=s.lawyer_name, qualification_confirmed=s.qualification_confirmed, since=s.since
+    )
 
 
 def supervision_domain(s: c.SupervisionV1 | None) -> Supervision | None:
@@ -56,21 +68,44 @@ def supervision_domain(s: c.SupervisionV1 | None) -> Supervision | None:
 def office_snapshot(o: Office) -> c.OfficeSnapshot:
     d = o.details
     return c.OfficeSnapshot(
-        office_id=o.id, name=d.name, operator_kind=d.operator_kind, operator_name=d.operator_name, street=d.street,
-        postcode=d.postcode, city=d.city, access_notes=d.access_notes, phone=d.phone, email=d.email, web=d.web,
-        hours=[hours_contract(h) for h in d.hours], areas=list(d.areas), languages=list(d.languages),
-        district_id=d.district_id, status=o.status, counsellors=[counsellor_contract(x) for x in o.counsellors],
+        office_id=o.id,
+        name=d.name,
+        operator_kind=d.operator_kind,
+        operator_name=d.operator_name,
+        street=d.street,
+        postcode=d.postcode,
+        city=d.city,
+        access_notes=d.access_notes,
+        phone=d.phone,
+        email=d.email,
+        web=d.web,
+        hours=[hours_contract(h) for h in d.hours],
+        areas=list(d.areas),
+        languages=list(d.languages),
+        district_id=d.district_id,
+        status=o.status,
+        counsellors=[counsellor_contract(x) for x in o.counsellors],
         supervision=supervision_contract(o.supervision),
-    )  # fmt: skip
+    )
 
 
 def office_domain(s: c.OfficeSnapshot) -> Office:
     details = OfficeDetails(
-        name=s.name, operator_kind=s.operator_kind, operator_name=s.operator_name, street=s.street,
-        postcode=s.postcode, city=s.city, access_notes=s.access_notes, phone=s.phone, email=s.email, web=s.web,
-        hours=tuple(hours_domain(h) for h in s.hours), areas=tuple(s.areas), languages=tuple(s.languages),
+        name=s.name,
+        operator_kind=s.operator_kind,
+        operator_name=s.operator_name,
+        street=s.street,
+        postcode=s.postcode,
+        city=s.city,
+        access_notes=s.access_notes,
+        phone=s.phone,
+        email=s.email,
+        web=s.web,
+        hours=tuple(hours_domain(h) for h in s.hours),
+        areas=tuple(s.areas),
+        languages=tuple(s.languages),
         district_id=s.district_id,
-    )  # fmt: skip
+    )
     counsellors = tuple(counsellor_domain(x) for x in s.counsellors)
     return Office(s.office_id, details, s.status, counsellors, supervision_domain(s.supervision))
 
@@ -78,15 +113,31 @@ def office_domain(s: c.OfficeSnapshot) -> Office:
 def group_snapshot(g: RegionalGroup) -> c.GroupSnapshot:
     coordinator = g.coordinator and c.Coordinator(name=g.coordinator.name, email=g.coordinator.email or None)
     return c.GroupSnapshot(
-        group_id=g.id, name=g.name, state=g.state, status=g.status, coordinator=coordinator,
-        district_ids=list(g.district_ids), merged_into=g.merged_into, slug=g.slug, aliases=list(g.aliases),
-    )  # fmt: skip
+        group_id=g.id,
+        name=g.name,
+        state=g.state,
+        status=g.status,
+        coordinator=coordinator,
+        district_ids=list(g.district_ids),
+        merged_into=g.merged_into,
+        slug=g.slug,
+        aliases=list(g.aliases),
+    )
 
 
 def group_domain(s: c.GroupSnapshot) -> RegionalGroup:
     coordinator = s.coordinator and Coordinator(s.coordinator.name, s.coordinator.email or "")
-    return RegionalGroup(s.group_id, s.name, s.state, coordinator, tuple(s.district_ids), s.status, s.merged_into,
-                         s.slug, tuple(s.aliases))  # fmt: skip
+    return RegionalGroup(
+        s.group_id,
+        s.name,
+        s.state,
+        coordinator,
+        tuple(s.district_ids),
+        s.status,
+        s.merged_into,
+        s.slug,
+        tuple(s.aliases),
+    )
 
 
 def district_snapshot(d: District) -> c.DistrictSnapshot:
@@ -98,15 +149,23 @@ def district_domain(s: c.DistrictSnapshot) -> District:
 
 
 _GROUP_EVENTS = {
-    ev.GroupFormed: c.GroupFormedV1, ev.GroupRenamed: c.GroupRenamedV1, ev.CoordinatorChanged: c.CoordinatorChangedV1,
-    ev.GroupsMerged: c.GroupsMergedV1, ev.GroupDissolved: c.GroupDissolvedV1,
-}  # fmt: skip
+    ev.GroupFormed: c.GroupFormedV1,
+    ev.GroupRenamed: c.GroupRenamedV1,
+    ev.CoordinatorChanged: c.CoordinatorChangedV1,
+    ev.GroupsMerged: c.GroupsMergedV1,
+    ev.GroupDissolved: c.GroupDissolvedV1,
+}
 _OFFICE_EVENTS = {
-    ev.OfficeRegistered: c.OfficeRegisteredV1, ev.OfficeUpdated: c.OfficeUpdatedV1, ev.OfficePaused: c.OfficePausedV1,
-    ev.OfficeReactivated: c.OfficeReactivatedV1, ev.OfficeClosed: c.OfficeClosedV1,
-    ev.SupervisionChanged: c.SupervisionChangedV1, ev.CounsellorAdded: c.CounsellorAddedV1,
-    ev.CounsellorRemoved: c.CounsellorRemovedV1, ev.CounsellorTrained: c.CounsellorTrainedV1,
-}  # fmt: skip
+    ev.OfficeRegistered: c.OfficeRegisteredV1,
+    ev.OfficeUpdated: c.OfficeUpdatedV1,
+    ev.OfficePaused: c.OfficePausedV1,
+    ev.OfficeReactivated: c.OfficeReactivatedV1,
+    ev.OfficeClosed: c.OfficeClosedV1,
+    ev.SupervisionChanged: c.SupervisionChangedV1,
+    ev.CounsellorAdded: c.CounsellorAddedV1,
+    ev.CounsellorRemoved: c.CounsellorRemovedV1,
+    ev.CounsellorTrained: c.CounsellorTrainedV1,
+}
 
 
 def event_contract(event: object) -> EventPayload:

@@ -16,11 +16,25 @@ AREAS = {
     "gericht": "Begleitung zu Gericht",
 }
 _ALIASES = {
-    "bürgergeld": "sgb2", "hartz iv": "sgb2", "hartz 4": "sgb2", "alg ii": "sgb2", "sgb ii": "sgb2",
-    "sozialhilfe": "sgb12", "sgb xii": "sgb12", "grundsicherung": "sgb12", "wohnkosten": "kdu", "miete": "kdu",
-    "senior:innen": "rente", "senioren": "rente", "ausländerrecht": "aufenthalt", "migration": "aufenthalt",
-    "energie": "energie", "strom": "energie", "behinderung": "schwerbehinderung", "sozialgericht": "gericht",
-}  # fmt: skip
+    "bürgergeld": "sgb2",
+    "hartz iv": "sgb2",
+    "hartz 4": "sgb2",
+    "alg ii": "sgb2",
+    "sgb ii": "sgb2",
+    "sozialhilfe": "sgb12",
+    "sgb xii": "sgb12",
+    "grundsicherung": "sgb12",
+    "wohnkosten": "kdu",
+    "miete": "kdu",
+    "senior:innen": "rente",
+    "senioren": "rente",
+    "ausländerrecht": "aufenthalt",
+    "migration": "aufenthalt",
+    "energie": "energie",
+    "strom": "energie",
+    "behinderung": "schwerbehinderung",
+    "sozialgericht": "gericht",
+}
 
 
 def _norm(text: str) -> str:

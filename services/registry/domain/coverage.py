@@ -31,7 +31,9 @@ def coverage(districts: list[District], offices: list[Office], today: date) -> l
     running = [o for o in offices if o.status in ("aktiv", "pausiert")]
     covered = {o.details.district_id for o in offices if o.status == "aktiv"}
     findings = [
-        Finding("kreis_ohne_stelle", d.id, d.name, STATES.get(d.state, d.state)) for d in sorted(districts, key=lambda d: d.name) if d.id not in covered
+        Finding("kreis_ohne_stelle", d.id, d.name, STATES.get(d.state, d.state))
+        for d in sorted(districts, key=lambda d: d.name)
+        if d.id not in covered
     ]
     for office in sorted(running, key=lambda o: o.name):
         findings.extend(_office_findings(office, today))
@@ -42,17 +44,30 @@ def _office_findings(office: Office, today: date) -> list[Finding]:
     found = []
     supervision = office.supervision
     if supervision is None or not supervision.qualification_confirmed:
-        why = "keine Anleitung eingetragen" if supervision is None else f"Befähigung von {supervision.lawyer_name} nicht bestätigt"
+        why = (
+            "keine Anleitung eingetragen"
+            if supervision is None
+            else f"Befähigung von {supervision.lawyer_name} nicht bestätigt"
+        )
         found.append(Finding("ohne_rdg_aufsicht", office.id, office.name, why))
     untrained = [c.name for c in office.counsellors if c.last_trained is None]
     if not office.counsellors or untrained:
-        found.append(Finding("ohne_schulung", office.id, office.name, ", ".join(untrained) or "keine Berater:innen eingetragen"))
+        found.append(
+            Finding("ohne_schulung", office.id, office.name, ", ".join(untrained) or "keine Berater:innen eingetragen")
+        )
     stale = [c for c in office.counsellors if c.last_trained and c.refresher_due(today)]
     if stale:
         detail = ", ".join(f"{c.name} (zuletzt {c.last_trained:%d.%m.%Y})" for c in stale)
         found.append(Finding("schulung_veraltet", office.id, office.name, detail))
     if not [h for h in office.details.hours if not isinstance(h, ByAppointment)]:
-        found.append(Finding("ohne_sprechzeiten", office.id, office.name, "nur nach Vereinbarung" if office.details.hours else "keine"))
+        found.append(
+            Finding(
+                "ohne_sprechzeiten",
+                office.id,
+                office.name,
+                "nur nach Vereinbarung" if office.details.hours else "keine",
+            )
+        )
     return found
 
 

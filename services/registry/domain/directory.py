@@ -48,14 +48,29 @@ def public_office(office: Office, district: District | None = None) -> PublicOff
     d, s = office.details, office.supervision
     trained = [c.last_trained for c in office.counsellors if c.last_trained]
     return PublicOffice(
-        id=office.id, name=d.name, operator=d.operator_name, operator_kind=OPERATOR_KINDS.get(d.operator_kind, ""),
-        street=d.street, postcode=d.postcode, city=d.city, access_notes=d.access_notes, phone=d.phone,
-        email=d.email, web=d.web, hours=d.hours, areas=tuple(area_label(a) for a in d.areas), languages=d.languages,
-        counsellors=tuple(c.name for c in office.counsellors if c.publish_name), paused=office.status == "pausiert",
-        supervised=bool(s and s.qualification_confirmed), supervised_since=s.since if s and s.qualification_confirmed else None,
-        trained_counsellors=len(trained), last_training=max(trained, default=None),
-        district=district.name if district else "", state=STATES.get(district.state, "") if district else "",
-    )  # fmt: skip
+        id=office.id,
+        name=d.name,
+        operator=d.operator_name,
+        operator_kind=OPERATOR_KINDS.get(d.operator_kind, ""),
+        street=d.street,
+        postcode=d.postcode,
+        city=d.city,
+        access_notes=d.access_notes,
+        phone=d.phone,
+        email=d.email,
+        web=d.web,
+        hours=d.hours,
+        areas=tuple(area_label(a) for a in d.areas),
+        languages=d.languages,
+        counsellors=tuple(c.name for c in office.counsellors if c.publish_name),
+        paused=office.status == "pausiert",
+        supervised=bool(s and s.qualification_confirmed),
+        supervised_since=s.since if s and s.qualification_confirmed else None,
+        trained_counsellors=len(trained),
+        last_training=max(trained, default=None),
+        district=district.name if district else "",
+        state=STATES.get(district.state, "") if district else "",
+    )
 
 
 def directory(offices: list[Office], districts: dict[str, District]) -> list[PublicOffice]:

@@ -88,4 +88,6 @@ def parse_hours(text: str) -> Hours:
     if m := _MONTHLY.match(normal):
         start, end = _times(m.groups()[2:], text)
         return MonthlyNth(ORDINALS[m.group(1)], WEEKDAYS.index(m.group(2).title()), start, end)
-    raise InvalidInput(f"Sprechzeit „{text}“ nicht verstanden; möglich sind z. B. {EXAMPLES}.", fields={"Sprechzeiten": text})
+    raise InvalidInput(
+        f"Sprechzeit „{text}“ nicht verstanden; möglich sind z. B. {EXAMPLES}.", fields={"Sprechzeiten": text}
+    )

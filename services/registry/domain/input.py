@@ -14,11 +14,19 @@ from services.registry.domain.offices import OPERATOR_KINDS, OfficeDetails
 
 T = TypeVar("T")
 _OPERATOR_ALIASES = {
-    "kv": "kreisverband", "bezirk": "kreisverband", "bezirksverband": "kreisverband",
-    "abgeordnetenbüro": "abgeordnetenbuero", "bürgerbüro": "abgeordnetenbuero", "wahlkreisbüro": "abgeordnetenbuero",
-    "mdl-büro": "abgeordnetenbuero", "mdb-büro": "abgeordnetenbuero", "parteibüro": "parteibuero",
-    "geschäftsstelle": "parteibuero", "partner": "partnerorganisation", "verein": "partnerorganisation",
-}  # fmt: skip
+    "kv": "kreisverband",
+    "bezirk": "kreisverband",
+    "bezirksverband": "kreisverband",
+    "abgeordnetenbüro": "abgeordnetenbuero",
+    "bürgerbüro": "abgeordnetenbuero",
+    "wahlkreisbüro": "abgeordnetenbuero",
+    "mdl-büro": "abgeordnetenbuero",
+    "mdb-büro": "abgeordnetenbuero",
+    "parteibüro": "parteibuero",
+    "geschäftsstelle": "parteibuero",
+    "partner": "partnerorganisation",
+    "verein": "partnerorganisation",
+}
 
 
 class Collector:
@@ -49,10 +57,22 @@ def parse_operator_kind(value: str) -> str:
 
 
 def office_details(
-    *, name: str, operator_kind: str, operator_name: str, street: str, postcode: str, city: str,
-    access_notes: str = "", phone: str = "", email: str = "", web: str = "", hours: Iterable[str] = (),
-    areas: Iterable[str] = (), languages: Iterable[str] = (), district_id: str | None = None,
-) -> OfficeDetails:  # fmt: skip
+    *,
+    name: str,
+    operator_kind: str,
+    operator_name: str,
+    street: str,
+    postcode: str,
+    city: str,
+    access_notes: str = "",
+    phone: str = "",
+    email: str = "",
+    web: str = "",
+    hours: Iterable[str] = (),
+    areas: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    district_id: str | None = None,
+) -> OfficeDetails:
     c = Collector()
     details = dict(
         name=c.check("Name", validation.required, name, "Name"),

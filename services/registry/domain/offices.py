@@ -6,9 +6,9 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
 from services.registry.domain import events
-from shared.aggregate import Recording
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.hours import Hours
+from shared.aggregate import Recording
 
 STATUSES = ("geplant", "aktiv", "pausiert", "geschlossen")
 OPERATOR_KINDS = {
@@ -86,7 +86,7 @@ class Office(Recording):
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
-    def register(cls, id: str, details: OfficeDetails, status: str, counsellors, supervision) -> Office:  # noqa: A002, ANN001
+    def register(cls, id: str, details: OfficeDetails, status: str, counsellors, supervision) -> Office:  # noqa: ANN001
         if status not in ("geplant", "aktiv"):
             raise Conflict(f"Eine neue Beratungsstelle ist „geplant“ oder „aktiv“, nicht „{status}“.")
         office = cls(id, details, status, tuple(counsellors), supervision)

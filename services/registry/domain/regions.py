@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.registry.domain import events
-from shared.aggregate import Recording
 from services.registry.domain.errors import Conflict
+from shared.aggregate import Recording
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,15 @@ class RegionalGroup(Recording):
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
-    def form(cls, id: str, name: str, state: str, coordinator: Coordinator | None, district_ids: tuple[str, ...], slug: str = ""):  # noqa: A002, ANN206
+    def form(
+        cls,
+        id: str,
+        name: str,
+        state: str,
+        coordinator: Coordinator | None,
+        district_ids: tuple[str, ...],
+        slug: str = "",
+    ) -> RegionalGroup:
         group = cls(id, name, state, coordinator, tuple(dict.fromkeys(district_ids)), slug=slug)
         group._record(events.GroupFormed)
         return group

@@ -23,5 +23,7 @@ def readable(name: str) -> str:
 
 def group_slug(name: str) -> str:
     if not (slug := readable(name)):
-        raise InvalidInput(f"Aus dem Namen „{name}“ lässt sich keine Kennung für Links bilden; bitte Buchstaben verwenden.")
+        raise InvalidInput(
+            f"Aus dem Namen „{name}“ lässt sich keine Kennung für Links bilden; bitte Buchstaben verwenden."
+        )
     return slug

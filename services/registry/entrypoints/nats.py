@@ -19,14 +19,26 @@ from shared.contracts import registry as c
 from shared.errors import NotFound
 from shared.messaging.rpc import respond
 
-OFFICE_REFS = {c.PAUSE_OFFICE: commands.PauseOffice, c.REACTIVATE_OFFICE: commands.ReactivateOffice,
-               c.CLOSE_OFFICE: commands.CloseOffice}  # fmt: skip
+OFFICE_REFS = {
+    c.PAUSE_OFFICE: commands.PauseOffice,
+    c.REACTIVATE_OFFICE: commands.ReactivateOffice,
+    c.CLOSE_OFFICE: commands.CloseOffice,
+}
 GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
-OFFICE_COMMANDS = (c.REGISTER_OFFICE, c.UPDATE_OFFICE, c.ADD_COUNSELLOR, c.REMOVE_COUNSELLOR, c.RECORD_TRAINING,
-                   c.CHANGE_SUPERVISION)  # fmt: skip
+OFFICE_COMMANDS = (
+    c.REGISTER_OFFICE,
+    c.UPDATE_OFFICE,
+    c.ADD_COUNSELLOR,
+    c.REMOVE_COUNSELLOR,
+    c.RECORD_TRAINING,
+    c.CHANGE_SUPERVISION,
+)
 
-HSDS_NONE = {"services": "kein Beratungsangebot", "organizations": "keinen Träger",
-             "service_at_locations": "kein Angebot an einem Standort"}  # fmt: skip
+HSDS_NONE = {
+    "services": "kein Beratungsangebot",
+    "organizations": "keinen Träger",
+    "service_at_locations": "kein Angebot an einem Standort",
+}
 
 
 def register(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
@@ -66,15 +78,21 @@ def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
         result = await importer.import_offices(request.csv, uow(), dry_run=request.dry_run, progress=progress)
         errors = [c.ImportRowError(line=line, reason=reason) for line, reason in result.errors]
         return c.ImportReport(
-            dry_run=result.dry_run, rows=result.rows, created=result.created, updated=result.updated,
-            unchanged=result.unchanged, errors=errors, warnings=result.warnings,
-        )  # fmt: skip
+            dry_run=result.dry_run,
+            rows=result.rows,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            errors=errors,
+            warnings=result.warnings,
+        )
 
     return run
 
 
 def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
     today = clock.today
+
     async def districts(q: c.ListQuery) -> c.Districts:
         return c.Districts(districts=[mapping.district_snapshot(d) for d in await views.districts(uow(), q.state)])
 
@@ -101,16 +119,27 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
         key = (q.format, q.state, q.page, q.per_page, q.hsds, q.record_id, today())
         document = await published.get(key, render)
         if q.known_version == document.version:
-            return c.DirectoryDocument(media_type=document.media_type, content="", version=document.version, unchanged=True)
+            return c.DirectoryDocument(
+                media_type=document.media_type, content="", version=document.version, unchanged=True
+            )
         return document
 
     async def coverage(q: c.CoverageQuery) -> c.CoverageReport:
         found = await views.coverage(uow(), today(), q.state)
-        findings = [c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found]
+        findings = [
+            c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found
+        ]
         return c.CoverageReport(findings=findings, text=as_text(found, today()))
 
-    for spec, handler in ((c.DISTRICTS, districts), (c.GROUPS, groups), (c.OFFICES, offices), (c.OFFICE, office), (c.GROUP, group),
-                          (c.DIRECTORY, directory), (c.COVERAGE, coverage)):  # fmt: skip
+    for spec, handler in (
+        (c.DISTRICTS, districts),
+        (c.GROUPS, groups),
+        (c.OFFICES, offices),
+        (c.OFFICE, office),
+        (c.GROUP, group),
+        (c.DIRECTORY, directory),
+        (c.COVERAGE, coverage),
+    ):
         respond(broker, spec, handler)
 
 
@@ -118,7 +147,9 @@ def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.Dir
     today, fmt = now.astimezone(BERLIN).date(), q.format
     title = "Sozialberatungsstellen"
     if fmt == "html":
-        return c.DirectoryDocument(media_type="text/html; charset=utf-8", content=html.directory_page(offices, now, title))
+        return c.DirectoryDocument(
+            media_type="text/html; charset=utf-8", content=html.directory_page(offices, now, title)
+        )
     if fmt == "csv":
         return c.DirectoryDocument(media_type="text/csv; charset=utf-8", content=formats.as_csv(offices))
     if fmt == "ics":
@@ -128,8 +159,13 @@ def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.Dir
         return c.DirectoryDocument(media_type="application/json", content=_json(_hsds(offices, q)))
     pages = max(1, -(-len(offices) // q.per_page))
     shown = offices[(q.page - 1) * q.per_page : q.page * q.per_page]
-    body = {**formats.as_json(shown, now), "anzahl_gesamt": len(offices), "seite": q.page, "seiten": pages,
-            "pro_seite": q.per_page}  # fmt: skip
+    body = {
+        **formats.as_json(shown, now),
+        "anzahl_gesamt": len(offices),
+        "seite": q.page,
+        "seiten": pages,
+        "pro_seite": q.per_page,
+    }
     return c.DirectoryDocument(media_type="application/json", content=_json(body))
 
 

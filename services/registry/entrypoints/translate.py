@@ -25,7 +25,9 @@ def supervision(s: c.SupervisionV1 | None) -> Supervision | None:
 
 def counsellor(x: c.CounsellorInput) -> Counsellor:
     trainings = tuple(training(t) for t in x.trainings)
-    return Counsellor(x.counsellor_id or new_id(), required(x.name, "Name"), email(x.email or ""), x.publish_name, trainings)
+    return Counsellor(
+        x.counsellor_id or new_id(), required(x.name, "Name"), email(x.email or ""), x.publish_name, trainings
+    )
 
 
 def details(x: c.OfficeDetails):  # noqa: ANN201
@@ -39,7 +41,11 @@ def command(request: object) -> object:
             return commands.AddDistrict(request.name, request.state, request.kind, request.district_id)
         case c.FormGroup():
             return commands.FormGroup(
-                request.name, request.state, tuple(request.district_ids), coordinator(request.coordinator), request.group_id
+                request.name,
+                request.state,
+                tuple(request.district_ids),
+                coordinator(request.coordinator),
+                request.group_id,
             )
         case c.RenameGroup():
             return commands.RenameGroup(request.group_id, request.name)

@@ -70,12 +70,19 @@ async def add_district(cmd: commands.AddDistrict, uow: UnitOfWork) -> District:
 
 async def form_group(cmd: commands.FormGroup, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
-        if existing := await _created_before(uow.groups, cmd.group_id, lambda g: (g.name, g.state) == (cmd.name, cmd.state)):
+        if existing := await _created_before(
+            uow.groups, cmd.group_id, lambda g: (g.name, g.state) == (cmd.name, cmd.state)
+        ):
             return existing
         await _check_districts(uow, cmd.district_ids)
         name = required(cmd.name, "Name")
         group = RegionalGroup.form(
-            cmd.group_id or new_id(), name, state(cmd.state), cmd.coordinator, cmd.district_ids, await _free_slug(uow, name)
+            cmd.group_id or new_id(),
+            name,
+            state(cmd.state),
+            cmd.coordinator,
+            cmd.district_ids,
+            await _free_slug(uow, name),
         )
         await uow.groups.add(group)
         await uow.commit()

@@ -52,7 +52,9 @@ def _supervision(row: Row) -> Supervision | None:
     lawyer = row.get("RDG-Anleitung")
     if not lawyer:
         return None
-    return Supervision(lawyer, row.get("RDG-bestätigt").lower() in ("ja", "j", "x", "1"), german_date(row.get("RDG-seit")))
+    return Supervision(
+        lawyer, row.get("RDG-bestätigt").lower() in ("ja", "j", "x", "1"), german_date(row.get("RDG-seit"))
+    )
 
 
 def german_date(text: str) -> date:
@@ -68,11 +70,21 @@ def plan_row(row: Row, districts: list[District]) -> Planned:
     if "__zu_viele__" in row.values:
         raise InvalidInput(f"Zeile hat {row.values['__zu_viele__']} Felder, mehr als die Kopfzeile.")
     details = office_details(
-        name=row.get("Name"), operator_kind=row.get("Trägerart"), operator_name=row.get("Träger"),
-        street=row.get("Straße"), postcode=row.get("PLZ"), city=row.get("Ort"), access_notes=row.get("Zugang"),
-        phone=row.get("Telefon"), email=row.get("E-Mail"), web=row.get("Web"), hours=row.items("Sprechzeiten"),
-        areas=row.items("Beratungsfelder"), languages=row.items("Sprachen"), district_id=_district_id(row, districts),
-    )  # fmt: skip
+        name=row.get("Name"),
+        operator_kind=row.get("Trägerart"),
+        operator_name=row.get("Träger"),
+        street=row.get("Straße"),
+        postcode=row.get("PLZ"),
+        city=row.get("Ort"),
+        access_notes=row.get("Zugang"),
+        phone=row.get("Telefon"),
+        email=row.get("E-Mail"),
+        web=row.get("Web"),
+        hours=row.items("Sprechzeiten"),
+        areas=row.items("Beratungsfelder"),
+        languages=row.items("Sprachen"),
+        district_id=_district_id(row, districts),
+    )
     status = (row.get("Status") or "aktiv").lower()
     if status not in ("geplant", "aktiv", "pausiert", "geschlossen"):
         raise InvalidInput(f"Status „{status}“ unbekannt (geplant, aktiv, pausiert, geschlossen).")
@@ -119,8 +131,11 @@ async def _apply_batch(batch: list[Planned], uow: UnitOfWork, result: ImportResu
 
 
 async def _apply(plan: Planned, uow: UnitOfWork) -> str:
-    existing = await (uow.offices.get(plan.office_id) if plan.office_id else uow.offices.by_import_key(
-        import_key(plan.details.name, plan.details.postcode)))  # fmt: skip
+    existing = await (
+        uow.offices.get(plan.office_id)
+        if plan.office_id
+        else uow.offices.by_import_key(import_key(plan.details.name, plan.details.postcode))
+    )
     if existing is None:
         status = plan.status if plan.status in ("geplant", "aktiv") else "aktiv"
         office = Office.register(plan.office_id or new_id(), plan.details, status, (), plan.supervision)

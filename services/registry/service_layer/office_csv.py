@@ -10,12 +10,26 @@ from dataclasses import dataclass
 from services.registry.domain.errors import InvalidInput
 
 COLUMNS = {
-    "kennung": "Kennung", "name": "Name", "trägerart": "Trägerart", "träger": "Träger", "straße": "Straße",
-    "plz": "PLZ", "ort": "Ort", "zugang": "Zugang", "telefon": "Telefon", "e-mail": "E-Mail", "web": "Web",
-    "sprechzeiten": "Sprechzeiten", "beratungsfelder": "Beratungsfelder", "sprachen": "Sprachen",
-    "kreisverband": "Kreisverband", "status": "Status", "rdg-anleitung": "RDG-Anleitung",
-    "rdg-seit": "RDG-seit", "rdg-bestätigt": "RDG-bestätigt",
-}  # fmt: skip
+    "kennung": "Kennung",
+    "name": "Name",
+    "trägerart": "Trägerart",
+    "träger": "Träger",
+    "straße": "Straße",
+    "plz": "PLZ",
+    "ort": "Ort",
+    "zugang": "Zugang",
+    "telefon": "Telefon",
+    "e-mail": "E-Mail",
+    "web": "Web",
+    "sprechzeiten": "Sprechzeiten",
+    "beratungsfelder": "Beratungsfelder",
+    "sprachen": "Sprachen",
+    "kreisverband": "Kreisverband",
+    "status": "Status",
+    "rdg-anleitung": "RDG-Anleitung",
+    "rdg-seit": "RDG-seit",
+    "rdg-bestätigt": "RDG-bestätigt",
+}
 EXPORT_ONLY = {"berater:innen", "rechtliche anleitung"}  # written by the export, not read back
 REQUIRED = ("Name", "Trägerart", "Träger", "Straße", "PLZ", "Ort")
 LIST_SEPARATOR = re.compile(r"\s*[;,|\n]\s*")
@@ -68,5 +82,21 @@ def _plain(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
-EXPORT_COLUMNS = ["Kennung", "Name", "Trägerart", "Träger", "Straße", "PLZ", "Ort", "Zugang", "Telefon", "E-Mail",
-                  "Web", "Sprechzeiten", "Beratungsfelder", "Sprachen", "Kreisverband", "Status"]  # fmt: skip
+EXPORT_COLUMNS = [
+    "Kennung",
+    "Name",
+    "Trägerart",
+    "Träger",
+    "Straße",
+    "PLZ",
+    "Ort",
+    "Zugang",
+    "Telefon",
+    "E-Mail",
+    "Web",
+    "Sprechzeiten",
+    "Beratungsfelder",
+    "Sprachen",
+    "Kreisverband",
+    "Status",
+]

@@ -16,6 +16,7 @@ class Published:
     def __init__(self, most: int = 2000) -> None:
         self._documents: dict[Hashable, asyncio.Task] = {}
         self._most = most  # bounded: any state may be asked for, and every day is a new key
+
     def clear(self) -> None:
         self._documents.clear()  # a rendering still running serves those who asked before the change
 

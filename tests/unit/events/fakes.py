@@ -9,7 +9,7 @@ class FakeRepository:
     def __init__(self) -> None:
         self.rows: dict[str, Any] = {}
 
-    async def get(self, id: str) -> Any:  # noqa: A002
+    async def get(self, id: str) -> Any:
         return self.rows.get(id)
 
     async def add(self, item: Any) -> None:
@@ -18,7 +18,9 @@ class FakeRepository:
     put = add
 
     async def list(self, key: str | None = None) -> list[Any]:
-        return [i for i in self.rows.values() if key is None or key in (getattr(i, "state", None), getattr(i, "plan", None))]
+        return [
+            i for i in self.rows.values() if key is None or key in (getattr(i, "state", None), getattr(i, "plan", None))
+        ]
 
     async def on_day(self, day: Any) -> list[Any]:
         return [a for a in self.rows.values() if a.schedule.start and a.schedule.start.date() == day]

@@ -24,7 +24,9 @@ def info(start: datetime) -> Schedule:
 
 def test_a_planned_action_cannot_be_completed_and_says_why_in_german(clock) -> None:
     action = Action.plan("a", "g-v", info(clock.now() - timedelta(days=1)))
-    with pytest.raises(DomainError, match="erst geplant; abschließen lässt sie sich, wenn sie bestätigt ist") as refused:
+    with pytest.raises(
+        DomainError, match="erst geplant; abschließen lässt sie sich, wenn sie bestätigt ist"
+    ) as refused:
         action.complete(Report(5, ""), clock.now())
     assert refused.value.code == "konflikt" and action.status == "geplant"
 
@@ -69,8 +71,14 @@ def run(steps: list, now: datetime) -> tuple[list[Action], dict[str, datetime]]:
     for n, (what, x, y) in enumerate(steps):
         try:
             if what == "plan":
-                actions.append(Action.plan(f"a{n}", GROUPS[n % 3], info(now + timedelta(days=x)) if not y else
-                                           Schedule("info", "Idee", "", "", None, None), as_idea=y))  # fmt: skip
+                actions.append(
+                    Action.plan(
+                        f"a{n}",
+                        GROUPS[n % 3],
+                        info(now + timedelta(days=x)) if not y else Schedule("info", "Idee", "", "", None, None),
+                        as_idea=y,
+                    )
+                )
             elif not actions:
                 continue
             elif what == "invite":
@@ -106,7 +114,10 @@ def test_whatever_people_do_the_lifecycle_holds_and_the_report_adds_up(steps: li
     groups = [GroupReplica(g, g, "SN") for g in GROUPS]
     report = compile_report(actions, [], groups, now - timedelta(days=7), now + timedelta(days=4))
     for tally in [report.overall] + [t for _, t in report.groups.values()]:
-        assert tally.actions_ideas + tally.actions_planned + tally.actions_held + tally.actions_cancelled == tally.actions_total
+        assert (
+            tally.actions_ideas + tally.actions_planned + tally.actions_held + tally.actions_cancelled
+            == tally.actions_total
+        )
         assert tally.actions_confirmed <= tally.actions_planned and tally.actions_done <= tally.actions_held
     o = report.overall
     assert o.actions_total == len(actions) and o.actions_held == len(completed)

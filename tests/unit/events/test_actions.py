@@ -18,16 +18,29 @@ BERLIN = ZoneInfo("Europe/Berlin")
 HELD = datetime(2026, 12, 1, 10, tzinfo=BERLIN)  # an hour into zahltag(day=1)
 
 
-def zahltag(day: int = 1, responsible: tuple[str, ...] = ("Kathrin",), job_centre: str = "Jobcenter Plauen") -> Schedule:
-    return Schedule("zahltag", "Zahltag-Aktion", "Vor dem Eingang", job_centre,
-                    datetime(2026, 12, day, 9, tzinfo=BERLIN), datetime(2026, 12, day, 12, tzinfo=BERLIN), responsible)  # fmt: skip
+def zahltag(
+    day: int = 1, responsible: tuple[str, ...] = ("Kathrin",), job_centre: str = "Jobcenter Plauen"
+) -> Schedule:
+    return Schedule(
+        "zahltag",
+        "Zahltag-Aktion",
+        "Vor dem Eingang",
+        job_centre,
+        datetime(2026, 12, day, 9, tzinfo=BERLIN),
+        datetime(2026, 12, day, 12, tzinfo=BERLIN),
+        responsible,
+    )
 
 
 @pytest.fixture
 async def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
-    for gid, name, status in (("g-v", "Vogtland", "aktiv"), ("g-e", "Erzgebirge", "aktiv"), ("g-c", "Chemnitz", "aktiv"),
-                              ("g-alt", "Alt", "zusammengelegt")):  # fmt: skip
+    for gid, name, status in (
+        ("g-v", "Vogtland", "aktiv"),
+        ("g-e", "Erzgebirge", "aktiv"),
+        ("g-c", "Chemnitz", "aktiv"),
+        ("g-alt", "Alt", "zusammengelegt"),
+    ):
         await uow.groups.add(GroupReplica(gid, name, "SN", status, sequence=1, seen=1))
     return uow
 
@@ -42,7 +55,10 @@ async def test_journey_of_a_joint_action_records_one_event_per_change(uow) -> No
         (commands.RespondToInvitation("a-1", "g-c", True), events.InvitationAccepted),
         (commands.RespondToInvitation("a-1", "g-c", True), None),
         (commands.ConfirmAction("a-1"), events.ActionConfirmed),
-        (commands.CompleteAction("a-1", Report(23, "Gute Gespräche, 150 Flyer", "Freie Presse"), HELD), events.ActionCompleted),
+        (
+            commands.CompleteAction("a-1", Report(23, "Gute Gespräche, 150 Flyer", "Freie Presse"), HELD),
+            events.ActionCompleted,
+        ),
         (commands.EvaluateAction("a-1", "Wiederholen im März"), events.ActionEvaluated),
     ]
     for command, expected in steps:
@@ -67,7 +83,9 @@ async def test_confirmation_needs_a_responsible_person_and_every_answer(uow) -> 
 
 async def test_same_job_centre_same_day_is_a_warning_and_other_days_are_not(uow) -> None:
     await handlers.handle(commands.PlanAction("g-v", zahltag(day=1), action_id="a-1"), uow)
-    clash = await handlers.handle(commands.PlanAction("g-e", zahltag(day=1, job_centre=" jobcenter  plauen"), action_id="a-2"), uow)
+    clash = await handlers.handle(
+        commands.PlanAction("g-e", zahltag(day=1, job_centre=" jobcenter  plauen"), action_id="a-2"), uow
+    )
     assert len(clash.warnings) == 1 and "Zahltag-Aktion" in clash.warnings[0] and "09:00" in clash.warnings[0]
     other_day = await handlers.handle(commands.PlanAction("g-e", zahltag(day=2), action_id="a-3"), uow)
     assert other_day.warnings == ()
@@ -89,11 +107,26 @@ async def test_only_known_active_groups_can_organise_or_be_invited(uow) -> None:
     [
         (Schedule("demo", "X", "", "", None, None), "Art „demo“ unbekannt"),
         (Schedule("info", " ", "", "", None, None), "Titel"),
-        (Schedule("zahltag", "X", "", "", datetime(2026, 12, 1, 9, tzinfo=BERLIN), datetime(2026, 12, 1, 12, tzinfo=BERLIN)), "Jobcenter"),
-        (Schedule("info", "X", "", "", datetime(2026, 12, 1, 12, tzinfo=BERLIN), datetime(2026, 12, 1, 9, tzinfo=BERLIN)), "Ende"),
+        (
+            Schedule(
+                "zahltag",
+                "X",
+                "",
+                "",
+                datetime(2026, 12, 1, 9, tzinfo=BERLIN),
+                datetime(2026, 12, 1, 12, tzinfo=BERLIN),
+            ),
+            "Jobcenter",
+        ),
+        (
+            Schedule(
+                "info", "X", "", "", datetime(2026, 12, 1, 12, tzinfo=BERLIN), datetime(2026, 12, 1, 9, tzinfo=BERLIN)
+            ),
+            "Ende",
+        ),
         (Schedule("info", "X", "", "", None, None), "Beginn und Ende"),
     ],
-)  # fmt: skip
+)
 async def test_bad_schedules_are_refused_in_german(uow, schedule: Schedule, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         await handlers.handle(commands.PlanAction("g-v", schedule), uow)
@@ -101,8 +134,26 @@ async def test_bad_schedules_are_refused_in_german(uow, schedule: Schedule, mess
 
 
 async def test_an_idea_needs_no_date_and_becomes_planned_when_it_gets_one(uow) -> None:
-    await handlers.handle(commands.PlanAction("g-v", Schedule("info", "Infoabend Auerbach", "", "", None, None), as_idea=True, action_id="a-1"), uow)
+    await handlers.handle(
+        commands.PlanAction(
+            "g-v", Schedule("info", "Infoabend Auerbach", "", "", None, None), as_idea=True, action_id="a-1"
+        ),
+        uow,
+    )
     assert uow.actions.rows["a-1"].status == "idee"
-    await handlers.handle(commands.RescheduleAction("a-1", Schedule("info", "Infoabend Auerbach", "Auerbach", "",
-        datetime(2026, 12, 3, 18, tzinfo=BERLIN), datetime(2026, 12, 3, 20, tzinfo=BERLIN), ("Wolfgang",))), uow)  # fmt: skip
+    await handlers.handle(
+        commands.RescheduleAction(
+            "a-1",
+            Schedule(
+                "info",
+                "Infoabend Auerbach",
+                "Auerbach",
+                "",
+                datetime(2026, 12, 3, 18, tzinfo=BERLIN),
+                datetime(2026, 12, 3, 20, tzinfo=BERLIN),
+                ("Wolfgang",),
+            ),
+        ),
+        uow,
+    )
     assert uow.actions.rows["a-1"].status == "geplant"

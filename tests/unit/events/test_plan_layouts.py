@@ -45,21 +45,40 @@ def test_the_seed_with_t_before_v_gives_the_same_items_in_either_layout() -> Non
 
 
 def test_what_is_left_over_is_reported_in_line_order() -> None:
-    plan = parse_plan("Arbeitsplan 2027\n\nNur ein Gedanke.\nT: Mai\nZweiter Gedanke.\n\nDritter.\nV: Kathrin\nT: Juni\nT: Juli\n")
+    plan = parse_plan(
+        "Arbeitsplan 2027\n\nNur ein Gedanke.\nT: Mai\nZweiter Gedanke.\n\nDritter.\nV: Kathrin\nT: Juni\nT: Juli\n"
+    )
     assert [(i.text, i.responsible, i.timing) for i in plan.items] == [("Dritter.", "Kathrin", "Juni")]
     assert plan.leftover == [(3, "Nur ein Gedanke."), (4, "T: Mai"), (5, "Zweiter Gedanke."), (10, "T: Juli")]
 
 
 def test_a_v_wrapped_onto_the_next_line_stays_one_v() -> None:
-    plan = parse_plan("Die Homepage wird gepflegt.\nV: Beiträge – alle,\nEinstellung - Kathrin\nT: monatlich\nNächster Punkt.\nV: Thea")
-    assert [(i.responsible, i.timing) for i in plan.items] == [("Beiträge – alle, Einstellung - Kathrin", "monatlich"), ("Thea", None)]
+    plan = parse_plan(
+        "Die Homepage wird gepflegt.\nV: Beiträge – alle,\nEinstellung - Kathrin\nT: monatlich\nNächster Punkt.\nV: Thea"
+    )
+    assert [(i.responsible, i.timing) for i in plan.items] == [
+        ("Beiträge – alle, Einstellung - Kathrin", "monatlich"),
+        ("Thea", None),
+    ]
 
 
-words = st.sampled_from(["Die", "Liste", "wird", "gepflegt", "Beratung", "im", "Vogtland", "weiter", "Treffen", "Flyer"])
+words = st.sampled_from(
+    ["Die", "Liste", "wird", "gepflegt", "Beratung", "im", "Vogtland", "weiter", "Treffen", "Flyer"]
+)
 sentence = st.lists(words, min_size=2, max_size=8).map(lambda w: " ".join(w) + ".")
 paragraph = st.lists(sentence, min_size=1, max_size=3)  # lines of one paragraph
-responsible = st.sampled_from(["Sprecherrat", "Kathrin", "Wolfgang und Kathrin", "Beiträge – alle, Einstellung - Kathrin", "für Leipzig, ... und Steffen"])
-timing = st.one_of(st.none(), st.sampled_from(["stetig", "II. Quartal 2017", "monatlich", "Ende März", "KW 20", "15.06.2017"]))
+responsible = st.sampled_from(
+    [
+        "Sprecherrat",
+        "Kathrin",
+        "Wolfgang und Kathrin",
+        "Beiträge – alle, Einstellung - Kathrin",
+        "für Leipzig, ... und Steffen",
+    ]
+)
+timing = st.one_of(
+    st.none(), st.sampled_from(["stetig", "II. Quartal 2017", "monatlich", "Ende März", "KW 20", "15.06.2017"])
+)
 entry = st.tuples(paragraph, st.lists(st.tuples(responsible, timing), min_size=1, max_size=3))
 
 
@@ -90,5 +109,7 @@ async def test_an_import_that_takes_nothing_is_refused_in_german(text: str, cloc
     uow = FakeUnitOfWork()
     with pytest.raises(InvalidInput) as refused:
         await import_plan(text, uow, clock.today())
-    assert refused.value.code == "ungueltige_eingabe" and ("leer" in refused.value.message or "Kein Punkt" in refused.value.message)
+    assert refused.value.code == "ungueltige_eingabe" and (
+        "leer" in refused.value.message or "Kein Punkt" in refused.value.message
+    )
     assert uow.items.rows == {} and uow.published == []

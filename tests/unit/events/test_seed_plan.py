@@ -13,8 +13,15 @@ from services.events.domain.errors import InvalidInput
 from services.events.domain.plan_text import parse_plan
 from services.events.domain.responsibility import OPEN_SEAT, parse_responsible
 from services.events.domain.timing import (
-    Ongoing, Period, Periods, Recurring, Soft, Unparsed, month_period, parse_timing, quarter_period,
-)  # fmt: skip
+    Ongoing,
+    Periods,
+    Recurring,
+    Soft,
+    Unparsed,
+    month_period,
+    parse_timing,
+    quarter_period,
+)
 from services.events.service_layer.plan_import import import_plan
 from tests.support import brief_file
 from tests.unit.events.fakes import FakeUnitOfWork
@@ -43,9 +50,12 @@ EXPECTED = [
     ("Beiträge – alle, Einstellung - Kathrin", "mindestens einmal monatlich", Recurring("monat", 1, at_least=True)),
     ("Sprecherrat", "stetig", Ongoing("stetig")),
     ("Kathrin", "zeitnah", Soft("zeitnah")),
-    ("Gudrun, Kathrin, Dresdener Mitglied, Steffen", "I. und III. Quartal",
-     Periods((quarter_period(2017, 1), quarter_period(2017, 3)))),
-]  # fmt: skip
+    (
+        "Gudrun, Kathrin, Dresdener Mitglied, Steffen",
+        "I. und III. Quartal",
+        Periods((quarter_period(2017, 1), quarter_period(2017, 3))),
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +89,19 @@ def test_responsibles_of_the_seed() -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("15.03.2017", "OnDate"), ("1. Halbjahr 2018", "Period"), ("zweimal pro Quartal", "Recurring"),
-     ("vierteljährlich", "Recurring"), ("im Mai", "Period"), ("laufend", "Ongoing"), ("bald", "Soft"),
-     ("nach der Wahl", "Unparsed"), ("V. Quartal 2017", "Unparsed"), ("31.02.2017", "Unparsed")],
-)  # fmt: skip
+    [
+        ("15.03.2017", "OnDate"),
+        ("1. Halbjahr 2018", "Period"),
+        ("zweimal pro Quartal", "Recurring"),
+        ("vierteljährlich", "Recurring"),
+        ("im Mai", "Period"),
+        ("laufend", "Ongoing"),
+        ("bald", "Soft"),
+        ("nach der Wahl", "Unparsed"),
+        ("V. Quartal 2017", "Unparsed"),
+        ("31.02.2017", "Unparsed"),
+    ],
+)
 def test_other_common_forms_and_what_is_never_guessed(text: str, kind: str) -> None:
     assert type(parse_timing(text, 2017)).__name__ == kind
 
@@ -90,7 +109,11 @@ def test_other_common_forms_and_what_is_never_guessed(text: str, kind: str) -> N
 async def test_import_creates_every_item_once_and_again_nothing(seed_text: str) -> None:
     uow = FakeUnitOfWork()
     first = await import_plan(seed_text, uow, date(2016, 11, 1))
-    assert (first.plan, first.year, len(first.items)) == ("Arbeitsplan der Landesarbeitsgemeinschaft (LAG) Hartz IV für 2017", 2017, 21)
+    assert (first.plan, first.year, len(first.items)) == (
+        "Arbeitsplan der Landesarbeitsgemeinschaft (LAG) Hartz IV für 2017",
+        2017,
+        21,
+    )
     assert [(i.timing_text or None) for i in first.items] == [t for _, t, _ in EXPECTED]
     assert [i.timing for i in first.items] == [e for _, _, e in EXPECTED]
     assert len(first.not_imported) == 3 and first.not_imported[0].startswith("Zeile 128: Alle sind angehalten")
@@ -109,9 +132,14 @@ def test_the_t_parser_never_crashes(text: str, year: int) -> None:
 
 
 plan_like = st.lists(
-    st.one_of(st.text(), st.sampled_from(["V: Sprecherrat", "T: stetig", "T. II. Quartal", "V:", "T:", "\n", "\n\n", "Arbeitsplan für 2017"])),
+    st.one_of(
+        st.text(),
+        st.sampled_from(
+            ["V: Sprecherrat", "T: stetig", "T. II. Quartal", "V:", "T:", "\n", "\n\n", "Arbeitsplan für 2017"]
+        ),
+    ),
     max_size=30,
-).map("\n".join)  # fmt: skip
+).map("\n".join)
 
 
 @settings(max_examples=300, deadline=None)

@@ -41,8 +41,16 @@ FORMS = [  # (T as written, default year, what it must become)
     ("20. KW", 2028, P(date(2028, 5, 15), date(2028, 5, 21), "KW 20 2028")),
     ("1. Halbjahr", 2027, P(date(2027, 1, 1), date(2027, 6, 30), "I. Halbjahr 2027")),
     ("2. Halbjahr 2026", 2017, P(date(2026, 7, 1), date(2026, 12, 31), "II. Halbjahr 2026")),
-    ("1./2. Halbjahr", 2026, Periods((P(date(2026, 1, 1), date(2026, 6, 30), "I. Halbjahr 2026"),
-                                      P(date(2026, 7, 1), date(2026, 12, 31), "II. Halbjahr 2026")))),
+    (
+        "1./2. Halbjahr",
+        2026,
+        Periods(
+            (
+                P(date(2026, 1, 1), date(2026, 6, 30), "I. Halbjahr 2026"),
+                P(date(2026, 7, 1), date(2026, 12, 31), "II. Halbjahr 2026"),
+            )
+        ),
+    ),
     ("vierteljährlich", 2026, Recurring("quartal")),
     ("halbjährlich", 2026, Recurring("halbjahr")),
     ("jährlich", 2026, Recurring("jahr")),
@@ -56,9 +64,20 @@ FORMS = [  # (T as written, default year, what it must become)
     ("ab März", 2027, Ongoing("ab März 2027", date(2027, 3, 1))),
     ("ab Januar 2028", 2026, Ongoing("ab Januar 2028", date(2028, 1, 1))),
     ("ab dem 15.03.2026", 2017, Ongoing("ab 15.03.2026", date(2026, 3, 15))),
-]  # fmt: skip
-NEVER_GUESSED = ["KW 53 2027", "KW 0", "alle elf Wochen", "jeden sechsten Montag im Monat", "ab irgendwann", "Mitte 2027",
-                 "Winter 2026/27", "bis Ende Februar 30", "irgendwann nach der Wahl", "3. Halbjahr", "am 25. Werktag"]  # fmt: skip
+]
+NEVER_GUESSED = [
+    "KW 53 2027",
+    "KW 0",
+    "alle elf Wochen",
+    "jeden sechsten Montag im Monat",
+    "ab irgendwann",
+    "Mitte 2027",
+    "Winter 2026/27",
+    "bis Ende Februar 30",
+    "irgendwann nach der Wahl",
+    "3. Halbjahr",
+    "am 25. Werktag",
+]
 
 
 @pytest.mark.parametrize(("text", "year", "expected"), FORMS, ids=[f[0] for f in FORMS])
@@ -86,7 +105,7 @@ DUE = [  # (T, year, today, next due date)
     ("Winter 2027", 2027, date(2028, 2, 29), date(2028, 2, 29)),
     ("KW 53", 2026, date(2026, 12, 31), date(2027, 1, 3)),
     ("ab März", 2027, date(2027, 3, 28), None),  # ongoing from then: nobody is held to a date
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "year", "today", "due"), DUE, ids=[f"{d[0]}@{d[2]}" for d in DUE])

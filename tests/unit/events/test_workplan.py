@@ -70,7 +70,9 @@ async def test_progress_report_counts_per_group_and_overall_once_per_period() ->
     await uow.items.add(item("I. Quartal 2026", item_id="late"))
     await uow.items.add(item("30.11.2026", item_id="soon"))
     now = datetime(2026, 12, 5, 12, tzinfo=UTC)
-    report = await periodic.compile_progress(commands.CompileProgressReport(now, "woche-49", datetime(2026, 11, 28, tzinfo=UTC)), uow)
+    report = await periodic.compile_progress(
+        commands.CompileProgressReport(now, "woche-49", datetime(2026, 11, 28, tzinfo=UTC)), uow
+    )
     assert (report.overall.actions_planned, report.overall.actions_done, report.overall.invitations_open) == (1, 1, 1)
     assert (report.overall.items_overdue, [i.id for i in report.overdue]) == (2, ["late", "soon"])
     vogtland, erzgebirge = report.groups["g-v"][1], report.groups["g-e"][1]
@@ -82,5 +84,8 @@ async def test_progress_report_counts_per_group_and_overall_once_per_period() ->
 
 def test_report_periods_are_weeks_starting_monday() -> None:
     key, start = periodic.period_key(datetime(2026, 11, 21, 15, tzinfo=UTC), 7 * 86400)
-    assert start == datetime(2026, 11, 16, tzinfo=UTC) and key == periodic.period_key(datetime(2026, 11, 22, 23, tzinfo=UTC), 7 * 86400)[0]
+    assert (
+        start == datetime(2026, 11, 16, tzinfo=UTC)
+        and key == periodic.period_key(datetime(2026, 11, 22, 23, tzinfo=UTC), 7 * 86400)[0]
+    )
     assert compile_report([], [], [], start, start).overall.items_due == 0

@@ -9,13 +9,21 @@ from services.registry.domain.input import office_details
 from services.registry.domain.offices import Counsellor, Supervision, Training
 
 
-def details(**overrides: object):  # noqa: ANN201
+def details(**overrides: object):
     values = dict(
-        name="Sozialberatung im Bürgerbüro Plauen", operator_kind="Abgeordnetenbüro",
-        operator_name="Bürgerbüro MdL Vogtland", street="Bahnhofstraße 12", postcode="08523", city="Plauen",
-        access_notes="ebenerdig", phone="03741 555010", email="buero@example.org",
-        hours=["dienstags 14–17 Uhr"], areas=["Bürgergeld", "KdU"], languages=["Deutsch"],
-    )  # fmt: skip
+        name="Sozialberatung im Bürgerbüro Plauen",
+        operator_kind="Abgeordnetenbüro",
+        operator_name="Bürgerbüro MdL Vogtland",
+        street="Bahnhofstraße 12",
+        postcode="08523",
+        city="Plauen",
+        access_notes="ebenerdig",
+        phone="03741 555010",
+        email="buero@example.org",
+        hours=["dienstags 14–17 Uhr"],
+        areas=["Bürgergeld", "KdU"],
+        languages=["Deutsch"],
+    )
     return office_details(**(values | overrides))
 
 
@@ -25,6 +33,4 @@ def register(**overrides: object) -> commands.RegisterOffice:
         Counsellor("c-2", "Bernd Ohnename", publish_name=False),
     )
     supervision = Supervision("Rechtsanwältin M. Beispiel", True, date(2026, 1, 1))
-    return commands.RegisterOffice(
-        details(**overrides), "aktiv", counsellors, supervision, office_id="office-1"
-    )
+    return commands.RegisterOffice(details(**overrides), "aktiv", counsellors, supervision, office_id="office-1")

@@ -9,7 +9,7 @@ class FakeRepository:
     def __init__(self) -> None:
         self.items: dict[str, Any] = {}
 
-    async def get(self, id: str) -> Any:  # noqa: A002
+    async def get(self, id: str) -> Any:
         return self.items.get(id)
 
     async def add(self, item: Any) -> None:

@@ -13,8 +13,11 @@ from services.registry.domain.regions import District
 from tests.unit.registry.builders import details
 
 TODAY = date(2026, 11, 21)
-LEIPZIG, PLAUEN, ZWICKAU = (District("kv-l", "Leipzig", "SN"), District("kv-p", "Vogtland", "SN"),
-                            District("kv-z", "Zwickau", "SN"))  # fmt: skip
+LEIPZIG, PLAUEN, ZWICKAU = (
+    District("kv-l", "Leipzig", "SN"),
+    District("kv-p", "Vogtland", "SN"),
+    District("kv-z", "Zwickau", "SN"),
+)
 
 
 def office(office_id: str, district: str, status: str = "aktiv", **kwargs: object) -> Office:
@@ -28,7 +31,9 @@ def test_coverage_finds_every_kind_of_gap() -> None:
     ok_supervision = Supervision("RA Muster", True, date(2025, 1, 1))
     offices = [
         office("good", "kv-l", counsellors=(fresh,), supervision=ok_supervision),
-        office("gaps", "kv-p", counsellors=(stale, untrained), supervision=Supervision("RA X", False, date(2026, 1, 1))),
+        office(
+            "gaps", "kv-p", counsellors=(stale, untrained), supervision=Supervision("RA X", False, date(2026, 1, 1))
+        ),
         replace(office("appointment-only", "kv-p", counsellors=(fresh,), supervision=ok_supervision)),
         office("closed", "kv-z", status="geschlossen"),
     ]

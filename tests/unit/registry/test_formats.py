@@ -31,16 +31,22 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def offices():  # noqa: ANN201
+def offices():
     district = District("kv-p", "Vogtland", "SN")
     plauen = Office(
         "5f0e5a8e-3c1f-4d55-a0f4-1b2c3d4e5f60",
-        details(hours=["dienstags 14–17 Uhr", "jeden 1. Montag im Monat 16–18 Uhr", "nach Vereinbarung"],
-                languages=["Deutsch", "Russisch"], district_id="kv-p", web="example.org/plauen"),
+        details(
+            hours=["dienstags 14–17 Uhr", "jeden 1. Montag im Monat 16–18 Uhr", "nach Vereinbarung"],
+            languages=["Deutsch", "Russisch"],
+            district_id="kv-p",
+            web="example.org/plauen",
+        ),
         counsellors=(Counsellor("c1", "Anna Öffentlich", publish_name=True), Counsellor("c2", "Bernd Privat")),
         supervision=Supervision("RA Geheim", True, date(2025, 3, 1)),
-    )  # fmt: skip
-    paused = Office("0b7e2f1a-9c8d-4e6f-8a7b-6c5d4e3f2a10", details(name="Stelle Aue", postcode="08280", city="Aue"), "pausiert")
+    )
+    paused = Office(
+        "0b7e2f1a-9c8d-4e6f-8a7b-6c5d4e3f2a10", details(name="Stelle Aue", postcode="08280", city="Aue"), "pausiert"
+    )
     return directory([plauen, paused], {"kv-p": district})
 
 
@@ -61,7 +67,9 @@ def page_validator(api_path: str) -> Draft202012Validator:
     for file in [*folder.glob("*.json"), *(folder / "compiled").glob("*.json")]:  # compiled ones win
         if file.name != "openapi.json":
             resource = Resource.from_contents(json.loads(file.read_text()), default_specification=DRAFT202012)
-            registry = registry.with_resources([(REMOTE + file.name, resource), (f"{REMOTE}{file.stem}_list.json", resource)])
+            registry = registry.with_resources(
+                [(REMOTE + file.name, resource), (f"{REMOTE}{file.stem}_list.json", resource)]
+            )
     return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -92,10 +100,15 @@ def test_a_broken_hsds_record_is_caught_by_the_validator(offices) -> None:
 
 
 @pytest.fixture
-def four_offices(offices):  # noqa: ANN001, ANN201
+def four_offices(offices):
     """Four services of three operators (organizations), so each collection has a page in the middle."""
-    more = [Office(f"1b7e2f1a-9c8d-4e6f-8a7b-6c5d4e3f2a1{i}", details(name=f"Stelle {i}", operator_name=f"Träger {i}", city=city))
-            for i, city in ((1, "Zwickau"), (2, "Zwönitz"))]  # fmt: skip
+    more = [
+        Office(
+            f"1b7e2f1a-9c8d-4e6f-8a7b-6c5d4e3f2a1{i}",
+            details(name=f"Stelle {i}", operator_name=f"Träger {i}", city=city),
+        )
+        for i, city in ((1, "Zwickau"), (2, "Zwönitz"))
+    ]
     return offices + directory(more, {})
 
 
@@ -135,15 +148,22 @@ def test_ics_expands_weekly_and_monthly_hours_to_berlin_times_across_clock_chang
     tuesdays += occurrences(ics, datetime(2026, 10, 19, tzinfo=BERLIN), datetime(2026, 10, 31, tzinfo=BERLIN))
     weekly = [(s, e) for s, e in tuesdays if s.weekday() == 1]
     assert [(s.date(), s.hour, e.hour) for s, e in weekly] == [
-        (date(2026, 3, 24), 14, 17), (date(2026, 3, 31), 14, 17), (date(2026, 10, 20), 14, 17), (date(2026, 10, 27), 14, 17),
-    ]  # fmt: skip
+        (date(2026, 3, 24), 14, 17),
+        (date(2026, 3, 31), 14, 17),
+        (date(2026, 10, 20), 14, 17),
+        (date(2026, 10, 27), 14, 17),
+    ]
     assert [s.utcoffset().total_seconds() / 3600 for s, _ in weekly] == [1, 2, 2, 1]  # CET, CEST, CEST, CET
     assert [s.astimezone(UTC).hour for s, _ in weekly] == [13, 12, 12, 13]
 
-    mondays = [s for s, _ in occurrences(ics, datetime(2026, 3, 1, tzinfo=BERLIN), datetime(2026, 11, 30, tzinfo=BERLIN))
-               if s.weekday() == 0]  # fmt: skip
-    assert [s.date() for s in mondays] == [date(2026, m, d) for m, d in
-                                           ((3, 2), (4, 6), (5, 4), (6, 1), (7, 6), (8, 3), (9, 7), (10, 5), (11, 2))]  # fmt: skip
+    mondays = [
+        s
+        for s, _ in occurrences(ics, datetime(2026, 3, 1, tzinfo=BERLIN), datetime(2026, 11, 30, tzinfo=BERLIN))
+        if s.weekday() == 0
+    ]
+    assert [s.date() for s in mondays] == [
+        date(2026, m, d) for m, d in ((3, 2), (4, 6), (5, 4), (6, 1), (7, 6), (8, 3), (9, 7), (10, 5), (11, 2))
+    ]
     assert {(s.hour, s.minute) for s in mondays} == {(16, 0)}
     assert [s.astimezone(UTC).hour for s in mondays] == [15, 14, 14, 14, 14, 14, 14, 14, 15]
 
@@ -172,19 +192,39 @@ def test_csv_export_is_excel_friendly_and_reads_back_with_the_importer(offices) 
     assert text.startswith("\ufeffKennung;Name;")
     rows, warnings = read_rows(text)
     assert warnings == [] and [r.get("Ort") for r in rows] == ["Aue", "Plauen"]
-    assert rows[1].items("Sprechzeiten") == ["dienstags 14:00–17:00 Uhr", "jeden 1. Montag im Monat 16:00–18:00 Uhr",
-                                             "nach Vereinbarung"]  # fmt: skip
+    assert rows[1].items("Sprechzeiten") == [
+        "dienstags 14:00–17:00 Uhr",
+        "jeden 1. Montag im Monat 16:00–18:00 Uhr",
+        "nach Vereinbarung",
+    ]
 
 
 def test_csv_export_neutralises_formulas_and_reads_back_unchanged(offices) -> None:
-    risky = {"name": '=HYPERLINK("http://evil.example","klick")', "phone": "+49 341 5550101", "access_notes": "@SUMME(A1)",
-             "street": "-Weg 1", "web": "\tx.example", "city": "\rPlauen"}  # fmt: skip
+    risky = {
+        "name": '=HYPERLINK("http://evil.example","klick")',
+        "phone": "+49 341 5550101",
+        "access_notes": "@SUMME(A1)",
+        "street": "-Weg 1",
+        "web": "\tx.example",
+        "city": "\rPlauen",
+    }
     offices[0] = replace(offices[0], **risky)
     text = formats.as_csv(offices)
-    cells = [cell for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";") for cell in row]
+    cells = [
+        cell for row in csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";") for cell in row
+    ]
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
-    assert "'=HYPERLINK(\"http://evil.example\",\"klick\")" in cells and "'+49 341 5550101" in cells
+    assert '\'=HYPERLINK("http://evil.example","klick")' in cells and "'+49 341 5550101" in cells
     rows, _ = read_rows(text)
-    assert {k: rows[0].values[c] for k, c in (("name", "Name"), ("phone", "Telefon"), ("access_notes", "Zugang"),
-                                             ("street", "Straße"), ("web", "Web"), ("city", "Ort"))} == risky  # fmt: skip
+    assert {
+        k: rows[0].values[c]
+        for k, c in (
+            ("name", "Name"),
+            ("phone", "Telefon"),
+            ("access_notes", "Zugang"),
+            ("street", "Straße"),
+            ("web", "Web"),
+            ("city", "Ort"),
+        )
+    } == risky
     assert read_rows("Name;Trägerart;Träger;Straße;PLZ;Ort\n'Quote;KV;'Träger;S;1;O\n")[0][0].values["Name"] == "'Quote"

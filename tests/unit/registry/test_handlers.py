@@ -20,7 +20,7 @@ def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork()
 
 
-async def form(uow: FakeUnitOfWork, name: str, group_id: str, district_ids: tuple[str, ...] = ()):  # noqa: ANN201
+async def form(uow: FakeUnitOfWork, name: str, group_id: str, district_ids: tuple[str, ...] = ()):
     return await handlers.form_group(
         commands.FormGroup(name, "SN", district_ids, Coordinator("Kathrin", "k@example.org"), group_id), uow
     )
@@ -35,10 +35,16 @@ async def test_every_office_change_records_exactly_one_event_and_no_op_records_n
         (commands.PauseOffice("office-1"), None),
         (commands.ReactivateOffice("office-1"), events.OfficeReactivated),
         (commands.AddCounsellor("office-1", Counsellor("c-3", "Clara")), events.CounsellorAdded),
-        (commands.RecordTraining("office-1", "c-3", Training(date(2026, 10, 1), "Grundkurs")), events.CounsellorTrained),
+        (
+            commands.RecordTraining("office-1", "c-3", Training(date(2026, 10, 1), "Grundkurs")),
+            events.CounsellorTrained,
+        ),
         (commands.RecordTraining("office-1", "c-3", Training(date(2026, 10, 1), "Grundkurs")), None),
         (commands.RemoveCounsellor("office-1", "c-2"), events.CounsellorRemoved),
-        (commands.ChangeSupervision("office-1", Supervision("RA K. Muster", True, date(2026, 6, 1))), events.SupervisionChanged),
+        (
+            commands.ChangeSupervision("office-1", Supervision("RA K. Muster", True, date(2026, 6, 1))),
+            events.SupervisionChanged,
+        ),
         (commands.CloseOffice("office-1"), events.OfficeClosed),
     ]
     assert [type(e) for e in uow.published] == [events.OfficeRegistered]
@@ -98,8 +104,17 @@ async def test_groups_form_rename_merge_and_dissolve_with_one_event_each(uow) ->
     await handlers.handle(commands.DissolveGroup("g-v"), uow)
 
     kinds = [type(e).__name__ for e in uow.published]
-    assert kinds == ["DistrictAdded", "DistrictAdded", "GroupFormed", "GroupFormed", "GroupFormed", "GroupRenamed",
-                     "GroupsMerged", "CoordinatorChanged", "GroupDissolved"]  # fmt: skip
+    assert kinds == [
+        "DistrictAdded",
+        "DistrictAdded",
+        "GroupFormed",
+        "GroupFormed",
+        "GroupFormed",
+        "GroupRenamed",
+        "GroupsMerged",
+        "CoordinatorChanged",
+        "GroupDissolved",
+    ]
     merged = uow.groups.items["g-l"]
     assert merged.district_ids == ("kv-l", "kv-ll") and merged.coordinator.name == "Thea"
     assert (uow.groups.items["g-ll"].status, uow.groups.items["g-ll"].merged_into) == ("zusammengelegt", "g-l")

@@ -44,6 +44,10 @@ def test_refused_with_a_german_reason(text: str, message: str) -> None:
 
 
 def test_description_reads_back_as_the_same_schedule() -> None:
-    for text in ("dienstags 14–17 Uhr", "jeden 1. Montag im Monat 16–18 Uhr", "jeden letzten Freitag im Monat 15–18 Uhr"):
+    for text in (
+        "dienstags 14–17 Uhr",
+        "jeden 1. Montag im Monat 16–18 Uhr",
+        "jeden letzten Freitag im Monat 15–18 Uhr",
+    ):
         hours = parse_hours(text)
         assert parse_hours(hours.describe()) == hours

@@ -14,11 +14,18 @@ from tests.unit.registry.fakes import FakeUnitOfWork
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Vogtland", "vogtland"), ("Regionalgruppe Vogtland", "vogtland"), ("RG Görlitz", "goerlitz"),
-     ("Sächsische Schweiz-Osterzgebirge", "saechsische-schweiz-osterzgebirge"), ("Straße der Einheit", "strasse-der-einheit"),
-     ("ÜBERLAND  &  Mühle", "ueberland-muehle"), ("Landkreis Leipzig (Nord)", "landkreis-leipzig-nord"),
-     ("Regionalgruppe", "regionalgruppe"), ("Cafe\u0301 Weiße Rose", "cafe-weisse-rose")],
-)  # fmt: skip
+    [
+        ("Vogtland", "vogtland"),
+        ("Regionalgruppe Vogtland", "vogtland"),
+        ("RG Görlitz", "goerlitz"),
+        ("Sächsische Schweiz-Osterzgebirge", "saechsische-schweiz-osterzgebirge"),
+        ("Straße der Einheit", "strasse-der-einheit"),
+        ("ÜBERLAND  &  Mühle", "ueberland-muehle"),
+        ("Landkreis Leipzig (Nord)", "landkreis-leipzig-nord"),
+        ("Regionalgruppe", "regionalgruppe"),
+        ("Cafe\u0301 Weiße Rose", "cafe-weisse-rose"),
+    ],
+)
 def test_a_group_slug_is_its_name_in_lower_case_ascii_with_german_transliteration(name: str, slug: str) -> None:
     assert group_slug(name) == slug
 
@@ -36,7 +43,7 @@ def test_clashes_get_a_number_and_stay_within_the_length() -> None:
     assert [len(c) for _, c in zip(range(12), candidates(long), strict=False)] == [MAX_LENGTH] * 12
 
 
-async def form(uow: FakeUnitOfWork, name: str, group_id: str, state: str = "SN"):  # noqa: ANN201
+async def form(uow: FakeUnitOfWork, name: str, group_id: str, state: str = "SN"):
     return await handlers.handle(commands.FormGroup(name, state, group_id=group_id), uow)
 
 

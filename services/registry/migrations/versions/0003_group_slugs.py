@@ -26,7 +26,10 @@ def upgrade() -> None:
     )
     groups = sa.table("groups", sa.column("id", sa.String), sa.column("data", sa.JSON))
     bind = op.get_bind()
-    rows = [(row.id, row.data if isinstance(row.data, dict) else json.loads(row.data)) for row in bind.execute(sa.select(groups))]
+    rows = [
+        (row.id, row.data if isinstance(row.data, dict) else json.loads(row.data))
+        for row in bind.execute(sa.select(groups))
+    ]
     # Active groups first, so that a clash gives the number to the group that no longer acts on its own.
     rows.sort(key=lambda row: (row[1].get("status", "aktiv") != "aktiv", row[1].get("name", ""), row[0]))
     taken: set[str] = set()
@@ -35,7 +38,9 @@ def upgrade() -> None:
         slug = next(candidate for candidate in candidates(base) if candidate not in taken)
         taken.add(slug)
         bind.execute(sa.insert(slugs).values(slug=slug, group_id=group_id))
-        bind.execute(sa.update(groups).where(groups.c.id == group_id).values(data={**data, "slug": slug, "aliases": []}))
+        bind.execute(
+            sa.update(groups).where(groups.c.id == group_id).values(data={**data, "slug": slug, "aliases": []})
+        )
 
 
 def downgrade() -> None:

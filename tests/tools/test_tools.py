@@ -15,4 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_tool_starts_and_shows_its_options_in_german(tool: str) -> None:
     shown = subprocess.run([sys.executable, "-m", tool, "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0, shown.stderr
-    assert "--json" in shown.stdout and ("Größen" in shown.stdout or "Runden" in shown.stdout or "Szenari" in shown.stdout)
+    assert "--json" in shown.stdout and (
+        "Größen" in shown.stdout or "Runden" in shown.stdout or "Szenari" in shown.stdout
+    )
