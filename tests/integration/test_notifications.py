@@ -15,9 +15,12 @@ from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.mail import Sender
 from services.notifications.adapters.smtp_pool import PermanentFailure, SmtpPool, TemporaryFailure
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
+from services.notifications.domain import commands
 from services.notifications.domain.errors import Conflict, Forbidden, TokenRefused, TooManyRequests
 from services.notifications.domain.tokens import Signer
-from services.notifications.service_layer import delivery, digests, gdpr, incoming, membership
+from services.notifications.entrypoints.translate import TRANSLATIONS
+from services.notifications.service_layer import delivery, digests, membership, views
+from services.notifications.service_layer.handlers import handle
 from services.notifications.service_layer.ports import Deps
 from shared.context import message_context
 from shared.contracts import Envelope
@@ -52,8 +55,14 @@ async def deps(database):
         public_url="https://bn.example",
         workplan_list=LAG,
     )
-    await membership.create_list(
-        made, "LAG Hartz IV Sachsen", "bestaetigen_und_moderiert", owner=("kathrin@example.org", "Kathrin")
+    await handle(
+        commands.CreateList(
+            "LAG Hartz IV Sachsen",
+            "bestaetigen_und_moderiert",
+            owner_address="kathrin@example.org",
+            owner_name="Kathrin",
+        ),
+        made,
     )
     return made
 
@@ -74,21 +83,21 @@ def token_of(row, path: str) -> str:
 
 
 async def test_double_opt_in_then_moderation_then_welcome(deps, database) -> None:
-    answer = await membership.subscribe(deps, LAG, "anna@example.org", "Anna Beispiel", ip="203.0.113.7")
+    answer = await handle(commands.Subscribe(LAG, "anna@example.org", "Anna Beispiel", ip="203.0.113.7"), deps)
     assert answer == membership.SAME_ANSWER
     (confirmation,) = await queued(deps, "anna@example.org")
     assert confirmation.kind == "bestaetigen" and b"Anna Beispiel" not in confirmation.message  # only the address
-    message, _ = await membership.confirm(deps, token_of(confirmation, "bestaetigen"))
+    message, _ = await handle(commands.Confirm(token_of(confirmation, "bestaetigen")), deps)
     assert "Moderation entscheidet" in message
     with pytest.raises(TokenRefused) as reused:
-        await membership.confirm(deps, token_of(confirmation, "bestaetigen"))
+        await handle(commands.Confirm(token_of(confirmation, "bestaetigen")), deps)
     assert reused.value.reason == "reused"
 
     moderation = [r for r in await queued(deps, "kathrin@example.org") if r.kind == "moderation"]
     assert len(moderation) == 1
     async with deps.uow() as uow:
         (pending,) = await uow.store.pending(LAG)
-    await membership.decide(deps, LAG, "kathrin@example.org", pending.id, "annehmen")
+    await handle(commands.Decide(LAG, "kathrin@example.org", pending.id, "annehmen"), deps)
     assert [r.kind for r in await queued(deps, "anna@example.org")] == ["bestaetigen", "willkommen"]
     async with deps.uow() as uow:
         anna = await uow.store.member(LAG, "anna@example.org")
@@ -104,78 +113,89 @@ async def test_double_opt_in_then_moderation_then_welcome(deps, database) -> Non
 
 
 async def test_no_enumeration_and_rate_limits(deps) -> None:
-    await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
-    assert await membership.subscribe(deps, LAG, "bernd@example.org") == await membership.subscribe(
-        deps, LAG, "neu@example.org"
+    await handle(commands.AddMember(LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede"), deps)
+    assert await handle(commands.Subscribe(LAG, "bernd@example.org"), deps) == await handle(
+        commands.Subscribe(LAG, "neu@example.org"), deps
     )
     assert [r.kind for r in await queued(deps, "bernd@example.org")] == ["willkommen"]  # nothing new for a member
     for _ in range(3):  # three requests per address and hour are allowed
-        await membership.subscribe(deps, LAG, "bombe@example.org")
+        await handle(commands.Subscribe(LAG, "bombe@example.org"), deps)
     with pytest.raises(TooManyRequests, match="Zu viele Anfragen"):
-        await membership.subscribe(deps, LAG, "bombe@example.org")
+        await handle(commands.Subscribe(LAG, "bombe@example.org"), deps)
     deps.now.moment += timedelta(hours=2)
-    await membership.subscribe(deps, LAG, "bombe@example.org")
+    await handle(commands.Subscribe(LAG, "bombe@example.org"), deps)
 
 
 async def test_address_change_is_confirmed_at_the_new_address(deps) -> None:
-    await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
+    await handle(commands.AddMember(LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede"), deps)
     (welcome,) = await queued(deps, "bernd@example.org")
     own_link = token_of(welcome, "abmelden")  # the member's personal link proves the old address
-    await membership.change_address(
-        deps, LAG, "bernd@example.org", "bernd.neu@example.org", token=own_link, moderator=None
+    await handle(
+        commands.ChangeAddress(LAG, "bernd@example.org", "bernd.neu@example.org", token=own_link, moderator=None), deps
     )
     (confirmation,) = await queued(deps, "bernd.neu@example.org")
-    message, _ = await membership.confirm_address(deps, token_of(confirmation, "adresse-bestaetigen"))
+    message, _ = await handle(commands.ConfirmAddress(token_of(confirmation, "adresse-bestaetigen")), deps)
     assert "bernd.neu@example.org" in message
     async with deps.uow() as uow:
         assert await uow.store.member(LAG, "bernd@example.org") is None
         assert (await uow.store.member(LAG, "bernd.neu@example.org")).display_name == "Bernd"
-    await membership.subscribe(deps, LAG, "clara@example.org")
+    await handle(commands.Subscribe(LAG, "clara@example.org"), deps)
     (confirmation,) = await queued(deps, "clara@example.org")
-    await membership.confirm(deps, token_of(confirmation, "bestaetigen"))
+    await handle(commands.Confirm(token_of(confirmation, "bestaetigen")), deps)
     async with deps.uow() as uow:
         (request,) = await uow.store.pending(LAG)
-    await membership.decide(deps, LAG, "kathrin@example.org", request.id, "annehmen")
-    await membership.change_address(
-        deps, LAG, "clara@example.org", "clara@example.net", token=None, moderator="kathrin@example.org"
+    await handle(commands.Decide(LAG, "kathrin@example.org", request.id, "annehmen"), deps)
+    await handle(
+        commands.ChangeAddress(
+            LAG, "clara@example.org", "clara@example.net", token=None, moderator="kathrin@example.org"
+        ),
+        deps,
     )
     (moved,) = await queued(deps, "clara@example.net")
-    await membership.confirm_address(deps, token_of(moved, "adresse-bestaetigen"))
-    assert len((await gdpr.export(deps, "clara@example.net"))["consents"]) == 1  # the proof of consent moved along
+    await handle(commands.ConfirmAddress(token_of(moved, "adresse-bestaetigen")), deps)
+    assert (
+        len((await handle(commands.ExportPerson("clara@example.net"), deps))["consents"]) == 1
+    )  # the proof of consent moved along
     with pytest.raises(TokenRefused):
-        await membership.change_address(
-            deps, LAG, "kathrin@example.org", "x@example.org", token=own_link, moderator=None
+        await handle(
+            commands.ChangeAddress(LAG, "kathrin@example.org", "x@example.org", token=own_link, moderator=None), deps
         )
 
 
 async def test_roles_moderator_rights_and_leaving(deps) -> None:
-    await membership.add_member(deps, LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede")
+    await handle(commands.AddMember(LAG, "kathrin@example.org", "bernd@example.org", "Bernd", "mitglied", "jede"), deps)
     with pytest.raises(Forbidden, match="Nur die Moderation"):
-        await membership.add_member(deps, LAG, "bernd@example.org", "clara@example.org", "Clara", "mitglied", "jede")
-    await membership.set_role(deps, LAG, "kathrin@example.org", "bernd@example.org", "moderation")
-    await membership.add_member(deps, LAG, "bernd@example.org", "clara@example.org", "Clara", "mitglied", "jede")
+        await handle(
+            commands.AddMember(LAG, "bernd@example.org", "clara@example.org", "Clara", "mitglied", "jede"), deps
+        )
+    await handle(commands.SetRole(LAG, "kathrin@example.org", "bernd@example.org", "moderation"), deps)
+    await handle(commands.AddMember(LAG, "bernd@example.org", "clara@example.org", "Clara", "mitglied", "jede"), deps)
     (clara_welcome,) = await queued(deps, "clara@example.org")
-    message, _ = await membership.unsubscribe(deps, token_of(clara_welcome, "abmelden"))
+    message, _ = await handle(commands.Unsubscribe(token_of(clara_welcome, "abmelden")), deps)
     assert "abgemeldet" in message
-    await membership.unsubscribe(deps, token_of(clara_welcome, "abmelden"))  # twice is harmless
+    await handle(commands.Unsubscribe(token_of(clara_welcome, "abmelden")), deps)  # twice is harmless
     with pytest.raises(Conflict, match="selbst abgemeldet"):
-        await membership.add_member(deps, LAG, "kathrin@example.org", "clara@example.org", "Clara", "mitglied", "jede")
+        await handle(
+            commands.AddMember(LAG, "kathrin@example.org", "clara@example.org", "Clara", "mitglied", "jede"), deps
+        )
     async with deps.uow() as uow:
         actions = [(e.actor, e.action) for e in await uow.store.audit_log(LAG)]
     assert ("kathrin@example.org", "rolle_geaendert") in actions and ("clara@example.org", "abgemeldet") in actions
 
 
 async def test_export_then_erase_leaves_only_a_fingerprint_and_announces_it(deps, database) -> None:
-    await membership.subscribe(deps, LAG, "anna@example.org", "Anna")
-    await membership.add_member(deps, LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede")
-    data = await gdpr.export(deps, "anna@example.org")
+    await handle(commands.Subscribe(LAG, "anna@example.org", "Anna"), deps)
+    await handle(commands.AddMember(LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede"), deps)
+    data = await handle(commands.ExportPerson("anna@example.org"), deps)
     assert len(data["memberships"]) == 1 and len(data["requests"]) == 1 and len(data["consents"]) == 1
     assert len(data["deliveries"]) == 2 and data["audit"][0]["subject"] == "anna@example.org"
-    counts = await gdpr.erase(deps, "anna@example.org")
+    counts = await handle(commands.ErasePerson("anna@example.org"), deps)
     assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 2}
-    assert all(v == [] for v in (await gdpr.export(deps, "anna@example.org")).values())
+    assert all(v == [] for v in (await handle(commands.ExportPerson("anna@example.org"), deps)).values())
     with pytest.raises(Conflict, match="kann nicht eingetragen"):
-        await membership.add_member(deps, LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede")
+        await handle(
+            commands.AddMember(LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede"), deps
+        )
     async with database.sessions() as session:
         subjects = (await session.execute(select(orm.messaging.outbox.c.subject))).scalars().all()
         body = (
@@ -190,7 +210,9 @@ async def test_export_then_erase_leaves_only_a_fingerprint_and_announces_it(deps
 
 async def test_delivery_over_real_smtp_retries_temporary_and_records_permanent_failures(deps) -> None:
     for n in range(5):
-        await membership.add_member(deps, LAG, "kathrin@example.org", f"m{n}@example.org", f"M{n}", "mitglied", "jede")
+        await handle(
+            commands.AddMember(LAG, "kathrin@example.org", f"m{n}@example.org", f"M{n}", "mitglied", "jede"), deps
+        )
     server = SmtpServer()  # not started yet: the server is away
     server.mailbox.refuse["m4@example.org"] = "550 Postfach unbekannt"
     pool = SmtpPool("127.0.0.1", server.port, size=2, timeout=2)
@@ -223,9 +245,11 @@ async def test_delivery_over_real_smtp_retries_temporary_and_records_permanent_f
 
 
 async def test_digest_members_get_one_summary_instead_of_each_mail(deps) -> None:
-    await membership.add_member(deps, LAG, "kathrin@example.org", "dora@example.org", "Dora", "mitglied", "taeglich")
+    await handle(
+        commands.AddMember(LAG, "kathrin@example.org", "dora@example.org", "Dora", "mitglied", "taeglich"), deps
+    )
     for subject in ("Treffen Montag", "Zahltag Plauen"):
-        await membership.post(deps, LAG, "kathrin@example.org", subject, f"Text zu {subject}")
+        await handle(commands.Post(LAG, "kathrin@example.org", subject, f"Text zu {subject}"), deps)
     assert [r.status for r in await queued(deps, "dora@example.org")] == [
         "pending",
         "digest",
@@ -256,7 +280,7 @@ async def test_a_groups_events_out_of_order_leave_its_list_as_the_newest_says(de
     # The founding's consumer crashed before its ack: the rename and the new coordinator came first.
     for envelope, sequence in ((renamed, 12), (changed, 13), (formed, 10), (renamed, 12)):
         with message_context(stream_sequence=sequence):
-            await incoming.on_registry_group(deps, envelope)
+            await handle(TRANSLATIONS[type(envelope.payload)](envelope), deps)
     async with deps.uow() as uow:
         (group_list,) = await uow.lists.list(group_id="g-v")
         members = {m.address: m.role for m in await uow.store.members(group_list.id, active_only=True)}
@@ -290,7 +314,7 @@ async def test_a_groups_list_is_named_after_its_slug_and_keeps_that_name_through
     )  # an event from before slugs
     for sequence, envelope in enumerate((formed, renamed, before_slugs), start=1):
         with message_context(stream_sequence=sequence):
-            await incoming.on_registry_group(deps, envelope)
+            await handle(TRANSLATIONS[type(envelope.payload)](envelope), deps)
     async with deps.uow() as uow:
         (goerlitz,), (meissen,) = await uow.lists.list(group_id="g-g"), await uow.lists.list(group_id="g-m")
     assert (goerlitz.id, goerlitz.name) == ("rg-goerlitz", "Regionalgruppe Görlitz-Zittau")
@@ -300,14 +324,14 @@ async def test_a_groups_list_is_named_after_its_slug_and_keeps_that_name_through
 async def test_the_landesbuero_moderates_every_list_without_being_a_member(deps) -> None:
     office = "landesbuero@beratungsnetz.example"  # an admin token's address: no member of the list
     with pytest.raises(Forbidden, match="Nur die Moderation"):
-        await membership.moderator_view(deps, LAG, office, lambda store: store.pending(LAG))
-    assert await membership.moderator_view(deps, LAG, office, lambda store: store.pending(LAG), admin=True) == []
-    member = await membership.add_member(
-        deps, LAG, office, "bernd@example.org", "Bernd", "mitglied", "jede", admin=True
+        await views.moderator_view(deps, LAG, office, lambda store: store.pending(LAG))
+    assert await views.moderator_view(deps, LAG, office, lambda store: store.pending(LAG), admin=True) == []
+    member = await handle(
+        commands.AddMember(LAG, office, "bernd@example.org", "Bernd", "mitglied", "jede", admin=True), deps
     )
     assert member.status == "aktiv"
-    await membership.set_role(deps, LAG, office, "bernd@example.org", "moderation", admin=True)
-    count, _ = await membership.post(deps, LAG, office, "Rundbrief", "Hallo", admin=True)
+    await handle(commands.SetRole(LAG, office, "bernd@example.org", "moderation", admin=True), deps)
+    count, _ = await handle(commands.Post(LAG, office, "Rundbrief", "Hallo", admin=True), deps)
     assert count == 2  # Kathrin and Bernd
     async with deps.uow() as uow:
         assert (office, "beitrag_versendet") in [(e.actor, e.action) for e in await uow.store.audit_log(LAG)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.notifications.service_layer import membership
+from services.notifications.domain.commands import CreateList
+from services.notifications.service_layer import handlers
 from services.notifications.service_layer.ports import Deps
 
 LISTS = [
@@ -22,4 +23,6 @@ async def load_demo_lists(deps: Deps) -> None:
         if await uow.lists.list():
             return
     for name, list_id, policy, owner in LISTS:
-        await membership.create_list(deps, name, policy, owner=owner, list_id=list_id)
+        await handlers.handle(
+            CreateList(name, policy, owner_address=owner[0], owner_name=owner[1], list_id=list_id), deps
+        )

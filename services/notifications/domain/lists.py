@@ -1,26 +1,44 @@
-"""Mailing lists, their members and pending requests, with Mailman's four subscription policies."""
+"""Mailing lists, their members and pending requests, with Mailman's four subscription policies.
+
+The rules live here: a list knows its policy and its moderators (`MailingList.may_decide` says who may
+approve a subscription, and when); a request is confirmed, decided by the moderation and admits a member.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from services.notifications.domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
+from services.notifications.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TokenRefused,
+    TooManyRequests,
+)
+from services.notifications.domain.words import (
+    DELIVERY,
+    POLICIES,
+    ROLES,
+    Decision,
+    Delivery,
+    ListStatus,
+    MemberStatus,
+    Policy,
+    RequestKind,
+    RequestState,
+    Role,
+    check_decision,
+    check_delivery,
+    check_policy,
+    check_role,
+)
 from shared import slugs
+from shared.clock import BERLIN
 
-POLICIES = {
-    "offen": "offen",
-    "bestaetigen": "Bestätigung per E-Mail (Double-Opt-in)",
-    "moderiert": "Freigabe durch die Moderation",
-    "bestaetigen_und_moderiert": "Bestätigung per E-Mail, dann Freigabe durch die Moderation",
-}
-ROLES = {"mitglied": "Mitglied", "moderation": "Moderation", "verwaltung": "Verwaltung"}
-DELIVERY = {
-    "jede": "jede Nachricht",
-    "taeglich": "tägliche Zusammenfassung",
-    "woechentlich": "wöchentliche Zusammenfassung",
-}
 CONSENT_TEXT_VERSION = "2026-11-01"
+_AWAITING_MODERATION = (RequestState.AWAITING_MODERATION, RequestState.DEFERRED)
 
 
 def slugify(name: str) -> str:
@@ -39,27 +57,69 @@ def group_list_id(group_slug: str, group_name: str) -> str:
 class MailingList:
     id: str
     name: str
-    policy: str
+    policy: Policy
     group_id: str | None = None
-    status: str = "aktiv"  # aktiv | geschlossen
+    status: ListStatus = ListStatus.ACTIVE
     description: str = ""
     group_sequence: int = 0  # registry stream position of the newest group event applied to this list
+
+    def __post_init__(self) -> None:
+        self.policy, self.status = Policy(self.policy), ListStatus(self.status)
 
     @property
     def slug(self) -> str:
         return self.id
 
+    @property
+    def active(self) -> bool:
+        return self.status == ListStatus.ACTIVE
+
     def ensure_open(self) -> None:
-        if self.status != "aktiv":
+        if not self.active:
             raise Conflict(f"Der Verteiler „{self.name}“ ist geschlossen.")
+
+    def close(self) -> None:
+        self.status = ListStatus.CLOSED
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.policy in ("bestaetigen", "bestaetigen_und_moderiert")
+        return self.policy in (Policy.CONFIRM, Policy.CONFIRM_AND_MODERATE)
 
     @property
     def needs_moderation(self) -> bool:
-        return self.policy in ("moderiert", "bestaetigen_und_moderiert")
+        return self.policy in (Policy.MODERATE, Policy.CONFIRM_AND_MODERATE)
+
+    def ensure_moderator(self, member: Member | None, admin: bool = False) -> None:
+        """The list's moderation may act; so may the Landesbüro (`admin`, set by the gateway for admin tokens)."""
+        if not admin and (member is None or member.list_id != self.id or not member.moderates):
+            raise Forbidden(f"Nur die Moderation von „{self.name}“ darf das.")
+
+    def may_decide(
+        self, moderator: Member | None, request: Request | None, request_id: str, admin: bool = False
+    ) -> Request:
+        """Who may approve a subscription, and when: this list's moderation (or the Landesbüro), while the
+        request is this list's and waits for the moderation (open or deferred). Refusals are checked in
+        this order, so nobody but the moderation learns whether a request exists."""
+        self.ensure_moderator(moderator, admin)
+        if request is None:
+            raise NotFound(f"Anfrage {request_id} nicht gefunden.")
+        if request.list_id != self.id or request.state not in _AWAITING_MODERATION:
+            raise Conflict("Diese Anfrage wartet nicht (mehr) auf die Moderation.")
+        return request
+
+    def ensure_addable(self, existing: Member | None, suppressed: bool) -> None:
+        """The moderation may add an address unless it left by itself, is in the list, or was erased."""
+        if existing and existing.status == MemberStatus.UNSUBSCRIBED:
+            raise Conflict("Diese Adresse hat sich selbst abgemeldet; sie kann sich nur selbst wieder eintragen.")
+        if existing or suppressed:
+            raise Conflict("Diese Adresse kann nicht eingetragen werden.")
+
+    def follow_group(self, name: str, sequence: int) -> bool:
+        """A group event newer than the last one applied renames the list; False for old news."""
+        if sequence < self.group_sequence:
+            return False
+        self.group_sequence, self.name = sequence, f"Regionalgruppe {name}"
+        return True
 
 
 @dataclass(eq=False)
@@ -67,18 +127,57 @@ class Member:
     list_id: str
     address: str
     display_name: str = ""
-    role: str = "mitglied"
-    delivery: str = "jede"
-    status: str = "aktiv"  # aktiv | abgemeldet
+    role: Role = Role.MEMBER
+    delivery: Delivery = Delivery.EACH
+    status: MemberStatus = MemberStatus.ACTIVE
     since: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self.role, self.delivery, self.status = Role(self.role), Delivery(self.delivery), MemberStatus(self.status)
 
     @property
     def active(self) -> bool:
-        return self.status == "aktiv"
+        return self.status == MemberStatus.ACTIVE
 
     @property
     def moderates(self) -> bool:
-        return self.active and self.role in ("moderation", "verwaltung")
+        return self.active and self.role in (Role.MODERATION, Role.ADMINISTRATION)
+
+    @property
+    def wants_each_mail(self) -> bool:
+        """Everyone else gets a line in the daily or weekly digest instead."""
+        return self.delivery == Delivery.EACH
+
+    def digest_cutoff(self, now: datetime) -> datetime:
+        """A digest holds what came before the current day (daily) or week from Monday (weekly), Berlin time."""
+        local = now.astimezone(BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
+        return local - timedelta(days=local.weekday()) if self.delivery == Delivery.WEEKLY else local
+
+    def grant(self, role: str) -> None:
+        self.role = check_role(role)
+
+    def choose_delivery(self, delivery: str) -> None:
+        self.delivery = check_delivery(delivery)
+
+    def remove(self) -> None:
+        self.status = MemberStatus.REMOVED
+
+    def unsubscribe(self) -> bool:
+        """By the member's own link; False if they were not (or no longer) active: twice is harmless."""
+        if not self.active:
+            return False
+        self.status = MemberStatus.UNSUBSCRIBED
+        return True
+
+    def make_moderator(self) -> bool:
+        """A group's coordinator moderates its list; an administrator stays one, a leaver stays gone."""
+        if not (self.active and self.role == Role.MEMBER):
+            return False
+        self.role = Role.MODERATION
+        return True
+
+    def copy_to(self, list_id: str) -> Member:
+        return replace(self, list_id=list_id, status=MemberStatus.ACTIVE)
 
 
 @dataclass(eq=False)
@@ -87,19 +186,82 @@ class Request:
 
     id: str
     list_id: str
-    kind: str  # abonnement | adressaenderung
+    kind: RequestKind
     address: str
     display_name: str
-    state: str  # bestaetigung_offen | moderation_offen | zurueckgestellt | angenommen | abgelehnt | bestaetigt
+    state: RequestState
     created_at: datetime
     new_address: str = ""
     ip: str = ""
     decided_by: str = ""
     decided_at: datetime | None = None
 
+    def __post_init__(self) -> None:
+        self.kind, self.state = RequestKind(self.kind), RequestState(self.state)
+
+    @classmethod
+    def subscription(
+        cls, request_id: str, mailing_list: MailingList, address: str, name: str, now: datetime, ip: str = ""
+    ) -> Request:
+        """The list's policy says what comes first: the person's confirmation, the moderation, or nothing."""
+        request = cls(request_id, mailing_list.id, RequestKind.SUBSCRIPTION, address, name, RequestState.ACCEPTED, now)
+        request.ip = ip
+        if mailing_list.needs_confirmation:
+            request.state = RequestState.AWAITING_CONFIRMATION
+        elif mailing_list.needs_moderation:
+            request.state = RequestState.AWAITING_MODERATION
+        else:
+            request.decided_at = now
+        return request
+
+    @classmethod
+    def address_change(cls, request_id: str, member: Member, new_address: str, actor: str, now: datetime) -> Request:
+        """Confirmed at the new address, whoever asked (the member by their link, or the moderation)."""
+        state = RequestState.AWAITING_CONFIRMATION
+        kind = RequestKind.ADDRESS_CHANGE
+        return cls(
+            request_id, member.list_id, kind, member.address, member.display_name, state, now, new_address, "", actor
+        )
+
     @property
     def pending(self) -> bool:
-        return self.state in ("bestaetigung_offen", "moderation_offen", "zurueckgestellt")
+        return self.state in (RequestState.AWAITING_CONFIRMATION, *_AWAITING_MODERATION)
+
+    @property
+    def awaits_moderation(self) -> bool:
+        return self.state == RequestState.AWAITING_MODERATION
+
+    @property
+    def admits(self) -> bool:
+        """The person becomes a member now."""
+        return self.state == RequestState.ACCEPTED
+
+    def confirm(self, mailing_list: MailingList, address: str, now: datetime) -> None:
+        """The person clicked their link: on to the moderation, or straight in."""
+        if self.state != RequestState.AWAITING_CONFIRMATION or address != self.address:
+            raise TokenRefused("state")
+        if mailing_list.needs_moderation:
+            self.state = RequestState.AWAITING_MODERATION
+        else:
+            self.state, self.decided_at = RequestState.ACCEPTED, now
+
+    def decide(self, decision: str, moderator: str, now: datetime) -> Decision:
+        """Accept, reject or defer — after `MailingList.may_decide` said this moderator may, now."""
+        chosen = check_decision(decision)
+        self.state = {
+            Decision.ACCEPT: RequestState.ACCEPTED,
+            Decision.REJECT: RequestState.REJECTED,
+            Decision.DEFER: RequestState.DEFERRED,
+        }[chosen]
+        self.decided_by, self.decided_at = moderator, now
+        return chosen
+
+    def confirm_new_address(self, member: Member | None, address: str, now: datetime) -> None:
+        """The new address answered: the member moves there (the caller moves their consent along)."""
+        if self.state != RequestState.AWAITING_CONFIRMATION or member is None or address != self.new_address:
+            raise TokenRefused("state")
+        member.address = self.new_address
+        self.state, self.decided_at = RequestState.CONFIRMED, now
 
 
 @dataclass(frozen=True)
@@ -124,28 +286,19 @@ class RateLimits:
             raise TooManyRequests("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut.")
 
 
-def ensure_moderator(member: Member | None, mailing_list: MailingList, admin: bool = False) -> Member | None:
-    """The list's moderation may act; so may the Landesbüro (`admin`), which may do everything."""
-    if admin:
-        return member
-    if member is None or not member.moderates:
-        raise Forbidden(f"Nur die Moderation von „{mailing_list.name}“ darf das.")
-    return member
-
-
-def _one_of(value: str, allowed: dict[str, str], label: str) -> str:
-    if value not in allowed:
-        raise InvalidInput(f"{label} „{value}“ unbekannt (möglich: {', '.join(allowed)}).")
-    return value
-
-
-def check_policy(policy: str) -> str:
-    return _one_of(policy, POLICIES, "Richtlinie")
-
-
-def check_role(role: str) -> str:
-    return _one_of(role, ROLES, "Rolle")
-
-
-def check_delivery(delivery: str) -> str:
-    return _one_of(delivery, DELIVERY, "Zustellart")
+__all__ = [
+    "CONSENT_TEXT_VERSION",
+    "DELIVERY",
+    "POLICIES",
+    "ROLES",
+    "AuditEntry",
+    "MailingList",
+    "Member",
+    "RateLimits",
+    "Request",
+    "check_delivery",
+    "check_policy",
+    "check_role",
+    "group_list_id",
+    "slugify",
+]

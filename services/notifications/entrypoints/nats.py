@@ -1,11 +1,12 @@
-"""NATS request handlers of the notifications service: validate, hand over, answer in German."""
+"""NATS request handlers of the notifications service: validate, build a command, hand it to the bus, answer."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from services.notifications.domain import commands
 from services.notifications.domain.lists import MailingList, Member, Request
-from services.notifications.service_layer import gdpr, membership
+from services.notifications.service_layer import handlers, views
 from services.notifications.service_layer.ports import Deps
 from shared.contracts import notifications as c
 from shared.messaging.rpc import respond
@@ -42,69 +43,64 @@ def request_contract(r: Request) -> c.RequestV1:
 
 
 def register(broker: Any, deps: Deps) -> None:
+    async def bus(cmd: object) -> Any:
+        return await handlers.handle(cmd, deps)
+
     async def create_list(q: c.CreateList) -> c.ListV1:
-        owner = (q.owner_address, q.owner_name) if q.owner_address else None
-        return list_contract(
-            await membership.create_list(deps, q.name, q.policy, q.description, q.group_id, owner), 1 if owner else 0
-        )
+        owner = (q.owner_address or "", q.owner_name)
+        made = await bus(commands.CreateList(q.name, q.policy, q.description, q.group_id, *owner))
+        return list_contract(made, 1 if q.owner_address else 0)
 
     async def subscribe(q: c.Subscribe) -> c.Message:
-        return c.Message(message=await membership.subscribe(deps, q.list_id, q.address, q.display_name, q.ip))
+        return c.Message(message=await bus(commands.Subscribe(q.list_id, q.address, q.display_name, q.ip)))
 
     async def confirm(q: c.TokenInput) -> c.Message:
-        message, name = await membership.confirm(deps, q.token)
+        message, name = await bus(commands.Confirm(q.token))
         return c.Message(message=message, list_name=name)
 
     async def confirm_address(q: c.TokenInput) -> c.Message:
-        message, name = await membership.confirm_address(deps, q.token)
+        message, name = await bus(commands.ConfirmAddress(q.token))
         return c.Message(message=message, list_name=name)
 
     async def unsubscribe(q: c.TokenInput) -> c.Message:
-        message, name = await membership.unsubscribe(deps, q.token)
+        message, name = await bus(commands.Unsubscribe(q.token))
         return c.Message(message=message, list_name=name)
 
     async def unsubscribe_page(q: c.TokenInput) -> c.UnsubscribePage:
-        name, hint = await membership.unsubscribe_page(deps, q.token)
+        name, hint = await views.unsubscribe_page(deps, q.token)
         return c.UnsubscribePage(list_name=name, address_hint=hint)
 
     async def decide(q: c.Decide) -> c.RequestV1:
-        return request_contract(
-            await membership.decide(deps, q.list_id, q.moderator, q.request_id, q.decision, q.reason, q.admin)
-        )
+        cmd = commands.Decide(q.list_id, q.moderator, q.request_id, q.decision, q.reason, q.admin)
+        return request_contract(await bus(cmd))
 
     async def add_member(q: c.AddMember) -> c.MemberV1:
-        added = await membership.add_member(
-            deps, q.list_id, q.moderator, q.address, q.display_name, q.role, q.delivery, q.admin
-        )
-        return member_contract(added)
+        cmd = commands.AddMember(q.list_id, q.moderator, q.address, q.display_name, q.role, q.delivery, q.admin)
+        return member_contract(await bus(cmd))
 
     async def remove_member(q: c.RemoveMember) -> c.MemberV1:
-        return member_contract(await membership.remove_member(deps, q.list_id, q.moderator, q.address, q.admin))
+        return member_contract(await bus(commands.RemoveMember(q.list_id, q.moderator, q.address, q.admin)))
 
     async def set_role(q: c.SetRole) -> c.MemberV1:
-        return member_contract(await membership.set_role(deps, q.list_id, q.moderator, q.address, q.role, q.admin))
+        return member_contract(await bus(commands.SetRole(q.list_id, q.moderator, q.address, q.role, q.admin)))
 
     async def set_delivery(q: c.SetDelivery) -> c.MemberV1:
-        return member_contract(
-            await membership.set_delivery(deps, q.list_id, q.address, q.delivery, q.token, q.moderator, q.admin)
-        )
+        cmd = commands.SetDelivery(q.list_id, q.address, q.delivery, q.token, q.moderator, q.admin)
+        return member_contract(await bus(cmd))
 
     async def change_address(q: c.ChangeAddress) -> c.Message:
-        return c.Message(
-            message=await membership.change_address(
-                deps, q.list_id, q.address, q.new_address, q.token, q.moderator, q.admin
-            )
-        )
+        cmd = commands.ChangeAddress(q.list_id, q.address, q.new_address, q.token, q.moderator, q.admin)
+        return c.Message(message=await bus(cmd))
 
     async def post(q: c.Post) -> c.Posted:
-        count, event_id = await membership.post(deps, q.list_id, q.moderator, q.subject, q.text, q.admin)
+        count, event_id = await bus(commands.Post(q.list_id, q.moderator, q.subject, q.text, q.admin))
         return c.Posted(recipients=count, event_id=event_id)
 
     async def export(q: c.AddressInput) -> c.Export:
-        return c.Export(address=q.address, **await gdpr.export(deps, q.address))
+        return c.Export(address=q.address, **await bus(commands.ExportPerson(q.address)))
 
     async def erase(q: c.AddressInput) -> c.Erased:
-        return c.Erased(address=q.address, **await gdpr.erase(deps, q.address))
+        return c.Erased(address=q.address, **await bus(commands.ErasePerson(q.address)))
 
     for spec, handler in (
         (c.CREATE_LIST, create_list),
@@ -129,28 +125,22 @@ def register(broker: Any, deps: Deps) -> None:
 
 def _register_queries(broker: Any, deps: Deps) -> None:
     async def lists(q: c.ListsQuery) -> c.Lists:
-        async with deps.uow() as uow:
-            found = await uow.lists.list(group_id=q.group_id)
-            return c.Lists(
-                lists=[
-                    list_contract(m, await uow.store.member_count(m.id)) for m in sorted(found, key=lambda m: m.name)
-                ]
-            )
+        return c.Lists(lists=[list_contract(m, count) for m, count in await views.lists(deps, q.group_id)])
 
     async def members(q: c.ListQuery) -> c.Members:
-        found = await membership.moderator_view(
+        found = await views.moderator_view(
             deps, q.list_id, q.moderator, lambda store: store.members(q.list_id), q.admin
         )
         return c.Members(members=[member_contract(m) for m in found])
 
     async def pending(q: c.ListQuery) -> c.Pending:
-        found = await membership.moderator_view(
+        found = await views.moderator_view(
             deps, q.list_id, q.moderator, lambda store: store.pending(q.list_id), q.admin
         )
         return c.Pending(requests=[request_contract(r) for r in found])
 
     async def audit(q: c.ListQuery) -> c.Audit:
-        entries = await membership.moderator_view(
+        entries = await views.moderator_view(
             deps, q.list_id, q.moderator, lambda store: store.audit_log(q.list_id), q.admin
         )
         return c.Audit(
@@ -160,8 +150,7 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         )
 
     async def stats(q: c.StatsQuery) -> c.DeliveryStats:
-        async with deps.uow() as uow:
-            counts = await uow.store.delivery_stats(q.event_id)
+        counts = await views.delivery_stats(deps, q.event_id)
         return c.DeliveryStats(**{k: counts.get(k, 0) for k in ("pending", "sent", "failed", "digest")})
 
     for spec, handler in (

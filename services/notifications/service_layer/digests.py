@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from services.notifications.service_layer.outgoing import mail_one
 from services.notifications.service_layer.ports import Deps
-from shared.clock import BERLIN
-
-
-def period_start(delivery: str, now: datetime) -> datetime:
-    local = now.astimezone(BERLIN).replace(hour=0, minute=0, second=0, microsecond=0)
-    return local - timedelta(days=local.weekday()) if delivery == "woechentlich" else local
 
 
 async def send_digests(deps: Deps, force: bool = False) -> int:
-    """Digest what was collected before the current period began (everything, with `force`)."""
+    """Digest what was collected before each member's current period began (everything, with `force`)."""
     now, sent = deps.now(), 0
     async with deps.uow() as uow:
         for recipient, list_id in await uow.store.digest_recipients():
@@ -23,7 +15,7 @@ async def send_digests(deps: Deps, force: bool = False) -> int:
             mailing_list = await uow.lists.get(list_id)
             if member is None or mailing_list is None:
                 continue
-            cutoff = now if force else period_start(member.delivery, now)
+            cutoff = now if force else member.digest_cutoff(now)
             items = [
                 i for i in await uow.store.digest_items(recipient) if i.list_id == list_id and i.created_at < cutoff
             ]

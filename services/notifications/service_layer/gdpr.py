@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from services.notifications.domain import addresses
+from services.notifications.domain import addresses, commands
 from services.notifications.domain.events import PersonErased
 from services.notifications.service_layer.ports import Deps
 
 
-async def export(deps: Deps, address: str) -> dict[str, list[dict]]:
-    address = addresses.address(address)
+async def export(cmd: commands.ExportPerson, deps: Deps) -> dict[str, list[dict]]:
+    address = addresses.address(cmd.address)
     async with deps.uow() as uow:
         return await uow.store.everything_about(address)
 
 
-async def erase(deps: Deps, address: str) -> dict[str, int]:
-    """Remove everything held about `address`, keep a fingerprint so an opt-out stays honoured,
+async def erase(cmd: commands.ErasePerson, deps: Deps) -> dict[str, int]:
+    """Remove everything held about the address, keep a fingerprint so an opt-out stays honoured,
     and announce the erasure so the other services erase it too."""
-    address = addresses.address(address)
+    address = addresses.address(cmd.address)
     async with deps.uow() as uow:
         counts = await uow.store.erase(address)
         await uow.store.suppress(addresses.fingerprint(address, deps.secret), deps.now())

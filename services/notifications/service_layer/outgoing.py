@@ -7,10 +7,9 @@ written in the same transaction as the change (or the inbox record) that caused 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from services.notifications.domain.lists import MailingList, Member
-from services.notifications.service_layer.ports import Deps
+from services.notifications.service_layer.ports import Deps, UnitOfWork
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -18,7 +17,7 @@ log = get_logger(__name__)
 
 async def mail_one(
     deps: Deps,
-    uow: Any,
+    uow: UnitOfWork,
     kind: str,
     *,
     event_id: str,
@@ -69,7 +68,7 @@ def _row(
     kind: str,
     subject: str,
     now: datetime,
-    **values: Any,
+    **values: object,
 ) -> dict:
     return {
         "event_id": event_id,
@@ -86,7 +85,7 @@ def _row(
 
 async def mail_list(
     deps: Deps,
-    uow: Any,
+    uow: UnitOfWork,
     mailing_list: MailingList,
     kind: str,
     *,
@@ -100,7 +99,7 @@ async def mail_list(
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
     queued = 0
     for member in members:
-        if member.delivery != "jede":
+        if not member.wants_each_mail:
             row = _row(
                 event_id, member.address, mailing_list, kind, summary, deps.now(), status="digest", summary=summary
             )
@@ -122,7 +121,7 @@ async def mail_list(
 
 
 async def mail_moderators(
-    deps: Deps, uow: Any, mailing_list: MailingList, kind: str, *, event_id: str, context: dict
+    deps: Deps, uow: UnitOfWork, mailing_list: MailingList, kind: str, *, event_id: str, context: dict
 ) -> int:
     moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates]
     for m in moderators:

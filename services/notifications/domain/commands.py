@@ -1,0 +1,124 @@
+"""What people (through the gateway) ask the mailing-list service to do.
+
+`moderator` is the acting moderator's address; `admin` is the Landesbüro's flag that the gateway sets
+for admin tokens (it may moderate every list). `token` is a person's own signed link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CreateList:
+    name: str
+    policy: str
+    description: str = ""
+    group_id: str | None = None
+    owner_address: str = ""
+    owner_name: str = ""
+    list_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    list_id: str
+    address: str
+    display_name: str = ""
+    ip: str = ""
+
+
+@dataclass(frozen=True)
+class Confirm:
+    token: str
+
+
+@dataclass(frozen=True)
+class Decide:
+    list_id: str
+    moderator: str
+    request_id: str
+    decision: str  # annehmen | ablehnen | zurueckstellen
+    reason: str = ""
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class AddMember:
+    list_id: str
+    moderator: str
+    address: str
+    display_name: str = ""
+    role: str = "mitglied"
+    delivery: str = "jede"
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class RemoveMember:
+    list_id: str
+    moderator: str
+    address: str
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class SetRole:
+    list_id: str
+    moderator: str
+    address: str
+    role: str
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class SetDelivery:
+    """By the member's own link (`token`) or by the moderation (`moderator`)."""
+
+    list_id: str
+    address: str
+    delivery: str
+    token: str | None = None
+    moderator: str | None = None
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeAddress:
+    """By the member's own link (`token`) or by the moderation; confirmed at the new address."""
+
+    list_id: str
+    address: str
+    new_address: str
+    token: str | None = None
+    moderator: str | None = None
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class ConfirmAddress:
+    token: str
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    token: str
+
+
+@dataclass(frozen=True)
+class Post:
+    list_id: str
+    moderator: str
+    subject: str
+    text: str
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class ExportPerson:
+    address: str
+
+
+@dataclass(frozen=True)
+class ErasePerson:
+    address: str

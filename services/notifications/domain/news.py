@@ -1,0 +1,110 @@
+"""What other services' events tell the mailing-list service, as typed commands built at the entrypoint.
+
+`Received` names the incoming event (for the inbox that makes handling it idempotent); the rest is only
+what the rules and the mails here need of the event's payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Received:
+    event_id: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class FollowGroup:
+    """A registry group event: each carries the whole group, so the newest (by `sequence`) counts."""
+
+    event: Received
+    sequence: int
+    group_id: str
+    name: str
+    slug: str = ""
+    coordinator: Person | None = None
+    formed: bool = False
+    dissolved: bool = False
+    merged_group_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnnounceOffice:
+    event: Received
+    name: str
+    street: str
+    postcode: str
+    city: str
+    operator_name: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    group_id: str
+    group_name: str
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class ActionNews:
+    """The action as the mails and its calendar attachment show it."""
+
+    action_id: str
+    kind_label: str
+    title: str
+    organiser_group_id: str
+    organiser_group_name: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    job_centre: str = ""
+    place: str = ""
+    responsible: tuple[str, ...] = ()
+    invitations: tuple[Invitation, ...] = ()
+    cancel_reason: str = ""
+
+    @property
+    def participants(self) -> list[str]:
+        return [self.organiser_group_id] + [i.group_id for i in self.invitations if i.accepted]
+
+
+@dataclass(frozen=True)
+class AnnounceAction:
+    event: Received
+    what: str  # eingeladen | bestaetigt | abgesagt
+    action: ActionNews
+    group_ids: tuple[str, ...] = ()  # the groups invited
+
+
+@dataclass(frozen=True)
+class RemindOfWorkItem:
+    """A reminder (`days_left` before `due`) or, with `overdue`, an overdue notice."""
+
+    event: Received
+    text: str
+    timing: str
+    responsible: tuple[str, ...]
+    due: date
+    days_left: int = 0
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class ReportProgress:
+    event: Received
+    since: datetime
+    until: datetime
+    overall: Mapping[str, int]  # the figures as the progress mail shows them: plain data, no rules
+    groups: tuple[Mapping[str, Any], ...] = ()
+    overdue: tuple[Mapping[str, Any], ...] = ()  # work-plan lines: text, responsible, due
+    due: tuple[Mapping[str, Any], ...] = ()

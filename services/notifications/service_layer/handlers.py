@@ -1,0 +1,37 @@
+"""The message bus of the mailing-list service: one command, one handler, each owning its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from services.notifications.domain import commands, news
+from services.notifications.service_layer import gdpr, incoming, members, membership
+from services.notifications.service_layer.ports import Deps
+
+HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
+    commands.CreateList: membership.create_list,
+    commands.Subscribe: membership.subscribe,
+    commands.Confirm: membership.confirm,
+    commands.Decide: membership.decide,
+    commands.AddMember: members.add_member,
+    commands.RemoveMember: members.remove_member,
+    commands.SetRole: members.set_role,
+    commands.SetDelivery: members.set_delivery,
+    commands.ChangeAddress: members.change_address,
+    commands.ConfirmAddress: members.confirm_address,
+    commands.Unsubscribe: members.unsubscribe,
+    commands.Post: members.post,
+    commands.ExportPerson: gdpr.export,
+    commands.ErasePerson: gdpr.erase,
+    news.FollowGroup: incoming.follow_group,
+    news.AnnounceOffice: incoming.announce_office,
+    news.AnnounceAction: incoming.announce_action,
+    news.RemindOfWorkItem: incoming.remind_of_work_item,
+    news.ReportProgress: incoming.report_progress,
+}
+
+
+async def handle(cmd: object, deps: Deps) -> Any:
+    """The message bus: one command, one handler."""
+    return await HANDLERS[type(cmd)](cmd, deps)
