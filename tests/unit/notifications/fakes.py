@@ -1,0 +1,281 @@
+"""In-memory unit of work for the mailing-list service: no database, no network.
+
+It keeps what the real store (services/notifications/adapters/store.py) keeps, with its semantics:
+members and requests are stored as copies (a change counts only once saved, as in SQL), lists are
+tracked like the snapshot repository, and leaving the unit without `commit` undoes everything.
+tests/integration/test_notifications_repository.py runs the same test body on this fake, SQLite and
+PostgreSQL, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
+from services.notifications.domain.news import Received
+from services.notifications.domain.words import RequestState
+
+
+@dataclass
+class Tables:
+    lists: dict[str, MailingList] = field(default_factory=dict)
+    members: dict[tuple[str, str], Member] = field(default_factory=dict)
+    requests: dict[str, Request] = field(default_factory=dict)
+    consents: list[dict] = field(default_factory=list)
+    audit: list[dict] = field(default_factory=list)
+    used_tokens: dict[str, datetime] = field(default_factory=dict)
+    suppressions: dict[str, datetime] = field(default_factory=dict)
+    deliveries: list[dict] = field(default_factory=list)
+    inbox: set[str] = field(default_factory=set)
+    published: list[object] = field(default_factory=list)
+
+
+class FakeLists:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    async def get(self, list_id: str) -> MailingList | None:
+        return self.t.lists.get(list_id)
+
+    async def add(self, mailing_list: MailingList) -> None:
+        self.t.lists[mailing_list.id] = mailing_list
+
+    put = add
+
+    async def list(self, *, group_id: str | None = None) -> list[MailingList]:
+        return [m for m in self.t.lists.values() if group_id is None or m.group_id == group_id]
+
+
+def _sequence(rows: list[dict]) -> int:
+    return max((r["id"] for r in rows), default=0) + 1
+
+
+class FakeStore:
+    def __init__(self, tables: Tables) -> None:
+        self.t = tables
+
+    # --- members -------------------------------------------------------------------------
+    async def member(self, list_id: str, address: str) -> Member | None:
+        found = self.t.members.get((list_id, address))
+        return replace(found) if found else None
+
+    async def members(self, list_id: str, active_only: bool = False) -> list[Member]:
+        found = [m for (lid, _), m in self.t.members.items() if lid == list_id and (m.active or not active_only)]
+        return [replace(m) for m in sorted(found, key=lambda m: m.address)]
+
+    async def member_count(self, list_id: str) -> int:
+        return len(await self.members(list_id, active_only=True))
+
+    async def save_member(self, member: Member) -> None:
+        self.t.members[(member.list_id, member.address)] = replace(member)
+
+    async def delete_member(self, list_id: str, address: str) -> None:
+        self.t.members.pop((list_id, address), None)
+
+    async def members_named(self, list_id: str, name: str) -> list[Member]:
+        wanted = name.casefold().strip()
+        return [
+            m
+            for m in await self.members(list_id, active_only=True)
+            if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]
+        ]
+
+    # --- requests ------------------------------------------------------------------------
+    async def request(self, request_id: str) -> Request | None:
+        found = self.t.requests.get(request_id)
+        return replace(found) if found else None
+
+    async def save_request(self, request: Request) -> None:
+        self.t.requests[request.id] = replace(request)
+
+    async def pending(self, list_id: str) -> list[Request]:
+        waiting = (RequestState.AWAITING_MODERATION, RequestState.DEFERRED)
+        found = [r for r in self.t.requests.values() if r.list_id == list_id and r.state in waiting]
+        return [replace(r) for r in sorted(found, key=lambda r: r.created_at)]
+
+    async def recent_requests(self, since: datetime, address: str | None = None, list_id: str | None = None) -> int:
+        return sum(
+            1
+            for r in self.t.requests.values()
+            if r.created_at >= since
+            and (not address or address in (r.address, r.new_address))
+            and (not list_id or r.list_id == list_id)
+        )
+
+    # --- consent, audit, tokens, suppressions ---------------------------------------------
+    async def record_consent(self, request: Request, text_version: str) -> None:
+        self.t.consents.append(
+            {
+                "id": _sequence(self.t.consents),
+                "list_id": request.list_id,
+                "address": request.address,
+                "request_id": request.id,
+                "requested_at": request.created_at,
+                "confirmed_at": None,
+                "ip": request.ip,
+                "text_version": text_version,
+            }
+        )
+
+    async def confirm_consent(self, request_id: str, at: datetime, address: str | None = None) -> None:
+        for row in self.t.consents:
+            if row["request_id"] == request_id:
+                row["confirmed_at"] = at
+                if address:
+                    row["address"] = address
+
+    async def move_consents(self, list_id: str, old: str, new: str) -> None:
+        for row in self.t.consents:
+            if (row["list_id"], row["address"]) == (list_id, old):
+                row["address"] = new
+
+    async def audit(self, entry: AuditEntry) -> None:
+        self.t.audit.append({"id": _sequence(self.t.audit)} | asdict(entry))
+
+    async def audit_log(self, list_id: str) -> list[AuditEntry]:
+        rows = [r for r in self.t.audit if r["list_id"] == list_id]
+        return [AuditEntry(**{k: v for k, v in r.items() if k != "id"}) for r in rows]
+
+    async def spend_token(self, token_id: str, at: datetime) -> bool:
+        if token_id in self.t.used_tokens:
+            return False
+        self.t.used_tokens[token_id] = at
+        return True
+
+    async def suppress(self, fingerprint: str, at: datetime) -> None:
+        self.t.suppressions.setdefault(fingerprint, at)
+
+    async def suppressed(self, fingerprint: str) -> bool:
+        return fingerprint in self.t.suppressions
+
+    # --- deliveries ----------------------------------------------------------------------
+    async def add_delivery(self, **values: Any) -> bool:
+        key = (values["event_id"], values["recipient"])
+        if any((r["event_id"], r["recipient"]) == key for r in self.t.deliveries):
+            return False
+        row = {"list_id": None, "last_error": None, "message": None, "summary": None, "sent_at": None} | values
+        self.t.deliveries.append({"id": _sequence(self.t.deliveries)} | row)
+        return True
+
+    def _rows(self, *columns: str, **where: Any) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(**{c: r[c] for c in columns})
+            for r in self.t.deliveries
+            if all(r[k] == v for k, v in where.items())
+        ]
+
+    async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
+        due = [r for r in self._rows("id", "recipient", "message", "attempts", "next_attempt_at", status="pending")]
+        return [
+            SimpleNamespace(id=r.id, recipient=r.recipient, message=r.message, attempts=r.attempts)
+            for r in due
+            if r.next_attempt_at <= now
+        ][:limit]
+
+    async def mark_delivery(self, delivery_id: int, **values: Any) -> None:
+        for row in self.t.deliveries:
+            if row["id"] == delivery_id:
+                row.update(values)
+
+    async def digest_items(self, recipient: str) -> list[Any]:
+        return self._rows("id", "list_id", "summary", "created_at", recipient=recipient, status="digest")
+
+    async def digest_recipients(self) -> list[tuple[str, str]]:
+        return list(
+            dict.fromkeys((r.recipient, r.list_id) for r in self._rows("recipient", "list_id", status="digest"))
+        )
+
+    async def delivery_stats(self, event_id: str | None = None) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.t.deliveries:
+            if event_id is None or row["event_id"] == event_id:
+                counts[row["status"]] = counts.get(row["status"], 0) + 1
+        return counts
+
+    # --- GDPR ----------------------------------------------------------------------------
+    def _about(self, address: str) -> dict[str, list[dict]]:
+        return {
+            "memberships": [asdict(m) for m in self.t.members.values() if m.address == address],
+            "requests": [asdict(r) for r in self.t.requests.values() if address in (r.address, r.new_address)],
+            "consents": [r for r in self.t.consents if r["address"] == address],
+            "audit": [r for r in self.t.audit if address in (r["actor"], r["subject"])],
+            "deliveries": [r for r in self.t.deliveries if r["recipient"] == address],
+        }
+
+    async def everything_about(self, address: str) -> dict[str, list[dict]]:
+        def plain(row: dict) -> dict:
+            return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items() if k != "message"}
+
+        return {name: [plain(row) for row in rows] for name, rows in self._about(address).items()}
+
+    async def erase(self, address: str) -> dict[str, int]:
+        found = self._about(address)
+        counts = {name: len(found[name]) for name in ("memberships", "requests", "consents", "deliveries")}
+        self.t.members = {k: m for k, m in self.t.members.items() if m.address != address}
+        self.t.requests = {k: r for k, r in self.t.requests.items() if address not in (r.address, r.new_address)}
+        self.t.consents = [r for r in self.t.consents if r["address"] != address]
+        self.t.deliveries = [r for r in self.t.deliveries if r["recipient"] != address]
+        for row in self.t.audit:
+            for column in ("actor", "subject"):
+                if row[column] == address:
+                    row[column] = "gelöschte Person"
+        return counts
+
+
+class FakeUnitOfWork:
+    """One shared committed state; each `async with` works on a copy that `commit` makes the state."""
+
+    def __init__(self, committed: Tables | None = None) -> None:
+        self.committed = committed or Tables()
+
+    def __call__(self) -> FakeUnitOfWork:  # Deps.uow: a fresh unit over the same state
+        return FakeUnitOfWork(self.committed)
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self.work = copy.deepcopy(self.committed)
+        self.lists, self.store = FakeLists(self.work), FakeStore(self.work)
+        self._emitted: list[object] = []
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self.work.published.extend(self._emitted)
+        self._emitted = []
+        for name, value in vars(copy.deepcopy(self.work)).items():
+            setattr(self.committed, name, value)
+
+    async def rollback(self) -> None:
+        self.work = copy.deepcopy(self.committed)
+        self.lists, self.store = FakeLists(self.work), FakeStore(self.work)
+        self._emitted = []
+
+    def emit(self, event: object) -> None:
+        self._emitted.append(event)
+
+    async def claim(self, event: Received) -> bool:
+        if event.event_id in self.work.inbox:
+            return False
+        self.work.inbox.add(event.event_id)
+        return True
+
+
+class FakeComposer:
+    """Renders nothing: the kind, the recipient and the context are what the rules decide."""
+
+    def __init__(self) -> None:
+        self.made: list[dict] = []
+
+    def message(self, kind: str, **values: Any) -> tuple[str, bytes]:
+        if "\n" in values.get("to_name", ""):
+            raise ValueError("Zeilenumbruch im Namen")
+        self.made.append({"kind": kind} | values)
+        return f"{kind}: {values.get('list_name', '')}", repr(values).encode()
+
+
+__all__ = ["FakeComposer", "FakeUnitOfWork", "Tables"]
