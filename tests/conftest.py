@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -89,10 +90,28 @@ async def broker(nats_server: NatsServer):
 @pytest.fixture(params=DATABASES)
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """An empty database of each kind; on PostgreSQL a schema of its own per test."""
-    if request.param == "sqlite":
-        db = make_database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
+    async with _open_database(request.param, tmp_path) as db:
         yield db
-        await db.dispose()
+
+
+@pytest.fixture(params=["fake", *DATABASES])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database | None]:
+    """For repository contract tests: None for the service's in-memory fake, else a database of each kind."""
+    if request.param == "fake":
+        yield None
+        return
+    async with _open_database(request.param, tmp_path) as db:
+        yield db
+
+
+@asynccontextmanager
+async def _open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    if kind == "sqlite":
+        db = make_database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
+        try:
+            yield db
+        finally:
+            await db.dispose()
         return
     url = postgres_url()
     if url is None:

@@ -1,0 +1,183 @@
+"""One contract for the mailing-list service's repositories, run on the in-memory fake, SQLite and
+PostgreSQL: the same test body, so the fake the unit tests rely on cannot drift from the real store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from services.notifications.adapters import orm
+from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
+from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
+from services.notifications.domain.news import Received
+from services.notifications.domain.words import MemberStatus, Policy, RequestState, Role
+from services.notifications.service_layer.ports import UnitOfWork
+from shared.db import upgrade
+from tests.support import test_clock
+from tests.unit.notifications.fakes import FakeUnitOfWork
+
+NOW = test_clock().now()
+
+
+@pytest.fixture
+async def uow(backend) -> Callable[[], UnitOfWork]:
+    if backend is None:
+        return FakeUnitOfWork()
+    await upgrade(backend, "notifications")
+    return lambda: NotificationsUnitOfWork(backend, orm.messaging)
+
+
+def request(request_id: str, address: str, state: RequestState, minutes: int, list_id: str = "a") -> Request:
+    return Request(request_id, list_id, "abonnement", address, "", state, NOW + timedelta(minutes=minutes))
+
+
+async def test_lists_are_found_by_id_and_group_and_a_loaded_list_is_kept_changed(uow) -> None:
+    async with uow() as unit:
+        await unit.lists.add(MailingList("a", "A", Policy.OPEN, "g-1"))
+        await unit.lists.add(MailingList("b", "B", Policy.MODERATE))
+        await unit.commit()
+    async with uow() as unit:
+        assert [m.id for m in await unit.lists.list(group_id="g-1")] == ["a"]
+        assert sorted(m.id for m in await unit.lists.list()) == ["a", "b"]
+        (await unit.lists.get("a")).close()  # a loaded list is tracked: no save needed
+        await unit.commit()
+    async with uow() as unit:
+        found = await unit.lists.get("a")
+        assert (found.status, found.policy, await unit.lists.get("c")) == ("geschlossen", Policy.OPEN, None)
+
+
+async def test_members_count_only_once_saved_and_filter_as_sql_does(uow) -> None:
+    async with uow() as unit:
+        for address, name, status in (
+            ("b@x.org", "Bernd Beispiel", MemberStatus.ACTIVE),
+            ("a@x.org", "Anna", MemberStatus.ACTIVE),
+            ("c@x.org", "Bernd", MemberStatus.UNSUBSCRIBED),
+        ):
+            await unit.store.save_member(Member("a", address, name, Role.MEMBER, status=status, since=NOW))
+        await unit.store.save_member(Member("b", "a@x.org", "Anna"))
+        await unit.commit()
+    async with uow() as unit:
+        anna = await unit.store.member("a", "a@x.org")
+        anna.grant("moderation")  # changed, never saved
+        assert [m.address for m in await unit.store.members("a")] == ["a@x.org", "b@x.org", "c@x.org"]
+        assert [m.address for m in await unit.store.members("a", active_only=True)] == ["a@x.org", "b@x.org"]
+        assert [m.address for m in await unit.store.members_named("a", "bernd")] == ["b@x.org"]
+        assert await unit.store.member_count("a") == 2
+        await unit.store.delete_member("b", "a@x.org")
+        await unit.commit()
+    async with uow() as unit:
+        anna = await unit.store.member("a", "a@x.org")
+        assert (anna.role, anna.since, await unit.store.member("b", "a@x.org")) == (Role.MEMBER, NOW, None)
+
+
+async def test_requests_pending_and_recent_as_sql_does(uow) -> None:
+    async with uow() as unit:
+        await unit.store.save_request(request("r2", "a@x.org", RequestState.DEFERRED, 2))
+        await unit.store.save_request(request("r1", "b@x.org", RequestState.AWAITING_MODERATION, 1))
+        await unit.store.save_request(request("r3", "c@x.org", RequestState.AWAITING_CONFIRMATION, 3))
+        await unit.store.save_request(request("r4", "d@x.org", RequestState.AWAITING_MODERATION, 4, "b"))
+        moved = request("r5", "e@x.org", RequestState.AWAITING_CONFIRMATION, 5)
+        moved.new_address = "a@x.org"
+        await unit.store.save_request(moved)
+        await unit.commit()
+    async with uow() as unit:
+        assert [r.id for r in await unit.store.pending("a")] == ["r1", "r2"]
+        assert await unit.store.recent_requests(NOW + timedelta(minutes=2), address="a@x.org") == 2
+        assert await unit.store.recent_requests(NOW, list_id="a") == 4
+        assert await unit.store.recent_requests(NOW + timedelta(minutes=4)) == 2
+        assert (await unit.store.request("r3")).state == RequestState.AWAITING_CONFIRMATION
+        assert await unit.store.request("r9") is None
+
+
+async def test_consent_audit_tokens_and_suppressions(uow) -> None:
+    async with uow() as unit:
+        first = request("r1", "a@x.org", RequestState.AWAITING_CONFIRMATION, 0)
+        await unit.store.record_consent(first, "v1")
+        await unit.store.confirm_consent("r1", NOW)
+        await unit.store.move_consents("a", "a@x.org", "n@x.org")
+        for action in ("eins", "zwei"):
+            await unit.store.audit(AuditEntry("a", NOW, "m@x.org", action, "n@x.org"))
+        assert await unit.store.spend_token("t1", NOW) and not await unit.store.spend_token("t1", NOW)
+        await unit.store.suppress("f" * 64, NOW)
+        await unit.store.suppress("f" * 64, NOW)  # twice is harmless
+        await unit.commit()
+    async with uow() as unit:
+        assert [e.action for e in await unit.store.audit_log("a")] == ["eins", "zwei"]
+        assert await unit.store.suppressed("f" * 64) and not await unit.store.suppressed("0" * 64)
+        about = await unit.store.everything_about("n@x.org")
+        assert (len(about["consents"]), len(about["audit"]), about["consents"][0]["text_version"]) == (1, 2, "v1")
+        assert about["consents"][0]["confirmed_at"] == NOW.isoformat()
+
+
+def delivery(event_id: str, recipient: str, status: str = "pending", minutes: int = 0) -> dict:
+    at = NOW + timedelta(minutes=minutes)
+    return {
+        "event_id": event_id,
+        "recipient": recipient,
+        "list_id": "a",
+        "kind": "beitrag",
+        "subject": event_id,
+        "status": status,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+    } | ({"summary": event_id} if status == "digest" else {"message": b"mail"})
+
+
+async def test_deliveries_once_per_event_and_recipient_due_digests_and_stats(uow) -> None:
+    async with uow() as unit:
+        assert await unit.store.add_delivery(**delivery("e1", "a@x.org"))
+        assert not await unit.store.add_delivery(**delivery("e1", "a@x.org"))  # redelivered: nothing new
+        assert await unit.store.add_delivery(**delivery("e2", "a@x.org", minutes=10))
+        assert await unit.store.add_delivery(**delivery("e1", "d@x.org", "digest"))
+        assert await unit.store.add_delivery(**delivery("e2", "d@x.org", "digest"))
+        await unit.commit()
+    async with uow() as unit:
+        (due,) = await unit.store.due_deliveries(NOW + timedelta(minutes=1), 10)
+        assert (due.recipient, due.message, due.attempts) == ("a@x.org", b"mail", 0)
+        await unit.store.mark_delivery(due.id, status="sent", sent_at=NOW, attempts=1)
+        assert [i.summary for i in await unit.store.digest_items("d@x.org")] == ["e1", "e2"]
+        assert await unit.store.digest_recipients() == [("d@x.org", "a")]
+        await unit.commit()
+    async with uow() as unit:
+        assert await unit.store.delivery_stats() == {"sent": 1, "pending": 1, "digest": 2}
+        assert await unit.store.delivery_stats("e2") == {"pending": 1, "digest": 1}
+        assert len(await unit.store.due_deliveries(NOW + timedelta(hours=1), 10)) == 1
+
+
+async def test_erasure_removes_every_copy_and_keeps_the_audit_anonymous(uow) -> None:
+    async with uow() as unit:
+        await unit.store.save_member(Member("a", "a@x.org", "Anna"))
+        await unit.store.save_request(request("r1", "a@x.org", RequestState.ACCEPTED, 0))
+        await unit.store.record_consent(request("r1", "a@x.org", RequestState.ACCEPTED, 0), "v1")
+        await unit.store.add_delivery(**delivery("e1", "a@x.org"))
+        await unit.store.audit(AuditEntry("a", NOW, "a@x.org", "abgemeldet", "a@x.org"))
+        await unit.commit()
+    async with uow() as unit:
+        counts = await unit.store.erase("a@x.org")
+        await unit.commit()
+    assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 1}
+    async with uow() as unit:
+        assert all(rows == [] for rows in (await unit.store.everything_about("a@x.org")).values())
+        (entry,) = await unit.store.audit_log("a")
+        assert (entry.actor, entry.subject) == ("gelöschte Person", "gelöschte Person")
+
+
+async def test_leaving_without_commit_undoes_everything_and_an_event_is_claimed_once(uow) -> None:
+    event = Received("8b0d3f56-0000-4000-8000-000000000001", "registry.group.formed.v1")
+    async with uow() as unit:
+        await unit.lists.add(MailingList("a", "A", Policy.OPEN))
+        await unit.store.save_member(Member("a", "a@x.org"))
+        assert await unit.claim(event)
+    async with uow() as unit:  # nothing was committed
+        assert (await unit.lists.get("a"), await unit.store.member("a", "a@x.org")) == (None, None)
+        assert await unit.claim(event)
+        await unit.store.save_member(Member("a", "a@x.org"))
+        await unit.rollback()
+        assert await unit.store.member("a", "a@x.org") is None
+        assert await unit.claim(event)
+        await unit.commit()
+    async with uow() as unit:
+        assert not await unit.claim(event)
