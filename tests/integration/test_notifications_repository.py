@@ -15,10 +15,10 @@ from services.notifications.domain.news import Received
 from services.notifications.domain.words import MemberStatus, Policy, RequestState, Role
 from services.notifications.service_layer.ports import UnitOfWork
 from shared.db import upgrade
-from tests.support import test_clock
+from tests import support
 from tests.unit.notifications.fakes import FakeUnitOfWork
 
-NOW = test_clock().now()
+NOW = support.test_clock().now()
 
 
 @pytest.fixture
