@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.events.domain import events
 from services.events.domain.errors import Conflict, InvalidInput
 from shared.aggregate import Recording
 
@@ -78,7 +77,7 @@ class Action(Recording):
         if not as_idea and schedule.start is None:
             raise InvalidInput("Eine geplante Aktion braucht Beginn und Ende; sonst als Idee anlegen.")
         action = cls(id, organiser_group_id, schedule, "idee" if as_idea else "geplant")
-        action._record(events.ActionPlanned)
+        action._record(ActionPlanned)
         return action
 
     @property
@@ -108,7 +107,7 @@ class Action(Recording):
             self.schedule = schedule
             if self.status == "idee" and schedule.start:
                 self.status = "geplant"
-            self._record(events.ActionUpdated, changed=changed)
+            self._record(ActionUpdated, changed=changed)
         return changed
 
     def invite(self, group_ids: tuple[str, ...]) -> tuple[str, ...]:
@@ -116,7 +115,7 @@ class Action(Recording):
         new = tuple(g for g in dict.fromkeys(group_ids) if g != self.organiser_group_id and self.invitation(g) is None)
         if new:
             self.invitations += tuple((g, OPEN) for g in new)
-            self._record(events.GroupsInvited, group_ids=new)
+            self._record(GroupsInvited, group_ids=new)
         return new
 
     def respond(self, group_id: str, accept: bool) -> None:
@@ -127,7 +126,7 @@ class Action(Recording):
         if self.invitation(group_id) == answer:
             return
         self.invitations = tuple((g, answer if g == group_id else s) for g, s in self.invitations)
-        self._record(events.InvitationAccepted if accept else events.InvitationDeclined, group_id=group_id)
+        self._record(InvitationAccepted if accept else InvitationDeclined, group_id=group_id)
 
     def confirm(self) -> None:
         self._ensure("geplant")
@@ -138,7 +137,7 @@ class Action(Recording):
                 f"Noch keine Antwort von {len(waiting)} eingeladenen Gruppe(n).", fields={"offen": ", ".join(waiting)}
             )
         self.status = "bestätigt"
-        self._record(events.ActionConfirmed)
+        self._record(ActionConfirmed)
 
     def complete(self, report: Report, now: datetime) -> None:
         """Only a confirmed action that has begun is held; invitations never answered close as "keine Antwort"."""
@@ -154,17 +153,17 @@ class Action(Recording):
             raise InvalidInput("Die Zahl der Teilnehmenden kann nicht negativ sein.")
         self.invitations = tuple((g, NO_ANSWER if s == OPEN else s) for g, s in self.invitations)
         self.status, self.report = "durchgeführt", report
-        self._record(events.ActionCompleted)
+        self._record(ActionCompleted)
 
     def evaluate(self, evaluation: str) -> None:
         self._ensure("durchgeführt")
         self.status, self.evaluation = "ausgewertet", evaluation.strip()
-        self._record(events.ActionEvaluated)
+        self._record(ActionEvaluated)
 
     def cancel(self, reason: str) -> None:
         self._ensure("idee", "geplant", "bestätigt")
         self.status, self.cancel_reason = "abgesagt", reason.strip()
-        self._record(events.ActionCancelled)
+        self._record(ActionCancelled)
 
 
 def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Action]:
@@ -182,3 +181,55 @@ def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Actio
         and " ".join(o.schedule.job_centre.casefold().split()) == key
         and o.schedule.start.date() == s.start.date()
     ]
+
+
+# --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
+
+
+@dataclass(frozen=True)
+class ActionPlanned:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionUpdated:
+    action: Action
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupsInvited:
+    action: Action
+    group_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InvitationAccepted:
+    action: Action
+    group_id: str
+
+
+@dataclass(frozen=True)
+class InvitationDeclined:
+    action: Action
+    group_id: str
+
+
+@dataclass(frozen=True)
+class ActionConfirmed:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionCompleted:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionEvaluated:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionCancelled:
+    action: Action

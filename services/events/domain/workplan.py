@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from services.events.domain import events
 from services.events.domain.errors import Conflict, InvalidInput
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import Recurring, Timing, due_on, unit_period
@@ -41,7 +40,7 @@ class WorkItem(Recording):
         if not text.strip():
             raise InvalidInput("Der Arbeitsplanpunkt braucht einen Text.")
         item = cls(id, plan, text.strip(), tuple(responsible), timing, timing_text, today, group_id=group_id)
-        item._record(events.WorkItemAdded)
+        item._record(WorkItemAdded)
         return item
 
     @property
@@ -76,13 +75,13 @@ class WorkItem(Recording):
             raise InvalidInput(f"Status „{status}“ unbekannt (möglich: {', '.join(STATUSES)}).")
         if status != self.status:
             self.status = status
-            self._record(events.WorkItemUpdated, changed=("status",))
+            self._record(WorkItemUpdated, changed=("status",))
 
     def add_note(self, note: Note) -> None:
         if not note.text.strip():
             raise InvalidInput("Ein Fortschrittsvermerk braucht Text.")
         self.notes += (note,)
-        self._record(events.WorkItemUpdated, changed=("notes",))
+        self._record(WorkItemUpdated, changed=("notes",))
 
     def complete(self, on: date) -> None:
         """One-off items are done; recurring ones are done for the current period and stay open."""
@@ -91,11 +90,44 @@ class WorkItem(Recording):
         self.last_done = on
         if not self.recurring:
             self.status = "erledigt"
-        self._record(events.WorkItemDone, on=on)
+        self._record(WorkItemDone, on=on)
 
     def remind(self, due: date, today: date) -> None:
         """Ask for the responsible people to be reminded of `due` (no change to the item)."""
-        self._record(events.ReminderDue, due=due, days_left=(due - today).days)
+        self._record(ReminderDue, due=due, days_left=(due - today).days)
 
     def announce_overdue(self, due: date) -> None:
-        self._record(events.WorkItemOverdue, due=due)
+        self._record(WorkItemOverdue, due=due)
+
+
+# --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
+
+
+@dataclass(frozen=True)
+class WorkItemAdded:
+    item: WorkItem
+
+
+@dataclass(frozen=True)
+class WorkItemUpdated:
+    item: WorkItem
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkItemDone:
+    item: WorkItem
+    on: date
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    item: WorkItem
+    due: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class WorkItemOverdue:
+    item: WorkItem
+    due: date
