@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
-from services.events.domain.actions import LIVE, Action
+from services.events.domain.actions import LIVE, Action, ActionStatus
 from services.events.domain.groups import GroupReplica
 from services.events.domain.workplan import WorkItem
 
@@ -45,13 +45,13 @@ class ProgressReport:
 
 
 def _count_action(tally: Counter[str], action: Action, since: datetime, group_id: str | None) -> None:
-    held = action.status in ("durchgeführt", "ausgewertet")
+    held = action.status in (ActionStatus.HELD, ActionStatus.EVALUATED)
     tally["actions_total"] += 1
-    tally["actions_ideas"] += action.status == "idee"
-    tally["actions_planned"] += action.status in ("geplant", "bestätigt")
-    tally["actions_confirmed"] += action.status == "bestätigt"
+    tally["actions_ideas"] += action.status == ActionStatus.IDEA
+    tally["actions_planned"] += action.status in (ActionStatus.PLANNED, ActionStatus.CONFIRMED)
+    tally["actions_confirmed"] += action.status == ActionStatus.CONFIRMED
     tally["actions_held"] += held
-    tally["actions_cancelled"] += action.status == "abgesagt"
+    tally["actions_cancelled"] += action.status == ActionStatus.CANCELLED
     tally["actions_done"] += bool(held and action.schedule.end and action.schedule.end >= since)
     open_ = action.open_invitations() if action.status in LIVE else []
     tally["invitations_open"] += len(open_) if group_id is None else int(group_id in open_)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from services.events.domain.errors import Conflict, InvalidInput
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import Recurring, Timing, due_on, unit_period
 from shared.aggregate import Recording
 
-STATUSES = ("offen", "in Arbeit", "erledigt")
+
+class ItemStatus(StrEnum):
+    """A work-plan item's state; the values are the words on the wire and in the database."""
+
+    OPEN = "offen"
+    IN_PROGRESS = "in Arbeit"
+    DONE = "erledigt"
+
+
+STATUSES = tuple(ItemStatus)
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,7 @@ class WorkItem(Recording):
     timing: Timing | None
     timing_text: str
     created_on: date
-    status: str = "offen"
+    status: ItemStatus = ItemStatus.OPEN
     notes: tuple[Note, ...] = ()
     last_done: date | None = None
     group_id: str | None = None
@@ -52,11 +62,11 @@ class WorkItem(Recording):
         return isinstance(self.timing, Recurring)
 
     def due(self, today: date) -> date | None:
-        return None if self.status == "erledigt" else due_on(self.timing, today)
+        return None if self.status == ItemStatus.DONE else due_on(self.timing, today)
 
     def overdue_since(self, today: date) -> date | None:
         """The due date that passed unmet: a deadline, or for recurring items the end of the missed period."""
-        if self.status == "erledigt":
+        if self.status == ItemStatus.DONE:
             return None
         if isinstance(self.timing, Recurring):
             unit, every = self.timing.unit, self.timing.every
@@ -74,7 +84,7 @@ class WorkItem(Recording):
         if status not in STATUSES:
             raise InvalidInput(f"Status „{status}“ unbekannt (möglich: {', '.join(STATUSES)}).")
         if status != self.status:
-            self.status = status
+            self.status = ItemStatus(status)
             self._record(WorkItemUpdated, changed=("status",))
 
     def add_note(self, note: Note) -> None:
@@ -85,11 +95,11 @@ class WorkItem(Recording):
 
     def complete(self, on: date) -> None:
         """One-off items are done; recurring ones are done for the current period and stay open."""
-        if self.status == "erledigt":
+        if self.status == ItemStatus.DONE:
             raise Conflict("Dieser Punkt ist bereits erledigt.")
         self.last_done = on
         if not self.recurring:
-            self.status = "erledigt"
+            self.status = ItemStatus.DONE
         self._record(WorkItemDone, on=on)
 
     def remind(self, due: date, today: date) -> None:
