@@ -9,16 +9,16 @@ from datetime import datetime
 
 from icalendar import Event
 
-from services.events.domain.actions import KINDS, Action
+from services.events.domain.actions import KINDS, Action, ActionStatus, InvitationStatus
 from shared import ical
 
 STATUS = {
-    "idee": "TENTATIVE",
-    "geplant": "TENTATIVE",
-    "bestätigt": "CONFIRMED",
-    "durchgeführt": "CONFIRMED",
-    "ausgewertet": "CONFIRMED",
-    "abgesagt": "CANCELLED",
+    ActionStatus.IDEA: "TENTATIVE",
+    ActionStatus.PLANNED: "TENTATIVE",
+    ActionStatus.CONFIRMED: "CONFIRMED",
+    ActionStatus.HELD: "CONFIRMED",
+    ActionStatus.EVALUATED: "CONFIRMED",
+    ActionStatus.CANCELLED: "CANCELLED",
 }
 
 
@@ -36,7 +36,7 @@ def action_event(action: Action, names: dict[str, str], stamp: datetime, organiz
         event.add("location", where)
     groups = [names.get(action.organiser_group_id, action.organiser_group_id)]
     event.add("organizer", ical.organizer(organizer_address, groups[0]))
-    groups += [names.get(g, g) for g, state in action.invitations if state == "zugesagt"]
+    groups += [names.get(g, g) for g, state in action.invitations if state == InvitationStatus.ACCEPTED]
     lines = [f"Regionalgruppen: {', '.join(groups)}"]
     if action.cancel_reason:
         lines.append(f"Abgesagt: {action.cancel_reason}")
@@ -56,7 +56,7 @@ def calendar_of(
     """`organizer`: the address events name as ORGANIZER, with the organising group as its name."""
     cal = ical.new_calendar("-//Beratungsnetz//Aktionen//DE", title, method)
     for action in sorted(
-        (a for a in actions if a.schedule.start and a.status != "idee"), key=lambda a: a.schedule.start
+        (a for a in actions if a.schedule.start and a.status != ActionStatus.IDEA), key=lambda a: a.schedule.start
     ):
         cal.add_component(action_event(action, names, stamp, organizer))
     return cal.to_ical()

@@ -6,12 +6,22 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from services.events.domain import events as ev
-from services.events.domain.actions import DECLINED, JOB_CENTRE_GUIDELINE, KINDS, NO_ANSWER, Action, Report, Schedule
+from services.events.domain.actions import (
+    DECLINED,
+    JOB_CENTRE_GUIDELINE,
+    KINDS,
+    NO_ANSWER,
+    Action,
+    ActionStatus,
+    InvitationStatus,
+    Report,
+    Schedule,
+)
 from services.events.domain.groups import GroupReplica
 from services.events.domain.progress import Tally
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
-from services.events.domain.workplan import Note, WorkItem
+from services.events.domain.workplan import ItemStatus, Note, WorkItem
 from shared.clock import BERLIN
 from shared.contracts import events as c
 from shared.contracts.envelope import EventPayload
@@ -93,7 +103,7 @@ def item_domain(s: c.WorkItemSnapshot) -> WorkItem:
         timing_domain(s.timing),
         s.timing.text,
         s.created_on,
-        s.status,
+        ItemStatus(s.status),
         tuple(Note(n.on, n.text, n.author) for n in s.notes),
         s.last_done,
         s.group_id,
@@ -123,7 +133,7 @@ def action_snapshot(a: Action, names: Names | None = None) -> c.ActionSnapshot:
     )
 
 
-def _invitation(group_id: str, name: str, status: str) -> c.InvitationV1:
+def _invitation(group_id: str, name: str, status: InvitationStatus) -> c.InvitationV1:
     if status == NO_ANSWER:
         return c.InvitationV1(group_id=group_id, group_name=name, status=DECLINED, no_answer=True)
     return c.InvitationV1(group_id=group_id, group_name=name, status=status)
@@ -137,9 +147,16 @@ def _berlin(moment: datetime | None) -> datetime | None:
 def action_domain(s: c.ActionSnapshot) -> Action:
     schedule = Schedule(s.kind, s.title, s.place, s.job_centre, _berlin(s.start), _berlin(s.end), tuple(s.responsible))
     report = s.report and Report(s.report.participants, s.report.notes, s.report.press)
-    invitations = tuple((i.group_id, NO_ANSWER if i.no_answer else i.status) for i in s.invitations)
+    invitations = tuple((i.group_id, NO_ANSWER if i.no_answer else InvitationStatus(i.status)) for i in s.invitations)
     return Action(
-        s.action_id, s.organiser_group_id, schedule, s.status, invitations, report, s.evaluation, s.cancel_reason
+        s.action_id,
+        s.organiser_group_id,
+        schedule,
+        ActionStatus(s.status),
+        invitations,
+        report,
+        s.evaluation,
+        s.cancel_reason,
     )
 
 

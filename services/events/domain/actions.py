@@ -4,23 +4,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-from services.events.domain import events
 from services.events.domain.errors import Conflict, InvalidInput
 from shared.aggregate import Recording
 
+
+class ActionKind(StrEnum):
+    ZAHLTAG = "zahltag"
+    INFO = "info"
+    PROTEST_LETTER = "protestbrief"
+    BREAKFAST = "fruehstueck"
+    MEETING = "treffen"
+    TRAINING = "schulung"
+    OTHER = "sonstiges"
+
+
+class ActionStatus(StrEnum):
+    """An action's state; the values are the words on the wire and in the database."""
+
+    IDEA = "idee"
+    PLANNED = "geplant"
+    CONFIRMED = "bestätigt"
+    HELD = "durchgeführt"
+    EVALUATED = "ausgewertet"
+    CANCELLED = "abgesagt"  # the action will not take place
+
+
+class InvitationStatus(StrEnum):
+    """An invited group's answer; the values are the words on the wire and in the database."""
+
+    OPEN = "offen"
+    ACCEPTED = "zugesagt"
+    DECLINED = "abgesagt"  # the group does not take part (same word as a cancelled action, another meaning)
+    NO_ANSWER = "keine_antwort"
+
+
 KINDS = {
-    "zahltag": "Zahltag-Aktion vor dem Jobcenter",
-    "info": "Infoveranstaltung",
-    "protestbrief": "Protestbrief-Aktion",
-    "fruehstueck": "Erwerbslosenfrühstück",
-    "treffen": "Treffen/Sitzung",
-    "schulung": "Schulung",
-    "sonstiges": "Sonstiges",
+    ActionKind.ZAHLTAG: "Zahltag-Aktion vor dem Jobcenter",
+    ActionKind.INFO: "Infoveranstaltung",
+    ActionKind.PROTEST_LETTER: "Protestbrief-Aktion",
+    ActionKind.BREAKFAST: "Erwerbslosenfrühstück",
+    ActionKind.MEETING: "Treffen/Sitzung",
+    ActionKind.TRAINING: "Schulung",
+    ActionKind.OTHER: "Sonstiges",
 }
-STATUSES = ("idee", "geplant", "bestätigt", "durchgeführt", "ausgewertet", "abgesagt")
-OPEN, ACCEPTED, DECLINED, NO_ANSWER = "offen", "zugesagt", "abgesagt", "keine_antwort"  # an invitation's states
-LIVE = ("idee", "geplant", "bestätigt")  # not yet held, not cancelled
+STATUSES = tuple(ActionStatus)
+OPEN, ACCEPTED, DECLINED, NO_ANSWER = InvitationStatus
+LIVE = (ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.CONFIRMED)  # not yet held, not cancelled
 # Seed 004: "Dabei ist darauf zu achten, dass sich Mitarbeiter der Jobcenter nicht angegriffen fühlen."
 JOB_CENTRE_GUIDELINE = (
     "Leitlinie der LAG: Aktionen vor Jobcentern richten sich gegen das SGB II, nicht gegen die Beschäftigten. "
@@ -48,7 +79,7 @@ class Schedule:
             raise InvalidInput("Beginn und Ende gehören zusammen.", fields={"ende": "fehlt"})
         if self.start and self.end and not self.start < self.end:
             raise InvalidInput("Das Ende liegt nicht nach dem Beginn.", fields={"ende": "vor dem Beginn"})
-        if self.kind == "zahltag" and not self.job_centre.strip():
+        if self.kind == ActionKind.ZAHLTAG and not self.job_centre.strip():
             raise InvalidInput("Für eine Zahltag-Aktion bitte das Jobcenter angeben.", fields={"jobcenter": "fehlt"})
         return self
 
@@ -65,8 +96,8 @@ class Action(Recording):
     id: str
     organiser_group_id: str
     schedule: Schedule
-    status: str = "geplant"
-    invitations: tuple[tuple[str, str], ...] = ()  # (group_id, offen|zugesagt|abgesagt|keine_antwort)
+    status: ActionStatus = ActionStatus.PLANNED
+    invitations: tuple[tuple[str, InvitationStatus], ...] = ()  # (group_id, InvitationStatus)
     report: Report | None = None
     evaluation: str = ""
     cancel_reason: str = ""
@@ -77,8 +108,8 @@ class Action(Recording):
         schedule.validate()
         if not as_idea and schedule.start is None:
             raise InvalidInput("Eine geplante Aktion braucht Beginn und Ende; sonst als Idee anlegen.")
-        action = cls(id, organiser_group_id, schedule, "idee" if as_idea else "geplant")
-        action._record(events.ActionPlanned)
+        action = cls(id, organiser_group_id, schedule, ActionStatus.IDEA if as_idea else ActionStatus.PLANNED)
+        action._record(ActionPlanned)
         return action
 
     @property
@@ -94,77 +125,77 @@ class Action(Recording):
     def takes_part(self, group_id: str) -> bool:
         return group_id == self.organiser_group_id or self.invitation(group_id) == ACCEPTED
 
-    def _ensure(self, *allowed: str) -> None:
+    def _ensure(self, *allowed: ActionStatus) -> None:
         if self.status not in allowed:
             raise Conflict(
                 f"Die Aktion „{self.name}“ ist {self.status}; das geht nur, solange sie {' oder '.join(allowed)} ist."
             )
 
     def reschedule(self, schedule: Schedule) -> tuple[str, ...]:
-        self._ensure("idee", "geplant", "bestätigt")
+        self._ensure(ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.CONFIRMED)
         schedule.validate()
         changed = tuple(f for f in vars(schedule) if getattr(schedule, f) != getattr(self.schedule, f))
         if changed:
             self.schedule = schedule
-            if self.status == "idee" and schedule.start:
-                self.status = "geplant"
-            self._record(events.ActionUpdated, changed=changed)
+            if self.status == ActionStatus.IDEA and schedule.start:
+                self.status = ActionStatus.PLANNED
+            self._record(ActionUpdated, changed=changed)
         return changed
 
     def invite(self, group_ids: tuple[str, ...]) -> tuple[str, ...]:
-        self._ensure("idee", "geplant")
+        self._ensure(ActionStatus.IDEA, ActionStatus.PLANNED)
         new = tuple(g for g in dict.fromkeys(group_ids) if g != self.organiser_group_id and self.invitation(g) is None)
         if new:
             self.invitations += tuple((g, OPEN) for g in new)
-            self._record(events.GroupsInvited, group_ids=new)
+            self._record(GroupsInvited, group_ids=new)
         return new
 
     def respond(self, group_id: str, accept: bool) -> None:
-        self._ensure("idee", "geplant", "bestätigt")
+        self._ensure(ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.CONFIRMED)
         if self.invitation(group_id) is None:
             raise Conflict("Diese Regionalgruppe ist zu der Aktion nicht eingeladen.")
         answer = ACCEPTED if accept else DECLINED
         if self.invitation(group_id) == answer:
             return
         self.invitations = tuple((g, answer if g == group_id else s) for g, s in self.invitations)
-        self._record(events.InvitationAccepted if accept else events.InvitationDeclined, group_id=group_id)
+        self._record(InvitationAccepted if accept else InvitationDeclined, group_id=group_id)
 
     def confirm(self) -> None:
-        self._ensure("geplant")
+        self._ensure(ActionStatus.PLANNED)
         if not self.schedule.responsible:
             raise Conflict("Vor der Bestätigung bitte eine verantwortliche Person (V) eintragen.")
         if waiting := self.open_invitations():
             raise Conflict(
                 f"Noch keine Antwort von {len(waiting)} eingeladenen Gruppe(n).", fields={"offen": ", ".join(waiting)}
             )
-        self.status = "bestätigt"
-        self._record(events.ActionConfirmed)
+        self.status = ActionStatus.CONFIRMED
+        self._record(ActionConfirmed)
 
     def complete(self, report: Report, now: datetime) -> None:
         """Only a confirmed action that has begun is held; invitations never answered close as "keine Antwort"."""
-        if self.status in ("idee", "geplant"):
+        if self.status in (ActionStatus.IDEA, ActionStatus.PLANNED):
             raise Conflict(
                 f"Die Aktion „{self.name}“ ist erst {self.status}; abschließen lässt sie sich, wenn sie bestätigt ist."
             )
-        self._ensure("bestätigt")
+        self._ensure(ActionStatus.CONFIRMED)
         if self.schedule.start is None or self.schedule.start > now:
             begins = f" Sie beginnt am {self.schedule.start:%d.%m.%Y um %H:%M} Uhr." if self.schedule.start else ""
             raise Conflict(f"Die Aktion „{self.name}“ hat noch nicht begonnen; abschließen geht erst danach.{begins}")
         if report.participants < 0:
             raise InvalidInput("Die Zahl der Teilnehmenden kann nicht negativ sein.")
         self.invitations = tuple((g, NO_ANSWER if s == OPEN else s) for g, s in self.invitations)
-        self.status, self.report = "durchgeführt", report
-        self._record(events.ActionCompleted)
+        self.status, self.report = ActionStatus.HELD, report
+        self._record(ActionCompleted)
 
     def evaluate(self, evaluation: str) -> None:
-        self._ensure("durchgeführt")
-        self.status, self.evaluation = "ausgewertet", evaluation.strip()
-        self._record(events.ActionEvaluated)
+        self._ensure(ActionStatus.HELD)
+        self.status, self.evaluation = ActionStatus.EVALUATED, evaluation.strip()
+        self._record(ActionEvaluated)
 
     def cancel(self, reason: str) -> None:
-        self._ensure("idee", "geplant", "bestätigt")
-        self.status, self.cancel_reason = "abgesagt", reason.strip()
-        self._record(events.ActionCancelled)
+        self._ensure(ActionStatus.IDEA, ActionStatus.PLANNED, ActionStatus.CONFIRMED)
+        self.status, self.cancel_reason = ActionStatus.CANCELLED, reason.strip()
+        self._record(ActionCancelled)
 
 
 def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Action]:
@@ -177,8 +208,60 @@ def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Actio
         o
         for o in others
         if o.id != action.id
-        and o.status != "abgesagt"
+        and o.status != ActionStatus.CANCELLED
         and o.schedule.start
         and " ".join(o.schedule.job_centre.casefold().split()) == key
         and o.schedule.start.date() == s.start.date()
     ]
+
+
+# --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
+
+
+@dataclass(frozen=True)
+class ActionPlanned:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionUpdated:
+    action: Action
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupsInvited:
+    action: Action
+    group_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InvitationAccepted:
+    action: Action
+    group_id: str
+
+
+@dataclass(frozen=True)
+class InvitationDeclined:
+    action: Action
+    group_id: str
+
+
+@dataclass(frozen=True)
+class ActionConfirmed:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionCompleted:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionEvaluated:
+    action: Action
+
+
+@dataclass(frozen=True)
+class ActionCancelled:
+    action: Action

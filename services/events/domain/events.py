@@ -1,97 +1,67 @@
-"""What happened in action planning. Each carries the aggregate as it was right after the change."""
+"""What happened in action planning, by aggregate. Each event lives with its aggregate (so the domain has no
+import cycles) and carries a snapshot of it as it was right after the change; this module names them all.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
+from services.events.domain.actions import (
+    ActionCancelled,
+    ActionCompleted,
+    ActionConfirmed,
+    ActionEvaluated,
+    ActionPlanned,
+    ActionUpdated,
+    GroupsInvited,
+    InvitationAccepted,
+    InvitationDeclined,
+)
+from services.events.domain.progress import (
+    ProgressCompiled,
+)
+from services.events.domain.workplan import (
+    ReminderDue,
+    WorkItemAdded,
+    WorkItemDone,
+    WorkItemOverdue,
+    WorkItemUpdated,
+)
 
-if TYPE_CHECKING:
-    from services.events.domain.actions import Action
-    from services.events.domain.progress import ProgressReport
-    from services.events.domain.workplan import WorkItem
+ACTION_EVENTS = (
+    ActionPlanned,
+    ActionUpdated,
+    GroupsInvited,
+    InvitationAccepted,
+    InvitationDeclined,
+    ActionConfirmed,
+    ActionCompleted,
+    ActionEvaluated,
+    ActionCancelled,
+)
+WORK_ITEM_EVENTS = (
+    WorkItemAdded,
+    WorkItemUpdated,
+    WorkItemDone,
+    ReminderDue,
+    WorkItemOverdue,
+)
+PROGRESS_EVENTS = (ProgressCompiled,)
+ALL = ACTION_EVENTS + WORK_ITEM_EVENTS + PROGRESS_EVENTS
 
-
-@dataclass(frozen=True)
-class ActionPlanned:
-    action: Action
-
-
-@dataclass(frozen=True)
-class ActionUpdated:
-    action: Action
-    changed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GroupsInvited:
-    action: Action
-    group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class InvitationAccepted:
-    action: Action
-    group_id: str
-
-
-@dataclass(frozen=True)
-class InvitationDeclined:
-    action: Action
-    group_id: str
-
-
-@dataclass(frozen=True)
-class ActionConfirmed:
-    action: Action
-
-
-@dataclass(frozen=True)
-class ActionCompleted:
-    action: Action
-
-
-@dataclass(frozen=True)
-class ActionEvaluated:
-    action: Action
-
-
-@dataclass(frozen=True)
-class ActionCancelled:
-    action: Action
-
-
-@dataclass(frozen=True)
-class WorkItemAdded:
-    item: WorkItem
-
-
-@dataclass(frozen=True)
-class WorkItemUpdated:
-    item: WorkItem
-    changed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class WorkItemDone:
-    item: WorkItem
-    on: date
-
-
-@dataclass(frozen=True)
-class ReminderDue:
-    item: WorkItem
-    due: date
-    days_left: int
-
-
-@dataclass(frozen=True)
-class WorkItemOverdue:
-    item: WorkItem
-    due: date
-
-
-@dataclass(frozen=True)
-class ProgressCompiled:
-    report: ProgressReport
-    period_key: str
+__all__ = [
+    "ActionCancelled",
+    "ActionCompleted",
+    "ActionConfirmed",
+    "ActionEvaluated",
+    "ActionPlanned",
+    "ActionUpdated",
+    "GroupsInvited",
+    "InvitationAccepted",
+    "InvitationDeclined",
+    "ReminderDue",
+    "WorkItemAdded",
+    "WorkItemDone",
+    "WorkItemOverdue",
+    "WorkItemUpdated",
+    "ProgressCompiled",
+    "ALL",
+]

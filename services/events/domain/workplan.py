@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
-from services.events.domain import events
 from services.events.domain.errors import Conflict, InvalidInput
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import Recurring, Timing, due_on, unit_period
 from shared.aggregate import Recording
 
-STATUSES = ("offen", "in Arbeit", "erledigt")
+
+class ItemStatus(StrEnum):
+    """A work-plan item's state; the values are the words on the wire and in the database."""
+
+    OPEN = "offen"
+    IN_PROGRESS = "in Arbeit"
+    DONE = "erledigt"
+
+
+STATUSES = tuple(ItemStatus)
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,7 @@ class WorkItem(Recording):
     timing: Timing | None
     timing_text: str
     created_on: date
-    status: str = "offen"
+    status: ItemStatus = ItemStatus.OPEN
     notes: tuple[Note, ...] = ()
     last_done: date | None = None
     group_id: str | None = None
@@ -41,7 +50,7 @@ class WorkItem(Recording):
         if not text.strip():
             raise InvalidInput("Der Arbeitsplanpunkt braucht einen Text.")
         item = cls(id, plan, text.strip(), tuple(responsible), timing, timing_text, today, group_id=group_id)
-        item._record(events.WorkItemAdded)
+        item._record(WorkItemAdded)
         return item
 
     @property
@@ -53,11 +62,11 @@ class WorkItem(Recording):
         return isinstance(self.timing, Recurring)
 
     def due(self, today: date) -> date | None:
-        return None if self.status == "erledigt" else due_on(self.timing, today)
+        return None if self.status == ItemStatus.DONE else due_on(self.timing, today)
 
     def overdue_since(self, today: date) -> date | None:
         """The due date that passed unmet: a deadline, or for recurring items the end of the missed period."""
-        if self.status == "erledigt":
+        if self.status == ItemStatus.DONE:
             return None
         if isinstance(self.timing, Recurring):
             unit, every = self.timing.unit, self.timing.every
@@ -75,27 +84,60 @@ class WorkItem(Recording):
         if status not in STATUSES:
             raise InvalidInput(f"Status „{status}“ unbekannt (möglich: {', '.join(STATUSES)}).")
         if status != self.status:
-            self.status = status
-            self._record(events.WorkItemUpdated, changed=("status",))
+            self.status = ItemStatus(status)
+            self._record(WorkItemUpdated, changed=("status",))
 
     def add_note(self, note: Note) -> None:
         if not note.text.strip():
             raise InvalidInput("Ein Fortschrittsvermerk braucht Text.")
         self.notes += (note,)
-        self._record(events.WorkItemUpdated, changed=("notes",))
+        self._record(WorkItemUpdated, changed=("notes",))
 
     def complete(self, on: date) -> None:
         """One-off items are done; recurring ones are done for the current period and stay open."""
-        if self.status == "erledigt":
+        if self.status == ItemStatus.DONE:
             raise Conflict("Dieser Punkt ist bereits erledigt.")
         self.last_done = on
         if not self.recurring:
-            self.status = "erledigt"
-        self._record(events.WorkItemDone, on=on)
+            self.status = ItemStatus.DONE
+        self._record(WorkItemDone, on=on)
 
     def remind(self, due: date, today: date) -> None:
         """Ask for the responsible people to be reminded of `due` (no change to the item)."""
-        self._record(events.ReminderDue, due=due, days_left=(due - today).days)
+        self._record(ReminderDue, due=due, days_left=(due - today).days)
 
     def announce_overdue(self, due: date) -> None:
-        self._record(events.WorkItemOverdue, due=due)
+        self._record(WorkItemOverdue, due=due)
+
+
+# --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
+
+
+@dataclass(frozen=True)
+class WorkItemAdded:
+    item: WorkItem
+
+
+@dataclass(frozen=True)
+class WorkItemUpdated:
+    item: WorkItem
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkItemDone:
+    item: WorkItem
+    on: date
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    item: WorkItem
+    due: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class WorkItemOverdue:
+    item: WorkItem
+    due: date

@@ -10,8 +10,9 @@ from services.events.adapters.registry_stream import read_group_events
 from services.events.entrypoints.translate import command
 from services.events.service_layer import handlers, plan_import, views
 from shared.clock import Clock
+from shared.contracts import RequestSpec
 from shared.contracts import events as c
-from shared.messaging.rpc import respond
+from shared.messaging.rpc import Responder, respond
 
 ACTION_COMMANDS = (
     c.INVITE_GROUPS,
@@ -25,17 +26,26 @@ ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.CO
 
 
 def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Callable, *, organizer: str) -> None:
-    async def planned(request: Any) -> c.PlannedAction:
-        result = await handlers.handle(command(request, clock), uow())
-        snapshot = mapping.action_snapshot(result.action, await views.names(uow()))
-        return c.PlannedAction(action=snapshot, warnings=list(result.warnings), guideline=result.guideline)
+    def planned(spec: RequestSpec) -> Responder:
+        async def answer(request: Any) -> c.PlannedAction:
+            result = await handlers.handle(command(spec, request, clock), uow())
+            snapshot = mapping.action_snapshot(result.action, await views.names(uow()))
+            return c.PlannedAction(action=snapshot, warnings=list(result.warnings), guideline=result.guideline)
 
-    async def action(request: Any) -> c.ActionSnapshot:
-        changed = await handlers.handle(command(request, clock), uow())
-        return mapping.action_snapshot(changed, await views.names(uow()))
+        return answer
 
-    async def item(request: Any) -> c.WorkItemSnapshot:
-        return mapping.item_snapshot(await handlers.handle(command(request, clock), uow()), clock.today())
+    def action(spec: RequestSpec) -> Responder:
+        async def answer(request: Any) -> c.ActionSnapshot:
+            changed = await handlers.handle(command(spec, request, clock), uow())
+            return mapping.action_snapshot(changed, await views.names(uow()))
+
+        return answer
+
+    def item(spec: RequestSpec) -> Responder:
+        async def answer(request: Any) -> c.WorkItemSnapshot:
+            return mapping.item_snapshot(await handlers.handle(command(spec, request, clock), uow()), clock.today())
+
+        return answer
 
     async def import_plan(request: c.ImportWorkPlan) -> c.ImportedPlan:
         result = await plan_import.import_plan(request.text, uow(), clock.today(), request.plan, request.year)
@@ -56,11 +66,11 @@ def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Cal
         return c.Rebuilt(groups=await views.rebuild_groups(stream, uow()))
 
     for spec in (c.PLAN_ACTION, c.RESCHEDULE_ACTION):
-        respond(broker, spec, planned)
+        respond(broker, spec, planned(spec))
     for spec in ACTION_COMMANDS:
-        respond(broker, spec, action)
+        respond(broker, spec, action(spec))
     for spec in ITEM_COMMANDS:
-        respond(broker, spec, item)
+        respond(broker, spec, item(spec))
     respond(broker, c.IMPORT_WORK_PLAN, import_plan)
     respond(broker, c.COMPILE_PROGRESS, compile_progress)
     respond(broker, c.REBUILD_GROUPS, rebuild)

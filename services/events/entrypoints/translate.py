@@ -1,14 +1,23 @@
-"""Wire requests → domain commands. Naive times are taken as Europe/Berlin."""
+"""Wire requests → domain commands, chosen by the subject a request came on. Naive times are taken as Europe/Berlin.
+
+Keyed by spec, not by the request's type: several subjects share a request type (`ActionRef` confirms an
+action on `events.cmd.confirm_action` and only names one on `events.query.action`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from services.events.domain import commands
 from services.events.domain.actions import Report, Schedule
 from services.events.domain.workplan import Note
 from shared.clock import BERLIN, Clock
+from shared.contracts import RequestSpec
 from shared.contracts import events as c
+
+Translation = Callable[[Any, Clock], object]
 
 
 def berlin(moment: datetime | None) -> datetime | None:
@@ -24,44 +33,41 @@ def schedule(x: c.ScheduleInput) -> Schedule:
     )
 
 
-def command(request: object, clock: Clock) -> object:
-    today = clock.today()
-    match request:
-        case c.PlanAction():
-            return commands.PlanAction(
-                request.organiser_group_id, schedule(request), request.as_idea, request.action_id
-            )
-        case c.RescheduleAction():
-            return commands.RescheduleAction(request.action_id, schedule(request))
-        case c.InviteGroups():
-            return commands.InviteGroups(request.action_id, tuple(request.group_ids))
-        case c.RespondToInvitation():
-            return commands.RespondToInvitation(request.action_id, request.group_id, request.accept)
-        case c.ActionRef():
-            return commands.ConfirmAction(request.action_id)
-        case c.CompleteAction():
-            return commands.CompleteAction(
-                request.action_id, Report(request.participants, request.notes, request.press), clock.now()
-            )
-        case c.EvaluateAction():
-            return commands.EvaluateAction(request.action_id, request.evaluation)
-        case c.CancelAction():
-            return commands.CancelAction(request.action_id, request.reason)
-        case c.AddWorkItem():
-            return commands.AddWorkItem(
-                request.plan,
-                request.text,
-                request.responsible,
-                request.timing,
-                today,
-                request.year,
-                request.group_id,
-                request.item_id,
-            )
-        case c.WorkItemStatus():
-            return commands.SetWorkItemStatus(request.item_id, request.status)
-        case c.WorkItemNote():
-            return commands.AddProgressNote(request.item_id, Note(today, request.text, request.author))
-        case c.ItemRef():
-            return commands.CompleteWorkItem(request.item_id, today)
-    raise TypeError(f"Keine Übersetzung für {type(request).__name__}")
+def plan_action(r: c.PlanAction, _: Clock) -> commands.PlanAction:
+    return commands.PlanAction(r.organiser_group_id, schedule(r), r.as_idea, r.action_id)
+
+
+def complete_action(r: c.CompleteAction, clock: Clock) -> commands.CompleteAction:
+    return commands.CompleteAction(r.action_id, Report(r.participants, r.notes, r.press), clock.now())
+
+
+def add_work_item(r: c.AddWorkItem, clock: Clock) -> commands.AddWorkItem:
+    return commands.AddWorkItem(r.plan, r.text, r.responsible, r.timing, clock.today(), r.year, r.group_id, r.item_id)
+
+
+def note_work_item(r: c.WorkItemNote, clock: Clock) -> commands.AddProgressNote:
+    return commands.AddProgressNote(r.item_id, Note(clock.today(), r.text, r.author))
+
+
+TRANSLATIONS: dict[RequestSpec, Translation] = {
+    c.PLAN_ACTION: plan_action,
+    c.RESCHEDULE_ACTION: lambda r, _: commands.RescheduleAction(r.action_id, schedule(r)),
+    c.INVITE_GROUPS: lambda r, _: commands.InviteGroups(r.action_id, tuple(r.group_ids)),
+    c.RESPOND_TO_INVITATION: lambda r, _: commands.RespondToInvitation(r.action_id, r.group_id, r.accept),
+    c.CONFIRM_ACTION: lambda r, _: commands.ConfirmAction(r.action_id),
+    c.COMPLETE_ACTION: complete_action,
+    c.EVALUATE_ACTION: lambda r, _: commands.EvaluateAction(r.action_id, r.evaluation),
+    c.CANCEL_ACTION: lambda r, _: commands.CancelAction(r.action_id, r.reason),
+    c.ADD_WORK_ITEM: add_work_item,
+    c.SET_WORK_ITEM_STATUS: lambda r, _: commands.SetWorkItemStatus(r.item_id, r.status),
+    c.NOTE_WORK_ITEM: note_work_item,
+    c.COMPLETE_WORK_ITEM: lambda r, clock: commands.CompleteWorkItem(r.item_id, clock.today()),
+}
+
+
+def command(spec: RequestSpec, request: object, clock: Clock) -> object:
+    """The domain command for `request`, received on `spec`'s subject."""
+    translate = TRANSLATIONS.get(spec)
+    if translate is None:
+        raise TypeError(f"Keine Übersetzung für {spec.subject}")
+    return translate(request, clock)

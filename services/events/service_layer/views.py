@@ -8,7 +8,7 @@ from typing import Any
 from services.events.domain.actions import Action
 from services.events.domain.errors import NotFound
 from services.events.domain.groups import GroupReplica
-from services.events.domain.workplan import WorkItem
+from services.events.domain.workplan import ItemStatus, WorkItem
 from services.events.service_layer.replica import replica_of
 from services.events.service_layer.unit_of_work import UnitOfWork
 
@@ -36,7 +36,7 @@ async def work_plan(uow: UnitOfWork, plan: str | None = None, only_open: bool = 
     async with uow:
         items = await uow.items.list(plan)
     return sorted(
-        (i for i in items if not only_open or i.status != "erledigt"), key=lambda i: (i.plan, i.created_on, i.text)
+        (i for i in items if not only_open or i.status != ItemStatus.DONE), key=lambda i: (i.plan, i.created_on, i.text)
     )
 
 

@@ -1,92 +1,65 @@
-"""What happened in the register. Each carries the aggregate as it was right after the change."""
+"""What happened in the register, by aggregate. Each event lives with its aggregate (so the domain has no
+import cycles) and carries a snapshot of it as it was right after the change; this module names them all.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from services.registry.domain.offices import (
+    CounsellorAdded,
+    CounsellorRemoved,
+    CounsellorTrained,
+    OfficeClosed,
+    OfficePaused,
+    OfficeReactivated,
+    OfficeRegistered,
+    OfficeUpdated,
+    SupervisionChanged,
+)
+from services.registry.domain.regions import (
+    CoordinatorChanged,
+    DistrictAdded,
+    GroupDissolved,
+    GroupFormed,
+    GroupRenamed,
+    GroupsMerged,
+)
 
-if TYPE_CHECKING:
-    from services.registry.domain.offices import Office, Training
-    from services.registry.domain.regions import District, RegionalGroup
+REGION_EVENTS = (
+    DistrictAdded,
+    GroupFormed,
+    GroupRenamed,
+    CoordinatorChanged,
+    GroupsMerged,
+    GroupDissolved,
+)
+OFFICE_EVENTS = (
+    OfficeRegistered,
+    OfficeUpdated,
+    OfficePaused,
+    OfficeReactivated,
+    OfficeClosed,
+    SupervisionChanged,
+    CounsellorAdded,
+    CounsellorRemoved,
+    CounsellorTrained,
+)
+ALL = REGION_EVENTS + OFFICE_EVENTS
 
-
-@dataclass(frozen=True)
-class DistrictAdded:
-    district: District
-
-
-@dataclass(frozen=True)
-class GroupFormed:
-    group: RegionalGroup
-
-
-@dataclass(frozen=True)
-class GroupRenamed:
-    group: RegionalGroup
-    old_name: str
-
-
-@dataclass(frozen=True)
-class CoordinatorChanged:
-    group: RegionalGroup
-
-
-@dataclass(frozen=True)
-class GroupsMerged:
-    group: RegionalGroup
-    merged_group_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GroupDissolved:
-    group: RegionalGroup
-
-
-@dataclass(frozen=True)
-class OfficeRegistered:
-    office: Office
-
-
-@dataclass(frozen=True)
-class OfficeUpdated:
-    office: Office
-    changed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class OfficePaused:
-    office: Office
-
-
-@dataclass(frozen=True)
-class OfficeReactivated:
-    office: Office
-
-
-@dataclass(frozen=True)
-class OfficeClosed:
-    office: Office
-
-
-@dataclass(frozen=True)
-class SupervisionChanged:
-    office: Office
-
-
-@dataclass(frozen=True)
-class CounsellorAdded:
-    office: Office
-    counsellor_id: str
-
-
-@dataclass(frozen=True)
-class CounsellorRemoved:
-    office: Office
-    counsellor_id: str
-
-
-@dataclass(frozen=True)
-class CounsellorTrained:
-    office: Office
-    counsellor_id: str
-    training: Training
+__all__ = [
+    "CoordinatorChanged",
+    "DistrictAdded",
+    "GroupDissolved",
+    "GroupFormed",
+    "GroupRenamed",
+    "GroupsMerged",
+    "CounsellorAdded",
+    "CounsellorRemoved",
+    "CounsellorTrained",
+    "OfficeClosed",
+    "OfficePaused",
+    "OfficeReactivated",
+    "OfficeRegistered",
+    "OfficeUpdated",
+    "SupervisionChanged",
+    "ALL",
+]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 
-from services.registry.domain import events
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.hours import Hours
 from shared.aggregate import Recording
@@ -90,7 +89,7 @@ class Office(Recording):
         if status not in ("geplant", "aktiv"):
             raise Conflict(f"Eine neue Beratungsstelle ist „geplant“ oder „aktiv“, nicht „{status}“.")
         office = cls(id, details, status, tuple(counsellors), supervision)
-        office._record(events.OfficeRegistered)
+        office._record(OfficeRegistered)
         return office
 
     @property
@@ -112,25 +111,25 @@ class Office(Recording):
         changed = self.details.changes_to(details)
         if changed:
             self.details = details
-            self._record(events.OfficeUpdated, changed=changed)
+            self._record(OfficeUpdated, changed=changed)
         return changed
 
     def pause(self) -> None:
         self._ensure_open()
         if self.status != "pausiert":
             self.status = "pausiert"
-            self._record(events.OfficePaused)
+            self._record(OfficePaused)
 
     def reactivate(self) -> None:
         self._ensure_open()
         if self.status != "aktiv":
             self.status = "aktiv"
-            self._record(events.OfficeReactivated)
+            self._record(OfficeReactivated)
 
     def close(self) -> None:
         if self.status != "geschlossen":
             self.status = "geschlossen"
-            self._record(events.OfficeClosed)
+            self._record(OfficeClosed)
 
     def counsellor(self, counsellor_id: str) -> Counsellor:
         for c in self.counsellors:
@@ -143,12 +142,12 @@ class Office(Recording):
         if any(c.id == counsellor.id for c in self.counsellors):
             raise Conflict(f"{counsellor.name} berät bereits in „{self.name}“.")
         self.counsellors += (counsellor,)
-        self._record(events.CounsellorAdded, counsellor_id=counsellor.id)
+        self._record(CounsellorAdded, counsellor_id=counsellor.id)
 
     def remove_counsellor(self, counsellor_id: str) -> None:
         self.counsellor(counsellor_id)
         self.counsellors = tuple(c for c in self.counsellors if c.id != counsellor_id)
-        self._record(events.CounsellorRemoved, counsellor_id=counsellor_id)
+        self._record(CounsellorRemoved, counsellor_id=counsellor_id)
 
     def record_training(self, counsellor_id: str, training: Training) -> None:
         counsellor = self.counsellor(counsellor_id)
@@ -156,13 +155,13 @@ class Office(Recording):
             return
         updated = replace(counsellor, trainings=counsellor.trainings + (training,))
         self.counsellors = tuple(updated if c.id == counsellor_id else c for c in self.counsellors)
-        self._record(events.CounsellorTrained, counsellor_id=counsellor_id, training=training)
+        self._record(CounsellorTrained, counsellor_id=counsellor_id, training=training)
 
     def change_supervision(self, supervision: Supervision | None) -> None:
         self._ensure_open()
         if supervision != self.supervision:
             self.supervision = supervision
-            self._record(events.SupervisionChanged)
+            self._record(SupervisionChanged)
 
     def forget(self, address: str) -> bool:
         """Erasure (Art. 17 GDPR): remove counsellors with this address and the address from the contact."""
@@ -172,6 +171,59 @@ class Office(Recording):
             changed = True
         if self.details.email.casefold() == address.casefold():
             self.details = replace(self.details, email="")
-            self._record(events.OfficeUpdated, changed=("email",))
+            self._record(OfficeUpdated, changed=("email",))
             changed = True
         return changed
+
+
+# --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
+
+
+@dataclass(frozen=True)
+class OfficeRegistered:
+    office: Office
+
+
+@dataclass(frozen=True)
+class OfficeUpdated:
+    office: Office
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OfficePaused:
+    office: Office
+
+
+@dataclass(frozen=True)
+class OfficeReactivated:
+    office: Office
+
+
+@dataclass(frozen=True)
+class OfficeClosed:
+    office: Office
+
+
+@dataclass(frozen=True)
+class SupervisionChanged:
+    office: Office
+
+
+@dataclass(frozen=True)
+class CounsellorAdded:
+    office: Office
+    counsellor_id: str
+
+
+@dataclass(frozen=True)
+class CounsellorRemoved:
+    office: Office
+    counsellor_id: str
+
+
+@dataclass(frozen=True)
+class CounsellorTrained:
+    office: Office
+    counsellor_id: str
+    training: Training

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.registry.domain import events
 from services.registry.domain.errors import Conflict
 from shared.aggregate import Recording
 
@@ -47,7 +46,7 @@ class RegionalGroup(Recording):
         slug: str = "",
     ) -> RegionalGroup:
         group = cls(id, name, state, coordinator, tuple(dict.fromkeys(district_ids)), slug=slug)
-        group._record(events.GroupFormed)
+        group._record(GroupFormed)
         return group
 
     @property
@@ -68,20 +67,20 @@ class RegionalGroup(Recording):
         if slug and slug != self.slug:
             self.aliases = tuple(s for s in dict.fromkeys((*self.aliases, self.slug)) if s and s != slug)
             self.slug = slug
-        self._record(events.GroupRenamed, old_name=old)
+        self._record(GroupRenamed, old_name=old)
 
     def change_coordinator(self, coordinator: Coordinator) -> None:
         self._ensure_active()
         if coordinator == self.coordinator:
             return
         self.coordinator = coordinator
-        self._record(events.CoordinatorChanged)
+        self._record(CoordinatorChanged)
 
     def forget_coordinator(self) -> None:
         """Erasure (Art. 17 GDPR): the group keeps existing, its coordinator's data does not."""
         if self.coordinator is not None:
             self.coordinator = None
-            self._record(events.CoordinatorChanged)
+            self._record(CoordinatorChanged)
 
     def absorb(self, others: list[RegionalGroup]) -> None:
         """Merge `others` into this group: their districts move here, they stop existing on their own."""
@@ -95,9 +94,44 @@ class RegionalGroup(Recording):
         for other in others:
             self.district_ids = tuple(dict.fromkeys(self.district_ids + other.district_ids))
             other.status, other.merged_into = "zusammengelegt", self.id
-        self._record(events.GroupsMerged, merged_group_ids=tuple(o.id for o in others))
+        self._record(GroupsMerged, merged_group_ids=tuple(o.id for o in others))
 
     def dissolve(self) -> None:
         self._ensure_active()
         self.status = "aufgeloest"
-        self._record(events.GroupDissolved)
+        self._record(GroupDissolved)
+
+
+# --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
+
+
+@dataclass(frozen=True)
+class DistrictAdded:
+    district: District
+
+
+@dataclass(frozen=True)
+class GroupFormed:
+    group: RegionalGroup
+
+
+@dataclass(frozen=True)
+class GroupRenamed:
+    group: RegionalGroup
+    old_name: str
+
+
+@dataclass(frozen=True)
+class CoordinatorChanged:
+    group: RegionalGroup
+
+
+@dataclass(frozen=True)
+class GroupsMerged:
+    group: RegionalGroup
+    merged_group_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupDissolved:
+    group: RegionalGroup

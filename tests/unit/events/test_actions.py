@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,9 +11,9 @@ from services.events.domain.actions import JOB_CENTRE_GUIDELINE, Report, Schedul
 from services.events.domain.errors import Conflict, InvalidInput, NotFound
 from services.events.domain.groups import GroupReplica
 from services.events.service_layer import handlers
+from shared.clock import BERLIN
 from tests.unit.events.fakes import FakeUnitOfWork
 
-BERLIN = ZoneInfo("Europe/Berlin")
 HELD = datetime(2026, 12, 1, 10, tzinfo=BERLIN)  # an hour into zahltag(day=1)
 
 

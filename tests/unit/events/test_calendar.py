@@ -5,14 +5,13 @@ How ical.js (Thunderbird, Nextcloud) reads them: tests/integration/test_calendar
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import icalendar
 
 from services.events.adapters.calendar import calendar_of
 from services.events.domain.actions import Action, Schedule
+from shared.clock import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
 ORGANIZER = "verteiler@beratungsnetz.example"
 
 

@@ -7,7 +7,6 @@ import io
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -21,12 +20,12 @@ from services.registry.domain.directory import directory
 from services.registry.domain.offices import Counsellor, Office, Supervision
 from services.registry.domain.regions import District
 from services.registry.service_layer.office_csv import read_rows
+from shared.clock import BERLIN
 from tests.support import brief_file
 from tests.unit.registry.builders import details
 
 HSDS = "reference/hsds-3.1/schema"  # the team's reference data beside the checkout, never copied into the project
 REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/compiled/"  # as openapi.json refers
-BERLIN = ZoneInfo("Europe/Berlin")
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 

@@ -1,0 +1,97 @@
+"""Requests become commands by the subject they came on, never by their Python type alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from services.events.domain import commands
+from services.events.domain.actions import Report, Schedule
+from services.events.domain.workplan import Note
+from services.events.entrypoints.nats import ACTION_COMMANDS, ITEM_COMMANDS
+from services.events.entrypoints.translate import TRANSLATIONS, command
+from shared.clock import BERLIN, Clock
+from shared.contracts import CATALOGUE, RequestSpec
+from shared.contracts import events as c
+
+START = datetime(2026, 12, 1, 9)  # naive: taken as Berlin time
+SCHEDULE = {"kind": "zahltag", "title": " Zahltag ", "start": START, "responsible": ["Kathrin", " "]}
+# Commands of the service that are not domain commands: they call a use case directly.
+NOT_TRANSLATED = {c.IMPORT_WORK_PLAN, c.COMPILE_PROGRESS, c.REBUILD_GROUPS}
+
+
+def expected(clock: Clock) -> dict[RequestSpec, tuple[object, object]]:
+    """Each command subject of the events service: a request on the wire and the command it must become."""
+    today, schedule = (
+        clock.today(),
+        Schedule("zahltag", "Zahltag", "", "", START.replace(tzinfo=BERLIN), None, ("Kathrin",)),
+    )
+    return {
+        c.PLAN_ACTION: (
+            c.PlanAction(organiser_group_id="g1", as_idea=True, action_id="a1", **SCHEDULE),
+            commands.PlanAction("g1", schedule, True, "a1"),
+        ),
+        c.RESCHEDULE_ACTION: (
+            c.RescheduleAction(action_id="a1", **SCHEDULE),
+            commands.RescheduleAction("a1", schedule),
+        ),
+        c.INVITE_GROUPS: (
+            c.InviteGroups(action_id="a1", group_ids=["g2", "g3"]),
+            commands.InviteGroups("a1", ("g2", "g3")),
+        ),
+        c.RESPOND_TO_INVITATION: (
+            c.RespondToInvitation(action_id="a1", group_id="g2", accept=False),
+            commands.RespondToInvitation("a1", "g2", False),
+        ),
+        c.CONFIRM_ACTION: (c.ActionRef(action_id="a1"), commands.ConfirmAction("a1")),
+        c.COMPLETE_ACTION: (
+            c.CompleteAction(action_id="a1", participants=12, notes="gut", press="ja"),
+            commands.CompleteAction("a1", Report(12, "gut", "ja"), clock.now()),
+        ),
+        c.EVALUATE_ACTION: (
+            c.EvaluateAction(action_id="a1", evaluation="wiederholen"),
+            commands.EvaluateAction("a1", "wiederholen"),
+        ),
+        c.CANCEL_ACTION: (c.CancelAction(action_id="a1", reason="Regen"), commands.CancelAction("a1", "Regen")),
+        c.ADD_WORK_ITEM: (
+            c.AddWorkItem(plan="Plan", text="V1 Flyer", responsible="Kathrin", timing="Mai", year=2027, group_id="g1"),
+            commands.AddWorkItem("Plan", "V1 Flyer", "Kathrin", "Mai", today, 2027, "g1", None),
+        ),
+        c.SET_WORK_ITEM_STATUS: (
+            c.WorkItemStatus(item_id="i1", status="in Arbeit"),
+            commands.SetWorkItemStatus("i1", "in Arbeit"),
+        ),
+        c.NOTE_WORK_ITEM: (
+            c.WorkItemNote(item_id="i1", text="gedruckt", author="Kathrin"),
+            commands.AddProgressNote("i1", Note(today, "gedruckt", "Kathrin")),
+        ),
+        c.COMPLETE_WORK_ITEM: (c.ItemRef(item_id="i1"), commands.CompleteWorkItem("i1", today)),
+    }
+
+
+def test_every_command_subject_becomes_its_own_command(clock: Clock) -> None:
+    cases = expected(clock)
+    own = {s for s in CATALOGUE.specs() if isinstance(s, RequestSpec) and s.subject.startswith("events.cmd.")}
+    assert set(cases) == own - NOT_TRANSLATED == set(TRANSLATIONS)
+    assert set(ACTION_COMMANDS) | set(ITEM_COMMANDS) | {c.PLAN_ACTION, c.RESCHEDULE_ACTION} == set(TRANSLATIONS)
+    for spec, (request, wanted) in cases.items():
+        assert isinstance(request, spec.request)
+        got = command(spec, request, clock)
+        if isinstance(got, commands.CompleteAction):  # the clock runs on: completed at the clock's now, not before
+            assert wanted.now <= got.now <= clock.now()
+            got = replace(got, now=wanted.now)
+        assert got == wanted, spec.subject
+
+
+def test_subjects_sharing_a_request_type_translate_differently(clock: Clock) -> None:
+    """`ActionRef` confirms on the command subject; on the query subject it is no command at all."""
+    ref = c.ActionRef(action_id="a1")
+    assert c.ACTION.request is c.CONFIRM_ACTION.request is c.ActionRef
+    assert command(c.CONFIRM_ACTION, ref, clock) == commands.ConfirmAction("a1")
+    with pytest.raises(TypeError, match="events.query.action"):
+        command(c.ACTION, ref, clock)
+    unknown = RequestSpec("events.cmd.archive_action", "events", c.ActionRef, c.ActionSnapshot)
+    with pytest.raises(TypeError, match="events.cmd.archive_action"):  # a new subject is not confirmed by default
+        command(unknown, ref, clock)

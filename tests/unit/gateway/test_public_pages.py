@@ -1,0 +1,127 @@
+"""The public pages reached from mails, rendered through the gateway's router against a fake notifications service."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.gateway.entrypoints.public import router
+from shared.contracts import Reply
+from shared.contracts import notifications as n
+from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
+
+EVIL = '<script>alert("x")</script>&'
+EVIL_ID = 'x"<script>&'  # no slash: it is a path segment
+
+
+class FakeServices:
+    """Answers each subject as scripted: a contract, a (code, message) refusal, or an exception to raise."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        self.answers, self.asked = answers, []
+
+    async def ask(self, spec: Any, payload: Any, actor: str | None = None) -> Reply:
+        self.asked.append((spec.subject, payload))
+        answer = self.answers[spec.subject]
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, tuple):
+            return Reply.failure(*answer)
+        return Reply.success(answer)
+
+
+def client(**answers: Any) -> tuple[httpx.AsyncClient, FakeServices]:
+    services = FakeServices({getattr(n, k).subject: v for k, v in answers.items()})
+    app = FastAPI()
+    app.include_router(router(services))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"), services
+
+
+async def pages() -> dict[str, Any]:
+    """Every page the router shows, by scenario: (status, Retry-After header, HTML)."""
+    done = n.Message(message=f"Erledigt {EVIL}")
+    ok, services = client(
+        SUBSCRIBE=done,
+        CONFIRM=done,
+        CONFIRM_ADDRESS=done,
+        UNSUBSCRIBE=done,
+        UNSUBSCRIBE_PAGE=n.UnsubscribePage(list_name=f"LAG {EVIL}", address_hint="a…@example.org"),
+    )
+    refused, _ = client(CONFIRM=("link_ungueltig", f"Der Link ist abgelaufen {EVIL}"), UNSUBSCRIBE_PAGE=("x", "?"))
+    down, _ = client(SUBSCRIBE=ServiceUnavailable("notifications.cmd.subscribe"))
+    large, _ = client(UNSUBSCRIBE=RequestTooLarge("notifications.cmd.unsubscribe", 2_000_000, 1_000_000))
+    responses = {
+        "subscribe form": await ok.get(f"/abonnieren/{EVIL_ID}"),
+        "subscribed": await ok.post("/abonnieren/lag", data={"adresse": "anna@example.org", "name": "Anna"}),
+        "invalid address": await ok.post("/abonnieren/lag", data={"adresse": "kein-at", "name": "Anna"}),
+        "confirm page": await ok.get("/bestaetigen", params={"token": f"t{EVIL}"}),
+        "confirmed": await ok.post("/bestaetigen", data={"token": "t1"}),
+        "address page": await ok.get("/adresse-bestaetigen", params={"token": "t2"}),
+        "address confirmed": await ok.post("/adresse-bestaetigen", data={"token": "t2"}),
+        "unsubscribe page": await ok.get("/abmelden", params={"token": "t3"}),
+        "unsubscribed": await ok.post("/abmelden", data={"token": "t3"}),
+        "one-click": await ok.post("/abmelden?token=t4", data={"List-Unsubscribe": "One-Click"}),
+        "link expired": await refused.post("/bestaetigen", data={"token": "t1"}),
+        "unknown refusal": await refused.get("/abmelden", params={"token": "t3"}),
+        "service down": await down.post("/abonnieren/lag", data={"adresse": "anna@example.org"}),
+        "too large": await large.post("/abmelden", data={"token": "t5"}),
+    }
+    pages = {k: (r.status_code, r.headers.get("retry-after"), r.text) for k, r in responses.items()}
+    return pages | {"asked": services.asked}
+
+
+@pytest.fixture(scope="module")
+def shown() -> dict[str, Any]:
+    return asyncio.run(pages())
+
+
+def test_status_codes_and_texts(shown: dict[str, Any]) -> None:
+    assert {k: v[0] for k, v in shown.items() if k != "asked"} == {
+        "subscribe form": 200,
+        "subscribed": 200,
+        "invalid address": 422,
+        "confirm page": 200,
+        "confirmed": 200,
+        "address page": 200,
+        "address confirmed": 200,
+        "unsubscribe page": 200,
+        "unsubscribed": 200,
+        "one-click": 200,
+        "link expired": 400,
+        "unknown refusal": 400,
+        "service down": 503,
+        "too large": 413,
+    }
+    assert shown["service down"][1] == "5" and shown["confirmed"][1] is None
+    assert "<title>Fast geschafft</title>" in shown["subscribed"][2]
+    assert "<h1>Eintragung bestätigen</h1><p>Bitte bestätigen Sie mit dem Knopf.</p>" in shown["confirm page"][2]
+    assert '<button type="submit">Ja, diese Adresse verwenden</button>' in shown["address page"][2]
+    assert "Die Adresse a…@example.org vom Verteiler „LAG " in shown["unsubscribe page"][2]
+    assert "Der Dienst ist gerade nicht erreichbar." in shown["service down"][2]
+    assert "Die Anfrage ist mit 2.0 MB zu groß (höchstens 1.0 MB)" in shown["too large"][2]
+    assert "<p>Die Angaben sind ungültig:</p><ul><li>" in shown["invalid address"][2]
+    assert "abmelden können Sie sich jederzeit über den Link in jeder Nachricht." in shown["subscribe form"][2]
+
+
+def test_forms_post_the_token(shown: dict[str, Any]) -> None:
+    assert (
+        '<form method="post" action="/adresse-bestaetigen"><input type="hidden" name="token" value="t2">'
+        in (shown["address page"][2])
+    )
+    assert (
+        '<form method="post" action="/abmelden"><input type="hidden" name="token" value="t3">'
+        in (shown["unsubscribe page"][2])
+    )
+    subjects = [(subject, dict(payload)) for subject, payload in shown["asked"]]
+    assert ("notifications.cmd.unsubscribe", {"token": "t4"}) in subjects  # RFC 8058 one-click: token in the URL
+    assert ("notifications.cmd.confirm_address", {"token": "t2"}) in subjects
+
+
+def test_everything_shown_is_escaped(shown: dict[str, Any]) -> None:
+    for name in ("subscribe form", "subscribed", "confirm page", "unsubscribe page", "link expired"):
+        html = shown[name][2]
+        assert "<script>" not in html and "&lt;script&gt;" in html, name
