@@ -42,9 +42,10 @@ DATE_SENSITIVE_MODULES = {
     "test_planning_journeys",
     "test_mail_journeys",
     "test_registry_journey",
-    "test_cli_journeys",
     "test_notifications",
-    "test_gateway",
+    "test_notifications_repository",
+    "test_calendar_clients",
+    "test_mail_wire",
 }
 
 
