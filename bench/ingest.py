@@ -66,10 +66,11 @@ async def replica_rows(path: Path) -> int:
 
 async def run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
-        broker = make_broker(ServiceSettings(nats_url=server.url))
+        settings = ServiceSettings(nats_url=server.url)
+        broker = make_broker(settings)
         await broker.connect()
         js = broker.connection.jetstream()
-        await declare_owned_streams(js, "registry")
+        await declare_owned_streams(js, "registry", retry=settings.retry())
         await publish(js, n)
         raw = await raw_consume(js, n)
         process = start("events", server.url, Path(tmp), progress_reports="false")

@@ -129,7 +129,7 @@ class System:
         self.broker = make_broker(ServiceSettings(nats_url=self.nats.url))
         await self.broker.connect()
         for producer in self.declare:
-            await declare_owned_streams(self.broker.connection.jetstream(), producer)
+            await declare_owned_streams(self.broker.connection.jetstream(), producer, retry=ServiceSettings().retry())
         self.http = httpx.AsyncClient(
             base_url=self.gateway_url, timeout=10, headers={"Authorization": f"Bearer {self.admin_token}"}
         )
