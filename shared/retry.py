@@ -34,14 +34,21 @@ class RetryPolicy:
         """Retry on `errors` up to `attempts` tries, then raise the last error as it was."""
         return self._retrying(errors, stop_after_attempt(self.attempts), event, fields)
 
-    def forever(self, *errors: type[BaseException], event: str, **fields: object) -> AsyncRetrying:
-        """Retry on `errors` until it works: for what only ever waits (NATS away, a stream not there yet)."""
-        return self._retrying(errors, stop_never, event, fields)
+    def forever(
+        self, *errors: type[BaseException], event: str, level: str = "warning", **fields: object
+    ) -> AsyncRetrying:
+        """Retry on `errors` until it works: for what only ever waits (NATS away, a stream not there yet).
+        Where waiting is expected, not a fault, `level="info"` keeps it out of the warnings."""
+        return self._retrying(errors, stop_never, event, fields, level)
 
-    def _retrying(self, errors: tuple, stop: Any, event: str, fields: dict[str, object]) -> AsyncRetrying:
+    def _retrying(
+        self, errors: tuple, stop: Any, event: str, fields: dict[str, object], level: str = "warning"
+    ) -> AsyncRetrying:
+        say = getattr(log, level)
+
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
-            log.warning(event, error=repr(error), attempt=state.attempt_number, retry_in=state.upcoming_sleep, **fields)
+            say(event, error=repr(error), attempt=state.attempt_number, retry_in=state.upcoming_sleep, **fields)
 
         return AsyncRetrying(
             sleep=self.sleep,

@@ -167,7 +167,8 @@ async def wait_for_streams(js: Any, names: list[str], *, retry: RetryPolicy) -> 
     A timeout means the same as "not found yet": a cluster electing leaders answers slowly for a moment.
     """
     for name in names:
-        async for attempt in retry.forever(NotFoundError, TimeoutError, NatsError, event="stream.waiting", stream=name):
+        not_yet = (NotFoundError, TimeoutError, NatsError)
+        async for attempt in retry.forever(*not_yet, event="stream.waiting", level="info", stream=name):
             with attempt:
                 await js.stream_info(name)
 
