@@ -7,7 +7,6 @@ system-wide one, so the system works on a machine without NATS.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sysconfig
 import time
@@ -127,6 +126,3 @@ class NatsServer:
         """Stop and start again on the same ports and store (a NATS outage in a test)."""
         self.stop()
         self.start()
-
-    def remove_store(self) -> None:
-        shutil.rmtree(self.store_dir, ignore_errors=True)
