@@ -20,8 +20,9 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import healthy, nats, percentiles, rss_mb, start, stop
+from bench.harness import healthy, nats, percentiles, rss_mb, start
 from beratungsnetz.runtime.ports import free_port
+from beratungsnetz.runtime.processes import stop_process
 from shared.contracts import registry as r
 from shared.messaging.broker import make_broker, stop_quietly
 from shared.messaging.rpc import request
@@ -154,7 +155,7 @@ async def run(count: int, clients: int = 32, seconds: float = 10) -> dict:
         await broker.connect()
         results: dict = {"n": count, "clients": clients}
         try:
-            await healthy(broker, "registry")
+            await healthy(broker, registry)
             await asyncio.sleep(2)
             results["rss_idle_mb"] = {"gateway": rss_mb(gateway.pid)}
             for start_at in range(0, count, 1000):  # chunks: one command stays well below NATS' message size limit
@@ -197,11 +198,11 @@ async def run(count: int, clients: int = 32, seconds: float = 10) -> dict:
                         "cold_all_pages_s": cold,
                     }
                 finally:
-                    stop(raw_process)
+                    stop_process(raw_process)
             results["rss_loaded_mb"] = {"registry": rss_mb(registry.pid), "gateway": rss_mb(gateway.pid)}
         finally:
-            stop(registry)
-            stop(gateway)
+            registry.stop()
+            gateway.stop()
             await stop_quietly(broker)
     return results
 

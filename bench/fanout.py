@@ -20,7 +20,7 @@ from pathlib import Path
 import aiosmtplib
 from sqlalchemy import insert, select
 
-from bench.harness import healthy, nats, rss_mb, start, stop
+from bench.harness import healthy, nats, rss_mb, start
 from bench.sink import postfix_sink
 from beratungsnetz.runtime.ports import free_port
 from drill.sink import Sink
@@ -129,7 +129,7 @@ async def run(count: int) -> dict:
         broker = make_broker(ServiceSettings(nats_url=server.url))
         await broker.connect()
         try:
-            await healthy(broker, "notifications")
+            await healthy(broker, process)
             idle = rss_mb(process.pid)
             await ask(
                 broker,
@@ -162,7 +162,7 @@ async def run(count: int) -> dict:
             ours = time.perf_counter() - started
             ours_accepted = sink.accepted() - before
         finally:
-            stop(process)
+            process.stop()
             await stop_quietly(broker)
         messages = await prebuilt(url)
         before = sink.accepted()

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import statistics
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from beratungsnetz.runtime.nats_server import NatsServer
-from shared.contracts import PRODUCERS
-from shared.contracts.system import HealthRequest
-from shared.messaging.rpc import ServiceUnavailable, request
+from beratungsnetz.runtime.processes import ChildProcess, answers, service_process, wait_healthy
 
 
-def start(service: str, nats_url: str, base: Path, **settings: str) -> subprocess.Popen:
-    prefix = f"BERATUNGSNETZ_{service.upper()}_"
+def start(service: str, nats_url: str, base: Path, **settings: str) -> ChildProcess:
     values = {
         "nats_url": nats_url,
         "database_url": f"sqlite+aiosqlite:///{base / service}.sqlite3",
@@ -26,27 +19,14 @@ def start(service: str, nats_url: str, base: Path, **settings: str) -> subproces
         "log_level": "WARNING",
         **settings,
     }
-    env = dict(os.environ, **{f"{prefix}{k.upper()}": v for k, v in values.items()})
-    process = subprocess.Popen(
-        [sys.executable, "-m", f"services.{service}"],
-        env=env,
-        stdout=(base / f"{service}.log").open("ab"),
-        stderr=subprocess.STDOUT,
-    )
+    process = service_process(service, values, base / f"{service}.log").start()
     if pids := os.environ.get("BENCH_PIDS"):  # for attaching a profiler (py-spy) from outside
         Path(pids, f"{service}.pid").write_text(str(process.pid))
     return process
 
 
-async def healthy(broker, service: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if (await request(broker, PRODUCERS[service].HEALTH, HealthRequest(), timeout=1)).ok:
-                return
-        except ServiceUnavailable:
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{service} nicht bereit")
+async def healthy(broker, process: ChildProcess, timeout: float = 60) -> None:
+    await wait_healthy([process], answers(broker, timeout=1), timeout, error=RuntimeError)
 
 
 def rss_mb(pid: int) -> float:
@@ -69,11 +49,3 @@ def nats(base: Path):
         yield server
     finally:
         server.stop()
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        process.kill()

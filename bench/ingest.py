@@ -17,7 +17,7 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from sqlalchemy import func, select
 
-from bench.harness import healthy, nats, rss_mb, start, stop
+from bench.harness import healthy, nats, rss_mb, start
 from services.events.adapters import orm
 from shared.contracts import Envelope
 from shared.contracts.registry import GroupFormedV1
@@ -66,15 +66,16 @@ async def replica_rows(path: Path) -> int:
 
 async def run(n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
-        broker = make_broker(ServiceSettings(nats_url=server.url))
+        settings = ServiceSettings(nats_url=server.url)
+        broker = make_broker(settings)
         await broker.connect()
         js = broker.connection.jetstream()
-        await declare_owned_streams(js, "registry")
+        await declare_owned_streams(js, "registry", retry=settings.retry())
         await publish(js, n)
         raw = await raw_consume(js, n)
         process = start("events", server.url, Path(tmp), progress_reports="false")
         started = time.perf_counter()
-        await healthy(broker, "events")
+        await healthy(broker, process)
         answering = time.perf_counter()
         idle = rss_mb(process.pid)
         peak = idle
@@ -89,7 +90,7 @@ async def run(n: int) -> dict:
                 break
             await asyncio.sleep(0.1)
         ours = time.perf_counter() - started
-        stop(process)
+        process.stop()
         await stop_quietly(broker)
         applied = await replica_rows(Path(tmp) / "events.sqlite3")
         if applied != n:

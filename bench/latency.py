@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.harness import healthy, nats, percentiles, rss_mb, start, stop
+from bench.harness import healthy, nats, percentiles, rss_mb, start
 from beratungsnetz.runtime.ports import free_port
 from drill.sink import Sink
 from shared.contracts import events as e
@@ -55,8 +55,8 @@ async def run(count: int, interval: float = 0.05) -> dict:
         broker = make_broker(ServiceSettings(nats_url=server.url))
         await broker.connect()
         try:
-            for service in ("registry", "events", "notifications"):
-                await healthy(broker, service)
+            for process in processes:
+                await healthy(broker, process)
             await asyncio.sleep(2)
             idle = {
                 name: rss_mb(p.pid) for name, p in zip(("registry", "events", "notifications"), processes, strict=True)
@@ -129,7 +129,7 @@ async def run(count: int, interval: float = 0.05) -> dict:
             got = accepted()
         finally:
             for process in processes:
-                stop(process)
+                process.stop()
             await stop_quietly(broker)
             sink.stop()
     latencies = [(got[title.split(" ")[1]] - at) * 1000 for title, at in sorted(started.items())[WARM_UP:]]

@@ -21,6 +21,7 @@ from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
 from shared.messaging.broker import make_broker
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.streams import declare_owned_streams
+from shared.retry import RetryPolicy
 from shared.settings import ServiceSettings
 
 
@@ -35,13 +36,13 @@ async def raw_publish(js, batch: list[Envelope]) -> float:
     return time.perf_counter() - started
 
 
-async def outbox_publish(database, tables, broker, batch: list[Envelope]) -> float:
+async def outbox_publish(database, tables, broker, batch: list[Envelope], retry: RetryPolicy) -> float:
     started = time.perf_counter()
     async with SqlAlchemyUnitOfWork(database, tables) as uow:
         for e in batch:
             await uow.publish(e)
         await uow.commit()
-    await OutboxRelay(database, tables.outbox, jetstream_publisher(broker)).publish_pending()
+    await OutboxRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry).publish_pending()
     return time.perf_counter() - started
 
 
@@ -52,15 +53,16 @@ async def run(n: int = 1000, rounds: int = 3) -> dict:
         tables = MessagingTables.on(MetaData())
         async with database.engine.begin() as conn:
             await conn.run_sync(tables.outbox.metadata.create_all)
-        broker = make_broker(ServiceSettings(nats_url=server.url))
+        settings = ServiceSettings(nats_url=server.url)
+        broker = make_broker(settings)
         await broker.connect()
         js = broker.connection.jetstream()
-        await declare_owned_streams(js, "registry")
+        await declare_owned_streams(js, "registry", retry=settings.retry())
         try:
             raw, ours = [], []
             for _ in range(rounds):  # interleaved, so machine noise hits both alike; the best of each counts
                 raw.append(await raw_publish(js, envelopes(n)))
-                ours.append(await outbox_publish(database, tables, broker, envelopes(n)))
+                ours.append(await outbox_publish(database, tables, broker, envelopes(n), settings.retry()))
         finally:
             await broker.stop()
             await database.dispose()

@@ -112,7 +112,7 @@ async def run(base: Path, seed: int) -> Result:
         took, left = await system.wait_caught_up(RECOVER_ALONE)
         if left and not restarted:
             restarted = f"nach {de(RECOVER_ALONE, 0)} s ohne Neustart noch Rückstand {left}; neu gestartet"
-            process.terminate()
+            process.stop()
             process.start()
             await system.wait_ready("events", timeout=60)
             took, left = await system.wait_caught_up(120)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from beratungsnetz.runtime.processes import child_preexec
+from beratungsnetz.runtime.processes import child_preexec, stop_process
 
 _headers = BytesHeaderParser()
 
@@ -73,14 +73,8 @@ class Sink:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        if self.running:
-            assert self.process is not None
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process, timeout=10)
 
     def lines(self) -> list[tuple[str, str, str]]:
         """(recipient, Message-ID, Subject) per accepted recipient, in order of acceptance."""

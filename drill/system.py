@@ -8,12 +8,7 @@ Ctrl-C nor an exception leaves processes behind.
 from __future__ import annotations
 
 import asyncio
-import os
 import secrets
-import signal
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -23,11 +18,11 @@ from nats.errors import Error as NatsError
 
 from beratungsnetz.runtime.nats_server import NatsServer
 from beratungsnetz.runtime.ports import free_port
-from beratungsnetz.runtime.processes import child_preexec
+from beratungsnetz.runtime.processes import ChildProcess, service_process, wait_healthy
+from beratungsnetz.runtime.processes import health as service_health
 from drill.sink import Sink
-from shared.contracts import PRODUCERS
 from shared.contracts import notifications as n
-from shared.contracts.system import HealthReply, HealthRequest
+from shared.contracts.system import HealthReply
 from shared.messaging.broker import make_broker, stop_quietly
 from shared.messaging.rpc import ServiceUnavailable, request
 from shared.messaging.streams import declare_owned_streams
@@ -36,63 +31,6 @@ from shared.settings import ServiceSettings
 SERVICES = ("registry", "events", "notifications")
 STREAMS = ("REGISTRY", "EVENTS", "NOTIFICATIONS")
 REPO = Path(__file__).resolve().parent.parent
-
-
-class Process:
-    """One service process; its output goes to a log file, or through a pipe (for the disk-full drill)."""
-
-    def __init__(self, name: str, args: list[str], env: dict[str, str], log: Path, piped: bool = False) -> None:
-        self.name, self.args, self.env, self.log, self.piped = name, args, env, log, piped
-        self.popen: subprocess.Popen | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.popen = subprocess.Popen(
-                self.args,
-                env=self.env,
-                cwd=REPO,
-                stdout=subprocess.PIPE if self.piped else out,
-                stderr=subprocess.STDOUT,
-                preexec_fn=child_preexec,
-            )
-        self.starts += 1
-        if self.piped:  # a pipe is not a file: a size limit on the process does not reach its log
-            threading.Thread(target=self._drain, args=(self.popen.stdout,), daemon=True).start()
-
-    def _drain(self, stream: Any) -> None:
-        with self.log.open("ab") as out:
-            for line in iter(stream.readline, b""):
-                out.write(line)
-                out.flush()
-
-    @property
-    def pid(self) -> int:
-        assert self.popen is not None
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def exit_code(self) -> int | None:
-        return self.popen.poll() if self.popen else None
-
-    def kill(self) -> None:
-        if self.alive():
-            assert self.popen is not None
-            os.kill(self.popen.pid, signal.SIGKILL)
-            self.popen.wait()
-
-    def terminate(self, timeout: float = 15) -> None:
-        if not self.alive():
-            return
-        assert self.popen is not None
-        self.popen.terminate()
-        try:
-            self.popen.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait()
 
 
 class System:
@@ -112,7 +50,7 @@ class System:
         self.sink = Sink(free_port(), base / "mails.tsv", base / "smtp-sink.log") if smtp else None
         self.gateway_port = free_port()
         self.admin_token = secrets.token_urlsafe(24)
-        self.processes: dict[str, Process] = {}
+        self.processes: dict[str, ChildProcess] = {}
         self.broker: Any = None
         self.http: httpx.AsyncClient | None = None
 
@@ -126,10 +64,11 @@ class System:
         self.nats.start()
         if self.sink:
             self.sink.start()
-        self.broker = make_broker(ServiceSettings(nats_url=self.nats.url))
+        settings = ServiceSettings(nats_url=self.nats.url)
+        self.broker = make_broker(settings)
         await self.broker.connect()
         for producer in self.declare:
-            await declare_owned_streams(self.broker.connection.jetstream(), producer)
+            await declare_owned_streams(self.broker.connection.jetstream(), producer, retry=settings.retry())
         self.http = httpx.AsyncClient(
             base_url=self.gateway_url, timeout=10, headers={"Authorization": f"Bearer {self.admin_token}"}
         )
@@ -139,8 +78,7 @@ class System:
         for name in self.services:
             await self.wait_ready(name, timeout=90)
 
-    def _process(self, name: str) -> Process:
-        prefix = f"BERATUNGSNETZ_{name.upper()}_"
+    def _process(self, name: str) -> ChildProcess:
         values = {
             "nats_url": self.nats.url,
             "database_url": f"sqlite+aiosqlite:///{self.database(name)}",
@@ -152,10 +90,7 @@ class System:
         if name == "gateway":
             values |= {"port": str(self.gateway_port), "admin_token": self.admin_token}
         values |= self.settings.get(name, {})
-        env = dict(os.environ, **{f"{prefix}{k.upper()}": v for k, v in values.items()})
-        return Process(
-            name, [sys.executable, "-m", f"services.{name}"], env, self.base / f"{name}.log", name in self.piped
-        )
+        return service_process(name, values, self.base / f"{name}.log", cwd=REPO, piped=name in self.piped)
 
     def database(self, name: str) -> Path:
         return self.base / f"{name}.sqlite3"
@@ -163,12 +98,12 @@ class System:
     async def stop_services(self) -> None:
         """SIGTERM in reverse order, so relays and workers end cleanly; NATS and the sink stay."""
         for name in reversed(list(self.processes)):
-            await asyncio.to_thread(self.processes[name].terminate)
+            await asyncio.to_thread(self.processes[name].stop)
 
     async def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             try:
-                process.terminate(timeout=10)
+                process.stop(timeout=10)
             except Exception:  # noqa: BLE001 - whatever happens, the next one is still stopped
                 process.kill()
         if self.http:
@@ -182,11 +117,7 @@ class System:
     # --- health ---------------------------------------------------------------------------
 
     async def health(self, name: str, timeout: float = 1.0) -> HealthReply | None:
-        try:
-            reply = await request(self.broker, PRODUCERS[name].HEALTH, HealthRequest(), timeout=timeout)
-        except (ServiceUnavailable, NatsError, OSError):
-            return None
-        return reply.data if reply.ok else None
+        return await service_health(self.broker, name, timeout)
 
     async def ready(self, name: str) -> bool:
         """Answers, is connected and consumes (a restarted service has bound to every stream it reads)."""
@@ -200,15 +131,10 @@ class System:
         return health is not None and health.status == "ok" and "ereignisse" not in health.checks
 
     async def wait_ready(self, name: str, timeout: float = 60) -> float:
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            process = self.processes.get(name)
-            if process and not process.alive():
-                raise RuntimeError(f"{name} hat sich beendet (Code {process.exit_code()}), siehe {process.log}")
-            if await self.ready(name):
-                return time.monotonic() - started
-            await asyncio.sleep(0.05)
-        raise RuntimeError(f"{name} nicht binnen {timeout:.0f} s bereit, siehe {self.base / (name + '.log')}")
+        async def ready(process: ChildProcess) -> bool:
+            return await self.ready(process.name)
+
+        return await wait_healthy([self.processes[name]], ready, timeout, interval=0.05, error=RuntimeError)
 
     async def kill_and_restart(self, name: str) -> float:
         """SIGKILL, start again at once; seconds from the kill until it is ready again."""

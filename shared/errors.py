@@ -21,7 +21,3 @@ class NotFound(DomainError):
 
 class PermanentFailure(Exception):
     """A message that can never be processed: it goes to the dead-letter subject at once."""
-
-
-class TransientFailure(Exception):
-    """A message that may succeed later: it is redelivered with backoff."""

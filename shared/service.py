@@ -28,6 +28,7 @@ from shared.messaging.deadletter import DeadLetters
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.rpc import respond
 from shared.messaging.streams import declare_owned_streams
+from shared.retry import RetryPolicy
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -75,6 +76,10 @@ class ServiceApp:
         self.consumers.append(EventConsumer(payload, self.name, handler, deadletters, policy, apply_many))
 
     @property
+    def retry(self) -> RetryPolicy:
+        return self.settings.retry()
+
+    @property
     def consumes_from(self) -> list[str]:
         return list(dict.fromkeys(c.stream.name for c in self.consumers))
 
@@ -84,7 +89,11 @@ class ServiceApp:
         database = make_database(settings.database_url, schema=settings.database_schema)
         broker = make_broker(settings)
         relay = OutboxRelay(
-            database, messaging.outbox, jetstream_publisher(broker), poll_seconds=settings.outbox_poll_seconds
+            database,
+            messaging.outbox,
+            jetstream_publisher(broker),
+            poll_seconds=settings.outbox_poll_seconds,
+            retry=settings.retry(),
         )
         return cls(
             name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=settings.clock()
@@ -117,9 +126,9 @@ class ServiceApp:
     async def start(self) -> None:
         self.fatal = asyncio.get_running_loop().create_future()
         await upgrade(self.database, self.name)
-        await start_with_retry(self.broker, connect_only=True)
+        await start_with_retry(self.broker, retry=self.retry, connect_only=True)
         js = self.broker.connection.jetstream()
-        await declare_owned_streams(js, self.name, self.stream_replicas)
+        await declare_owned_streams(js, self.name, self.stream_replicas, retry=self.retry)
         await self.broker.start()  # health and commands answer at once, whoever else is up
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay"))
         self._tasks.append(asyncio.create_task(self._attach_consumers(js), name=f"{self.name}-consumers"))
@@ -134,9 +143,9 @@ class ServiceApp:
         self._waiting_for = set(self.consumes_from)
         try:
             for stream in self.consumes_from:
-                await wait_for_streams(js, [stream])
+                await wait_for_streams(js, [stream], retry=self.retry)
                 for consumer in (c for c in self.consumers if c.stream.name == stream):
-                    await _start_with_retry(consumer.attach(self.broker))
+                    await _start_consumer(consumer.attach(self.broker), self.retry)
                 self._waiting_for.discard(stream)
                 log.info("consumers.attached", stream=stream)
         except Exception as exc:
@@ -152,34 +161,23 @@ class ServiceApp:
         log.info("service.stopped")
 
 
-async def _start_with_retry(subscriber: Any, attempts: int = 8) -> None:
-    """A cluster electing leaders answers slowly for a moment; keep trying before giving up."""
-    for attempt in range(1, attempts + 1):
-        try:
-            await subscriber.start()
-            return
-        except (TimeoutError, NatsError) as exc:
-            if attempt == attempts:
-                raise
-            log.warning("consumer.retry", error=repr(exc), attempt=attempt)
-            await asyncio.sleep(min(0.5 * 2**attempt, 10))
-
-
-async def wait_for_streams(js: Any, names: list[str], interval: float = 0.5) -> None:
+async def wait_for_streams(js: Any, names: list[str], *, retry: RetryPolicy) -> None:
     """Consumers bind to streams their producers declare; wait until those exist.
 
     A timeout means the same as "not found yet": a cluster electing leaders answers slowly for a moment.
     """
     for name in names:
-        while True:
-            try:
+        not_yet = (NotFoundError, TimeoutError, NatsError)
+        async for attempt in retry.forever(*not_yet, event="stream.waiting", level="info", stream=name):
+            with attempt:
                 await js.stream_info(name)
-                break
-            except NotFoundError:
-                log.info("stream.waiting", stream=name)
-            except (TimeoutError, NatsError) as exc:
-                log.warning("stream.waiting", stream=name, error=repr(exc))
-            await asyncio.sleep(interval)
+
+
+async def _start_consumer(subscriber: Any, retry: RetryPolicy) -> None:
+    """A cluster electing leaders answers slowly for a moment; keep trying before giving up."""
+    async for attempt in retry.bounded(TimeoutError, NatsError, event="consumer.retry"):
+        with attempt:
+            await subscriber.start()
 
 
 def run_service(app: ServiceApp) -> None:

@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.clock import Clock, parse_instant
+from shared.retry import RetryPolicy
 
 DEV_SECRET = "nur-fuer-die-entwicklung"  # noqa: S105 - refused outside development
 
@@ -31,6 +32,10 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
     outbox_poll_seconds: float = 0.5
+    # Waiting for NATS, a stream or a JetStream leader, and the outbox relay during an outage (shared/retry.py):
+    retry_first_seconds: float = 0.2  # first pause; each one doubles ...
+    retry_max_seconds: float = 5.0  # ... up to this
+    retry_attempts: int = 15  # declaring streams and binding consumers give up after this many tries (about 50 s)
     instance_id: str = ""  # set by `beratungsnetz up` per process and echoed in health answers
     clock_start: str | None = Field(
         default=None, description="Nur für Tests und Entwicklung: die Uhr beginnt bei diesem Zeitpunkt"
@@ -39,6 +44,10 @@ class ServiceSettings(BaseSettings):
     def clock(self) -> Clock:
         """The service's clock: the wall clock, or in tests one started at `clock_start`."""
         return Clock(parse_instant(self.clock_start) if self.clock_start else None)
+
+    def retry(self) -> RetryPolicy:
+        """How this process retries what may work a moment later."""
+        return RetryPolicy(self.retry_first_seconds, self.retry_max_seconds, self.retry_attempts)
 
     @property
     def json_logs(self) -> bool:

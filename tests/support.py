@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -13,6 +14,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from shared.clock import Clock, parse_instant
+from shared.retry import RetryPolicy
+from shared.settings import ServiceSettings
 
 POSTGRES_ENV = "BERATUNGSNETZ_TEST_POSTGRES_URL"
 TODAY_ENV = "BERATUNGSNETZ_TEST_TODAY"
@@ -46,6 +49,11 @@ def test_start_text() -> str:
 
 def test_clock() -> Clock:
     return Clock(parse_instant(test_start_text()))
+
+
+def retry_policy(**changes: float) -> RetryPolicy:
+    """The retry policy of the settings' defaults; `changes` for a test that must not wait as long."""
+    return dataclasses.replace(ServiceSettings().retry(), **changes)
 
 
 def postgres_url() -> str | None:

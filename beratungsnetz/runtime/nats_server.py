@@ -7,7 +7,6 @@ system-wide one, so the system works on a machine without NATS.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sysconfig
 import time
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from beratungsnetz.runtime.ports import free_port
-from beratungsnetz.runtime.processes import child_preexec
+from beratungsnetz.runtime.processes import child_preexec, stop_process
 
 
 class NatsServerError(RuntimeError):
@@ -120,19 +119,10 @@ class NatsServer:
         return f": {fatal[-1]}" if fatal else ""
 
     def stop(self, timeout: float = 10.0) -> None:
-        if not self.process or self.process.poll() is not None:
-            return
-        self.process.terminate()  # nats-server shuts down cleanly on SIGTERM
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process:
+            stop_process(self.process, timeout)  # nats-server shuts down cleanly on SIGTERM
 
     def restart(self) -> None:
         """Stop and start again on the same ports and store (a NATS outage in a test)."""
         self.stop()
         self.start()
-
-    def remove_store(self) -> None:
-        shutil.rmtree(self.store_dir, ignore_errors=True)

@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,11 +21,9 @@ from beratungsnetz.runtime.nats_server import NatsServer, NatsServerError
 from beratungsnetz.runtime.port_plan import PortPlan, reserve, taken_message
 from beratungsnetz.runtime.ports import PortTaken, holder, is_free
 from beratungsnetz.runtime.probes import gateway_health, smtp_is_ours
-from beratungsnetz.runtime.processes import child_preexec
-from shared.contracts import PRODUCERS
-from shared.contracts.system import HealthRequest
+from beratungsnetz.runtime.processes import ChildProcess as Child
+from beratungsnetz.runtime.processes import answers, ok_and_ours, wait_healthy
 from shared.messaging.broker import make_broker
-from shared.messaging.rpc import ServiceUnavailable, request
 from shared.settings import ServiceSettings
 
 SERVICES = ("registry", "notifications", "events")
@@ -34,44 +31,6 @@ SERVICES = ("registry", "notifications", "events")
 
 class StartupFailed(RuntimeError):
     pass
-
-
-@dataclass
-class Child:
-    name: str
-    args: list[str]
-    env: dict[str, str]
-    log: Path
-    instance: str = field(default_factory=lambda: secrets.token_hex(8))  # echoed in its health answer
-    pass_fds: tuple[int, ...] = ()  # sockets the supervisor bound for it
-    process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as out:
-            # Own session: Ctrl-C reaches only the supervisor, which stops children in order.
-            self.process = subprocess.Popen(
-                self.args,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                pass_fds=self.pass_fds,
-                start_new_session=True,
-                preexec_fn=child_preexec,
-            )
-
-    def exited(self) -> int | None:
-        return self.process.poll() if self.process else None
-
-    def stop(self, timeout: float = 10.0) -> None:
-        if not self.process or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 @dataclass
@@ -150,9 +109,8 @@ class System:
             public_url=self.gateway_url,
             **({"demo_data": "true"} if name in ("registry", "notifications") else {}),
         )
-        return Child(
-            name, [sys.executable, "-m", f"services.{name}"], env, self.var_dir / "log" / f"{name}.log", instance
-        )
+        args = [sys.executable, "-m", f"services.{name}"]
+        return Child(name, args, env, self.var_dir / "log" / f"{name}.log", instance, own_session=True)
 
     def _gateway(self) -> Child:
         instance, fd = secrets.token_hex(8), self._plan.sockets["gateway"].fileno()
@@ -167,7 +125,7 @@ class System:
             listen_fd=str(fd),
         )
         log = self.var_dir / "log" / "gateway.log"
-        return Child("gateway", [sys.executable, "-m", "services.gateway"], env, log, instance, (fd,))
+        return Child("gateway", [sys.executable, "-m", "services.gateway"], env, log, instance, (fd,), own_session=True)
 
     def _smtp_sink(self) -> Child:
         instance, fd = secrets.token_hex(8), self._plan.sockets["smtp"].fileno()
@@ -182,10 +140,10 @@ class System:
             "--dir",
             str(self.var_dir / "mail"),
         ]
-        return Child("smtp-sink", args, dict(os.environ), self.var_dir / "log" / "smtp-sink.log", instance, (fd,))
+        log = self.var_dir / "log" / "smtp-sink.log"
+        return Child("smtp-sink", args, dict(os.environ), log, instance, (fd,), own_session=True)
 
     async def wait_healthy(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
         broker = make_broker(ServiceSettings(nats_url=self.nats.url))
         await broker.connect()
         try:
@@ -194,20 +152,13 @@ class System:
                 raise StartupFailed(
                     f"Unter {self.nats.url} antwortet ein fremder nats-server ({name}), nicht der eben gestartete"
                 )
-            pending = {c.name: c for c in self.children}
-            while pending:
-                self.check_alive()
-                for name, child in sorted(pending.items()):
-                    if await self._healthy(broker, child):
-                        del pending[name]
-                if time.monotonic() > deadline:
-                    raise StartupFailed(f"Nicht rechtzeitig bereit: {', '.join(sorted(pending))}")
-                await asyncio.sleep(0.2)
+            await wait_healthy(self.children, lambda child: self._healthy(broker, child), timeout, error=StartupFailed)
         finally:
             await broker.stop()
 
     async def _healthy(self, broker: object, child: Child) -> bool:
         """Healthy, and the answer carries the child's own instance id: nobody else's server counts."""
+        self.check_alive()  # nats-server too
         if child.name == "smtp-sink":
             return await asyncio.to_thread(smtp_is_ours, self.smtp_port, child.instance)
         if child.name == "gateway":
@@ -218,15 +169,11 @@ class System:
                     f" ({holder(self.gateway_port) or 'unbekannt'}); siehe {child.log}"
                 )
             return answer is not None and answer.get("status") == "ok"
-        try:
-            reply = await request(broker, PRODUCERS[child.name].HEALTH, HealthRequest(), timeout=0.5)
-        except ServiceUnavailable:
-            return False
-        return bool(reply.ok and reply.data.status == "ok" and reply.data.instance == child.instance)
+        return await answers(broker, ok_and_ours)(child)
 
     def check_alive(self) -> None:
         for child in self.children:
-            if (code := child.exited()) is not None:
+            if (code := child.exit_code()) is not None:
                 raise StartupFailed(f"{child.name} hat sich beendet (Code {code}); siehe {child.log}")
         if self.nats and self.nats.process and self.nats.process.poll() is not None:
             raise StartupFailed("nats-server hat sich beendet; siehe var/log/nats-server.log")
@@ -238,7 +185,7 @@ class System:
             "nats_monitor": self.nats.monitor_url,
             "smtp": f"127.0.0.1:{self.smtp_port}",
             "mail_dir": str((self.var_dir / "mail").resolve()),
-            "pids": {c.name: c.process.pid for c in self.children} | {"nats-server": self.nats.process.pid},
+            "pids": {c.name: c.pid for c in self.children} | {"nats-server": self.nats.process.pid},
             "logs": {c.name: str(c.log) for c in self.children},
             "cli_config": str((self.var_dir / "run" / "cli.json").resolve()),
         }
@@ -259,7 +206,7 @@ class System:
         if self._plan:
             self._plan.close()
         for child in reversed(self.children):
-            child.stop()
+            child.stop(timeout=10)
         if self.nats:
             self.nats.stop()
         (self.var_dir / "run" / "system.json").unlink(missing_ok=True)

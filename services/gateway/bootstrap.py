@@ -50,7 +50,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 )
         except tokens.PresetRevoked as exc:  # a revoked token is no reason not to start
             log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
-        await start_with_retry(broker)
+        await start_with_retry(broker, retry=settings.retry())
         yield
         await stop_quietly(broker)
         await database.dispose()

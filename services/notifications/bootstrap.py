@@ -10,7 +10,7 @@ from services.notifications.adapters import calendar, orm
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.demo import load_demo_lists
 from services.notifications.adapters.mail import Sender
-from services.notifications.adapters.smtp_pool import PermanentFailure, SmtpPool, TemporaryFailure
+from services.notifications.adapters.smtp_pool import SmtpPool
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.config import NotificationsSettings
 from services.notifications.domain.tokens import Signer
@@ -52,13 +52,7 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         start_tls=settings.smtp_starttls,
     )
 
-    async def send(recipient: str, message: bytes) -> None:
-        try:
-            await pool.send(sender.address, recipient, message)
-        except TemporaryFailure as exc:
-            raise delivery.Temporary(str(exc)) from exc
-        except PermanentFailure as exc:
-            raise delivery.Permanent(str(exc)) from exc
+    send = partial(pool.send, sender.address)  # raises the delivery port's own Temporary and Permanent
 
     async def deliver() -> None:
         await delivery.run(

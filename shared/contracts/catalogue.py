@@ -74,9 +74,6 @@ class Catalogue:
             if s.subject == subject or (isinstance(s, DeadLetterSpec) and s.matches(subject))
         ]
 
-    def events_of(self, producer: str) -> list[EventSpec]:
-        return [s for s in self._specs.values() if isinstance(s, EventSpec) and s.producer == producer]
-
 
 CATALOGUE = Catalogue()
 

@@ -9,6 +9,7 @@ from nats.errors import Error as NatsError
 from nats.errors import NoServersError
 
 from shared.logging import get_logger
+from shared.retry import RetryPolicy
 from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -30,18 +31,15 @@ def make_broker(settings: ServiceSettings) -> NatsBroker:
     )
 
 
-async def start_with_retry(broker: NatsBroker, *, connect_only: bool = False, max_wait: float = 5.0) -> None:
+async def start_with_retry(broker: NatsBroker, *, retry: RetryPolicy, connect_only: bool = False) -> None:
     """Connect (and start) the broker, waiting for NATS if it is not up yet (as after a reboot)."""
-    delay = 0.2
-    while True:
-        try:
-            await (broker.connect() if connect_only else broker.start())
-            return
-        except (NoServersError, OSError, TimeoutError) as exc:
-            log.warning("nats.unreachable", error=repr(exc), retry_in=delay)
-            await broker.stop()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, max_wait)
+    async for attempt in retry.forever(NoServersError, OSError, TimeoutError, event="nats.unreachable"):
+        with attempt:
+            try:
+                await (broker.connect() if connect_only else broker.start())
+            except (NoServersError, OSError, TimeoutError):
+                await broker.stop()
+                raise
 
 
 async def stop_quietly(broker: NatsBroker, timeout: float = 5.0) -> None:

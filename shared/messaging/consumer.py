@@ -246,16 +246,3 @@ class EventConsumer(Generic[P]):
             reason=f"Nach {deliveries} Zustellungen ohne Bestätigung aufgegeben (Verarbeitung abgestürzt oder zu langsam)",
         )
         log.error("message.dead_lettered", code="exhausted", stream_seq=advisory["stream_seq"], subject=self.subject)
-
-
-def subscribe_event(
-    broker: Any,
-    payload: type[P],
-    *,
-    consumer: str,
-    handler: Handler[P],
-    deadletters: DeadLetters,
-    policy: DeliveryPolicy = DeliveryPolicy(),
-) -> Any:
-    """Register a durable pull consumer of `payload`'s subject that runs `handler`."""
-    return EventConsumer(payload, consumer, handler, deadletters, policy).attach(broker)

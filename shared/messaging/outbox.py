@@ -19,6 +19,7 @@ from shared.contracts import Envelope
 from shared.db.engine import Database
 from shared.logging import get_logger
 from shared.messaging.streams import stream_name
+from shared.retry import RetryPolicy
 
 log = get_logger(__name__)
 
@@ -69,12 +70,12 @@ class OutboxRelay:
         table: Table,
         publish: Publish,
         *,
+        retry: RetryPolicy,
         poll_seconds: float = 0.5,
         batch_size: int = 100,
-        max_backoff: float = 5.0,
     ) -> None:
         self._db, self._table, self._publish = database, table, publish
-        self._poll, self._batch, self._max_backoff = poll_seconds, batch_size, max_backoff
+        self._poll, self._batch, self._retry = poll_seconds, batch_size, retry
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -82,16 +83,11 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        backoff = 0.1
         while True:
-            try:
-                await self.publish_pending()
-                backoff = 0.1
-            except Exception as exc:  # NATS away, timeout, database busy: try again later  # noqa: BLE001 - any failure here is logged and retried, never lost
-                log.warning("outbox.retry", error=repr(exc), retry_in=backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self._max_backoff)
-                continue
+            # NATS away, timeout, database busy: try again later, with pauses that start short after each success
+            async for attempt in self._retry.forever(Exception, event="outbox.retry"):
+                with attempt:
+                    await self.publish_pending()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
             except TimeoutError:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from faststream.nats import JStream
 from nats.errors import NoRespondersError
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import BadRequestError, ServiceUnavailableError
 
-from shared.logging import get_logger
-
-log = get_logger(__name__)
+from shared.retry import RetryPolicy
 
 # Long enough to cover a relay that was down for a while; consumers' inboxes catch the rest.
 DUPLICATE_WINDOW_SECONDS = 24 * 3600
@@ -46,22 +41,14 @@ def owned_stream_configs(service: str, replicas: int = 1) -> list[StreamConfig]:
     ]
 
 
-async def declare_owned_streams(js: JetStreamContext, service: str, replicas: int = 1, patience: float = 60.0) -> None:
+async def declare_owned_streams(js: JetStreamContext, service: str, replicas: int = 1, *, retry: RetryPolicy) -> None:
     """Create or update the service's streams. A cluster that is still electing its JetStream leader
-    answers with a timeout or "unavailable" for a moment: that is "not yet", retried for `patience` s."""
-    deadline = time.monotonic() + patience
-    delay = 0.25
+    answers with a timeout or "unavailable" for a moment: that is "not yet", retried (`retry.bounded`)."""
     for config in owned_stream_configs(service, replicas):
-        while True:
-            try:
+        not_yet = (TimeoutError, NoRespondersError, ServiceUnavailableError)
+        async for attempt in retry.bounded(*not_yet, event="stream.declare_retry", stream=config.name):
+            with attempt:
                 await _add_or_update(js, config)
-                break
-            except (TimeoutError, NoRespondersError, ServiceUnavailableError) as exc:
-                if time.monotonic() + delay > deadline:
-                    raise
-                log.warning("stream.declare_retry", stream=config.name, error=repr(exc), retry_in=delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
 
 
 async def _add_or_update(js: JetStreamContext, config: StreamConfig) -> None:

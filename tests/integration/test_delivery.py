@@ -11,7 +11,7 @@ from shared.messaging.consumer import DeliveryPolicy, durable_name
 from shared.messaging.deadletter import decode_reason
 from shared.messaging.streams import declare_owned_streams
 from tests.integration.messaging_app import GroupReplica, count, create_schema
-from tests.support import eventually
+from tests.support import eventually, retry_policy
 
 SUBJECT = GroupFormedV1.subject
 
@@ -33,8 +33,8 @@ async def replica(database, broker):
     await create_schema(database)
     await broker.connect()
     js = broker.connection.jetstream()
-    await declare_owned_streams(js, "registry")
-    await declare_owned_streams(js, "events")
+    await declare_owned_streams(js, "registry", retry=retry_policy())
+    await declare_owned_streams(js, "events", retry=retry_policy())
     return GroupReplica(database)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from services.notifications.adapters import calendar, orm
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.mail import Sender
-from services.notifications.adapters.smtp_pool import PermanentFailure, SmtpPool, TemporaryFailure
+from services.notifications.adapters.smtp_pool import SmtpPool
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.domain import commands
 from services.notifications.domain.errors import Conflict, Forbidden, TokenRefused, TooManyRequests
@@ -217,13 +217,7 @@ async def test_delivery_over_real_smtp_retries_temporary_and_records_permanent_f
     server.mailbox.refuse["m4@example.org"] = "550 Postfach unbekannt"
     pool = SmtpPool("127.0.0.1", server.port, size=2, timeout=2)
 
-    async def send(recipient: str, message: bytes) -> None:
-        try:
-            await pool.send("verteiler@beratungsnetz.example", recipient, message)
-        except TemporaryFailure as exc:
-            raise delivery.Temporary(str(exc)) from exc
-        except PermanentFailure as exc:
-            raise delivery.Permanent(str(exc)) from exc
+    send = partial(pool.send, "verteiler@beratungsnetz.example")  # the pool raises the delivery port's own errors
 
     assert await delivery.deliver_due(deps, send) == 0
     rows = await queued(deps)

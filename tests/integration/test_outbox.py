@@ -13,7 +13,7 @@ from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.streams import declare_owned_streams
 from tests.integration.messaging_app import create_schema, tables
-from tests.support import eventually
+from tests.support import eventually, retry_policy
 
 
 class RelayDied(Exception):
@@ -45,7 +45,7 @@ async def stream_messages(broker) -> int:
 async def ready(database, broker):
     await create_schema(database)
     await broker.connect()
-    await declare_owned_streams(broker.connection.jetstream(), "registry")
+    await declare_owned_streams(broker.connection.jetstream(), "registry", retry=retry_policy())
     return database, broker
 
 
@@ -54,7 +54,7 @@ async def test_rollback_stages_nothing(ready):
     async with SqlAlchemyUnitOfWork(database, tables) as uow:
         await uow.publish(Envelope.wrap(GroupFormedV1(group_id="x", name="X", state="SN")))
         # no commit: leaving the block rolls back
-    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker))
+    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry_policy())
     assert await relay.pending_count() == 0
     assert await relay.publish_pending() == 0
     assert await stream_messages(broker) == 0
@@ -65,9 +65,9 @@ async def test_published_exactly_once_when_relay_dies_before_marking(ready):
     (envelope,) = await stage(database, "vogtland")
 
     with pytest.raises(RelayDied):
-        await DyingRelay(database, tables.outbox, jetstream_publisher(broker)).publish_pending()
+        await DyingRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry_policy()).publish_pending()
     assert await stream_messages(broker) == 1
-    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker))
+    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry_policy())
     assert await relay.pending_count() == 1  # still unsent as far as the database knows
 
     assert await relay.publish_pending() == 1  # published again after the "restart" ...
@@ -83,7 +83,9 @@ async def test_event_committed_while_nats_is_down_arrives_after_it_returns(ready
     database, broker = ready
     nats_server.stop()
     await stage(database, "erzgebirge", "chemnitz")
-    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker, timeout=0.5), max_backoff=0.5)
+    relay = OutboxRelay(
+        database, tables.outbox, jetstream_publisher(broker, timeout=0.5), retry=retry_policy(max_wait=0.5)
+    )
     task = asyncio.create_task(relay.run())
     try:
 
@@ -120,7 +122,7 @@ async def test_a_failure_mid_batch_keeps_order_and_marks_only_what_was_acknowled
             raise ConnectionError("NATS weg")
         published.append(group)
 
-    relay = OutboxRelay(database, tables.outbox, publish)
+    relay = OutboxRelay(database, tables.outbox, publish, retry=retry_policy())
     with pytest.raises(ConnectionError):
         await relay.publish_pending()
     assert published == ["a", "b", "c-failed"]  # d was not tried before c: order is kept

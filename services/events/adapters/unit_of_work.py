@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.events.adapters import mapping, orm
@@ -37,9 +36,6 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
         insert = _INSERT[self.session.get_bind().dialect.name]
         statement = insert(orm.once).values(key=key, done_at=self.clock.now()).on_conflict_do_nothing()
         return (await self.session.execute(statement)).rowcount == 1
-
-    async def was_done(self, key: str) -> bool:
-        return bool(await self.session.scalar(select(orm.once.c.key).where(orm.once.c.key == key)))
 
     async def names(self) -> dict[str, str]:
         return {g.id: g.name for g in await self.groups.list()}

@@ -23,10 +23,6 @@ class Responsible:
     def is_body(self) -> bool:
         return self.name.lower() in BODIES
 
-    @property
-    def is_open(self) -> bool:
-        return self.name == OPEN_SEAT
-
     def describe(self) -> str:
         text = f"{self.role}: {self.name}" if self.role else self.name
         return f"{text} ({self.scope})" if self.scope else text

@@ -1,7 +1,8 @@
 """A small pool of aiosmtplib connections (aiosmtplib has none of its own).
 
-Connections are opened on demand, reused, and dropped after a failure. Failures are sorted into
-temporary (connection trouble, 4xx: try again later) and permanent (5xx: record the reason).
+Connections are opened on demand, reused, and dropped after a failure. Failures are raised as the
+delivery port's own errors: `Temporary` (connection trouble, 4xx: try again later) and `Permanent`
+(5xx: record the reason).
 """
 
 from __future__ import annotations
@@ -10,13 +11,7 @@ import asyncio
 
 import aiosmtplib
 
-
-class TemporaryFailure(Exception):
-    pass
-
-
-class PermanentFailure(Exception):
-    pass
+from services.notifications.service_layer.delivery import Permanent, Temporary
 
 
 class SmtpPool:
@@ -52,21 +47,21 @@ class SmtpPool:
             try:
                 smtp = await self._connection()
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                raise TemporaryFailure(f"SMTP-Server nicht erreichbar: {exc}") from exc
+                raise Temporary(f"SMTP-Server nicht erreichbar: {exc}") from exc
             try:
                 await smtp.sendmail(sender, [recipient], message)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 self._idle.put_nowait(smtp)
                 refusal = exc.recipients[0]
-                failure = TemporaryFailure if 400 <= refusal.code < 500 else PermanentFailure
+                failure = Temporary if 400 <= refusal.code < 500 else Permanent
                 raise failure(f"{refusal.code} {refusal.message}") from exc
             except aiosmtplib.SMTPResponseException as exc:
                 await _close(smtp)
-                failure = TemporaryFailure if 400 <= exc.code < 500 else PermanentFailure
+                failure = Temporary if 400 <= exc.code < 500 else Permanent
                 raise failure(f"{exc.code} {exc.message}") from exc
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 await _close(smtp)
-                raise TemporaryFailure(f"Verbindung abgebrochen: {exc}") from exc
+                raise Temporary(f"Verbindung abgebrochen: {exc}") from exc
             self._idle.put_nowait(smtp)
 
     async def close(self) -> None:

@@ -59,10 +59,6 @@ class Store:
         t = orm.members
         await self.session.execute(delete(t).where(t.c.list_id == list_id, t.c.address == address))
 
-    async def memberships_of(self, address: str) -> list[Member]:
-        t = orm.members
-        return [Member(**row._mapping) for row in await self.session.execute(select(t).where(t.c.address == address))]
-
     async def members_named(self, list_id: str, name: str) -> list[Member]:
         """Active members whose display name is `name` or starts with it as a first name."""
         wanted = name.casefold().strip()

@@ -22,11 +22,11 @@ MAX_ATTEMPTS = 12
 
 
 class Temporary(Exception):
-    pass
+    """Sending failed but may work later (server away, 4xx): the row is tried again after a pause."""
 
 
 class Permanent(Exception):
-    pass
+    """The server refused for good (5xx): the row is marked failed with the reason."""
 
 
 async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> bool:  # noqa: ANN001
