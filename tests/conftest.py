@@ -6,18 +6,19 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import text
 
-from beratungsnetz.runtime.nats_server import NatsServer
 from shared.clock import Clock
-from shared.db import Database, make_database
-from shared.messaging.broker import make_broker
-from shared.settings import ServiceSettings
 from tests.support import POSTGRES_ENV, postgres_url, test_clock, test_start_text
 
+if TYPE_CHECKING:  # the fixtures import these when used, so that `pytest tests/unit` stays light
+    from beratungsnetz.runtime.nats_server import NatsServer
+    from shared.db import Database
+
 DATABASES = ["sqlite", "postgresql"]
+STORES = ["fake", *DATABASES]  # the database fixture's parameters for tests that also run on a fake
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -74,6 +75,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 @pytest.fixture
 def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    from beratungsnetz.runtime.nats_server import NatsServer  # imported here: see TYPE_CHECKING above
+
     server = NatsServer(store_dir=tmp_path / "nats", log_file=tmp_path / "nats.log").start()
     yield server
     server.stop()
@@ -81,14 +84,28 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
 
 @pytest.fixture
 async def broker(nats_server: NatsServer):
+    from shared.messaging.broker import make_broker  # imported here: see TYPE_CHECKING above
+    from shared.settings import ServiceSettings
+
     broker = make_broker(ServiceSettings(nats_url=nats_server.url))
     yield broker
     await broker.stop()
 
 
 @pytest.fixture(params=DATABASES)
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty database of each kind; on PostgreSQL a schema of its own per test."""
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database | None]:
+    """An empty database of each kind; on PostgreSQL a schema of its own per test.
+
+    A test may add the parameter "fake" (`parametrize("database", STORES, indirect=True)`): then it gets
+    None and uses its in-memory fake instead, with the same test body (tests/integration/test_repository_contracts.py).
+    """
+    from sqlalchemy import text  # imported here: see TYPE_CHECKING above
+
+    from shared.db import make_database
+
+    if request.param == "fake":
+        yield None
+        return
     if request.param == "sqlite":
         db = make_database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
         yield db
