@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from shared.clock import Clock
 from tests.support import POSTGRES_ENV, postgres_url, test_clock, test_start_text
@@ -18,13 +20,23 @@ if TYPE_CHECKING:  # the fixtures import these when used, so that `pytest tests/
     from shared.db import Database
 
 DATABASES = ["sqlite", "postgresql"]
-STORES = ["fake", *DATABASES]  # the database fixture's parameters for tests that also run on a fake
+STORES = ["fake", *DATABASES]
+
+# Property tests try few examples by default, so that `pytest tests/unit` runs in about a second; CI (.ci/run)
+# chooses the thorough profile, at least as many examples as each test had before the profiles.
+HYPOTHESIS_ENV = "HYPOTHESIS_PROFILE"
+settings.register_profile("schnell", max_examples=10)
+settings.register_profile("gruendlich", max_examples=300)
+settings.load_profile(
+    os.environ.get(HYPOTHESIS_ENV) or "schnell"
+)  # the database fixture's parameters for tests that also run on a fake
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     url = postgres_url()
     return [
         f"Testuhr beginnt bei: {test_start_text()}",
+        f"Hypothesis-Profil: {os.environ.get(HYPOTHESIS_ENV) or 'schnell'} ({settings.default.max_examples} Beispiele)",
         f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}",
     ]
 
