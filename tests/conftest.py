@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import text
+from hypothesis import settings
 
-from beratungsnetz.runtime.nats_server import NatsServer
 from shared.clock import Clock
-from shared.db import Database, make_database
-from shared.messaging.broker import make_broker
-from shared.settings import ServiceSettings
 from tests.support import POSTGRES_ENV, postgres_url, test_clock, test_start_text
 
+if TYPE_CHECKING:  # the fixtures import these when used, so that `pytest tests/unit` stays light
+    from beratungsnetz.runtime.nats_server import NatsServer
+    from shared.db import Database
+
 DATABASES = ["sqlite", "postgresql"]
+STORES = ["fake", *DATABASES]  # the database fixture's parameters for tests that also run on a fake
+
+# Property tests try few examples by default, so that `pytest tests/unit` runs in about a second; CI (.ci/run)
+# chooses the thorough profile, at least as many examples as each test had before the profiles.
+HYPOTHESIS_ENV = "HYPOTHESIS_PROFILE"
+settings.register_profile("schnell", max_examples=10)
+settings.register_profile("gruendlich", max_examples=300)
+settings.load_profile(os.environ.get(HYPOTHESIS_ENV) or "schnell")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     url = postgres_url()
     return [
         f"Testuhr beginnt bei: {test_start_text()}",
+        f"Hypothesis-Profil: {os.environ.get(HYPOTHESIS_ENV) or 'schnell'} ({settings.default.max_examples} Beispiele)",
         f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}",
     ]
 
@@ -76,6 +87,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 @pytest.fixture
 def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    from beratungsnetz.runtime.nats_server import NatsServer  # imported here: see TYPE_CHECKING above
+
     server = NatsServer(store_dir=tmp_path / "nats", log_file=tmp_path / "nats.log").start()
     yield server
     server.stop()
@@ -83,19 +96,29 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
 
 @pytest.fixture
 async def broker(nats_server: NatsServer):
+    from shared.messaging.broker import make_broker  # imported here: see TYPE_CHECKING above
+    from shared.settings import ServiceSettings
+
     broker = make_broker(ServiceSettings(nats_url=nats_server.url))
     yield broker
     await broker.stop()
 
 
 @pytest.fixture(params=DATABASES)
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty database of each kind; on PostgreSQL a schema of its own per test."""
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database | None]:
+    """An empty database of each kind; on PostgreSQL a schema of its own per test.
+
+    A test may add the parameter "fake" (`parametrize("database", STORES, indirect=True)`): then it gets
+    None and uses its in-memory fake instead, with the same test body (tests/integration/test_repository_contracts.py).
+    """
+    if request.param == "fake":
+        yield None
+        return
     async with _open_database(request.param, tmp_path) as db:
         yield db
 
 
-@pytest.fixture(params=["fake", *DATABASES])
+@pytest.fixture(params=STORES)
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database | None]:
     """For repository contract tests: None for the service's in-memory fake, else a database of each kind."""
     if request.param == "fake":
@@ -107,6 +130,10 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 @asynccontextmanager
 async def _open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
+    from sqlalchemy import text  # imported here: see TYPE_CHECKING above
+
+    from shared.db import make_database
+
     if kind == "sqlite":
         db = make_database(f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}")
         try:

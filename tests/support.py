@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from shared.clock import Clock, parse_instant
 from shared.retry import RetryPolicy
@@ -61,6 +60,8 @@ def postgres_url() -> str | None:
     raw = os.environ.get(POSTGRES_ENV)
     if not raw:
         return None
+    from sqlalchemy.engine import make_url  # imported here: the unit suite needs no SQLAlchemy
+
     url = make_url(raw)
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+asyncpg")

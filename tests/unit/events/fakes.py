@@ -1,53 +1,74 @@
-"""In-memory unit of work for action planning: no database, no network."""
+"""In-memory unit of work for action planning: no database, no network.
+
+It behaves as `services/events/adapters/unit_of_work.py` does; tests/integration/test_repository_contracts.py
+runs the same test bodies on both.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from tests.unit.fake_snapshots import FakeRepository
+from tests.unit.fake_snapshots import FakeUnitOfWork as _FakeUnitOfWork
 
-class FakeRepository:
+
+def _day(action: Any) -> date | None:
+    start = action.schedule.start
+    return start.date() if start else None
+
+
+class GroupRepository(FakeRepository[Any]):
+    columns = {"state": lambda group: group.state}
+
+    async def list(self, state: str | None = None) -> list[Any]:
+        return await self._list(state=state)
+
+
+class ActionRepository(FakeRepository[Any]):
+    columns = {"day": _day}
+
+    async def list(self) -> list[Any]:
+        return await self._list()
+
+    async def on_day(self, day: date) -> list[Any]:
+        """Actions starting on `day` (Berlin)."""
+        return await self._list(day=day)
+
+
+class WorkItemRepository(FakeRepository[Any]):
+    columns = {"plan": lambda item: item.plan}
+
+    async def list(self, plan: str | None = None) -> list[Any]:
+        return await self._list(plan=plan)
+
+
+class FakeUnitOfWork(_FakeUnitOfWork):
+    stored = (*_FakeUnitOfWork.stored, "keys", "claimed")
+
     def __init__(self) -> None:
-        self.rows: dict[str, Any] = {}
-
-    async def get(self, id: str) -> Any:
-        return self.rows.get(id)
-
-    async def add(self, item: Any) -> None:
-        self.rows[item.id] = item
-
-    put = add
-
-    async def list(self, key: str | None = None) -> list[Any]:
-        return [
-            i for i in self.rows.values() if key is None or key in (getattr(i, "state", None), getattr(i, "plan", None))
-        ]
-
-    async def on_day(self, day: Any) -> list[Any]:
-        return [a for a in self.rows.values() if a.schedule.start and a.schedule.start.date() == day]
-
-    async def clear(self) -> None:
-        self.rows.clear()
-
-
-class FakeUnitOfWork:
-    def __init__(self) -> None:
-        self.groups, self.actions, self.items = FakeRepository(), FakeRepository(), FakeRepository()
-        self.published: list[object] = []
+        self.groups, self.actions, self.items = GroupRepository(), ActionRepository(), WorkItemRepository()
+        super().__init__(self.groups, self.actions, self.items)
+        self.keys: set[str] = set()  # once-keys and processed event ids, committed
         self.claimed: set[str] = set()
-        self.keys: set[str] = set()
         self._pending_keys: set[str] = set()
+        self._pending_claims: set[str] = set()
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        return self
+    def _begin(self) -> None:
+        self._pending_keys, self._pending_claims = set(), set()
 
-    async def __aexit__(self, *exc_info: object) -> None:
-        self._pending_keys.clear()
+    def _commit(self) -> None:
+        self.keys |= self._pending_keys
+        self.claimed |= self._pending_claims
+        self._begin()
+
+    def _collect_events(self) -> list[object]:
+        collected = super()._collect_events()
         for repo in (self.actions, self.items):
-            for item in repo.rows.values():
+            for item in repo.tracked():
+                collected.extend(item.events)
                 item.events.clear()
-
-    def emit(self, event: object) -> None:
-        self.published.append(event)
+        return collected
 
     async def once(self, key: str) -> bool:
         if key in self.keys or key in self._pending_keys:
@@ -56,18 +77,11 @@ class FakeUnitOfWork:
         return True
 
     async def claim(self, envelope: Any) -> bool:
-        if str(envelope.event_id) in self.claimed:
+        event_id = str(envelope.event_id)
+        if event_id in self.claimed or event_id in self._pending_claims:
             return False
-        self.claimed.add(str(envelope.event_id))
+        self._pending_claims.add(event_id)
         return True
 
     async def claim_many(self, envelopes: list[Any]) -> list[Any]:
         return [e for e in envelopes if await self.claim(e)]
-
-    async def commit(self) -> None:
-        self.keys |= self._pending_keys
-        self._pending_keys.clear()
-        for repo in (self.actions, self.items):
-            for item in repo.rows.values():
-                self.published.extend(item.events)
-                item.events.clear()

@@ -99,7 +99,7 @@ def run(steps: list, now: datetime) -> tuple[list[Action], dict[str, datetime]]:
     return actions, completed
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.lists(step, max_size=40))
 def test_whatever_people_do_the_lifecycle_holds_and_the_report_adds_up(steps: list) -> None:
     now = support.test_clock().now()

@@ -122,7 +122,7 @@ async def test_import_creates_every_item_once_and_again_nothing(seed_text: str) 
     assert (len(again.items), again.unchanged, len(uow.published)) == (0, 21, 21)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(st.text(), st.integers(min_value=1900, max_value=2100))
 def test_the_t_parser_never_crashes(text: str, year: int) -> None:
     timing = parse_timing(text, year)
@@ -142,7 +142,7 @@ plan_like = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(plan_like)
 def test_the_plan_reader_and_importer_never_crash(text: str) -> None:
     plan = parse_plan(text)
@@ -152,7 +152,7 @@ def test_the_plan_reader_and_importer_never_crash(text: str) -> None:
             parse_timing(item.timing, plan.year or 2026)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)  # examples: the profile (tests/conftest.py)
 @given(plan_like)
 def test_the_importer_never_crashes_either(text: str) -> None:
     uow = FakeUnitOfWork()

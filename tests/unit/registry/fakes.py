@@ -1,54 +1,73 @@
-"""In-memory unit of work for the registry's handlers: no database, no network."""
+"""In-memory unit of work for the registry's handlers: no database, no network.
+
+It behaves as `services/registry/adapters/unit_of_work.py` does; tests/integration/test_repository_contracts.py
+runs the same test bodies on both.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tests.unit.fake_snapshots import FakeRepository
+from tests.unit.fake_snapshots import FakeUnitOfWork as _FakeUnitOfWork
 
-class FakeRepository:
+
+class _Repository(FakeRepository[Any]):
+    stored = (*FakeRepository.stored, "items")
+
     def __init__(self) -> None:
-        self.items: dict[str, Any] = {}
+        super().__init__()
+        self.items = self.rows  # what is stored, by id (the name the registry's unit tests read it by)
 
-    async def get(self, id: str) -> Any:
-        return self.items.get(id)
 
-    async def add(self, item: Any) -> None:
-        self.items[item.id] = item
+class ByStateRepository(_Repository):
+    columns = {"state": lambda item: item.state}
 
     async def list(self, state: str | None = None) -> list[Any]:
-        return [i for i in self.items.values() if state is None or getattr(i, "state", None) == state]
+        return await self._list(state=state)
 
-    async def by_import_key(self, key: str) -> Any:
-        return next((i for i in self.items.values() if i.import_key == key), None)
+
+class GroupRepository(ByStateRepository):
+    stored = (*ByStateRepository.stored, "slug_holders")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slug_holders: dict[str, str] = {}  # every slug a stored group holds or held: it is never given up
+
+    def _store(self, item: Any, version: int) -> None:
+        super()._store(item, version)
+        for slug in item.slugs:
+            self.slug_holders.setdefault(slug, item.id)
 
     async def by_slug(self, slug: str) -> Any:
-        return next((i for i in self.items.values() if slug and slug in i.slugs), None)
+        for item in self.tracked():
+            if slug in item.slugs:
+                return item
+        holder = self.slug_holders.get(slug)
+        return await self.get(holder) if holder else None
 
 
-class FakeUnitOfWork:
+class OfficeRepository(_Repository):
+    async def list(self, state: str | None = None) -> list[Any]:
+        return await self._list()  # offices are not filtered by state (as in the real repository)
+
+    async def by_import_key(self, key: str) -> Any:
+        for item in self.tracked():
+            if item.import_key == key:
+                return item
+        found = next((id for id, item in self.rows.items() if item.import_key == key), None)
+        return await self.get(found) if found else None
+
+
+class FakeUnitOfWork(_FakeUnitOfWork):
     def __init__(self) -> None:
-        self.districts, self.groups, self.offices = FakeRepository(), FakeRepository(), FakeRepository()
-        self.published: list[object] = []  # events of committed units, in order
-        self.commits = 0
-        self._emitted: list[object] = []
+        self.districts, self.groups, self.offices = ByStateRepository(), GroupRepository(), OfficeRepository()
+        super().__init__(self.districts, self.groups, self.offices)
 
-    async def __aenter__(self) -> FakeUnitOfWork:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self._emitted.clear()
+    def _collect_events(self) -> list[object]:
+        collected = super()._collect_events()
         for repo in (self.groups, self.offices):
-            for item in repo.items.values():
-                item.events.clear()  # uncommitted events are dropped, as a rollback would
-
-    def emit(self, event: object) -> None:
-        self._emitted.append(event)
-
-    async def commit(self) -> None:
-        self.commits += 1
-        self.published.extend(self._emitted)
-        self._emitted.clear()
-        for repo in (self.groups, self.offices):
-            for item in repo.items.values():
-                self.published.extend(item.events)
+            for item in repo.tracked():
+                collected.extend(item.events)
                 item.events.clear()
+        return collected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from dataclasses import replace
@@ -49,11 +50,13 @@ def offices():
     return directory([plauen, paused], {"kv-p": district})
 
 
+@functools.cache  # the schemas are read once for all tests
 def validator(name: str) -> Draft202012Validator:
     path = brief_file(f"{HSDS}/compiled/{name}")
     return Draft202012Validator(json.loads(path.read_text()), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@functools.cache
 def page_validator(api_path: str) -> Draft202012Validator:
     """The 200 answer of an HSDS 3.1 API listing as its openapi.json defines it, with `contents` and every `Page`
     field required; its $refs lead to the reference schemas (a `_list` record to the full one: we send it nested)."""
