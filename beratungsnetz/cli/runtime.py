@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from beratungsnetz.cli.output import state
-from beratungsnetz.runtime.supervisor import StartupFailed, System, run_until_stopped
 
 console = Console(stderr=True)
 
@@ -37,6 +36,9 @@ def up(
     ),
 ) -> None:
     """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles."""
+    # Imported here: the supervisor brings FastStream and the runtime, which no other command needs.
+    from beratungsnetz.runtime.supervisor import StartupFailed, System, run_until_stopped
+
     as_json = as_json or state.json
     system = System(
         var_dir,
