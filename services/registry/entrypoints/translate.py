@@ -12,8 +12,8 @@ from typing import Any
 
 from services.registry.domain import commands
 from services.registry.domain.input import office_details
-from services.registry.domain.offices import Counsellor, Supervision, Training
-from services.registry.domain.regions import Coordinator
+from services.registry.domain.offices import Counsellor, OfficeStatus, Supervision, Training
+from services.registry.domain.regions import Coordinator, DistrictKind
 from services.registry.domain.validation import email, required
 from services.registry.service_layer.handlers import new_id
 from shared.contracts import RequestSpec
@@ -47,7 +47,7 @@ def details(x: c.OfficeDetails):  # noqa: ANN201
 
 
 def district(r: c.AddDistrict) -> commands.AddDistrict:
-    return commands.AddDistrict(r.name, r.state, r.kind, r.district_id)
+    return commands.AddDistrict(r.name, r.state, DistrictKind(r.kind), r.district_id)
 
 
 def form_group(r: c.FormGroup) -> commands.FormGroup:
@@ -56,7 +56,9 @@ def form_group(r: c.FormGroup) -> commands.FormGroup:
 
 def register_office(r: c.RegisterOffice) -> commands.RegisterOffice:
     counsellors = tuple(counsellor(x) for x in r.counsellors)
-    return commands.RegisterOffice(details(r), r.status, counsellors, supervision(r.supervision), r.office_id)
+    return commands.RegisterOffice(
+        details(r), OfficeStatus(r.status), counsellors, supervision(r.supervision), r.office_id
+    )
 
 
 TRANSLATIONS: dict[RequestSpec, Translation] = {
