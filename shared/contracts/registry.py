@@ -26,6 +26,14 @@ OperatorKind = Annotated[
     Literal["kreisverband", "abgeordnetenbuero", "parteibuero", "partnerorganisation"],
     BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
 ]
+# The words of the register's states and kinds as they travel; the registry's domain enums hold exactly these.
+# Snapshot fields stay `str`, so a reader built before a word was added still reads the snapshot (tolerant reader).
+OfficeStatus = Literal["geplant", "aktiv", "pausiert", "geschlossen"]
+GroupStatus = Literal["aktiv", "zusammengelegt", "aufgeloest"]
+DistrictKind = Literal["kreisverband", "bezirk"]
+FindingKind = Literal[
+    "kreis_ohne_stelle", "ohne_rdg_aufsicht", "ohne_schulung", "schulung_veraltet", "ohne_sprechzeiten"
+]
 
 # --- snapshots -------------------------------------------------------------------------
 
@@ -224,7 +232,7 @@ CoordinatorField = Annotated[CoordinatorInput, BeforeValidator(_checked_again)]
 class AddDistrict(Contract):
     name: Name
     state: State
-    kind: Literal["kreisverband", "bezirk"] = "kreisverband"
+    kind: DistrictKind = "kreisverband"
     district_id: Id | None = None
 
 
@@ -394,7 +402,7 @@ class CoverageQuery(Contract):
 
 
 class CoverageFinding(Contract):
-    kind: str  # kreis_ohne_stelle | ohne_rdg_aufsicht | ohne_schulung | schulung_veraltet | ohne_sprechzeiten
+    kind: str  # a FindingKind
     subject_id: str
     name: str
     detail: str

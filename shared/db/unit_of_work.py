@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import MetaData, Table
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +13,10 @@ from shared import context
 from shared.contracts import Envelope, EventPayload
 from shared.db.engine import Database
 from shared.messaging import inbox, outbox
+from shared.messaging.inbox import Incoming
 from shared.messaging.tables import inbox_table, outbox_table
+
+In = TypeVar("In", bound=Incoming)
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,11 @@ class SqlAlchemyUnitOfWork:
         )
         await self.publish(envelope)
 
-    async def claim(self, envelope: Envelope[Any]) -> bool:
+    async def claim(self, envelope: Incoming) -> bool:
         """Mark an incoming event processed in this transaction; False if it already was."""
         return await inbox.claim(self.session, self._tables.inbox, envelope)
 
-    async def claim_many(self, envelopes: list[Envelope[Any]]) -> list[Envelope[Any]]:
+    async def claim_many(self, envelopes: list[In]) -> list[In]:
         """Mark a batch processed in this transaction; the envelopes not processed before, in order."""
         new: set[str] = set()
         for start in range(0, len(envelopes), 200):  # below SQLite's limit of bound variables

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Protocol
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.contracts import Envelope
-
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-async def claim(session: AsyncSession, table: Table, envelope: Envelope[Any]) -> bool:
+class Incoming(Protocol):
+    """What the inbox records of an incoming event: an `Envelope`, or the `Received` of a command built from one."""
+
+    @property
+    def event_id(self) -> object: ...
+
+    @property
+    def subject(self) -> str: ...
+
+
+async def claim(session: AsyncSession, table: Table, envelope: Incoming) -> bool:
     """Record `envelope` as processed in the caller's transaction; False if it already was.
 
     ON CONFLICT DO NOTHING: a second delivery racing the first waits for the first
@@ -23,7 +32,7 @@ async def claim(session: AsyncSession, table: Table, envelope: Envelope[Any]) ->
     return bool(await claim_many(session, table, [envelope]))
 
 
-async def claim_many(session: AsyncSession, table: Table, envelopes: list[Envelope[Any]]) -> set[str]:
+async def claim_many(session: AsyncSession, table: Table, envelopes: Sequence[Incoming]) -> set[str]:
     """Record all `envelopes` as processed with one statement; the event ids that were new."""
     if not envelopes:
         return set()

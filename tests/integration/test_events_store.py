@@ -10,6 +10,7 @@ from services.events.adapters import orm
 from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.domain import commands
 from services.events.domain.groups import GroupReplica
+from services.events.entrypoints.translate import follow_group
 from services.events.service_layer import handlers, periodic, views
 from services.events.service_layer.replica import apply_group_event, apply_group_events
 from shared.contracts import Envelope
@@ -66,9 +67,9 @@ async def test_replica_applies_each_event_once_and_never_goes_back_in_time(datab
     uow = await prepared(database)
     formed = Envelope.wrap(r.GroupFormedV1(group_id="g-l", name="Leipzig", state="SN"))
     renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g-l", name="Leipzig-Stadt", state="SN", old_name="Leipzig"))
-    assert await apply_group_event(renamed, 12, uow())
-    assert await apply_group_event(formed, 10, uow())  # arrives late: counted, but does not undo the rename
-    assert not await apply_group_event(renamed, 12, uow())  # redelivered: already processed
+    assert await apply_group_event(follow_group(renamed, 12), uow())
+    assert await apply_group_event(follow_group(formed, 10), uow())  # arrives late: counted, not undoing the rename
+    assert not await apply_group_event(follow_group(renamed, 12), uow())  # redelivered: already processed
     (leipzig,) = [g for g in await views.groups(uow()) if g.id == "g-l"]
     assert (leipzig.name, leipzig.sequence, leipzig.seen) == ("Leipzig-Stadt", 12, 2)
 
@@ -78,6 +79,7 @@ async def test_a_batch_is_applied_in_one_transaction_in_stream_order_each_event_
     formed = [Envelope.wrap(r.GroupFormedV1(group_id=f"g{i}", name=f"Gruppe {i}", state="SN")) for i in range(300)]
     renamed = Envelope.wrap(r.GroupRenamedV1(group_id="g7", name="Gruppe Sieben", state="SN", old_name="Gruppe 7"))
     batch = [(e, i + 1) for i, e in enumerate(formed)] + [(renamed, 400), (formed[3], 4)]  # out of order, one twice
+    batch = [follow_group(envelope, sequence) for envelope, sequence in batch]
     assert await apply_group_events(list(reversed(batch)), uow()) == 301
     assert await apply_group_events(batch[:10], uow()) == 0  # redelivered: nothing applied twice
     groups = {g.id: g for g in await views.groups(uow())}

@@ -17,7 +17,7 @@ from services.events.domain.actions import (
     Report,
     Schedule,
 )
-from services.events.domain.groups import GroupReplica
+from services.events.domain.groups import GroupReplica, GroupStatus
 from services.events.domain.progress import Tally
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
@@ -162,6 +162,10 @@ def action_domain(s: c.ActionSnapshot) -> Action:
 
 def group_data(g: GroupReplica) -> dict:
     return {k: v for k, v in asdict(g).items() if k != "events"}
+
+
+def group_domain(data: dict) -> GroupReplica:
+    return GroupReplica(**data | {"status": GroupStatus(data["status"])})
 
 
 def group_contract(g: GroupReplica) -> c.GroupV1:

@@ -18,7 +18,7 @@ from shared.db.snapshots import SnapshotRepository
 class GroupRepository(SnapshotRepository[GroupReplica]):
     table = orm.groups
     to_data = staticmethod(mapping.group_data)
-    from_data = staticmethod(lambda data: GroupReplica(**data))
+    from_data = staticmethod(mapping.group_domain)
 
     def _columns(self, item: GroupReplica, data: dict) -> dict[str, Any]:
         return {"state": item.state}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from services.events.domain.actions import Report, Schedule
+from services.events.domain.groups import GroupStatus
 from services.events.domain.workplan import Note
 
 
@@ -101,3 +102,38 @@ class CompileProgressReport:
     now: datetime
     period_key: str
     since: datetime
+
+
+# --- what other services' events tell action planning: typed at the entrypoint (entrypoints/translate.py) ---
+
+
+@dataclass(frozen=True)
+class Received:
+    """The incoming event a command came from: what the inbox needs to handle it exactly once."""
+
+    event_id: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class FollowGroup:
+    """A registry group event: each carries the whole group, so the newest (by stream `sequence`) counts."""
+
+    event: Received
+    sequence: int
+    group_id: str
+    name: str
+    state: str
+    status: GroupStatus = GroupStatus.ACTIVE
+    coordinator_name: str = ""
+    coordinator_email: str = ""
+    merged_into: str | None = None
+    merged_group_ids: tuple[str, ...] = ()  # groups that no longer exist on their own (a merge)
+
+
+@dataclass(frozen=True)
+class ForgetPerson:
+    """Another service announced an erasure (Art. 17 GDPR) of this address."""
+
+    event: Received
+    address: str

@@ -7,8 +7,17 @@ Each registry event carries the group's full snapshot; a snapshot is applied onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from services.events.domain.errors import Conflict, NotFound
+
+
+class GroupStatus(StrEnum):
+    """A regional group's state as the registry reports it; the values are the words on the wire."""
+
+    ACTIVE = "aktiv"
+    MERGED = "zusammengelegt"
+    DISSOLVED = "aufgeloest"
 
 
 @dataclass(frozen=True)
@@ -16,7 +25,7 @@ class GroupReplica:
     id: str
     name: str
     state: str
-    status: str = "aktiv"
+    status: GroupStatus = GroupStatus.ACTIVE
     coordinator_name: str = ""
     coordinator_email: str = ""
     merged_into: str | None = None
@@ -33,10 +42,10 @@ class GroupReplica:
     def merged_into_group(self, target_id: str, sequence: int) -> GroupReplica:
         if sequence <= self.sequence:
             return self
-        return replace(self, status="zusammengelegt", merged_into=target_id, sequence=sequence)
+        return replace(self, status=GroupStatus.MERGED, merged_into=target_id, sequence=sequence)
 
     def ensure_invitable(self) -> None:
-        if self.status != "aktiv":
+        if self.status != GroupStatus.ACTIVE:
             where = f" (jetzt Teil von {self.merged_into})" if self.merged_into else ""
             raise Conflict(
                 f"Die Regionalgruppe „{self.name}“ ist {self.status}{where} und kann nicht eingeladen werden."

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from services.events.domain.actions import LIVE, Action, ActionStatus
-from services.events.domain.groups import GroupReplica
+from services.events.domain.groups import GroupReplica, GroupStatus
 from services.events.domain.workplan import WorkItem
 
 DUE_SOON = timedelta(days=14)
@@ -61,7 +61,7 @@ def compile_report(
     actions: list[Action], items: list[WorkItem], groups: list[GroupReplica], since: datetime, until: datetime
 ) -> ProgressReport:
     today = until.date()
-    names = {g.id: g.name for g in sorted((g for g in groups if g.status == "aktiv"), key=lambda g: g.name)}
+    names = {g.id: g.name for g in sorted((g for g in groups if g.status == GroupStatus.ACTIVE), key=lambda g: g.name)}
     overall, counts = Counter[str](), {group_id: Counter[str]() for group_id in names}
     for action in actions:
         _count_action(overall, action, since, None)

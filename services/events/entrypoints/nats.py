@@ -7,7 +7,7 @@ from typing import Any
 
 from services.events.adapters import calendar, mapping
 from services.events.adapters.registry_stream import read_group_events
-from services.events.entrypoints.translate import command
+from services.events.entrypoints.translate import command, follow_group
 from services.events.service_layer import handlers, plan_import, views
 from shared.clock import Clock
 from shared.contracts import RequestSpec
@@ -63,7 +63,8 @@ def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Cal
 
     async def rebuild(_: c.Rebuild) -> c.Rebuilt:
         stream = await read_group_events(broker.connection.jetstream())
-        return c.Rebuilt(groups=await views.rebuild_groups(stream, uow()))
+        follows = [follow_group(envelope, sequence) for envelope, sequence in stream]
+        return c.Rebuilt(groups=await views.rebuild_groups(follows, uow()))
 
     for spec in (c.PLAN_ACTION, c.RESCHEDULE_ACTION):
         respond(broker, spec, planned(spec))

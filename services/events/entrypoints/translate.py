@@ -2,6 +2,7 @@
 
 Keyed by spec, not by the request's type: several subjects share a request type (`ActionRef` confirms an
 action on `events.cmd.confirm_action` and only names one on `events.query.action`).
+Other services' events become typed commands here too (`follow_group`, `forget_person`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 
 from services.events.domain import commands
 from services.events.domain.actions import Report, Schedule
+from services.events.domain.groups import GroupStatus
 from services.events.domain.workplan import Note
 from shared.clock import BERLIN, Clock
-from shared.contracts import RequestSpec
+from shared.contracts import Envelope, RequestSpec, notifications, registry
 from shared.contracts import events as c
 
 Translation = Callable[[Any, Clock], object]
@@ -71,3 +73,28 @@ def command(spec: RequestSpec, request: object, clock: Clock) -> object:
     if translate is None:
         raise TypeError(f"Keine Übersetzung für {spec.subject}")
     return translate(request, clock)
+
+
+def received(envelope: Envelope[Any]) -> commands.Received:
+    return commands.Received(str(envelope.event_id), envelope.subject)
+
+
+def follow_group(envelope: Envelope[registry.GroupSnapshot], sequence: int) -> commands.FollowGroup:
+    """A registry group event, found at `sequence` in the registry's stream."""
+    p, coordinator = envelope.payload, envelope.payload.coordinator
+    return commands.FollowGroup(
+        received(envelope),
+        sequence,
+        p.group_id,
+        p.name,
+        p.state,
+        GroupStatus(p.status),
+        coordinator.name if coordinator else "",
+        (coordinator.email or "") if coordinator else "",
+        p.merged_into,
+        tuple(p.merged_group_ids) if isinstance(p, registry.GroupsMergedV1) else (),
+    )
+
+
+def forget_person(envelope: Envelope[notifications.PersonErasedV1]) -> commands.ForgetPerson:
+    return commands.ForgetPerson(received(envelope), envelope.payload.address)

@@ -3,60 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
+from services.events.domain.commands import FollowGroup, ForgetPerson
 from services.events.domain.groups import GroupReplica
 from services.events.service_layer.unit_of_work import UnitOfWork
 
 
-def replica_of(snapshot: Any, sequence: int) -> GroupReplica:
-    coordinator = snapshot.coordinator
+def replica_of(follow: FollowGroup) -> GroupReplica:
     return GroupReplica(
-        snapshot.group_id,
-        snapshot.name,
-        snapshot.state,
-        snapshot.status,
-        coordinator.name if coordinator else "",
-        (coordinator.email or "") if coordinator else "",
-        snapshot.merged_into,
-        sequence,
+        follow.group_id,
+        follow.name,
+        follow.state,
+        follow.status,
+        follow.coordinator_name,
+        follow.coordinator_email,
+        follow.merged_into,
+        follow.sequence,
     )
 
 
-async def apply_group_event(envelope: Any, sequence: int, uow: UnitOfWork) -> bool:
+async def apply_group_event(follow: FollowGroup, uow: UnitOfWork) -> bool:
     """Apply one registry group event exactly once; False if it was already processed."""
-    return await apply_group_events([(envelope, sequence)], uow) == 1
+    return await apply_group_events([follow], uow) == 1
 
 
-async def apply_group_events(batch: list[tuple[Any, int]], uow: UnitOfWork) -> int:
-    """Apply registry group events (with their stream sequences) in one transaction; how many were new."""
-    ordered = sorted(batch, key=lambda pair: pair[1])
+async def apply_group_events(batch: list[FollowGroup], uow: UnitOfWork) -> int:
+    """Apply registry group events (each with its stream sequence) in one transaction; how many were new."""
+    ordered = sorted(batch, key=lambda follow: follow.sequence)
     async with uow:
-        sequences = {str(envelope.event_id): sequence for envelope, sequence in ordered}
-        todo = [(e, sequences[str(e.event_id)]) for e in await uow.claim_many([envelope for envelope, _ in ordered])]
-        await uow.groups.preload(
-            {id_ for e, _ in todo for id_ in (e.payload.group_id, *getattr(e.payload, "merged_group_ids", []))}
-        )
-        for envelope, sequence in todo:
-            await _apply(envelope.payload, sequence, uow)
+        latest = {follow.event.event_id: follow for follow in ordered}
+        todo = [latest[event.event_id] for event in await uow.claim_many([follow.event for follow in ordered])]
+        await uow.groups.preload({id_ for follow in todo for id_ in (follow.group_id, *follow.merged_group_ids)})
+        for follow in todo:
+            await _apply(follow, uow)
         await uow.commit()
     return len(todo)
 
 
-async def _apply(payload: Any, sequence: int, uow: UnitOfWork) -> None:
-    incoming = replica_of(payload, sequence)
-    current = await uow.groups.get(payload.group_id)
+async def _apply(follow: FollowGroup, uow: UnitOfWork) -> None:
+    incoming = replica_of(follow)
+    current = await uow.groups.get(follow.group_id)
     await uow.groups.put(replace(incoming, seen=1) if current is None else current.after(incoming))
-    for merged_id in getattr(payload, "merged_group_ids", []):
+    for merged_id in follow.merged_group_ids:
         if merged := await uow.groups.get(merged_id):
-            await uow.groups.put(merged.merged_into_group(payload.group_id, sequence))
+            await uow.groups.put(merged.merged_into_group(follow.group_id, follow.sequence))
 
 
-async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
+async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> int:
     """Another service announced an erasure: coordinators' contact data leave the replica."""
-    address = envelope.payload.address.casefold()
+    address = cmd.address.casefold()
     async with uow:
-        if not await uow.claim(envelope):
+        if not await uow.claim(cmd.event):
             return 0
         found = [g for g in await uow.groups.list() if g.coordinator_email.casefold() == address]
         for group in found:

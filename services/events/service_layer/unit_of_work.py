@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, Self
 
+from services.events.domain.commands import Received
+
 
 class UnitOfWork(Protocol):
     groups: Any  # get / put / list(state) of GroupReplica
@@ -17,8 +19,8 @@ class UnitOfWork(Protocol):
     async def once(self, key: str) -> bool:
         """Claim a key in this transaction; False if claimed before."""
 
-    async def claim(self, envelope: Any) -> bool:
+    async def claim(self, event: Received) -> bool:
         """Record an incoming event as processed; False if it was."""
 
-    async def claim_many(self, envelopes: list[Any]) -> list[Any]:
+    async def claim_many(self, events: list[Received]) -> list[Received]:
         """Record a batch as processed; those that were not before, in order, each once."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from services.events.domain.actions import Action
+from services.events.domain.commands import FollowGroup
 from services.events.domain.errors import NotFound
 from services.events.domain.groups import GroupReplica
 from services.events.domain.workplan import ItemStatus, WorkItem
@@ -49,19 +49,18 @@ async def names(uow: UnitOfWork) -> dict[str, str]:
     return {g.id: g.name for g in await groups(uow)}
 
 
-async def rebuild_groups(stream: list[tuple[Any, int]], uow: UnitOfWork) -> int:
+async def rebuild_groups(stream: list[FollowGroup], uow: UnitOfWork) -> int:
     """Forget the replica and rebuild it from the registry's group events, oldest first."""
     async with uow:
         await uow.groups.clear()
         built: dict[str, GroupReplica] = {}
-        for envelope, sequence in sorted(stream, key=lambda pair: pair[1]):
-            payload = envelope.payload
-            incoming = replica_of(payload, sequence)
-            previous = built.get(payload.group_id)
-            built[payload.group_id] = previous.after(incoming) if previous else replace(incoming, seen=1)
-            for merged_id in getattr(payload, "merged_group_ids", []):
+        for follow in sorted(stream, key=lambda follow: follow.sequence):
+            incoming = replica_of(follow)
+            previous = built.get(follow.group_id)
+            built[follow.group_id] = previous.after(incoming) if previous else replace(incoming, seen=1)
+            for merged_id in follow.merged_group_ids:
                 if merged_id in built:
-                    built[merged_id] = built[merged_id].merged_into_group(payload.group_id, sequence)
+                    built[merged_id] = built[merged_id].merged_into_group(follow.group_id, follow.sequence)
         for group in built.values():
             await uow.groups.add(group)
         await uow.commit()

@@ -6,8 +6,16 @@ from datetime import time
 
 from services.registry.domain import events as ev
 from services.registry.domain.hours import ByAppointment, Hours, MonthlyNth, Weekly
-from services.registry.domain.offices import Counsellor, Office, OfficeDetails, Supervision, Training
-from services.registry.domain.regions import Coordinator, District, RegionalGroup
+from services.registry.domain.offices import (
+    Counsellor,
+    Office,
+    OfficeDetails,
+    OfficeStatus,
+    OperatorKind,
+    Supervision,
+    Training,
+)
+from services.registry.domain.regions import Coordinator, District, DistrictKind, GroupStatus, RegionalGroup
 from shared.contracts import registry as c
 from shared.contracts.envelope import EventPayload
 
@@ -92,7 +100,7 @@ def office_snapshot(o: Office) -> c.OfficeSnapshot:
 def office_domain(s: c.OfficeSnapshot) -> Office:
     details = OfficeDetails(
         name=s.name,
-        operator_kind=s.operator_kind,
+        operator_kind=OperatorKind(s.operator_kind),
         operator_name=s.operator_name,
         street=s.street,
         postcode=s.postcode,
@@ -107,7 +115,7 @@ def office_domain(s: c.OfficeSnapshot) -> Office:
         district_id=s.district_id,
     )
     counsellors = tuple(counsellor_domain(x) for x in s.counsellors)
-    return Office(s.office_id, details, s.status, counsellors, supervision_domain(s.supervision))
+    return Office(s.office_id, details, OfficeStatus(s.status), counsellors, supervision_domain(s.supervision))
 
 
 def group_snapshot(g: RegionalGroup) -> c.GroupSnapshot:
@@ -133,7 +141,7 @@ def group_domain(s: c.GroupSnapshot) -> RegionalGroup:
         s.state,
         coordinator,
         tuple(s.district_ids),
-        s.status,
+        GroupStatus(s.status),
         s.merged_into,
         s.slug,
         tuple(s.aliases),
@@ -145,7 +153,7 @@ def district_snapshot(d: District) -> c.DistrictSnapshot:
 
 
 def district_domain(s: c.DistrictSnapshot) -> District:
-    return District(s.district_id, s.name, s.state, s.kind)
+    return District(s.district_id, s.name, s.state, DistrictKind(s.kind))
 
 
 _GROUP_EVENTS = {

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.registry.domain.offices import Counsellor, OfficeDetails, Supervision, Training
-from services.registry.domain.regions import Coordinator
+from services.registry.domain.offices import Counsellor, OfficeDetails, OfficeStatus, Supervision, Training
+from services.registry.domain.regions import Coordinator, DistrictKind
 
 
 @dataclass(frozen=True)
 class AddDistrict:
     name: str
     state: str
-    kind: str = "kreisverband"
+    kind: DistrictKind = DistrictKind.DISTRICT_ASSOCIATION
     district_id: str | None = None
 
 
@@ -51,7 +51,7 @@ class DissolveGroup:
 @dataclass(frozen=True)
 class RegisterOffice:
     details: OfficeDetails
-    status: str = "aktiv"
+    status: OfficeStatus = OfficeStatus.ACTIVE
     counsellors: tuple[Counsellor, ...] = ()
     supervision: Supervision | None = None
     office_id: str | None = None

@@ -4,34 +4,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from services.registry.domain.hours import ByAppointment
-from services.registry.domain.offices import Office
+from services.registry.domain.offices import Office, OfficeStatus
 from services.registry.domain.regions import District
 from services.registry.domain.validation import STATES
 
+
+class FindingKind(StrEnum):
+    """What kind of gap a finding names; the values are the words on the wire."""
+
+    UNCOVERED_DISTRICT = "kreis_ohne_stelle"
+    UNSUPERVISED = "ohne_rdg_aufsicht"
+    UNTRAINED = "ohne_schulung"
+    REFRESHER_DUE = "schulung_veraltet"
+    NO_FIXED_HOURS = "ohne_sprechzeiten"
+
+
 TITLES = {
-    "kreis_ohne_stelle": "Kreisverbände/Bezirke ohne aktive Beratungsstelle",
-    "ohne_rdg_aufsicht": "Beratungsstellen ohne Anleitung durch eine:n Volljurist:in (RDG § 6)",
-    "ohne_schulung": "Beratungsstellen, deren Berater:innen keine Schulung haben",
-    "schulung_veraltet": "Beratungsstellen mit fälliger Auffrischungsschulung (älter als sechs Monate)",
-    "ohne_sprechzeiten": "Beratungsstellen ohne feste Sprechzeiten",
+    FindingKind.UNCOVERED_DISTRICT: "Kreisverbände/Bezirke ohne aktive Beratungsstelle",
+    FindingKind.UNSUPERVISED: "Beratungsstellen ohne Anleitung durch eine:n Volljurist:in (RDG § 6)",
+    FindingKind.UNTRAINED: "Beratungsstellen, deren Berater:innen keine Schulung haben",
+    FindingKind.REFRESHER_DUE: "Beratungsstellen mit fälliger Auffrischungsschulung (älter als sechs Monate)",
+    FindingKind.NO_FIXED_HOURS: "Beratungsstellen ohne feste Sprechzeiten",
 }
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str
+    kind: FindingKind
     subject_id: str
     name: str
     detail: str
 
 
 def coverage(districts: list[District], offices: list[Office], today: date) -> list[Finding]:
-    running = [o for o in offices if o.status in ("aktiv", "pausiert")]
-    covered = {o.details.district_id for o in offices if o.status == "aktiv"}
+    running = [o for o in offices if o.status in (OfficeStatus.ACTIVE, OfficeStatus.PAUSED)]
+    covered = {o.details.district_id for o in offices if o.status == OfficeStatus.ACTIVE}
     findings = [
-        Finding("kreis_ohne_stelle", d.id, d.name, STATES.get(d.state, d.state))
+        Finding(FindingKind.UNCOVERED_DISTRICT, d.id, d.name, STATES.get(d.state, d.state))
         for d in sorted(districts, key=lambda d: d.name)
         if d.id not in covered
     ]
@@ -49,20 +61,22 @@ def _office_findings(office: Office, today: date) -> list[Finding]:
             if supervision is None
             else f"Befähigung von {supervision.lawyer_name} nicht bestätigt"
         )
-        found.append(Finding("ohne_rdg_aufsicht", office.id, office.name, why))
+        found.append(Finding(FindingKind.UNSUPERVISED, office.id, office.name, why))
     untrained = [c.name for c in office.counsellors if c.last_trained is None]
     if not office.counsellors or untrained:
         found.append(
-            Finding("ohne_schulung", office.id, office.name, ", ".join(untrained) or "keine Berater:innen eingetragen")
+            Finding(
+                FindingKind.UNTRAINED, office.id, office.name, ", ".join(untrained) or "keine Berater:innen eingetragen"
+            )
         )
     stale = [c for c in office.counsellors if c.last_trained and c.refresher_due(today)]
     if stale:
         detail = ", ".join(f"{c.name} (zuletzt {c.last_trained:%d.%m.%Y})" for c in stale)
-        found.append(Finding("schulung_veraltet", office.id, office.name, detail))
+        found.append(Finding(FindingKind.REFRESHER_DUE, office.id, office.name, detail))
     if not [h for h in office.details.hours if not isinstance(h, ByAppointment)]:
         found.append(
             Finding(
-                "ohne_sprechzeiten",
+                FindingKind.NO_FIXED_HOURS,
                 office.id,
                 office.name,
                 "nur nach Vereinbarung" if office.details.hours else "keine",

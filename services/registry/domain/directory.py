@@ -7,11 +7,11 @@ from datetime import date
 
 from services.registry.domain.areas import area_label
 from services.registry.domain.hours import Hours
-from services.registry.domain.offices import OPERATOR_KINDS, Office
+from services.registry.domain.offices import OPERATOR_KINDS, Office, OfficeStatus
 from services.registry.domain.regions import District
 from services.registry.domain.validation import STATES
 
-PUBLIC_STATUSES = ("aktiv", "pausiert")
+PUBLIC_STATUSES = (OfficeStatus.ACTIVE, OfficeStatus.PAUSED)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def public_office(office: Office, district: District | None = None) -> PublicOff
         areas=tuple(area_label(a) for a in d.areas),
         languages=d.languages,
         counsellors=tuple(c.name for c in office.counsellors if c.publish_name),
-        paused=office.status == "pausiert",
+        paused=office.status == OfficeStatus.PAUSED,
         supervised=bool(s and s.qualification_confirmed),
         supervised_since=s.since if s and s.qualification_confirmed else None,
         trained_counsellors=len(trained),

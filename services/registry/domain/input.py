@@ -10,7 +10,7 @@ from services.registry.domain import validation
 from services.registry.domain.areas import area_key
 from services.registry.domain.errors import InvalidInput
 from services.registry.domain.hours import parse_hours
-from services.registry.domain.offices import OPERATOR_KINDS, OfficeDetails
+from services.registry.domain.offices import OPERATOR_KINDS, OfficeDetails, OperatorKind
 
 T = TypeVar("T")
 _OPERATOR_ALIASES = {
@@ -47,13 +47,13 @@ class Collector:
             raise InvalidInput(" ".join(self.errors.values()), fields=self.errors)
 
 
-def parse_operator_kind(value: str) -> str:
+def parse_operator_kind(value: str) -> OperatorKind:
     key = re.sub(r"\s+", " ", (value or "").strip().lower())
     key = _OPERATOR_ALIASES.get(key, key)
     if key not in OPERATOR_KINDS:
         known = ", ".join(OPERATOR_KINDS)
         raise InvalidInput(f"Trägerart „{value}“ unbekannt (möglich: {known}).", fields={"Trägerart": value})
-    return key
+    return OperatorKind(key)
 
 
 def office_details(

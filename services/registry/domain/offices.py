@@ -4,17 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from enum import StrEnum
 
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.hours import Hours
 from shared.aggregate import Recording
 
-STATUSES = ("geplant", "aktiv", "pausiert", "geschlossen")
+
+class OfficeStatus(StrEnum):
+    """An office's state; the values are the words on the wire and in the database."""
+
+    PLANNED = "geplant"
+    ACTIVE = "aktiv"
+    PAUSED = "pausiert"
+    CLOSED = "geschlossen"
+
+
+class OperatorKind(StrEnum):
+    """Who runs an office; the values are the words on the wire and in the database."""
+
+    DISTRICT_ASSOCIATION = "kreisverband"
+    MP_OFFICE = "abgeordnetenbuero"
+    PARTY_OFFICE = "parteibuero"
+    PARTNER = "partnerorganisation"
+
+
+STATUSES = tuple(OfficeStatus)
+NEW_STATUSES = (OfficeStatus.PLANNED, OfficeStatus.ACTIVE)  # what a newly registered office may be
 OPERATOR_KINDS = {
-    "kreisverband": "Kreisverband / Bezirk",
-    "abgeordnetenbuero": "Büro einer/eines Abgeordneten",
-    "parteibuero": "Parteibüro",
-    "partnerorganisation": "Partnerorganisation",
+    OperatorKind.DISTRICT_ASSOCIATION: "Kreisverband / Bezirk",
+    OperatorKind.MP_OFFICE: "Büro einer/eines Abgeordneten",
+    OperatorKind.PARTY_OFFICE: "Parteibüro",
+    OperatorKind.PARTNER: "Partnerorganisation",
 }
 REFRESHER_AFTER = timedelta(days=183)  # the seeds ask for semi-annual refreshers
 
@@ -53,7 +74,7 @@ class Supervision:
 @dataclass(frozen=True)
 class OfficeDetails:
     name: str
-    operator_kind: str
+    operator_kind: OperatorKind
     operator_name: str
     street: str
     postcode: str
@@ -79,16 +100,16 @@ def import_key(name: str, postcode: str) -> str:
 class Office(Recording):
     id: str
     details: OfficeDetails
-    status: str = "aktiv"
+    status: OfficeStatus = OfficeStatus.ACTIVE
     counsellors: tuple[Counsellor, ...] = ()
     supervision: Supervision | None = None
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
     def register(cls, id: str, details: OfficeDetails, status: str, counsellors, supervision) -> Office:  # noqa: ANN001
-        if status not in ("geplant", "aktiv"):
+        if status not in NEW_STATUSES:
             raise Conflict(f"Eine neue Beratungsstelle ist „geplant“ oder „aktiv“, nicht „{status}“.")
-        office = cls(id, details, status, tuple(counsellors), supervision)
+        office = cls(id, details, OfficeStatus(status), tuple(counsellors), supervision)
         office._record(OfficeRegistered)
         return office
 
@@ -102,7 +123,7 @@ class Office(Recording):
         return import_key(self.details.name, self.details.postcode)
 
     def _ensure_open(self) -> None:
-        if self.status == "geschlossen":
+        if self.status == OfficeStatus.CLOSED:
             raise Conflict(f"Die Beratungsstelle „{self.name}“ ist geschlossen.")
 
     def update(self, details: OfficeDetails) -> tuple[str, ...]:
@@ -116,19 +137,19 @@ class Office(Recording):
 
     def pause(self) -> None:
         self._ensure_open()
-        if self.status != "pausiert":
-            self.status = "pausiert"
+        if self.status != OfficeStatus.PAUSED:
+            self.status = OfficeStatus.PAUSED
             self._record(OfficePaused)
 
     def reactivate(self) -> None:
         self._ensure_open()
-        if self.status != "aktiv":
-            self.status = "aktiv"
+        if self.status != OfficeStatus.ACTIVE:
+            self.status = OfficeStatus.ACTIVE
             self._record(OfficeReactivated)
 
     def close(self) -> None:
-        if self.status != "geschlossen":
-            self.status = "geschlossen"
+        if self.status != OfficeStatus.CLOSED:
+            self.status = OfficeStatus.CLOSED
             self._record(OfficeClosed)
 
     def counsellor(self, counsellor_id: str) -> Counsellor:

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from services.registry.domain.errors import Conflict
 from shared.aggregate import Recording
+
+
+class DistrictKind(StrEnum):
+    """A Kreisverband, or one of Hamburg's Bezirke; the values are the words on the wire and in the database."""
+
+    DISTRICT_ASSOCIATION = "kreisverband"
+    BOROUGH = "bezirk"
+
+
+class GroupStatus(StrEnum):
+    """A regional group's state; the values are the words on the wire and in the database."""
+
+    ACTIVE = "aktiv"
+    MERGED = "zusammengelegt"
+    DISSOLVED = "aufgeloest"
 
 
 @dataclass(frozen=True)
@@ -13,7 +29,7 @@ class District:
     id: str
     name: str
     state: str
-    kind: str = "kreisverband"  # or "bezirk"
+    kind: DistrictKind = DistrictKind.DISTRICT_ASSOCIATION
 
 
 @dataclass(frozen=True)
@@ -29,7 +45,7 @@ class RegionalGroup(Recording):
     state: str
     coordinator: Coordinator | None = None
     district_ids: tuple[str, ...] = ()
-    status: str = "aktiv"  # aktiv | zusammengelegt | aufgeloest
+    status: GroupStatus = GroupStatus.ACTIVE
     merged_into: str | None = None
     slug: str = ""  # for URLs and command lines (domain/slugs.py)
     aliases: tuple[str, ...] = ()  # earlier slugs: they keep working after a rename
@@ -55,7 +71,7 @@ class RegionalGroup(Recording):
         return tuple(s for s in (self.slug, *self.aliases) if s)
 
     def _ensure_active(self) -> None:
-        if self.status != "aktiv":
+        if self.status != GroupStatus.ACTIVE:
             raise Conflict(f"Die Regionalgruppe „{self.name}“ ist nicht mehr aktiv ({self.status}).")
 
     def rename(self, name: str, slug: str | None = None) -> None:
@@ -93,12 +109,12 @@ class RegionalGroup(Recording):
                 raise Conflict(f"„{other.name}“ gehört zu einem anderen Landesverband als „{self.name}“.")
         for other in others:
             self.district_ids = tuple(dict.fromkeys(self.district_ids + other.district_ids))
-            other.status, other.merged_into = "zusammengelegt", self.id
+            other.status, other.merged_into = GroupStatus.MERGED, self.id
         self._record(GroupsMerged, merged_group_ids=tuple(o.id for o in others))
 
     def dissolve(self) -> None:
         self._ensure_active()
-        self.status = "aufgeloest"
+        self.status = GroupStatus.DISSOLVED
         self._record(GroupDissolved)
 
 

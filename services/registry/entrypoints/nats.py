@@ -9,25 +9,23 @@ from datetime import datetime
 from typing import Any
 
 from services.registry.adapters import calendar, formats, hsds, html, mapping
-from services.registry.domain import commands
 from services.registry.domain.coverage import as_text
 from services.registry.entrypoints.translate import command
 from services.registry.service_layer import handlers, importer, views
 from services.registry.service_layer.published import Published
 from shared.clock import BERLIN, Clock
+from shared.contracts import Contract, RequestSpec
 from shared.contracts import registry as c
 from shared.errors import NotFound
-from shared.messaging.rpc import respond
+from shared.messaging.rpc import Responder, respond
 
-OFFICE_REFS = {
-    c.PAUSE_OFFICE: commands.PauseOffice,
-    c.REACTIVATE_OFFICE: commands.ReactivateOffice,
-    c.CLOSE_OFFICE: commands.CloseOffice,
-}
 GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
 OFFICE_COMMANDS = (
     c.REGISTER_OFFICE,
     c.UPDATE_OFFICE,
+    c.PAUSE_OFFICE,
+    c.REACTIVATE_OFFICE,
+    c.CLOSE_OFFICE,
     c.ADD_COUNSELLOR,
     c.REMOVE_COUNSELLOR,
     c.RECORD_TRAINING,
@@ -42,31 +40,19 @@ HSDS_NONE = {
 
 
 def register(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
-    async def district(request: c.AddDistrict) -> c.DistrictSnapshot:
-        return mapping.district_snapshot(await handlers.handle(command(request), uow()))
+    def answer(spec: RequestSpec, snapshot: Callable[[Any], Contract]) -> Responder:
+        async def handle(request: Any) -> Contract:
+            return snapshot(await handlers.handle(command(spec, request), uow()))
 
-    async def group(request: Any) -> c.GroupSnapshot:
-        return mapping.group_snapshot(await handlers.handle(command(request), uow()))
+        return handle
 
-    async def office(request: Any) -> c.OfficeSnapshot:
-        return mapping.office_snapshot(await handlers.handle(command(request), uow()))
-
-    respond(broker, c.ADD_DISTRICT, district)
+    respond(broker, c.ADD_DISTRICT, answer(c.ADD_DISTRICT, mapping.district_snapshot))
     for spec in GROUP_COMMANDS:
-        respond(broker, spec, group)
+        respond(broker, spec, answer(spec, mapping.group_snapshot))
     for spec in OFFICE_COMMANDS:
-        respond(broker, spec, office)
-    for spec, cmd in OFFICE_REFS.items():
-        respond(broker, spec, _office_ref(cmd, uow))
+        respond(broker, spec, answer(spec, mapping.office_snapshot))
     respond(broker, c.IMPORT_OFFICES, _importer(broker, uow))
     _register_queries(broker, uow, clock, published)
-
-
-def _office_ref(cmd: type, uow: Callable[[], Any]) -> Callable:
-    async def change(request: c.OfficeRef) -> c.OfficeSnapshot:
-        return mapping.office_snapshot(await handlers.handle(cmd(request.office_id), uow()))
-
-    return change
 
 
 def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:

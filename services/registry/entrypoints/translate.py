@@ -1,14 +1,25 @@
-"""Wire requests → domain commands. Field checks happen in the domain; this only reshapes."""
+"""Wire requests → domain commands, chosen by the subject a request came on. Field checks happen in the domain;
+this only reshapes.
+
+Keyed by spec, not by the request's type: several subjects share a request type (`OfficeRef` pauses, reactivates
+or closes an office, and only names one on `registry.query.office`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from services.registry.domain import commands
 from services.registry.domain.input import office_details
-from services.registry.domain.offices import Counsellor, Supervision, Training
-from services.registry.domain.regions import Coordinator
+from services.registry.domain.offices import Counsellor, OfficeStatus, Supervision, Training
+from services.registry.domain.regions import Coordinator, DistrictKind
 from services.registry.domain.validation import email, required
 from services.registry.service_layer.handlers import new_id
+from shared.contracts import RequestSpec
 from shared.contracts import registry as c
+
+Translation = Callable[[Any], object]
 
 
 def coordinator(x: c.Coordinator | None) -> Coordinator | None:
@@ -35,39 +46,43 @@ def details(x: c.OfficeDetails):  # noqa: ANN201
     return office_details(**fields)
 
 
-def command(request: object) -> object:
-    match request:
-        case c.AddDistrict():
-            return commands.AddDistrict(request.name, request.state, request.kind, request.district_id)
-        case c.FormGroup():
-            return commands.FormGroup(
-                request.name,
-                request.state,
-                tuple(request.district_ids),
-                coordinator(request.coordinator),
-                request.group_id,
-            )
-        case c.RenameGroup():
-            return commands.RenameGroup(request.group_id, request.name)
-        case c.ChangeCoordinator():
-            return commands.ChangeCoordinator(request.group_id, coordinator(request.coordinator))
-        case c.MergeGroups():
-            return commands.MergeGroups(request.into_group_id, tuple(request.group_ids))
-        case c.DissolveGroup():
-            return commands.DissolveGroup(request.group_id)
-        case c.RegisterOffice():
-            counsellors = tuple(counsellor(x) for x in request.counsellors)
-            return commands.RegisterOffice(
-                details(request), request.status, counsellors, supervision(request.supervision), request.office_id
-            )
-        case c.UpdateOffice():
-            return commands.UpdateOffice(request.office_id, details(request))
-        case c.AddCounsellor():
-            return commands.AddCounsellor(request.office_id, counsellor(request))
-        case c.RemoveCounsellor():
-            return commands.RemoveCounsellor(request.office_id, request.counsellor_id)
-        case c.RecordTraining():
-            return commands.RecordTraining(request.office_id, request.counsellor_id, training(request.training))
-        case c.ChangeSupervision():
-            return commands.ChangeSupervision(request.office_id, supervision(request.supervision))
-    raise TypeError(f"Keine Übersetzung für {type(request).__name__}")
+def district(r: c.AddDistrict) -> commands.AddDistrict:
+    return commands.AddDistrict(r.name, r.state, DistrictKind(r.kind), r.district_id)
+
+
+def form_group(r: c.FormGroup) -> commands.FormGroup:
+    return commands.FormGroup(r.name, r.state, tuple(r.district_ids), coordinator(r.coordinator), r.group_id)
+
+
+def register_office(r: c.RegisterOffice) -> commands.RegisterOffice:
+    counsellors = tuple(counsellor(x) for x in r.counsellors)
+    return commands.RegisterOffice(
+        details(r), OfficeStatus(r.status), counsellors, supervision(r.supervision), r.office_id
+    )
+
+
+TRANSLATIONS: dict[RequestSpec, Translation] = {
+    c.ADD_DISTRICT: district,
+    c.FORM_GROUP: form_group,
+    c.RENAME_GROUP: lambda r: commands.RenameGroup(r.group_id, r.name),
+    c.CHANGE_COORDINATOR: lambda r: commands.ChangeCoordinator(r.group_id, coordinator(r.coordinator)),
+    c.MERGE_GROUPS: lambda r: commands.MergeGroups(r.into_group_id, tuple(r.group_ids)),
+    c.DISSOLVE_GROUP: lambda r: commands.DissolveGroup(r.group_id),
+    c.REGISTER_OFFICE: register_office,
+    c.UPDATE_OFFICE: lambda r: commands.UpdateOffice(r.office_id, details(r)),
+    c.PAUSE_OFFICE: lambda r: commands.PauseOffice(r.office_id),
+    c.REACTIVATE_OFFICE: lambda r: commands.ReactivateOffice(r.office_id),
+    c.CLOSE_OFFICE: lambda r: commands.CloseOffice(r.office_id),
+    c.ADD_COUNSELLOR: lambda r: commands.AddCounsellor(r.office_id, counsellor(r)),
+    c.REMOVE_COUNSELLOR: lambda r: commands.RemoveCounsellor(r.office_id, r.counsellor_id),
+    c.RECORD_TRAINING: lambda r: commands.RecordTraining(r.office_id, r.counsellor_id, training(r.training)),
+    c.CHANGE_SUPERVISION: lambda r: commands.ChangeSupervision(r.office_id, supervision(r.supervision)),
+}
+
+
+def command(spec: RequestSpec, request: object) -> object:
+    """The domain command for `request`, received on `spec`'s subject."""
+    translate = TRANSLATIONS.get(spec)
+    if translate is None:
+        raise TypeError(f"Keine Übersetzung für {spec.subject}")
+    return translate(request)

@@ -9,7 +9,7 @@ from typing import Any
 from services.registry.domain import commands, events
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.offices import Office
-from services.registry.domain.regions import District, RegionalGroup
+from services.registry.domain.regions import District, DistrictKind, RegionalGroup
 from services.registry.domain.slugs import group_slug, readable
 from services.registry.domain.validation import required, state
 from services.registry.service_layer.unit_of_work import UnitOfWork
@@ -58,7 +58,8 @@ async def _created_before(repo, item_id: str | None, same: Callable[[Any], bool]
 
 
 async def add_district(cmd: commands.AddDistrict, uow: UnitOfWork) -> District:
-    district = District(cmd.district_id or new_id(), required(cmd.name, "Name"), state(cmd.state), cmd.kind)
+    kind = DistrictKind(cmd.kind)
+    district = District(cmd.district_id or new_id(), required(cmd.name, "Name"), state(cmd.state), kind)
     async with uow:
         if existing := await _created_before(uow.districts, cmd.district_id, lambda d: d == district):
             return existing

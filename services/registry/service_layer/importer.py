@@ -8,14 +8,18 @@ from datetime import date, datetime
 
 from services.registry.domain.errors import DomainError, InvalidInput
 from services.registry.domain.input import office_details
-from services.registry.domain.offices import Office, Supervision, import_key
+from services.registry.domain.offices import NEW_STATUSES, STATUSES, Office, OfficeStatus, Supervision, import_key
 from services.registry.domain.regions import District
 from services.registry.service_layer.handlers import new_id
 from services.registry.service_layer.office_csv import Row, read_rows
 from services.registry.service_layer.unit_of_work import UnitOfWork
 
 Progress = Callable[[int, int], Awaitable[object]]
-STATUS_CHANGES = {"pausiert": Office.pause, "aktiv": Office.reactivate, "geschlossen": Office.close}
+STATUS_CHANGES = {
+    OfficeStatus.PAUSED: Office.pause,
+    OfficeStatus.ACTIVE: Office.reactivate,
+    OfficeStatus.CLOSED: Office.close,
+}
 
 
 @dataclass
@@ -34,7 +38,7 @@ class Planned:
     line: int
     office_id: str | None
     details: object
-    status: str
+    status: OfficeStatus
     supervision: Supervision | None
 
 
@@ -85,10 +89,10 @@ def plan_row(row: Row, districts: list[District]) -> Planned:
         languages=row.items("Sprachen"),
         district_id=_district_id(row, districts),
     )
-    status = (row.get("Status") or "aktiv").lower()
-    if status not in ("geplant", "aktiv", "pausiert", "geschlossen"):
-        raise InvalidInput(f"Status „{status}“ unbekannt (geplant, aktiv, pausiert, geschlossen).")
-    return Planned(row.line, row.get("Kennung") or None, details, status, _supervision(row))
+    status = (row.get("Status") or OfficeStatus.ACTIVE).lower()
+    if status not in STATUSES:
+        raise InvalidInput(f"Status „{status}“ unbekannt ({', '.join(STATUSES)}).")
+    return Planned(row.line, row.get("Kennung") or None, details, OfficeStatus(status), _supervision(row))
 
 
 async def import_offices(
@@ -137,7 +141,7 @@ async def _apply(plan: Planned, uow: UnitOfWork) -> str:
         else uow.offices.by_import_key(import_key(plan.details.name, plan.details.postcode))
     )
     if existing is None:
-        status = plan.status if plan.status in ("geplant", "aktiv") else "aktiv"
+        status = plan.status if plan.status in NEW_STATUSES else OfficeStatus.ACTIVE
         office = Office.register(plan.office_id or new_id(), plan.details, status, (), plan.supervision)
         if plan.status != status:
             STATUS_CHANGES[plan.status](office)

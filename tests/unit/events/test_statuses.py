@@ -8,9 +8,11 @@ from typing import get_args
 
 from services.events.adapters import mapping
 from services.events.domain.actions import Action, ActionKind, ActionStatus, InvitationStatus, Report, Schedule
+from services.events.domain.groups import GroupReplica, GroupStatus
 from services.events.domain.workplan import ItemStatus, WorkItem
 from shared.clock import BERLIN
 from shared.contracts import events as c
+from shared.contracts import registry
 
 START = datetime(2026, 12, 1, 9, tzinfo=BERLIN)
 
@@ -73,3 +75,14 @@ def test_snapshots_carry_the_german_strings() -> None:
     item.set_status("in Arbeit")
     assert item.status is ItemStatus.IN_PROGRESS
     assert json.loads(mapping.item_snapshot(item, date(2026, 10, 2)).model_dump_json())["status"] == "in Arbeit"
+
+
+def test_the_group_replica_holds_the_registry_words_as_members() -> None:
+    assert [s.value for s in GroupStatus] == list(get_args(registry.GroupStatus))
+    merged = GroupReplica("g2", "Plauen", "SN", sequence=1).merged_into_group("g1", 2)
+    assert merged.status is GroupStatus.MERGED
+    stored = json.loads(json.dumps(mapping.group_data(merged)))
+    assert stored["status"] == "zusammengelegt"
+    back = mapping.group_domain(stored)
+    assert back == merged and back.status is GroupStatus.MERGED
+    assert json.loads(mapping.group_contract(back).model_dump_json())["status"] == "zusammengelegt"
