@@ -24,6 +24,9 @@ class GroupRepository(FakeRepository[Any]):
     async def list(self, state: str | None = None) -> list[Any]:
         return await self._list(state=state)
 
+    async def preload(self, ids: set[str]) -> None:
+        """The real repository reads these ahead in one query; in memory there is nothing to do."""
+
 
 class ActionRepository(FakeRepository[Any]):
     columns = {"day": _day}

@@ -11,7 +11,7 @@ from services.events.entrypoints.translate import follow_group, forget_person
 from services.events.service_layer.replica import apply_group_events, erase_person
 from shared.contracts import Envelope, notifications
 from shared.contracts import registry as r
-from tests.unit.events.fakes import FakeRepository, FakeUnitOfWork
+from tests.unit.events.fakes import FakeUnitOfWork
 
 ID = UUID("00000000-0000-4000-8000-000000000001")
 KATHRIN = {"name": "Kathrin", "email": "kathrin@example.org"}
@@ -56,11 +56,6 @@ def test_an_erasure_becomes_forget_person() -> None:
     )
 
 
-class Groups(FakeRepository):
-    async def preload(self, ids: set[str]) -> None:
-        """The real repository reads these ahead in one query; in memory there is nothing to do."""
-
-
 def follow(group_id: str, sequence: int, event_id: str, **fields: object) -> FollowGroup:
     return FollowGroup(
         Received(event_id, r.GroupFormedV1.subject), sequence, group_id, group_id.title(), "SN", **fields
@@ -69,7 +64,6 @@ def follow(group_id: str, sequence: int, event_id: str, **fields: object) -> Fol
 
 async def test_typed_commands_update_the_replica_once_each_and_merge() -> None:
     uow = FakeUnitOfWork()
-    uow.groups = Groups()
     batch = [
         follow("g1", 3, "e3", merged_group_ids=("g2",), coordinator_email="k@example.org"),
         follow("g1", 1, "e1"),
