@@ -22,7 +22,7 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
 
     entrypoints.register(app, uow, app.clock, published)
     if settings.demo_data:
-        app.on_started.append(lambda: load_demo_data(uow))
+        app.on_started.append(lambda: load_demo_data(uow, app.clock.today()))
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,6 +17,7 @@ from services.gateway.config import GatewaySettings
 from shared.contracts import registry as c
 from shared.messaging.rpc import request
 from tests.e2e.processes import start_service, stop, wait_healthy
+from tests.support import test_clock
 from tests.unit.registry.test_formats import page_validator, problems, validator
 
 pytestmark = pytest.mark.e2e
@@ -128,7 +129,7 @@ async def test_journey_register(system) -> None:
                 c.CounsellorInput(
                     name="Anna Öffentlich",
                     publish_name=True,
-                    trainings=[c.TrainingV1(on=date(2026, 9, 12), title="Auffrischung")],
+                    trainings=[c.TrainingV1(on=test_clock().today() - timedelta(days=60), title="Auffrischung")],
                 ),
                 c.CounsellorInput(name="Bernd Privat"),
             ],

@@ -8,7 +8,7 @@ entry is announced as an event like any other.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from services.registry.domain import commands
@@ -55,8 +55,11 @@ Sozialberatung Bochum;Kreisverband;DIE LINKE Bochum;Alsenstraße 7;44789;Bochum;
 """
 
 
-async def load_demo_data(uow: Callable[[], Any]) -> None:
-    """Fill an empty register; a register that has anything in it is left alone."""
+async def load_demo_data(uow: Callable[[], Any], today: date) -> None:
+    """Fill an empty register; a register that has anything in it is left alone.
+
+    Dates lie relative to `today`, so the demo never ages into findings it did not have (a refresher due).
+    """
     async with uow() as probe:
         if await probe.districts.list():
             return
@@ -73,7 +76,7 @@ async def load_demo_data(uow: Callable[[], Any]) -> None:
         "demo-beraterin-1",
         "Kathrin",
         publish_name=True,
-        trainings=(Training(date(2026, 9, 12), "Auffrischung SGB II"),),
+        trainings=(Training(today - timedelta(days=60), "Auffrischung SGB II"),),
     )
     await handlers.add_counsellor(commands.AddCounsellor(plauen.id, trained), uow())
     log.info("demo.loaded", districts=len(ids), groups=len(GROUPS), offices=result.created, errors=len(result.errors))
