@@ -28,10 +28,11 @@ test: $(STAMP)
 	if [ $$rc -eq 5 ]; then echo "Fehler: pytest hat keine Tests gefunden" >&2; exit 1; fi; exit $$rc
 
 # Every date-sensitive test (marker `dates`) once per day in TEST_DAYS: month ends, leap day, both DST changes.
-# On SQLite only: the dates meet the same code on PostgreSQL, which `make test` covers.
+# On SQLite only, property tests with few examples: `make test` runs them on PostgreSQL and thoroughly.
 test-dates: $(STAMP)
 	@for day in $(TEST_DAYS); do echo "== Testuhr: $$day"; \
-	BERATUNGSNETZ_TEST_TODAY=$$day $(BIN)/python -m pytest -q -m dates -k "not postgresql" $(PYTEST_ARGS) || exit 1; done
+	BERATUNGSNETZ_TEST_TODAY=$$day HYPOTHESIS_PROFILE=schnell \
+	$(BIN)/python -m pytest -q -m dates -k "not postgresql" $(PYTEST_ARGS) || exit 1; done
 
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
