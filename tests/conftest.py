@@ -118,16 +118,6 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         yield db
 
 
-@pytest.fixture(params=STORES)
-async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database | None]:
-    """For repository contract tests: None for the service's in-memory fake, else a database of each kind."""
-    if request.param == "fake":
-        yield None
-        return
-    async with _open_database(request.param, tmp_path) as db:
-        yield db
-
-
 @asynccontextmanager
 async def _open_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
     from sqlalchemy import text  # imported here: see TYPE_CHECKING above

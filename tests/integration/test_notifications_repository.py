@@ -16,17 +16,19 @@ from services.notifications.domain.words import MemberStatus, Policy, RequestSta
 from services.notifications.service_layer.ports import UnitOfWork
 from shared.db import upgrade
 from tests import support
+from tests.conftest import STORES
 from tests.unit.notifications.fakes import FakeUnitOfWork
 
 NOW = support.test_clock().now()
+pytestmark = pytest.mark.parametrize("database", STORES, indirect=True)
 
 
 @pytest.fixture
-async def uow(backend) -> Callable[[], UnitOfWork]:
-    if backend is None:
+async def uow(database) -> Callable[[], UnitOfWork]:
+    if database is None:
         return FakeUnitOfWork()
-    await upgrade(backend, "notifications")
-    return lambda: NotificationsUnitOfWork(backend, orm.messaging)
+    await upgrade(database, "notifications")
+    return lambda: NotificationsUnitOfWork(database, orm.messaging)
 
 
 def request(request_id: str, address: str, state: RequestState, minutes: int, list_id: str = "a") -> Request:
