@@ -10,7 +10,7 @@ from pydantic import Field
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.contracts.text import DisplayName, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
+from shared.contracts.text import SINGLE_LINE, DisplayName, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
 HEALTH = query("notifications", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("notifications")
@@ -28,6 +28,7 @@ class ListV1(Contract):
     status: str
     description: str = ""
     members: int = 0
+    welcome_text: str = ""  # sent to each new member with the welcome mail
 
 
 class MemberV1(Contract):
@@ -96,6 +97,7 @@ class Subscribe(Contract):
     address: Email
     display_name: DisplayName = ""
     ip: SingleLine = ""
+    consent_version: SingleLine = ""  # the version of the consent text the page showed (empty: the current one)
 
 
 class TokenInput(Contract):
@@ -194,8 +196,31 @@ class ListQuery(ModeratorAction):
     pass
 
 
+class MembersQuery(ModeratorAction):
+    """Members of a list, filtered and paged (no limit: all of them, as before)."""
+
+    search: SingleLine = ""  # part of the name or the address, case-insensitive
+    status: SingleLine = ""  # e.g. "aktiv"; empty: every status
+    role: Role | Literal[""] = ""
+    delivery: Delivery | Literal[""] = ""
+    offset: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=1000)] | None = None
+
+
+class AuditQuery(ModeratorAction):
+    """The list's audit log, newest first, filtered and paged."""
+
+    person: SingleLine = ""  # part of actor or subject
+    action: SingleLine = ""  # exact action name, e.g. "annehmen"
+    since: datetime | None = None
+    until: datetime | None = None
+    offset: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=1000)] = 100
+
+
 class Members(Contract):
     members: list[MemberV1]
+    total: int = 0  # how many match the filter, before paging
 
 
 class Pending(Contract):
@@ -204,6 +229,8 @@ class Pending(Contract):
 
 class Audit(Contract):
     entries: list[AuditV1]
+    total: int = 0
+    actions: list[str] = []  # every action name that occurs in this list's log, for a filter
 
 
 class UnsubscribePage(Contract):
@@ -222,6 +249,147 @@ class StatsQuery(Contract):
     event_id: SingleLine | None = None
 
 
+# --- web interface (issue 14): roles from data, list pages, mailings, members' self-service ------
+
+
+class RolesOf(Contract):
+    address: Email
+
+
+class ModeratedList(ListV1):
+    pending: int = 0  # requests waiting for a moderator's decision
+
+
+class Roles(Contract):
+    """What an address may do in this service, read from the data at the moment of asking."""
+
+    moderates: list[ModeratedList]  # lists where the address is an active member with role `moderation`
+
+
+class SignInMail(Contract):
+    """The gateway asks for its sign-in link to be mailed (it has decided the address holds a role)."""
+
+    address: Email
+    link: Annotated[str, Field(max_length=2000, pattern=SINGLE_LINE)]
+    valid_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+
+
+class ListRef(Contract):
+    list_id: Id
+
+
+class PublicList(Contract):
+    """What the public subscribe page shows; an unknown or closed list is `nicht_gefunden`."""
+
+    list_id: str
+    name: str
+    description: str
+    policy: str
+    consent_text: str
+    consent_version: str
+    privacy_notice: str
+
+
+class UpdateList(ModeratorAction):
+    name: Name
+    description: MultiLine = ""
+    policy: Policy
+    welcome_text: MultiLine = ""
+
+
+class PreviewPost(ModeratorAction):
+    subject: Annotated[Name, Field(max_length=100)]
+    text: NonBlankText
+
+
+class Preview(Contract):
+    """The post exactly as a member receives it (for one sample member, their personal links masked)."""
+
+    headers: list[tuple[str, str]]  # From, To, Subject, List-Id, List-Unsubscribe, …
+    text: str  # the plain-text body as sent
+    recipients: int
+
+
+class MailingV1(Contract):
+    event_id: str
+    subject: str
+    sent_at: datetime
+    sender: str
+    recipients: int
+    sent: int
+    pending: int
+    failed: int
+    digest: int
+
+
+class Mailings(Contract):
+    mailings: list[MailingV1]  # newest first
+
+
+class MailingQuery(ModeratorAction):
+    event_id: SingleLine
+
+
+class FailedDelivery(Contract):
+    address: str
+    reason: str
+    attempts: int
+    last_attempt: datetime | None = None
+
+
+class MailingDetail(Contract):
+    mailing: MailingV1
+    failures: list[FailedDelivery]
+
+
+class ManageLinkRequest(Contract):
+    """Someone asks for their "Meine Verteiler" link by mail; the answer never says whether the address is known."""
+
+    address: Email
+    ip: SingleLine = ""
+
+
+class MySubscription(Contract):
+    list_id: str
+    name: str
+    description: str = ""
+    role: str
+    delivery: str
+    status: str
+    since: datetime | None = None
+
+
+class MyLists(Contract):
+    """A member's own page, opened with their personal link (token purpose `verwalten`)."""
+
+    address: str
+    subscriptions: list[MySubscription]
+
+
+class MemberDelivery(Contract):
+    token: SingleLine
+    list_id: Id
+    delivery: Delivery
+
+
+class MemberAddress(Contract):
+    token: SingleLine
+    new_address: Email
+
+
+class Leave(Contract):
+    token: SingleLine
+    list_id: Id | None = None  # None: every list
+
+
+class LinkInfo(Contract):
+    """What a confirmation or unsubscribe page shows before the click, without spending the token."""
+
+    purpose: str
+    list_name: str
+    address_hint: str
+
+
 CREATE_LIST = command("notifications", "create_list", CreateList, ListV1)
 SUBSCRIBE = command("notifications", "subscribe", Subscribe, Message)
 CONFIRM = command("notifications", "confirm", TokenInput, Message)
@@ -238,8 +406,24 @@ EXPORT = command("notifications", "export", AddressInput, Export)
 ERASE = command("notifications", "erase", AddressInput, Erased)
 
 LISTS = query("notifications", "lists", ListsQuery, Lists)
-MEMBERS = query("notifications", "members", ListQuery, Members)
+MEMBERS = query("notifications", "members", MembersQuery, Members)
 PENDING = query("notifications", "pending", ListQuery, Pending)
-AUDIT = query("notifications", "audit", ListQuery, Audit)
+AUDIT = query("notifications", "audit", AuditQuery, Audit)
 UNSUBSCRIBE_PAGE = query("notifications", "unsubscribe_page", TokenInput, UnsubscribePage)
 DELIVERY_STATS = query("notifications", "delivery_stats", StatsQuery, DeliveryStats)
+
+# web interface (issue 14)
+ROLES_OF = query("notifications", "roles_of", RolesOf, Roles)
+SEND_SIGN_IN = command("notifications", "send_sign_in", SignInMail, Message)
+PUBLIC_LIST = query("notifications", "public_list", ListRef, PublicList)
+UPDATE_LIST = command("notifications", "update_list", UpdateList, ListV1)
+PREVIEW = query("notifications", "preview", PreviewPost, Preview)
+MAILINGS = query("notifications", "mailings", ListQuery, Mailings)
+MAILING = query("notifications", "mailing", MailingQuery, MailingDetail)
+SEND_MANAGE_LINK = command("notifications", "send_manage_link", ManageLinkRequest, Message)
+MY_LISTS = query("notifications", "my_lists", TokenInput, MyLists)
+MY_DELIVERY = command("notifications", "my_delivery", MemberDelivery, MySubscription)
+MY_ADDRESS = command("notifications", "my_address", MemberAddress, Message)
+LEAVE = command("notifications", "leave", Leave, Message)
+MY_EXPORT = query("notifications", "my_export", TokenInput, Export)
+LINK_INFO = query("notifications", "link_info", TokenInput, LinkInfo)
