@@ -31,7 +31,9 @@ def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
     add_navigation(PATH, "Zugänge", lambda viewer: viewer.admin)
 
-    async def show(request: Request, status: int = 200, values: dict | None = None, errors: dict | None = None) -> Response:
+    async def show(
+        request: Request, status: int = 200, values: dict | None = None, errors: dict | None = None
+    ) -> Response:
         web = web_of(request)
         now = web.clock.now()
         grants = await web.sessions.all_grants()
@@ -94,6 +96,8 @@ def router() -> APIRouter:
         web = web_of(request)
         ended = await web.sessions.end_all(adresse, web.clock.now())
         word = "Sitzung" if ended == 1 else "Sitzungen"
-        return redirect(PATH, flash=f"{normal_address(adresse)} ist abgemeldet ({ended} {word} beendet).", request=request)
+        return redirect(
+            PATH, flash=f"{normal_address(adresse)} ist abgemeldet ({ended} {word} beendet).", request=request
+        )
 
     return r

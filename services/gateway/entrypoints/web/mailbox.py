@@ -90,7 +90,12 @@ def read_mail(path: Path) -> dict:
     attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
     shown = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "List-Id", "List-Unsubscribe", "X-Sink-Rcpt-To")
     headers = [(name, str(value)) for name in shown for value in message.get_all(name, [])]
-    return {"headers": headers, "segments": segments(text), "has_text": body is not None, "attachments": attachments}
+    return {
+        "mail_headers": headers,
+        "segments": segments(text),
+        "has_text": body is not None,
+        "attachments": attachments,
+    }
 
 
 def router() -> APIRouter:
@@ -108,7 +113,9 @@ def router() -> APIRouter:
         pages = max(1, -(-len(mails) // PER_PAGE))
         number = min(max(seite, 1), pages)
         shown = mails[(number - 1) * PER_PAGE : number * PER_PAGE]
-        return page(request, "postfach", "Postfach – nur lokal", mails=shown, total=len(mails), page_number=number, pages=pages)
+        return page(
+            request, "postfach", "Postfach – nur lokal", mails=shown, total=len(mails), page_number=number, pages=pages
+        )
 
     @r.get("/postfach/{name}")
     async def mail(request: Request, name: str) -> Response:
@@ -117,7 +124,7 @@ def router() -> APIRouter:
         if not NAME.match(name) or not path.is_file():
             raise PageError(404, "Diese Mail gibt es (nicht mehr) im Postfach.")
         shown = await asyncio.to_thread(read_mail, path)
-        subject = dict(shown["headers"]).get("Subject") or "(ohne Betreff)"
+        subject = dict(shown["mail_headers"]).get("Subject") or "(ohne Betreff)"
         return page(request, "postfach_mail", subject, name=name, **shown)
 
     return r

@@ -50,7 +50,9 @@ def router() -> APIRouter:
         return page(request, "anmelden", "Anmelden", weiter=local_path(weiter, ""), adresse="", errors={})
 
     @r.post("/anmelden")
-    async def sign_in(request: Request, adresse: Annotated[str, Form()] = "", weiter: Annotated[str, Form()] = "") -> Response:
+    async def sign_in(
+        request: Request, adresse: Annotated[str, Form()] = "", weiter: Annotated[str, Form()] = ""
+    ) -> Response:
         web = web_of(request)
         next_path = local_path(weiter, "")
         try:
@@ -99,9 +101,7 @@ def router() -> APIRouter:
             )
         secret = await web.sessions.start(signed_in.address, now)
         response = redirect(local_path(signed_in.next_path, DEFAULT_NEXT))
-        response.set_cookie(
-            SESSION_COOKIE, secret, httponly=True, samesite="lax", secure=web.secure_cookies, path="/"
-        )
+        response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax", secure=web.secure_cookies, path="/")
         log.info("web.signed_in")
         return response
 
