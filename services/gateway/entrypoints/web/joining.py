@@ -1,9 +1,9 @@
-"""The public pages reached from a list's web page or a mail: subscribe, confirm, confirm a new address, unsubscribe.
+"""The public pages of a list and of its mails: subscribe, confirm, confirm a new address, unsubscribe.
 
-A GET only ever shows a page with a button (it names the list and the masked address, without spending the
-token); the change itself is a POST, because link scanners follow links. The unsubscribe URL also takes
-RFC 8058 one-click POSTs from mail programs (exempt from the CSRF check: the body says
-`List-Unsubscribe=One-Click`).
+A GET only ever shows a page with one button: it names the list and the masked address (LINK_INFO, which does not
+spend the token); the change itself is a POST, because link scanners follow links. The unsubscribe URL also takes
+RFC 8058 one-click POSTs from mail programs: the token in the URL, the body `List-Unsubscribe=One-Click`, no CSRF
+token (web/security.py lets exactly those through).
 """
 
 from __future__ import annotations
@@ -12,45 +12,54 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from services.gateway.entrypoints.web import render
-from services.gateway.entrypoints.web.asking import Refused, ask, field_errors
+from services.gateway.entrypoints.web.calls import PageError, ask
+from services.gateway.entrypoints.web.render import page
 from shared.contracts import notifications as n
 
-FIELDS = {"address": "adresse", "display_name": "name"}  # contract field -> form field
+FORM_FIELDS = {"address": "adresse", "display_name": "name"}  # the contract's field -> the form's field
+INVALID_LINK = PageError(400, "Der Link ist ungültig oder abgelaufen.", "link_ungueltig")
+
+
+class Link:
+    """One kind of mail link: the token's purpose, the command its button sends, and the page's words."""
+
+    def __init__(self, purpose: str, command: Any, title: str, button: str, done: str) -> None:
+        self.purpose, self.command, self.title, self.button, self.done = purpose, command, title, button, done
+
+
 LINKS = {
-    # path: (confirming command, title, what the button does, what the page asks)
-    "/bestaetigen": (n.CONFIRM, "Eintragung bestätigen", "Ja, eintragen", "eintragen"),
-    "/adresse-bestaetigen": (n.CONFIRM_ADDRESS, "Neue Adresse bestätigen", "Ja, diese Adresse verwenden", "adresse"),
-    "/abmelden": (n.UNSUBSCRIBE, "Abmelden", "Ja, abmelden", "abmelden"),
+    "/bestaetigen": Link("bestaetigen", n.CONFIRM, "Eintragung bestätigen", "Ja, eintragen", "Adresse bestätigt"),
+    "/adresse-bestaetigen": Link(
+        "adresse_aendern",
+        n.CONFIRM_ADDRESS,
+        "Neue Adresse bestätigen",
+        "Ja, diese Adresse verwenden",
+        "Neue Adresse gilt",
+    ),
+    "/abmelden": Link("abmelden", n.UNSUBSCRIBE, "Abmelden", "Ja, abmelden", "Abgemeldet"),
 }
 
 
-def router(client: Any) -> APIRouter:
-    r = APIRouter(include_in_schema=False)
+def problem(request: Request, refusal: PageError, title: str) -> Response:
+    if refusal.code == "link_ungueltig":
+        return page(request, "joining/link_invalid", "Link ungültig oder abgelaufen", 400, message=refusal.message)
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+    return page(request, "joining/problem", title, refusal.status, headers, message=refusal.message)
 
-    def problem(request: Request, refused: Refused, title: str) -> Response:
-        template = "joining/link_invalid.html.j2" if refused.code == "link_ungueltig" else "joining/problem.html.j2"
-        if refused.code == "link_ungueltig":
-            title = "Link ungültig oder abgelaufen"
-        return render.page(request, template, title, refused.status, message=refused.message)
+
+def router() -> APIRouter:
+    r = APIRouter(include_in_schema=False)
 
     async def form(request: Request, list_id: str, status: int = 200, **values: Any) -> Response:
         try:
-            shown = await ask(client, n.PUBLIC_LIST, {"list_id": list_id})
-        except ValidationError:
-            shown = None
-        except Refused as refused:
-            if refused.code != "nicht_gefunden":
-                return problem(request, refused, "Verteiler abonnieren")
-            shown = None
-        if shown is None:
-            return render.page(request, "joining/unknown_list.html.j2", "Verteiler nicht gefunden", 404)
+            shown = await ask(request, n.PUBLIC_LIST, {"list_id": list_id})
+        except PageError as refusal:
+            if refusal.code not in ("nicht_gefunden", "ungueltige_eingabe"):
+                return problem(request, refusal, "Verteiler abonnieren")
+            return page(request, "joining/unknown_list", "Verteiler nicht gefunden", 404)
         values = {"errors": {}, "address": "", "name": ""} | values
-        return render.page(
-            request, "joining/subscribe.html.j2", f"„{shown.name}“ abonnieren", status, mailing_list=shown, **values
-        )
+        return page(request, "joining/subscribe", f"„{shown.name}“ abonnieren", status, mailing_list=shown, **values)
 
     @r.get("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe_form(request: Request, list_id: str) -> Response:
@@ -58,14 +67,10 @@ def router(client: Any) -> APIRouter:
 
     @r.post("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe(
-        request: Request,
-        list_id: str,
-        adresse: str = Form(""),
-        name: str = Form(""),
-        consent_version: str = Form(""),
+        request: Request, list_id: str, adresse: str = Form(""), name: str = Form(""), consent_version: str = Form("")
     ) -> Response:
         ip = request.client.host if request.client else ""
-        values = {
+        asked = {
             "list_id": list_id,
             "address": adresse,
             "display_name": name,
@@ -74,63 +79,42 @@ def router(client: Any) -> APIRouter:
         }
         kept = {"address": adresse, "name": name}
         try:
-            done = await ask(client, n.SUBSCRIBE, values)
-        except ValidationError as invalid:
-            errors = {FIELDS.get(k, "adresse"): v for k, v in field_errors(invalid).items()}
-            return await form(request, list_id, 422, errors=errors, **kept)
-        except Refused as refused:
-            if refused.code in ("ungueltige_eingabe", "konflikt"):
-                return await form(request, list_id, refused.status, errors={"adresse": refused.message}, **kept)
-            if refused.code == "nicht_gefunden":
+            done = await ask(request, n.SUBSCRIBE, asked)
+        except PageError as refusal:
+            if refusal.code == "ungueltige_eingabe" and (set(refusal.fields) & set(FORM_FIELDS)):
+                errors = {FORM_FIELDS[k]: v for k, v in refusal.fields.items() if k in FORM_FIELDS}
+                return await form(request, list_id, 422, errors=errors, **kept)
+            if refusal.code in ("ungueltige_eingabe", "konflikt"):  # e.g. the consent text changed meanwhile
+                errors = {"einwilligung" if "consent_version" in refusal.fields else "adresse": refusal.message}
+                return await form(request, list_id, refusal.status, errors=errors, **kept)
+            if refusal.code == "nicht_gefunden":
                 return await form(request, list_id)
-            return problem(request, refused, "Verteiler abonnieren")
-        return render.page(
-            request,
-            "joining/check_inbox.html.j2",
-            "Bitte prüfen Sie Ihr Postfach",
-            message=done.message,
-            address=adresse.strip(),
-        )
+            return problem(request, refusal, "Verteiler abonnieren")
+        title = "Bitte prüfen Sie Ihr Postfach"
+        return page(request, "joining/check_inbox", title, message=done.message, address=adresse.strip())
 
-    def link_pages(path: str) -> None:
-        command, title, button, kind = LINKS[path]
-
+    def link_pages(path: str, link: Link) -> None:
         @r.get(path, response_class=HTMLResponse)
         async def show(request: Request, token: str = "") -> Response:
             try:
-                info = await ask(client, n.LINK_INFO, {"token": token})
-            except ValidationError:
-                return problem(request, Refused("link_ungueltig", "", 400), title)
-            except Refused as refused:
-                return problem(request, refused, title)
-            return render.page(
-                request,
-                "joining/link.html.j2",
-                title,
-                action=path,
-                token=token,
-                button_label=button,
-                kind=kind,
-                info=info,
-            )
+                info = await ask(request, n.LINK_INFO, {"token": token})
+            except PageError as refusal:
+                return problem(request, INVALID_LINK if refusal.code == "ungueltige_eingabe" else refusal, link.title)
+            if info.purpose != link.purpose:  # a genuine link of another kind, opened at the wrong address
+                return problem(request, INVALID_LINK, link.title)
+            shown = {"action": path, "token": token, "button_label": link.button, "purpose": link.purpose}
+            return page(request, "joining/link", link.title, info=info, **shown)
 
         @r.post(path, response_class=HTMLResponse)
         async def act(request: Request, token: str = "") -> Response:
-            # RFC 8058: the token is in the URL and the body says "List-Unsubscribe=One-Click"; our button posts it as a field.
+            # RFC 8058: the token is in the URL and the body says "List-Unsubscribe=One-Click"; our button posts a field.
             posted = await request.form()
             try:
-                done = await ask(client, command, {"token": token or str(posted.get("token", ""))})
-            except ValidationError:
-                return problem(request, Refused("link_ungueltig", "", 400), title)
-            except Refused as refused:
-                return problem(request, refused, title)
-            return render.page(
-                request, "joining/done.html.j2", DONE[kind], message=done.message, kind=kind, list_name=done.list_name
-            )
+                done = await ask(request, link.command, {"token": token or str(posted.get("token", ""))})
+            except PageError as refusal:
+                return problem(request, INVALID_LINK if refusal.code == "ungueltige_eingabe" else refusal, link.title)
+            return page(request, "joining/done", link.done, message=done.message, purpose=link.purpose)
 
-    for path in LINKS:
-        link_pages(path)
+    for path, link in LINKS.items():
+        link_pages(path, link)
     return r
-
-
-DONE = {"eintragen": "Eintragung bestätigt", "adresse": "Neue Adresse bestätigt", "abmelden": "Abgemeldet"}
