@@ -52,14 +52,17 @@ def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     async def form(request: Request, list_id: str, status: int = 200, **values: Any) -> Response:
+        values = {"errors": {}, "address": "", "name": ""} | values
         try:
             shown = await ask(request, n.PUBLIC_LIST, {"list_id": list_id})
         except PageError as refusal:
-            if refusal.code not in ("nicht_gefunden", "ungueltige_eingabe"):
+            if refusal.code in ("nicht_gefunden", "ungueltige_eingabe"):
+                return page(request, "joining/unknown_list", "Verteiler nicht gefunden", 404)
+            if not values["errors"]:
                 return problem(request, refusal, "Verteiler abonnieren")
-            return page(request, "joining/unknown_list", "Verteiler nicht gefunden", 404)
-        values = {"errors": {}, "address": "", "name": ""} | values
-        return page(request, "joining/subscribe", f"„{shown.name}“ abonnieren", status, mailing_list=shown, **values)
+            shown = None  # the input's errors are shown even while the list's text cannot be loaded (no button then)
+        title = f"„{shown.name}“ abonnieren" if shown else "Verteiler abonnieren"
+        return page(request, "joining/subscribe", title, status, mailing_list=shown, list_id=list_id, **values)
 
     @r.get("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe_form(request: Request, list_id: str) -> Response:
