@@ -122,7 +122,7 @@ async def test_subscribe_confirm_and_see_own_data(system: WebSystem) -> None:
         "Willkommen",
     ):
         assert text in unescape(export.text), text
-    assert re.search(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", export.text)  # times in German
+    assert re.search(r">\d\d\.\d\d\.\d{4}, \d\d:\d\d<", export.text)  # times in German
     download = await press(http, export, "/meine-verteiler/auskunft.json")
     assert download.status_code == 200 and download.headers["content-disposition"].startswith("attachment;")
     data = json.loads(download.text)

@@ -7,10 +7,10 @@ person can read and puts German headings and words on them. The JSON download gi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from services.gateway.entrypoints.web.render import german_datetime
+
 WORDS = {
     "mitglied": "Mitglied",
     "moderation": "Moderation",
@@ -52,13 +52,11 @@ ACTIONS = {
 
 
 def when(value: object) -> str:
-    """An ISO time (or datetime) as Berlin wall time: "21.11.2026, 11:00 Uhr"; empty stays empty."""
+    """An ISO time (or datetime) as Berlin wall time, as every page shows it: "21.11.2026, 11:00"."""
     if not value:
         return ""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(BERLIN)
-    return f"{moment:%d.%m.%Y, %H:%M} Uhr"
+    return german_datetime(moment if moment.tzinfo else moment.replace(tzinfo=UTC))  # stored times are UTC
 
 
 def word(value: object) -> str:
