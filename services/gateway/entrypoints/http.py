@@ -14,10 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from services.gateway.adapters.services import ServiceClient
-from services.gateway.entrypoints import api, feeds, public, token_routes
+from services.gateway.entrypoints import api, feeds, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
 from services.gateway.entrypoints.web import errors as web_errors
-from services.gateway.entrypoints.web import pages
+from services.gateway.entrypoints.web import joining, member, pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import WebSecurity
 from shared.clock import Clock
@@ -85,7 +85,8 @@ def create_app(
     app.include_router(router)
     app.include_router(token_routes.router(access))
     app.include_router(feeds.router(access, directory_max_age))
-    app.include_router(public.router(client))
+    app.include_router(joining.router())
+    app.include_router(member.router())
     app.include_router(pages.router())
     app.state.access = access
     app.state.web = web

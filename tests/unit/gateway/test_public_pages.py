@@ -1,4 +1,4 @@
-"""The public pages reached from mails, rendered through the gateway's router against a fake notifications service."""
+"""The public pages of a list and of its mails (web/joining.py), rendered against a fake notifications service."""
 
 from __future__ import annotations
 
@@ -9,13 +9,28 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.gateway.entrypoints.public import router
+from services.gateway.entrypoints.web.context import Web
+from services.gateway.entrypoints.web.joining import router
+from shared.clock import Clock
 from shared.contracts import Reply
 from shared.contracts import notifications as n
 from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
 
 EVIL = '<script>alert("x")</script>&'
 EVIL_ID = 'x"<script>&'  # no slash: it is a path segment
+PURPOSES = {"t2": "adresse_aendern", "t3": "abmelden"}  # the fake's tokens; any other is a confirmation link
+
+
+def shown_list(asked: n.ListRef) -> n.PublicList:
+    return n.PublicList(
+        list_id=asked.list_id,
+        name=f"LAG {EVIL}",
+        description=f"Austausch {EVIL}",
+        policy="bestaetigen",
+        consent_text=f"Ich willige ein {EVIL}",
+        consent_version="2026-11-01",
+        privacy_notice=f"Datenschutz {EVIL}",
+    )
 
 
 class FakeServices:
@@ -27,6 +42,8 @@ class FakeServices:
     async def ask(self, spec: Any, payload: Any, actor: str | None = None) -> Reply:
         self.asked.append((spec.subject, payload))
         answer = self.answers[spec.subject]
+        if callable(answer):
+            answer = answer(payload)
         if isinstance(answer, Exception):
             raise answer
         if isinstance(answer, tuple):
@@ -37,7 +54,8 @@ class FakeServices:
 def client(**answers: Any) -> tuple[httpx.AsyncClient, FakeServices]:
     services = FakeServices({getattr(n, k).subject: v for k, v in answers.items()})
     app = FastAPI()
-    app.include_router(router(services))
+    app.state.web = Web(client=services, sessions=None, clock=Clock(), secret_key="")
+    app.include_router(router())
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"), services
 
 
@@ -49,10 +67,13 @@ async def pages() -> dict[str, Any]:
         CONFIRM=done,
         CONFIRM_ADDRESS=done,
         UNSUBSCRIBE=done,
-        UNSUBSCRIBE_PAGE=n.UnsubscribePage(list_name=f"LAG {EVIL}", address_hint="a…@example.org"),
+        LINK_INFO=lambda asked: n.LinkInfo(
+            purpose=PURPOSES.get(asked.token, "bestaetigen"), list_name=f"LAG {EVIL}", address_hint="a…@example.org"
+        ),
+        PUBLIC_LIST=shown_list,
     )
-    refused, _ = client(CONFIRM=("link_ungueltig", f"Der Link ist abgelaufen {EVIL}"), UNSUBSCRIBE_PAGE=("x", "?"))
-    down, _ = client(SUBSCRIBE=ServiceUnavailable("notifications.cmd.subscribe"))
+    refused, _ = client(CONFIRM=("link_ungueltig", f"Der Link ist abgelaufen {EVIL}"), LINK_INFO=("x", "?"))
+    down, _ = client(SUBSCRIBE=ServiceUnavailable("notifications.cmd.subscribe"), PUBLIC_LIST=shown_list)
     large, _ = client(UNSUBSCRIBE=RequestTooLarge("notifications.cmd.unsubscribe", 2_000_000, 1_000_000))
     responses = {
         "subscribe form": await ok.get(f"/abonnieren/{EVIL_ID}"),
@@ -97,19 +118,25 @@ def test_status_codes_and_texts(shown: dict[str, Any]) -> None:
         "too large": 413,
     }
     assert shown["service down"][1] == "5" and shown["confirmed"][1] is None
-    assert "<title>Fast geschafft – Beratungsnetz</title>" in shown["subscribed"][2]
+    assert "<title>Bitte prüfen Sie Ihr Postfach – Beratungsnetz</title>" in shown["subscribed"][2]
     assert '<h1 class="bn-heading-l">Eintragung bestätigen</h1>' in shown["confirm page"][2]
-    assert "Bitte bestätigen Sie mit dem Knopf." in shown["confirm page"][2]
+    assert (
+        "Die Adresse <strong>a…@example.org</strong> in den Verteiler „LAG &lt;script&gt;" in shown["confirm page"][2]
+    )
     assert '<button type="submit" class="bn-button">Ja, diese Adresse verwenden</button>' in shown["address page"][2]
-    assert "Die Adresse a…@example.org vom Verteiler „LAG " in shown["unsubscribe page"][2]
+    assert "Die Adresse <strong>a…@example.org</strong> vom Verteiler „LAG " in shown["unsubscribe page"][2]
     assert "Der Dienst ist gerade nicht erreichbar." in shown["service down"][2]
     assert "Die Anfrage ist mit 2.0 MB zu groß (höchstens 1.0 MB)" in shown["too large"][2]
     # A wrong address shows the form again: the error summary on top links to the field, which names its error.
     invalid = shown["invalid address"][2]
-    assert "<title>Fehler: Verteiler abonnieren – Beratungsnetz</title>" in invalid
+    assert (
+        "<title>Fehler: „LAG &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;“ abonnieren – Beratungsnetz</title>"
+        in invalid
+    )
     assert 'role="alert"' in invalid and '<a href="#adresse">Keine gültige E-Mail-Adresse' in invalid
     assert 'aria-describedby="adresse-fehler"' in invalid and 'value="kein-at"' in invalid
-    assert "abmelden können Sie sich jederzeit über den Link in jeder Nachricht." in shown["subscribe form"][2]
+    assert "Abmelden können Sie sich jederzeit über den Link in jeder Nachricht." in shown["subscribe form"][2]
+    assert '<input type="hidden" name="consent_version" value="2026-11-01">' in shown["subscribe form"][2]
 
 
 def test_forms_post_the_token(shown: dict[str, Any]) -> None:
