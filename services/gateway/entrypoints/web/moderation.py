@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 from services.gateway.domain import moderation as words
 from services.gateway.domain.moderation import Paging, day_end, day_start, member_lines, parse_day
 from services.gateway.domain.people import Viewer
-from services.gateway.entrypoints.web.auth import require_moderator, require_viewer
 from services.gateway.entrypoints.web import calls
+from services.gateway.entrypoints.web.auth import require_moderator, require_viewer
 from services.gateway.entrypoints.web.calls import PageError
 from services.gateway.entrypoints.web.render import error_page, page, redirect
 from shared.contracts import RequestSpec
@@ -71,7 +71,7 @@ def values_of(form: Any, *names: str) -> dict[str, str]:
     return {name: str(form.get(name, "")) for name in names}
 
 
-def router() -> APIRouter:  # noqa: C901 - one page after the other
+def router() -> APIRouter:
     r = APIRouter(prefix="/moderation", include_in_schema=False)
     moderator = Depends(require_moderator)
 
@@ -315,7 +315,7 @@ def router() -> APIRouter:  # noqa: C901 - one page after the other
 
     def member_task(task: str, template: str, title: str) -> None:
         @r.get(f"/{{list_id}}/mitglieder/{task}", response_class=HTMLResponse, name=f"member_{task}")
-            async def show(request: Request, list_id: str, adresse: str = "", viewer: Viewer = moderator) -> Response:
+        async def show(request: Request, list_id: str, adresse: str = "", viewer: Viewer = moderator) -> Response:
             listed = await the_list(request, list_id)
             member = await one_member(request, list_id, adresse)
             return page(
