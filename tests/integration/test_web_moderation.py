@@ -97,6 +97,10 @@ async def test_every_page_renders_for_the_moderator_and_no_one_else_sees_them(sy
             assert "moderieren Sie nicht" in refused.text and '<html lang="de">' in refused.text
         posted = await form_post(other, f"/moderation/{LAG}/mitglieder/entfernen", {"adresse": KATHRIN})
         assert posted.status_code == 403
+    landesbuero = await signed_in(system, "landesbuero@beratungsnetz.example")  # admin: may moderate every list
+    listed = await landesbuero.get("/moderation")
+    assert listed.status_code == 200 and f'href="/moderation/{LAG}"' in listed.text
+    assert (await landesbuero.get(f"/moderation/{LAG}/mitglieder")).status_code == 200
     nobody = await system.browser().get(f"/moderation/{LAG}/anfragen")
     assert nobody.status_code == 303 and nobody.headers["location"].startswith("/anmelden?weiter=")
     members = await system.ask(n.MEMBERS, n.MembersQuery(list_id=LAG, moderator=KATHRIN, search=KATHRIN))
@@ -127,6 +131,7 @@ async def test_several_requests_are_decided_at_once_and_each_is_reported(system)
     banner = text_of(after.text.split('class="bn-notification-banner', 1)[1].split("</div>\n</div>", 1)[0])
     assert "2 Anfragen aufgenommen." in banner
     assert "Gudrun Beispiel (gudrun@example.org): aufgenommen" in banner and "thea@example.org: aufgenommen" in banner
+    assert "<li>Gudrun Beispiel (gudrun@example.org): aufgenommen</li>" in after.text  # one line each
     assert "Gudrun Beispiel" not in after.text.split("</h1>", 1)[1].split("bn-notification", 1)[0]
     members = await system.ask(n.MEMBERS, n.MembersQuery(list_id=LAG, moderator=KATHRIN, status="aktiv"))
     assert {"gudrun@example.org", "thea@example.org"} <= {m.address for m in members.members}
@@ -175,6 +180,11 @@ async def test_members_come_in_pages_of_fifty_and_are_found_by_name(system) -> N
     box = "\n".join(f"Person {i:03d} <person{i:03d}@example.org>" for i in range(119))
     added = await form_post(kathrin, f"/moderation/{LAG}/mitglieder/hinzufuegen", {"adressen": box})
     assert added.status_code == 303, text_of(added.text)[:2000]
+    notice = text_of((await kathrin.get(added.headers["location"])).text)
+    assert (
+        "119 Mitglieder hinzugefügt." in notice and "Zeile 1: Person 000 <person000@example.org>: hinzugefügt" in notice
+    )
+    assert re.search(r"… und \d+ weitere", notice)  # the notice stays small enough for its cookie
     first = await kathrin.get(f"/moderation/{LAG}/mitglieder")
     assert "120 Mitglieder, angezeigt 1 bis 50." in text_of(first.text) and table_rows(first.text) == 50
     assert "Seite 1 von 3" in first.text and 'aria-label="Seite 3"' in first.text
@@ -269,7 +279,11 @@ async def test_a_message_is_previewed_sent_and_its_delivery_counted(system) -> N
     )
     assert preview.status_code == 200, preview.text
     text = text_of(preview.text)
-    assert "Subject Treffen im Oktober" in text and "wir treffen uns." in text
+    assert (
+        "Subject [LAG Hartz IV Sachsen] Treffen im Oktober" in text
+        and "List-Unsubscribe" in text
+        and "wir treffen uns." in text
+    )
     assert "Jetzt an 4 Mitglieder senden" in text
     back = await form_post(
         kathrin,

@@ -17,7 +17,7 @@ from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, public, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
 from services.gateway.entrypoints.web import errors as web_errors
-from services.gateway.entrypoints.web import pages
+from services.gateway.entrypoints.web import moderation, pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import WebSecurity
 from shared.clock import Clock
@@ -87,6 +87,7 @@ def create_app(
     app.include_router(feeds.router(access, directory_max_age))
     app.include_router(public.router(client))
     app.include_router(pages.router())
+    app.include_router(moderation.router())
     app.state.access = access
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.

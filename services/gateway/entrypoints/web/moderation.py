@@ -177,7 +177,7 @@ def router() -> APIRouter:
                 continue
             reports.append(f"{who}: {words.DECISIONS[decision][1]}")
         head = "Nicht alles hat geklappt." if failed else _decided_head(decision, len(chosen))
-        return redirect(f"{base(list_id)}/anfragen", "\n".join([head, *reports]), request)
+        return redirect(f"{base(list_id)}/anfragen", notice_lines(head, reports), request)
 
     # --- members -----------------------------------------------------------------------------------------
 
@@ -304,7 +304,7 @@ def router() -> APIRouter:
         if not left:
             head = "1 Mitglied hinzugefügt." if added == 1 else f"{added} Mitglieder hinzugefügt."
             lines_report = [f"{label}: {what}" for label, what, _ in reports]
-            return redirect(f"{base(list_id)}/mitglieder", "\n".join([head, *lines_report]), request)
+            return redirect(f"{base(list_id)}/mitglieder", notice_lines(head, lines_report), request)
         errors = {
             "adressen": f"{len(left)} von {len(lines)} Zeilen wurden nicht übernommen; "
             "sie stehen unten noch im Feld. Die übrigen sind eingetragen."
@@ -657,6 +657,20 @@ def router() -> APIRouter:
         return redirect(f"{base(list_id)}/einstellungen", notice, request)
 
     return r
+
+
+def notice_lines(head: str, lines: list[str], budget: int = 1500) -> str:
+    """A notice of a first line and one line per item (shown as a list), short enough for its cookie:
+    what does not fit is counted ("… und 80 weitere")."""
+    kept: list[str] = []
+    used = len(head.encode())
+    for number, line in enumerate(lines):
+        used += len(line.encode()) + 1
+        if used > budget:
+            kept.append(f"… und {len(lines) - number} weitere")
+            break
+        kept.append(line)
+    return "\n".join([head, *kept])
 
 
 def _who(req: n.RequestV1) -> str:
