@@ -344,3 +344,13 @@ async def test_settings_are_saved_and_refused_input_comes_back(system) -> None:
         "Austausch der LAG",
         "Schön, dass Sie da sind.",
     )
+
+
+async def test_a_silent_notifications_service_is_a_german_503_not_a_403(system) -> None:
+    kathrin = await signed_in(system, KATHRIN)
+    assert (await kathrin.get(f"/moderation/{LAG}/mitglieder")).status_code == 200
+    await system.services["notifications"].stop()
+    for path in (f"/moderation/{LAG}/mitglieder", f"/moderation/{LAG}/anfragen"):
+        down = await kathrin.get(path)
+        assert down.status_code == 503, (path, down.status_code)
+        assert "antwortet gerade nicht" in down.text and down.headers["retry-after"] == "5"

@@ -71,9 +71,22 @@ def values_of(form: Any, *names: str) -> dict[str, str]:
     return {name: str(form.get(name, "")) for name in names}
 
 
+async def moderator_of_list(list_id: str, request: Request) -> Viewer:
+    """`require_moderator`, except that roles unread because the notifications service did not answer
+    are a German 503 ("try again"), not a 403 ("not yours")."""
+    viewer = await require_viewer(request)
+    if not viewer.may_moderate(list_id) and "notifications" in viewer.unanswered:
+        raise PageError(
+            503,
+            "Der Verteiler-Dienst antwortet gerade nicht. Bitte versuchen Sie es gleich noch einmal.",
+            retry_after=5,
+        )
+    return await require_moderator(list_id, request)
+
+
 def router() -> APIRouter:
     r = APIRouter(prefix="/moderation", include_in_schema=False)
-    moderator = Depends(require_moderator)
+    moderator = Depends(moderator_of_list)
 
     # --- overview ---------------------------------------------------------------------------------------
 
