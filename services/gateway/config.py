@@ -29,8 +29,13 @@ class GatewaySettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _no_mailbox_in_production(self) -> GatewaySettings:
-        if self.environment == "production" and self.mailbox_dir:
+        if self.environment != "production":
+            return self
+        if self.mailbox_dir:
             raise ValueError(
                 "Unsichere Konfiguration für Produktion: MAILBOX_DIR (das lokale Postfach) ist nur für die Entwicklung da"
             )
+        if not self.public_url.startswith("https://"):
+            # Session cookies are `Secure` in production: over plain http no browser would send them back.
+            raise ValueError("Unsichere Konfiguration für Produktion: PUBLIC_URL muss mit https:// beginnen")
         return self

@@ -87,9 +87,11 @@ def compose_environment(service: str) -> dict[str, str]:
     env = COMPOSE["services"][service]["environment"]
 
     def fill(match: re.Match) -> str:  # ${VAR:-default} takes its default, ${VAR} and ${VAR:?…} a stand-in
-        return match.group(1) if match.group(1) is not None else "x" * 40
+        if match.group(2) is not None:
+            return match.group(2)
+        return "https://beratungsnetz.example" if match.group(1) == "PUBLIC_URL" else "x" * 40
 
-    return {k: re.sub(r"\$\{[A-Z_]+(?::-([^}]*))?[^}]*\}", fill, str(v)) for k, v in env.items()}
+    return {k: re.sub(r"\$\{([A-Z_]+)(?::-([^}]*))?[^}]*\}", fill, str(v)) for k, v in env.items()}
 
 
 @pytest.mark.parametrize("service", APP_SERVICES)

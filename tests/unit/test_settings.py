@@ -71,8 +71,11 @@ def test_the_gateway_refuses_the_local_mailbox_in_production() -> None:
         "database_url": "postgresql+asyncpg://gateway@db/beratungsnetz",
         "nats_user": "gateway",
         "nats_password": "geheim",
+        "public_url": "https://beratungsnetz.example",
     }
     assert GatewaySettings(**secure).secure_cookies is True
+    with pytest.raises(ValidationError, match="PUBLIC_URL muss mit https:// beginnen"):
+        GatewaySettings(**{**secure, "public_url": "http://beratungsnetz.example"})
     with pytest.raises(ValidationError, match="MAILBOX_DIR .*nur für die Entwicklung"):
         GatewaySettings(**secure, mailbox_dir="var/mail")
     assert GatewaySettings(environment="test", mailbox_dir="var/mail").secure_cookies is False
