@@ -8,16 +8,19 @@ Jinja2 templates in `templates/` (autoescaped); this module only chooses one and
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import ValidationError
 
-from services.gateway.adapters.services import ServiceClient
 from shared.contracts import notifications as n
 from shared.contracts.german import field_messages
-from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
+from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
+
+if TYPE_CHECKING:  # only named in annotations: the page router itself needs no NATS client
+    from services.gateway.adapters.services import ServiceClient
 
 STATUS = {
     "link_ungueltig": 400,

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from services.gateway.entrypoints.public import router
 from shared.contracts import Reply
 from shared.contracts import notifications as n
-from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
+from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
 
 EVIL = '<script>alert("x")</script>&'
 EVIL_ID = 'x"<script>&'  # no slash: it is a path segment
