@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections import Counter
@@ -38,6 +39,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"Hypothesis-Profil: {os.environ.get(HYPOTHESIS_ENV) or 'schnell'} ({settings.default.max_examples} Beispiele)",
         f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}",
     ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    gc.disable()  # until the tests are collected: see pytest_collection_finish
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection imported (services, contracts, Hypothesis) and the collected tests live to the end of the run:
+    frozen, the garbage collector need not walk them again at each full collection, nor twice more at the end of the
+    session. While collecting, it would walk them several times as they grow. That was a quarter of `pytest tests/unit`.
+    Objects the tests create are collected as always."""
+    gc.freeze()
+    gc.enable()
 
 
 @pytest.fixture
