@@ -46,10 +46,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """What collection imported (services, contracts, Hypothesis) and the collected tests live to the end of the run:
-    frozen, the garbage collector need not walk them again at each full collection, nor twice more at the end of the
-    session. While collecting, it would walk them several times as they grow. That was a quarter of `pytest tests/unit`.
-    Objects the tests create are collected as always."""
+    """What collection imported (services, contracts, Hypothesis) and the collected tests live to the end of the run.
+    While collecting, the garbage collector would walk them again at each full collection as they grow, and pytest
+    runs two more at the end of the session: about 0.3 s of `pytest tests/unit`. Frozen, they are out of its way;
+    objects the tests create are collected as always."""
     gc.freeze()
     gc.enable()
 
