@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections import Counter
@@ -38,6 +39,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"Hypothesis-Profil: {os.environ.get(HYPOTHESIS_ENV) or 'schnell'} ({settings.default.max_examples} Beispiele)",
         f"PostgreSQL-Varianten: {'aktiv (' + url + ')' if url else f'übersprungen ({POSTGRES_ENV} nicht gesetzt)'}",
     ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    gc.disable()  # until the tests are collected: see pytest_collection_finish
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection imported (services, contracts, Hypothesis) and the collected tests live to the end of the run.
+    While collecting, the garbage collector would walk them again at each full collection as they grow, and pytest
+    runs two more at the end of the session: about 0.3 s of `pytest tests/unit`. Frozen, they are out of its way;
+    objects the tests create are collected as always."""
+    gc.freeze()
+    gc.enable()
 
 
 @pytest.fixture

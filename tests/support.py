@@ -8,13 +8,14 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
 from shared.clock import Clock, parse_instant
-from shared.retry import RetryPolicy
-from shared.settings import ServiceSettings
+
+if TYPE_CHECKING:  # imported where used: tests/conftest.py imports this module, and `pytest tests/unit` stays light
+    from shared.retry import RetryPolicy
 
 POSTGRES_ENV = "BERATUNGSNETZ_TEST_POSTGRES_URL"
 TODAY_ENV = "BERATUNGSNETZ_TEST_TODAY"
@@ -52,6 +53,8 @@ def test_clock() -> Clock:
 
 def retry_policy(**changes: float) -> RetryPolicy:
     """The retry policy of the settings' defaults; `changes` for a test that must not wait as long."""
+    from shared.settings import ServiceSettings  # imported here: see TYPE_CHECKING above
+
     return dataclasses.replace(ServiceSettings().retry(), **changes)
 
 

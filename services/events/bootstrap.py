@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from services.events import entrypoints
 from services.events.adapters import orm
 from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.config import EventsSettings
+from services.events.entrypoints import wiring
 from shared.service import ServiceApp, run_service
 
 
@@ -17,7 +17,7 @@ def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
     def uow() -> EventsUnitOfWork:
         return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake)
 
-    entrypoints.register(app, uow, clock)
+    wiring.register(app, uow, clock)
     return app
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from services.notifications import entrypoints
 from services.notifications.adapters import calendar, orm
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.demo import load_demo_lists
@@ -14,6 +13,7 @@ from services.notifications.adapters.smtp_pool import SmtpPool
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.config import NotificationsSettings
 from services.notifications.domain.tokens import Signer
+from services.notifications.entrypoints import wiring
 from services.notifications.service_layer import delivery, digests
 from services.notifications.service_layer.ports import Deps
 from shared.service import ServiceApp, run_service
@@ -64,7 +64,7 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
             await digests.send_digests(deps)
             await asyncio.sleep(settings.digest_check_seconds)
 
-    entrypoints.register(app, deps)
+    wiring.register(app, deps)
     app.background.extend([deliver, digest])
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_lists(deps))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.registry import entrypoints
 from services.registry.adapters import orm
 from services.registry.adapters.demo import load_demo_data
 from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.config import RegistrySettings
+from services.registry.entrypoints import wiring
 from services.registry.service_layer.published import Published
 from shared.service import ServiceApp, run_service
 
@@ -20,7 +20,7 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     def uow() -> RegistryUnitOfWork:
         return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake, changed=published.clear)
 
-    entrypoints.register(app, uow, app.clock, published)
+    wiring.register(app, uow, app.clock, published)
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_data(uow, app.clock.today()))
     return app

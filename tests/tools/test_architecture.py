@@ -48,3 +48,24 @@ def test_a_service_importing_another_breaks_the_contracts(tmp_path: Path) -> Non
     assert "Dienste importieren einander nicht BROKEN" in result.stdout
     assert "Die Domäne ist reines Python BROKEN" in result.stdout
     assert "Keine Importzyklen in einer Domäne: Ereignisse wohnen bei ihrem Aggregat BROKEN" in result.stdout
+
+
+# `pytest tests/unit` stays under two seconds (issue 13) only while no unit test imports these; a test that needs
+# one belongs in tests/integration, a table it needs in a module without them (e.g. entrypoints/translate.py).
+HEAVY = {"faststream", "nats", "sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn"}
+
+
+def test_the_unit_suite_imports_no_messaging_database_or_web_framework() -> None:
+    files = [ROOT / "tests" / "conftest.py", *sorted((ROOT / "tests" / "unit").rglob("*.py"))]
+    modules = [".".join(f.relative_to(ROOT).with_suffix("").parts) for f in files]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        f"print(*sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(HEAVY)!r})))"
+    )
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [], f"Unit-Tests importieren {result.stdout.strip()}"

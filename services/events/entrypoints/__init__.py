@@ -1,17 +1,5 @@
-"""Entrypoints of action planning: NATS request handlers, registry subscribers, the periodic job."""
+"""Entrypoints of action planning: NATS request handlers, registry subscribers, the periodic job.
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
-
-from services.events.entrypoints import nats, scheduler, subscribers
-from shared.clock import Clock
-from shared.service import ServiceApp
-
-
-def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock) -> None:
-    run, manual = scheduler.jobs(uow, clock, app.settings)
-    nats.register(app.broker, uow, clock, manual, organizer=app.settings.calendar_organizer)
-    subscribers.register(app, uow)
-    app.background.append(run)
+The package itself imports nothing: a unit test of `translate.py` must not pull in FastStream and SQLAlchemy
+through it. `wiring.register` attaches every entrypoint to the app (called by the bootstrap).
+"""

@@ -7,22 +7,12 @@ from typing import Any
 
 from services.events.adapters import calendar, mapping
 from services.events.adapters.registry_stream import read_group_events
-from services.events.entrypoints.translate import command, follow_group
+from services.events.entrypoints.translate import ACTION_COMMANDS, ITEM_COMMANDS, command, follow_group
 from services.events.service_layer import handlers, plan_import, views
 from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as c
 from shared.messaging.rpc import Responder, respond
-
-ACTION_COMMANDS = (
-    c.INVITE_GROUPS,
-    c.RESPOND_TO_INVITATION,
-    c.CONFIRM_ACTION,
-    c.COMPLETE_ACTION,
-    c.EVALUATE_ACTION,
-    c.CANCEL_ACTION,
-)
-ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
 
 
 def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Callable, *, organizer: str) -> None:

@@ -6,22 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.events.entrypoints.translate import follow_group, forget_person
+from services.events.entrypoints.translate import GROUP_EVENTS, follow_group, forget_person
 from services.events.service_layer.replica import apply_group_event, apply_group_events, erase_person
 from shared import context
-from shared.contracts import notifications, registry
+from shared.contracts import notifications
 from shared.messaging.consumer import DeliveryPolicy
 from shared.service import ServiceApp
 
 BATCH = 250  # events applied in one transaction at most
-
-GROUP_EVENTS = (
-    registry.GroupFormedV1,
-    registry.GroupRenamedV1,
-    registry.CoordinatorChangedV1,
-    registry.GroupsMergedV1,
-    registry.GroupDissolvedV1,
-)
 
 
 def register(app: ServiceApp, uow: Callable[[], Any]) -> None:

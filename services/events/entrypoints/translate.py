@@ -67,6 +67,28 @@ TRANSLATIONS: dict[RequestSpec, Translation] = {
 }
 
 
+# How the request handlers (entrypoints/nats.py) answer each translated subject besides planning: with the action
+# or with the work item. Pure data here, so that a test of the translation imports no messaging.
+ACTION_COMMANDS = (
+    c.INVITE_GROUPS,
+    c.RESPOND_TO_INVITATION,
+    c.CONFIRM_ACTION,
+    c.COMPLETE_ACTION,
+    c.EVALUATE_ACTION,
+    c.CANCEL_ACTION,
+)
+ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
+
+# The registry's group events this service follows (entrypoints/subscribers.py); each becomes `follow_group`.
+GROUP_EVENTS = (
+    registry.GroupFormedV1,
+    registry.GroupRenamedV1,
+    registry.CoordinatorChangedV1,
+    registry.GroupsMergedV1,
+    registry.GroupDissolvedV1,
+)
+
+
 def command(spec: RequestSpec, request: object, clock: Clock) -> object:
     """The domain command for `request`, received on `spec`'s subject."""
     translate = TRANSLATIONS.get(spec)

@@ -24,7 +24,7 @@ from shared.contracts import notifications as n
 from shared.contracts import registry as r
 from shared.contracts.german import field_messages
 from shared.errors import DomainError
-from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
+from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
 
 STATUS = {
     "antwort_zu_gross": 502,

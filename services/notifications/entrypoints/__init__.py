@@ -1,12 +1,5 @@
-"""Entrypoints of the notifications service: NATS requests, event subscribers, the delivery worker."""
+"""Entrypoints of the notifications service: NATS requests, event subscribers, the delivery worker.
 
-from __future__ import annotations
-
-from services.notifications.entrypoints import nats, subscribers
-from services.notifications.service_layer.ports import Deps
-from shared.service import ServiceApp
-
-
-def register(app: ServiceApp, deps: Deps) -> None:
-    nats.register(app.broker, deps)
-    subscribers.register(app, deps)
+The package itself imports nothing: a unit test of `translate.py` must not pull in FastStream and SQLAlchemy
+through it. `wiring.register` attaches every entrypoint to the app (called by the bootstrap).
+"""

@@ -1,23 +1,5 @@
-"""Entrypoints of the registry service: NATS request handlers that translate and hand over."""
+"""Entrypoints of the registry service: NATS request handlers that translate and hand over.
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
-
-from services.registry.entrypoints import nats
-from services.registry.service_layer.handlers import erase_person
-from services.registry.service_layer.published import Published
-from shared.clock import Clock
-from shared.contracts import notifications
-from shared.service import ServiceApp
-
-
-def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
-    """Attach the registry's commands and queries to the app's broker (health is built in)."""
-    nats.register(app.broker, uow, clock, published)
-
-    async def on_erased(envelope: Any) -> None:
-        await erase_person(envelope, uow())
-
-    app.consume(notifications.PersonErasedV1, on_erased)
+The package itself imports nothing: a unit test of `translate.py` must not pull in FastStream and SQLAlchemy
+through it. `wiring.register` attaches every entrypoint to the app (called by the bootstrap).
+"""

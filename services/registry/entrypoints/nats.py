@@ -10,7 +10,7 @@ from typing import Any
 
 from services.registry.adapters import calendar, formats, hsds, html, mapping
 from services.registry.domain.coverage import as_text
-from services.registry.entrypoints.translate import command
+from services.registry.entrypoints.translate import GROUP_COMMANDS, OFFICE_COMMANDS, command
 from services.registry.service_layer import handlers, importer, views
 from services.registry.service_layer.published import Published
 from shared.clock import BERLIN, Clock
@@ -18,19 +18,6 @@ from shared.contracts import Contract, RequestSpec
 from shared.contracts import registry as c
 from shared.errors import NotFound
 from shared.messaging.rpc import Responder, respond
-
-GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
-OFFICE_COMMANDS = (
-    c.REGISTER_OFFICE,
-    c.UPDATE_OFFICE,
-    c.PAUSE_OFFICE,
-    c.REACTIVATE_OFFICE,
-    c.CLOSE_OFFICE,
-    c.ADD_COUNSELLOR,
-    c.REMOVE_COUNSELLOR,
-    c.RECORD_TRAINING,
-    c.CHANGE_SUPERVISION,
-)
 
 HSDS_NONE = {
     "services": "kein Beratungsangebot",

@@ -61,6 +61,21 @@ def register_office(r: c.RegisterOffice) -> commands.RegisterOffice:
     )
 
 
+# How the request handlers (entrypoints/nats.py) answer each translated subject besides ADD_DISTRICT: with the
+# group or with the office. Pure data here, so that a test of the translation imports no messaging.
+GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
+OFFICE_COMMANDS = (
+    c.REGISTER_OFFICE,
+    c.UPDATE_OFFICE,
+    c.PAUSE_OFFICE,
+    c.REACTIVATE_OFFICE,
+    c.CLOSE_OFFICE,
+    c.ADD_COUNSELLOR,
+    c.REMOVE_COUNSELLOR,
+    c.RECORD_TRAINING,
+    c.CHANGE_SUPERVISION,
+)
+
 TRANSLATIONS: dict[RequestSpec, Translation] = {
     c.ADD_DISTRICT: district,
     c.FORM_GROUP: form_group,

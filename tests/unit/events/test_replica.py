@@ -6,8 +6,7 @@ from uuid import UUID
 
 from services.events.domain.commands import FollowGroup, ForgetPerson, Received
 from services.events.domain.groups import GroupReplica, GroupStatus
-from services.events.entrypoints.subscribers import GROUP_EVENTS
-from services.events.entrypoints.translate import follow_group, forget_person
+from services.events.entrypoints.translate import GROUP_EVENTS, follow_group, forget_person
 from services.events.service_layer.replica import apply_group_events, erase_person
 from shared.contracts import Envelope, notifications
 from shared.contracts import registry as r

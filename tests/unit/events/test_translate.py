@@ -10,8 +10,7 @@ import pytest
 from services.events.domain import commands
 from services.events.domain.actions import Report, Schedule
 from services.events.domain.workplan import Note
-from services.events.entrypoints.nats import ACTION_COMMANDS, ITEM_COMMANDS
-from services.events.entrypoints.translate import TRANSLATIONS, command
+from services.events.entrypoints.translate import ACTION_COMMANDS, ITEM_COMMANDS, TRANSLATIONS, command
 from shared.clock import BERLIN, Clock
 from shared.contracts import CATALOGUE, RequestSpec
 from shared.contracts import events as c

@@ -56,15 +56,11 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(path.read_text()), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-@functools.cache
-def page_validator(api_path: str) -> Draft202012Validator:
-    """The 200 answer of an HSDS 3.1 API listing as its openapi.json defines it, with `contents` and every `Page`
-    field required; its $refs lead to the reference schemas (a `_list` record to the full one: we send it nested)."""
+@functools.cache  # read once for all three collections
+def openapi_and_schemas() -> tuple[dict, Registry]:
+    """HSDS 3.1's openapi.json, and a registry of the reference schemas its $refs lead to (a `_list` record to the
+    full one: we send it nested)."""
     openapi_file = brief_file(f"{HSDS}/openapi.json")
-    openapi = json.loads(openapi_file.read_text())
-    answer = openapi["paths"][api_path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    required = ["contents", *openapi["components"]["schemas"]["Page"]["properties"]]
-    schema = answer | {"required": required, "components": openapi["components"]}  # "#/components/…" resolves here
     folder, registry = openapi_file.parent, Registry()
     for file in [*folder.glob("*.json"), *(folder / "compiled").glob("*.json")]:  # compiled ones win
         if file.name != "openapi.json":
@@ -72,6 +68,17 @@ def page_validator(api_path: str) -> Draft202012Validator:
             registry = registry.with_resources(
                 [(REMOTE + file.name, resource), (f"{REMOTE}{file.stem}_list.json", resource)]
             )
+    return json.loads(openapi_file.read_text()), registry
+
+
+@functools.cache
+def page_validator(api_path: str) -> Draft202012Validator:
+    """The 200 answer of an HSDS 3.1 API listing as its openapi.json defines it, with `contents` and every `Page`
+    field required."""
+    openapi, registry = openapi_and_schemas()
+    answer = openapi["paths"][api_path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    required = ["contents", *openapi["components"]["schemas"]["Page"]["properties"]]
+    schema = answer | {"required": required, "components": openapi["components"]}  # "#/components/…" resolves here
     return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 

@@ -10,8 +10,7 @@ import pytest
 from services.registry.domain import commands
 from services.registry.domain.offices import Counsellor, Supervision, Training
 from services.registry.domain.regions import Coordinator
-from services.registry.entrypoints.nats import GROUP_COMMANDS, OFFICE_COMMANDS
-from services.registry.entrypoints.translate import TRANSLATIONS, command
+from services.registry.entrypoints.translate import GROUP_COMMANDS, OFFICE_COMMANDS, TRANSLATIONS, command
 from shared.contracts import CATALOGUE, RequestSpec
 from shared.contracts import registry as c
 from tests.unit.registry.builders import details

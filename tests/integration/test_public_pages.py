@@ -14,7 +14,7 @@ from services.gateway.entrypoints.web.joining import router
 from shared.clock import Clock
 from shared.contracts import Reply
 from shared.contracts import notifications as n
-from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
+from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
 
 EVIL = '<script>alert("x")</script>&'
 EVIL_ID = 'x"<script>&'  # no slash: it is a path segment
