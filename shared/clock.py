@@ -51,3 +51,10 @@ def parse_instant(text: str) -> datetime:
         return datetime.combine(date.fromisoformat(text), datetime.min.time().replace(hour=10), BERLIN)
     instant = datetime.fromisoformat(text)
     return instant if instant.tzinfo else instant.replace(tzinfo=BERLIN)
+
+
+def german_datetime(value: datetime | None) -> str:
+    """`03.04.2027, 14:05` in Berlin time, as pages and mails show a moment; a naive value counts as UTC."""
+    if value is None:
+        return ""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from services.gateway.entrypoints.web.render import german_datetime
+from shared.clock import german_datetime
 
 WORDS = {
     "mitglied": "Mitglied",

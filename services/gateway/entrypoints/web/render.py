@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
-from shared.clock import BERLIN
+from shared.clock import german_datetime
 
 FLASH_COOKIE = "bn_hinweis"
 CSRF_COOKIE = "bn_csrf"
@@ -55,13 +55,6 @@ def environment() -> Environment:
     env.filters["datum"] = german_datetime
     env.globals["navigation"] = navigation
     return env
-
-
-def german_datetime(value: Any) -> str:
-    """`03.04.2027, 14:05` in Berlin time."""
-    if value is None:
-        return ""
-    return value.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
 
 
 def render(template: str, **values: Any) -> str:
