@@ -91,8 +91,9 @@ def context(browser: Browser, recorder: RequestRecorder) -> Iterator[BrowserCont
 
 
 @pytest.fixture
-def page(context: BrowserContext, recorder: RequestRecorder) -> Iterator[Page]:
-    """A tab in `context`; afterwards the test fails if the recorder saw anything against the rules."""
+def page(system: System, context: BrowserContext, recorder: RequestRecorder) -> Iterator[Page]:
+    """A tab in `context`; afterwards the test fails if the recorder saw anything against the rules
+    or a service of the system ended."""
     yield context.new_page()
-    problems = recorder.problems()
+    problems = recorder.problems() + system.ended()
     assert not problems, "Der Browser hat gegen die Regeln verstoßen:\n" + "\n".join(f"- {p}" for p in problems)

@@ -122,6 +122,14 @@ class System:
         seen = [(x.recipient, x.message["Subject"]) for x in self.smtp.mailbox.received]
         raise AssertionError(f"keine Mail „{subject_part}“ an {recipient}; angekommen: {seen}")
 
+    def ended(self) -> list[str]:
+        """Services that are no longer running (a crash mid-test), with where their log is."""
+        return [
+            f"{name} hat sich beendet (Code {process.exit_code()}); siehe {process.log}"
+            for name, process in self.processes.items()
+            if not process.alive()
+        ]
+
     def link(self, path: str) -> str:
         """A page of the gateway, as a person's browser would address it."""
         return f"{self.url}/{path.lstrip('/')}"
