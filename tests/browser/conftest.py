@@ -7,13 +7,13 @@ A test asks for `page` (and `system` for lists, mails and the gateway's address)
         axe_check(page)
         screenshot(page, "abonnieren")
 
-After the test, `page` fails it if the browser talked to any host but the gateway, a request failed, a part of
+After the test, the `recorder` behind every page fails it if the browser talked to any host but the gateway, a request failed, a part of
 a page could not be loaded or the console reported an error (see `support.RequestRecorder`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,28 +72,45 @@ def browser(chromium: str) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def recorder(system: System) -> RequestRecorder:
-    return RequestRecorder(origin=system.url)
+def recorder(system: System) -> Iterator[RequestRecorder]:
+    """Watches every browser context of the test; afterwards the test fails if it saw anything against the
+    rules (see `support.RequestRecorder`) or a service of the system ended."""
+    watching = RequestRecorder(origin=system.url)
+    yield watching
+    problems = watching.problems() + system.ended()
+    assert not problems, "Der Browser hat gegen die Regeln verstoßen:\n" + "\n".join(f"- {p}" for p in problems)
 
 
 @pytest.fixture
-def context(browser: Browser, recorder: RequestRecorder) -> Iterator[BrowserContext]:
-    """A fresh browser profile as a person in Germany has it: German, Berlin time, 1280×900, no cookies yet."""
-    fresh = browser.new_context(
-        locale="de-DE", timezone_id="Europe/Berlin", viewport=VIEWPORT, color_scheme="light", reduced_motion="reduce"
-    )
-    fresh.set_default_timeout(10_000)
-    recorder.attach(fresh)
-    try:
-        yield fresh
-    finally:
+def new_context(browser: Browser, recorder: RequestRecorder) -> Iterator[Callable[[], BrowserContext]]:
+    """Makes another browser profile (own cookies: a second person), watched by the same recorder."""
+    made: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        fresh = browser.new_context(
+            locale="de-DE",
+            timezone_id="Europe/Berlin",
+            viewport=VIEWPORT,
+            color_scheme="light",
+            reduced_motion="reduce",
+        )
+        fresh.set_default_timeout(10_000)
+        recorder.attach(fresh)
+        made.append(fresh)
+        return fresh
+
+    yield make
+    for fresh in made:
         fresh.close()
 
 
 @pytest.fixture
-def page(system: System, context: BrowserContext, recorder: RequestRecorder) -> Iterator[Page]:
-    """A tab in `context`; afterwards the test fails if the recorder saw anything against the rules
-    or a service of the system ended."""
-    yield context.new_page()
-    problems = recorder.problems() + system.ended()
-    assert not problems, "Der Browser hat gegen die Regeln verstoßen:\n" + "\n".join(f"- {p}" for p in problems)
+def context(new_context: Callable[[], BrowserContext]) -> BrowserContext:
+    """A fresh browser profile as a person in Germany has it: German, Berlin time, 1280×900, no cookies yet."""
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A tab in `context`, the one a test drives."""
+    return context.new_page()

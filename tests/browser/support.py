@@ -240,6 +240,11 @@ class RequestRecorder:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.console.append(f"{message.text} ({message.location.get('url', '')})")
 
+    def clear(self) -> None:
+        """Forget what was seen (a test of the recorder itself, after it looked)."""
+        for seen in (self.requests, self.foreign, self.failed, self.broken, self.console):
+            seen.clear()
+
     def problems(self) -> list[str]:
         return (
             [f"Anfrage an einen fremden Host: {x}" for x in self.foreign]

@@ -136,15 +136,22 @@ def test_subscribe_with_the_keyboard_only(system: System, page) -> None:
 
 
 def test_the_recorder_catches_foreign_hosts(system: System, context, recorder: RequestRecorder) -> None:
-    """The guard itself: a page that asks another host is caught (and the request never leaves the machine)."""
+    """The guard itself: a page that asks another host is caught (and the request never leaves the machine),
+    and so are a missing part of a page, a console error and a script error."""
     tab = context.new_page()
     tab.goto(system.link("/abonnieren/keine-liste"))
     tab.evaluate("() => fetch('http://192.0.2.1/verfolgung.gif').catch(() => null)")
     tab.evaluate("() => fetch('/statisch/gibt-es-nicht.css').catch(() => null)")
+    tab.evaluate("() => console.error('Refused to load the stylesheet (CSP)')")
+    tab.evaluate("() => setTimeout(() => { throw new Error('kaputt') })")
+    tab.wait_for_timeout(100)
     problems = recorder.problems()
     assert any("fremden Host: GET http://192.0.2.1/verfolgung.gif" in p for p in problems), problems
     assert any(re.search(r"nicht geladen: 404 .*/statisch/gibt-es-nicht.css", p) for p in problems), problems
+    assert any(p.startswith("Fehler in der Browser-Konsole: Refused to load") for p in problems), problems
+    assert any("Skriptfehler" in p and "kaputt" in p for p in problems), problems
     assert all(recorder.ours(url) for url in recorder.requests if "192.0.2.1" not in url)
+    recorder.clear()  # seen what it should; the fixture's check afterwards is for the other tests
 
 
 def test_axe_check_names_serious_findings(system: System, context) -> None:
