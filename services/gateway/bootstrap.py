@@ -6,14 +6,18 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.adapters.sessions import SessionStore
 from services.gateway.adapters.tokens import TokenStore
 from services.gateway.config import GatewaySettings
 from services.gateway.entrypoints.http import create_app
+from services.gateway.entrypoints.web.context import Web
 from services.gateway.service_layer import tokens
 from shared.contracts import gateway as contracts
 from shared.contracts.system import HealthReply, HealthRequest
@@ -31,7 +35,21 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     broker = make_broker(settings)
     database = make_database(settings.database_url, schema=settings.database_schema)
     store = TokenStore(database)
+    idle = timedelta(hours=settings.session_idle_hours)
+    sessions = SessionStore(database, idle=idle)
     clock = settings.clock()
+    client = ServiceClient(broker, settings.request_timeout)
+    web = Web(
+        client=client,
+        sessions=sessions,
+        clock=clock,
+        secret_key=settings.secret_key.get_secret_value(),
+        public_url=settings.public_url,
+        admin_address=settings.admin_address,
+        secure_cookies=settings.secure_cookies,
+        session_idle=idle,
+        mailbox_dir=Path(settings.mailbox_dir) if settings.mailbox_dir else None,
+    )
 
     async def health(_request: HealthRequest) -> HealthReply:
         return HealthReply(service="gateway", status="ok", version=package_version(), instance=settings.instance_id)
@@ -56,14 +74,16 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         await database.dispose()
 
     app = create_app(
-        ServiceClient(broker, settings.request_timeout),
+        client,
         store,
         lifespan=lifespan,
         directory_max_age=settings.directory_max_age,
         instance=settings.instance_id,
         clock=clock,
+        web=web,
     )
     app.state.broker = broker
+    app.state.clock = clock
     return app
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,11 +11,26 @@ from shared.settings import ServiceSettings
 class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_GATEWAY_", extra="ignore")
 
-    database_url: str = "sqlite+aiosqlite:///var/db/gateway.sqlite3"  # API tokens, stored hashed
+    database_url: str = "sqlite+aiosqlite:///var/db/gateway.sqlite3"  # API tokens, web sessions, stored hashed
     host: str = "127.0.0.1"
     port: int = 8000
     listen_fd: int | None = None  # a socket already bound by `beratungsnetz up`; then HOST/PORT are not bound again
     request_timeout: float = 2.0  # a service that does not answer in time means 503, never a hang
     directory_max_age: float = 1.0  # seconds a directory page is served without asking the registry again
-    admin_address: str = "landesbuero@beratungsnetz.example"
+    admin_address: str = "landesbuero@beratungsnetz.example"  # always has the web role "verwaltung" (admin)
     admin_token: SecretStr | None = None  # the first admin token, if no admin exists yet
+    public_url: str = "http://127.0.0.1:8000"  # the gateway's own origin: links in mails, the CSRF origin check
+    session_idle_hours: float = 8.0  # a web session ends after this long without a request
+    mailbox_dir: str | None = None  # local mailbox pages over the SMTP sink's .eml files (development only)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.environment not in ("development", "test")
+
+    @model_validator(mode="after")
+    def _no_mailbox_in_production(self) -> GatewaySettings:
+        if self.environment == "production" and self.mailbox_dir:
+            raise ValueError(
+                "Unsichere Konfiguration für Produktion: MAILBOX_DIR (das lokale Postfach) ist nur für die Entwicklung da"
+            )
+        return self

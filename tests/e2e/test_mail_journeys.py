@@ -18,6 +18,7 @@ from shared.contracts import registry as r
 from shared.messaging.rpc import request
 from tests.e2e.processes import start_service, stop, wait_healthy
 from tests.smtp import Received, SmtpServer
+from tests.web import form_token
 
 pytestmark = pytest.mark.e2e
 LAG = "lag-hartz-iv-sachsen"
@@ -40,12 +41,18 @@ async def mail_for(smtp: SmtpServer, recipient: str, subject_part: str, timeout:
     raise AssertionError(f"keine Mail „{subject_part}“ an {recipient}; angekommen: {seen}")
 
 
+def press(http: httpx.Client, page: httpx.Response, path: str, data: dict) -> httpx.Response:
+    """Send the form of `page` as a browser does: with the page's CSRF token, from the gateway's own origin."""
+    fields = {"csrf_token": form_token(page.text), **data}
+    return http.post(path, data=fields, headers={"Origin": str(http.base_url).rstrip("/")})
+
+
 def follow(http: httpx.Client, link: str, path: str) -> str:
     """What a person does: open the link (a page with a button), then press the button (a POST)."""
     token = link.split("token=", 1)[1]
     page = http.get(f"/{path}", params={"token": token})
     assert page.status_code == 200 and 'method="post"' in page.text
-    done = http.post(f"/{path}", data={"token": token})
+    done = press(http, page, f"/{path}", {"token": token})
     assert done.status_code == 200, done.text
     return done.text
 
@@ -90,7 +97,7 @@ async def test_journey_moderate_a_list(system) -> None:
     # Someone subscribes through the public form; the answer reveals nothing.
     form = http.get(f"/abonnieren/{LAG}")
     assert form.status_code == 200 and "E-Mail-Adresse" in form.text
-    answer = http.post(f"/abonnieren/{LAG}", data={"adresse": "anna@example.org", "name": "Anna Beispiel"})
+    answer = press(http, form, f"/abonnieren/{LAG}", {"adresse": "anna@example.org", "name": "Anna Beispiel"})
     assert answer.status_code == 200 and "Falls die Adresse eingetragen werden kann" in answer.text
     confirmation = await mail_for(smtp, "anna@example.org", "Bitte bestätigen")
     link = confirmation.link("bestaetigen")
@@ -98,10 +105,12 @@ async def test_journey_moderate_a_list(system) -> None:
         http.get("/bestaetigen", params={"token": link.split("token=")[1]}).status_code == 200
     )  # a GET changes nothing
     assert "Die Moderation entscheidet" in follow(http, link, "bestaetigen")
-    reused = http.post("/bestaetigen", data={"token": link.split("token=")[1]})
+    reused = press(http, form, "/bestaetigen", {"token": link.split("token=")[1]})
     assert reused.status_code == 400 and "ungültig oder abgelaufen" in reused.text
-    forged = http.post("/bestaetigen", data={"token": link.split("token=")[1][:-4] + "AAAA"})
+    forged = press(http, form, "/bestaetigen", {"token": link.split("token=")[1][:-4] + "AAAA"})
     assert forged.status_code == 400
+    without_csrf = http.post("/bestaetigen", data={"token": link.split("token=")[1]})
+    assert without_csrf.status_code == 403 and "Formular" in without_csrf.text
 
     # The moderator approves; a welcome mail with the list headers arrives.
     await mail_for(smtp, "kathrin@example.org", "Anfrage wartet auf Moderation")

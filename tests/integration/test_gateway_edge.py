@@ -24,6 +24,7 @@ from shared.contracts import registry as r
 from shared.db import upgrade
 from shared.messaging.rpc import RequestTooLarge, request
 from tests import support
+from tests.web import form_post
 
 ADMIN = "bn_" + "a" * 43
 MB = 1024 * 1024
@@ -95,7 +96,7 @@ async def test_line_breaks_in_single_line_fields_are_refused_with_a_german_422(n
         # pydantic's own errors speak German too.
         big = await http.post("/api/v1/aktionen/abschliessen", json={"action_id": "a", "participants": -1})
         assert big.status_code == 422 and big.json()["felder"]["body.participants"] == "Muss mindestens 0 sein."
-        form = await http.post("/abonnieren/liste", data={"adresse": "kein-at", "name": "Anna\r\nBcc: x@y"})
+        form = await form_post(http, "/abonnieren/liste", {"adresse": "kein-at", "name": "Anna\r\nBcc: x@y"})
         assert form.status_code == 422 and "Keine gültige E-Mail-Adresse" in form.text and "Zeilenumbrüche" in form.text
         empty = await http.post("/api/v1/arbeitsplan/import", json={"text": " \n ", "year": False})
         assert empty.status_code == 422

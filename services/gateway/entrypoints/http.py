@@ -1,4 +1,4 @@
-"""The FastAPI application: JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json), public pages and feeds."""
+"""The FastAPI application: JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json), web pages and feeds."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, public, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
+from services.gateway.entrypoints.web import errors as web_errors
+from services.gateway.entrypoints.web import pages
+from services.gateway.entrypoints.web.context import Web
+from services.gateway.entrypoints.web.security import WebSecurity
 from shared.clock import Clock
 from shared.contracts.german import field_messages
 from shared.service import package_version
@@ -28,6 +32,7 @@ GERMAN_STATUS = {
 }
 # Swagger UI's files come with the package fastapi-offline: the docs page loads nothing from elsewhere.
 DOCS_FILES = Path(fastapi_offline.__file__).parent / "static"
+WEB_FILES = Path(__file__).parent / "web" / "static"
 
 
 def create_app(
@@ -37,7 +42,10 @@ def create_app(
     directory_max_age: float = 0.0,
     instance: str = "",
     clock: Clock | None = None,
+    web: Web | None = None,
 ) -> FastAPI:
+    clock = clock or Clock()
+    web = web or Web(client=client, sessions=None, clock=clock, secret_key="")
     app = FastAPI(
         title="Beratungsnetz",
         description="Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung. Anmeldung per Bearer-Token.",
@@ -49,7 +57,10 @@ def create_app(
     )
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if web_errors.wants_page(request) and exc.status_code >= 400:
+            shown = exc.detail.get("fehler") if isinstance(exc.detail, dict) else None
+            return web_errors.status_page(request, exc.status_code, shown, exc.headers)
         if isinstance(exc.detail, dict):
             return JSONResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
         detail = exc.detail if isinstance(exc.detail, str) and exc.status_code not in GERMAN_STATUS else None
@@ -59,20 +70,29 @@ def create_app(
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         fields = field_messages(exc.errors())
         first = next(iter(fields.items()), None)
+        if web_errors.wants_page(request):
+            shown = "; ".join(f"{name.split('.')[-1]}: {text}" for name, text in fields.items())
+            return web_errors.status_page(request, 422, f"Die Angaben sind ungültig: {shown}" if shown else None)
         message = f"Die Anfrage ist ungültig: {first[0]}: {first[1]}" if first else "Die Anfrage ist ungültig."
         return JSONResponse({"fehler": message, "code": "ungueltige_anfrage", "felder": fields}, status_code=422)
 
     api.install_error_handlers(app)
-    router, access = api.api_router(client, store, clock or Clock())
+    web_errors.install(app)
+    router, access = api.api_router(client, store, clock)
     app.include_router(router)
     app.include_router(token_routes.router(access))
     app.include_router(feeds.router(access, directory_max_age))
     app.include_router(public.router(client))
+    app.include_router(pages.router())
     app.state.access = access
+    app.state.web = web
+    # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.
+    app.add_middleware(WebSecurity, public_url=web.public_url, secure_cookies=web.secure_cookies)
     app.add_middleware(BodyLimit)
+    app.mount("/statisch", StaticFiles(directory=WEB_FILES), name="statisch")
     app.mount("/api/v1/docs-dateien", StaticFiles(directory=DOCS_FILES), name="docs-dateien")
 
     @app.get("/api/v1/docs", include_in_schema=False)

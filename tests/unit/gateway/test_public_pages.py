@@ -97,25 +97,29 @@ def test_status_codes_and_texts(shown: dict[str, Any]) -> None:
         "too large": 413,
     }
     assert shown["service down"][1] == "5" and shown["confirmed"][1] is None
-    assert "<title>Fast geschafft</title>" in shown["subscribed"][2]
-    assert "<h1>Eintragung bestätigen</h1><p>Bitte bestätigen Sie mit dem Knopf.</p>" in shown["confirm page"][2]
-    assert '<button type="submit">Ja, diese Adresse verwenden</button>' in shown["address page"][2]
+    assert "<title>Fast geschafft – Beratungsnetz</title>" in shown["subscribed"][2]
+    assert '<h1 class="bn-heading-l">Eintragung bestätigen</h1>' in shown["confirm page"][2]
+    assert "Bitte bestätigen Sie mit dem Knopf." in shown["confirm page"][2]
+    assert '<button type="submit" class="bn-button">Ja, diese Adresse verwenden</button>' in shown["address page"][2]
     assert "Die Adresse a…@example.org vom Verteiler „LAG " in shown["unsubscribe page"][2]
     assert "Der Dienst ist gerade nicht erreichbar." in shown["service down"][2]
     assert "Die Anfrage ist mit 2.0 MB zu groß (höchstens 1.0 MB)" in shown["too large"][2]
-    assert "<p>Die Angaben sind ungültig:</p><ul><li>" in shown["invalid address"][2]
+    # A wrong address shows the form again: the error summary on top links to the field, which names its error.
+    invalid = shown["invalid address"][2]
+    assert "<title>Fehler: Verteiler abonnieren – Beratungsnetz</title>" in invalid
+    assert 'role="alert"' in invalid and '<a href="#adresse">Keine gültige E-Mail-Adresse' in invalid
+    assert 'aria-describedby="adresse-fehler"' in invalid and 'value="kein-at"' in invalid
     assert "abmelden können Sie sich jederzeit über den Link in jeder Nachricht." in shown["subscribe form"][2]
 
 
 def test_forms_post_the_token(shown: dict[str, Any]) -> None:
-    assert (
-        '<form method="post" action="/adresse-bestaetigen"><input type="hidden" name="token" value="t2">'
-        in (shown["address page"][2])
-    )
-    assert (
-        '<form method="post" action="/abmelden"><input type="hidden" name="token" value="t3">'
-        in (shown["unsubscribe page"][2])
-    )
+    for name, action, token in (
+        ("address page", "/adresse-bestaetigen", "t2"),
+        ("unsubscribe page", "/abmelden", "t3"),
+    ):
+        form = shown[name][2].split(f'<form method="post" action="{action}"', 1)[1].split("</form>", 1)[0]
+        assert f'<input type="hidden" name="token" value="{token}">' in form
+        assert '<input type="hidden" name="csrf_token" value="' in form
     subjects = [(subject, dict(payload)) for subject, payload in shown["asked"]]
     assert ("notifications.cmd.unsubscribe", {"token": "t4"}) in subjects  # RFC 8058 one-click: token in the URL
     assert ("notifications.cmd.confirm_address", {"token": "t2"}) in subjects

@@ -1,0 +1,50 @@
+"""Who is looking at a web page, and what they may do: read from the data on every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.contracts.notifications import ModeratedList
+
+WEB_ROLES = {
+    "vorstand": "Landesvorstand: alles lesen",
+    "verwaltung": "Landesgeschäftsstelle: alles",
+}
+
+
+def normal_address(address: str) -> str:
+    """Addresses are compared without regard to case or surrounding blanks."""
+    return address.strip().lower()
+
+
+@dataclass(frozen=True)
+class Viewer:
+    address: str
+    moderates: dict[str, ModeratedList] = field(default_factory=dict)  # list id -> list (with pending count)
+    coordinates: dict[str, str] = field(default_factory=dict)  # group id -> group name
+    board: bool = False  # Landesvorstand
+    admin: bool = False  # Landesgeschäftsstelle
+    session_id: str = ""
+    unanswered: tuple[str, ...] = ()  # services that did not answer while the roles were read
+
+    def may_moderate(self, list_id: str) -> bool:
+        return self.admin or list_id in self.moderates
+
+    def may_coordinate(self, group_id: str) -> bool:
+        return self.admin or group_id in self.coordinates
+
+    @property
+    def may_read_all(self) -> bool:
+        return self.admin or self.board
+
+    @property
+    def roles(self) -> list[str]:
+        """The person's roles in words, for the header and the task page."""
+        words = []
+        if self.admin:
+            words.append("Landesgeschäftsstelle")
+        if self.board:
+            words.append("Landesvorstand")
+        words += [f"Moderation „{m.name}“" for m in self.moderates.values()]
+        words += [f"Koordination „{name}“" for name in self.coordinates.values()]
+        return words

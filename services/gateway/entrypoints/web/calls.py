@@ -1,0 +1,62 @@
+"""Asking a service from a web page: the answer's data, or a PageError that becomes a German page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+
+from services.gateway.entrypoints.web.context import web_of
+from shared.contracts.german import field_messages
+from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
+
+STATUS = {
+    "link_ungueltig": 400,
+    "ungueltige_anfrage": 422,
+    "ungueltige_eingabe": 422,
+    "nicht_gefunden": 404,
+    "zu_viele_anfragen": 429,
+    "konflikt": 409,
+    "nicht_erlaubt": 403,
+    "antwort_zu_gross": 502,
+    "speicher_fehler": 503,
+}
+
+
+class PageError(Exception):
+    """A refusal to show as a page; `fields` (field -> German message) lets a form show them at its fields."""
+
+    def __init__(
+        self, status: int, message: str, code: str = "", fields: dict[str, str] | None = None, retry_after: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code, self.fields, self.retry_after = (
+            status,
+            message,
+            code,
+            fields or {},
+            retry_after,
+        )
+
+
+async def ask(request: Request, spec: Any, payload: Any | dict, actor: str | None = None) -> Any:
+    """`payload` may be the request contract or a dict of its fields (validated here: a 422 PageError if wrong)."""
+    client = web_of(request).client
+    try:
+        if isinstance(payload, dict):
+            payload = spec.request(**payload)
+        reply = await client.ask(spec, payload, actor=actor)
+    except ValidationError as exc:
+        fields = field_messages(exc.errors())
+        raise PageError(422, "Die Angaben sind ungültig.", "ungueltige_eingabe", fields) from exc
+    except ServiceUnavailable as exc:
+        raise PageError(
+            503, "Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.", retry_after=5
+        ) from exc
+    except RequestTooLarge as exc:
+        raise PageError(413, exc.message) from exc
+    if not reply.ok:
+        error = reply.error
+        raise PageError(STATUS.get(error.code, 400), error.message, error.code, dict(error.fields or {}))
+    return reply.data

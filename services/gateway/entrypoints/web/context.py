@@ -1,0 +1,29 @@
+"""What the web pages need from the composition root, kept on `app.state.web`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+
+from shared.clock import Clock
+
+
+@dataclass
+class Web:
+    client: Any  # ServiceClient: asks the services over NATS
+    sessions: Any  # SessionStore
+    clock: Clock
+    secret_key: str  # signs the one-time notices shown after a redirect
+    public_url: str = "http://127.0.0.1:8000"
+    admin_address: str = ""
+    secure_cookies: bool = True
+    session_idle: timedelta = timedelta(hours=8)
+    mailbox_dir: Path | None = None
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web

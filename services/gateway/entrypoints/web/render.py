@@ -1,0 +1,155 @@
+"""Pages from the Jinja2 templates in `templates/` (autoescaped), each with the person looking at it,
+the CSRF token for its forms and the one-time notice left by the redirect before it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+
+from shared.clock import BERLIN
+
+FLASH_COOKIE = "bn_hinweis"
+CSRF_COOKIE = "bn_csrf"
+SESSION_COOKIE = "bn_sitzung"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    visible: Callable[[Any], bool]  # given the Viewer
+
+
+# The header's navigation for a signed-in person; routers add their entry with `add_navigation` when built.
+NAVIGATION: list[NavItem] = [NavItem("/aufgaben", "Meine Aufgaben", lambda _viewer: True)]
+
+
+def add_navigation(path: str, label: str, visible: Callable[[Any], bool]) -> None:
+    if all(item.path != path for item in NAVIGATION):
+        NAVIGATION.append(NavItem(path, label, visible))
+
+
+def navigation(viewer: Any) -> list[NavItem]:
+    return [item for item in NAVIGATION if viewer is not None and item.visible(viewer)]
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("services.gateway.entrypoints.web", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datum"] = german_datetime
+    env.globals["navigation"] = navigation
+    return env
+
+
+def german_datetime(value: Any) -> str:
+    """`03.04.2027, 14:05` in Berlin time."""
+    if value is None:
+        return ""
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
+
+
+def render(template: str, **values: Any) -> str:
+    return environment().get_template(template).render(**values)
+
+
+def page(
+    request: Request,
+    template: str,
+    title: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **values: Any,
+) -> HTMLResponse:
+    """`templates/<template>` (".html.j2" may be left off) under `title`, for the person asking."""
+    name = template if template.endswith(".j2") else f"{template}.html.j2"
+    notice = read_flash(request)
+    html = render(
+        name,
+        title=title,
+        viewer=getattr(request.state, "viewer", None),
+        csrf_token=getattr(request.state, "csrf_token", ""),
+        flash=notice,
+        path=request.url.path,
+        mailbox=getattr(getattr(request.app.state, "web", None), "mailbox_dir", None) is not None,
+        **values,
+    )
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    if notice is not None:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def error_page(status: int, title: str, message: str, request: Request | None = None) -> HTMLResponse:
+    """A German error page; without a request (in the middleware) it is rendered without the person's header."""
+    if request is not None:
+        return page(request, "fehler", title, status, message=message)
+    html = render(
+        "fehler.html.j2", title=title, viewer=None, csrf_token="", flash=None, path="", mailbox=False, message=message
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def redirect(path: str, flash: str | None = None, request: Request | None = None) -> RedirectResponse:
+    """303 to a local path; `flash` is shown once on the next page (a notification banner)."""
+    response = RedirectResponse(path, status_code=303)
+    if flash:
+        key = _key(request)
+        response.set_cookie(FLASH_COOKIE, _sign(flash, key), path="/", httponly=True, samesite="lax")
+    return response
+
+
+def read_flash(request: Request) -> str | None:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    return _unsign(raw, _key(request))
+
+
+def local_path(value: str | None, default: str) -> str:
+    """`value` if it is a path on this site (no scheme, no other host, no backslash tricks), else `default`."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    if any(ord(c) < 32 for c in value):
+        return default
+    return value
+
+
+def sign_in_path(next_path: str) -> str:
+    return "/anmelden?weiter=" + quote(next_path, safe="/")
+
+
+def _key(request: Request | None) -> bytes:
+    web = getattr(request.app.state, "web", None) if request is not None else None
+    return (web.secret_key if web else "beratungsnetz").encode()
+
+
+def _sign(text: str, key: bytes) -> str:
+    body = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    mac = hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{body}.{mac}"
+
+
+def _unsign(raw: str, key: bytes) -> str | None:
+    body, _, mac = raw.partition(".")
+    if not hmac.compare_digest(hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32], mac):
+        return None
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+    except ValueError:
+        return None

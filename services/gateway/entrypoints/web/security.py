@@ -1,0 +1,149 @@
+"""Security headers on every answer, and the CSRF check on every POST of a web page.
+
+A browser form carries the field `csrf_token`, which must equal the cookie `bn_csrf` (double submit),
+and the request must come from the gateway's own pages: its Origin (or, without one, its Referer) is the
+gateway's public URL or the host the request was sent to. Otherwise: a German 403 page, and the route
+never runs. Exempt are the API (`/api/…`, bearer tokens, no cookies) and the RFC 8058 one-click
+unsubscribe, which mail programs POST to `/abmelden` with the body `List-Unsubscribe=One-Click`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.gateway.entrypoints.web.render import CSRF_COOKIE, error_page
+
+CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+# Swagger UI starts itself with an inline script: its page alone may run one.
+DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+DOCS_PATH = "/api/v1/docs"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+REFUSED = (
+    "Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte laden Sie die Seite neu und versuchen Sie es noch "
+    "einmal."
+)
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
+class WebSecurity:
+    def __init__(self, app: ASGIApp, public_url: str = "", secure_cookies: bool = True) -> None:
+        self.app, self.secure_cookies = app, secure_cookies
+        parts = urlsplit(public_url)
+        self.own_origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, headers = scope["path"], Headers(scope=scope)
+        cookie = _cookie(headers.get("cookie", ""), CSRF_COOKIE)
+        token = cookie if cookie and 20 <= len(cookie) <= 100 else None
+        new_token = None
+        if not is_api(path):
+            if token is None:
+                token = new_token = secrets.token_urlsafe(32)
+            scope.setdefault("state", {})["csrf_token"] = token
+
+        if scope["method"] in UNSAFE and not is_api(path):
+            body = await _read_body(receive)
+            receive = _replay(body, receive)
+            try:
+                form = await Request(scope, _replay(body, None)).form()
+            except Exception:  # noqa: BLE001 - a body that is no form carries no token either
+                form = {}
+            if not (path == "/abmelden" and form.get("List-Unsubscribe") == "One-Click"):
+                sent = form.get("csrf_token")
+                if (
+                    cookie is None
+                    or not isinstance(sent, str)
+                    or not hmac.compare_digest(sent.encode(), cookie.encode())
+                    or not self._same_origin(headers)
+                ):
+                    response = error_page(403, "Nicht erlaubt", REFUSED)
+                    await response(scope, receive, self._with_headers(send, path, new_token))
+                    return
+
+        await self.app(scope, receive, self._with_headers(send, path, new_token))
+
+    def _same_origin(self, headers: Headers) -> bool:
+        origin = headers.get("origin")
+        if origin is None or origin == "null":
+            referer = headers.get("referer")
+            if not referer:
+                return False
+            parts = urlsplit(referer)
+            origin = f"{parts.scheme}://{parts.netloc}"
+        origin = origin.lower()
+        if self.own_origin and origin == self.own_origin:
+            return True
+        host = headers.get("host", "").lower()
+        return bool(host) and urlsplit(origin).netloc == host
+
+    def _with_headers(self, send: Send, path: str, new_token: str | None) -> Send:
+        secure = "; Secure" if self.secure_cookies else ""
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                names = {name.lower() for name, _ in raw}
+                extra = {
+                    b"content-security-policy": (DOCS_CSP if path == DOCS_PATH else CSP).encode(),
+                    b"x-content-type-options": b"nosniff",
+                    b"referrer-policy": b"same-origin",
+                    b"x-frame-options": b"DENY",
+                }
+                raw += [(name, value) for name, value in extra.items() if name not in names]
+                if new_token:
+                    raw.append((b"set-cookie", f"{CSRF_COOKIE}={new_token}; Path=/; SameSite=Lax{secure}".encode()))
+                message = {**message, "headers": raw}
+            await send(message)
+
+        return sending
+
+
+def _cookie(header: str, name: str) -> str | None:
+    jar = SimpleCookie()
+    try:
+        jar.load(header)
+    except Exception:  # noqa: BLE001 - a malformed Cookie header is as good as none
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, then: Receive | None) -> Receive:
+    """The body read already, once; after it whatever the server says next (a disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        if then is None:
+            return {"type": "http.disconnect"}
+        return await then()
+
+    return receive
