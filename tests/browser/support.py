@@ -24,13 +24,15 @@ import httpx
 
 from beratungsnetz.runtime.ports import listen
 from beratungsnetz.runtime.processes import ChildProcess, answers, wait_healthy
+from shared.clock import Clock
 from shared.contracts import notifications as n
+from shared.db import make_database
 from shared.messaging.broker import make_broker
 from shared.messaging.rpc import Reply, request
 from shared.settings import ServiceSettings
 from tests.e2e.processes import start_service
 from tests.smtp import Received, SmtpServer
-from tests.support import ROOT, missing
+from tests.support import ROOT, missing, test_clock
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, Route
@@ -41,7 +43,6 @@ CHROMIUM_ENV = "BERATUNGSNETZ_CHROMIUM"  # another Chromium than Debian's; a pat
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
-SERVICES = ("registry", "notifications", "events", "gateway")
 SECRET_KEY = "browser-tests-" + "x" * 30
 
 
@@ -96,6 +97,7 @@ class System:
     nats: NatsClient
     processes: dict[str, ChildProcess]
     logs: Path
+    clock: Clock  # started with the services: the test day, running on (their clocks to within a second)
 
     def reply(self, spec: Any, payload: Any, timeout: float = 10) -> Reply[Any]:
         """A service's whole reply to a request (ok or error), as the gateway gets it."""
@@ -130,6 +132,21 @@ class System:
             if not process.alive()
         ]
 
+    def sign_in(self, context: BrowserContext, address: str) -> None:
+        """`address` is signed in in this browser profile: a session started directly in the gateway's
+        SessionStore, its cookie set (for the sign-in itself through the mail, use the sign-in page)."""
+        from services.gateway.adapters.sessions import SessionStore
+
+        async def start() -> str:
+            database = make_database(f"sqlite+aiosqlite:///{self.logs / 'gateway.sqlite3'}")
+            try:
+                return await SessionStore(database).start(address, self.clock.now())
+            finally:
+                await database.dispose()
+
+        secret = self.nats.run(start())
+        context.add_cookies([{"name": "bn_sitzung", "value": secret, "url": self.url, "httpOnly": True}])
+
     def link(self, path: str) -> str:
         """A page of the gateway, as a person's browser would address it."""
         return f"{self.url}/{path.lstrip('/')}"
@@ -138,6 +155,7 @@ class System:
 def start_system(nats_server: NatsServer, directory: Path) -> System:
     """Start everything (about as long as the slowest service needs) and wait until each answers."""
     smtp = SmtpServer().start()
+    clock = test_clock()  # the services' clocks start at the same instant, a moment later
     gateway_socket = listen(0)  # bound here and inherited: nobody can take the port between choosing and binding it
     url = f"http://127.0.0.1:{gateway_socket.getsockname()[1]}"
     common = {"secret_key": SECRET_KEY, "public_url": url}
@@ -160,7 +178,7 @@ def start_system(nats_server: NatsServer, directory: Path) -> System:
         gateway_socket.close()
         stop_system(processes, nats, smtp)
         raise
-    return System(url, smtp, nats, processes, directory)
+    return System(url, smtp, nats, processes, directory, clock)
 
 
 def _wait_for_http(url: str, gateway: ChildProcess, timeout: float = 30) -> None:
@@ -177,9 +195,14 @@ def _wait_for_http(url: str, gateway: ChildProcess, timeout: float = 30) -> None
 
 
 def stop_system(processes: dict[str, ChildProcess], nats: NatsClient | None, smtp: SmtpServer) -> None:
-    for name in reversed(SERVICES):
-        if name in processes:
-            processes[name].stop()
+    """The gateway first (no new requests), then the services together: each takes about a second to finish."""
+    if "gateway" in processes:
+        processes["gateway"].stop()
+    stopping = [threading.Thread(target=p.stop) for name, p in processes.items() if name != "gateway"]
+    for thread in stopping:
+        thread.start()
+    for thread in stopping:
+        thread.join()
     if nats is not None:
         nats.close()
     smtp.stop()
@@ -314,6 +337,19 @@ FOCUS_STYLE = """() => {
 def focused(page: Page) -> dict | None:
     """The element that has the keyboard focus and how it is drawn (outline, box shadow); None: nothing."""
     return page.evaluate(FOCUS_STYLE)
+
+
+def tab_to(page: Page, *, id: str | None = None, tag: str | None = None, limit: int = 15) -> dict:
+    """Press Tab until the element with this id (or the first of this tag) has the focus, as a keyboard user
+    does; every element the focus passes on the way must show it (`assert_focus_visible`). Returns the element."""
+    passed = []
+    while True:
+        now = focused(page)
+        if now is not None and (now["id"] == id if id is not None else now["tag"] == tag):
+            return assert_focus_visible(page)
+        assert len(passed) < limit, f"mit Tab nicht zu erreichen ({id or tag}); der Fokus war auf: {passed}"
+        page.keyboard.press("Tab")
+        passed.append(assert_focus_visible(page))
 
 
 def assert_focus_visible(page: Page) -> dict:

@@ -11,9 +11,18 @@ import re
 import pytest
 
 from shared.contracts import notifications as n
-from tests.browser.support import RequestRecorder, System, assert_focus_visible, axe_check, focused, screenshot
+from tests.browser.support import (
+    RequestRecorder,
+    System,
+    assert_focus_visible,
+    axe_check,
+    focused,
+    screenshot,
+    tab_to,
+)
 
 LANDESBUERO = "landesbuero@beratungsnetz.example"
+TITLE = "{} – Beratungsnetz"
 
 
 def members(system: System, list_id: str) -> dict[str, n.MemberV1]:
@@ -26,7 +35,7 @@ def test_subscribe_confirm_in_the_browser(system: System, page) -> None:
 
     news = system.new_list("Browser Rundbrief", policy="bestaetigen", description="Neues aus den Beratungsstellen")
     page.goto(system.link(f"/abonnieren/{news.list_id}"))
-    expect(page).to_have_title("Verteiler abonnieren")
+    expect(page).to_have_title(TITLE.format("Verteiler abonnieren"))
     axe_check(page)
     screenshot(page, "abonnieren")
 
@@ -42,7 +51,7 @@ def test_subscribe_confirm_in_the_browser(system: System, page) -> None:
     link = system.mail("anna.browser@example.org", "Bitte bestätigen").link("bestaetigen")
     assert link.startswith(f"{system.url}/bestaetigen?token=")
     page.goto(link)
-    expect(page).to_have_title("Eintragung bestätigen")
+    expect(page).to_have_title(TITLE.format("Eintragung bestätigen"))
     axe_check(page)
     screenshot(page, "bestaetigen")
     assert "anna.browser@example.org" not in members(system, news.list_id)
@@ -75,14 +84,14 @@ def test_unsubscribe_in_the_browser(system: System, page) -> None:
     assert link.startswith(f"{system.url}/abmelden?token=")
 
     page.goto(link)  # what a link scanner does too: nothing happens yet
-    expect(page).to_have_title("Abmelden")
+    expect(page).to_have_title(TITLE.format("Abmelden"))
     expect(page.get_by_text("Browser Abmeldeliste")).to_be_visible()
     axe_check(page)
     screenshot(page, "abmelden")
     assert members(system, board.list_id)["bernd.browser@example.org"].status == "aktiv"
 
     page.get_by_role("button", name="Ja, abmelden").click()
-    expect(page).to_have_title("Abgemeldet")
+    expect(page).to_have_title(TITLE.format("Abgemeldet"))
     axe_check(page)
     screenshot(page, "abgemeldet")
     assert members(system, board.list_id)["bernd.browser@example.org"].status == "abgemeldet"
@@ -101,12 +110,7 @@ def test_subscribe_with_the_keyboard_only(system: System, page) -> None:
     news = system.new_list("Browser Tastatur", policy="bestaetigen")
     page.goto(system.link(f"/abonnieren/{news.list_id}"))
 
-    tabs = 0
-    while (now := focused(page)) is None or now["id"] != "name":  # past whatever comes before the form
-        page.keyboard.press("Tab")
-        tabs += 1
-        assert tabs <= 10, f"das Namensfeld ist mit Tab nicht zu erreichen (Fokus: {now})"
-    assert assert_focus_visible(page)["outlineStyle"] != "none"
+    assert tab_to(page, id="name")["outlineStyle"] != "none"  # past the skip link and the header
     page.keyboard.type("Clara Tastatur")
     page.keyboard.press("Tab")
     assert assert_focus_visible(page)["id"] == "adresse"
@@ -118,8 +122,7 @@ def test_subscribe_with_the_keyboard_only(system: System, page) -> None:
 
     # The confirm page by keyboard too: Tab to the button, Enter. The name typed above arrives with the member.
     page.goto(system.mail("clara.browser@example.org", "Bitte bestätigen").link("bestaetigen"))
-    page.keyboard.press("Tab")
-    assert assert_focus_visible(page)["tag"] == "button"
+    tab_to(page, tag="button")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Willkommen im Verteiler")).to_be_visible()
     assert members(system, news.list_id)["clara.browser@example.org"].display_name == "Clara Tastatur"
@@ -139,19 +142,58 @@ def test_the_recorder_catches_foreign_hosts(system: System, context, recorder: R
     """The guard itself: a page that asks another host is caught (and the request never leaves the machine),
     and so are a missing part of a page, a console error and a script error."""
     tab = context.new_page()
+    # A page without the gateway's CSP, so that the browser really tries: the recorder must catch it itself.
+    tab.set_content(
+        '<img src="http://192.0.2.1/verfolgung.gif" alt="">'
+        "<script>console.error('Refused to load the stylesheet'); setTimeout(() => { throw new Error('kaputt') })</script>"
+    )
+    tab.wait_for_timeout(200)
+    # On the gateway's own pages the CSP stops the request already; the browser says so in the console.
     tab.goto(system.link("/abonnieren/keine-liste"))
-    tab.evaluate("() => fetch('http://192.0.2.1/verfolgung.gif').catch(() => null)")
+    tab.evaluate("() => fetch('http://192.0.2.1/zaehler').catch(() => null)")
     tab.evaluate("() => fetch('/statisch/gibt-es-nicht.css').catch(() => null)")
-    tab.evaluate("() => console.error('Refused to load the stylesheet (CSP)')")
-    tab.evaluate("() => setTimeout(() => { throw new Error('kaputt') })")
-    tab.wait_for_timeout(100)
     problems = recorder.problems()
-    assert any("fremden Host: GET http://192.0.2.1/verfolgung.gif" in p for p in problems), problems
-    assert any(re.search(r"nicht geladen: 404 .*/statisch/gibt-es-nicht.css", p) for p in problems), problems
-    assert any(p.startswith("Fehler in der Browser-Konsole: Refused to load") for p in problems), problems
+    assert "Anfrage an einen fremden Host: GET http://192.0.2.1/verfolgung.gif (image)" in problems, problems
+    assert any(re.search(r"nicht geladen: 404 .*/statisch/gibt-es-nicht.css \(fetch\)", p) for p in problems), problems
+    assert any(p.startswith("Fehler in der Browser-Konsole: Refused to load the stylesheet") for p in problems), (
+        problems
+    )
     assert any("Skriptfehler" in p and "kaputt" in p for p in problems), problems
-    assert all(recorder.ours(url) for url in recorder.requests if "192.0.2.1" not in url)
+    assert any("Konsole" in p and "http://192.0.2.1/zaehler" in p and "Content Security Policy" in p for p in problems)
+    assert not any("GET http://192.0.2.1/zaehler" in p for p in problems), "die CSP hätte die Anfrage verhindern sollen"
     recorder.clear()  # seen what it should; the fixture's check afterwards is for the other tests
+
+
+def test_a_form_without_its_csrf_token_is_refused(system: System, page) -> None:
+    """The browser sends the form's token with the cookie; without it the gateway answers with a German 403 page."""
+    from playwright.sync_api import expect
+
+    news = system.new_list("Browser Ohne Token", policy="bestaetigen")
+    page.goto(system.link(f"/abonnieren/{news.list_id}"))
+    assert page.locator('input[name="csrf_token"]').count() == 1
+    page.get_by_label("E-Mail-Adresse").fill("eve.browser@example.org")
+    page.locator('input[name="csrf_token"]').evaluate("field => field.remove()")
+    with page.expect_navigation() as sent:
+        page.get_by_role("button", name="Abonnieren").click()
+    assert sent.value is not None and sent.value.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nicht erlaubt")
+    axe_check(page)
+    screenshot(page, "formular-abgelehnt")
+    assert system.smtp.mailbox.to("eve.browser@example.org") == []
+
+
+def test_sign_in_gives_the_browser_a_session(system: System, page, context) -> None:
+    """`system.sign_in` starts a session in the gateway and sets its cookie: the start page then leads on
+    to the tasks of the signed-in person instead of offering to sign in."""
+    from playwright.sync_api import expect
+
+    page.goto(system.link("/"))
+    expect(page.get_by_role("banner").get_by_role("link", name="Anmelden")).to_be_visible()
+    axe_check(page)
+    screenshot(page, "start")
+    system.sign_in(context, "kathrin.browser@example.org")
+    page.goto(system.link("/"))
+    assert page.url == system.link("/aufgaben")
 
 
 def test_axe_check_names_serious_findings(system: System, context) -> None:
