@@ -250,7 +250,9 @@ class RequestRecorder:
             self.foreign.append(f"{req.method} {req.url} ({req.resource_type})")
 
     def _failed(self, req: Request) -> None:
-        if self.ours(req.url):  # a foreign one is already counted, and we aborted it ourselves
+        # A foreign one is already counted (we aborted it ourselves); ERR_ABORTED is the browser dropping what
+        # it still loaded for a page the test has already left (a print style sheet, say), not a fault.
+        if self.ours(req.url) and req.failure != "net::ERR_ABORTED":
             self.failed.append(f"{req.method} {req.url}: {req.failure}")
 
     def _response(self, response: Response) -> None:
