@@ -170,7 +170,7 @@ async def signed_in(system: WebSystem, address: str, http: httpx.AsyncClient | N
     """A browser with a session for `address`, started directly in the SessionStore (no sign-in mail)."""
     http = http or system.browser()
     secret = await system.sessions.start(address, system.clock.now())
-    http.cookies.set("bn_sitzung", secret, domain="gateway")
+    http.cookies.set("bn_sitzung", secret, domain="gateway.local")  # how the cookie jar names a host without dots
     return http
 
 

@@ -123,6 +123,8 @@ class System:
             admin_token=self.admin_token,
             instance_id=instance,
             listen_fd=str(fd),
+            public_url=self.gateway_url,
+            mailbox_dir=str((self.var_dir / "mail").resolve()),  # the local mailbox pages read the sink's .eml files
         )
         log = self.var_dir / "log" / "gateway.log"
         return Child("gateway", [sys.executable, "-m", "services.gateway"], env, log, instance, (fd,), own_session=True)

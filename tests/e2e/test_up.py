@@ -100,6 +100,9 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
             smtp.send_message(mail)
         stored = [p for p in Path(info["mail_dir"]).glob("*.eml") if "Hallo aus dem Test" in p.read_text()]
         assert len(stored) == 1  # beside the demo lists' welcome mails
+        # The gateway's local mailbox reads the same directory (`up` passes MAILBOX_DIR).
+        with urllib.request.urlopen(f"{info['gateway']}/postfach", timeout=5) as resp:  # noqa: S310 - as above
+            assert f'href="/postfach/{stored[0].name}">Grüße</a>' in resp.read().decode()
     finally:
         if stop == "strg-c":
             os.killpg(proc.pid, signal.SIGINT)

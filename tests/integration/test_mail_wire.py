@@ -39,13 +39,18 @@ CONTEXTS = {
         "valid_hours": 48,
         "link": "https://beratungsnetz.example/x?token=T",
     },
-    "willkommen": {"delivery": "jede Nachricht", "role": "moderation", "role_label": "Moderation"},
+    "willkommen": {
+        "delivery": "jede Nachricht",
+        "role": "moderation",
+        "role_label": "Moderation",
+        "welcome_text": "Schön, dass Sie dabei sind.\nBitte lesen Sie die Regeln.",
+    },
     "moderation": {
         "request_kind": "Eintrag",
         "address": "anna@example.org",
         "display_name": "Anna",
         "created": "29.11.2026",
-        "request_id": "r-1",
+        "link": "https://beratungsnetz.example/moderation/lag-hartz-iv-sachsen/anfragen",
     },
     "abgelehnt": {"reason": "kein Bezug zur Region"},
     "beitrag": {"subject": "Treffen am Montag – Ölmühle", "text": "Hallo zusammen,\n\nbis Montag."},
@@ -69,6 +74,14 @@ CONTEXTS = {
     },
     "hinweis": {"headline": "Neue Regionalgruppe: Vogtland", "body": "Die Regionalgruppe Vogtland ist gegründet."},
     "zusammenfassung": {"count": 2, "items": ["Treffen am Montag", "Zahltag Plauen"]},
+    "anmelden": {"link": "https://beratungsnetz.example/anmelden/bestaetigen?token=T", "valid_minutes": 15},
+    "verwalten": {"link": "https://beratungsnetz.example/meine-verteiler?token=T", "valid_days": 90},
+    "adressen_bestaetigen": {
+        "address": "anna@example.net",
+        "list_names": "„LAG Hartz IV Sachsen“, „Landesvorstand“",
+        "valid_hours": 48,
+        "link": "https://beratungsnetz.example/adresse-bestaetigen?token=T",
+    },
 }
 
 
@@ -103,6 +116,7 @@ async def test_every_kind_of_mail_arrives_as_other_software_reads_it(clock: Cloc
                     list_id="lag-hartz-iv-sachsen",
                     list_name="LAG Hartz IV Sachsen – Görlitz",
                     unsubscribe_token=TOKEN if member else None,
+                    manage_token=TOKEN if member else None,
                     attachments=invitation if kind == "einladung" else (),
                 )
                 await pool.send(SENDER.address, f"{kind}-{member}@example.org", raw)
@@ -116,5 +130,6 @@ async def test_every_kind_of_mail_arrives_as_other_software_reads_it(clock: Cloc
     assert len(lists) == len(SUBJECTS) and all(
         b"\r\nList-Unsubscribe: <https://beratungsnetz.example/abmelden?token=" in r for r in lists
     )
+    assert all(b"https://beratungsnetz.example/meine-verteiler?token=" in r for r in lists)  # in every list mail
     (with_calendar,) = [r.raw for r in received if b"text/calendar" in r.raw and b"List-Unsubscribe" in r.raw]
     assert b'Content-Type: text/calendar; method="PUBLISH"; charset="utf-8"' in with_calendar

@@ -13,7 +13,7 @@ from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
 from services.notifications.domain.news import Received
 from services.notifications.domain.words import MemberStatus, Policy, RequestState, Role
-from services.notifications.service_layer.ports import UnitOfWork
+from services.notifications.service_layer.ports import Failure, Mailing, UnitOfWork
 from shared.db import upgrade
 from tests import support
 from tests.conftest import STORES
@@ -183,3 +183,115 @@ async def test_leaving_without_commit_undoes_everything_and_an_event_is_claimed_
         await unit.commit()
     async with uow() as unit:
         assert not await unit.claim(event)
+
+
+async def test_members_are_searched_filtered_and_paged_as_sql_does(uow) -> None:
+    async with uow() as unit:
+        for n in range(12):
+            member = Member("a", f"m{n:02}@x.org", f"Name {n:02}", since=NOW)
+            if n % 3 == 0:
+                member.choose_delivery("taeglich")
+            if n == 5:
+                member.grant("moderation")
+            if n == 7:
+                member.unsubscribe()
+            await unit.store.save_member(member)
+        await unit.store.save_member(Member("a", "Bernd.100%_@X.org", "Bernd Beispiel"))
+        await unit.store.save_member(Member("b", "m00@x.org", "Anderswo"))
+        await unit.commit()
+    async with uow() as unit:
+        page, total = await unit.store.members_page("a", offset=10, limit=2)
+        assert ([m.address for m in page], total) == (["m09@x.org", "m10@x.org"], 13)
+        everyone, total = await unit.store.members_page("a")
+        assert (len(everyone), total) == (13, 13)
+        found, total = await unit.store.members_page("a", search="BEISPIEL")
+        assert ([m.address for m in found], total) == (["Bernd.100%_@X.org"], 1)
+        found, _ = await unit.store.members_page("a", search="100%_")  # % and _ are literal characters
+        assert [m.display_name for m in found] == ["Bernd Beispiel"]
+        assert (await unit.store.members_page("a", search="9%"))[1] == 0  # not "9, then anything"
+        found, total = await unit.store.members_page("a", delivery="taeglich", status="aktiv")
+        assert ([m.address for m in found], total) == (["m00@x.org", "m03@x.org", "m06@x.org", "m09@x.org"], 4)
+        assert [m.address for m in (await unit.store.members_page("a", role="moderation"))[0]] == ["m05@x.org"]
+        assert [m.address for m in (await unit.store.members_page("a", status="abgemeldet"))[0]] == ["m07@x.org"]
+        assert [(m.list_id, m.display_name) for m in await unit.store.memberships("m00@x.org")] == [
+            ("a", "Name 00"),
+            ("b", "Anderswo"),
+        ]
+
+
+async def test_the_audit_log_is_filtered_and_paged_newest_first(uow) -> None:
+    async with uow() as unit:
+        for n, (actor, action, subject) in enumerate(
+            (
+                ("kathrin@x.org", "anfrage_annehmen", "anna@x.org"),
+                ("kathrin@x.org", "mitglied_entfernt", "bernd@x.org"),
+                ("anna@x.org", "abgemeldet", "anna@x.org"),
+                ("Kathrin@x.org", "anfrage_annehmen", "clara@x.org"),
+            )
+        ):
+            await unit.store.audit(AuditEntry("a", NOW + timedelta(hours=n), actor, action, subject))
+        await unit.store.audit(AuditEntry("b", NOW, "x@x.org", "beitrag_versendet", "b"))
+        await unit.commit()
+    async with uow() as unit:
+        entries, total = await unit.store.audit_page("a")
+        assert ([e.subject for e in entries], total) == (["clara@x.org", "anna@x.org", "bernd@x.org", "anna@x.org"], 4)
+        entries, total = await unit.store.audit_page("a", person="ANNA")
+        assert ([e.action for e in entries], total) == (["abgemeldet", "anfrage_annehmen"], 2)
+        entries, total = await unit.store.audit_page("a", action="anfrage_annehmen", offset=1, limit=1)
+        assert ([e.subject for e in entries], total) == (["anna@x.org"], 2)
+        window = {"since": NOW + timedelta(hours=1), "until": NOW + timedelta(hours=2)}
+        assert [e.action for e in (await unit.store.audit_page("a", **window))[0]] == [
+            "abgemeldet",
+            "mitglied_entfernt",
+        ]
+        assert await unit.store.audit_actions("a") == ["abgemeldet", "anfrage_annehmen", "mitglied_entfernt"]
+
+
+async def test_spent_tokens_and_link_requests_are_counted_for_an_hour(uow) -> None:
+    async with uow() as unit:
+        assert not await unit.store.token_spent("t1")
+        await unit.store.spend_token("t1", NOW)
+        for minutes in (0, 30, 50):
+            await unit.store.add_link_request("f" * 64, NOW + timedelta(minutes=minutes))
+        await unit.store.add_link_request("0" * 64, NOW)
+        await unit.commit()
+    async with uow() as unit:
+        assert await unit.store.token_spent("t1") and not await unit.store.token_spent("t2")
+        assert await unit.store.count_link_requests("f" * 64, NOW) == 3
+        assert await unit.store.count_link_requests("f" * 64, NOW + timedelta(minutes=20)) == 2
+        await unit.store.add_link_request("f" * 64, NOW + timedelta(minutes=91))  # forgets those older than an hour
+        await unit.commit()
+    async with uow() as unit:
+        assert await unit.store.count_link_requests("f" * 64, NOW - timedelta(days=1)) == 2
+        assert await unit.store.count_link_requests("0" * 64, NOW - timedelta(days=1)) == 0
+
+
+async def test_mailings_count_their_deliveries_and_name_the_failures(uow) -> None:
+    async with uow() as unit:
+        await unit.store.record_post(Mailing("e1", "a", "Erste", "m@x.org", NOW, 4))
+        await unit.store.record_post(Mailing("e2", "a", "Zweite", "m@x.org", NOW + timedelta(minutes=1), 1))
+        await unit.store.record_post(Mailing("e3", "b", "Andere", "m@x.org", NOW, 0))
+        for recipient, status in (("a@x.org", "pending"), ("b@x.org", "digest"), ("c@x.org", "digested")):
+            await unit.store.add_delivery(**delivery("e1", recipient, status))
+        await unit.store.add_delivery(**delivery("e1", "d@x.org"))
+        await unit.store.add_delivery(**delivery("e2", "a@x.org"))
+        await unit.commit()
+    async with uow() as unit:
+        (failed,) = [
+            r for r in await unit.store.due_deliveries(NOW + timedelta(hours=1), 10) if r.recipient == "d@x.org"
+        ]
+        await unit.store.mark_delivery(
+            failed.id, status="failed", last_error="550 unbekannt", attempts=2, last_attempt_at=NOW
+        )
+        await unit.commit()
+    async with uow() as unit:
+        found = await unit.store.mailings("a")
+        assert [(m.event_id, m.subject, m.recipients) for m in found] == [("e2", "Zweite", 1), ("e1", "Erste", 4)]
+        assert (found[1].sent, found[1].pending, found[1].failed, found[1].digest) == (0, 1, 1, 2)
+        assert [m.event_id for m in await unit.store.mailings("a", "e1")] == ["e1"]
+        assert await unit.store.mailings("a", "e3") == []  # another list's post
+        assert await unit.store.failures("e1") == [Failure("d@x.org", "550 unbekannt", 2, NOW)]
+        await unit.store.erase("m@x.org")
+        await unit.commit()
+    async with uow() as unit:
+        assert {m.sender for m in await unit.store.mailings("a")} == {"gelöschte Person"}

@@ -60,3 +60,19 @@ def test_a_started_clock_runs_on_from_its_day_and_never_in_production() -> None:
             nats_user="r",
             nats_password="p",
         )
+
+
+def test_the_gateway_refuses_the_local_mailbox_in_production() -> None:
+    from services.gateway.config import GatewaySettings
+
+    secure = {
+        "environment": "production",
+        "secret_key": "x" * 40,
+        "database_url": "postgresql+asyncpg://gateway@db/beratungsnetz",
+        "nats_user": "gateway",
+        "nats_password": "geheim",
+    }
+    assert GatewaySettings(**secure).secure_cookies is True
+    with pytest.raises(ValidationError, match="MAILBOX_DIR .*nur für die Entwicklung"):
+        GatewaySettings(**secure, mailbox_dir="var/mail")
+    assert GatewaySettings(environment="test", mailbox_dir="var/mail").secure_cookies is False

@@ -85,5 +85,23 @@ deliveries = Table(
     Column("summary", Text, nullable=True),  # the line a digest shows for it
     _when("created_at"),
     _when("sent_at", nullable=True),
+    _when("last_attempt_at", nullable=True),
     UniqueConstraint("event_id", "recipient", name="uq_delivery_event_recipient"),
+)
+posts = Table(  # a moderator's message to a list: what the mailings page lists, with its deliveries' counts
+    "posts",
+    metadata,
+    Column("event_id", String(120), primary_key=True),
+    Column("list_id", String(64), nullable=False, index=True),
+    Column("subject", String(300), nullable=False),
+    Column("sender", String(320), nullable=False),
+    _when("sent_at"),
+    Column("recipients", Integer, nullable=False),
+)
+link_requests = Table(  # who asked for a "Meine Verteiler" link in the last hour, as a fingerprint (rate limit)
+    "link_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fingerprint", String(64), nullable=False, index=True),
+    _when("created_at"),
 )

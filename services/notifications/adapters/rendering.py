@@ -21,6 +21,9 @@ SUBJECTS = {
     "fortschritt": "Fortschrittsbericht {since} – {until}",
     "hinweis": "{headline}",
     "zusammenfassung": "Zusammenfassung „{list_name}“ ({count})",
+    "anmelden": "Ihr Anmeldelink für das Beratungsnetz",
+    "verwalten": "Ihr Link zu „Meine Verteiler“",
+    "adressen_bestaetigen": "Bitte bestätigen: neue Adresse für Ihre Verteiler",
 }
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
@@ -48,6 +51,8 @@ def render(kind: str, **context: object) -> tuple[str, str, str]:
     text = _env(False).get_template(f"{kind}.txt.j2").render(**context).strip() + "\n"
     if context.get("unsubscribe_url"):
         text += f"\n-- \nAbmelden vom Verteiler „{context['list_name']}“: {context['unsubscribe_url']}\n"
+        if context.get("manage_url"):
+            text += f"Meine Verteiler (alle Ihre Verteiler, Zustellart, Adresse): {context['manage_url']}\n"
     paragraphs = [p for p in text.split("\n\n") if p.strip() and not p.startswith("-- ")]
     html = (
         _env(True)
@@ -56,6 +61,7 @@ def render(kind: str, **context: object) -> tuple[str, str, str]:
             subject=subject,
             paragraphs=paragraphs,
             unsubscribe_url=context.get("unsubscribe_url", ""),
+            manage_url=context.get("manage_url", ""),
             list_name=context.get("list_name", ""),
         )
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.adapters import orm
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
+from services.notifications.service_layer.ports import Failure, Mailing
 from shared.db.snapshots import SnapshotRepository
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -67,6 +68,39 @@ class Store:
             for m in await self.members(list_id, active_only=True)
             if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]
         ]
+
+    async def members_page(
+        self,
+        list_id: str,
+        *,
+        search: str = "",
+        status: str = "",
+        role: str = "",
+        delivery: str = "",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[Member], int]:
+        t = orm.members
+        conditions = [t.c.list_id == list_id]
+        if search.strip():
+            wanted = search.strip().lower()
+            conditions.append(
+                or_(
+                    func.lower(t.c.address).contains(wanted, autoescape=True),
+                    func.lower(t.c.display_name).contains(wanted, autoescape=True),
+                )
+            )
+        for column, value in ((t.c.status, status), (t.c.role, role), (t.c.delivery, delivery)):
+            if value:
+                conditions.append(column == value)
+        total = await self.session.scalar(select(func.count()).select_from(t).where(*conditions)) or 0
+        query = select(t).where(*conditions).order_by(t.c.address).offset(offset).limit(limit)
+        return [Member(**row._mapping) for row in await self.session.execute(query)], total
+
+    async def memberships(self, address: str) -> list[Member]:
+        t = orm.members
+        query = select(t).where(t.c.address == address).order_by(t.c.list_id)
+        return [Member(**row._mapping) for row in await self.session.execute(query)]
 
     # --- requests ------------------------------------------------------------------------
     async def request(self, request_id: str) -> Request | None:
@@ -128,6 +162,57 @@ class Store:
         rows = await self.session.execute(select(t).where(t.c.list_id == list_id).order_by(t.c.id))
         return [AuditEntry(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows]
 
+    async def audit_page(
+        self,
+        list_id: str,
+        *,
+        person: str = "",
+        action: str = "",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[AuditEntry], int]:
+        t = orm.audit
+        conditions = [t.c.list_id == list_id]
+        if person.strip():
+            wanted = person.strip().lower()
+            conditions.append(
+                or_(
+                    func.lower(t.c.actor).contains(wanted, autoescape=True),
+                    func.lower(t.c.subject).contains(wanted, autoescape=True),
+                )
+            )
+        if action:
+            conditions.append(t.c.action == action)
+        if since:
+            conditions.append(t.c.at >= since)
+        if until:
+            conditions.append(t.c.at <= until)
+        total = await self.session.scalar(select(func.count()).select_from(t).where(*conditions)) or 0
+        query = select(t).where(*conditions).order_by(t.c.at.desc(), t.c.id.desc()).offset(offset).limit(limit)
+        rows = await self.session.execute(query)
+        return [AuditEntry(**{k: v for k, v in row._mapping.items() if k != "id"}) for row in rows], total
+
+    async def audit_actions(self, list_id: str) -> list[str]:
+        t = orm.audit
+        query = select(t.c.action).where(t.c.list_id == list_id).distinct().order_by(t.c.action)
+        return list((await self.session.execute(query)).scalars())
+
+    async def token_spent(self, token_id: str) -> bool:
+        t = orm.used_tokens
+        return bool(await self.session.scalar(select(t.c.token_id).where(t.c.token_id == token_id)))
+
+    async def count_link_requests(self, fingerprint: str, since: datetime) -> int:
+        t = orm.link_requests
+        query = select(func.count()).where(t.c.fingerprint == fingerprint, t.c.created_at >= since)
+        return await self.session.scalar(query) or 0
+
+    async def add_link_request(self, fingerprint: str, at: datetime) -> None:
+        t = orm.link_requests
+        await self.session.execute(delete(t).where(t.c.created_at < at - timedelta(hours=1)))
+        await self.session.execute(self._insert(t).values(fingerprint=fingerprint, created_at=at))
+
     async def spend_token(self, token_id: str, at: datetime) -> bool:
         """Record a single-use token as spent; False if it was spent before."""
         statement = self._insert(orm.used_tokens).values(token_id=token_id, used_at=at).on_conflict_do_nothing()
@@ -181,6 +266,42 @@ class Store:
             query = query.where(t.c.event_id == event_id)
         return dict((await self.session.execute(query)).all())
 
+    async def record_post(self, mailing: Mailing) -> None:
+        values = {k: getattr(mailing, k) for k in ("event_id", "list_id", "subject", "sender", "sent_at", "recipients")}
+        await self.session.execute(self._insert(orm.posts).values(**values))
+
+    async def mailings(self, list_id: str, event_id: str | None = None) -> list[Mailing]:
+        p, d = orm.posts, orm.deliveries
+        query = select(p).where(p.c.list_id == list_id).order_by(p.c.sent_at.desc(), p.c.event_id)
+        if event_id is not None:
+            query = query.where(p.c.event_id == event_id)
+        posts = [dict(row._mapping) for row in await self.session.execute(query)]
+        if not posts:
+            return []
+        counts = select(d.c.event_id, d.c.status, func.count()).group_by(d.c.event_id, d.c.status)
+        counts = counts.where(d.c.event_id.in_([post["event_id"] for post in posts]))
+        found: dict[str, dict[str, int]] = {}
+        for event, status, count in await self.session.execute(counts):
+            key = "digest" if status in ("digest", "digested") else status
+            found.setdefault(event, {}).setdefault(key, 0)
+            found[event][key] += count
+        return [
+            Mailing(
+                **post,
+                **{k: found.get(post["event_id"], {}).get(k, 0) for k in ("sent", "pending", "failed", "digest")},
+            )
+            for post in posts
+        ]
+
+    async def failures(self, event_id: str) -> list[Failure]:
+        d = orm.deliveries
+        query = (
+            select(d.c.recipient, d.c.last_error, d.c.attempts, d.c.last_attempt_at)
+            .where(d.c.event_id == event_id, d.c.status == "failed")
+            .order_by(d.c.recipient)
+        )
+        return [Failure(r, error or "", attempts, at) for r, error, attempts, at in await self.session.execute(query)]
+
     # --- GDPR ----------------------------------------------------------------------------
     async def everything_about(self, address: str) -> dict[str, list[dict]]:
         found = {}
@@ -210,6 +331,7 @@ class Store:
         gone = "gelöschte Person"
         await self.session.execute(update(orm.audit).where(orm.audit.c.actor == address).values(actor=gone))
         await self.session.execute(update(orm.audit).where(orm.audit.c.subject == address).values(subject=gone))
+        await self.session.execute(update(orm.posts).where(orm.posts.c.sender == address).values(sender=gone))
         return counts
 
 

@@ -15,7 +15,13 @@ def _contract(event: object):  # noqa: ANN202
         return c.PersonErasedV1(address=event.address)
     m = event.mailing_list
     return c.ListCreatedV1(
-        list_id=m.id, name=m.name, policy=m.policy, group_id=m.group_id, status=m.status, description=m.description
+        list_id=m.id,
+        name=m.name,
+        policy=m.policy,
+        group_id=m.group_id,
+        status=m.status,
+        description=m.description,
+        welcome_text=m.welcome_text,
     )
 
 

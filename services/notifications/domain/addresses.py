@@ -35,6 +35,12 @@ def display_name(value: str) -> str:
     return value
 
 
+def hint(addr: str) -> str:
+    """Enough of an address for its owner to recognise it on a page: `k…@example.org`."""
+    local, _, domain = addr.partition("@")
+    return f"{local[:1]}…@{domain}"
+
+
 def fingerprint(addr: str, secret: bytes) -> str:
     """What is kept of an erased address: enough to honour its opt-out, not enough to read it."""
     return hashlib.sha256(secret + b"\x00" + addr.lower().encode()).hexdigest()

@@ -26,6 +26,7 @@ class Subscribe:
     address: str
     display_name: str = ""
     ip: str = ""
+    consent_version: str = ""  # the consent text the page showed; empty: the current one
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,58 @@ class ExportPerson:
 @dataclass(frozen=True)
 class ErasePerson:
     address: str
+
+
+@dataclass(frozen=True)
+class UpdateList:
+    """The moderation's settings of its list."""
+
+    list_id: str
+    moderator: str
+    name: str
+    description: str
+    policy: str
+    welcome_text: str = ""
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class SendSignIn:
+    """The gateway's sign-in link, mailed to an address it decided may sign in."""
+
+    address: str
+    link: str
+    valid_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class SendManageLink:
+    """Someone asks for their "Meine Verteiler" link; mailed only if the address is on a list."""
+
+    address: str
+    ip: str = ""
+
+
+@dataclass(frozen=True)
+class MyDelivery:
+    """By the member's "Meine Verteiler" link (`token`, purpose `verwalten`)."""
+
+    token: str
+    list_id: str
+    delivery: str
+
+
+@dataclass(frozen=True)
+class MyAddress:
+    """A new address for every list, confirmed at the new address."""
+
+    token: str
+    new_address: str
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Leave one list (`list_id`) or all of them (None)."""
+
+    token: str
+    list_id: str | None = None

@@ -38,7 +38,33 @@ from shared import slugs
 from shared.clock import BERLIN
 
 CONSENT_TEXT_VERSION = "2026-11-01"
+CONSENT_TEXTS = {  # every version a subscribe page ever showed, as shown: a consent names the version it was given to
+    CONSENT_TEXT_VERSION: (
+        "Ich möchte die Nachrichten dieses Verteilers per E-Mail erhalten. Dafür werden meine E-Mail-Adresse, "
+        "mein Name (falls angegeben), der Zeitpunkt meiner Anmeldung und meiner Bestätigung gespeichert. "
+        "Ich kann mich jederzeit über den Link in jeder Nachricht oder unter „Meine Verteiler“ abmelden."
+    ),
+}
+CONSENT_TEXT = CONSENT_TEXTS[CONSENT_TEXT_VERSION]
+PRIVACY_NOTICE = (
+    "Verantwortlich für diesen Verteiler ist der Landesverband; die Moderation des Verteilers sieht Ihre "
+    "Adresse und Ihren Namen. Wir verwenden beides nur, um Ihnen die Nachrichten dieses Verteilers zu schicken, "
+    "und geben nichts weiter. Unter „Meine Verteiler“ können Sie jederzeit sehen, was über Sie gespeichert ist, "
+    "sich abmelden und alle Ihre Angaben löschen lassen."
+)
 _AWAITING_MODERATION = (RequestState.AWAITING_MODERATION, RequestState.DEFERRED)
+
+
+def consent_version(version: str) -> str:
+    """The consent text version a subscribe page showed: empty means the current one; an unknown one is refused."""
+    if not version:
+        return CONSENT_TEXT_VERSION
+    if version not in CONSENT_TEXTS:
+        raise InvalidInput(
+            f"Die Einwilligungserklärung in der Fassung „{version}“ kennen wir nicht. Bitte laden Sie die Seite neu.",
+            fields={"consent_version": version},
+        )
+    return version
 
 
 def slugify(name: str) -> str:
@@ -62,6 +88,7 @@ class MailingList:
     status: ListStatus = ListStatus.ACTIVE
     description: str = ""
     group_sequence: int = 0  # registry stream position of the newest group event applied to this list
+    welcome_text: str = ""  # the moderation's words in every welcome mail
 
     def __post_init__(self) -> None:
         self.policy, self.status = Policy(self.policy), ListStatus(self.status)
@@ -80,6 +107,31 @@ class MailingList:
 
     def close(self) -> None:
         self.status = ListStatus.CLOSED
+
+    def ensure_public(self) -> None:
+        """The public subscribe page shows open lists only; a closed list is as unknown as a missing one."""
+        if not self.active:
+            raise NotFound(f"Verteiler „{self.id}“ nicht gefunden.")
+
+    def change(self, name: str, description: str, policy: str, welcome_text: str) -> list[str]:
+        """The moderation's settings; returns the German names of what changed (for the audit log)."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("Der Name des Verteilers darf nicht leer sein.", fields={"name": "leer"})
+        new = {
+            "Name": name,
+            "Beschreibung": description.strip(),
+            "Richtlinie": check_policy(policy),
+            "Willkommenstext": welcome_text.strip(),
+        }
+        old = {
+            "Name": self.name,
+            "Beschreibung": self.description,
+            "Richtlinie": self.policy,
+            "Willkommenstext": self.welcome_text,
+        }
+        self.name, self.description, self.policy, self.welcome_text = new.values()  # type: ignore[assignment]
+        return [label for label in new if new[label] != old[label]]
 
     @property
     def needs_confirmation(self) -> bool:
@@ -281,13 +333,16 @@ class RateLimits:
     per_address: int = 3
     per_list: int = 30
 
-    def check(self, by_address: int, by_list: int) -> None:
+    def check(self, by_address: int, by_list: int = 0) -> None:
         if by_address >= self.per_address or by_list >= self.per_list:
             raise TooManyRequests("Zu viele Anfragen. Bitte versuchen Sie es in einer Stunde erneut.")
 
 
 __all__ = [
+    "CONSENT_TEXT",
+    "CONSENT_TEXTS",
     "CONSENT_TEXT_VERSION",
+    "PRIVACY_NOTICE",
     "DELIVERY",
     "POLICIES",
     "ROLES",
@@ -299,6 +354,7 @@ __all__ = [
     "check_delivery",
     "check_policy",
     "check_role",
+    "consent_version",
     "group_list_id",
     "slugify",
 ]

@@ -1,8 +1,9 @@
-"""Signed, expiring, single-use tokens for confirmation and unsubscribe links (HMAC-SHA256).
+"""Signed, expiring tokens for confirmation, unsubscribe and "Meine Verteiler" links (HMAC-SHA256).
 
 A token is `payload.signature`, both URL-safe base64. The payload names its purpose, list,
 address and expiry and carries a random id; single use is enforced by recording that id when
-the token is spent. Signatures are compared in constant time.
+the token is spent (confirmations; "verwalten", a member's address-wide link to their own page, is
+used again and again until it expires). Signatures are compared in constant time.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import datetime, timedelta
 
 from services.notifications.domain.errors import TokenRefused
 
-PURPOSES = ("bestaetigen", "adresse_aendern", "abmelden")
+PURPOSES = ("bestaetigen", "adresse_aendern", "abmelden", "verwalten")
+SINGLE_USE = ("bestaetigen", "adresse_aendern")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,13 @@ class Signer:
         return f"{payload}.{self._mac(payload)}"
 
     def verify(self, token: str, purpose: str, now: datetime) -> Token:
+        found = self.read(token, now)
+        if found.purpose != purpose:
+            raise TokenRefused("purpose")
+        return found
+
+    def read(self, token: str, now: datetime) -> Token:
+        """A genuine, unexpired token of any of our purposes (spent or not: the caller asks the store)."""
         payload, _, signature = (token or "").partition(".")
         if not payload or not hmac.compare_digest(signature.encode(), self._mac(payload).encode()):
             raise TokenRefused("signature")
@@ -75,7 +84,7 @@ class Signer:
             )
         except (ValueError, KeyError, TypeError):
             raise TokenRefused("payload") from None
-        if found.purpose != purpose:
+        if found.purpose not in PURPOSES:
             raise TokenRefused("purpose")
         if found.expires < now:
             raise TokenRefused("expired")

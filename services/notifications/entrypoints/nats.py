@@ -6,8 +6,8 @@ from typing import Any
 
 from services.notifications.domain import commands
 from services.notifications.domain.lists import MailingList, Member, Request
-from services.notifications.service_layer import handlers, views
-from services.notifications.service_layer.ports import Deps
+from services.notifications.service_layer import handlers, selfservice, views
+from services.notifications.service_layer.ports import Deps, Mailing
 from shared.contracts import notifications as c
 from shared.messaging.rpc import respond
 
@@ -21,6 +21,33 @@ def list_contract(m: MailingList, members: int = 0) -> c.ListV1:
         status=m.status,
         description=m.description,
         members=members,
+        welcome_text=m.welcome_text,
+    )
+
+
+def mailing_contract(m: Mailing) -> c.MailingV1:
+    return c.MailingV1(
+        event_id=m.event_id,
+        subject=m.subject,
+        sent_at=m.sent_at,
+        sender=m.sender,
+        recipients=m.recipients,
+        sent=m.sent,
+        pending=m.pending,
+        failed=m.failed,
+        digest=m.digest,
+    )
+
+
+def subscription_contract(m: MailingList, member: Member) -> c.MySubscription:
+    return c.MySubscription(
+        list_id=m.id,
+        name=m.name,
+        description=m.description,
+        role=member.role,
+        delivery=member.delivery,
+        status=member.status,
+        since=member.since,
     )
 
 
@@ -52,7 +79,8 @@ def register(broker: Any, deps: Deps) -> None:
         return list_contract(made, 1 if q.owner_address else 0)
 
     async def subscribe(q: c.Subscribe) -> c.Message:
-        return c.Message(message=await bus(commands.Subscribe(q.list_id, q.address, q.display_name, q.ip)))
+        cmd = commands.Subscribe(q.list_id, q.address, q.display_name, q.ip, q.consent_version)
+        return c.Message(message=await bus(cmd))
 
     async def confirm(q: c.TokenInput) -> c.Message:
         message, name = await bus(commands.Confirm(q.token))
@@ -102,6 +130,26 @@ def register(broker: Any, deps: Deps) -> None:
     async def erase(q: c.AddressInput) -> c.Erased:
         return c.Erased(address=q.address, **await bus(commands.ErasePerson(q.address)))
 
+    async def update_list(q: c.UpdateList) -> c.ListV1:
+        cmd = commands.UpdateList(q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin)
+        return list_contract(*await bus(cmd))
+
+    async def send_sign_in(q: c.SignInMail) -> c.Message:
+        return c.Message(message=await bus(commands.SendSignIn(q.address, q.link, q.valid_minutes)))
+
+    async def send_manage_link(q: c.ManageLinkRequest) -> c.Message:
+        return c.Message(message=await bus(commands.SendManageLink(q.address, q.ip)))
+
+    async def my_delivery(q: c.MemberDelivery) -> c.MySubscription:
+        return subscription_contract(*await bus(commands.MyDelivery(q.token, q.list_id, q.delivery)))
+
+    async def my_address(q: c.MemberAddress) -> c.Message:
+        return c.Message(message=await bus(commands.MyAddress(q.token, q.new_address)))
+
+    async def leave(q: c.Leave) -> c.Message:
+        message, name = await bus(commands.Leave(q.token, q.list_id))
+        return c.Message(message=message, list_name=name)
+
     for spec, handler in (
         (c.CREATE_LIST, create_list),
         (c.SUBSCRIBE, subscribe),
@@ -118,6 +166,12 @@ def register(broker: Any, deps: Deps) -> None:
         (c.POST, post),
         (c.EXPORT, export),
         (c.ERASE, erase),
+        (c.UPDATE_LIST, update_list),
+        (c.SEND_SIGN_IN, send_sign_in),
+        (c.SEND_MANAGE_LINK, send_manage_link),
+        (c.MY_DELIVERY, my_delivery),
+        (c.MY_ADDRESS, my_address),
+        (c.LEAVE, leave),
     ):
         respond(broker, spec, handler)
     _register_queries(broker, deps)
@@ -127,11 +181,23 @@ def _register_queries(broker: Any, deps: Deps) -> None:
     async def lists(q: c.ListsQuery) -> c.Lists:
         return c.Lists(lists=[list_contract(m, count) for m, count in await views.lists(deps, q.group_id)])
 
-    async def members(q: c.ListQuery) -> c.Members:
-        found = await views.moderator_view(
-            deps, q.list_id, q.moderator, lambda store: store.members(q.list_id), q.admin
+    async def members(q: c.MembersQuery) -> c.Members:
+        found, total = await views.moderator_view(
+            deps,
+            q.list_id,
+            q.moderator,
+            lambda store: store.members_page(
+                q.list_id,
+                search=q.search,
+                status=q.status,
+                role=q.role,
+                delivery=q.delivery,
+                offset=q.offset,
+                limit=q.limit,
+            ),
+            q.admin,
         )
-        return c.Members(members=[member_contract(m) for m in found])
+        return c.Members(members=[member_contract(m) for m in found], total=total)
 
     async def pending(q: c.ListQuery) -> c.Pending:
         found = await views.moderator_view(
@@ -139,15 +205,79 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         )
         return c.Pending(requests=[request_contract(r) for r in found])
 
-    async def audit(q: c.ListQuery) -> c.Audit:
-        entries = await views.moderator_view(
-            deps, q.list_id, q.moderator, lambda store: store.audit_log(q.list_id), q.admin
-        )
+    async def audit(q: c.AuditQuery) -> c.Audit:
+        async def read(store: Any) -> tuple:
+            page = await store.audit_page(
+                q.list_id,
+                person=q.person,
+                action=q.action,
+                since=q.since,
+                until=q.until,
+                offset=q.offset,
+                limit=q.limit,
+            )
+            return page, await store.audit_actions(q.list_id)
+
+        (entries, total), actions = await views.moderator_view(deps, q.list_id, q.moderator, read, q.admin)
         return c.Audit(
             entries=[
                 c.AuditV1(at=e.at, actor=e.actor, action=e.action, subject=e.subject, detail=e.detail) for e in entries
+            ],
+            total=total,
+            actions=actions,
+        )
+
+    async def roles_of(q: c.RolesOf) -> c.Roles:
+        found = await views.roles_of(deps, q.address)
+        return c.Roles(
+            moderates=[
+                c.ModeratedList(**list_contract(m, members).model_dump(), pending=waiting)
+                for m, members, waiting in found
             ]
         )
+
+    async def public_list(q: c.ListRef) -> c.PublicList:
+        found = await views.public_list(deps, q.list_id)
+        m = found.mailing_list
+        return c.PublicList(
+            list_id=m.id,
+            name=m.name,
+            description=m.description,
+            policy=m.policy,
+            consent_text=found.consent_text,
+            consent_version=found.consent_version,
+            privacy_notice=found.privacy_notice,
+        )
+
+    async def preview(q: c.PreviewPost) -> c.Preview:
+        headers, text, recipients = await views.preview(deps, q.list_id, q.moderator, q.subject, q.text, q.admin)
+        return c.Preview(headers=headers, text=text, recipients=recipients)
+
+    async def mailings(q: c.ListQuery) -> c.Mailings:
+        found = await views.mailings(deps, q.list_id, q.moderator, q.admin)
+        return c.Mailings(mailings=[mailing_contract(m) for m in found])
+
+    async def mailing(q: c.MailingQuery) -> c.MailingDetail:
+        found, failures = await views.mailing(deps, q.list_id, q.moderator, q.event_id, q.admin)
+        return c.MailingDetail(
+            mailing=mailing_contract(found),
+            failures=[
+                c.FailedDelivery(address=f.recipient, reason=f.reason, attempts=f.attempts, last_attempt=f.last_attempt)
+                for f in failures
+            ],
+        )
+
+    async def my_lists(q: c.TokenInput) -> c.MyLists:
+        address, found = await selfservice.my_lists(deps, q.token)
+        return c.MyLists(address=address, subscriptions=[subscription_contract(m, member) for m, member in found])
+
+    async def my_export(q: c.TokenInput) -> c.Export:
+        address, data = await selfservice.my_export(deps, q.token)
+        return c.Export(address=address, **data)
+
+    async def link_info(q: c.TokenInput) -> c.LinkInfo:
+        purpose, name, hint = await views.link_info(deps, q.token)
+        return c.LinkInfo(purpose=purpose, list_name=name, address_hint=hint)
 
     async def stats(q: c.StatsQuery) -> c.DeliveryStats:
         counts = await views.delivery_stats(deps, q.event_id)
@@ -159,5 +289,13 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         (c.PENDING, pending),
         (c.AUDIT, audit),
         (c.DELIVERY_STATS, stats),
+        (c.ROLES_OF, roles_of),
+        (c.PUBLIC_LIST, public_list),
+        (c.PREVIEW, preview),
+        (c.MAILINGS, mailings),
+        (c.MAILING, mailing),
+        (c.MY_LISTS, my_lists),
+        (c.MY_EXPORT, my_export),
+        (c.LINK_INFO, link_info),
     ):
         respond(broker, spec, handler)

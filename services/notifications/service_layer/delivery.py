@@ -30,6 +30,7 @@ class Permanent(Exception):
 
 
 async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> bool:  # noqa: ANN001
+    tried = deps.now()
     try:
         await send(row.recipient, row.message)
     except Permanent as exc:
@@ -43,7 +44,7 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> b
     else:
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
     async with deps.uow() as uow:
-        await uow.store.mark_delivery(row.id, **values)
+        await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
         await uow.commit()
     return values.get("status") == "sent"
 

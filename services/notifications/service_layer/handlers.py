@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.notifications.domain import commands, news
-from services.notifications.service_layer import gdpr, incoming, members, membership
+from services.notifications.service_layer import gdpr, incoming, members, membership, selfservice
 from services.notifications.service_layer.ports import Deps
 
 HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
@@ -22,6 +22,12 @@ HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
     commands.ConfirmAddress: members.confirm_address,
     commands.Unsubscribe: members.unsubscribe,
     commands.Post: members.post,
+    commands.UpdateList: membership.update_list,
+    commands.SendSignIn: selfservice.send_sign_in,
+    commands.SendManageLink: selfservice.send_manage_link,
+    commands.MyDelivery: selfservice.my_delivery,
+    commands.MyAddress: selfservice.my_address,
+    commands.Leave: selfservice.leave,
     commands.ExportPerson: gdpr.export,
     commands.ErasePerson: gdpr.erase,
     news.FollowGroup: incoming.follow_group,

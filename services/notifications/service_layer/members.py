@@ -11,7 +11,7 @@ from services.notifications.domain.errors import Conflict, InvalidInput, NotFoun
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request, check_delivery, check_role
 from services.notifications.service_layer.membership import get_list, get_request, join, spend
 from services.notifications.service_layer.outgoing import mail_list, mail_one
-from services.notifications.service_layer.ports import Deps, UnitOfWork
+from services.notifications.service_layer.ports import Deps, Mailing, UnitOfWork
 
 
 async def add_member(cmd: commands.AddMember, deps: Deps) -> Member:
@@ -120,22 +120,35 @@ async def change_address(cmd: commands.ChangeAddress, deps: Deps) -> str:
 
 
 async def confirm_address(cmd: commands.ConfirmAddress, deps: Deps) -> tuple[str, str]:
+    """The new address answered: each list of the change (one, or all of "Meine Verteiler") writes there."""
     async with deps.uow() as uow:
         found = await spend(deps, uow, cmd.token, "adresse_aendern")
-        request = await get_request(uow, found.extra)
-        mailing_list = await get_list(uow, request.list_id)
-        member = await uow.store.member(request.list_id, request.address)
-        request.confirm_new_address(member, found.address, deps.now())
-        await uow.store.delete_member(request.list_id, request.address)
-        await uow.store.save_member(member)
-        await uow.store.move_consents(request.list_id, request.address, request.new_address)
-        await uow.store.save_request(request)
-        entry = AuditEntry(
-            request.list_id, deps.now(), request.new_address, "adresse_geaendert", request.address, request.new_address
-        )
-        await uow.store.audit(entry)
+        names = []
+        for request_id in found.extra.split():
+            request = await get_request(uow, request_id)
+            mailing_list = await get_list(uow, request.list_id)
+            member = await uow.store.member(request.list_id, request.address)
+            request.confirm_new_address(member, found.address, deps.now())
+            await uow.store.delete_member(request.list_id, request.address)
+            await uow.store.save_member(member)
+            await uow.store.move_consents(request.list_id, request.address, request.new_address)
+            await uow.store.save_request(request)
+            entry = AuditEntry(
+                request.list_id,
+                deps.now(),
+                request.new_address,
+                "adresse_geaendert",
+                request.address,
+                request.new_address,
+            )
+            await uow.store.audit(entry)
+            names.append(mailing_list.name)
+        if not names:
+            raise TokenRefused("no request")
         await uow.commit()
-    return f"Danke! Der Verteiler „{mailing_list.name}“ schreibt ab jetzt an {request.new_address}.", mailing_list.name
+    if len(names) == 1:
+        return f"Danke! Der Verteiler „{names[0]}“ schreibt ab jetzt an {found.address}.", names[0]
+    return f"Danke! Ihre Verteiler schreiben ab jetzt an {found.address}.", ""
 
 
 async def unsubscribe(cmd: commands.Unsubscribe, deps: Deps) -> tuple[str, str]:
@@ -163,6 +176,7 @@ async def post(cmd: commands.Post, deps: Deps) -> tuple[int, str]:
         mailing_list.ensure_moderator(await uow.store.member(cmd.list_id, cmd.moderator), cmd.admin)
         context = {"list_name": mailing_list.name, "subject": subject, "text": cmd.text}
         count = await mail_list(deps, uow, mailing_list, "beitrag", event_id=event_id, context=context, summary=subject)
+        await uow.store.record_post(Mailing(event_id, cmd.list_id, subject, cmd.moderator, deps.now(), count))
         await uow.store.audit(
             AuditEntry(cmd.list_id, deps.now(), cmd.moderator, "beitrag_versendet", cmd.list_id, subject)
         )

@@ -13,18 +13,19 @@ from services.notifications.domain import addresses, commands
 from services.notifications.domain.errors import Conflict, NotFound, TokenRefused
 from services.notifications.domain.events import ListCreated
 from services.notifications.domain.lists import (
-    CONSENT_TEXT_VERSION,
     AuditEntry,
     MailingList,
     Member,
     Request,
     check_policy,
+    consent_version,
     slugify,
 )
 from services.notifications.domain.tokens import Token
 from services.notifications.domain.words import DELIVERY, ROLES, Decision, Delivery, Role
-from services.notifications.service_layer.outgoing import mail_moderators, mail_one
+from services.notifications.service_layer.outgoing import mail_moderators, mail_one, moderation_link
 from services.notifications.service_layer.ports import Deps, UnitOfWork
+from shared.clock import BERLIN
 
 SAME_ANSWER = (
     "Danke! Falls die Adresse eingetragen werden kann, erhält sie gleich eine E-Mail mit den nächsten Schritten."
@@ -63,7 +64,13 @@ async def join(
     """A new member, welcomed with their personal unsubscribe link."""
     member = Member(mailing_list.id, address, name, role, delivery, since=deps.now())
     await uow.store.save_member(member)
-    context = {"list_name": mailing_list.name, "delivery": DELIVERY[delivery], "role": role, "role_label": ROLES[role]}
+    context = {
+        "list_name": mailing_list.name,
+        "delivery": DELIVERY[delivery],
+        "role": role,
+        "role_label": ROLES[role],
+        "welcome_text": mailing_list.welcome_text,
+    }
     await mail_one(
         deps,
         uow,
@@ -94,9 +101,28 @@ async def create_list(cmd: commands.CreateList, deps: Deps) -> MailingList:
     return mailing_list
 
 
+async def update_list(cmd: commands.UpdateList, deps: Deps) -> tuple[MailingList, int]:
+    """The moderation's settings: name, description, policy and the welcome mail's text."""
+    async with deps.uow() as uow:
+        mailing_list = await get_list(uow, cmd.list_id)
+        mailing_list.ensure_open()
+        mailing_list.ensure_moderator(await uow.store.member(cmd.list_id, cmd.moderator), cmd.admin)
+        changed = mailing_list.change(cmd.name, cmd.description, cmd.policy, cmd.welcome_text)
+        if changed:
+            await uow.lists.put(mailing_list)
+            detail = ", ".join(changed)
+            await uow.store.audit(
+                AuditEntry(cmd.list_id, deps.now(), cmd.moderator, "verteiler_geaendert", cmd.list_id, detail)
+            )
+        count = await uow.store.member_count(cmd.list_id)
+        await uow.commit()
+    return mailing_list, count
+
+
 async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
     """Always the same answer, whether the address is new, pending or already subscribed."""
     address, name = addresses.address(cmd.address), addresses.display_name(cmd.display_name)
+    version = consent_version(cmd.consent_version)
     now = deps.now()
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, cmd.list_id)
@@ -112,7 +138,7 @@ async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
         request = Request.subscription(str(uuid.uuid4()), mailing_list, address, name, now, cmd.ip)
         await _next_step(deps, uow, mailing_list, request)
         await uow.store.save_request(request)
-        await uow.store.record_consent(request, CONSENT_TEXT_VERSION)
+        await uow.store.record_consent(request, version)
         await uow.commit()
     return SAME_ANSWER
 
@@ -154,8 +180,8 @@ async def _ask_moderators(deps: Deps, uow: UnitOfWork, mailing_list: MailingList
         "request_kind": kinds[request.kind],
         "address": request.address,
         "display_name": request.display_name,
-        "created": f"{request.created_at:%d.%m.%Y %H:%M}",
-        "request_id": request.id,
+        "created": f"{request.created_at.astimezone(BERLIN):%d.%m.%Y %H:%M}",
+        "link": moderation_link(deps, mailing_list.id),
     }
     await mail_moderators(deps, uow, mailing_list, "moderation", event_id=f"moderation:{request.id}", context=context)
 

@@ -15,6 +15,20 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 
 
+def personal_links(deps: Deps, mailing_list: MailingList, address: str) -> tuple[str, str]:
+    """(unsubscribe token for this list, "Meine Verteiler" token for the address: not single use, 90 days)."""
+    now = deps.now()
+    return (
+        deps.signer.issue("abmelden", mailing_list.id, address, now, deps.unsubscribe_valid),
+        deps.signer.issue("verwalten", "", address, now, deps.manage_valid),
+    )
+
+
+def moderation_link(deps: Deps, list_id: str) -> str:
+    """The gateway page where the moderation decides a list's requests."""
+    return f"{deps.public_url.rstrip('/')}/moderation/{list_id}/anfragen"
+
+
 async def mail_one(
     deps: Deps,
     uow: UnitOfWork,
@@ -28,11 +42,14 @@ async def mail_one(
     personal_unsubscribe: bool = False,
     attachments: tuple = (),
 ) -> bool:
-    """Queue one mail; False if this event already produced a mail for this recipient."""
+    """Queue one mail; False if this event already produced a mail for this recipient.
+
+    A list mail to a member (`personal_unsubscribe`) carries their personal links in its footer: leaving
+    this list, and "Meine Verteiler" for all their lists."""
     now = deps.now()
-    token = None
+    token = manage = None
     if personal_unsubscribe and mailing_list:
-        token = deps.signer.issue("abmelden", mailing_list.id, to_address, now, deps.unsubscribe_valid)
+        token, manage = personal_links(deps, mailing_list, to_address)
     try:
         subject, message = deps.composer.message(
             kind,
@@ -43,6 +60,7 @@ async def mail_one(
             list_id=mailing_list.id if mailing_list else None,
             list_name=mailing_list.name if mailing_list else "",
             unsubscribe_token=token,
+            manage_token=manage,
             attachments=attachments,
         )
     except ValueError as exc:  # header injection or similar: never sent, reason kept

@@ -37,12 +37,54 @@ class DigestItem(Protocol):
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Mailing:
+    """A post to a list and how its deliveries stand (`digest`: collected for or sent in a digest)."""
+
+    event_id: str
+    list_id: str
+    subject: str
+    sender: str
+    sent_at: datetime
+    recipients: int
+    sent: int = 0
+    pending: int = 0
+    failed: int = 0
+    digest: int = 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    recipient: str
+    reason: str
+    attempts: int
+    last_attempt: datetime | None = None
+
+
 class Store(Protocol):
     """Members, requests, consent, audit, spent tokens, suppressions and deliveries of all lists."""
 
     async def member(self, list_id: str, address: str) -> Member | None: ...
     async def members(self, list_id: str, active_only: bool = False) -> list[Member]: ...
     async def members_named(self, list_id: str, name: str) -> list[Member]: ...
+    async def members_page(
+        self,
+        list_id: str,
+        *,
+        search: str = "",
+        status: str = "",
+        role: str = "",
+        delivery: str = "",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[Member], int]:
+        """Members by address, filtered (search: part of name or address, any case) and paged; with the total."""
+        ...
+
+    async def memberships(self, address: str) -> list[Member]:
+        """The address's memberships in every list (any status), by list."""
+        ...
+
     async def member_count(self, list_id: str) -> int: ...
     async def save_member(self, member: Member) -> None: ...
     async def delete_member(self, list_id: str, address: str) -> None: ...
@@ -55,6 +97,27 @@ class Store(Protocol):
     async def move_consents(self, list_id: str, old: str, new: str) -> None: ...
     async def audit(self, entry: AuditEntry) -> None: ...
     async def audit_log(self, list_id: str) -> list[AuditEntry]: ...
+    async def audit_page(
+        self,
+        list_id: str,
+        *,
+        person: str = "",
+        action: str = "",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[AuditEntry], int]:
+        """Newest first; `person`: part of actor or subject, any case; `since` and `until` inclusive."""
+        ...
+
+    async def audit_actions(self, list_id: str) -> list[str]: ...
+    async def token_spent(self, token_id: str) -> bool: ...
+    async def count_link_requests(self, fingerprint: str, since: datetime) -> int: ...
+    async def add_link_request(self, fingerprint: str, at: datetime) -> None:
+        """Record a request for a "Meine Verteiler" link; requests older than an hour before `at` are forgotten."""
+        ...
+
     async def spend_token(self, token_id: str, at: datetime) -> bool: ...
     async def suppress(self, fingerprint: str, at: datetime) -> None: ...
     async def suppressed(self, fingerprint: str) -> bool: ...
@@ -64,6 +127,12 @@ class Store(Protocol):
     async def digest_items(self, recipient: str) -> list[DigestItem]: ...
     async def digest_recipients(self) -> list[tuple[str, str]]: ...
     async def delivery_stats(self, event_id: str | None = None) -> dict[str, int]: ...
+    async def record_post(self, mailing: Mailing) -> None: ...
+    async def mailings(self, list_id: str, event_id: str | None = None) -> list[Mailing]:
+        """The list's posts, newest first, with their deliveries counted."""
+        ...
+
+    async def failures(self, event_id: str) -> list[Failure]: ...
     async def everything_about(self, address: str) -> dict[str, list[dict]]: ...
     async def erase(self, address: str) -> dict[str, int]: ...
 
@@ -94,9 +163,23 @@ class Composer(Protocol):
         list_id: str | None = None,
         list_name: str = "",
         unsubscribe_token: str | None = None,
+        manage_token: str | None = None,
         attachments: tuple = (),
     ) -> tuple[str, bytes]:
         """(subject, message bytes) — raises ValueError on header injection."""
+
+    def preview(
+        self,
+        kind: str,
+        *,
+        to_address: str,
+        to_name: str,
+        context: dict[str, Any],
+        list_id: str | None = None,
+        list_name: str = "",
+        personal: bool = False,
+    ) -> tuple[list[tuple[str, str]], str]:
+        """The headers a reader sees and the plain text of `message`, personal links (with `personal`) masked."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +196,7 @@ class Deps:
     rate_limits: RateLimits = RateLimits()
     confirm_valid: timedelta = timedelta(hours=48)
     unsubscribe_valid: timedelta = timedelta(days=365)
+    manage_valid: timedelta = timedelta(days=90)
 
     def link(self, path: str, token: str) -> str:
         return f"{self.public_url.rstrip('/')}/{path}?token={token}"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
 from services.notifications.domain.news import Received
 from services.notifications.domain.words import RequestState
+from services.notifications.service_layer.ports import Failure, Mailing
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Tables:
     used_tokens: dict[str, datetime] = field(default_factory=dict)
     suppressions: dict[str, datetime] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
+    posts: list[Mailing] = field(default_factory=list)
+    link_requests: list[tuple[str, datetime]] = field(default_factory=list)
     inbox: set[str] = field(default_factory=set)
     published: list[object] = field(default_factory=list)
 
@@ -83,6 +86,32 @@ class FakeStore:
             for m in await self.members(list_id, active_only=True)
             if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]
         ]
+
+    async def members_page(
+        self,
+        list_id: str,
+        *,
+        search: str = "",
+        status: str = "",
+        role: str = "",
+        delivery: str = "",
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[list[Member], int]:
+        wanted = search.strip().lower()
+        found = [
+            m
+            for m in await self.members(list_id)
+            if (not wanted or wanted in m.address.lower() or wanted in m.display_name.lower())
+            and (not status or m.status == status)
+            and (not role or m.role == role)
+            and (not delivery or m.delivery == delivery)
+        ]
+        return found[offset : None if limit is None else offset + limit], len(found)
+
+    async def memberships(self, address: str) -> list[Member]:
+        found = [m for m in self.t.members.values() if m.address == address]
+        return [replace(m) for m in sorted(found, key=lambda m: m.list_id)]
 
     # --- requests ------------------------------------------------------------------------
     async def request(self, request_id: str) -> Request | None:
@@ -140,6 +169,44 @@ class FakeStore:
         rows = [r for r in self.t.audit if r["list_id"] == list_id]
         return [AuditEntry(**{k: v for k, v in r.items() if k != "id"}) for r in rows]
 
+    async def audit_page(
+        self,
+        list_id: str,
+        *,
+        person: str = "",
+        action: str = "",
+        since: datetime | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> tuple[list[AuditEntry], int]:
+        wanted = person.strip().lower()
+        rows = [
+            r
+            for r in self.t.audit
+            if r["list_id"] == list_id
+            and (not wanted or wanted in r["actor"].lower() or wanted in r["subject"].lower())
+            and (not action or r["action"] == action)
+            and (since is None or r["at"] >= since)
+            and (until is None or r["at"] <= until)
+        ]
+        rows.sort(key=lambda r: (r["at"], r["id"]), reverse=True)
+        page = [AuditEntry(**{k: v for k, v in r.items() if k != "id"}) for r in rows[offset : offset + limit]]
+        return page, len(rows)
+
+    async def audit_actions(self, list_id: str) -> list[str]:
+        return sorted({r["action"] for r in self.t.audit if r["list_id"] == list_id})
+
+    async def token_spent(self, token_id: str) -> bool:
+        return token_id in self.t.used_tokens
+
+    async def count_link_requests(self, fingerprint: str, since: datetime) -> int:
+        return sum(1 for f, at in self.t.link_requests if f == fingerprint and at >= since)
+
+    async def add_link_request(self, fingerprint: str, at: datetime) -> None:
+        self.t.link_requests = [(f, t) for f, t in self.t.link_requests if t >= at - timedelta(hours=1)]
+        self.t.link_requests.append((fingerprint, at))
+
     async def spend_token(self, token_id: str, at: datetime) -> bool:
         if token_id in self.t.used_tokens:
             return False
@@ -157,7 +224,14 @@ class FakeStore:
         key = (values["event_id"], values["recipient"])
         if any((r["event_id"], r["recipient"]) == key for r in self.t.deliveries):
             return False
-        row = {"list_id": None, "last_error": None, "message": None, "summary": None, "sent_at": None} | values
+        row = {
+            "list_id": None,
+            "last_error": None,
+            "message": None,
+            "summary": None,
+            "sent_at": None,
+            "last_attempt_at": None,
+        } | values
         self.t.deliveries.append({"id": _sequence(self.t.deliveries)} | row)
         return True
 
@@ -196,6 +270,28 @@ class FakeStore:
                 counts[row["status"]] = counts.get(row["status"], 0) + 1
         return counts
 
+    async def record_post(self, mailing: Mailing) -> None:
+        self.t.posts.append(mailing)
+
+    async def mailings(self, list_id: str, event_id: str | None = None) -> list[Mailing]:
+        posts = [p for p in self.t.posts if p.list_id == list_id and event_id in (None, p.event_id)]
+        found = []
+        for post in sorted(posts, key=lambda p: (-p.sent_at.timestamp(), p.event_id)):
+            counts = dict.fromkeys(("sent", "pending", "failed", "digest"), 0)
+            for row in self.t.deliveries:
+                if row["event_id"] == post.event_id:
+                    key = "digest" if row["status"] in ("digest", "digested") else row["status"]
+                    counts[key] = counts.get(key, 0) + 1
+            found.append(replace(post, **{k: counts[k] for k in ("sent", "pending", "failed", "digest")}))
+        return found
+
+    async def failures(self, event_id: str) -> list[Failure]:
+        rows = [r for r in self.t.deliveries if r["event_id"] == event_id and r["status"] == "failed"]
+        return [
+            Failure(r["recipient"], r["last_error"] or "", r["attempts"], r.get("last_attempt_at"))
+            for r in sorted(rows, key=lambda r: r["recipient"])
+        ]
+
     # --- GDPR ----------------------------------------------------------------------------
     def _about(self, address: str) -> dict[str, list[dict]]:
         return {
@@ -223,6 +319,7 @@ class FakeStore:
             for column in ("actor", "subject"):
                 if row[column] == address:
                     row[column] = "gelöschte Person"
+        self.t.posts = [replace(p, sender="gelöschte Person") if p.sender == address else p for p in self.t.posts]
         return counts
 
 
@@ -276,6 +373,15 @@ class FakeComposer:
             raise ValueError("Zeilenumbruch im Namen")
         self.made.append({"kind": kind} | values)
         return f"{kind}: {values.get('list_name', '')}", repr(values).encode()
+
+    def preview(self, kind: str, **values: Any) -> tuple[list[tuple[str, str]], str]:
+        """What the rules decide about a preview: the recipient shown, the list, the context."""
+        self.message(kind, event_id="vorschau", **values)
+        headers = [
+            ("To", f"{values['to_name']} <{values['to_address']}>"),
+            ("Subject", f"{kind}: {values['list_name']}"),
+        ]
+        return headers, values["context"].get("text", "")
 
 
 __all__ = ["FakeComposer", "FakeUnitOfWork", "Tables"]

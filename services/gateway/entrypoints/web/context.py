@@ -22,6 +22,7 @@ class Web:
     admin_address: str = ""
     secure_cookies: bool = True
     session_idle: timedelta = timedelta(hours=8)
+    sign_in_valid: timedelta = timedelta(minutes=15)
     mailbox_dir: Path | None = None
 
 

@@ -1,10 +1,11 @@
-"""The web pages of the gateway: start page (more routers join in later commits)."""
+"""The web pages of the gateway: the start page and the routers of sign-in, administration and mailbox."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.gateway.entrypoints.web import admin, mailbox, signin
 from services.gateway.entrypoints.web.auth import viewer
 from services.gateway.entrypoints.web.render import page, redirect
 
@@ -18,4 +19,7 @@ def router() -> APIRouter:
             return redirect("/aufgaben")
         return page(request, "start", "Beratungsnetz")
 
+    r.include_router(signin.router())
+    r.include_router(admin.router())
+    r.include_router(mailbox.router())
     return r
