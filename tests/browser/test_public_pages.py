@@ -183,8 +183,8 @@ def test_a_form_without_its_csrf_token_is_refused(system: System, page) -> None:
 
 
 def test_sign_in_gives_the_browser_a_session(system: System, page, context) -> None:
-    """`system.sign_in` starts a session in the gateway and sets its cookie: the start page then leads on
-    to the tasks of the signed-in person instead of offering to sign in."""
+    """`system.sign_in` starts a session in the gateway and sets its cookie: the start page then leads to the
+    person's tasks, the header names them, and "Abmelden" (a form with its CSRF token) ends the session."""
     from playwright.sync_api import expect
 
     page.goto(system.link("/"))
@@ -194,6 +194,25 @@ def test_sign_in_gives_the_browser_a_session(system: System, page, context) -> N
     system.sign_in(context, "kathrin.browser@example.org")
     page.goto(system.link("/"))
     assert page.url == system.link("/aufgaben")
+    expect(page.get_by_role("banner")).to_contain_text("kathrin.browser@example.org")
+    axe_check(page)
+
+    page.get_by_role("banner").get_by_role("button", name="Abmelden").click()
+    expect(page.get_by_text("Sie sind abgemeldet.")).to_be_visible()
+    page.goto(system.link("/aufgaben"))
+    assert page.url.startswith(system.link("/anmelden"))
+
+
+def test_sign_in_by_mail(system: System, page) -> None:
+    """The way a moderator signs in: address, mail, link, button; then the tasks page names the list."""
+    from playwright.sync_api import expect
+
+    system.new_list("Browser Anmeldeliste", owner_address="moritz.browser@example.org")
+    system.sign_in_by_mail(page, "moritz.browser@example.org")
+    assert page.url == system.link("/aufgaben")
+    expect(page.get_by_role("banner")).to_contain_text("moritz.browser@example.org")
+    expect(page.get_by_role("main")).to_contain_text("Browser Anmeldeliste")
+    axe_check(page)
 
 
 def test_axe_check_names_serious_findings(system: System, context) -> None:
