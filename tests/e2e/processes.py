@@ -13,7 +13,10 @@ from beratungsnetz.runtime.processes import wait_healthy as wait_until_healthy
 from tests.support import test_start_text
 
 
-def start_service(service: str, nats_url: str, tmp_path: Path, **settings: str) -> ChildProcess:
+def start_service(
+    service: str, nats_url: str, tmp_path: Path, pass_fds: tuple[int, ...] = (), **settings: str
+) -> ChildProcess:
+    """`pass_fds`: sockets bound by the test that the service inherits (the gateway's `listen_fd`)."""
     values = {
         "nats_url": nats_url,
         "database_url": f"sqlite+aiosqlite:///{tmp_path / f'{service}.sqlite3'}",
@@ -21,7 +24,7 @@ def start_service(service: str, nats_url: str, tmp_path: Path, **settings: str) 
         "clock_start": test_start_text(),
         **settings,
     }
-    return service_process(service, values, tmp_path / f"{service}.log").start()
+    return service_process(service, values, tmp_path / f"{service}.log", pass_fds=pass_fds).start()
 
 
 async def wait_healthy(broker, service: str, process: ChildProcess, timeout: float = 30) -> None:

@@ -1,0 +1,380 @@
+"""What the browser tests share: the whole system as processes, the request recorder, axe, screenshots.
+
+The tests drive Debian's Chromium (`/usr/bin/chromium`, never a browser that Playwright downloads) through
+Playwright's sync API. NATS requests from a test go through a client on its own thread and event loop, so a
+test reads like what a person does, step by step, without `await`. Playwright and axe are imported where they
+are used: without them the tests skip (or fail in CI) with a German reason instead of failing to collect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from beratungsnetz.runtime.ports import listen
+from beratungsnetz.runtime.processes import ChildProcess, answers, wait_healthy
+from shared.clock import Clock
+from shared.contracts import notifications as n
+from shared.db import make_database
+from shared.messaging.broker import make_broker
+from shared.messaging.rpc import Reply, request
+from shared.settings import ServiceSettings
+from tests.e2e.processes import start_service
+from tests.smtp import Received, SmtpServer
+from tests.support import ROOT, missing, test_clock
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Response, Route
+
+    from beratungsnetz.runtime.nats_server import NatsServer
+
+CHROMIUM_ENV = "BERATUNGSNETZ_CHROMIUM"  # another Chromium than Debian's; a path that does not exist simulates none
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 900}
+SECRET_KEY = "browser-tests-" + "x" * 30
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or why the browser tests cannot run (skip; in CI a failure)."""
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        missing(f"Browser-Tests übersprungen: Python-Paket {exc.name} fehlt (`make install` installiert es)")
+    path = os.environ.get(CHROMIUM_ENV) or CHROMIUM
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        missing(
+            f"Browser-Tests übersprungen: kein Chromium unter {path} "
+            "(Debian: `apt-get install chromium`; Playwright lädt bewusst keinen Browser herunter)"
+        )
+    return path
+
+
+class NatsClient:
+    """A broker on its own thread and event loop: sync tests ask services without running a loop themselves
+    (Playwright's sync API refuses to run inside one)."""
+
+    def __init__(self, url: str) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="nats-testclient", daemon=True)
+        self._thread.start()
+        self.broker = make_broker(ServiceSettings(nats_url=url))
+        self.run(self.broker.connect())
+
+    def run(self, coroutine: Coroutine[Any, Any, Any], timeout: float = 60) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def close(self) -> None:
+        try:
+            self.run(self.broker.stop(), timeout=10)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop.close()
+
+
+@dataclass
+class System:
+    """Every service and the gateway as processes, a real nats-server and a real SMTP server that keeps mails.
+
+    It lives for the whole `tests/browser` package: each test makes its own list and uses its own addresses.
+    """
+
+    url: str  # the gateway: every page, every link in a mail, the only host a page may talk to
+    smtp: SmtpServer
+    nats: NatsClient
+    processes: dict[str, ChildProcess]
+    logs: Path
+    clock: Clock  # started with the services: the test day, running on (their clocks to within a second)
+
+    def reply(self, spec: Any, payload: Any, timeout: float = 10) -> Reply[Any]:
+        """A service's whole reply to a request (ok or error), as the gateway gets it."""
+        return self.nats.run(request(self.nats.broker, spec, payload, timeout=timeout, actor="test"))
+
+    def ask(self, spec: Any, payload: Any, timeout: float = 10) -> Any:
+        """A service's data for a request that must succeed."""
+        answer = self.reply(spec, payload, timeout)
+        assert answer.ok, answer.error
+        return answer.data
+
+    def new_list(self, name: str, **fields: Any) -> n.ListV1:
+        """A mailing list made as the Landesbüro makes one (notifications.cmd.create_list)."""
+        return self.ask(n.CREATE_LIST, n.CreateList(name=name, **fields))
+
+    def mail(self, recipient: str, subject_part: str, timeout: float = 15) -> Received:
+        """The first mail to `recipient` whose subject contains `subject_part`, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for got in self.smtp.mailbox.to(recipient):
+                if subject_part in got.message["Subject"]:
+                    return got
+            time.sleep(0.05)
+        seen = [(x.recipient, x.message["Subject"]) for x in self.smtp.mailbox.received]
+        raise AssertionError(f"keine Mail „{subject_part}“ an {recipient}; angekommen: {seen}")
+
+    def ended(self) -> list[str]:
+        """Services that are no longer running (a crash mid-test), with where their log is."""
+        return [
+            f"{name} hat sich beendet (Code {process.exit_code()}); siehe {process.log}"
+            for name, process in self.processes.items()
+            if not process.alive()
+        ]
+
+    def sign_in(self, context: BrowserContext, address: str) -> None:
+        """`address` is signed in in this browser profile: a session started directly in the gateway's
+        SessionStore, its cookie set (for the sign-in itself through the mail, use the sign-in page)."""
+        from services.gateway.adapters.sessions import SessionStore
+
+        async def start() -> str:
+            database = make_database(f"sqlite+aiosqlite:///{self.logs / 'gateway.sqlite3'}")
+            try:
+                return await SessionStore(database).start(address, self.clock.now())
+            finally:
+                await database.dispose()
+
+        secret = self.nats.run(start())
+        context.add_cookies([{"name": "bn_sitzung", "value": secret, "url": self.url, "httpOnly": True}])
+
+    def sign_in_by_mail(self, page: Page, address: str) -> None:
+        """Sign in as a person does: the sign-in page, the mail, its link, the button. Only for the sign-in itself:
+        the gateway allows 20 sign-in mails per 15 minutes from one client, and all tests are one (127.0.0.1)."""
+        already = len(self.smtp.mailbox.to(address))
+        page.goto(self.link("/anmelden"))
+        page.get_by_label("E-Mail-Adresse").fill(address)
+        page.get_by_role("button", name="Anmeldelink schicken").click()
+        deadline = time.monotonic() + 15
+        while len(fresh := self.smtp.mailbox.to(address)[already:]) == 0 or not any(
+            "Anmeldelink" in got.message["Subject"] for got in fresh
+        ):
+            assert time.monotonic() < deadline, f"kein Anmeldelink an {address}"
+            time.sleep(0.05)
+        mail = next(got for got in fresh if "Anmeldelink" in got.message["Subject"])
+        page.goto(mail.link("anmelden/link"))
+        page.get_by_role("button", name="Jetzt anmelden").click()
+
+    def link(self, path: str) -> str:
+        """A page of the gateway, as a person's browser would address it."""
+        return f"{self.url}/{path.lstrip('/')}"
+
+
+def start_system(nats_server: NatsServer, directory: Path) -> System:
+    """Start everything (about as long as the slowest service needs) and wait until each answers."""
+    smtp = SmtpServer().start()
+    clock = test_clock()  # the services' clocks start at the same instant, a moment later
+    gateway_socket = listen(0)  # bound here and inherited: nobody can take the port between choosing and binding it
+    url = f"http://127.0.0.1:{gateway_socket.getsockname()[1]}"
+    common = {"secret_key": SECRET_KEY, "public_url": url}
+    processes: dict[str, ChildProcess] = {}
+    nats: NatsClient | None = None
+    try:
+        mail = {"smtp_host": "127.0.0.1", "smtp_port": str(smtp.port), "delivery_poll_seconds": "0.2"}
+        processes["registry"] = start_service("registry", nats_server.url, directory, **common)
+        processes["notifications"] = start_service("notifications", nats_server.url, directory, **common, **mail)
+        processes["events"] = start_service("events", nats_server.url, directory, **common, scheduler_seconds="1")
+        fd = gateway_socket.fileno()
+        processes["gateway"] = start_service(
+            "gateway", nats_server.url, directory, pass_fds=(fd,), **common, listen_fd=str(fd)
+        )
+        gateway_socket.close()  # the gateway holds it now
+        nats = NatsClient(nats_server.url)
+        nats.run(wait_healthy(processes.values(), answers(nats.broker), 60, error=AssertionError))
+        _wait_for_http(url, processes["gateway"])
+    except BaseException:
+        gateway_socket.close()
+        stop_system(processes, nats, smtp)
+        raise
+    return System(url, smtp, nats, processes, directory, clock)
+
+
+def _wait_for_http(url: str, gateway: ChildProcess, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if not gateway.alive() or time.monotonic() > deadline:
+            raise AssertionError(f"Gateway antwortet nicht unter {url}; siehe {gateway.log}")
+        time.sleep(0.1)
+
+
+def stop_system(processes: dict[str, ChildProcess], nats: NatsClient | None, smtp: SmtpServer) -> None:
+    """The gateway first (no new requests), then the services together: each takes about a second to finish."""
+    if "gateway" in processes:
+        processes["gateway"].stop()
+    stopping = [threading.Thread(target=p.stop) for name, p in processes.items() if name != "gateway"]
+    for thread in stopping:
+        thread.start()
+    for thread in stopping:
+        thread.join()
+    if nats is not None:
+        nats.close()
+    smtp.stop()
+
+
+@dataclass
+class RequestRecorder:
+    """Everything a browser context asked for; what broke the rules is in `problems()`.
+
+    Rules: no request to any host but the gateway's (such a request is also aborted, so nothing leaves the
+    machine); no failed request; no sub-resource (style sheet, script, image, font) answered with an error;
+    no script error and no console error (a CSP violation is one).
+    """
+
+    origin: str  # scheme://host:port of the gateway
+    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def attach(self, context: BrowserContext) -> None:
+        context.route("**/*", self._route)
+        context.on("request", self._request)
+        context.on("requestfailed", self._failed)
+        context.on("response", self._response)
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.console.append(f"Skriptfehler: {error.error}"))
+
+    def ours(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):  # nothing goes over the network
+            return True
+        return f"{parts.scheme}://{parts.netloc}" == self.origin
+
+    def _route(self, route: Route) -> None:
+        if self.ours(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    def _request(self, req: Request) -> None:
+        self.requests.append(req.url)
+        if not self.ours(req.url):
+            self.foreign.append(f"{req.method} {req.url} ({req.resource_type})")
+
+    def _failed(self, req: Request) -> None:
+        # A foreign one is already counted (we aborted it ourselves); ERR_ABORTED is the browser dropping what
+        # it still loaded for a page the test has already left (a print style sheet, say), not a fault.
+        if self.ours(req.url) and req.failure != "net::ERR_ABORTED":
+            self.failed.append(f"{req.method} {req.url}: {req.failure}")
+
+    def _response(self, response: Response) -> None:
+        # A page may answer 4xx on purpose (an expired link); what it loads must not.
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.broken.append(f"{response.status} {response.url} ({response.request.resource_type})")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # "Failed to load resource" repeats a response the rules above already judge.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console.append(f"{message.text} ({message.location.get('url', '')})")
+
+    def clear(self) -> None:
+        """Forget what was seen (a test of the recorder itself, after it looked)."""
+        for seen in (self.requests, self.foreign, self.failed, self.broken, self.console):
+            seen.clear()
+
+    def problems(self) -> list[str]:
+        return (
+            [f"Anfrage an einen fremden Host: {x}" for x in self.foreign]
+            + [f"Anfrage fehlgeschlagen: {x}" for x in self.failed]
+            + [f"Teil der Seite nicht geladen: {x}" for x in self.broken]
+            + [f"Fehler in der Browser-Konsole: {x}" for x in self.console]
+        )
+
+
+IMPACT = {"critical": "kritisch", "serious": "schwer", "moderate": "mittel", "minor": "gering"}
+BLOCKING = ("critical", "serious")
+
+
+def axe_check(page: Page, *, context: str | None = None) -> list[dict]:
+    """Run axe-core on the page as it is now; fail on any violation of impact serious or critical.
+
+    Returns all violations (also the moderate and minor ones) for a test that wants to look at them.
+    `context` limits the check to part of the page (a CSS selector).
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context).response
+    violations = results["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    if blocking:
+        version = results.get("testEngine", {}).get("version", "?")
+        lines = [f"Barrierefreiheit: {len(blocking)} schwere(r) Mangel/Mängel auf {page.url} (axe-core {version})"]
+        for v in blocking:
+            targets = ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+            more = f" und {len(v['nodes']) - 5} weitere" if len(v["nodes"]) > 5 else ""
+            lines.append(f"- {IMPACT[v['impact']]}: {v['id']} – {v['help']}")
+            lines.append(f"    betroffen: {targets}{more}")
+            lines.append(f"    Erklärung: {v['helpUrl']}")
+        raise AssertionError("\n".join(lines))
+    return violations
+
+
+SCREENSHOT_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """The whole page as `docs/screenshots/<name>.png` (viewport 1280×900), for the README.
+
+    The file is only rewritten when the picture changed, so an unchanged page leaves the checkout clean.
+    """
+    if not SCREENSHOT_NAME.fullmatch(name):
+        raise ValueError(f"Name für ein Bildschirmfoto: Kleinbuchstaben, Ziffern, Bindestriche, nicht {name!r}")
+    picture = page.screenshot(full_page=True, animations="disabled", caret="hide", scale="css")
+    path = SCREENSHOTS / f"{name}.png"
+    if not path.exists() or path.read_bytes() != picture:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(picture)
+        shutil.move(tmp, path)
+    return path
+
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  return {tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
+          outlineStyle: s.outlineStyle, outlineWidth: s.outlineWidth, boxShadow: s.boxShadow};
+}"""
+
+
+def focused(page: Page) -> dict | None:
+    """The element that has the keyboard focus and how it is drawn (outline, box shadow); None: nothing."""
+    return page.evaluate(FOCUS_STYLE)
+
+
+def tab_to(page: Page, *, id: str | None = None, tag: str | None = None, limit: int = 15) -> dict:
+    """Press Tab until the element with this id (or the first of this tag) has the focus, as a keyboard user
+    does; every element the focus passes on the way must show it (`assert_focus_visible`). Returns the element."""
+    passed = []
+    while True:
+        now = focused(page)
+        if now is not None and (now["id"] == id if id is not None else now["tag"] == tag):
+            return assert_focus_visible(page)
+        assert len(passed) < limit, f"mit Tab nicht zu erreichen ({id or tag}); der Fokus war auf: {passed}"
+        page.keyboard.press("Tab")
+        passed.append(assert_focus_visible(page))
+
+
+def assert_focus_visible(page: Page) -> dict:
+    """The focused element shows that it has the focus: an outline (or, as GOV.UK links do, a box shadow)."""
+    element = focused(page)
+    assert element is not None, "nichts hat den Tastaturfokus"
+    outline = element["outlineStyle"] != "none" and element["outlineWidth"] not in ("0px", "")
+    assert outline or element["boxShadow"] != "none", f"Fokus nicht sichtbar (kein Rahmen, kein Schatten): {element}"
+    return element
