@@ -50,7 +50,7 @@ PRIVACY_NOTICE = (
     "Verantwortlich für diesen Verteiler ist der Landesverband; die Moderation des Verteilers sieht Ihre "
     "Adresse und Ihren Namen. Wir verwenden beides nur, um Ihnen die Nachrichten dieses Verteilers zu schicken, "
     "und geben nichts weiter. Unter „Meine Verteiler“ können Sie jederzeit sehen, was über Sie gespeichert ist, "
-    "sich abmelden und alle Ihre Angaben löschen lassen."
+    "und sich abmelden; löschen lassen können Sie alle Ihre Angaben bei der Landesgeschäftsstelle."
 )
 _AWAITING_MODERATION = (RequestState.AWAITING_MODERATION, RequestState.DEFERRED)
 
