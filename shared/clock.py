@@ -58,3 +58,20 @@ def german_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
+
+
+MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
+
+
+def german_date(value: date | str) -> str:
+    """`1. November 2026`, as German text names a day; an ISO date string (a text's version, say) is read first,
+    anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from services.events.config import EventsSettings
 from services.registry.config import RegistrySettings
-from shared.clock import BERLIN
+from shared.clock import BERLIN, german_date
 
 
 def test_each_service_reads_its_own_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,3 +79,9 @@ def test_the_gateway_refuses_the_local_mailbox_in_production() -> None:
     with pytest.raises(ValidationError, match="MAILBOX_DIR .*nur für die Entwicklung"):
         GatewaySettings(**secure, mailbox_dir="var/mail")
     assert GatewaySettings(environment="test", mailbox_dir="var/mail").secure_cookies is False
+
+
+def test_a_day_reads_as_german_text() -> None:
+    assert german_date(date(2026, 11, 1)) == "1. November 2026"
+    assert german_date("2027-03-28") == "28. März 2027"  # a text's version, stored as an ISO date
+    assert german_date("Entwurf") == "Entwurf"  # not a date: shown as it is
