@@ -35,14 +35,19 @@ def test_subscribe_confirm_in_the_browser(system: System, page) -> None:
 
     news = system.new_list("Browser Rundbrief", policy="bestaetigen", description="Neues aus den Beratungsstellen")
     page.goto(system.link(f"/abonnieren/{news.list_id}"))
-    expect(page).to_have_title(TITLE.format("Verteiler abonnieren"))
+    expect(page).to_have_title(TITLE.format("„Browser Rundbrief“ abonnieren"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("„Browser Rundbrief“ abonnieren")
+    expect(page.get_by_text("Neues aus den Beratungsstellen")).to_be_visible()
+    # The consent text's version as a German date, not as the ISO string it is stored as.
+    expect(page.get_by_text("Fassung vom 1. November 2026")).to_be_visible()
     axe_check(page)
     screenshot(page, "abonnieren")
 
-    page.get_by_label("Name (freiwillig)").fill("Anna Beispiel")
+    page.get_by_label("Ihr Name (freiwillig)").fill("Anna Beispiel")
     page.get_by_label("E-Mail-Adresse").fill("anna.browser@example.org")
-    page.get_by_role("button", name="Abonnieren").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Fast geschafft")
+    page.get_by_role("button", name="Einwilligen und abonnieren", exact=True).click()
+    expect(page).to_have_title(TITLE.format("Bitte prüfen Sie Ihr Postfach"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte prüfen Sie Ihr Postfach")
     expect(page.get_by_text("Falls die Adresse eingetragen werden kann")).to_be_visible()
     axe_check(page)
     screenshot(page, "abonnieren-fast-geschafft")
@@ -57,6 +62,7 @@ def test_subscribe_confirm_in_the_browser(system: System, page) -> None:
     assert "anna.browser@example.org" not in members(system, news.list_id)
 
     page.get_by_role("button", name="Ja, eintragen").click()
+    expect(page).to_have_title(TITLE.format("Adresse bestätigt"))
     expect(page.get_by_text("Willkommen im Verteiler")).to_be_visible()
     axe_check(page)
     screenshot(page, "bestaetigt")
@@ -64,10 +70,12 @@ def test_subscribe_confirm_in_the_browser(system: System, page) -> None:
 
     # The same link a second time: a German page that says so, with status 400, not a second entry.
     again = page.goto(link)
-    page.get_by_role("button", name="Ja, eintragen").click()
-    expect(page.get_by_text("ungültig oder abgelaufen")).to_be_visible()
-    assert again is not None and again.status == 200
+    assert again is not None and again.status == 400
+    expect(page).to_have_title(TITLE.format("Link ungültig oder abgelaufen"))
+    expect(page.get_by_role("main").get_by_text("Dieser Link ist ungültig oder abgelaufen.")).to_be_visible()
+    expect(page.get_by_role("button", name="Ja, eintragen")).to_have_count(0)
     axe_check(page)
+    assert members(system, news.list_id)["anna.browser@example.org"].status == "aktiv"
 
 
 def test_unsubscribe_in_the_browser(system: System, page) -> None:
@@ -99,7 +107,8 @@ def test_unsubscribe_in_the_browser(system: System, page) -> None:
     # A broken link: a German page with status 400, as accessible as the others.
     broken = page.goto(system.link("/abmelden?token=kaputt"))
     assert broken is not None and broken.status == 400
-    expect(page.get_by_text("ungültig")).to_be_visible()
+    expect(page).to_have_title(TITLE.format("Link ungültig oder abgelaufen"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Link ungültig oder abgelaufen")
     axe_check(page)
     screenshot(page, "link-ungueltig")
 
@@ -118,7 +127,7 @@ def test_subscribe_with_the_keyboard_only(system: System, page) -> None:
     page.keyboard.type("clara.browser@example.org")
     page.keyboard.press("Enter")  # submits the form from the last field, as browsers do
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Fast geschafft")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte prüfen Sie Ihr Postfach")
 
     # The confirm page by keyboard too: Tab to the button, Enter. The name typed above arrives with the member.
     page.goto(system.mail("clara.browser@example.org", "Bitte bestätigen").link("bestaetigen"))
@@ -134,7 +143,7 @@ def test_subscribe_with_the_keyboard_only(system: System, page) -> None:
     button = assert_focus_visible(page)
     assert button["tag"] == "button"
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Fast geschafft")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte prüfen Sie Ihr Postfach")
     system.mail("dora.browser@example.org", "Bitte bestätigen")
 
 
@@ -174,7 +183,7 @@ def test_a_form_without_its_csrf_token_is_refused(system: System, page) -> None:
     page.get_by_label("E-Mail-Adresse").fill("eve.browser@example.org")
     page.locator('input[name="csrf_token"]').evaluate("field => field.remove()")
     with page.expect_navigation() as sent:
-        page.get_by_role("button", name="Abonnieren").click()
+        page.get_by_role("button", name="Einwilligen und abonnieren", exact=True).click()
     assert sent.value is not None and sent.value.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Nicht erlaubt")
     axe_check(page)
