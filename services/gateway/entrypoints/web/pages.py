@@ -1,13 +1,17 @@
-"""The web pages of the gateway: the start page and the routers of sign-in, administration and mailbox."""
+"""The web pages of the gateway: the start page, the icon, and the routers of sign-in, administration and mailbox."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from services.gateway.entrypoints.web import admin, mailbox, signin
 from services.gateway.entrypoints.web.auth import viewer
 from services.gateway.entrypoints.web.render import page, redirect
+
+ICON = Path(__file__).parent / "static" / "favicon.svg"  # pages link it; /favicon.ico is for whatever asks without
 
 
 def router() -> APIRouter:
@@ -18,6 +22,10 @@ def router() -> APIRouter:
         if await viewer(request) is not None:
             return redirect("/aufgaben")
         return page(request, "start", "Beratungsnetz")
+
+    @r.get("/favicon.ico")
+    async def icon() -> Response:
+        return FileResponse(ICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
     r.include_router(signin.router())
     r.include_router(admin.router())
