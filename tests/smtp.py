@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
 from beratungsnetz.runtime.ports import free_port
+from beratungsnetz.runtime.smtp_sink import EmlWriter
 
 URI_LISTS = re.compile(rb"^(List-(?:Unsubscribe|Post|Archive|Help)):(.*(?:\r\n[ \t].*)*)", re.MULTILINE | re.IGNORECASE)
 URI_LIST = re.compile(r"<[^<>\s]+>(\s*,\s*<[^<>\s]+>)*")
@@ -74,6 +76,7 @@ class Received:
 class Mailbox:
     received: list[Received] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)  # recipient -> SMTP reply
+    eml: EmlWriter | None = None  # also stores each mail as an .eml file, as the development sink does
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -84,6 +87,8 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         for recipient in envelope.rcpt_tos:
             self.received.append(Received(recipient, envelope.original_content))
+        if self.eml is not None:  # for the gateway's local mailbox pages (setting mailbox_dir)
+            await self.eml.handle_DATA(server, session, envelope)
         return "250 Nachricht angenommen"
 
     def to(self, recipient: str) -> list[Received]:
@@ -95,8 +100,8 @@ class Mailbox:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None) -> None:
-        self.mailbox = Mailbox()
+    def __init__(self, port: int | None = None, eml_dir: Path | None = None) -> None:
+        self.mailbox = Mailbox(eml=EmlWriter(eml_dir) if eml_dir is not None else None)
         self.port = port or free_port()
         self._controller: Controller | None = None
 
