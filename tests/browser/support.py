@@ -254,7 +254,7 @@ class RequestRecorder:
 
     def allow(self, origin: str) -> None:
         """A second origin the test itself serves on this machine (a foreign site, say, whose form posts to the
-        gateway): its requests pass and are no fault. Only for the test that asks; the gateway's pages still may not."""
+        gateway): its requests pass and are no fault. Each test has its own recorder, so this holds for that test only."""
         self.allowed.add(origin)
 
     def ours(self, url: str) -> bool:

@@ -175,7 +175,7 @@ def test_forms_without_token_or_from_another_origin_are_refused(
         "<script>document.forms[0].submit()</script></body></html>"
     )
     with foreign_site(attack) as origin:
-        recorder.allow(origin)  # this test's own second origin; the gateway's pages still load nothing from it
+        recorder.allow(origin)  # this test's own second origin, on this machine; any other host still fails the test
         with page.expect_response(lambda x: x.url == system.link(remove) and x.request.method == "POST") as sent:
             page.goto(origin)
         page.wait_for_url(system.link(remove))
