@@ -108,7 +108,8 @@ async def test_double_opt_in_then_moderation_then_welcome(deps, database) -> Non
     assert anna.active and anna.display_name == "Anna Beispiel"
     assert (consent.ip, consent.text_version, consent.confirmed_at is not None) == ("203.0.113.7", "2026-11-01", True)
     assert [(e.actor, e.action, e.subject) for e in log] == [
-        ("kathrin@example.org", "anfrage_annehmen", "anna@example.org")
+        ("anna@example.org", "bestaetigt", "anna@example.org"),  # her own click, then the moderation's
+        ("kathrin@example.org", "anfrage_annehmen", "anna@example.org"),
     ]
 
 

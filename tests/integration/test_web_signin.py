@@ -296,6 +296,7 @@ async def test_the_local_mailbox_lists_and_shows_mails(system: WebSystem) -> Non
         in shown.text
     )
     assert "<script>alert" not in shown.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.text
+    assert "Betreff" in shown.text and "Zugestellt an" in shown.text and "Subject" not in shown.text
     assert (await system.http.get("/postfach/..%2Fgateway.sqlite3")).status_code == 404
     assert (await system.http.get("/postfach/gibt-es-nicht.eml")).status_code == 404
 

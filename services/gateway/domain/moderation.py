@@ -67,7 +67,7 @@ ACTIONS = {
     "anfrage_annehmen": "Anfrage angenommen",
     "anfrage_ablehnen": "Anfrage abgelehnt",
     "anfrage_zurueckstellen": "Anfrage zurückgestellt",
-    "einstellungen_geaendert": "Einstellungen geändert",
+    "verteiler_geaendert": "Einstellungen geändert",
     "eingetragen": "Eingetragen",
     "bestaetigt": "Eintragung bestätigt",
 }
@@ -90,6 +90,19 @@ def choices(table: dict, hints: bool = False) -> list[tuple[str, ...]]:
         else:
             found.append((value, text))
     return found
+
+
+DETAILS = {  # an audit entry's detail that is a value of the service, by the entry's action
+    "mitglied_hinzugefuegt": ROLES,
+    "rolle_geaendert": ROLES,
+    "zustellart_geaendert": DELIVERIES,
+}
+
+
+def detail_word(action: str, detail: str) -> str:
+    """An audit entry's detail as the moderation reads it: "Wöchentliche Zusammenfassung", not "woechentlich"."""
+    table = DETAILS.get(action, {})
+    return word(table, detail) if detail in table else detail
 
 
 def action_word(action: str) -> str:

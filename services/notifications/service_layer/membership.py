@@ -137,6 +137,8 @@ async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
             return SAME_ANSWER
         request = Request.subscription(str(uuid.uuid4()), mailing_list, address, name, now, cmd.ip)
         await _next_step(deps, uow, mailing_list, request)
+        if request.admits:  # an open list: in at once (an unconfirmed request is nobody's business yet)
+            await uow.store.audit(AuditEntry(cmd.list_id, now, address, "eingetragen", address))
         await uow.store.save_request(request)
         await uow.store.record_consent(request, version)
         await uow.commit()
@@ -194,6 +196,7 @@ async def confirm(cmd: commands.Confirm, deps: Deps) -> tuple[str, str]:
         mailing_list = await get_list(uow, request.list_id)
         request.confirm(mailing_list, found.address, deps.now())
         await uow.store.confirm_consent(request.id, deps.now())
+        await uow.store.audit(AuditEntry(request.list_id, deps.now(), request.address, "bestaetigt", request.address))
         await _next_step(deps, uow, mailing_list, request)
         await uow.store.save_request(request)
         await uow.commit()

@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from services.gateway.domain.moderation import Paging, action_word, choices, day_end, day_start, member_lines, parse_day
+from services.gateway.domain.moderation import (
+    Paging,
+    action_word,
+    choices,
+    day_end,
+    day_start,
+    detail_word,
+    member_lines,
+    parse_day,
+)
 
 
 def test_each_line_is_an_address_or_a_name_with_an_address_and_bad_lines_say_why() -> None:
@@ -56,6 +65,10 @@ def test_paging_counts_from_one_and_never_below() -> None:
 def test_words_for_the_services_values() -> None:
     assert action_word("anfrage_annehmen") == "Anfrage angenommen"
     assert action_word("etwas_neues") == "Etwas neues"
+    assert action_word("verteiler_geaendert") == "Einstellungen geändert"  # what the service writes
+    assert detail_word("zustellart_geaendert", "woechentlich") == "Wöchentliche Zusammenfassung"
+    assert detail_word("rolle_geaendert", "moderation") == "Moderation"
+    assert detail_word("beitrag_versendet", "woechentlich") == "woechentlich"  # a subject, as it was written
     assert choices({"a": ("A", "erklärt")}, hints=True) == [("a", "A", "erklärt")]
     assert choices({"a": ("A", "erklärt"), "b": "B"}) == [("a", "A"), ("b", "B")]
 

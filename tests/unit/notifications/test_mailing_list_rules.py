@@ -37,6 +37,9 @@ async def test_subscribing_under_each_policy(world: World, policy: str, first_ma
     assert len(moderation) == (1 if policy == "moderiert" else 0)
     assert (world.member(list_id, "Anna@example.org") is not None) == (policy == "offen")
     assert len(world.uow.committed.consents) == 1  # the request is recorded as consent under every policy
+    # In the audit log only once the address is in: an unconfirmed request of anyone's address is nobody's business.
+    logged = [(e["actor"], e["action"]) for e in world.uow.committed.audit if e["list_id"] == list_id]
+    assert logged == ([("Anna@example.org", "eingetragen")] if policy == "offen" else [])
 
 
 @pytest.mark.parametrize(("policy", "joined"), [("bestaetigen", True), ("bestaetigen_und_moderiert", False)])

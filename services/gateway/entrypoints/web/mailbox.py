@@ -21,10 +21,22 @@ from fastapi.responses import Response
 from services.gateway.entrypoints.web.calls import PageError
 from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.render import page
+from shared.clock import german_datetime
 
 NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,200}\.eml$")
 LINK = re.compile(r"https?://[^\s<>\"']+")
 PER_PAGE = 50
+HEADER_LABELS = {  # the headers a person trying the system wants to see, under German names
+    "From": "Von",
+    "To": "An",
+    "Cc": "Kopie an",
+    "Reply-To": "Antwort an",
+    "Subject": "Betreff",
+    "Date": "Datum",
+    "List-Id": "Verteiler (List-Id)",
+    "List-Unsubscribe": "Abmelden (List-Unsubscribe)",
+    "X-Sink-Rcpt-To": "Zugestellt an",
+}
 NOT_HERE = "Das Postfach gibt es nur auf einem Entwicklungsrechner, der mit `beratungsnetz up` läuft."
 
 
@@ -88,8 +100,11 @@ def read_mail(path: Path) -> dict:
     body = message.get_body(("plain",))
     text = body.get_content() if body is not None else ""
     attachments = [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
-    shown = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "List-Id", "List-Unsubscribe", "X-Sink-Rcpt-To")
-    headers = [(name, str(value)) for name in shown for value in message.get_all(name, [])]
+    headers = [
+        (label, german_datetime(_when(str(value), path)) if name == "Date" else str(value))
+        for name, label in HEADER_LABELS.items()
+        for value in message.get_all(name, [])
+    ]
     return {
         "mail_headers": headers,
         "segments": segments(text),

@@ -20,7 +20,7 @@ from services.gateway.domain.people import Viewer
 from services.gateway.entrypoints.web import calls
 from services.gateway.entrypoints.web.auth import require_moderator, require_viewer
 from services.gateway.entrypoints.web.calls import PageError
-from services.gateway.entrypoints.web.render import error_page, page, redirect
+from services.gateway.entrypoints.web.render import add_navigation, error_page, page, redirect
 from shared.contracts import RequestSpec
 from shared.contracts import notifications as n
 
@@ -86,6 +86,7 @@ async def moderator_of_list(list_id: str, request: Request) -> Viewer:
 
 def router() -> APIRouter:
     r = APIRouter(prefix="/moderation", include_in_schema=False)
+    add_navigation("/moderation", "Moderation", lambda viewer: bool(viewer.moderates) or viewer.admin)
     moderator = Depends(moderator_of_list)
 
     # --- overview ---------------------------------------------------------------------------------------
