@@ -214,6 +214,23 @@ class ItemLineV1(Contract):
     due: date | None
 
 
+class ActionLineV1(Contract):
+    """An action as the progress report names it (board, issue 15)."""
+
+    action_id: str
+    title: str
+    kind_label: str = ""
+    status: str = ""
+    start: AwareDatetime | None = None
+    place: str = ""  # the job centre or the place
+    groups: list[str] = []  # the organising group first, then the groups that accepted
+    responsible: list[str] = []
+    participants: int | None = None  # from the report of a held action
+    notes: str = ""
+    press: str = ""
+    evaluation: str = ""
+
+
 @event("events", "progress", "compiled", 1)
 class ProgressCompiledV1(EventPayload):
     """The content of the board's progress digest, compiled by a periodic job."""
@@ -225,6 +242,10 @@ class ProgressCompiledV1(EventPayload):
     groups: list[GroupTallyV1]
     overdue: list[ItemLineV1]
     due: list[ItemLineV1]
+    # Added tolerantly (issue 15): what happened (the actions counted in actions_done) and what is next
+    # (planned or confirmed actions beginning within a month after `until`).
+    held: list[ActionLineV1] = []
+    upcoming: list[ActionLineV1] = []
 
 
 # --- commands and queries ------------------------------------------------------------------
@@ -391,6 +412,56 @@ class Rebuilt(Contract):
     groups: int
 
 
+# --- the board's dashboard and the archive of progress reports (issue 15) ---------------------------
+
+
+class DashboardQuery(Contract):
+    since: AwareDatetime
+    until: AwareDatetime | None = None  # None: now
+
+
+class MonthV1(Contract):
+    month: str  # "2026-03", a calendar month in Europe/Berlin
+    actions_planned: int  # beginning in this month, not cancelled and no mere idea
+    actions_confirmed: int  # of those, confirmed or already held
+    actions_done: int  # of those, held
+    items_done: int  # work-plan items last done in this month
+
+
+class GroupMonthsV1(Contract):
+    group_id: str
+    group_name: str
+    months: list[MonthV1]
+
+
+class DashboardV1(Contract):
+    """`report` is exactly what COMPILE_PROGRESS compiles for the same period (period_key "lage")."""
+
+    report: ProgressCompiledV1
+    months: list[MonthV1]
+    groups: list[GroupMonthsV1]
+
+
+class ReportsQuery(Contract):
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class ReportEntryV1(Contract):
+    period_key: str
+    since: AwareDatetime
+    until: AwareDatetime
+    actions_done: int
+    items_overdue: int
+
+
+class Reports(Contract):
+    reports: list[ReportEntryV1]  # newest first
+
+
+class ReportRef(Contract):
+    period_key: SingleLine
+
+
 PLAN_ACTION = command("events", "plan_action", PlanAction, PlannedAction)
 RESCHEDULE_ACTION = command("events", "reschedule_action", RescheduleAction, PlannedAction)
 INVITE_GROUPS = command("events", "invite_groups", InviteGroups, ActionSnapshot)
@@ -412,3 +483,6 @@ ACTION = query("events", "action", ActionRef, ActionSnapshot)
 WORK_PLAN = query("events", "work_plan", WorkPlanQuery, WorkPlan)
 CALENDAR = query("events", "calendar", CalendarQuery, CalendarDocument)
 GROUPS = query("events", "groups", GroupsQuery, Groups)
+DASHBOARD = query("events", "dashboard", DashboardQuery, DashboardV1)
+PROGRESS_REPORTS = query("events", "progress_reports", ReportsQuery, Reports)
+PROGRESS_REPORT = query("events", "progress_report", ReportRef, ProgressCompiledV1)

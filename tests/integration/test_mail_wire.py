@@ -17,7 +17,16 @@ from tests.smtp import SmtpServer
 SENDER = Sender("verteiler@beratungsnetz.example")
 TOKEN = "eyJwIjoiYWJtZWxkZW4iLCJsIjoibGFnLWhhcnR6LWl2LXNhY2hzZW4iLCJhIjoiYW5uYUBleGFtcGxlLm9yZyJ9." + "s" * 43
 NUMBERS = dict.fromkeys(
-    ("actions_planned", "actions_done", "invitations_open", "items_due", "items_overdue", "items_done"), 1
+    (
+        "actions_planned",
+        "actions_done",
+        "actions_confirmed",
+        "invitations_open",
+        "items_due",
+        "items_overdue",
+        "items_done",
+    ),
+    1,
 )
 LINE = {"text": "Liste der Beratungsstellen fertigstellen", "responsible": "Steffen", "due": "30.06.2027"}
 ACTION = {
@@ -69,8 +78,12 @@ CONTEXTS = {
         "until": "29.11.2026",
         "overall": NUMBERS,
         "groups": [NUMBERS | {"group_name": "Vogtland"}],
-        "overdue": [LINE],
-        "due": [LINE],
+        "overdue": [LINE | {"due_text": "30. Juni 2027"}],
+        "due": [LINE | {"due_text": "30. Juni 2027"}],
+        "held": [],
+        "upcoming": [],
+        "dashboard_url": "https://beratungsnetz.example/lage",
+        "archive_url": "",
     },
     "hinweis": {"headline": "Neue Regionalgruppe: Vogtland", "body": "Die Regionalgruppe Vogtland ist gegründet."},
     "zusammenfassung": {"count": 2, "items": ["Treffen am Montag", "Zahltag Plauen"]},

@@ -18,7 +18,7 @@ from services.events.domain.actions import (
     Schedule,
 )
 from services.events.domain.groups import GroupReplica, GroupStatus
-from services.events.domain.progress import Tally
+from services.events.domain.progress import Dashboard, Month, Tally
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
 from services.events.domain.workplan import ItemStatus, Note, WorkItem
@@ -212,8 +212,9 @@ def _line(item: WorkItem, today: date) -> c.ItemLineV1:
     )
 
 
-def progress_contract(event: ev.ProgressCompiled) -> c.ProgressCompiledV1:
+def progress_contract(event: ev.ProgressCompiled, names: Names | None = None) -> c.ProgressCompiledV1:
     r, today = event.report, event.report.until.date()
+    names = {gid: name for gid, (name, _) in r.groups.items()} | (names or {})
     groups = [c.GroupTallyV1(group_id=gid, group_name=name, **_tally(t)) for gid, (name, t) in r.groups.items()]
     return c.ProgressCompiledV1(
         period_key=event.period_key,
@@ -223,13 +224,50 @@ def progress_contract(event: ev.ProgressCompiled) -> c.ProgressCompiledV1:
         groups=groups,
         overdue=[_line(i, today) for i in r.overdue],
         due=[_line(i, today) for i in r.due],
+        held=[action_line(a, names) for a in r.held],
+        upcoming=[action_line(a, names) for a in r.upcoming],
+    )
+
+
+def action_line(a: Action, names: Names) -> c.ActionLineV1:
+    """An action as the progress report names it: who organises and who takes part, by name."""
+    s = a.schedule
+    accepted = [g for g, state in a.invitations if state == InvitationStatus.ACCEPTED]
+    return c.ActionLineV1(
+        action_id=a.id,
+        title=s.title,
+        kind_label=KINDS[s.kind],
+        status=a.status,
+        start=s.start,
+        place=s.job_centre or s.place,
+        groups=[names.get(g, "") or "unbekannte Gruppe" for g in (a.organiser_group_id, *accepted)],
+        responsible=list(s.responsible),
+        participants=a.report.participants if a.report else None,
+        notes=a.report.notes if a.report else "",
+        press=a.report.press if a.report else "",
+        evaluation=a.evaluation,
+    )
+
+
+def _month(m: Month) -> c.MonthV1:
+    return c.MonthV1(**asdict(m))
+
+
+def dashboard_contract(d: Dashboard, names: Names) -> c.DashboardV1:
+    return c.DashboardV1(
+        report=progress_contract(ev.ProgressCompiled(d.report, "lage"), names),
+        months=[_month(m) for m in d.months],
+        groups=[
+            c.GroupMonthsV1(group_id=gid, group_name=name, months=[_month(m) for m in months])
+            for gid, (name, months) in d.group_months.items()
+        ],
     )
 
 
 def event_contract(event: object, names: Names, today: date) -> EventPayload:
     """Translate a domain event to its wire contract, at the edge."""
     if isinstance(event, ev.ProgressCompiled):
-        return progress_contract(event)
+        return progress_contract(event, names)
     extra = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(event).items() if k not in ("action", "item")}
     if type(event) in _ACTION_EVENTS:
         if isinstance(event, ev.ActionPlanned) and (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, MetaData, String, Table
+from sqlalchemy import JSON, Column, Date, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -25,4 +25,12 @@ once = Table(
     metadata,
     Column("key", String(300), primary_key=True),
     Column("done_at", UtcDateTime(), nullable=False),
+)
+# The progress reports as compiled and sent (the wire contract's JSON), the board's archive (issue 15).
+progress_reports = Table(
+    "progress_reports",
+    metadata,
+    Column("period_key", String(300), primary_key=True),
+    Column("until", UtcDateTime(), nullable=False, index=True),
+    Column("data", JSON, nullable=False),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select
 
 from services.events.adapters import mapping, orm
 from services.events.domain.actions import Action
@@ -58,3 +58,24 @@ class WorkItemRepository(SnapshotRepository[WorkItem]):
 
     async def list(self, plan: str | None = None) -> list[WorkItem]:
         return await super().list(plan=plan)
+
+
+class ReportArchive:
+    """The progress reports as compiled and sent (their wire contract), newest first."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def add(self, report: c.ProgressCompiledV1) -> None:
+        values = {"period_key": report.period_key, "until": report.until, "data": report.model_dump(mode="json")}
+        await self.session.execute(insert(orm.progress_reports).values(**values))
+
+    async def list(self, limit: int) -> list[c.ProgressCompiledV1]:
+        t = orm.progress_reports
+        rows = await self.session.execute(select(t.c.data).order_by(t.c.until.desc(), t.c.period_key).limit(limit))
+        return [c.ProgressCompiledV1.model_validate(row.data) for row in rows]
+
+    async def get(self, period_key: str) -> c.ProgressCompiledV1 | None:
+        t = orm.progress_reports
+        row = (await self.session.execute(select(t.c.data).where(t.c.period_key == period_key))).first()
+        return c.ProgressCompiledV1.model_validate(row.data) if row else None

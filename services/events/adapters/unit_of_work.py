@@ -7,7 +7,8 @@ from collections.abc import Callable
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.events.adapters import mapping, orm
-from services.events.adapters.repository import ActionRepository, GroupRepository, WorkItemRepository
+from services.events.adapters.repository import ActionRepository, GroupRepository, ReportArchive, WorkItemRepository
+from services.events.domain.events import ProgressCompiled
 from shared.clock import Clock
 from shared.db import Database
 from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
@@ -26,6 +27,7 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
         self.groups = GroupRepository(self.session)
         self.actions = ActionRepository(self.session)
         self.items = WorkItemRepository(self.session)
+        self.reports = ReportArchive(self.session)
         self._emitted: list[object] = []
 
     def emit(self, event: object) -> None:
@@ -54,5 +56,8 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
             await repo.flush()
         names = await self.names() if events else {}
         for event in events:
-            await self.publish_event(mapping.event_contract(event, names, self.clock.today()))
+            contract = mapping.event_contract(event, names, self.clock.today())
+            if isinstance(event, ProgressCompiled):  # the board's archive keeps what was sent
+                await self.reports.add(contract)
+            await self.publish_event(contract)
         await super().commit()

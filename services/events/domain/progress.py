@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from services.events.domain.actions import LIVE, Action, ActionStatus
 from services.events.domain.groups import GroupReplica, GroupStatus
 from services.events.domain.workplan import WorkItem
+from shared.clock import BERLIN
 
 DUE_SOON = timedelta(days=14)
+COMING_UP = timedelta(days=31)  # actions the report names under "what is next"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class ProgressReport:
     groups: Mapping[str, tuple[str, Tally]] = field(default_factory=lambda: MappingProxyType({}))
     overdue: tuple[WorkItem, ...] = ()
     due: tuple[WorkItem, ...] = ()
+    # what happened and what is next: the actions counted in actions_done, and the planned or confirmed
+    # actions that begin within COMING_UP after `until`, earliest first (copies, so later changes do not show)
+    held: tuple[Action, ...] = ()
+    upcoming: tuple[Action, ...] = ()
+
+
+def _held_since(action: Action, since: datetime) -> bool:
+    """Held (or evaluated) and ended within the period: what `actions_done` counts."""
+    held = action.status in (ActionStatus.HELD, ActionStatus.EVALUATED)
+    return bool(held and action.schedule.end and action.schedule.end >= since)
 
 
 def _count_action(tally: Counter[str], action: Action, since: datetime, group_id: str | None) -> None:
@@ -52,7 +64,7 @@ def _count_action(tally: Counter[str], action: Action, since: datetime, group_id
     tally["actions_confirmed"] += action.status == ActionStatus.CONFIRMED
     tally["actions_held"] += held
     tally["actions_cancelled"] += action.status == ActionStatus.CANCELLED
-    tally["actions_done"] += bool(held and action.schedule.end and action.schedule.end >= since)
+    tally["actions_done"] += _held_since(action, since)
     open_ = action.open_invitations() if action.status in LIVE else []
     tally["invitations_open"] += len(open_) if group_id is None else int(group_id in open_)
 
@@ -82,7 +94,95 @@ def compile_report(
         elif due and today <= due <= today + DUE_SOON:
             due_items.append(item.snapshot())
     by_group = MappingProxyType({group_id: (name, Tally(**counts[group_id])) for group_id, name in names.items()})
-    return ProgressReport(since, until, Tally(**overall), by_group, tuple(overdue_items), tuple(due_items))
+    held = sorted((a for a in actions if _held_since(a, since)), key=_start)
+    upcoming = sorted(
+        (
+            a
+            for a in actions
+            if a.status in (ActionStatus.PLANNED, ActionStatus.CONFIRMED)
+            and a.schedule.start
+            and until <= a.schedule.start <= until + COMING_UP
+        ),
+        key=_start,
+    )
+    return ProgressReport(
+        since,
+        until,
+        Tally(**overall),
+        by_group,
+        tuple(overdue_items),
+        tuple(due_items),
+        tuple(replace(a, events=[]) for a in held),
+        tuple(replace(a, events=[]) for a in upcoming),
+    )
+
+
+def _start(action: Action) -> tuple[bool, datetime | None, str]:
+    return (action.schedule.start is None, action.schedule.start, action.name)
+
+
+# --- the board's dashboard: the progress report for a period, and what it counts month by month ---
+
+
+@dataclass(frozen=True)
+class Month:
+    """One calendar month (Berlin): actions that begin in it by how far they got, work-plan items done in it."""
+
+    month: str  # "2026-03"
+    actions_planned: int = 0  # planned for this month and not cancelled (planned, confirmed, held, evaluated)
+    actions_confirmed: int = 0  # of those, confirmed or already held
+    actions_done: int = 0  # of those, held (or evaluated)
+    items_done: int = 0  # work-plan items whose last completion fell in this month
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    report: ProgressReport  # exactly what COMPILE_PROGRESS would compile for since..until
+    months: tuple[Month, ...]
+    group_months: Mapping[str, tuple[str, tuple[Month, ...]]]  # group_id -> (name, months), ordered by name
+
+
+def months_between(since: datetime, until: datetime) -> list[str]:
+    """The calendar months (Berlin) from since's to until's, as "YYYY-MM"."""
+    first, last = since.astimezone(BERLIN), until.astimezone(BERLIN)
+    year, month, found = first.year, first.month, []
+    while (year, month) <= (last.year, last.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+_COUNTED = (ActionStatus.PLANNED, ActionStatus.CONFIRMED, ActionStatus.HELD, ActionStatus.EVALUATED)
+_CONFIRMED = (ActionStatus.CONFIRMED, ActionStatus.HELD, ActionStatus.EVALUATED)
+
+
+def _monthly(actions: list[Action], items: list[WorkItem], keys: list[str]) -> tuple[Month, ...]:
+    counts = {key: Counter[str]() for key in keys}
+    for action in actions:
+        if action.status not in _COUNTED or action.schedule.start is None:
+            continue
+        key = f"{action.schedule.start.astimezone(BERLIN):%Y-%m}"
+        if key in counts:
+            counts[key]["actions_planned"] += 1
+            counts[key]["actions_confirmed"] += action.status in _CONFIRMED
+            counts[key]["actions_done"] += action.status in (ActionStatus.HELD, ActionStatus.EVALUATED)
+    for item in items:
+        if item.last_done is not None and (key := f"{item.last_done:%Y-%m}") in counts:
+            counts[key]["items_done"] += 1
+    return tuple(Month(key, **counts[key]) for key in keys)
+
+
+def dashboard(
+    actions: list[Action], items: list[WorkItem], groups: list[GroupReplica], since: datetime, until: datetime
+) -> Dashboard:
+    """The report COMPILE_PROGRESS compiles for since..until (the same function), with monthly figures."""
+    report = compile_report(actions, items, groups, since, until)
+    keys = months_between(since, until)
+    by_group = {}
+    for group_id, (name, _) in report.groups.items():
+        own = [a for a in actions if group_id in {a.organiser_group_id, *(g for g, _ in a.invitations)}]
+        by_group[group_id] = (name, _monthly(own, [i for i in items if i.group_id == group_id], keys))
+    return Dashboard(report, _monthly(actions, items, keys), MappingProxyType(by_group))
 
 
 def reminders_due(items: list[WorkItem], today: date, days_before: int) -> list[tuple[WorkItem, str, date]]:

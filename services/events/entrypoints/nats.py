@@ -97,7 +97,32 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
             content=calendar.calendar_of(found, names, now, title, organizer=organizer).decode(),
         )
 
+    async def dashboard(q: c.DashboardQuery) -> c.DashboardV1:
+        found = await views.dashboard(uow(), q.since, q.until or clock.now())
+        return mapping.dashboard_contract(found, await views.names(uow()))
+
+    async def progress_reports(q: c.ReportsQuery) -> c.Reports:
+        found = await views.reports(uow(), q.limit)
+        return c.Reports(
+            reports=[
+                c.ReportEntryV1(
+                    period_key=r.period_key,
+                    since=r.since,
+                    until=r.until,
+                    actions_done=r.overall.actions_done,
+                    items_overdue=r.overall.items_overdue,
+                )
+                for r in found
+            ]
+        )
+
+    async def progress_report(q: c.ReportRef) -> c.ProgressCompiledV1:
+        return await views.report(uow(), q.period_key)
+
     for spec, handler in (
+        (c.DASHBOARD, dashboard),
+        (c.PROGRESS_REPORTS, progress_reports),
+        (c.PROGRESS_REPORT, progress_report),
         (c.ACTIONS, actions),
         (c.ACTION, action),
         (c.WORK_PLAN, work_plan),

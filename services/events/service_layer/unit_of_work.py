@@ -11,6 +11,7 @@ class UnitOfWork(Protocol):
     groups: Any  # get / put / list(state) of GroupReplica
     actions: Any  # get / add / list / on_day(date) of Action
     items: Any  # get / add / list(plan) of WorkItem
+    reports: Any  # list(limit) / get(period_key) of the archived progress reports (their wire contract)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from services.events.domain.actions import Action
 from services.events.domain.commands import FollowGroup
-from services.events.domain.errors import NotFound
+from services.events.domain.errors import InvalidInput, NotFound
 from services.events.domain.groups import GroupReplica
+from services.events.domain.progress import Dashboard
+from services.events.domain.progress import dashboard as compile_dashboard
 from services.events.domain.workplan import ItemStatus, WorkItem
 from services.events.service_layer.replica import replica_of
 from services.events.service_layer.unit_of_work import UnitOfWork
@@ -76,3 +80,29 @@ async def calendar_actions(uow: UnitOfWork, group_id: str | None) -> tuple[list[
     if group_id not in known:
         raise NotFound(f"Regionalgruppe {group_id} ist hier nicht bekannt.")
     return [a for a in found if a.takes_part(group_id)], known, f"Aktionen – {known[group_id]}"
+
+
+# --- the board (issue 15): the dashboard shares its counting with the progress report ---
+
+
+async def dashboard(uow: UnitOfWork, since: datetime, until: datetime) -> Dashboard:
+    """What COMPILE_PROGRESS would compile for since..until (the same function), with monthly figures."""
+    if not since < until:
+        raise InvalidInput("Der Zeitraum beginnt nicht vor seinem Ende.", fields={"since": "nach dem Ende"})
+    async with uow:
+        return compile_dashboard(
+            await uow.actions.list(), await uow.items.list(), await uow.groups.list(), since, until
+        )
+
+
+async def reports(uow: UnitOfWork, limit: int) -> list[Any]:
+    """The archived progress reports, newest first."""
+    async with uow:
+        return await uow.reports.list(limit)
+
+
+async def report(uow: UnitOfWork, period_key: str) -> Any:
+    async with uow:
+        if found := await uow.reports.get(period_key):
+            return found
+    raise NotFound("Diesen Fortschrittsbericht gibt es im Archiv nicht.")

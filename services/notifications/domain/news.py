@@ -108,3 +108,7 @@ class ReportProgress:
     groups: tuple[Mapping[str, Any], ...] = ()
     overdue: tuple[Mapping[str, Any], ...] = ()  # work-plan lines: text, responsible, due
     due: tuple[Mapping[str, Any], ...] = ()
+    # the actions held in the period and the next ones: title, kind_label, start, place, groups, participants, …
+    held: tuple[Mapping[str, Any], ...] = ()
+    upcoming: tuple[Mapping[str, Any], ...] = ()
+    period_key: str = ""

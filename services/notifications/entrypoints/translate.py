@@ -89,6 +89,9 @@ def report_progress(envelope: Envelope[events.ProgressCompiledV1]) -> news.Repor
         tuple(g.model_dump() for g in p.groups),
         tuple(line.model_dump() for line in p.overdue),
         tuple(line.model_dump() for line in p.due),
+        tuple(line.model_dump() for line in p.held),
+        tuple(line.model_dump() for line in p.upcoming),
+        p.period_key,
     )
 
 

@@ -4,6 +4,11 @@ The entrypoint turns each event into one of the typed commands of `domain/news.p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
 from services.notifications.domain import addresses
 from services.notifications.domain.errors import InvalidInput
 from services.notifications.domain.lists import MailingList, group_list_id
@@ -208,14 +213,63 @@ async def remind_of_work_item(cmd: RemindOfWorkItem, deps: Deps) -> None:
         await uow.commit()
 
 
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+
+
+def german_day(day: date) -> str:
+    """`1. Dezember 2026`"""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def german_moment(moment: datetime | None) -> str:
+    """`Dienstag, 1. Dezember 2026, 9:00 Uhr` in Berlin time; an action without a date: `Termin noch offen`."""
+    if moment is None:
+        return "Termin noch offen"
+    local = moment.astimezone(BERLIN)
+    return f"{WEEKDAYS[local.weekday()]}, {german_day(local.date())}, {local.hour}:{local.minute:02d} Uhr"
+
+
+def _report_action(line: Mapping[str, Any]) -> dict[str, Any]:
+    start = line.get("start")
+    if isinstance(start, str):
+        start = datetime.fromisoformat(start)
+    return dict(line) | {"when": german_moment(start), "group_names": ", ".join(g for g in line["groups"] if g)}
+
+
+def _report_item(line: Mapping[str, Any]) -> dict[str, Any]:
+    due = line.get("due")
+    if isinstance(due, str):
+        due = date.fromisoformat(due)
+    return dict(line) | {"due_text": german_day(due) if due else ""}
+
+
 async def report_progress(cmd: ReportProgress, deps: Deps) -> None:
+    base = deps.public_url.rstrip("/")
     context = {
-        "since": f"{cmd.since.astimezone(BERLIN):%d.%m.%Y}",
-        "until": f"{cmd.until.astimezone(BERLIN):%d.%m.%Y}",
+        "since": german_day(cmd.since.astimezone(BERLIN).date()),
+        "until": german_day(cmd.until.astimezone(BERLIN).date()),
         "overall": cmd.overall,
         "groups": cmd.groups,
-        "overdue": cmd.overdue,
-        "due": cmd.due,
+        "overdue": [_report_item(line) for line in cmd.overdue],
+        "due": [_report_item(line) for line in cmd.due],
+        "held": [_report_action(line) for line in cmd.held],
+        "upcoming": [_report_action(line) for line in cmd.upcoming],
+        "dashboard_url": f"{base}/lage",
+        "archive_url": f"{base}/lage/berichte/{quote(cmd.period_key, safe='')}" if cmd.period_key else "",
     }
     async with deps.uow() as uow:
         if not await uow.claim(cmd.event):

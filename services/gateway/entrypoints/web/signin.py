@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -22,6 +23,7 @@ from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
 from services.gateway.entrypoints.web.render import SESSION_COOKIE, local_path, page, redirect
+from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts.german import field_messages
 from shared.contracts.text import Email
@@ -118,7 +120,14 @@ def router() -> APIRouter:
         waiting = sorted(
             (m for m in person.moderates.values() if m.pending > 0), key=lambda m: (-m.pending, m.name.lower())
         )
-        return page(request, "aufgaben", "Meine Aufgaben", person=person, waiting=waiting)
+        return page(
+            request,
+            "aufgaben",
+            "Meine Aufgaben",
+            person=person,
+            waiting=waiting,
+            board=await board_tasks(request, person),
+        )
 
     return r
 
@@ -140,3 +149,18 @@ async def send_link(web: Web, address: str, next_path: str) -> None:
         log.warning("web.sign_in_mail_unavailable")
     except Exception:  # a background task has nobody to raise to: log it
         log.exception("web.sign_in_mail_failed")
+
+
+# --- the board (issue 15): "Meine Aufgaben" points a board member to the Lage and the latest report ---
+
+
+async def board_tasks(request: Request, person: Viewer) -> dict | None:
+    """For the board and the state office: the latest progress report, if there is one (None for others)."""
+    if not person.may_read_all:
+        return None
+    try:
+        reply = await web_of(request).client.ask(e.PROGRESS_REPORTS, e.ReportsQuery(limit=1))
+    except ServiceUnavailable:
+        return {"latest": None}
+    latest = reply.data.reports[0] if reply.ok and reply.data.reports else None
+    return {"latest": latest, "path": f"/lage/berichte/{quote(latest.period_key, safe='')}" if latest else ""}
