@@ -120,10 +120,12 @@ async def web_system(
     broker: Any,
     tmp_path: Path,
     services: Iterable[str] = ("notifications", "registry"),
+    service_settings: dict[str, dict[str, Any]] | None = None,
     **gateway_settings: Any,
 ) -> AsyncIterator[WebSystem]:
     """The gateway (in-process, lifespan run) and `services` (started in-process) on `nats_server`; a real SMTP
-    server that the notifications service sends to. `gateway_settings` override GatewaySettings fields."""
+    server that the notifications service sends to. `gateway_settings` override GatewaySettings fields,
+    `service_settings` a service's settings (e.g. `{"events": {"scheduler_seconds": 0.2}}`)."""
     smtp = SmtpServer().start()
     async with AsyncExitStack() as stack:
         stack.callback(smtp.stop)
@@ -133,6 +135,7 @@ async def web_system(
             extra: dict[str, Any] = {}
             if name == "notifications":
                 extra = {"smtp_port": smtp.port, "public_url": ORIGIN, "delivery_poll_seconds": 0.1}
+            extra |= (service_settings or {}).get(name, {})
             service = _service_app(name, _service_settings(name, nats_server.url, tmp_path, **extra))
             await service.start()
             stack.push_async_callback(service.stop)

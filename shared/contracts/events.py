@@ -77,6 +77,9 @@ class TimingV1(Contract):
     every: int = 1
     ordinal: int | None = None
     weekday: int | None = None
+    # Added tolerantly (work-plan pages, issue 15): the T in plain German as of the day of the answer, e.g.
+    # "1. April bis 30. Juni 2017", "jeden Monat, nächster Termin bis 31. Mai 2017"; "" in stored snapshots.
+    reading: str = ""
 
 
 class NoteV1(Contract):
@@ -486,3 +489,45 @@ GROUPS = query("events", "groups", GroupsQuery, Groups)
 DASHBOARD = query("events", "dashboard", DashboardQuery, DashboardV1)
 PROGRESS_REPORTS = query("events", "progress_reports", ReportsQuery, Reports)
 PROGRESS_REPORT = query("events", "progress_report", ReportRef, ProgressCompiledV1)
+
+
+# --- work-plan pages (issue 15): change V and T, one item, a side-effect-free preview of an import ---------
+
+
+class ChangeWorkItemResponsible(Contract):
+    item_id: Id
+    responsible: Annotated[SingleLine, Field(min_length=1)]  # a V as written in a plan
+    author: SingleLine = ""  # who changed it (shown in the item's history)
+
+
+class RescheduleWorkItem(Contract):
+    item_id: Id
+    timing: Annotated[SingleLine, Field(min_length=1)]  # a T as written in a plan
+    year: Year | None = None  # for a T without a year; else the year of the item's T, else the current year
+    author: SingleLine = ""
+
+
+class PreviewedItemV1(Contract):
+    """One item as an import would read it; `known`: the same item (plan, text, V, T) exists already."""
+
+    line: int
+    text: str
+    responsible_text: str  # the V as written
+    responsible: list[ResponsibleV1]
+    timing: TimingV1  # with `reading`; kind "nicht_erkannt" is a T to check, "ohne" a V without T
+    known: bool = False
+
+
+class WorkPlanPreview(Contract):
+    plan: str
+    year: int | None
+    items: list[PreviewedItemV1]
+    not_imported: list[str] = []  # paragraphs no V belongs to, with their line ("Zeile 12: …")
+
+
+CHANGE_WORK_ITEM_RESPONSIBLE = command(
+    "events", "change_work_item_responsible", ChangeWorkItemResponsible, WorkItemSnapshot
+)
+RESCHEDULE_WORK_ITEM = command("events", "reschedule_work_item", RescheduleWorkItem, WorkItemSnapshot)
+WORK_ITEM = query("events", "work_item", ItemRef, WorkItemSnapshot)
+PREVIEW_WORK_PLAN = query("events", "preview_work_plan", ImportWorkPlan, WorkPlanPreview)

@@ -427,3 +427,19 @@ MY_ADDRESS = command("notifications", "my_address", MemberAddress, Message)
 LEAVE = command("notifications", "leave", Leave, Message)
 MY_EXPORT = query("notifications", "my_export", TokenInput, Export)
 LINK_INFO = query("notifications", "link_info", TokenInput, LinkInfo)
+
+
+# --- work-plan pages (issue 15) -------------------------------------------------------------------
+
+
+class WorkPlanPerson(Contract):
+    """Who an address is on the work-plan list (setting WORKPLAN_LIST), found as the reminders find people:
+    by the display name of an active member; the list's moderation also hears of items nobody is named for."""
+
+    list_id: str = ""  # "" when the work-plan list does not exist
+    list_name: str = ""
+    names: list[str] = []  # display names of the address's active membership there (none: not named by name)
+    moderates: bool = False
+
+
+WORKPLAN_PERSON = query("notifications", "workplan_person", RolesOf, WorkPlanPerson)

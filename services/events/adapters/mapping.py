@@ -20,7 +20,17 @@ from services.events.domain.actions import (
 from services.events.domain.groups import GroupReplica, GroupStatus
 from services.events.domain.progress import Dashboard, Month, Tally
 from services.events.domain.responsibility import Responsible
-from services.events.domain.timing import OnDate, Ongoing, Period, Periods, Recurring, Soft, Timing, Unparsed
+from services.events.domain.timing import (
+    OnDate,
+    Ongoing,
+    Period,
+    Periods,
+    Recurring,
+    Soft,
+    Timing,
+    Unparsed,
+    reading,
+)
 from services.events.domain.workplan import ItemStatus, Note, WorkItem
 from shared.clock import BERLIN
 from shared.contracts import events as c
@@ -29,7 +39,13 @@ from shared.contracts.envelope import EventPayload
 Names = dict[str, str]
 
 
-def timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
+def timing_contract(timing: Timing | None, text: str, today: date | None = None) -> c.TimingV1:
+    """The T on the wire; with `today`, also its plain-German `reading` (which depends on the day)."""
+    found = _timing_contract(timing, text)
+    return found.model_copy(update={"reading": reading(timing, today)}) if today is not None else found
+
+
+def _timing_contract(timing: Timing | None, text: str) -> c.TimingV1:
     described = timing.describe() if timing else ""
     match timing:
         case None:
@@ -83,7 +99,7 @@ def item_snapshot(item: WorkItem, today: date | None = None) -> c.WorkItemSnapsh
         plan=item.plan,
         text=item.text,
         responsible=[c.ResponsibleV1(name=r.name, role=r.role, scope=r.scope) for r in item.responsible],
-        timing=timing_contract(item.timing, item.timing_text),
+        timing=timing_contract(item.timing, item.timing_text, today),
         created_on=item.created_on,
         status=item.status,
         notes=[c.NoteV1(on=n.on, text=n.text, author=n.author) for n in item.notes],

@@ -92,6 +92,23 @@ class CompleteWorkItem:
 
 
 @dataclass(frozen=True)
+class ChangeWorkItemResponsible:
+    item_id: str
+    responsible: str  # a V as written in a plan: "Wolfgang und Kathrin", "Sprecherrat"
+    on: date
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class RescheduleWorkItem:
+    item_id: str
+    timing: str  # a T as written in a plan: "II. Quartal 2017", "monatlich"
+    on: date
+    year: int | None = None  # for a T without a year; else the year the item's T lay in, else `on`'s
+    author: str = ""
+
+
+@dataclass(frozen=True)
 class SendReminders:
     today: date
     days_before: int

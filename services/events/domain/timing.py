@@ -388,3 +388,72 @@ def anchored_day(timing: Recurring, year: int, month: int) -> date:
     return (
         fitting[-1] if ordinal == -1 or ordinal > len(fitting) else fitting[ordinal - 1]
     )  # ongoing, soft, unparsed or none: no date to hold anyone to
+
+
+# --- the T in plain German, as a person checks it ("II. Quartal 2017 → 1. April bis 30. Juni 2017") ----------
+
+WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+EVERY_UNIT = {
+    "woche": "jede Woche",
+    "monat": "jeden Monat",
+    "quartal": "jedes Quartal",
+    "halbjahr": "jedes Halbjahr",
+    "jahr": "jedes Jahr",
+}
+IN_UNIT = {"woche": "in der Woche", "monat": "im Monat", "quartal": "im Quartal", "halbjahr": "im Halbjahr"}
+
+
+def german_day(day: date, weekday: bool = False) -> str:
+    """`1. April 2017`; with `weekday`: `Samstag, 1. April 2017`."""
+    text = f"{day.day}. {MONTHS[day.month - 1].capitalize()} {day.year}"
+    return f"{WEEKDAY_NAMES[day.weekday()]}, {text}" if weekday else text
+
+
+def german_span(start: date, end: date) -> str:
+    """`1. April bis 30. Juni 2017`; the year is written once when both days share it."""
+    if start == end:
+        return f"am {german_day(start)}"
+    first = f"{start.day}. {MONTHS[start.month - 1].capitalize()}" if start.year == end.year else german_day(start)
+    return f"{first} bis {german_day(end)}"
+
+
+def _how_often(timing: Recurring) -> str:
+    if timing.ordinal is not None:
+        return timing.describe()
+    if timing.every > 1:
+        return f"alle {timing.every} {'Wochen' if timing.unit == 'woche' else 'Monate'}"
+    if timing.times == 1 and not (timing.at_least or timing.in_total):
+        return EVERY_UNIT[timing.unit]
+    word = {1: "einmal", 2: "zweimal", 3: "dreimal", 4: "viermal"}.get(timing.times, f"{timing.times}-mal")
+    prefix = "mindestens " if timing.at_least else "insgesamt " if timing.in_total else ""
+    return f"{prefix}{word} {IN_UNIT.get(timing.unit, 'im Jahr')}"
+
+
+def reading(timing: Timing | None, today: date) -> str:
+    """How the T was understood, in words a person checks against what they wrote. Never raises.
+
+    A period is spelled out as its first and last day, a recurrence says how often and when it is next due
+    (for "monatlich": the end of the current month), an open-ended T says there is no date to hold anyone to,
+    an unrecognised T says so."""
+    match timing:
+        case None:
+            return "ohne Termin"
+        case OnDate(day=day):
+            return f"am {german_day(day, weekday=True)}"
+        case Period(start=start, end=end, label=label) if label.startswith("bis "):
+            return f"bis {german_day(end)}"
+        case Period(start=start, end=end):
+            return german_span(start, end)
+        case Periods(periods=periods):
+            return " und ".join(german_span(p.start, p.end) for p in periods)
+        case Recurring():
+            due = due_on(timing, today)
+            anchored = timing.ordinal is not None
+            return f"{_how_often(timing)}, nächster Termin {'am ' if anchored else 'bis '}{german_day(due, anchored)}"
+        case Ongoing(since=since) if since is not None:
+            return f"laufend ab {german_day(since)}, ohne Enddatum"
+        case Ongoing():
+            return "laufend, ohne festen Termin"
+        case Soft(word=word):
+            return f"möglichst bald („{word}“), ohne festen Termin"
+    return "nicht erkannt – bitte prüfen; der Text bleibt unverändert stehen"

@@ -93,6 +93,31 @@ class WorkItem(Recording):
         self.notes += (note,)
         self._record(WorkItemUpdated, changed=("notes",))
 
+    def reassign(self, responsible: tuple[Responsible, ...], on: date, author: str = "") -> None:
+        """A new V. The change is kept in the item's history as a note naming the old and the new V."""
+        responsible = tuple(responsible)
+        if not responsible:
+            raise InvalidInput("Bitte nennen Sie, wer verantwortlich ist (V).", fields={"responsible": "leer"})
+        if responsible == self.responsible:
+            return
+        before = ", ".join(r.describe() for r in self.responsible) or "niemand"
+        after = ", ".join(r.describe() for r in responsible)
+        self.responsible = responsible
+        self.notes += (Note(on, f"V geändert: {before} → {after}", author),)
+        self._record(WorkItemUpdated, changed=("responsible", "notes"))
+
+    def reschedule(self, timing: Timing, timing_text: str, on: date, author: str = "") -> None:
+        """A new T (read like an imported one). Kept in the history as a note with the old and the new T."""
+        timing_text = " ".join(timing_text.split())
+        if not timing_text:
+            raise InvalidInput("Bitte geben Sie einen Termin (T) an.", fields={"timing": "leer"})
+        if timing_text == self.timing_text and timing == self.timing:
+            return
+        before = f"„{self.timing_text}“" if self.timing_text else "ohne Termin"
+        self.timing, self.timing_text = timing, timing_text
+        self.notes += (Note(on, f"T geändert: {before} → „{timing_text}“", author),)
+        self._record(WorkItemUpdated, changed=("timing", "notes"))
+
     def complete(self, on: date) -> None:
         """One-off items are done; recurring ones are done for the current period and stay open."""
         if self.status == ItemStatus.DONE:

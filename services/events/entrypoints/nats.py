@@ -81,6 +81,29 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
         items = await views.work_plan(uow(), q.plan, q.only_open)
         return c.WorkPlan(items=[mapping.item_snapshot(i, clock.today()) for i in items])
 
+    async def work_item(q: c.ItemRef) -> c.WorkItemSnapshot:
+        return mapping.item_snapshot(await views.work_item(uow(), q.item_id), clock.today())
+
+    async def preview_work_plan(q: c.ImportWorkPlan) -> c.WorkPlanPreview:
+        today = clock.today()
+        found = await plan_import.preview_plan(q.text, uow(), today, q.plan, q.year)
+        return c.WorkPlanPreview(
+            plan=found.plan,
+            year=found.year,
+            items=[
+                c.PreviewedItemV1(
+                    line=p.line,
+                    text=p.item.text,
+                    responsible_text=p.responsible_text,
+                    responsible=[c.ResponsibleV1(name=r.name, role=r.role, scope=r.scope) for r in p.item.responsible],
+                    timing=mapping.timing_contract(p.item.timing, p.item.timing_text, today),
+                    known=p.known,
+                )
+                for p in found.items
+            ],
+            not_imported=found.not_imported,
+        )
+
     async def groups(q: c.GroupsQuery) -> c.Groups:
         return c.Groups(groups=[mapping.group_contract(g) for g in await views.groups(uow(), q.state)])
 
@@ -126,6 +149,8 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
         (c.ACTIONS, actions),
         (c.ACTION, action),
         (c.WORK_PLAN, work_plan),
+        (c.WORK_ITEM, work_item),
+        (c.PREVIEW_WORK_PLAN, preview_work_plan),
         (c.GROUPS, groups),
         (c.CALENDAR, calendar_feed),
     ):

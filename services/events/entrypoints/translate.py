@@ -64,6 +64,12 @@ TRANSLATIONS: dict[RequestSpec, Translation] = {
     c.SET_WORK_ITEM_STATUS: lambda r, _: commands.SetWorkItemStatus(r.item_id, r.status),
     c.NOTE_WORK_ITEM: note_work_item,
     c.COMPLETE_WORK_ITEM: lambda r, clock: commands.CompleteWorkItem(r.item_id, clock.today()),
+    c.CHANGE_WORK_ITEM_RESPONSIBLE: lambda r, clock: commands.ChangeWorkItemResponsible(
+        r.item_id, r.responsible, clock.today(), r.author
+    ),
+    c.RESCHEDULE_WORK_ITEM: lambda r, clock: commands.RescheduleWorkItem(
+        r.item_id, r.timing, clock.today(), r.year, r.author
+    ),
 }
 
 
@@ -77,7 +83,14 @@ ACTION_COMMANDS = (
     c.EVALUATE_ACTION,
     c.CANCEL_ACTION,
 )
-ITEM_COMMANDS = (c.ADD_WORK_ITEM, c.SET_WORK_ITEM_STATUS, c.NOTE_WORK_ITEM, c.COMPLETE_WORK_ITEM)
+ITEM_COMMANDS = (
+    c.ADD_WORK_ITEM,
+    c.SET_WORK_ITEM_STATUS,
+    c.NOTE_WORK_ITEM,
+    c.COMPLETE_WORK_ITEM,
+    c.CHANGE_WORK_ITEM_RESPONSIBLE,
+    c.RESCHEDULE_WORK_ITEM,
+)
 
 # The registry's group events this service follows (entrypoints/subscribers.py); each becomes `follow_group`.
 GROUP_EVENTS = (

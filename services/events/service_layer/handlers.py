@@ -10,7 +10,7 @@ from services.events.domain.actions import JOB_CENTRE_GUIDELINE, Action, same_da
 from services.events.domain.errors import NotFound
 from services.events.domain.groups import require
 from services.events.domain.responsibility import parse_responsible
-from services.events.domain.timing import parse_timing
+from services.events.domain.timing import OnDate, Period, Periods, Timing, parse_timing
 from services.events.domain.workplan import WorkItem
 from services.events.service_layer.unit_of_work import UnitOfWork
 
@@ -147,6 +147,31 @@ async def complete_work_item(cmd: commands.CompleteWorkItem, uow: UnitOfWork) ->
     return await _change_item(uow, cmd.item_id, lambda i: i.complete(cmd.on))
 
 
+def year_of(timing: Timing | None) -> int | None:
+    """The year a T lies in, for reading a new T without a year in the same context (a 2017 plan stays in 2017)."""
+    match timing:
+        case OnDate(day=day):
+            return day.year
+        case Period(start=start):
+            return start.year
+        case Periods(periods=periods):
+            return periods[0].start.year
+    return None
+
+
+async def change_work_item_responsible(cmd: commands.ChangeWorkItemResponsible, uow: UnitOfWork) -> WorkItem:
+    responsible = parse_responsible(cmd.responsible)
+    return await _change_item(uow, cmd.item_id, lambda i: i.reassign(responsible, cmd.on, cmd.author))
+
+
+async def reschedule_work_item(cmd: commands.RescheduleWorkItem, uow: UnitOfWork) -> WorkItem:
+    def change(item: WorkItem) -> None:
+        year = cmd.year or year_of(item.timing) or cmd.on.year
+        item.reschedule(parse_timing(cmd.timing, year), cmd.timing, cmd.on, cmd.author)
+
+    return await _change_item(uow, cmd.item_id, change)
+
+
 HANDLERS = {
     commands.PlanAction: plan_action,
     commands.RescheduleAction: reschedule_action,
@@ -160,6 +185,8 @@ HANDLERS = {
     commands.SetWorkItemStatus: set_work_item_status,
     commands.AddProgressNote: add_progress_note,
     commands.CompleteWorkItem: complete_work_item,
+    commands.ChangeWorkItemResponsible: change_work_item_responsible,
+    commands.RescheduleWorkItem: reschedule_work_item,
 }
 
 

@@ -30,6 +30,47 @@ def item_id(plan: str, text: str, responsible: str, timing: str | None) -> str:
     return str(uuid.uuid5(_NS, "\x1f".join((plan, text, responsible, timing or ""))))
 
 
+@dataclass
+class PreviewedItem:
+    line: int
+    text: str
+    responsible_text: str
+    item: WorkItem  # as it would be saved (not saved)
+    known: bool  # the same item is saved already: saving skips it
+
+
+@dataclass
+class Preview:
+    plan: str
+    year: int | None
+    items: list[PreviewedItem] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)
+
+
+async def preview_plan(
+    text: str, uow: UnitOfWork, today: date, plan: str | None = None, year: int | None = None
+) -> Preview:
+    """What `import_plan` would take from `text`, item by item, without saving anything or sending an event."""
+    raw = parse_plan(text or "")
+    name = _name(plan, raw.title, today)
+    result = Preview(name, year or raw.year, not_imported=[f"Zeile {line}: {p}" for line, p in raw.leftover])
+    async with uow:
+        for entry in raw.items:
+            identity = item_id(name, entry.text, entry.responsible, entry.timing)
+            item = work_item(
+                commands.AddWorkItem(
+                    name, entry.text, entry.responsible, entry.timing, today, result.year, item_id=identity
+                )
+            )
+            known = await uow.items.get(identity) is not None
+            result.items.append(PreviewedItem(entry.line, entry.text, entry.responsible, item, known))
+    return result
+
+
+def _name(plan: str | None, title: str, today: date) -> str:
+    return (plan or title or f"Arbeitsplan {today:%d.%m.%Y}").strip()[:300]
+
+
 async def import_plan(
     text: str, uow: UnitOfWork, today: date, plan: str | None = None, year: int | None = None
 ) -> ImportedPlan:
@@ -41,7 +82,7 @@ async def import_plan(
             "Kein Punkt übernommen: Zu keinem Absatz wurde eine Zeile „V: …“ (verantwortlich) gefunden.",
             fields={"nicht_uebernommen": str(len(raw.leftover))},
         )
-    name = (plan or raw.title or f"Arbeitsplan {today:%d.%m.%Y}").strip()[:300]
+    name = _name(plan, raw.title, today)
     result = ImportedPlan(name, year or raw.year)
     result.not_imported = [f"Zeile {line}: {paragraph}" for line, paragraph in raw.leftover]
     async with uow:

@@ -44,6 +44,13 @@ async def work_plan(uow: UnitOfWork, plan: str | None = None, only_open: bool = 
     )
 
 
+async def work_item(uow: UnitOfWork, item_id: str) -> WorkItem:
+    async with uow:
+        if found := await uow.items.get(item_id):
+            return found
+    raise NotFound("Diesen Arbeitsplanpunkt gibt es nicht (mehr).")
+
+
 async def groups(uow: UnitOfWork, state: str | None = None) -> list[GroupReplica]:
     async with uow:
         return sorted(await uow.groups.list(state), key=lambda g: (g.state, g.name))

@@ -16,6 +16,7 @@ LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/beratungsstellen/import", 4 * MB),
     ("/api/v1/arbeitsplan/import", 4 * MB),
     ("/api/v1/", 256 * KB),
+    ("/arbeitsplan/import", 600 * KB),  # a work plan pasted or uploaded (256 KB of text; a form may carry it twice)
 )
 DEFAULT_LIMIT = 16 * KB  # public forms (subscribe, confirm, unsubscribe) and everything else
 

@@ -97,6 +97,7 @@ class RemindOfWorkItem:
     due: date
     days_left: int = 0
     overdue: bool = False
+    item_id: str = ""  # the item's page: {public_url}/arbeitsplan/{item_id}
 
 
 @dataclass(frozen=True)

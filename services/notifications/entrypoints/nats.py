@@ -236,6 +236,14 @@ def _register_queries(broker: Any, deps: Deps) -> None:
             ]
         )
 
+    async def workplan_person(q: c.RolesOf) -> c.WorkPlanPerson:
+        plan_list, name, moderates = await views.workplan_person(deps, q.address)
+        if plan_list is None:
+            return c.WorkPlanPerson()
+        return c.WorkPlanPerson(
+            list_id=plan_list.id, list_name=plan_list.name, names=[name] if name else [], moderates=moderates
+        )
+
     async def public_list(q: c.ListRef) -> c.PublicList:
         found = await views.public_list(deps, q.list_id)
         m = found.mailing_list
@@ -290,6 +298,7 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         (c.AUDIT, audit),
         (c.DELIVERY_STATS, stats),
         (c.ROLES_OF, roles_of),
+        (c.WORKPLAN_PERSON, workplan_person),
         (c.PUBLIC_LIST, public_list),
         (c.PREVIEW, preview),
         (c.MAILINGS, mailings),

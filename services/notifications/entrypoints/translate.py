@@ -76,6 +76,7 @@ def remind_of_work_item(envelope: Envelope[events.WorkItemEvent]) -> news.Remind
         p.due,
         0 if overdue else p.days_left,
         overdue,
+        item.item_id,
     )
 
 

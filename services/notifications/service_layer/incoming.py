@@ -23,7 +23,7 @@ from services.notifications.domain.news import (
 )
 from services.notifications.domain.words import Policy, Role
 from services.notifications.service_layer.membership import join
-from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one
+from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one, work_item_link
 from services.notifications.service_layer.ports import Deps, UnitOfWork
 from shared.clock import BERLIN
 
@@ -186,6 +186,7 @@ async def remind_of_work_item(cmd: RemindOfWorkItem, deps: Deps) -> None:
         "timing": cmd.timing or "ohne Termin",
         "responsible": ", ".join(cmd.responsible) or "ohne V",
         "due": f"{cmd.due:%d.%m.%Y}",
+        "link": work_item_link(deps, cmd.item_id),
     }
     event_id = cmd.event.event_id
     async with deps.uow() as uow:

@@ -29,6 +29,11 @@ def moderation_link(deps: Deps, list_id: str) -> str:
     return f"{deps.public_url.rstrip('/')}/moderation/{list_id}/anfragen"
 
 
+def work_item_link(deps: Deps, item_id: str) -> str:
+    """The gateway page of a work-plan item (details, mark done, progress note)."""
+    return f"{deps.public_url.rstrip('/')}/arbeitsplan/{item_id}" if item_id else ""
+
+
 async def mail_one(
     deps: Deps,
     uow: UnitOfWork,

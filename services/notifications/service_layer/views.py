@@ -63,6 +63,20 @@ async def roles_of(deps: Deps, address: str) -> list[tuple[MailingList, int, int
     return sorted(found, key=lambda f: f[0].name)
 
 
+async def workplan_person(deps: Deps, address: str) -> tuple[MailingList | None, str, bool]:
+    """(the work-plan list, the address's display name there, whether it moderates it): what the reminders
+    go by. An address that is no active member there has no name and no moderation."""
+    address = addresses.address(address)
+    async with deps.uow() as uow:
+        plan_list = await uow.lists.get(deps.workplan_list)
+        if plan_list is None:
+            return None, "", False
+        member = next((m for m in await uow.store.memberships(address) if m.list_id == plan_list.id), None)
+    if member is None or not member.active:
+        return plan_list, "", False
+    return plan_list, member.display_name.strip(), member.moderates
+
+
 @dataclass(frozen=True)
 class PublicList:
     mailing_list: MailingList

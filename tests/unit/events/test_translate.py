@@ -67,6 +67,14 @@ def expected(clock: Clock) -> dict[RequestSpec, tuple[object, object]]:
             commands.AddProgressNote("i1", Note(today, "gedruckt", "Kathrin")),
         ),
         c.COMPLETE_WORK_ITEM: (c.ItemRef(item_id="i1"), commands.CompleteWorkItem("i1", today)),
+        c.CHANGE_WORK_ITEM_RESPONSIBLE: (
+            c.ChangeWorkItemResponsible(item_id="i1", responsible="Gudrun und Petra", author="a@example.org"),
+            commands.ChangeWorkItemResponsible("i1", "Gudrun und Petra", today, "a@example.org"),
+        ),
+        c.RESCHEDULE_WORK_ITEM: (
+            c.RescheduleWorkItem(item_id="i1", timing="III. Quartal", year=2017),
+            commands.RescheduleWorkItem("i1", "III. Quartal", today, 2017, ""),
+        ),
     }
 
 
