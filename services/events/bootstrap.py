@@ -12,7 +12,7 @@ from shared.service import ServiceApp, run_service
 def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
     settings = settings or EventsSettings()
     app = ServiceApp.assemble("events", settings, orm.messaging)
-    clock = settings.clock()  # the one clock of this service: every handler, job and mapping reads it
+    clock = app.clock  # the one clock of this service (settings.clock()): every handler, job and mapping reads it
 
     def uow() -> EventsUnitOfWork:
         return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake)

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter, ValidationError
 
 from services.gateway.domain.people import Viewer, normal_address
+from services.gateway.entrypoints.web import groups
 from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
@@ -118,7 +119,8 @@ def router() -> APIRouter:
         waiting = sorted(
             (m for m in person.moderates.values() if m.pending > 0), key=lambda m: (-m.pending, m.name.lower())
         )
-        return page(request, "aufgaben", "Meine Aufgaben", person=person, waiting=waiting)
+        invitations = await groups.open_invitations(request, person)
+        return page(request, "aufgaben", "Meine Aufgaben", person=person, waiting=waiting, invitations=invitations)
 
     return r
 
