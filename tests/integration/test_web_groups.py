@@ -317,7 +317,10 @@ async def test_the_planning_form_reads_what_people_type_and_says_what_is_wrong(s
     assert wrong.status_code == 422
     shown = text_of(wrong.text)
     assert "„31.02.2026“ ist kein Datum" in shown and "„25:00“ ist keine Uhrzeit" in shown
-    assert "Für eine Zahltag-Aktion bitte das Jobcenter angeben" in shown and "Bitte geben Sie der Aktion einen Titel" in shown
+    assert (
+        "Für eine Zahltag-Aktion bitte das Jobcenter angeben" in shown
+        and "Bitte geben Sie der Aktion einen Titel" in shown
+    )
     assert 'value="31.02.2026"' in wrong.text  # what was typed comes back
     _, backwards = await plan(kathrin, system, [], beginn="11:00", ende="9:00")
     assert backwards.status_code == 422 and "Das Ende muss nach dem Beginn liegen" in backwards.text
