@@ -60,6 +60,7 @@ def german_datetime(value: datetime | None) -> str:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
 
 
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
     "Juli", "August", "September", "Oktober", "November", "Dezember",
@@ -75,3 +76,31 @@ def german_date(value: date | str) -> str:
         except ValueError:
             return value
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def german_date_long(value: date | datetime | None) -> str:
+    """`Dienstag, 1. Dezember 2026` (a moment in Berlin time; a naive moment counts as UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(BERLIN).date()
+    return f"{WEEKDAYS[value.weekday()]}, {value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def german_when(start: datetime | None, end: datetime | None = None) -> str:
+    """How pages and mails name a time: `Dienstag, 1. Dezember 2026, 9:00 Uhr`; with an end on the same day
+    `Dienstag, 1. Dezember 2026, 9:00 bis 11:00 Uhr`, on another day both in full. Berlin time; naive is UTC."""
+    if start is None:
+        return ""
+
+    def berlin(moment: datetime) -> datetime:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BERLIN)
+
+    begins = berlin(start)
+    first = f"{german_date_long(begins)}, {begins.hour}:{begins.minute:02d}"
+    if end is None:
+        return f"{first} Uhr"
+    ends = berlin(end)
+    if ends.date() == begins.date():
+        return f"{first} bis {ends.hour}:{ends.minute:02d} Uhr"
+    return f"{first} Uhr bis {german_date_long(ends)}, {ends.hour}:{ends.minute:02d} Uhr"

@@ -284,6 +284,22 @@ class RescheduleAction(ScheduleInput):
     action_id: Id
 
 
+class CheckAction(ScheduleInput):
+    """Plan or change an action? What would be said before it is saved; nothing is stored or sent.
+
+    `action_id`: the action being changed (it does not clash with itself); `invited_group_ids`: the groups to be
+    invited, whose other actions on the same day are named too."""
+
+    organiser_group_id: Id
+    action_id: Id | None = None
+    invited_group_ids: list[Id] = []
+
+
+class ActionCheck(Contract):
+    warnings: list[str] = []  # clashes on the same day, in German
+    guideline: str = ""  # the LAG's guideline for actions in front of a job centre
+
+
 class InviteGroups(Contract):
     action_id: Id
     group_ids: list[Id] = Field(min_length=1)
@@ -482,6 +498,7 @@ COMPILE_PROGRESS = command("events", "compile_progress", CompileProgress, Progre
 REBUILD_GROUPS = command("events", "rebuild_groups", Rebuild, Rebuilt)
 
 ACTIONS = query("events", "actions", ActionsQuery, Actions)
+CHECK_ACTION = query("events", "check_action", CheckAction, ActionCheck)
 ACTION = query("events", "action", ActionRef, ActionSnapshot)
 WORK_PLAN = query("events", "work_plan", WorkPlanQuery, WorkPlan)
 CALENDAR = query("events", "calendar", CalendarQuery, CalendarDocument)

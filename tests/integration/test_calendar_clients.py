@@ -146,6 +146,8 @@ def feeds(year: int) -> dict[str, bytes]:
         "group_name": "Erzgebirge",
         "kind_label": "Zahltag",
         "title": "Zahltag Plauen",
+        "heading": "Zahltag Plauen (Zahltag)",
+        "link": "https://beratungsnetz.example/gruppen/erzgebirge/einladungen#aktion-a-x",
         "when": "01.07.",
         "where": "Jobcenter Plauen",
         "responsible": "Kathrin",

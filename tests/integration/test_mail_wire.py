@@ -32,10 +32,12 @@ LINE = {"text": "Liste der Beratungsstellen fertigstellen", "responsible": "Stef
 ACTION = {
     "kind_label": "Zahltag",
     "title": "Zahltag Plauen",
-    "when": "01.12.2026, 09:00–11:00 Uhr",
+    "heading": "Zahltag Plauen",
+    "when": "Dienstag, 1. Dezember 2026, 9:00 bis 11:00 Uhr",
     "where": "Jobcenter Plauen",
     "responsible": "Kathrin",
     "date": "01.12.2026",
+    "link": "https://beratungsnetz.example/gruppen/erzgebirge/einladungen#aktion-a-1",
 }
 CONTEXTS = {
     "bestaetigen": {
@@ -66,6 +68,22 @@ CONTEXTS = {
     "einladung": ACTION
     | {"organiser": "Vogtland", "group_name": "Erzgebirge", "guideline": "Bitte freundlich bleiben."},
     "aktion": ACTION | {"headline": "Aktion bestätigt: Zahltag Plauen", "groups": "Vogtland, Erzgebirge", "reason": ""},
+    "antwort": ACTION
+    | {
+        "answering": "Erzgebirge",
+        "accepted": True,
+        "answer_word": "zugesagt",
+        "answers": [("Erzgebirge", "zugesagt"), ("Chemnitz", "noch keine Antwort")],
+        "open_left": 1,
+    },
+    "bericht": ACTION
+    | {
+        "headline": "Aktion durchgeführt: Zahltag Plauen",
+        "groups": "Vogtland, Erzgebirge",
+        "participants": 14,
+        "notes": "Gute Gespräche.",
+        "press": "https://zeitung.example/zahltag",
+    },
     "arbeitsplan": {
         "headline": "Überfällig: Liste",
         "text": LINE["text"],

@@ -29,7 +29,8 @@ def action_event(action: Action, names: dict[str, str], stamp: datetime, organiz
     event.add("dtstamp", stamp)
     event.add("dtstart", s.start)
     event.add("dtend", s.end)
-    event.add("summary", f"{KINDS[s.kind]}: {s.title}" if s.title != KINDS[s.kind] else s.title)
+    repeated = KINDS[s.kind].casefold() in s.title.casefold()  # not "Zahltag-Aktion vor dem Jobcenter: Zahltag-…"
+    event.add("summary", s.title if repeated else f"{KINDS[s.kind]}: {s.title}")
     event.add("status", STATUS[action.status])
     where = ", ".join(p for p in (s.job_centre, s.place) if p)
     if where:

@@ -215,6 +215,28 @@ def same_day_same_job_centre(action: Action, others: list[Action]) -> list[Actio
     ]
 
 
+def same_day(schedule: Schedule, action_id: str | None, group_ids: tuple[str, ...], others: list[Action]) -> list:
+    """Before saving: other live actions on the same day as `schedule`, each with why it matters — at the same
+    job centre (`("jobcenter", action)`), or with one of `group_ids` taking part (`("gruppe", action, group_id)`)."""
+    if not schedule.start:
+        return []
+    key = " ".join(schedule.job_centre.casefold().split())
+    found: list = []
+    for other in others:
+        if other.id == action_id or other.status not in LIVE or not other.schedule.start:
+            continue
+        if other.schedule.start.date() != schedule.start.date():
+            continue
+        if key and " ".join(other.schedule.job_centre.casefold().split()) == key:
+            found.append(("jobcenter", other))
+            continue
+        for group_id in group_ids:
+            if other.takes_part(group_id) or other.invitation(group_id) == OPEN:
+                found.append(("gruppe", other, group_id))
+                break
+    return found
+
+
 # --- what happened to it: each event carries a snapshot of the aggregate right after the change ---
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from services.events.adapters import calendar, mapping
 from services.events.adapters.registry_stream import read_group_events
-from services.events.entrypoints.translate import ACTION_COMMANDS, ITEM_COMMANDS, command, follow_group
+from services.events.entrypoints.translate import ACTION_COMMANDS, ITEM_COMMANDS, command, follow_group, schedule
 from services.events.service_layer import handlers, plan_import, views
 from shared.clock import Clock
 from shared.contracts import RequestSpec
@@ -76,6 +76,12 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
 
     async def action(q: c.ActionRef) -> c.ActionSnapshot:
         return mapping.action_snapshot(await views.action(uow(), q.action_id), await views.names(uow()))
+
+    async def check_action(q: c.CheckAction) -> c.ActionCheck:
+        warnings, guideline = await views.check_action(
+            uow(), q.organiser_group_id, schedule(q), q.action_id, tuple(q.invited_group_ids)
+        )
+        return c.ActionCheck(warnings=warnings, guideline=guideline)
 
     async def work_plan(q: c.WorkPlanQuery) -> c.WorkPlan:
         items = await views.work_plan(uow(), q.plan, q.only_open)
@@ -148,6 +154,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
         (c.PROGRESS_REPORT, progress_report),
         (c.ACTIONS, actions),
         (c.ACTION, action),
+        (c.CHECK_ACTION, check_action),
         (c.WORK_PLAN, work_plan),
         (c.WORK_ITEM, work_item),
         (c.PREVIEW_WORK_PLAN, preview_work_plan),

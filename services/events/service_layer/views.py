@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from services.events.domain.actions import Action
+from services.events.domain.actions import JOB_CENTRE_GUIDELINE, Action, ActionKind, Schedule, same_day
 from services.events.domain.commands import FollowGroup
 from services.events.domain.errors import InvalidInput, NotFound
 from services.events.domain.groups import GroupReplica
@@ -15,6 +15,7 @@ from services.events.domain.progress import dashboard as compile_dashboard
 from services.events.domain.workplan import ItemStatus, WorkItem
 from services.events.service_layer.replica import replica_of
 from services.events.service_layer.unit_of_work import UnitOfWork
+from shared.clock import BERLIN
 
 
 async def actions(uow: UnitOfWork, group_id: str | None = None, status: str | None = None) -> list[Action]:
@@ -113,3 +114,29 @@ async def report(uow: UnitOfWork, period_key: str) -> Any:
         if found := await uow.reports.get(period_key):
             return found
     raise NotFound("Diesen Fortschrittsbericht gibt es im Archiv nicht.")
+
+
+async def check_action(
+    uow: UnitOfWork, organiser_group_id: str, schedule: Schedule, action_id: str | None, invited: tuple[str, ...]
+) -> tuple[list[str], str]:
+    """What planning (or changing) this action would warn of, without saving anything: (warnings, guideline).
+    Input the planning would refuse is refused here too (InvalidInput, German)."""
+    schedule.validate()
+    if schedule.start is None:
+        raise InvalidInput("Bitte Datum und Uhrzeit angeben.", fields={"datum": "fehlt"})
+    known = await names(uow)
+    if organiser_group_id not in known:
+        raise NotFound(f"Regionalgruppe {organiser_group_id} ist hier nicht bekannt.")
+    async with uow:
+        others = await uow.actions.on_day(schedule.start.date())
+    warnings = []
+    for found in same_day(schedule, action_id, (organiser_group_id, *invited), others):
+        other = found[1]
+        at = f"{other.schedule.start.astimezone(BERLIN):%H:%M} Uhr"
+        if found[0] == "jobcenter":
+            warnings.append(f"Am selben Tag ist am {schedule.job_centre} schon „{other.name}“ geplant ({at}).")
+        else:
+            group = known.get(found[2], "eine Gruppe")
+            warnings.append(f"Am selben Tag ist {group} schon bei „{other.name}“ dabei ({at}).")
+    guideline = JOB_CENTRE_GUIDELINE if schedule.kind == ActionKind.ZAHLTAG or schedule.job_centre else ""
+    return warnings, guideline

@@ -25,7 +25,8 @@ def invitation(action, stamp: datetime, *, organizer: str) -> bytes:  # noqa: AN
         event.add("dtstamp", stamp)
         event.add("dtstart", action.start.astimezone(BERLIN))
         event.add("dtend", action.end.astimezone(BERLIN))
-        event.add("summary", f"{action.kind_label}: {action.title}")
+        repeated = action.kind_label.casefold() in action.title.casefold()  # "Zahltag-Aktion …: Zahltag-Aktion …"
+        event.add("summary", action.title if repeated else f"{action.kind_label}: {action.title}")
         event.add("organizer", ical.organizer(organizer, action.organiser_group_name))
         where = ", ".join(x for x in (action.job_centre, action.place) if x)
         if where:

@@ -17,6 +17,8 @@ SUBJECTS = {
     "beitrag": "[{list_name}] {subject}",
     "einladung": "Einladung: {title} ({date})",
     "aktion": "{headline}",
+    "antwort": "{answering} hat {answer_word}: {title}",
+    "bericht": "{headline}",
     "arbeitsplan": "{headline}",
     "fortschritt": "Fortschrittsbericht {since} – {until}",
     "hinweis": "{headline}",

@@ -54,6 +54,7 @@ class Invitation:
     group_id: str
     group_name: str
     accepted: bool
+    answer: str = ""  # offen | zugesagt | abgesagt | keine_antwort
 
 
 @dataclass(frozen=True)
@@ -72,18 +73,36 @@ class ActionNews:
     responsible: tuple[str, ...] = ()
     invitations: tuple[Invitation, ...] = ()
     cancel_reason: str = ""
+    participants_count: int | None = None  # the report after the action was held
+    notes: str = ""
+    press: str = ""
 
     @property
     def participants(self) -> list[str]:
         return [self.organiser_group_id] + [i.group_id for i in self.invitations if i.accepted]
 
+    @property
+    def heading(self) -> str:
+        """The title, with the kind only where the title does not already say it: "Zahltag-Aktion vor dem Jobcenter
+        Plauen", not "Zahltag-Aktion vor dem Jobcenter: Zahltag-Aktion vor dem Jobcenter Plauen"."""
+        if not self.kind_label or self.kind_label.casefold() in self.title.casefold():
+            return self.title
+        return f"{self.title} ({self.kind_label})"
+
+    def group_name(self, group_id: str) -> str:
+        if group_id == self.organiser_group_id:
+            return self.organiser_group_name
+        return next((i.group_name for i in self.invitations if i.group_id == group_id), "")
+
 
 @dataclass(frozen=True)
 class AnnounceAction:
     event: Received
-    what: str  # eingeladen | bestaetigt | abgesagt
+    what: str  # eingeladen | geantwortet | geaendert | bestaetigt | abgesagt | durchgefuehrt
     action: ActionNews
-    group_ids: tuple[str, ...] = ()  # the groups invited
+    group_ids: tuple[str, ...] = ()  # the groups invited; with "geantwortet" the group that answered
+    accepted: bool = False  # with "geantwortet": yes or no
+    changed: tuple[str, ...] = ()  # with "geaendert": which parts of the schedule
 
 
 @dataclass(frozen=True)

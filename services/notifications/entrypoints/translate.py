@@ -35,7 +35,10 @@ def announce_office(envelope: Envelope[registry.OfficeRegisteredV1]) -> news.Ann
 
 
 def action_news(a: events.ActionSnapshot) -> news.ActionNews:
-    invitations = tuple(news.Invitation(i.group_id, i.group_name, i.status == "zugesagt") for i in a.invitations)
+    invitations = tuple(
+        news.Invitation(i.group_id, i.group_name, i.status == "zugesagt", "keine_antwort" if i.no_answer else i.status)
+        for i in a.invitations
+    )
     return news.ActionNews(
         a.action_id,
         a.kind_label,
@@ -49,20 +52,38 @@ def action_news(a: events.ActionSnapshot) -> news.ActionNews:
         tuple(a.responsible),
         invitations,
         a.cancel_reason,
+        a.report.participants if a.report else None,
+        a.report.notes if a.report else "",
+        a.report.press if a.report else "",
     )
 
 
 _WHAT = {
     events.GroupsInvitedV1: "eingeladen",
+    events.InvitationAcceptedV1: "geantwortet",
+    events.InvitationDeclinedV1: "geantwortet",
+    events.ActionUpdatedV1: "geaendert",
     events.ActionConfirmedV1: "bestaetigt",
     events.ActionCancelledV1: "abgesagt",
+    events.ActionCompletedV1: "durchgefuehrt",
 }
 
 
 def announce_action(envelope: Envelope[events.ActionEvent]) -> news.AnnounceAction:
     p = envelope.payload
-    group_ids = tuple(p.group_ids) if isinstance(p, events.GroupsInvitedV1) else ()
-    return news.AnnounceAction(received(envelope), _WHAT[type(p)], action_news(p.action), group_ids)
+    group_ids: tuple[str, ...] = ()
+    if isinstance(p, events.GroupsInvitedV1):
+        group_ids = tuple(p.group_ids)
+    elif isinstance(p, events.InvitationAcceptedV1 | events.InvitationDeclinedV1):
+        group_ids = (p.group_id,)
+    return news.AnnounceAction(
+        received(envelope),
+        _WHAT[type(p)],
+        action_news(p.action),
+        group_ids,
+        accepted=isinstance(p, events.InvitationAcceptedV1),
+        changed=tuple(p.changed) if isinstance(p, events.ActionUpdatedV1) else (),
+    )
 
 
 def remind_of_work_item(envelope: Envelope[events.WorkItemEvent]) -> news.RemindOfWorkItem:
@@ -108,7 +129,7 @@ TRANSLATIONS: dict[type, Callable[[Any], object]] = {
         follow_group,
     ),
     registry.OfficeRegisteredV1: announce_office,
-    **dict.fromkeys((events.GroupsInvitedV1, events.ActionConfirmedV1, events.ActionCancelledV1), announce_action),
+    **dict.fromkeys(_WHAT, announce_action),
     **dict.fromkeys((events.ReminderDueV1, events.WorkItemOverdueV1), remind_of_work_item),
     events.ProgressCompiledV1: report_progress,
 }

@@ -25,10 +25,13 @@ from services.notifications.domain.words import Policy, Role
 from services.notifications.service_layer.membership import join
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one, work_item_link
 from services.notifications.service_layer.ports import Deps, UnitOfWork
-from shared.clock import BERLIN
+from shared.clock import BERLIN, german_when
 
 GROUP_POLICY = Policy.CONFIRM_AND_MODERATE
-JOB_CENTRE_GUIDELINE = "Bitte beachtet: Mitarbeiter:innen der Jobcenter sollen sich nicht angegriffen fühlen."
+JOB_CENTRE_GUIDELINE = (
+    "Bitte beachten Sie die Leitlinie der LAG: Die Aktion richtet sich gegen das SGB II, nicht gegen die Beschäftigten – "
+    "Mitarbeiter:innen der Jobcenter sollen sich nicht angegriffen fühlen."
+)
 
 
 async def _group_list(uow: UnitOfWork, group_id: str) -> MailingList | None:
@@ -110,52 +113,137 @@ async def announce_office(cmd: AnnounceOffice, deps: Deps) -> None:
 
 
 def _action_context(action: ActionNews) -> dict:
-    when = "noch offen"
-    if action.start:
-        start, end = action.start.astimezone(BERLIN), action.end.astimezone(BERLIN)  # type: ignore[union-attr]
-        when = f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M} Uhr"
     groups = [action.organiser_group_name] + [i.group_name for i in action.invitations if i.accepted]
     return {
         "kind_label": action.kind_label,
         "title": action.title,
-        "when": when,
+        "heading": action.heading,
+        "when": german_when(action.start, action.end) or "noch offen",
         "where": ", ".join(x for x in (action.job_centre, action.place) if x) or "noch offen",
         "responsible": ", ".join(action.responsible),
         "organiser": action.organiser_group_name,
         "groups": ", ".join(g for g in groups if g),
         "date": f"{action.start.astimezone(BERLIN):%d.%m.%Y}" if action.start else "",
+        "link": "",
     }
 
 
+def _slug(mailing_list: MailingList) -> str:
+    """The group's readable name in the web pages' paths: its list is named after it (`rg-vogtland`). An earlier
+    slug stays valid after a rename, so the list's name still leads to the group."""
+    return mailing_list.id.removeprefix("rg-")
+
+
+def _page(deps: Deps, mailing_list: MailingList, path: str) -> str:
+    return f"{deps.public_url.rstrip('/')}/gruppen/{_slug(mailing_list)}{path}"
+
+
 async def announce_action(cmd: AnnounceAction, deps: Deps) -> None:
+    tell = {
+        "eingeladen": _invite,
+        "geantwortet": _answered,
+        "geaendert": _changed,
+        "durchgefuehrt": _held,
+    }.get(cmd.what, _tell_participants)
     async with deps.uow() as uow:
         if not await uow.claim(cmd.event):
             return
-        if cmd.what == "eingeladen":
-            await _invite(deps, uow, cmd)
-        else:
-            await _tell_participants(deps, uow, cmd)
+        await tell(deps, uow, cmd)
         await uow.commit()
 
 
+def _attachment(deps: Deps, action: ActionNews) -> tuple:
+    return (("einladung.ics", "text/calendar", deps.calendar(action, deps.now())),)  # METHOD: see mail.build
+
+
 async def _invite(deps: Deps, uow: UnitOfWork, cmd: AnnounceAction) -> None:
+    """Each invited group's list: the invitation with its .ics, and the page where the coordination answers."""
     action, context = cmd.action, _action_context(cmd.action)
-    attachment = (("einladung.ics", "text/calendar", deps.calendar(action, deps.now())),)  # METHOD: see mail.build
     guideline = JOB_CENTRE_GUIDELINE if action.job_centre else ""
     for group_id in cmd.group_ids:
         target = await _group_list(uow, group_id)
         if target and target.active:
-            name = next((i.group_name for i in action.invitations if i.group_id == group_id), "")
             await mail_list(
                 deps,
                 uow,
                 target,
                 "einladung",
                 event_id=cmd.event.event_id,
-                attachments=attachment,
-                context=context | {"list_name": target.name, "group_name": name or target.name, "guideline": guideline},
-                summary=f"Einladung: {action.title} ({context['when']})",
+                attachments=_attachment(deps, action),
+                context=context
+                | {
+                    "list_name": target.name,
+                    "group_name": action.group_name(group_id) or target.name,
+                    "guideline": guideline,
+                    "link": _page(deps, target, f"/einladungen#aktion-{action.action_id}"),
+                },
+                summary=f"Einladung: {action.title} ({context['date'] or context['when']})",
             )
+
+
+async def _answered(deps: Deps, uow: UnitOfWork, cmd: AnnounceAction) -> None:
+    """The organising group's coordination hears each answer, with the state of all answers and the action's page."""
+    action = cmd.action
+    target = await _group_list(uow, action.organiser_group_id)
+    if target is None or not target.active:
+        return
+    answering = action.group_name(cmd.group_ids[0]) if cmd.group_ids else ""
+    words = {"zugesagt": "zugesagt", "abgesagt": "abgesagt", "offen": "noch keine Antwort"}
+    open_left = sum(1 for i in action.invitations if i.answer == "offen")
+    context = _action_context(action) | {
+        "list_name": target.name,
+        "answering": answering or "Eine eingeladene Gruppe",
+        "accepted": cmd.accepted,
+        "answer_word": "zugesagt" if cmd.accepted else "abgesagt",
+        "answers": [(i.group_name, words.get(i.answer, i.answer)) for i in action.invitations],
+        "open_left": open_left,
+        "link": _page(deps, target, f"/aktionen/{action.action_id}"),
+    }
+    await mail_moderators(deps, uow, target, "antwort", event_id=cmd.event.event_id, context=context)
+
+
+SHOWN = {"kind", "title", "place", "job_centre", "start", "end"}  # a change the invited groups hear of
+
+
+async def _changed(deps: Deps, uow: UnitOfWork, cmd: AnnounceAction) -> None:
+    """Invited groups that have not declined hear of a new time or place, with the new .ics (same UID)."""
+    action = cmd.action
+    if not SHOWN.intersection(cmd.changed):
+        return
+    moved = bool({"start", "end"}.intersection(cmd.changed))
+    extra = {"headline": f"{'Neuer Termin' if moved else 'Geändert'}: {action.title}", "reason": ""}
+    for invitation in action.invitations:
+        if invitation.answer not in ("offen", "zugesagt"):
+            continue
+        target = await _group_list(uow, invitation.group_id)
+        if target and target.active:
+            await mail_list(
+                deps,
+                uow,
+                target,
+                "aktion",
+                event_id=cmd.event.event_id,
+                attachments=_attachment(deps, action),
+                context=_action_context(action)
+                | extra
+                | {"list_name": target.name, "link": _page(deps, target, f"/aktionen/{action.action_id}")},
+                summary=extra["headline"],
+            )
+
+
+async def _held(deps: Deps, uow: UnitOfWork, cmd: AnnounceAction) -> None:
+    """The board's short report when an action was held."""
+    action = cmd.action
+    organiser = await _group_list(uow, action.organiser_group_id)
+    link = _page(deps, organiser, f"/aktionen/{action.action_id}") if organiser else ""
+    context = _action_context(action) | {
+        "headline": f"Aktion durchgeführt: {action.title}",
+        "participants": action.participants_count,
+        "notes": action.notes,
+        "press": action.press,
+        "link": link,
+    }
+    await _board(deps, uow, "bericht", cmd.event.event_id, context, context["headline"])
 
 
 async def _tell_participants(deps: Deps, uow: UnitOfWork, cmd: AnnounceAction) -> None:
@@ -170,11 +258,15 @@ async def _tell_participants(deps: Deps, uow: UnitOfWork, cmd: AnnounceAction) -
                 target,
                 "aktion",
                 event_id=cmd.event.event_id,
-                context=context | extra | {"list_name": target.name},
+                context=context
+                | extra
+                | {"list_name": target.name, "link": _page(deps, target, f"/aktionen/{action.action_id}")},
                 summary=extra["headline"],
             )
     if cmd.what == "bestaetigt":  # a key event: the board hears at once
-        await _board(deps, uow, "aktion", cmd.event.event_id, context | extra, extra["headline"])
+        organiser = await _group_list(uow, action.organiser_group_id)
+        link = _page(deps, organiser, f"/aktionen/{action.action_id}") if organiser else ""
+        await _board(deps, uow, "aktion", cmd.event.event_id, context | extra | {"link": link}, extra["headline"])
 
 
 async def remind_of_work_item(cmd: RemindOfWorkItem, deps: Deps) -> None:

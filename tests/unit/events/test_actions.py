@@ -156,3 +156,23 @@ async def test_an_idea_needs_no_date_and_becomes_planned_when_it_gets_one(uow) -
         uow,
     )
     assert uow.actions.rows["a-1"].status == "geplant"
+
+
+async def test_the_check_before_saving_names_clashes_and_the_guideline_and_stores_nothing(uow) -> None:
+    from services.events.service_layer import views
+
+    planned = await handlers.handle(commands.PlanAction("g-v", zahltag()), uow)
+    await handlers.handle(commands.InviteGroups(planned.action.id, ("g-e",)), uow)
+    same_place = Schedule("info", "Infostand", "", "Jobcenter  plauen", HELD, HELD.replace(hour=11))
+    warnings, guideline = await views.check_action(uow, "g-c", same_place, None, ())
+    assert warnings == ["Am selben Tag ist am Jobcenter  plauen schon „Zahltag-Aktion“ geplant (09:00 Uhr)."]
+    assert guideline == JOB_CENTRE_GUIDELINE  # a job centre is named
+    elsewhere = Schedule("treffen", "Treffen", "Büro", "", HELD, HELD.replace(hour=11))
+    warnings, guideline = await views.check_action(uow, "g-c", elsewhere, None, ("g-e",))
+    assert warnings == ["Am selben Tag ist Erzgebirge schon bei „Zahltag-Aktion“ dabei (09:00 Uhr)."] and not guideline
+    assert (await views.check_action(uow, "g-c", elsewhere, None, ()))[0] == []  # Chemnitz is free that day
+    # the action itself does not clash with itself when it is changed
+    assert (await views.check_action(uow, "g-v", zahltag(), planned.action.id, ("g-e",)))[0] == []
+    with pytest.raises(InvalidInput):
+        await views.check_action(uow, "g-v", Schedule("zahltag", "Z", "", "", HELD, HELD.replace(hour=11)), None, ())
+    assert len(await uow.actions.list()) == 1

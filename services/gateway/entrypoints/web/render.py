@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
-from shared.clock import german_date, german_datetime
+from shared.clock import german_date, german_datetime, german_when
 
 FLASH_COOKIE = "bn_hinweis"
 CSRF_COOKIE = "bn_csrf"
@@ -54,6 +54,7 @@ def environment() -> Environment:
     )
     env.filters["datum"] = german_datetime
     env.filters["tag"] = german_date
+    env.filters["wann"] = german_when  # "Dienstag, 1. Dezember 2026, 9:00 bis 11:00 Uhr"
     env.globals["navigation"] = navigation
     return env
 

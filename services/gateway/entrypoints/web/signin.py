@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter, ValidationError
 
 from services.gateway.domain.people import Viewer, normal_address
-from services.gateway.entrypoints.web import workplan
+from services.gateway.entrypoints.web import groups, workplan
 from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
@@ -122,6 +122,7 @@ def router() -> APIRouter:
             (m for m in person.moderates.values() if m.pending > 0), key=lambda m: (-m.pending, m.name.lower())
         )
         workplan_tasks = await workplan.my_urgent_items(request, person)  # work plan (issue 15)
+        invitations = await groups.open_invitations(request, person)  # invitations for the person's groups
         return page(
             request,
             "aufgaben",
@@ -130,6 +131,7 @@ def router() -> APIRouter:
             waiting=waiting,
             board=await board_tasks(request, person),
             workplan_tasks=workplan_tasks,
+            invitations=invitations,
         )
 
     return r
