@@ -51,6 +51,11 @@ def test_clock() -> Clock:
     return Clock(parse_instant(test_start_text()))
 
 
+# Helpers, not tests: a module that imports them must not have pytest collect them.
+test_start_text.__test__ = False  # type: ignore[attr-defined]
+test_clock.__test__ = False  # type: ignore[attr-defined]
+
+
 def retry_policy(**changes: float) -> RetryPolicy:
     """The retry policy of the settings' defaults; `changes` for a test that must not wait as long."""
     from shared.settings import ServiceSettings  # imported here: see TYPE_CHECKING above
