@@ -4,6 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# The suite runs on this many processes (pytest-xdist), each taking whole files, so that a file's fixtures
+# (a started system, a browser) are set up once; most tests wait on processes, sockets and databases.
+PYTEST_WORKERS ?= 2
+XDIST := $(if $(filter 0 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 TEST_DAYS ?= 2026-11-29 2026-12-31 2027-02-28 2028-02-29 2027-03-28 2027-10-31
 
 .PHONY: up test test-dates install lint-imports bench drill clean
@@ -24,7 +28,7 @@ up: $(STAMP)
 
 # pytest's exit code 5 ("no tests collected") must never pass as success.
 test: $(STAMP)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Fehler: pytest hat keine Tests gefunden" >&2; exit 1; fi; exit $$rc
 
 # Every date-sensitive test (marker `dates`) once per day in TEST_DAYS: month ends, leap day, both DST changes.
@@ -32,7 +36,7 @@ test: $(STAMP)
 test-dates: $(STAMP)
 	@for day in $(TEST_DAYS); do echo "== Testuhr: $$day"; \
 	BERATUNGSNETZ_TEST_TODAY=$$day HYPOTHESIS_PROFILE=schnell \
-	$(BIN)/python -m pytest -q -m dates -k "not postgresql" $(PYTEST_ARGS) || exit 1; done
+	$(BIN)/python -m pytest -q $(XDIST) -m dates -k "not postgresql" $(PYTEST_ARGS) || exit 1; done
 
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
