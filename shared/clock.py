@@ -67,9 +67,13 @@ MONTHS = (
 )  # fmt: skip
 
 
-def german_date(value: date | str) -> str:
-    """`1. November 2026`, as German text names a day; an ISO date string (a text's version, say) is read first,
-    anything else is shown as it is."""
+def german_date(value: date | datetime | str | None) -> str:
+    """`1. November 2026`, as German text names a day (a moment: its day in Berlin; naive counts as UTC); an ISO date
+    string (a text's version, say) is read first, anything else is shown as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(BERLIN).date()
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value)

@@ -28,7 +28,11 @@ def text_of(html: str) -> str:
 
 @pytest.fixture
 async def system(nats_server, broker, tmp_path):
-    async with web_system(nats_server, broker, tmp_path, services=("notifications", "registry", "events")) as made:
+    # No periodic report: its first tick would mail an empty one before the test's history exists.
+    periodic_off = {"events": {"progress_reports": False}}
+    async with web_system(
+        nats_server, broker, tmp_path, services=("notifications", "registry", "events"), service_settings=periodic_off
+    ) as made:
         await made.ask(
             n.CREATE_LIST,
             n.CreateList(name="Landesvorstand", policy="moderiert", owner_address=BOARD, owner_name="Landesvorstand"),

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from shared.clock import BERLIN
+from shared.clock import BERLIN, german_date, german_when
 from shared.contracts import events as e
 from shared.contracts import registry as r
 
@@ -169,34 +169,11 @@ def _safe(cell: str | int) -> str | int:
     return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
 
 
-LONG_MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-
-
 def day_text(value: datetime | date | None) -> str:
     """`1. Dezember 2026` (a moment: its day in Berlin)."""
-    if value is None:
-        return ""
-    day = value.astimezone(BERLIN).date() if isinstance(value, datetime) else value
-    return f"{day.day}. {LONG_MONTHS[day.month - 1]} {day.year}"
+    return german_date(value)
 
 
 def moment_text(value: datetime | None) -> str:
     """`Dienstag, 1. Dezember 2026, 9:00 Uhr` in Berlin time."""
-    if value is None:
-        return "Termin noch offen"
-    local = value.astimezone(BERLIN)
-    return f"{WEEKDAYS[local.weekday()]}, {day_text(local)}, {local.hour}:{local.minute:02d} Uhr"
+    return german_when(value) or "Termin noch offen"

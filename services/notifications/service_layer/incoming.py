@@ -25,7 +25,7 @@ from services.notifications.domain.words import Policy, Role
 from services.notifications.service_layer.membership import join
 from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one, work_item_link
 from services.notifications.service_layer.ports import Deps, UnitOfWork
-from shared.clock import BERLIN, german_when
+from shared.clock import BERLIN, german_date, german_when
 
 GROUP_POLICY = Policy.CONFIRM_AND_MODERATE
 JOB_CENTRE_GUIDELINE = (
@@ -306,34 +306,14 @@ async def remind_of_work_item(cmd: RemindOfWorkItem, deps: Deps) -> None:
         await uow.commit()
 
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
-
-
 def german_day(day: date) -> str:
     """`1. Dezember 2026`"""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return german_date(day)
 
 
 def german_moment(moment: datetime | None) -> str:
     """`Dienstag, 1. Dezember 2026, 9:00 Uhr` in Berlin time; an action without a date: `Termin noch offen`."""
-    if moment is None:
-        return "Termin noch offen"
-    local = moment.astimezone(BERLIN)
-    return f"{WEEKDAYS[local.weekday()]}, {german_day(local.date())}, {local.hour}:{local.minute:02d} Uhr"
+    return german_when(moment) or "Termin noch offen"
 
 
 def _report_action(line: Mapping[str, Any]) -> dict[str, Any]:
