@@ -31,6 +31,25 @@ OperatorKind = Annotated[
 OfficeStatus = Literal["geplant", "aktiv", "pausiert", "geschlossen"]
 GroupStatus = Literal["aktiv", "zusammengelegt", "aufgeloest"]
 DistrictKind = Literal["kreisverband", "bezirk"]
+# German words for pages (the registry's domain holds the same in domain/offices.py and domain/areas.py; a unit test
+# keeps them equal). An area key not listed here is a term the register learned later: shown as written.
+OPERATOR_KIND_WORDS = {
+    "kreisverband": "Kreisverband / Bezirk",
+    "abgeordnetenbuero": "Büro einer/eines Abgeordneten",
+    "parteibuero": "Parteibüro",
+    "partnerorganisation": "Partnerorganisation",
+}
+AREA_WORDS = {
+    "sgb2": "SGB II / Bürgergeld",
+    "sgb12": "SGB XII / Sozialhilfe",
+    "kdu": "Kosten der Unterkunft",
+    "rente": "Rente / Senior:innen",
+    "familie": "Familie",
+    "aufenthalt": "Aufenthaltsrecht",
+    "energie": "Energiearmut",
+    "schwerbehinderung": "Schwerbehinderung",
+    "gericht": "Begleitung zu Gericht",
+}
 FindingKind = Literal[
     "kreis_ohne_stelle", "ohne_rdg_aufsicht", "ohne_schulung", "schulung_veraltet", "ohne_sprechzeiten"
 ]

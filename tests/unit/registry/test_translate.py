@@ -132,3 +132,11 @@ def test_subjects_sharing_a_request_type_translate_differently() -> None:
     unknown = replace(c.CLOSE_OFFICE, subject=c.CLOSE_OFFICE.subject.replace("close", "archive"))
     with pytest.raises(TypeError, match=unknown.subject):  # a new subject is not closed by default
         command(unknown, ref)
+
+
+def test_the_words_pages_use_are_the_registrys_own() -> None:
+    from services.registry.domain.areas import AREAS
+    from services.registry.domain.offices import OPERATOR_KINDS
+
+    assert c.AREA_WORDS == AREAS
+    assert c.OPERATOR_KIND_WORDS == {str(kind): word for kind, word in OPERATOR_KINDS.items()}
