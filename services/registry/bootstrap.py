@@ -18,7 +18,9 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     published = Published()
 
     def uow() -> RegistryUnitOfWork:
-        return RegistryUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake, changed=published.clear)
+        return RegistryUnitOfWork(
+            app.database, orm.messaging, on_commit=app.relay.wake, changed=published.clear, clock=app.clock
+        )
 
     wiring.register(app, uow, app.clock, published)
     if settings.demo_data:

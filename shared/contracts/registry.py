@@ -7,7 +7,7 @@ the stream from the start rebuilds exactly what the registry holds.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
@@ -31,6 +31,25 @@ OperatorKind = Annotated[
 OfficeStatus = Literal["geplant", "aktiv", "pausiert", "geschlossen"]
 GroupStatus = Literal["aktiv", "zusammengelegt", "aufgeloest"]
 DistrictKind = Literal["kreisverband", "bezirk"]
+# German words for pages (the registry's domain holds the same in domain/offices.py and domain/areas.py; a unit test
+# keeps them equal). An area key not listed here is a term the register learned later: shown as written.
+OPERATOR_KIND_WORDS = {
+    "kreisverband": "Kreisverband / Bezirk",
+    "abgeordnetenbuero": "Büro einer/eines Abgeordneten",
+    "parteibuero": "Parteibüro",
+    "partnerorganisation": "Partnerorganisation",
+}
+AREA_WORDS = {
+    "sgb2": "SGB II / Bürgergeld",
+    "sgb12": "SGB XII / Sozialhilfe",
+    "kdu": "Kosten der Unterkunft",
+    "rente": "Rente / Senior:innen",
+    "familie": "Familie",
+    "aufenthalt": "Aufenthaltsrecht",
+    "energie": "Energiearmut",
+    "schwerbehinderung": "Schwerbehinderung",
+    "gericht": "Begleitung zu Gericht",
+}
 FindingKind = Literal[
     "kreis_ohne_stelle", "ohne_rdg_aufsicht", "ohne_schulung", "schulung_veraltet", "ohne_sprechzeiten"
 ]
@@ -184,17 +203,17 @@ class OfficeUpdatedV1(OfficeEvent):
 
 @event("registry", "office", "paused", 1)
 class OfficePausedV1(OfficeEvent):
-    pass
+    reason: str = ""  # added later (compatible): why, as the state office wrote it
 
 
 @event("registry", "office", "reactivated", 1)
 class OfficeReactivatedV1(OfficeEvent):
-    pass
+    reason: str = ""  # added later (compatible): why, as the state office wrote it
 
 
 @event("registry", "office", "closed", 1)
 class OfficeClosedV1(OfficeEvent):
-    pass
+    reason: str = ""  # added later (compatible): why, as the state office wrote it
 
 
 @event("registry", "office", "supervision_changed", 1)
@@ -311,6 +330,12 @@ class OfficeRef(Contract):
     office_id: Id
 
 
+class StatusChange(OfficeRef):
+    """Pause, reactivate or close an office; the reason (added later, optional) goes into its history."""
+
+    reason: SingleLine = ""
+
+
 class AddCounsellor(CounsellorInput):
     office_id: Id
 
@@ -401,6 +426,36 @@ class CoverageQuery(Contract):
     format: Literal["json", "text"] = "json"
 
 
+class ReadHours(Contract):
+    """Consultation hours as people write them, one per entry; read without storing anything."""
+
+    texts: Annotated[list[SingleLine], Field(max_length=50)]
+
+
+class HoursReading(Contract):
+    text: str
+    understood: str = ""  # how the registry reads it, in German ("dienstags 14:00–17:00 Uhr"); empty if not
+    error: str = ""  # why it was not understood, in German
+    hours: HoursV1 | None = None
+
+
+class HoursRead(Contract):
+    readings: list[HoursReading]
+
+
+class OfficeHistoryEntry(Contract):
+    at: datetime
+    actor: str = ""  # who asked for the change, as the gateway named them (an address, a token's name)
+    what: str  # German: "Angaben geändert", "pausiert", "Berater:in hinzugefügt: Anna Beispiel"
+    details: list[str] = []  # German: "Sprechzeiten: dienstags 14:00–17:00 Uhr → …"
+    reason: str = ""
+
+
+class OfficeHistory(Contract):
+    office_id: str
+    entries: list[OfficeHistoryEntry]  # newest first
+
+
 class CoverageFinding(Contract):
     kind: str  # a FindingKind
     subject_id: str
@@ -421,9 +476,9 @@ MERGE_GROUPS = command("registry", "merge_groups", MergeGroups, GroupSnapshot)
 DISSOLVE_GROUP = command("registry", "dissolve_group", DissolveGroup, GroupSnapshot)
 REGISTER_OFFICE = command("registry", "register_office", RegisterOffice, OfficeSnapshot)
 UPDATE_OFFICE = command("registry", "update_office", UpdateOffice, OfficeSnapshot)
-PAUSE_OFFICE = command("registry", "pause_office", OfficeRef, OfficeSnapshot)
-REACTIVATE_OFFICE = command("registry", "reactivate_office", OfficeRef, OfficeSnapshot)
-CLOSE_OFFICE = command("registry", "close_office", OfficeRef, OfficeSnapshot)
+PAUSE_OFFICE = command("registry", "pause_office", StatusChange, OfficeSnapshot)
+REACTIVATE_OFFICE = command("registry", "reactivate_office", StatusChange, OfficeSnapshot)
+CLOSE_OFFICE = command("registry", "close_office", StatusChange, OfficeSnapshot)
 ADD_COUNSELLOR = command("registry", "add_counsellor", AddCounsellor, OfficeSnapshot)
 REMOVE_COUNSELLOR = command("registry", "remove_counsellor", RemoveCounsellor, OfficeSnapshot)
 RECORD_TRAINING = command("registry", "record_training", RecordTraining, OfficeSnapshot)
@@ -437,3 +492,5 @@ OFFICE = query("registry", "office", OfficeRef, OfficeSnapshot)
 GROUP = query("registry", "group", GroupRef, GroupSnapshot)
 DIRECTORY = query("registry", "directory", DirectoryQuery, DirectoryDocument)
 COVERAGE = query("registry", "coverage", CoverageQuery, CoverageReport)
+READ_HOURS = query("registry", "read_hours", ReadHours, HoursRead)  # side-effect free: the form's check step
+OFFICE_HISTORY = query("registry", "office_history", OfficeRef, OfficeHistory)

@@ -19,6 +19,7 @@ from services.gateway.entrypoints.limits import BodyLimit
 from services.gateway.entrypoints.web import errors as web_errors
 from services.gateway.entrypoints.web import groups as group_pages
 from services.gateway.entrypoints.web import joining, lage, member, moderation, pages, workplan
+from services.gateway.entrypoints.web import register as register_pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import WebSecurity
 from shared.clock import Clock
@@ -93,6 +94,7 @@ def create_app(
     app.include_router(lage.router())  # the board (issue 15)
     app.include_router(workplan.router())
     app.include_router(group_pages.router())
+    app.include_router(register_pages.router())  # the register (issue 16)
     app.state.access = access
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.

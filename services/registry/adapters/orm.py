@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -25,4 +25,15 @@ offices = snapshot_table(
     metadata,
     Column("import_key", String(300), nullable=False, index=True),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+# One row per change of an office: who (the request's actor), when (the service's clock), and what ({what, details,
+# reason} in German, see domain/history.py).
+office_history = Table(
+    "office_history",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=True),
+    Column("office_id", String(64), nullable=False, index=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(320), nullable=False),
+    Column("data", JSON, nullable=False),
 )

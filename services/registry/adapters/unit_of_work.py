@@ -1,24 +1,64 @@
-"""The registry's unit of work: aggregates, their events (via the outbox) and the inbox in one transaction."""
+"""The registry's unit of work: aggregates, their events (via the outbox), the offices' history and the inbox in
+one transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from services.registry.adapters import mapping
+from sqlalchemy import insert, select
+
+from services.registry.adapters import mapping, orm
 from services.registry.adapters.repository import DistrictRepository, GroupRepository, OfficeRepository
+from services.registry.domain.history import HistoryLine, describe
+from services.registry.domain.offices import Office
+from shared import context
+from shared.clock import Clock
+from shared.contracts import registry as c
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 
 
+class OfficeHistoryLog:
+    """The rows of `office_history`: written with the change, read newest first."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def add(self, lines: list[HistoryLine], at: Any, actor: str) -> None:
+        rows = [
+            {
+                "office_id": line.office_id,
+                "at": at,
+                "actor": actor,
+                "data": {"what": line.what, "details": list(line.details), "reason": line.reason},
+            }
+            for line in lines
+        ]
+        if rows:
+            await self.session.execute(insert(orm.office_history), rows)
+
+    async def of(self, office_id: str) -> list[c.OfficeHistoryEntry]:
+        t = orm.office_history
+        query = select(t).where(t.c.office_id == office_id).order_by(t.c.position.desc())
+        return [
+            c.OfficeHistoryEntry(at=row.at, actor=row.actor, **row.data)
+            for row in (await self.session.execute(query)).all()
+        ]
+
+
 class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
-    def __init__(self, *args: Any, changed: Callable[[], None] = lambda: None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, changed: Callable[[], None] = lambda: None, clock: Clock | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._changed = changed  # after every commit, events or not (e.g. the published directory goes stale)
+        self._clock = clock or Clock()
 
     def _start(self) -> None:
         self.districts = DistrictRepository(self.session)
         self.groups = GroupRepository(self.session)
         self.offices = OfficeRepository(self.session)
+        self.history = OfficeHistoryLog(self.session)
         self._emitted: list[object] = []
 
     def emit(self, event: object) -> None:
@@ -32,10 +72,21 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
                 item.events.clear()
         return collected
 
+    def _offices_as_loaded(self) -> dict[str, Office | None]:
+        return {
+            office_id: mapping.office_domain(c.OfficeSnapshot.model_validate(loaded)) if loaded else None
+            for office_id, (_, loaded, _) in self.offices.seen.items()
+        }
+
     async def commit(self) -> None:
+        before = self._offices_as_loaded()
         for repo in (self.districts, self.groups, self.offices):
             await repo.flush()
+        lines = []
         for event in self._collect_events():
             await self.publish_event(mapping.event_contract(event))
+            if (line := describe(event, before.get(getattr(getattr(event, "office", None), "id", "")))) is not None:
+                lines.append(line)
+        await self.history.add(lines, self._clock.now(), context.current().actor or "")
         await super().commit()
         self._changed()

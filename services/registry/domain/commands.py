@@ -66,16 +66,19 @@ class UpdateOffice:
 @dataclass(frozen=True)
 class PauseOffice:
     office_id: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class ReactivateOffice:
     office_id: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class CloseOffice:
     office_id: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)

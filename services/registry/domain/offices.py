@@ -135,22 +135,22 @@ class Office(Recording):
             self._record(OfficeUpdated, changed=changed)
         return changed
 
-    def pause(self) -> None:
+    def pause(self, reason: str = "") -> None:
         self._ensure_open()
         if self.status != OfficeStatus.PAUSED:
             self.status = OfficeStatus.PAUSED
-            self._record(OfficePaused)
+            self._record(OfficePaused, reason=reason)
 
-    def reactivate(self) -> None:
+    def reactivate(self, reason: str = "") -> None:
         self._ensure_open()
         if self.status != OfficeStatus.ACTIVE:
             self.status = OfficeStatus.ACTIVE
-            self._record(OfficeReactivated)
+            self._record(OfficeReactivated, reason=reason)
 
-    def close(self) -> None:
+    def close(self, reason: str = "") -> None:
         if self.status != OfficeStatus.CLOSED:
             self.status = OfficeStatus.CLOSED
-            self._record(OfficeClosed)
+            self._record(OfficeClosed, reason=reason)
 
     def counsellor(self, counsellor_id: str) -> Counsellor:
         for c in self.counsellors:
@@ -214,16 +214,19 @@ class OfficeUpdated:
 @dataclass(frozen=True)
 class OfficePaused:
     office: Office
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class OfficeReactivated:
     office: Office
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class OfficeClosed:
     office: Office
+    reason: str = ""
 
 
 @dataclass(frozen=True)

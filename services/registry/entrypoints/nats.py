@@ -10,6 +10,8 @@ from typing import Any
 
 from services.registry.adapters import calendar, formats, hsds, html, mapping
 from services.registry.domain.coverage import as_text
+from services.registry.domain.errors import InvalidInput
+from services.registry.domain.hours import parse_hours
 from services.registry.entrypoints.translate import GROUP_COMMANDS, OFFICE_COMMANDS, command
 from services.registry.service_layer import handlers, importer, views
 from services.registry.service_layer.published import Published
@@ -104,7 +106,12 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
         ]
         return c.CoverageReport(findings=findings, text=as_text(found, today()))
 
+    async def office_history(q: c.OfficeRef) -> c.OfficeHistory:
+        return c.OfficeHistory(office_id=q.office_id, entries=await views.office_history(uow(), q.office_id))
+
     for spec, handler in (
+        (c.READ_HOURS, read_hours),
+        (c.OFFICE_HISTORY, office_history),
         (c.DISTRICTS, districts),
         (c.GROUPS, groups),
         (c.OFFICES, offices),
@@ -114,6 +121,19 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
         (c.COVERAGE, coverage),
     ):
         respond(broker, spec, handler)
+
+
+async def read_hours(q: c.ReadHours) -> c.HoursRead:
+    """Each text as the registry understands it, or why not; nothing is stored."""
+    readings = []
+    for text in q.texts:
+        try:
+            hours = parse_hours(text)
+        except InvalidInput as exc:
+            readings.append(c.HoursReading(text=text, error=exc.message))
+            continue
+        readings.append(c.HoursReading(text=text, understood=hours.describe(), hours=mapping.hours_contract(hours)))
+    return c.HoursRead(readings=readings)
 
 
 def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.DirectoryDocument:

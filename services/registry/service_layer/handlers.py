@@ -153,15 +153,15 @@ async def _change(uow: UnitOfWork, office_id: str, change) -> Office:  # noqa: A
 
 
 async def pause_office(cmd: commands.PauseOffice, uow: UnitOfWork) -> Office:
-    return await _change(uow, cmd.office_id, Office.pause)
+    return await _change(uow, cmd.office_id, lambda o: o.pause(cmd.reason))
 
 
 async def reactivate_office(cmd: commands.ReactivateOffice, uow: UnitOfWork) -> Office:
-    return await _change(uow, cmd.office_id, Office.reactivate)
+    return await _change(uow, cmd.office_id, lambda o: o.reactivate(cmd.reason))
 
 
 async def close_office(cmd: commands.CloseOffice, uow: UnitOfWork) -> Office:
-    return await _change(uow, cmd.office_id, Office.close)
+    return await _change(uow, cmd.office_id, lambda o: o.close(cmd.reason))
 
 
 async def add_counsellor(cmd: commands.AddCounsellor, uow: UnitOfWork) -> Office:

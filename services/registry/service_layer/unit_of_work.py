@@ -25,10 +25,16 @@ class GroupRepository(Repository[RegionalGroup], Protocol):
         """The group that holds or held `slug` (slugs are never given to another group)."""
 
 
+class HistoryLog(Protocol):
+    async def of(self, office_id: str) -> list:
+        """An office's history entries, newest first."""
+
+
 class UnitOfWork(Protocol):
     districts: Repository[District]
     groups: GroupRepository
     offices: OfficeRepository
+    history: HistoryLog
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

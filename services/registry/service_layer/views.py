@@ -50,6 +50,13 @@ async def office(uow: UnitOfWork, office_id: str) -> Office:
     raise NotFound(f"Beratungsstelle {office_id} nicht gefunden.")
 
 
+async def office_history(uow: UnitOfWork, office_id: str) -> list:
+    async with uow:
+        if not await uow.offices.get(office_id):
+            raise NotFound(f"Beratungsstelle {office_id} nicht gefunden.")
+        return await uow.history.of(office_id)
+
+
 async def public_directory(uow: UnitOfWork, state: str | None = None) -> list[PublicOffice]:
     by_id = {d.id: d for d in await districts(uow)}
     return directory(await offices(uow, state), by_id)

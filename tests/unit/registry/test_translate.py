@@ -77,9 +77,12 @@ def expected() -> dict[RequestSpec, tuple[object, object]]:
             commands.RegisterOffice(details(), "geplant", (anna,), supervision, "o1"),
         ),
         c.UPDATE_OFFICE: (c.UpdateOffice(**OFFICE, office_id="o1"), commands.UpdateOffice("o1", details())),
-        c.PAUSE_OFFICE: (c.OfficeRef(office_id="o1"), commands.PauseOffice("o1")),
-        c.REACTIVATE_OFFICE: (c.OfficeRef(office_id="o1"), commands.ReactivateOffice("o1")),
-        c.CLOSE_OFFICE: (c.OfficeRef(office_id="o1"), commands.CloseOffice("o1")),
+        c.PAUSE_OFFICE: (c.StatusChange(office_id="o1", reason="Urlaub"), commands.PauseOffice("o1", "Urlaub")),
+        c.REACTIVATE_OFFICE: (c.StatusChange(office_id="o1"), commands.ReactivateOffice("o1")),
+        c.CLOSE_OFFICE: (
+            c.StatusChange(office_id="o1", reason="Büro aufgegeben"),
+            commands.CloseOffice("o1", "Büro aufgegeben"),
+        ),
         c.ADD_COUNSELLOR: (
             c.AddCounsellor(
                 office_id="o1",
@@ -117,9 +120,10 @@ def test_every_command_subject_becomes_its_own_command() -> None:
 
 
 def test_subjects_sharing_a_request_type_translate_differently() -> None:
-    """`OfficeRef` pauses, reactivates or closes by subject; on the query subject it is no command at all."""
-    ref = c.OfficeRef(office_id="o1")
-    assert c.OFFICE.request is c.PAUSE_OFFICE.request is c.REACTIVATE_OFFICE.request is c.CLOSE_OFFICE.request
+    """`StatusChange` pauses, reactivates or closes by subject; on the query subject it is no command at all."""
+    ref = c.StatusChange(office_id="o1")
+    assert c.PAUSE_OFFICE.request is c.REACTIVATE_OFFICE.request is c.CLOSE_OFFICE.request
+    assert issubclass(c.PAUSE_OFFICE.request, c.OFFICE.request)  # an office named, and (optionally) why
     got = [command(spec, ref) for spec in (c.PAUSE_OFFICE, c.REACTIVATE_OFFICE, c.CLOSE_OFFICE)]
     assert got == [commands.PauseOffice("o1"), commands.ReactivateOffice("o1"), commands.CloseOffice("o1")]
     with pytest.raises(TypeError, match="registry.query.office"):
@@ -128,3 +132,11 @@ def test_subjects_sharing_a_request_type_translate_differently() -> None:
     unknown = replace(c.CLOSE_OFFICE, subject=c.CLOSE_OFFICE.subject.replace("close", "archive"))
     with pytest.raises(TypeError, match=unknown.subject):  # a new subject is not closed by default
         command(unknown, ref)
+
+
+def test_the_words_pages_use_are_the_registrys_own() -> None:
+    from services.registry.domain.areas import AREAS
+    from services.registry.domain.offices import OPERATOR_KINDS
+
+    assert c.AREA_WORDS == AREAS
+    assert c.OPERATOR_KIND_WORDS == {str(kind): word for kind, word in OPERATOR_KINDS.items()}
