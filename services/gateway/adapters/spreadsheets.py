@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_ROWS = 20_000
@@ -91,7 +92,7 @@ def write_sheet(title: str, head: Sequence[str], rows: Iterable[Sequence[object]
     header = []
     for text in head:
         made = cell(text)
-        made.font = made.font.copy(bold=True)
+        made.font = Font(bold=True)
         header.append(made)
     sheet.append(header)
     for row in rows:
