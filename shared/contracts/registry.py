@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
@@ -357,14 +357,37 @@ class ChangeSupervision(Contract):
 
 
 class ImportOffices(Contract):
-    csv: NonBlankText
+    """The office list as CSV text, or as a table of cells (e.g. read from an .xlsx sheet: `table[0]` is the
+    header row, `table[i]` the sheet's row i + 1, so errors name the row number the person sees)."""
+
+    csv: NonBlankText | None = None
+    table: list[list[str]] | None = None
     dry_run: Flag = False
     progress_subject: SingleLine | None = None  # an _INBOX subject for progress messages
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ImportOffices:
+        if (self.csv is None) == (self.table is None):
+            raise ValueError("Bitte entweder den CSV-Text oder die Tabelle angeben.")
+        return self
 
 
 class ImportRowError(Contract):
     line: int
     reason: str
+
+
+ImportOutcome = Literal["neu", "geaendert", "unveraendert"]
+
+
+class ImportRowOutcome(Contract):
+    """What became of one row: a new office, a changed one (with the fields changed) or one left alone."""
+
+    line: int
+    outcome: str  # an ImportOutcome
+    name: str
+    office_id: str | None = None  # None for a new office in a dry run (it has no id yet)
+    changes: list[str] = []  # the office's fields that change: "name", "hours", "supervision", "status", …
 
 
 class ImportReport(Contract):
@@ -375,6 +398,7 @@ class ImportReport(Contract):
     unchanged: int
     errors: list[ImportRowError]
     warnings: list[str] = []
+    outcomes: list[ImportRowOutcome] = []  # added later (compatible): every row that is not an error, by line
 
 
 class ImportProgress(Contract):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from shared.contracts import PRODUCERS
@@ -36,6 +37,23 @@ class ServiceClient:
         """Ask the owning service; ServiceUnavailable if it does not answer within the timeout."""
         timeout = self.slow_timeout if spec.subject in SLOW else self.timeout
         return await request(self.broker, spec, payload, timeout=timeout, actor=actor)
+
+    async def ask_with_progress(
+        self, spec: Any, payload: Callable[[str], Any], on_progress: Callable[[bytes], None], actor: str | None = None
+    ) -> Any:
+        """Ask like `ask`, giving the service a subject of its own for progress messages while it works:
+        `payload(subject)` builds the request, `on_progress` gets each message's body as it arrives."""
+        connection = self.broker.connection
+        subject = connection.new_inbox()
+
+        async def deliver(message: Any) -> None:
+            on_progress(message.data)
+
+        subscription = await connection.subscribe(subject, cb=deliver)
+        try:
+            return await self.ask(spec, payload(subject), actor=actor)
+        finally:
+            await subscription.unsubscribe()
 
     async def health_of_all(self) -> dict[str, HealthReply | None]:
         replies = await asyncio.gather(*(self.health(s) for s in BACKEND_SERVICES))

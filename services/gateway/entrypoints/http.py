@@ -16,9 +16,19 @@ from starlette.exceptions import HTTPException
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
+from services.gateway.entrypoints.web import coverage as coverage_pages  # issue 16: the register's admin pages
 from services.gateway.entrypoints.web import errors as web_errors
 from services.gateway.entrypoints.web import groups as group_pages
-from services.gateway.entrypoints.web import joining, lage, member, moderation, pages, workplan
+from services.gateway.entrypoints.web import (
+    joining,
+    lage,
+    member,
+    moderation,
+    pages,
+    regions,
+    register_import,
+    workplan,
+)
 from services.gateway.entrypoints.web import register as register_pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import WebSecurity
@@ -95,6 +105,9 @@ def create_app(
     app.include_router(workplan.router())
     app.include_router(group_pages.router())
     app.include_router(register_pages.router())  # the register (issue 16)
+    app.include_router(register_import.router())  # the register (issue 16): import, regions, coverage
+    app.include_router(regions.router())
+    app.include_router(coverage_pages.router())
     app.state.access = access
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.

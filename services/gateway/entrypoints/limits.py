@@ -17,6 +17,7 @@ LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/arbeitsplan/import", 4 * MB),
     ("/api/v1/", 256 * KB),
     ("/arbeitsplan/import", 600 * KB),  # a work plan pasted or uploaded (256 KB of text; a form may carry it twice)
+    ("/register/import", 4 * MB + 64 * KB),  # an office list (.xlsx or .csv, at most 4 MB) in a multipart form
 )
 DEFAULT_LIMIT = 16 * KB  # public forms (subscribe, confirm, unsubscribe) and everything else
 

@@ -21,6 +21,7 @@ from shared.contracts import registry as c
 from shared.errors import NotFound
 from shared.messaging.rpc import Responder, respond
 
+OUTCOME_WORDS = {"created": "neu", "updated": "geaendert", "unchanged": "unveraendert"}
 HSDS_NONE = {
     "services": "kein Beratungsangebot",
     "organizations": "keinen Träger",
@@ -50,7 +51,8 @@ def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
             await broker.publish(c.ImportProgress(done=done, total=total).model_dump_json(), request.progress_subject)
 
         progress = report if request.progress_subject else None
-        result = await importer.import_offices(request.csv, uow(), dry_run=request.dry_run, progress=progress)
+        source = request.csv if request.csv is not None else request.table
+        result = await importer.import_offices(source, uow(), dry_run=request.dry_run, progress=progress)
         errors = [c.ImportRowError(line=line, reason=reason) for line, reason in result.errors]
         return c.ImportReport(
             dry_run=result.dry_run,
@@ -60,6 +62,16 @@ def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
             unchanged=result.unchanged,
             errors=errors,
             warnings=result.warnings,
+            outcomes=[
+                c.ImportRowOutcome(
+                    line=o.line,
+                    outcome=OUTCOME_WORDS[o.outcome],
+                    name=o.name,
+                    office_id=o.office_id,
+                    changes=list(o.changes),
+                )
+                for o in result.outcomes
+            ],
         )
 
     return run

@@ -11,7 +11,7 @@ from services.registry.domain.input import office_details
 from services.registry.domain.offices import NEW_STATUSES, STATUSES, Office, OfficeStatus, Supervision, import_key
 from services.registry.domain.regions import District
 from services.registry.service_layer.handlers import new_id
-from services.registry.service_layer.office_csv import Row, read_rows
+from services.registry.service_layer.office_csv import Row, read_rows, read_table
 from services.registry.service_layer.unit_of_work import UnitOfWork
 
 Progress = Callable[[int, int], Awaitable[object]]
@@ -31,6 +31,16 @@ class ImportResult:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)  # every row that is not an error
+
+
+@dataclass(frozen=True)
+class Outcome:
+    line: int
+    outcome: str  # created | updated | unchanged
+    name: str
+    office_id: str | None  # None for a new office in a dry run
+    changes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,9 +106,15 @@ def plan_row(row: Row, districts: list[District]) -> Planned:
 
 
 async def import_offices(
-    text: str, uow: UnitOfWork, *, dry_run: bool = False, progress: Progress | None = None, batch_size: int = 100
+    source: str | list[list[str]],
+    uow: UnitOfWork,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    batch_size: int = 100,
 ) -> ImportResult:
-    rows, warnings = read_rows(text)
+    """`source` is CSV text or a table of cells (a spreadsheet's sheet, header first): both read the same way."""
+    rows, warnings = read_rows(source) if isinstance(source, str) else read_table(source)
     result = ImportResult(dry_run, rows=len(rows), warnings=warnings)
     async with uow:
         districts = await uow.districts.list()
@@ -120,6 +136,7 @@ async def import_offices(
         if progress:
             await progress(min(start + batch_size, len(planned)), len(planned))
     result.errors.sort()
+    result.outcomes.sort(key=lambda o: o.line)
     return result
 
 
@@ -127,14 +144,17 @@ async def _apply_batch(batch: list[Planned], uow: UnitOfWork, result: ImportResu
     async with uow:
         for plan in batch:
             try:
-                _count(result, await _apply(plan, uow))
+                outcome = await _apply(plan, uow, result.dry_run)
             except DomainError as exc:
                 result.errors.append((plan.line, exc.message))
+                continue
+            _count(result, outcome.outcome)
+            result.outcomes.append(outcome)
         if not result.dry_run:
             await uow.commit()
 
 
-async def _apply(plan: Planned, uow: UnitOfWork) -> str:
+async def _apply(plan: Planned, uow: UnitOfWork, dry_run: bool) -> Outcome:
     existing = await (
         uow.offices.get(plan.office_id)
         if plan.office_id
@@ -146,7 +166,7 @@ async def _apply(plan: Planned, uow: UnitOfWork) -> str:
         if plan.status != status:
             STATUS_CHANGES[plan.status](office)
         await uow.offices.add(office)
-        return "created"
+        return Outcome(plan.line, "created", plan.details.name, None if dry_run else office.id)
     changed = existing.update(plan.details)
     if plan.supervision and plan.supervision != existing.supervision:
         existing.change_supervision(plan.supervision)
@@ -154,7 +174,8 @@ async def _apply(plan: Planned, uow: UnitOfWork) -> str:
     if plan.status != existing.status and plan.status in STATUS_CHANGES:
         STATUS_CHANGES[plan.status](existing)
         changed += ("status",)
-    return "updated" if changed else "unchanged"
+    outcome = "updated" if changed else "unchanged"
+    return Outcome(plan.line, outcome, plan.details.name, existing.id, tuple(changed))
 
 
 def _count(result: ImportResult, outcome: str) -> None:

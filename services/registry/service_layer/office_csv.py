@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from services.registry.domain.errors import InvalidInput
@@ -55,25 +56,48 @@ def read_rows(text: str) -> tuple[list[Row], list[str]]:
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
-    if not header:
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        line = reader.line_num + 1
+        for record in reader:
+            yield line, record
+            line = reader.line_num + 1
+
+    return _rows(header, records())
+
+
+def read_table(table: list[list[str]]) -> tuple[list[Row], list[str]]:
+    """The same rows from a table of cells (a spreadsheet's sheet): `table[i]` is the sheet's row i + 1."""
+    header = [cell.removeprefix("\ufeff") for cell in table[0]] if table else None
+    header = header[: max((i + 1 for i, h in enumerate(header) if h.strip()), default=0)] if header else header
+    records = ((index + 1, record) for index, record in enumerate(table) if index > 0)
+    return _rows(header, records, strict_width=False)
+
+
+def _rows(
+    header: list[str] | None, records: Iterable[tuple[int, list[str]]], strict_width: bool = True
+) -> tuple[list[Row], list[str]]:
+    if not header or not any(h.strip() for h in header):
         raise InvalidInput("Die Datei ist leer.")
     names = [COLUMNS.get(h.strip().lower(), "") for h in header]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise InvalidInput(f"Pflichtspalten fehlen: {', '.join(missing)}. Vorhanden: {', '.join(header)}.")
+        shown = ", ".join(h for h in header if h.strip())
+        raise InvalidInput(f"Pflichtspalten fehlen: {', '.join(missing)}. Vorhanden: {shown}.")
     warnings = [
         f"Unbekannte Spalte „{h}“ wird ignoriert."
         for h, n in zip(header, names, strict=True)
-        if not n and h.strip().lower() not in EXPORT_ONLY
+        if h.strip() and not n and h.strip().lower() not in EXPORT_ONLY
     ]
-    rows, line = [], reader.line_num + 1
-    for record in reader:
+    rows = []
+    for line, record in records:
         if any(v.strip() for v in record):
             values = {n: _plain(v) for n, v in zip(names, record, strict=False) if n}
-            if len(record) > len(names):
-                values["__zu_viele__"] = str(len(record))
+            # a CSV line with more fields than the header is an error; a sheet's empty cells right of it are not
+            width = len(record) if strict_width else max((i + 1 for i, v in enumerate(record) if v.strip()), default=0)
+            if width > len(names):
+                values["__zu_viele__"] = str(width)
             rows.append(Row(line, values))
-        line = reader.line_num + 1
     return rows, warnings
 
 
