@@ -361,7 +361,7 @@ class ImportOffices(Contract):
     header row, `table[i]` the sheet's row i + 1, so errors name the row number the person sees)."""
 
     csv: NonBlankText | None = None
-    table: list[list[str]] | None = None
+    table: list[list[MultiLine]] | None = None  # cells as text; line breaks allowed as in a CSV cell
     dry_run: Flag = False
     progress_subject: SingleLine | None = None  # an _INBOX subject for progress messages
 
