@@ -125,7 +125,16 @@ def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.Dir
         )
     if fmt == "csv":
         return c.DirectoryDocument(media_type="text/csv; charset=utf-8", content=formats.as_csv(offices))
+    if fmt == "index":
+        return c.DirectoryDocument(media_type="application/json", content=_json(formats.as_index(offices, now)))
     if fmt == "ics":
+        if q.record_id is not None:
+            offices = [o for o in offices if o.id == q.record_id]
+            if not offices:
+                raise NotFound(
+                    f"Im öffentlichen Verzeichnis gibt es keine Beratungsstelle mit der Kennung „{q.record_id}“."
+                )
+            title = offices[0].name
         ics = calendar.consultation_calendar(offices, today.replace(month=1, day=1), now, f"Sprechzeiten – {title}")
         return c.DirectoryDocument(media_type="text/calendar; charset=utf-8", content=ics.decode())
     if fmt == "hsds":
