@@ -254,3 +254,24 @@ async def test_a_change_in_the_register_shows_within_a_second_and_the_formats_st
         got = await http.get(path)
         assert got.status_code == 200 and marker in got.text, path
         assert (await http.get(path, headers={"if-none-match": got.headers["etag"]})).status_code == 304, path
+
+
+async def test_a_register_larger_than_one_index_page_is_searched_whole(system) -> None:
+    """The index comes in pages of 500 offices (one NATS message each); the gateway searches all of them."""
+    header = "Name;Trägerart;Träger;Straße;PLZ;Ort;Telefon;Sprechzeiten;Beratungsfelder\n"
+    rows = "".join(
+        f"Beratung Massen {i};Kreisverband;DIE LINKE;Weg {i};{10000 + i:05d};Massenstadt;0341 {5550000 + i};"
+        "dienstags 14–17 Uhr;Bürgergeld\n"
+        for i in range(520)
+    )
+    report = await system.ask(r.IMPORT_OFFICES, r.ImportOffices(csv=header + rows))
+    assert report.created == 520 and not report.errors
+    index = await system.ask(r.DIRECTORY, r.DirectoryQuery(format="index", per_page=r.DIRECTORY_PAGE_MAX))
+    assert json.loads(index.content)["seiten"] == 2
+    deadline = asyncio.get_running_loop().time() + 5
+    while "Beratung Massen 519" not in (page := await system.http.get("/verzeichnis", params={"ort": "10519"})).text:
+        assert asyncio.get_running_loop().time() < deadline, "das Amt auf Seite 2 des Index fehlt"
+        await asyncio.sleep(0.1)
+    assert "1 Beratungsstelle gefunden" in text_of(page.text)
+    everything = text_of((await system.http.get("/verzeichnis")).text)
+    assert "523 Beratungsstellen gefunden, Seite 1 von 27" in everything

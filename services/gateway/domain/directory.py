@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from shared.clock import BERLIN
@@ -77,12 +77,11 @@ class Office:
     district: str = ""
     state: str = ""
     operator_kind: str = ""
-    _words: str = field(default="", compare=False, repr=False)  # normalized text searched by place
-
-    @property
-    def accessible(self) -> bool:
-        notes = normalized(self.access_notes)
-        return bool(_ACCESSIBLE.search(notes)) and not _NOT_ACCESSIBLE.search(notes)
+    # Worked out once when read, so that a search over thousands of offices only compares:
+    accessible: bool = False  # the access notes say step-free (free text: see _ACCESSIBLE)
+    words: str = field(default="", compare=False, repr=False)  # normalized text a place is searched in
+    area_keys: frozenset[str] = frozenset()
+    language_keys: frozenset[str] = frozenset()  # normalized
 
     @property
     def by_appointment(self) -> bool:
@@ -115,7 +114,11 @@ def office_from(raw: dict) -> Office:
         )
         for h in raw.get("hours", [])
     )
-    office = Office(
+    areas = tuple(Area(a["key"], a["label"]) for a in raw.get("areas", []))
+    languages = tuple(raw.get("languages", []))
+    notes = normalized(raw.get("access_notes", ""))
+    place = (raw.get(k, "") for k in ("city", "district", "name", "street", "operator"))
+    return Office(
         id=raw["id"],
         name=raw.get("name", ""),
         operator=raw.get("operator", ""),
@@ -128,15 +131,17 @@ def office_from(raw: dict) -> Office:
         email=raw.get("email", ""),
         web=raw.get("web", ""),
         hours=rules,
-        areas=tuple(Area(a["key"], a["label"]) for a in raw.get("areas", [])),
-        languages=tuple(raw.get("languages", [])),
+        areas=areas,
+        languages=languages,
         counsellors=tuple(raw.get("counsellors", [])),
         paused=bool(raw.get("paused", False)),
         district=raw.get("district", ""),
         state=raw.get("state", ""),
+        accessible=bool(_ACCESSIBLE.search(notes)) and not _NOT_ACCESSIBLE.search(notes),
+        words=normalized(" ".join(place)),
+        area_keys=frozenset(a.key for a in areas),
+        language_keys=frozenset(normalized(x) for x in languages),
     )
-    words = normalized(" ".join((office.city, office.district, office.name, office.street, office.operator)))
-    return replace(office, _words=words)
 
 
 def offices_from(index: dict) -> list[Office]:
@@ -261,21 +266,22 @@ def _by_place(offices: list[Office], place: str) -> tuple[list[Office], str]:
                 return found, wanted[:digits]
         return [], ""
     words = wanted.split(" ")
-    return [o for o in offices if all(w in o._words for w in words)], ""
+    return [o for o in offices if all(w in o.words for w in words)], ""
 
 
 def search(offices: list[Office], query: Search, now: datetime, per_page: int = PER_PAGE) -> Result:
     found, nearby = _by_place(offices, query.place)
     if query.areas:
         wanted = set(query.areas)
-        found = [o for o in found if wanted & {a.key for a in o.areas}]
+        found = [o for o in found if not wanted.isdisjoint(o.area_keys)]
     if query.language:
         language = normalized(query.language)
-        found = [o for o in found if language in {normalized(x) for x in o.languages}]
+        found = [o for o in found if language in o.language_keys]
     if query.accessible:
         found = [o for o in found if o.accessible]
     if query.open_today:
-        found = [o for o in found if today(o, now).open_today]
+        day = now.astimezone(BERLIN).date()
+        found = [o for o in found if any(r.on(day) for r in o.hours) and today(o, now).open_today]
     pages = max(1, -(-len(found) // per_page))
     page = min(max(query.page, 1), pages)
     shown = found[(page - 1) * per_page : page * per_page]

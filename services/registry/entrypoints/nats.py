@@ -125,8 +125,13 @@ def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.Dir
         )
     if fmt == "csv":
         return c.DirectoryDocument(media_type="text/csv; charset=utf-8", content=formats.as_csv(offices))
-    if fmt == "index":
-        return c.DirectoryDocument(media_type="application/json", content=_json(formats.as_index(offices, now)))
+    if fmt == "index":  # in pages too (a reply is one NATS message), compact
+        pages = max(1, -(-len(offices) // q.per_page))
+        shown = offices[(q.page - 1) * q.per_page : q.page * q.per_page]
+        body = formats.as_index(shown, now) | {"seite": q.page, "seiten": pages, "anzahl_gesamt": len(offices)}
+        return c.DirectoryDocument(
+            media_type="application/json", content=json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        )
     if fmt == "ics":
         if q.record_id is not None:
             offices = [o for o in offices if o.id == q.record_id]

@@ -6,6 +6,7 @@ A4 list per district. No sign-in; everything comes from the registry's directory
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlencode
 
@@ -23,21 +24,52 @@ Text = Annotated[str, Query(max_length=200)]
 OfficeId = Annotated[str, Path(max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
+@dataclass(frozen=True)
+class Parsed:
+    version: str
+    offices: list[d.Office]
+    area_options: list[tuple[str, str]]  # (key, German label) of the areas offered
+    language_options: list[tuple[str, str]]
+
+
 class Index:
-    """The registry's directory index as offices, parsed again only when its version changed."""
+    """The registry's directory index as offices, parsed (and its choices worked out) once per version."""
 
     def __init__(self) -> None:
-        self._parsed: dict[str | None, tuple[str, list[d.Office]]] = {}
+        self._parsed: dict[str | None, Parsed] = {}
+        self._counts: dict[str, int] = {}
 
-    async def offices(self, request: Request, state: str | None = None) -> list[d.Office]:
+    async def get(self, request: Request, state: str | None = None) -> Parsed:
         cache: DirectoryCache = request.app.state.directory
-        version, _, body = await cache.get(r.DirectoryQuery(format="index", state=state))
+
+        async def fetch(number: int) -> tuple[str, bytes]:
+            query = r.DirectoryQuery(format="index", state=state, page=number, per_page=r.DIRECTORY_PAGE_MAX)
+            version, _, body = await cache.get(query)
+            return version, body
+
+        # The index comes in pages of 500 offices (a reply is one NATS message); each page is held and revalidated
+        # by the cache, and parsed again only when one of them changed.
+        first_version, first = await fetch(1)
+        pages = [(first_version, first)]
+        if first_version not in self._counts:  # how many pages: read once per version of the first page
+            if len(self._counts) > 100:
+                self._counts.clear()
+            self._counts[first_version] = json.loads(first).get("seiten", 1) if first else 1
+        count = self._counts[first_version]
+        for number in range(2, count + 1):
+            pages.append(await fetch(number))
+        version = ",".join(v for v, _ in pages)
         held = self._parsed.get(state)
-        if held is None or held[0] != version:
+        if held is None or held.version != version:
             if len(self._parsed) > 40:  # bounded: any `land` may be asked for
                 self._parsed.clear()
-            held = self._parsed[state] = (version, d.offices_from(json.loads(body)))
-        return held[1]
+            offices = [o for _, body in pages for o in d.offices_from(json.loads(body))]
+            areas = [(a.key, a.label) for a in d.area_choices(offices)]
+            held = self._parsed[state] = Parsed(version, offices, areas, [(x, x) for x in d.language_choices(offices)])
+        return held
+
+    async def offices(self, request: Request, state: str | None = None) -> list[d.Office]:
+        return (await self.get(request, state)).offices
 
 
 def _state(land: str | None) -> str | None:
@@ -63,7 +95,7 @@ def router() -> APIRouter:
     async def searched(request: Request, base: str, template: str, **params: Any) -> Response:
         land = params.pop("land")
         seite = params.pop("seite")
-        offices = await index.offices(request, _state(land))
+        held = await index.get(request, _state(land))
         now = web_of(request).clock.now()
         query = d.Search(
             place=params["ort"].strip(),
@@ -73,7 +105,7 @@ def router() -> APIRouter:
             open_today=bool(params["heute"]),
             page=_page_number(seite),
         )
-        result = d.search(offices, query, now)
+        result = d.search(held.offices, query, now)
         kept = _query(**params, land=land)
         return page(
             request,
@@ -83,8 +115,8 @@ def router() -> APIRouter:
             search=query,
             result=result,
             entries=[(o, d.today(o, now), next(iter(d.upcoming(o, now, 1)), None)) for o in result.offices],
-            area_options=[(a.key, a.label) for a in d.area_choices(offices)],
-            language_options=[(x, x) for x in d.language_choices(offices)],
+            area_options=held.area_options,
+            language_options=held.language_options,
             embed_url=f"{web_of(request).public_url.rstrip('/')}{EMBED}",
             land=_state(land) or "",
             paging_href=f"{base}?{urlencode({**kept, 'seite': ''}, doseq=True)}".removesuffix("="),
