@@ -49,6 +49,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         secure_cookies=settings.secure_cookies,
         session_idle=idle,
         mailbox_dir=Path(settings.mailbox_dir) if settings.mailbox_dir else None,
+        embed_frame_ancestors=settings.embed_frame_ancestors,
     )
 
     async def health(_request: HealthRequest) -> HealthReply:

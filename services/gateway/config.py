@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr, model_validator
+import re
+
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
+
+FRAME_SOURCE = re.compile(r"\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?")
 
 
 class GatewaySettings(ServiceSettings):
@@ -22,6 +26,19 @@ class GatewaySettings(ServiceSettings):
     public_url: str = "http://127.0.0.1:8000"  # the gateway's own origin: links in mails, the CSRF origin check
     session_idle_hours: float = 8.0  # a web session ends after this long without a request
     mailbox_dir: str | None = None  # local mailbox pages over the SMTP sink's .eml files (development only)
+    # Who may show /verzeichnis/einbetten in a frame: "*" (any site) or origins separated by spaces,
+    # e.g. "https://www.example.org https://kv.example.org" (CSP frame-ancestors). All other pages: nobody.
+    embed_frame_ancestors: str = "*"
+
+    @field_validator("embed_frame_ancestors")
+    @classmethod
+    def _frame_ancestors(cls, value: str) -> str:
+        sources = value.split()
+        if not sources or not all(FRAME_SOURCE.fullmatch(source) for source in sources):
+            raise ValueError(
+                "EMBED_FRAME_ANCESTORS: „*“ oder Adressen wie „https://www.example.org“, durch Leerzeichen getrennt"
+            )
+        return " ".join(sources)
 
     @property
     def secure_cookies(self) -> bool:

@@ -429,12 +429,16 @@ DIRECTORY_PAGE, DIRECTORY_PAGE_MAX = 100, 500
 
 
 class DirectoryQuery(Contract):
-    format: Literal["json", "csv", "html", "hsds", "ics"] = "json"
+    # "index": every published office at once with its hours as rules and its areas' keys (JSON, the gateway's
+    # search pages read it; not a public format, its shape may change with the gateway)
+    format: Literal["json", "csv", "html", "hsds", "ics", "index"] = "json"
     state: str | None = None
     page: int = Field(1, ge=1)  # JSON and HSDS come in pages; CSV, HTML and iCalendar whole
     per_page: int = Field(DIRECTORY_PAGE, ge=1, le=DIRECTORY_PAGE_MAX)
     hsds: Literal["services", "organizations", "service_at_locations"] = "services"  # the HSDS 3.1 API collection
-    record_id: str | None = None  # HSDS: this one record of the collection instead of a page (unknown: nicht_gefunden)
+    # HSDS: this one record of the collection instead of a page; iCalendar: this one office's hours (unknown:
+    # nicht_gefunden)
+    record_id: str | None = None
     known_version: str | None = None  # the asker still holds this version: if current, no content comes back
 
 

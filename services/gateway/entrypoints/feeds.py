@@ -13,7 +13,8 @@ from shared.contracts import events as e
 from shared.contracts import registry as r
 from shared.contracts.text import SINGLE_LINE
 
-FORMATS = {"verzeichnis": "html", "verzeichnis.json": "json", "verzeichnis.csv": "csv", "verzeichnis.ics": "ics"}
+# `/verzeichnis` itself is the search page (web/directory.py); the registry's whole list as HTML is /verzeichnis.html
+FORMATS = {"verzeichnis.html": "html", "verzeichnis.json": "json", "verzeichnis.csv": "csv", "verzeichnis.ics": "ics"}
 HSDS = "/hsds"  # base path of the Open Referral HSDS 3.1 API (its openapi.json's paths, read-only)
 HSDS_COLLECTIONS = {
     "services": "Beratungsangebote",
@@ -38,22 +39,37 @@ def paging(
 Paging = Annotated[tuple[int, int], Depends(paging)]
 
 
-def router(access: Access, max_age: float = 0.0) -> APIRouter:
+class DirectoryCache:
+    """Directory documents held here by query; after `max_age` seconds the registry is asked whether one changed
+    (it sends the document again only if it did)."""
+
+    def __init__(self, access: Access, max_age: float = 0.0) -> None:
+        self.access, self.max_age = access, max_age
+        self._held: dict[tuple, tuple[str, str, bytes, float]] = {}  # query -> version, media type, body, asked at
+
+    async def get(self, query: r.DirectoryQuery) -> tuple[str, str, bytes]:
+        """The document's version (its ETag), media type and body."""
+        key = (query.format, query.state, query.page, query.per_page, query.hsds, query.record_id)
+        version, media_type, body, asked = self._held.get(key, ("", "", b"", 0.0))
+        if time.monotonic() - asked >= self.max_age:
+            document = await self.access.ask(r.DIRECTORY, query.model_copy(update={"known_version": version or None}))
+            if len(self._held) >= 2000:  # bounded: any `land` or id may be asked for
+                self._held.clear()
+            if not document.unchanged:
+                version, media_type, body = document.version, document.media_type, document.content.encode()
+            self._held[key] = (version, media_type, body, time.monotonic())
+        return version, media_type, body
+
+
+def router(access: Access, max_age: float = 0.0, cache: DirectoryCache | None = None) -> APIRouter:
     """`max_age`: seconds a directory page held here is served without asking the registry whether it changed."""
     feeds = APIRouter(tags=["Öffentlich"])
-    held: dict[tuple, tuple[str, str, bytes, float]] = {}  # query -> version, media type, body, asked at
+    held = cache or DirectoryCache(access, max_age)
+    max_age = held.max_age
 
     async def serve(request: Request, query: r.DirectoryQuery, filename: str | None) -> Response:
         # The registry only sends the document when it differs from the version held here.
-        key = (query.format, query.state, query.page, query.per_page, query.hsds, query.record_id)
-        version, media_type, body, asked = held.get(key, ("", "", b"", 0.0))
-        if time.monotonic() - asked >= max_age:
-            document = await access.ask(r.DIRECTORY, query.model_copy(update={"known_version": version or None}))
-            if len(held) >= 2000:  # bounded: any `land` or id may be asked for
-                held.clear()
-            if not document.unchanged:
-                version, media_type, body = document.version, document.media_type, document.content.encode()
-            held[key] = (version, media_type, body, time.monotonic())
+        version, media_type, body = await held.get(query)
         headers = {"ETag": f'"{version}"', "Cache-Control": f"public, max-age={max_age:.0f}"}
         if filename:
             headers["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -17,6 +17,7 @@ from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
 from services.gateway.entrypoints.web import coverage as coverage_pages  # issue 16: the register's admin pages
+from services.gateway.entrypoints.web import directory as directory_pages
 from services.gateway.entrypoints.web import errors as web_errors
 from services.gateway.entrypoints.web import groups as group_pages
 from services.gateway.entrypoints.web import (
@@ -96,7 +97,9 @@ def create_app(
     router, access = api.api_router(client, store, clock)
     app.include_router(router)
     app.include_router(token_routes.router(access))
-    app.include_router(feeds.router(access, directory_max_age))
+    directory = feeds.DirectoryCache(access, directory_max_age)
+    app.include_router(feeds.router(access, cache=directory))
+    app.include_router(directory_pages.router())
     app.include_router(joining.router())
     app.include_router(member.router())
     app.include_router(pages.router())
@@ -109,9 +112,15 @@ def create_app(
     app.include_router(regions.router())
     app.include_router(coverage_pages.router())
     app.state.access = access
+    app.state.directory = directory
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.
-    app.add_middleware(WebSecurity, public_url=web.public_url, secure_cookies=web.secure_cookies)
+    app.add_middleware(
+        WebSecurity,
+        public_url=web.public_url,
+        secure_cookies=web.secure_cookies,
+        embed_frame_ancestors=web.embed_frame_ancestors,
+    )
     app.add_middleware(BodyLimit)
     app.mount("/statisch", StaticFiles(directory=WEB_FILES), name="statisch")
     app.mount("/api/v1/docs-dateien", StaticFiles(directory=DOCS_FILES), name="docs-dateien")

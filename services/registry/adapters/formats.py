@@ -7,6 +7,7 @@ import io
 import uuid
 from datetime import datetime
 
+from services.registry.domain.areas import area_key
 from services.registry.domain.directory import PublicOffice
 from services.registry.domain.hours import ByAppointment, Hours, Weekly
 from services.registry.service_layer.office_csv import EXPORT_COLUMNS, FORMULA_STARTS
@@ -48,6 +49,42 @@ def _json(o: PublicOffice) -> dict:
             "letzte": o.last_training and o.last_training.isoformat(),
         },
     }
+
+
+def as_index(offices: list[PublicOffice], generated: datetime) -> dict:
+    """Every published office with what a search needs: hours as rules, areas with their keys (for the gateway)."""
+    return {"erstellt": generated.isoformat(), "stellen": [_indexed(o) for o in offices]}
+
+
+def _indexed(o: PublicOffice) -> dict:
+    return {
+        "id": o.id,
+        "name": o.name,
+        "operator": o.operator,
+        "operator_kind": o.operator_kind,
+        "street": o.street,
+        "postcode": o.postcode,
+        "city": o.city,
+        "access_notes": o.access_notes,
+        "phone": o.phone,
+        "email": o.email,
+        "web": o.web,
+        "hours": [_rule(h) for h in o.hours],
+        "areas": [{"key": area_key(label), "label": label} for label in o.areas],
+        "languages": list(o.languages),
+        "counsellors": list(o.counsellors),  # only those who consented to their name being published
+        "paused": o.paused,
+        "district": o.district,
+        "state": o.state,
+    }
+
+
+def _rule(h: Hours) -> dict:
+    if isinstance(h, ByAppointment):
+        return {"kind": "nach_vereinbarung", "text": h.describe()}
+    rule = {"kind": "woechentlich" if isinstance(h, Weekly) else "monatlich", "weekday": h.weekday}
+    rule |= {} if isinstance(h, Weekly) else {"nth": h.nth}
+    return rule | {"start": f"{h.start:%H:%M}", "end": f"{h.end:%H:%M}", "text": h.describe()}
 
 
 def as_csv(offices: list[PublicOffice]) -> str:

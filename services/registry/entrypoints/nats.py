@@ -157,7 +157,21 @@ def render_directory(offices: list, q: c.DirectoryQuery, now: datetime) -> c.Dir
         )
     if fmt == "csv":
         return c.DirectoryDocument(media_type="text/csv; charset=utf-8", content=formats.as_csv(offices))
+    if fmt == "index":  # in pages too (a reply is one NATS message), compact
+        pages = max(1, -(-len(offices) // q.per_page))
+        shown = offices[(q.page - 1) * q.per_page : q.page * q.per_page]
+        body = formats.as_index(shown, now) | {"seite": q.page, "seiten": pages, "anzahl_gesamt": len(offices)}
+        return c.DirectoryDocument(
+            media_type="application/json", content=json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        )
     if fmt == "ics":
+        if q.record_id is not None:
+            offices = [o for o in offices if o.id == q.record_id]
+            if not offices:
+                raise NotFound(
+                    f"Im öffentlichen Verzeichnis gibt es keine Beratungsstelle mit der Kennung „{q.record_id}“."
+                )
+            title = offices[0].name
         ics = calendar.consultation_calendar(offices, today.replace(month=1, day=1), now, f"Sprechzeiten – {title}")
         return c.DirectoryDocument(media_type="text/calendar; charset=utf-8", content=ics.decode())
     if fmt == "hsds":

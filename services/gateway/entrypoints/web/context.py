@@ -24,6 +24,7 @@ class Web:
     session_idle: timedelta = timedelta(hours=8)
     sign_in_valid: timedelta = timedelta(minutes=15)
     mailbox_dir: Path | None = None
+    embed_frame_ancestors: str = "*"  # who may frame /verzeichnis/einbetten (CSP frame-ancestors)
 
 
 def web_of(request: Request) -> Web:

@@ -24,6 +24,10 @@ CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 
 # Swagger UI starts itself with an inline script: its page alone may run one.
 DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
 DOCS_PATH = "/api/v1/docs"
+# The public directory's embeddable variant may be framed by other sites (setting EMBED_FRAME_ANCESTORS, default any);
+# every other page by none.
+EMBED_PATH = "/verzeichnis/einbetten"
+EMBED_CSP = "default-src 'self'; frame-ancestors {}; form-action 'self'; base-uri 'none'; object-src 'none'"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = (
     "Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte laden Sie die Seite neu und versuchen Sie es noch "
@@ -35,9 +39,16 @@ def is_api(path: str) -> bool:
     return path.startswith("/api/")
 
 
+def is_embeddable(path: str) -> bool:
+    return path == EMBED_PATH or path.startswith(EMBED_PATH + "/")
+
+
 class WebSecurity:
-    def __init__(self, app: ASGIApp, public_url: str = "", secure_cookies: bool = True) -> None:
+    def __init__(
+        self, app: ASGIApp, public_url: str = "", secure_cookies: bool = True, embed_frame_ancestors: str = "*"
+    ) -> None:
         self.app, self.secure_cookies = app, secure_cookies
+        self.embed_csp = EMBED_CSP.format(embed_frame_ancestors)
         parts = urlsplit(public_url)
         self.own_origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
 
@@ -96,12 +107,15 @@ class WebSecurity:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 names = {name.lower() for name, _ in raw}
+                embeddable = is_embeddable(path)
+                policy = self.embed_csp if embeddable else DOCS_CSP if path == DOCS_PATH else CSP
                 extra = {
-                    b"content-security-policy": (DOCS_CSP if path == DOCS_PATH else CSP).encode(),
+                    b"content-security-policy": policy.encode(),
                     b"x-content-type-options": b"nosniff",
                     b"referrer-policy": b"same-origin",
-                    b"x-frame-options": b"DENY",
                 }
+                if not embeddable:  # X-Frame-Options knows no list of sites: the CSP above decides for the embed
+                    extra[b"x-frame-options"] = b"DENY"
                 raw += [(name, value) for name, value in extra.items() if name not in names]
                 if new_token:
                     raw.append((b"set-cookie", f"{CSRF_COOKIE}={new_token}; Path=/; SameSite=Lax{secure}".encode()))
