@@ -4,6 +4,7 @@ registry services in-process, real SMTP and the gateway in-process: import with 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from html import unescape
 
@@ -270,3 +271,52 @@ async def test_overdue_notices_link_to_the_item_and_my_tasks_list_it(system) -> 
     assert f'href="/arbeitsplan/{item_id}"' in tasks.text and "überfällig" in text_of(tasks.text)
     wolfgang = await signed_in(system, WOLFGANG)  # a coordinator not named for it: not among his tasks
     assert f'href="/arbeitsplan/{item_id}"' not in (await wolfgang.get("/aufgaben")).text
+
+
+async def sign_in_link(system, address: str, count: int = 1) -> str:
+    for _ in range(300):
+        mails = [m for m in system.smtp.mailbox.to(address) if "Anmeldelink" in m.message["Subject"]]
+        if len(mails) >= count:
+            return mails[count - 1].link("anmelden/link").split("token=", 1)[1]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"kein Anmeldelink an {address}")
+
+
+async def test_a_person_named_in_the_plan_signs_in_from_the_reminder_and_finds_their_items(system) -> None:
+    imported = await system.ask(
+        e.IMPORT_WORK_PLAN,
+        e.ImportWorkPlan(text="Plan für 2026\n\nKontakt zur LAG Betrieb aufnehmen.\nV: Gudrun\nT: Oktober 2026\n"),
+    )
+    item_id = imported.items[0].item_id
+    mail = await system.mail("gudrun@example.org", "Überfällig")  # Gudrun: only a member of the list, no other role
+    link = f"{ORIGIN}/arbeitsplan/{item_id}"
+    assert link in mail.text
+
+    http = system.browser()
+    first = await http.get(link.removeprefix(ORIGIN))
+    assert first.status_code == 303 and first.headers["location"] == f"/anmelden?weiter=/arbeitsplan/{item_id}"
+    asked = await form_post(http, "/anmelden", {"adresse": "Gudrun@example.org", "weiter": f"/arbeitsplan/{item_id}"})
+    nobody = await form_post(system.browser(), "/anmelden", {"adresse": "anna@example.org"})
+    assert asked.status_code == nobody.status_code == 200
+    assert text_of(asked.text) == text_of(nobody.text).replace(
+        'value="anna@example.org"', 'value="Gudrun@example.org"'
+    )  # the same answer for a person with a role and one without
+    token = await sign_in_link(system, "gudrun@example.org")
+    signed = await form_post(http, "/anmelden/link", {"token": token})
+    assert signed.status_code == 303 and signed.headers["location"] == f"/arbeitsplan/{item_id}"
+
+    shown = await http.get(f"/arbeitsplan/{item_id}")
+    assert shown.status_code == 200 and f'action="/arbeitsplan/{item_id}/erledigt"' in shown.text
+    assert f'action="/arbeitsplan/{item_id}/termin"' not in shown.text  # V and T stay with the Landesgeschäftsstelle
+    tasks = await http.get("/aufgaben")
+    assert "Verantwortlich für Punkte im Arbeitsplan" in tasks.text and f'href="/arbeitsplan/{item_id}"' in tasks.text
+    mine = await http.get("/arbeitsplan", params={"meine": "1"})
+    assert mine.status_code == 200 and item_id in mine.text and "„Gudrun“" in text_of(mine.text)
+    assert (await form_post(http, f"/arbeitsplan/{item_id}/erledigt", {})).status_code == 303
+
+    # done: the role ends with the next request, and no new link is mailed
+    assert (await http.get("/arbeitsplan")).status_code == 403
+    await form_post(system.browser(), "/anmelden", {"adresse": "gudrun@example.org"})
+    await form_post(system.browser(), "/anmelden", {"adresse": KATHRIN})  # a link that does come, after
+    await sign_in_link(system, KATHRIN)
+    assert len([m for m in system.smtp.mailbox.to("gudrun@example.org") if "Anmeldelink" in m.message["Subject"]]) == 1

@@ -25,6 +25,7 @@ class Viewer:
     board: bool = False  # Landesvorstand
     admin: bool = False  # Landesgeschäftsstelle
     session_id: str = ""
+    workplan: bool = False  # named by name in the V of an open work-plan item (issue 15)
     unanswered: tuple[str, ...] = ()  # services that did not answer while the roles were read
 
     def may_moderate(self, list_id: str) -> bool:
@@ -32,6 +33,11 @@ class Viewer:
 
     def may_coordinate(self, group_id: str) -> bool:
         return self.admin or group_id in self.coordinates
+
+    @property
+    def has_role(self) -> bool:
+        """Holds any role at all: only then is a sign-in link mailed."""
+        return bool(self.admin or self.board or self.moderates or self.coordinates or self.workplan)
 
     @property
     def may_read_all(self) -> bool:
@@ -47,4 +53,6 @@ class Viewer:
             words.append("Landesvorstand")
         words += [f"Moderation „{m.name}“" for m in self.moderates.values()]
         words += [f"Koordination „{name}“" for name in self.coordinates.values()]
+        if self.workplan:
+            words.append("Verantwortlich für Punkte im Arbeitsplan")
         return words

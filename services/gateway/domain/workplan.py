@@ -33,8 +33,15 @@ SPEAKERS = "sprecherrat"
 
 
 def may_read(viewer: Viewer) -> bool:
-    """The work plan is internal: signed-in persons with any role read it."""
-    return bool(viewer.admin or viewer.board or viewer.moderates or viewer.coordinates)
+    """The work plan is internal: signed-in persons with any role read it (a person named in it is one)."""
+    return viewer.has_role
+
+
+def named_in_open_item(names: list[str] | tuple[str, ...], items: list[Any]) -> bool:
+    """Whether a person with these display names on the work-plan list is named by name in the V of an item
+    not yet done – as the reminders find them; such a person may sign in and sees "Meine Punkte"."""
+    me = Me(tuple(names))
+    return any(i.status != "erledigt" and any(me.named(r.name) for r in i.responsible) for i in items)
 
 
 def _fold(text: str) -> str:

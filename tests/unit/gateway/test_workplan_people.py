@@ -6,7 +6,7 @@ from datetime import date
 from types import SimpleNamespace
 
 from services.gateway.domain.people import Viewer
-from services.gateway.domain.workplan import Filters, Me, may_read, urgent
+from services.gateway.domain.workplan import Filters, Me, may_read, named_in_open_item, urgent
 
 
 def item(*names: str, due: date | None = None, overdue: bool = False, status: str = "offen") -> SimpleNamespace:
@@ -44,3 +44,13 @@ def test_filters_and_my_urgent_items() -> None:
     assert Filters.of({"meine": "1"}).keep(soon, me, today) and not Filters.of({"meine": "1"}).keep(
         item("Petra"), me, today
     )
+
+
+def test_a_person_named_in_an_open_item_holds_a_role_and_reads_the_plan() -> None:
+    items = [item("Gudrun"), item("Petra Beispiel", status="erledigt"), item("Sprecherrat")]
+    assert named_in_open_item(["Gudrun Muster"], items)  # by the first word of her name on the list
+    assert not named_in_open_item(["Petra Beispiel"], items)  # her only item is done
+    assert not named_in_open_item([], items) and not named_in_open_item(["Sprecherrat"], [])
+    named = Viewer("gudrun@example.org", workplan=True)
+    assert named.has_role and may_read(named) and "Verantwortlich für Punkte im Arbeitsplan" in named.roles
+    assert not Viewer("anna@example.org").has_role

@@ -3,7 +3,9 @@
 The session cookie `bn_sitzung` names a server-side session (SessionStore). The roles come from where
 they live: moderation from the notifications service (ROLES_OF), coordination from the registry's
 groups (the coordinator's address), board and admin from the gateway's own grants table, and the
-setting `admin_address` is always admin. A role that ends in the data ends at the next request.
+setting `admin_address` is always admin. A person named by name in the V of an open work-plan item
+(their display name on the work-plan list, WORKPLAN_PERSON, matched against the events service's open
+items as the reminders match) holds the role "named in the work plan". A role that ends in the data ends at the next request.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 from fastapi import Request
 
 from services.gateway.domain.people import Viewer, normal_address
+from services.gateway.domain.workplan import named_in_open_item
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.render import SESSION_COOKIE, sign_in_path
+from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
 from shared.messaging.rpc import ServiceUnavailable
@@ -51,12 +55,17 @@ async def viewer(request: Request) -> Viewer | None:
 async def roles(web: Web, address: str, session_id: str = "") -> Viewer:
     """Everything `address` may do, asked of the services that hold the data."""
     address = normal_address(address)
-    moderation, groups, grants = await asyncio.gather(
+    moderation, groups, grants, plan_person = await asyncio.gather(
         _ask(web, n.ROLES_OF, n.RolesOf(address=address)),
         _ask(web, r.GROUPS, r.ListQuery()),
         web.sessions.roles_of(address),
+        _ask(web, n.WORKPLAN_PERSON, n.RolesOf(address=address)),
     )
     unanswered = tuple(name for name, answer in (("notifications", moderation), ("registry", groups)) if answer is None)
+    workplan = False
+    if plan_person is not None and plan_person.names:  # a name on the work-plan list: is an open item theirs?
+        plan = await _ask(web, e.WORK_PLAN, e.WorkPlanQuery(only_open=True))
+        workplan = plan is not None and named_in_open_item(plan_person.names, plan.items)
     moderates = {m.list_id: m for m in moderation.moderates if m.status != "geschlossen"} if moderation else {}
     coordinates = {
         g.group_id: g.name
@@ -73,6 +82,7 @@ async def roles(web: Web, address: str, session_id: str = "") -> Viewer:
         board="vorstand" in grants,
         admin="verwaltung" in grants or address == normal_address(web.admin_address),
         session_id=session_id,
+        workplan=workplan,
         unanswered=unanswered,
     )
 

@@ -141,7 +141,7 @@ async def send_link(web: Web, address: str, next_path: str) -> None:
     """In the background: only an address that holds a role gets a link; nobody learns which ones do."""
     try:
         person = await roles(web, address)
-        if not (person.admin or person.board or person.moderates or person.coordinates):
+        if not person.has_role:
             log.info("web.sign_in_without_role")
             return
         minutes = int(web.sign_in_valid.total_seconds() // 60)
