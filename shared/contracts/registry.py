@@ -150,6 +150,8 @@ class OfficeSnapshot(Contract):
     status: str
     counsellors: list[CounsellorV1] = []
     supervision: SupervisionV1 | None = None
+    opened_on: date | None = None  # first day active (None: not yet, or before these days were recorded)
+    closed_on: date | None = None
 
 
 # --- events ------------------------------------------------------------------------------
@@ -496,6 +498,23 @@ class CoverageReport(Contract):
     text: str
 
 
+class OfficeChangesQuery(Contract):
+    """Offices opened and closed per month, from `since`'s month to `until`'s (both days included)."""
+
+    since: date
+    until: date
+
+
+class OfficeMonth(Contract):
+    month: str  # "2026-03"
+    opened: int  # offices that became active for the first time that month
+    closed: int
+
+
+class OfficeChanges(Contract):
+    months: list[OfficeMonth]
+
+
 ADD_DISTRICT = command("registry", "add_district", AddDistrict, DistrictSnapshot)
 FORM_GROUP = command("registry", "form_group", FormGroup, GroupSnapshot)
 RENAME_GROUP = command("registry", "rename_group", RenameGroup, GroupSnapshot)
@@ -522,3 +541,4 @@ DIRECTORY = query("registry", "directory", DirectoryQuery, DirectoryDocument)
 COVERAGE = query("registry", "coverage", CoverageQuery, CoverageReport)
 READ_HOURS = query("registry", "read_hours", ReadHours, HoursRead)  # side-effect free: the form's check step
 OFFICE_HISTORY = query("registry", "office_history", OfficeRef, OfficeHistory)
+OFFICE_CHANGES = query("registry", "office_changes", OfficeChangesQuery, OfficeChanges)

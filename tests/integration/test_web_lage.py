@@ -17,6 +17,7 @@ from services.gateway.domain.board import period_start
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
+from shared.messaging.rpc import request
 from tests.web import ORIGIN, form_post, signed_in, web_system
 
 BOARD, ADMIN, CARLA = "vorstand@example.org", "landesbuero@example.org", "carla@example.org"
@@ -182,3 +183,41 @@ async def test_only_board_and_state_office_read_the_lage_and_nobody_changes_anyt
     assert wrong.status_code == 400 and "3, 6 oder 12 Monate" in wrong.text
     assert (await board.get("/lage/gibt-es-nicht.csv")).status_code == 404
     assert (await system.http.get("/lage")).status_code == 303  # not signed in: to the sign-in page
+
+
+async def test_offices_opened_and_closed_are_counted_by_the_day_of_the_registrys_clock(system) -> None:
+    def office(name: str, status: str = "aktiv") -> r.RegisterOffice:
+        return r.RegisterOffice(
+            name=name,
+            operator_kind="kreisverband",
+            operator_name="DIE LINKE Vogtland",
+            street="Weg 1",
+            postcode="08523",
+            city="Plauen",
+            status=status,
+        )
+
+    registry = system.services["registry"]
+    first = await system.ask(r.REGISTER_OFFICE, office("Sozialberatung Plauen"))
+    planned = await system.ask(r.REGISTER_OFFICE, office("Sozialberatung Reichenbach", "geplant"))
+    assert first.opened_on == registry.clock.today() and planned.opened_on is None
+    system.advance(timedelta(days=40))  # the clock starts on 29 November 2026: now 8 January 2027
+    opened = await system.ask(r.REACTIVATE_OFFICE, r.OfficeRef(office_id=planned.office_id))
+    closed = await system.ask(r.CLOSE_OFFICE, r.OfficeRef(office_id=first.office_id))
+    assert opened.opened_on == closed.closed_on == registry.clock.today()
+
+    months = (
+        await system.ask(r.OFFICE_CHANGES, r.OfficeChangesQuery(since=first.opened_on, until=closed.closed_on))
+    ).months
+    assert [(m.month, m.opened, m.closed) for m in months] == [("2026-11", 1, 0), ("2026-12", 0, 0), ("2027-01", 1, 1)]
+    reversed_period = r.OfficeChangesQuery(since=closed.closed_on, until=first.opened_on)
+    refused = await request(system.broker, r.OFFICE_CHANGES, reversed_period, timeout=10)
+    assert not refused.ok and "Zeitraum" in refused.error.message
+    board = await signed_in(system, BOARD)
+    page = await board.get("/lage", params={"monate": "3"})
+    assert page.status_code == 200 and 'id="eroeffnungen"' in page.text
+    assert "Beratungsstellen eröffnet und geschlossen je Monat" in page.text and "<svg" in page.text
+    csv = await board.get("/lage/eroeffnungen.csv", params={"monate": "3"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines == ["Monat;Eröffnet;Geschlossen", "Nov. 2026;1;0", "Dez. 2026;0;0", "Jan. 2027;1;1"]

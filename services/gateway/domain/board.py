@@ -147,6 +147,16 @@ def offices(found: r.Offices, coverage: r.CoverageReport) -> Table:
     return Table("beratungsstellen", "Beratungsstellen: Stand und Lücken", ("Was", "Anzahl"), tuple(rows))
 
 
+def office_changes(found: r.OfficeChanges) -> Table:
+    """Offices opened (active for the first time) and closed, per month of the period."""
+    return Table(
+        "eroeffnungen",
+        "Beratungsstellen eröffnet und geschlossen je Monat",
+        ("Monat", "Eröffnet", "Geschlossen"),
+        tuple((month_label(m.month), m.opened, m.closed) for m in found.months),
+    )
+
+
 def gaps(coverage: r.CoverageReport) -> list[tuple[str, list[r.CoverageFinding]]]:
     """The coverage report's findings the board should see, by kind, each with its title."""
     return [(label, [f for f in coverage.findings if f.kind == kind]) for kind, label in FINDINGS.items()]

@@ -94,6 +94,8 @@ def office_snapshot(o: Office) -> c.OfficeSnapshot:
         status=o.status,
         counsellors=[counsellor_contract(x) for x in o.counsellors],
         supervision=supervision_contract(o.supervision),
+        opened_on=o.opened_on,
+        closed_on=o.closed_on,
     )
 
 
@@ -115,7 +117,15 @@ def office_domain(s: c.OfficeSnapshot) -> Office:
         district_id=s.district_id,
     )
     counsellors = tuple(counsellor_domain(x) for x in s.counsellors)
-    return Office(s.office_id, details, OfficeStatus(s.status), counsellors, supervision_domain(s.supervision))
+    return Office(
+        s.office_id,
+        details,
+        OfficeStatus(s.status),
+        counsellors,
+        supervision_domain(s.supervision),
+        opened_on=s.opened_on,
+        closed_on=s.closed_on,
+    )
 
 
 def group_snapshot(g: RegionalGroup) -> c.GroupSnapshot:

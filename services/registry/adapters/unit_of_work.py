@@ -4,6 +4,7 @@ one transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -53,6 +54,10 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         super().__init__(*args, **kwargs)
         self._changed = changed  # after every commit, events or not (e.g. the published directory goes stale)
         self._clock = clock or Clock()
+
+    def today(self) -> date | None:
+        """The injected clock's date: the day an office opens or closes."""
+        return self._clock.today()
 
     def _start(self) -> None:
         self.districts = DistrictRepository(self.session)

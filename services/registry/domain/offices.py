@@ -103,13 +103,26 @@ class Office(Recording):
     status: OfficeStatus = OfficeStatus.ACTIVE
     counsellors: tuple[Counsellor, ...] = ()
     supervision: Supervision | None = None
+    opened_on: date | None = None  # the day it became active for the first time (None: not yet, or not known)
+    closed_on: date | None = None  # the day it was closed
     events: list[object] = field(default_factory=list, repr=False)
 
     @classmethod
-    def register(cls, id: str, details: OfficeDetails, status: str, counsellors, supervision) -> Office:  # noqa: ANN001
+    def register(
+        cls,
+        id: str,
+        details: OfficeDetails,
+        status: str,
+        counsellors,  # noqa: ANN001
+        supervision,  # noqa: ANN001
+        on: date | None = None,
+    ) -> Office:
+        """`on`: today (the injected clock's date); an office registered as active opens that day."""
         if status not in NEW_STATUSES:
             raise Conflict(f"Eine neue Beratungsstelle ist „geplant“ oder „aktiv“, nicht „{status}“.")
         office = cls(id, details, OfficeStatus(status), tuple(counsellors), supervision)
+        if office.status == OfficeStatus.ACTIVE:
+            office.opened_on = on
         office._record(OfficeRegistered)
         return office
 
@@ -141,15 +154,19 @@ class Office(Recording):
             self.status = OfficeStatus.PAUSED
             self._record(OfficePaused, reason=reason)
 
-    def reactivate(self, reason: str = "") -> None:
+    def reactivate(self, reason: str = "", on: date | None = None) -> None:
+        """Active (again); a planned office opens on day `on` (a paused one had opened before)."""
         self._ensure_open()
         if self.status != OfficeStatus.ACTIVE:
+            if self.status == OfficeStatus.PLANNED and self.opened_on is None:
+                self.opened_on = on
             self.status = OfficeStatus.ACTIVE
             self._record(OfficeReactivated, reason=reason)
 
-    def close(self, reason: str = "") -> None:
+    def close(self, reason: str = "", on: date | None = None) -> None:
         if self.status != OfficeStatus.CLOSED:
             self.status = OfficeStatus.CLOSED
+            self.closed_on = on
             self._record(OfficeClosed, reason=reason)
 
     def counsellor(self, counsellor_id: str) -> Counsellor:
@@ -195,6 +212,18 @@ class Office(Recording):
             self._record(OfficeUpdated, changed=("email",))
             changed = True
         return changed
+
+
+def openings_and_closings(offices: list[Office], since: date, until: date) -> list[tuple[str, int, int]]:
+    """Per month from `since`'s to `until`'s (both included): ("2026-03", offices opened, offices closed).
+    An office without a recorded day (registered before the days were recorded) counts nowhere."""
+    first, last = since.year * 12 + since.month - 1, until.year * 12 + until.month - 1
+    months = {f"{i // 12}-{i % 12 + 1:02d}": [0, 0] for i in range(first, last + 1)}
+    for office in offices:
+        for index, day in ((0, office.opened_on), (1, office.closed_on)):
+            if day is not None and since <= day <= until:
+                months[f"{day.year}-{day.month:02d}"][index] += 1
+    return [(month, opened, closed) for month, (opened, closed) in months.items()]
 
 
 # --- what happened to it: each event carries a snapshot of the aggregate right after the change ---

@@ -121,6 +121,10 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
     async def office_history(q: c.OfficeRef) -> c.OfficeHistory:
         return c.OfficeHistory(office_id=q.office_id, entries=await views.office_history(uow(), q.office_id))
 
+    async def office_changes(q: c.OfficeChangesQuery) -> c.OfficeChanges:
+        found = await views.office_changes(uow(), q.since, q.until)
+        return c.OfficeChanges(months=[c.OfficeMonth(month=m, opened=o, closed=x) for m, o, x in found])
+
     for spec, handler in (
         (c.READ_HOURS, read_hours),
         (c.OFFICE_HISTORY, office_history),
@@ -131,6 +135,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
         (c.GROUP, group),
         (c.DIRECTORY, directory),
         (c.COVERAGE, coverage),
+        (c.OFFICE_CHANGES, office_changes),
     ):
         respond(broker, spec, handler)
 

@@ -129,7 +129,9 @@ async def register_office(cmd: commands.RegisterOffice, uow: UnitOfWork) -> Offi
         if existing := await _created_before(uow.offices, cmd.office_id, lambda o: o.details == cmd.details):
             return existing
         await _check_districts(uow, (cmd.details.district_id,) if cmd.details.district_id else ())
-        office = Office.register(cmd.office_id or new_id(), cmd.details, cmd.status, cmd.counsellors, cmd.supervision)
+        office = Office.register(
+            cmd.office_id or new_id(), cmd.details, cmd.status, cmd.counsellors, cmd.supervision, uow.today()
+        )
         await uow.offices.add(office)
         await uow.commit()
     return office
@@ -157,11 +159,11 @@ async def pause_office(cmd: commands.PauseOffice, uow: UnitOfWork) -> Office:
 
 
 async def reactivate_office(cmd: commands.ReactivateOffice, uow: UnitOfWork) -> Office:
-    return await _change(uow, cmd.office_id, lambda o: o.reactivate(cmd.reason))
+    return await _change(uow, cmd.office_id, lambda o: o.reactivate(cmd.reason, uow.today()))
 
 
 async def close_office(cmd: commands.CloseOffice, uow: UnitOfWork) -> Office:
-    return await _change(uow, cmd.office_id, lambda o: o.close(cmd.reason))
+    return await _change(uow, cmd.office_id, lambda o: o.close(cmd.reason, uow.today()))
 
 
 async def add_counsellor(cmd: commands.AddCounsellor, uow: UnitOfWork) -> Office:

@@ -15,10 +15,10 @@ from services.registry.service_layer.office_csv import Row, read_rows, read_tabl
 from services.registry.service_layer.unit_of_work import UnitOfWork
 
 Progress = Callable[[int, int], Awaitable[object]]
-STATUS_CHANGES = {
-    OfficeStatus.PAUSED: Office.pause,
-    OfficeStatus.ACTIVE: Office.reactivate,
-    OfficeStatus.CLOSED: Office.close,
+STATUS_CHANGES = {  # (office, today)
+    OfficeStatus.PAUSED: lambda office, _today: office.pause(),
+    OfficeStatus.ACTIVE: lambda office, today: office.reactivate(on=today),
+    OfficeStatus.CLOSED: lambda office, today: office.close(on=today),
 }
 
 
@@ -162,9 +162,9 @@ async def _apply(plan: Planned, uow: UnitOfWork, dry_run: bool) -> Outcome:
     )
     if existing is None:
         status = plan.status if plan.status in NEW_STATUSES else OfficeStatus.ACTIVE
-        office = Office.register(plan.office_id or new_id(), plan.details, status, (), plan.supervision)
+        office = Office.register(plan.office_id or new_id(), plan.details, status, (), plan.supervision, uow.today())
         if plan.status != status:
-            STATUS_CHANGES[plan.status](office)
+            STATUS_CHANGES[plan.status](office, uow.today())
         await uow.offices.add(office)
         return Outcome(plan.line, "created", plan.details.name, None if dry_run else office.id)
     changed = existing.update(plan.details)
@@ -172,7 +172,7 @@ async def _apply(plan: Planned, uow: UnitOfWork, dry_run: bool) -> Outcome:
         existing.change_supervision(plan.supervision)
         changed += ("supervision",)
     if plan.status != existing.status and plan.status in STATUS_CHANGES:
-        STATUS_CHANGES[plan.status](existing)
+        STATUS_CHANGES[plan.status](existing, uow.today())
         changed += ("status",)
     outcome = "updated" if changed else "unchanged"
     return Outcome(plan.line, outcome, plan.details.name, existing.id, tuple(changed))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Generic, Protocol, Self, TypeVar
 
 from services.registry.domain.offices import Office
@@ -39,5 +40,8 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...
     async def commit(self) -> None: ...
+    def today(self) -> date | None:
+        """The injected clock's date: the day an office opens or closes (None where no clock is wired)."""
+
     def emit(self, event: object) -> None:
         """Record an event that belongs to no aggregate with an event list (e.g. a new district)."""

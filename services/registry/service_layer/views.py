@@ -6,8 +6,8 @@ from datetime import date
 
 from services.registry.domain import coverage as cov
 from services.registry.domain.directory import PublicOffice, directory
-from services.registry.domain.errors import NotFound
-from services.registry.domain.offices import Office
+from services.registry.domain.errors import InvalidInput, NotFound
+from services.registry.domain.offices import Office, openings_and_closings
 from services.registry.domain.regions import District, RegionalGroup
 from services.registry.service_layer.handlers import find_group
 from services.registry.service_layer.unit_of_work import UnitOfWork
@@ -64,3 +64,12 @@ async def public_directory(uow: UnitOfWork, state: str | None = None) -> list[Pu
 
 async def coverage(uow: UnitOfWork, today: date, state: str | None = None) -> list[cov.Finding]:
     return cov.coverage(await districts(uow, state), await offices(uow, state), today)
+
+
+async def office_changes(uow: UnitOfWork, since: date, until: date) -> list[tuple[str, int, int]]:
+    """Offices opened and closed per month of the period (the board's dashboard)."""
+    if until < since:
+        raise InvalidInput("Der Zeitraum endet vor seinem Beginn.")
+    if (until.year - since.year) * 12 + until.month - since.month >= 120:
+        raise InvalidInput("Der Zeitraum darf höchstens zehn Jahre umfassen.")
+    return openings_and_closings(await offices(uow), since, until)

@@ -6,6 +6,7 @@ runs the same test bodies on both.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tests.unit.fake_snapshots import FakeRepository
@@ -60,9 +61,13 @@ class OfficeRepository(_Repository):
 
 
 class FakeUnitOfWork(_FakeUnitOfWork):
-    def __init__(self) -> None:
+    def __init__(self, day: date | None = None) -> None:
         self.districts, self.groups, self.offices = ByStateRepository(), GroupRepository(), OfficeRepository()
         super().__init__(self.districts, self.groups, self.offices)
+        self.day = day  # what the clock says today (None: no clock wired)
+
+    def today(self) -> date | None:
+        return self.day
 
     def _collect_events(self) -> list[object]:
         collected = super()._collect_events()

@@ -23,6 +23,7 @@ from services.gateway.entrypoints.web.auth import NotPermitted, require_board
 from services.gateway.entrypoints.web.calls import PageError
 from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.render import add_navigation, page
+from shared.clock import BERLIN
 from shared.contracts import events as e
 from shared.contracts import registry as r
 
@@ -40,28 +41,34 @@ def _months(request: Request) -> int:
         raise PageError(400, str(exc), "ungueltige_eingabe", {"monate": str(exc)}) from exc
 
 
-async def figures(request: Request, months: int) -> tuple[e.DashboardV1, r.Offices, r.CoverageReport]:
+async def figures(request: Request, months: int) -> tuple[e.DashboardV1, r.Offices, r.CoverageReport, r.OfficeChanges]:
     now = web_of(request).clock.now()
+    since = board.period_start(months, now)
     return await asyncio.gather(
-        ask(request, e.DASHBOARD, since=board.period_start(months, now), until=now),
+        ask(request, e.DASHBOARD, since=since, until=now),
         ask(request, r.OFFICES),
         ask(request, r.COVERAGE),
+        ask(request, r.OFFICE_CHANGES, since=since.date(), until=now.astimezone(BERLIN).date()),
     )
 
 
-def tables(found: e.DashboardV1, offices: r.Offices, coverage: r.CoverageReport) -> dict[str, board.Table]:
+def tables(
+    found: e.DashboardV1, offices: r.Offices, coverage: r.CoverageReport, changes: r.OfficeChanges
+) -> dict[str, board.Table]:
     made = (
         board.actions_by_month(found),
         board.work_plan(found),
         board.groups(found),
         board.group_months(found),
         board.offices(offices, coverage),
+        board.office_changes(changes),
     )
     return {t.name: t for t in made}
 
 
 def charts(t: dict[str, board.Table], months: int) -> dict[str, Markup]:
     actions, plan, groups, offices = t["aktionen"], t["arbeitsplan"], t["regionalgruppen"], t["beratungsstellen"]
+    changes = t["eroeffnungen"]
     made = {
         "aktionen": bar_chart(
             f"Aktionen je Monat, letzte {months} Monate",
@@ -78,6 +85,11 @@ def charts(t: dict[str, board.Table], months: int) -> dict[str, Markup]:
         ),
         "beratungsstellen": bar_chart(
             "Beratungsstellen: Stand und Lücken", offices.categories, [Series("Anzahl", offices.column(1))]
+        ),
+        "eroeffnungen": bar_chart(
+            f"Beratungsstellen eröffnet und geschlossen, letzte {months} Monate",
+            changes.categories,
+            [Series("Eröffnet", changes.column(1)), Series("Geschlossen", changes.column(2))],
         ),
     }
     return {name: Markup(svg) for name, svg in made.items()}  # noqa: S704 - built by charts.py, every text escaped
@@ -96,8 +108,8 @@ def router() -> APIRouter:
     @rt.get("", response_class=HTMLResponse)
     async def dashboard(request: Request, viewer: Viewer = reader) -> Response:
         months = _months(request)
-        found, offices, coverage = await figures(request, months)
-        t = tables(found, offices, coverage)
+        found, offices, coverage, changes = await figures(request, months)
+        t = tables(found, offices, coverage, changes)
         latest = (await ask(request, e.PROGRESS_REPORTS, limit=1)).reports
         return page_of(
             request,
