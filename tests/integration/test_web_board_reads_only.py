@@ -15,7 +15,7 @@ import pytest
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
-from tests.web import form_post, signed_in, web_system
+from tests.web import ORIGIN, csrf_token, form_post, signed_in, web_system
 
 BOARD, ADMIN = "vorstand@example.org", "landesbuero@beratungsnetz.example"
 KATHRIN, WOLFGANG = "kathrin@example.org", "wolfgang@example.org"
@@ -23,6 +23,7 @@ LAG = "lag-hartz-iv-sachsen"
 # the public member pages work with a token from a mail, not with a role; signing in and out is for everyone
 PUBLIC = ("/abonnieren", "/bestaetigen", "/adresse-bestaetigen", "/abmelden", "/meine-verteiler", "/anmelden")
 SIGN_OUT = "/sitzung/beenden"
+OFFICES_CSV = "Name;Trägerart;Träger;Straße;PLZ;Ort\nSozialberatung Aue;Kreisverband;KV Erzgebirge;Weg 2;08280;Aue\n"
 
 
 def post_routes(app) -> list[str]:
@@ -82,10 +83,33 @@ async def system(nats_server, broker, tmp_path):
         imported = await made.ask(
             e.IMPORT_WORK_PLAN, e.ImportWorkPlan(text="Plan\n\nEin Punkt des Vorstands.\nV: Landesvorstand\nT: 2027\n")
         )
+        office = await made.ask(
+            r.REGISTER_OFFICE,
+            r.RegisterOffice(
+                name="Sozialberatung Plauen",
+                operator_kind="kreisverband",
+                operator_name="DIE LINKE Vogtland",
+                street="Rähnisstraße 1",
+                postcode="08523",
+                city="Plauen",
+                counsellors=[r.CounsellorInput(name="Kathrin")],
+            ),
+        )
+        admin = await signed_in(made, ADMIN)  # a dry run of an office list: an import job to take over
+        started = await admin.post(
+            "/register/import",
+            data={"csrf_token": await csrf_token(admin)},
+            files={"datei": ("stellen.csv", OFFICES_CSV.encode(), "text/csv")},
+            headers={"Origin": ORIGIN},
+        )
+        assert started.status_code == 303, started.text
         made.objects = {  # type: ignore[attr-defined]
             "list_id": LAG,
             "item_id": imported.items[0].item_id,
             "action_id": planned.action.action_id,
+            "office_id": office.office_id,
+            "counsellor_id": office.counsellors[0].counsellor_id,
+            "job_id": started.headers["location"].rsplit("/", 1)[1],
             "rest": "bericht",
         }
         yield made
@@ -99,11 +123,16 @@ def filled(path: str, objects: dict[str, str], slug: str) -> str:
 async def test_a_board_member_is_refused_on_every_post_route_of_the_pages(system) -> None:
     routes = page_routes(system.app)
     assert len(routes) >= 20 and "/gruppen/{slug}/aktionen/neu" in routes and "/verwaltung/zugaenge" in routes
+    assert "/register/stellen/{office_id}/status" in routes and "/register/import/{job_id}/uebernehmen" in routes
     assert "/arbeitsplan/{item_id}/erledigt" in routes and "/moderation/{list_id}/einstellungen" in routes
     board = await signed_in(system, BOARD)
     assert (await board.get("/lage")).status_code == 200  # signed in as the board, who reads
     objects = system.objects
-    for shown in (f"/gruppen/vogtland/aktionen/{objects['action_id']}", f"/arbeitsplan/{objects['item_id']}"):
+    for shown in (
+        f"/gruppen/vogtland/aktionen/{objects['action_id']}",
+        f"/arbeitsplan/{objects['item_id']}",
+        f"/register/stellen/{objects['office_id']}",
+    ):
         assert (await board.get(shown)).status_code == 200, shown  # the objects exist: a refusal is about the role
     answers = {}
     for route in routes:

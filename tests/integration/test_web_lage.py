@@ -135,7 +135,7 @@ async def test_the_dashboard_counts_what_the_progress_report_counts_and_the_mail
     shown = text_of(page.text)
     assert f"Aktionen durchgeführt {expected.report.overall.actions_done} im Zeitraum" in shown
     assert f"{expected.report.overall.items_overdue} überfällig" in shown
-    assert page.text.count('role="img"') == 4 and page.text.count("<desc") == 4
+    assert page.text.count('role="img"') == 5 and page.text.count("<desc") == 5
     assert "<caption" in page.text and 'scope="row"' in page.text and 'scope="col"' in page.text
     assert '<form method="post"' not in page.text.split("<main", 1)[1]  # nothing to change here
     assert "Liste der Beratungsstellen fertigstellen" in shown and "Steffen" in shown
