@@ -35,16 +35,16 @@ def look(page, name: str | None = None) -> None:
 
 
 def action_start(system: System) -> datetime:
-    """When the action begins: the next full minute at least 45 seconds from now, on the services' clocks.
+    """When the action begins: the next full minute at least 20 seconds from now, on the services' clocks.
 
     The services run as processes with clocks that started at the test day and run on at the normal pace; a test
     cannot move them (the integration test of these pages, tests/integration/test_web_groups.py, advances an
     in-process clock by days instead). So the action is planned for a moment the journey reaches by itself: the
-    steps before the report (three sign-ins, planning, two answers, confirming, the calendars) take about half a
-    minute, so the report waits for at most a minute. The form takes whole minutes; an action planned by the minute
-    is "today" for the dashboard and the progress report as well. (Run on a test day whose clock starts seconds
-    before midnight, the end would cross the day: `action_end` keeps it on the same day.)"""
-    soon = system.clock.now().astimezone(BERLIN) + timedelta(seconds=45)
+    form takes whole minutes, the steps before the report (three sign-ins, planning, two answers, confirming, the
+    calendars) take about half a minute, so the report waits for less than a minute. (On a slow machine the action
+    may have begun before it is confirmed; that is allowed, and the test then skips the "not yet begun" check. On
+    a test day whose clock starts seconds before midnight the end would cross the day: `action_end` keeps it.)"""
+    soon = system.clock.now().astimezone(BERLIN) + timedelta(seconds=20)
     return soon.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
@@ -201,7 +201,8 @@ def test_journey_groups_in_the_browser(system: System, new_context) -> None:
     kathrin.get_by_role("button", name="Aktion bestätigen").click()
     expect(kathrin.get_by_role("alert")).to_contain_text("Die Aktion ist bestätigt.")
     expect(kathrin.locator(".bn-summary-list")).to_contain_text("bestätigt")
-    expect(kathrin.get_by_text("Den Bericht können Sie eintragen, sobald die Aktion begonnen hat")).to_be_visible()
+    if system.clock.now() < start:  # the gateway's clock trails the test's: it, too, sees the action not begun
+        expect(kathrin.get_by_text("Den Bericht können Sie eintragen, sobald die Aktion begonnen hat")).to_be_visible()
     look(kathrin, "gruppe-aktion-bestaetigt")
 
     # --- 4. the action is in all three groups' calendars, at the addresses the calendar page shows --------------
@@ -218,7 +219,13 @@ def test_journey_groups_in_the_browser(system: System, new_context) -> None:
         expect(viewer.locator(".bn-inset-text")).to_have_text(feed)
         for program in ("Thunderbird", "Outlook", "Google Kalender", "Nextcloud", "iPhone und iPad"):
             expect(viewer.get_by_role("heading", name=program)).to_be_visible()
-        look(viewer, "gruppe-kalender" if group == "vogtland" else None)
+        axe_check(viewer)
+        if group == "vogtland":  # the picture shows the address as on `make up` (port 8000), the same every run
+            viewer.locator(".bn-inset-text").evaluate(
+                "(el, [ours, shown]) => { el.textContent = el.textContent.replace(ours, shown) }",
+                [system.url, "http://127.0.0.1:8000"],
+            )
+            screenshot(viewer, "gruppe-kalender")
         mine = [v for v in calendar_events(feed) if str(v.get("SUMMARY")) == TITLE]
         assert len(mine) == 1, f"{group}: {[str(v.get('SUMMARY')) for v in calendar_events(feed)]}"
         assert mine[0].decoded("DTSTART") == start and mine[0].decoded("DTEND") == end, group
