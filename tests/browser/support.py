@@ -332,6 +332,43 @@ def axe_check(page: Page, *, context: str | None = None) -> list[dict]:
     return violations
 
 
+@dataclass
+class Sweep:
+    """Checks page after page and keeps what axe found, so that the test names every page with a finding."""
+
+    seen: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+
+    def check(self, page, what: str, status: int | None = None, response=None) -> None:
+        if status is not None:
+            assert response is not None and response.status == status, f"{what}: {response and response.status}"
+        self.seen.append(what)
+        try:
+            lesser = axe_check(page)  # serious and critical findings raise
+        except AssertionError as finding:
+            self.findings.append(f"{what}: {finding}")
+            return
+        # These pages are clean; a moderate or minor finding (e.g. text outside every landmark) is news too.
+        for v in lesser:
+            targets = ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+            self.findings.append(f"{what} ({page.url}): {v['impact']}: {v['id']} – {v['help']}; betroffen: {targets}")
+
+    def visit(self, page, system: System, path: str, what: str, status: int = 200) -> None:
+        self.check(page, what, status, page.goto(system.link(path)))
+
+    def done(self) -> None:
+        assert not self.findings, "\n\n".join(self.findings)
+        assert len(self.seen) == len(set(self.seen)), "eine Seite doppelt benannt"
+
+
+def error_state(page) -> None:
+    """The page shows its error summary (and says so in its title), as after a form with wrong input."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(".bn-error-summary")).to_be_visible()
+    assert page.title().startswith("Fehler: "), page.title()
+
+
 SCREENSHOT_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
