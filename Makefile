@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter 0 1,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 TEST_DAYS ?= 2026-11-29 2026-12-31 2027-02-28 2028-02-29 2027-03-28 2027-10-31
 
-.PHONY: up test test-dates install lint-imports bench drill clean
+.PHONY: up test test-dates screenshots install lint-imports bench drill clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Beratungsnetz braucht Python 3.11 oder neuer (gefunden: " + sys.version.split()[0] + ")")'
@@ -37,6 +37,10 @@ test-dates: $(STAMP)
 	@for day in $(TEST_DAYS); do echo "== Testuhr: $$day"; \
 	BERATUNGSNETZ_TEST_TODAY=$$day HYPOTHESIS_PROFILE=schnell \
 	$(BIN)/python -m pytest -q $(XDIST) -m dates -k "not postgresql" $(PYTEST_ARGS) || exit 1; done
+
+# The README's pictures: the browser tests, this time writing docs/screenshots/*.png.
+screenshots: $(STAMP)
+	BERATUNGSNETZ_SCREENSHOTS=1 $(BIN)/python -m pytest -q $(XDIST) tests/browser
 
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -375,12 +375,17 @@ SCREENSHOT_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 def screenshot(page: Page, name: str) -> Path:
     """The whole page as `docs/screenshots/<name>.png` (viewport 1280×900), for the README.
 
-    The file is only rewritten when the picture changed, so an unchanged page leaves the checkout clean.
+    Every run takes the picture (a page that cannot be drawn fails the test), but the file is written only
+    when `BERATUNGSNETZ_SCREENSHOTS=1` (`make screenshots`) and the picture changed: pages that show the
+    time of the run would otherwise leave every test run with changed files in the checkout.
     """
     if not SCREENSHOT_NAME.fullmatch(name):
         raise ValueError(f"Name für ein Bildschirmfoto: Kleinbuchstaben, Ziffern, Bindestriche, nicht {name!r}")
     picture = page.screenshot(full_page=True, animations="disabled", caret="hide", scale="css")
+    assert picture.startswith(b"\x89PNG"), "kein PNG-Bild"
     path = SCREENSHOTS / f"{name}.png"
+    if os.environ.get("BERATUNGSNETZ_SCREENSHOTS") != "1":
+        return path
     if not path.exists() or path.read_bytes() != picture:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
