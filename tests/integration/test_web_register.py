@@ -375,3 +375,29 @@ async def test_the_board_reads_and_changes_nothing_others_see_nothing(system) ->
     missing = await admin.get("/register/stellen/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404 and "gibt es nicht" in text_of(missing.text)
     assert (await admin.get("/register/stellen/kein-stelle")).status_code == 404
+
+
+async def test_the_register_links_to_import_coverage_and_the_public_directory(system) -> None:
+    admin = await signed_in(system, ADMIN)
+    listing = (await admin.get("/register/stellen")).text
+    assert 'href="/register/import"' in listing and 'href="/register/abdeckung"' in listing
+    board_listing = (await (await signed_in(system, BOARD)).get("/register/stellen")).text
+    assert 'href="/register/abdeckung"' in board_listing and 'href="/register/import"' not in board_listing
+
+    # coverage links a district without an office to the form with that district chosen
+    chosen = (await admin.get(f"/register/stellen/neu?kreis={system.zwickau.district_id}")).text
+    assert f'<option value="{system.zwickau.district_id}" selected>Zwickau (SN)</option>' in chosen
+    assert f'<option value="{system.vogtland.district_id}">Vogtland (SN)</option>' in chosen
+    for unknown in ("nicht-da", "x" * 500):  # an unknown district: the form as always, nothing chosen
+        plain = await admin.get(f"/register/stellen/neu?kreis={unknown}")
+        assert plain.status_code == 200 and '<option value="" selected>keinem zugeordnet</option>' in plain.text
+
+    # an office in the directory links to its public page; a planned or closed one does not
+    office_id = await register(system, admin)
+    public_link = f'href="/verzeichnis/{office_id}"'
+    assert public_link in (await admin.get(f"/register/stellen/{office_id}")).text
+    assert (await system.http.get(f"/verzeichnis/{office_id}")).status_code == 200  # the link leads somewhere
+    planned = await register(system, admin, status="geplant", name="Geplante Stelle")
+    assert "/verzeichnis/" not in (await admin.get(f"/register/stellen/{planned}")).text
+    await form_post(admin, f"/register/stellen/{office_id}/status", {"aenderung": "schliessen", "grund": "Umzug"})
+    assert public_link not in (await admin.get(f"/register/stellen/{office_id}")).text

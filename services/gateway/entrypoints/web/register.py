@@ -31,6 +31,7 @@ STATUS_CHANGES = {  # form value -> (command, what the banner says, the button)
     "reaktivieren": (r.REACTIVATE_OFFICE, "ist wieder aktiv", "Wieder aktiv setzen"),
     "schliessen": (r.CLOSE_OFFICE, "ist geschlossen", "Schließen"),
 }
+PUBLIC_STATUSES = ("aktiv", "pausiert")  # what the registry's directory index publishes (registry.domain.directory)
 
 
 async def ask(request: Request, spec: Any, **values: Any) -> Any:
@@ -141,7 +142,11 @@ def router() -> APIRouter:
     @rt.get("/neu", response_class=HTMLResponse)
     async def new_get(request: Request) -> Response:
         await require_admin(request)
-        return await office_form(request, blank())
+        values = blank()
+        wanted = request.query_params.get("kreis", "")  # from the coverage page: a district without an office
+        if wanted and wanted in {d.district_id for d in await districts(request)}:
+            values["kreis"] = wanted
+        return await office_form(request, values)
 
     async def check_or_save(request: Request, office: r.OfficeSnapshot | None) -> Response:
         raw = await request.form()
@@ -213,6 +218,7 @@ def router() -> APIRouter:
             history=history,
             district=known.get(office.district_id or ""),
             findings=[f for f in coverage if f.subject_id == office_id],
+            public=office.status in PUBLIC_STATUSES,
             may_change=viewer.admin,
             status_choices=status_choices(office),
             base=f"{BASE}/{office_id}",
