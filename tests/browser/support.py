@@ -315,8 +315,16 @@ def axe_check(page: Page, *, context: str | None = None) -> list[dict]:
     `context` limits the check to part of the page (a CSS selector).
     """
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    results = Axe().run(page, context=context).response
+    for attempt in range(5):
+        try:
+            results = Axe().run(page, context=context).response
+            break
+        except Error as exc:  # a page that reloads itself (a running import, a mailing) went on while axe ran
+            if "Execution context was destroyed" not in str(exc) or attempt == 4:
+                raise
+            page.wait_for_load_state("load")
     violations = results["violations"]
     blocking = [v for v in violations if v["impact"] in BLOCKING]
     if blocking:
