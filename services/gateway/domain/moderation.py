@@ -218,3 +218,17 @@ class Paging:
 
     def counted(self, total: int) -> Paging:
         return Paging(self.number, total, self.size)
+
+
+def notice_lines(head: str, lines: list[str], budget: int = 1500) -> str:
+    """A notice of a first line and one line per item (shown as a list), short enough for its cookie:
+    what does not fit is counted ("… und 80 weitere")."""
+    kept: list[str] = []
+    used = len(head.encode())
+    for number, line in enumerate(lines):
+        used += len(line.encode()) + 1
+        if used > budget:
+            kept.append(f"… und {len(lines) - number} weitere")
+            break
+        kept.append(line)
+    return "\n".join([head, *kept])

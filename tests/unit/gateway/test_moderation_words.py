@@ -14,6 +14,7 @@ from services.gateway.domain.moderation import (
     day_start,
     detail_word,
     member_lines,
+    notice_lines,
     parse_day,
 )
 
@@ -74,8 +75,6 @@ def test_words_for_the_services_values() -> None:
 
 
 def test_a_long_notice_is_cut_with_a_count_of_what_is_left_out() -> None:
-    from services.gateway.entrypoints.web.moderation import notice_lines
-
     assert notice_lines("2 Anfragen aufgenommen.", ["a", "b"]) == "2 Anfragen aufgenommen.\na\nb"
     cut = notice_lines("Kopf", [f"Zeile {i}: person{i}@example.org hinzugefügt" for i in range(200)])
     assert len(cut.encode()) < 1600 and cut.endswith(" weitere") and "… und " in cut

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.gateway.domain import moderation as words
-from services.gateway.domain.moderation import Paging, day_end, day_start, member_lines, parse_day
+from services.gateway.domain.moderation import Paging, day_end, day_start, member_lines, notice_lines, parse_day
 from services.gateway.domain.people import Viewer
 from services.gateway.entrypoints.web import calls
 from services.gateway.entrypoints.web.auth import require_moderator, require_viewer
@@ -671,20 +671,6 @@ def router() -> APIRouter:
         return redirect(f"{base(list_id)}/einstellungen", notice, request)
 
     return r
-
-
-def notice_lines(head: str, lines: list[str], budget: int = 1500) -> str:
-    """A notice of a first line and one line per item (shown as a list), short enough for its cookie:
-    what does not fit is counted ("… und 80 weitere")."""
-    kept: list[str] = []
-    used = len(head.encode())
-    for number, line in enumerate(lines):
-        used += len(line.encode()) + 1
-        if used > budget:
-            kept.append(f"… und {len(lines) - number} weitere")
-            break
-        kept.append(line)
-    return "\n".join([head, *kept])
 
 
 def _who(req: n.RequestV1) -> str:
