@@ -153,9 +153,18 @@ class ServiceApp:
             self.fatal.set_exception(exc)  # a service that cannot consume must not pretend to run
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        # Cancel until every task has ended: a cancel that lands while a NATS request's own timeout fires comes
+        # back as TimeoutError (asyncio.wait_for, Python 3.11), and a loop that retries on timeouts (waiting for a
+        # stream) would then go on forever and the service would never stop.
+        pending = set(self._tasks)
+        for _ in range(100):
+            for task in pending:
+                task.cancel()
+            _done, pending = await asyncio.wait(pending, timeout=0.1) if pending else (set(), set())
+            if not pending:
+                break
+        if pending:
+            log.warning("service.tasks_not_stopped", count=len(pending))
         await stop_quietly(self.broker)
         await self.database.dispose()
         log.info("service.stopped")
