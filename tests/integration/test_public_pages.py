@@ -11,10 +11,10 @@ from fastapi import FastAPI
 
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.joining import router
-from shared.clock import Clock
 from shared.contracts import Reply
 from shared.contracts import notifications as n
 from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
+from tests.support import test_clock
 
 EVIL = '<script>alert("x")</script>&'
 EVIL_ID = 'x"<script>&'  # no slash: it is a path segment
@@ -54,7 +54,7 @@ class FakeServices:
 def client(**answers: Any) -> tuple[httpx.AsyncClient, FakeServices]:
     services = FakeServices({getattr(n, k).subject: v for k, v in answers.items()})
     app = FastAPI()
-    app.state.web = Web(client=services, sessions=None, clock=Clock(), secret_key="")
+    app.state.web = Web(client=services, sessions=None, clock=test_clock(), secret_key="")
     app.include_router(router())
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"), services
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.gateway.domain.people import Viewer
+from shared.names import fold, names_person
 
 SOON_DAYS = 30  # "fällig": due within this many days (or overdue)
 STATUS_WORDS = {"offen": "offen", "in Arbeit": "in Arbeit", "erledigt": "erledigt"}
@@ -44,10 +45,6 @@ def named_in_open_item(names: list[str] | tuple[str, ...], items: list[Any]) -> 
     return any(i.status != "erledigt" and any(me.named(r.name) for r in i.responsible) for i in items)
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 @dataclass(frozen=True)
 class Me:
     """Who the signed-in person is in the work plan's V."""
@@ -59,11 +56,10 @@ class Me:
 
     def named(self, name: str) -> bool:
         """`name` (one person of a V) is this person by name, as `members_named` of the reminders decides."""
-        wanted = _fold(name)
-        return bool(wanted) and any(wanted in (_fold(n), _fold(n).split(" ")[0]) for n in self.names if n.strip())
+        return any(names_person(name, n) for n in self.names)
 
     def body(self, name: str) -> bool:
-        wanted = _fold(name)
+        wanted = fold(name)
         return (self.speaker and wanted == SPEAKERS) or (self.board and wanted in BOARD_BODIES)
 
     def mine(self, item: Any) -> bool:
@@ -73,7 +69,7 @@ class Me:
         """Mark done and add a note: admin, a person named by name, the moderation for a Sprecherrat item."""
         if viewer.admin:
             return True
-        return any(self.named(r.name) or (self.speaker and _fold(r.name) == SPEAKERS) for r in item.responsible)
+        return any(self.named(r.name) or (self.speaker and fold(r.name) == SPEAKERS) for r in item.responsible)
 
     def explained(self) -> list[str]:
         """What "meine" means for this person, in sentences for the page."""
@@ -100,8 +96,8 @@ def responsible_text(item: Any) -> str:
 
 def people_of(items: list[Any]) -> list[str]:
     """Every person and body named in a V, in alphabetical order, for the filter."""
-    found = {_fold(r.name): r.name for i in items for r in i.responsible if r.name and not r.name.startswith("(")}
-    return sorted(found.values(), key=_fold)
+    found = {fold(r.name): r.name for i in items for r in i.responsible if r.name and not r.name.startswith("(")}
+    return sorted(found.values(), key=fold)
 
 
 @dataclass
@@ -133,7 +129,7 @@ class Filters:
     def keep(self, item: Any, me: Me, today: date) -> bool:
         if self.mine and not me.mine(item):
             return False
-        if self.who and not any(_fold(r.name) == _fold(self.who) for r in item.responsible):
+        if self.who and not any(fold(r.name) == fold(self.who) for r in item.responsible):
             return False
         if self.plan and item.plan != self.plan:
             return False

@@ -14,6 +14,7 @@ from services.notifications.adapters import orm
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
 from services.notifications.service_layer.ports import Failure, Mailing
 from shared.db.snapshots import SnapshotRepository
+from shared.names import names_person
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -62,12 +63,7 @@ class Store:
 
     async def members_named(self, list_id: str, name: str) -> list[Member]:
         """Active members whose display name is `name` or starts with it as a first name."""
-        wanted = name.casefold().strip()
-        return [
-            m
-            for m in await self.members(list_id, active_only=True)
-            if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]
-        ]
+        return [m for m in await self.members(list_id, active_only=True) if names_person(name, m.display_name)]
 
     async def members_page(
         self,

@@ -19,6 +19,7 @@ from services.notifications.domain.lists import AuditEntry, MailingList, Member,
 from services.notifications.domain.news import Received
 from services.notifications.domain.words import RequestState
 from services.notifications.service_layer.ports import Failure, Mailing
+from shared.names import names_person
 
 
 @dataclass
@@ -80,12 +81,7 @@ class FakeStore:
         self.t.members.pop((list_id, address), None)
 
     async def members_named(self, list_id: str, name: str) -> list[Member]:
-        wanted = name.casefold().strip()
-        return [
-            m
-            for m in await self.members(list_id, active_only=True)
-            if m.display_name.casefold() == wanted or m.display_name.casefold().split(" ")[:1] == [wanted]
-        ]
+        return [m for m in await self.members(list_id, active_only=True) if names_person(name, m.display_name)]
 
     async def members_page(
         self,
