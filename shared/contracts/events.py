@@ -13,8 +13,9 @@ from pydantic import AwareDatetime, Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
+from shared.contracts.mail import MailRequested
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.contracts.text import Count, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
+from shared.contracts.text import Count, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
 HEALTH = query("events", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("events")
@@ -234,6 +235,24 @@ class ActionLineV1(Contract):
     evaluation: str = ""
 
 
+class CampaignLineV1(Contract):
+    campaign_id: str
+    title: str
+    ends_on: date
+    recipients: int
+    answered: int
+    rate_percent: int  # answered / recipients, rounded down (0 without recipients)
+
+
+class TrainingLineV1(Contract):
+    training_id: str
+    title: str
+    start: AwareDatetime
+    registered: int
+    waiting: int = 0
+    attended: int | None = None  # recorded attendance (None: not yet)
+
+
 @event("events", "progress", "compiled", 1)
 class ProgressCompiledV1(EventPayload):
     """The content of the board's progress digest, compiled by a periodic job."""
@@ -249,6 +268,10 @@ class ProgressCompiledV1(EventPayload):
     # (planned or confirmed actions beginning within a month after `until`).
     held: list[ActionLineV1] = []
     upcoming: list[ActionLineV1] = []
+    # Added tolerantly (issue 17): running and recently ended survey campaigns with their response rates (from
+    # `registry.campaign.progressed.v1`), and the training dates of the period and the month after it.
+    campaigns: list[CampaignLineV1] = []
+    trainings: list[TrainingLineV1] = []
 
 
 # --- commands and queries ------------------------------------------------------------------
@@ -548,3 +571,243 @@ CHANGE_WORK_ITEM_RESPONSIBLE = command(
 RESCHEDULE_WORK_ITEM = command("events", "reschedule_work_item", RescheduleWorkItem, WorkItemSnapshot)
 WORK_ITEM = query("events", "work_item", ItemRef, WorkItemSnapshot)
 PREVIEW_WORK_PLAN = query("events", "preview_work_plan", ImportWorkPlan, WorkPlanPreview)
+
+
+# --- trainings (issue 17, journey 7) -------------------------------------------------------------------------
+# A training is a dated event with participants, owned here. People register through their personal link
+# `/meine-schulungen/<token>` (signed by this service, bound to one address) or are registered by the state office.
+# A full date puts them on a waiting list that moves up when someone cancels. Recorded attendance
+# (`events.training.attended.v1`) grants or renews a qualification, which the registry records.
+
+
+class TrainingKindV1(Contract):
+    key: str
+    label: str  # German
+    qualifies_for: str = ""  # the qualification it grants or renews ("erstberatung"); empty: none
+    valid_months: int | None = None  # how long, in calendar months from the training's day
+    requires: str = ""  # a qualification needed first (a refresher renews, it does not grant from nothing)
+
+
+# The kinds of training (seeds 001 and 002). Fixed in code: changing what a training qualifies for is a decision of
+# the state association, made here with a review, not on a page.
+TRAINING_KINDS: dict[str, TrainingKindV1] = {
+    kind.key: kind
+    for kind in (
+        TrainingKindV1(
+            key="multiplikator",
+            label="Multiplikator:innenschulung (online)",
+            qualifies_for="erstberatung",
+            valid_months=6,
+        ),
+        TrainingKindV1(
+            key="auffrischung",
+            label="Auffrischung",
+            qualifies_for="erstberatung",
+            valid_months=6,
+            requires="erstberatung",
+        ),
+        TrainingKindV1(key="seminartag", label="Seminartag für Berater:innen"),
+        TrainingKindV1(key="anleitungstreffen", label="Anleitungstreffen mit der Anleitungsperson (RDG)"),
+    )
+}
+TrainingKind = Literal["multiplikator", "auffrischung", "seminartag", "anleitungstreffen"]
+ParticipantStatus = Literal["angemeldet", "warteliste", "abgemeldet", "teilgenommen", "nicht_erschienen"]
+ApplicationStatus = Literal["offen", "eingereicht", "bewilligt", "bezahlt"]
+
+
+class CostsV1(Contract):
+    """A seminar day's costs, paid by the state association on a financial application submitted in time."""
+
+    expected_cents: int | None = None
+    application_due: date | None = None  # the application's deadline (a reminder goes out before it)
+    status: str = "offen"  # an ApplicationStatus
+    note: str = ""
+
+
+class ParticipantV1(Contract):
+    participant_id: str
+    name: str
+    email: str
+    status: str  # a ParticipantStatus
+    registered_at: datetime
+    counsellor_id: str | None = None  # an existing counsellor of the register
+    office_id: str | None = None
+    office_name: str = ""
+    waiting_position: int | None = None  # 1 = next to move up
+
+
+class TrainingSnapshot(Contract):
+    training_id: str
+    kind: str  # a TrainingKind
+    kind_label: str
+    title: str
+    start: AwareDatetime
+    end: AwareDatetime
+    online: bool
+    place: str = ""  # the address, or for online dates the note how to join (the link goes out by mail)
+    capacity: int
+    trainer_name: str = ""
+    trainer_email: str = ""
+    description: str = ""
+    status: str = "geplant"  # "geplant" | "abgesagt" | "durchgefuehrt" (attendance recorded)
+    registered: int = 0
+    waiting: int = 0
+    free: int = 0
+    participants: list[ParticipantV1] = []  # only for the state office and the trainer; empty in public replies
+    costs: CostsV1 | None = None
+
+
+class TrainingEvent(EventPayload):
+    training: TrainingSnapshot  # participants left out: the events carry no list of people
+
+
+@event("events", "training", "planned", 1)
+class TrainingPlannedV1(TrainingEvent):
+    pass
+
+
+@event("events", "training", "changed", 1)
+class TrainingChangedV1(TrainingEvent):
+    """Date, place, capacity, costs or the counts changed, or it was cancelled (status abgesagt)."""
+
+
+@event("events", "training", "attended", 1)
+class TrainingAttendedV1(EventPayload):
+    """One person attended: the registry grants or renews `qualifies_for` until `until` (None: nothing to grant)."""
+
+    training_id: str
+    kind: str
+    title: str
+    on: date  # the training's day in Berlin
+    qualifies_for: str = ""
+    until: date | None = None  # `on` plus the kind's valid_months (the last day of validity)
+    name: str
+    email: str
+    counsellor_id: str | None = None
+    office_id: str | None = None
+
+
+@event("events", "mail", "requested", 1)
+class EventsMailRequestedV1(MailRequested):
+    """Training mails: personal link, confirmation with .ics, waiting list, moved up, the day before, refresher due,
+    the application deadline."""
+
+
+class PlanTraining(Contract):
+    kind: TrainingKind
+    title: SingleLine = ""  # empty: the kind's label
+    start: AwareDatetime
+    end: AwareDatetime
+    online: Flag = False
+    place: SingleLine = ""
+    capacity: Annotated[Count, Field(ge=1, le=500)]
+    trainer_name: SingleLine = ""
+    trainer_email: Email | Literal[""] = ""
+    description: MultiLine = ""
+    expected_cents: Annotated[Count, Field(ge=0)] | None = None
+    application_due: date | None = None
+
+
+class TrainingRef(Contract):
+    training_id: Id
+
+
+class ChangeTraining(PlanTraining):
+    training_id: Id
+
+
+class CancelTraining(TrainingRef):
+    reason: SingleLine = ""
+
+
+class RegisterParticipant(Contract):
+    """The state office registers someone (a counsellor of the register, an interested member)."""
+
+    training_id: Id
+    name: Name
+    email: Email
+    counsellor_id: Id | None = None
+    office_id: Id | None = None
+    office_name: SingleLine = ""
+
+
+class CancelParticipant(Contract):
+    training_id: Id
+    participant_id: Id
+
+
+class Registration(Contract):
+    training: TrainingSnapshot
+    participant: ParticipantV1
+    message: str  # German: "angemeldet", "auf der Warteliste (Platz 2)", "abgemeldet; Anna Beispiel rückt nach"
+
+
+class RecordAttendance(Contract):
+    training_id: Id
+    attended: list[Id]  # participant ids; every other registered participant counts as not attended
+
+
+class SetCosts(Contract):
+    training_id: Id
+    expected_cents: Annotated[Count, Field(ge=0)] | None = None
+    application_due: date | None = None
+    status: ApplicationStatus = "offen"
+    note: SingleLine = ""
+
+
+class InvitePerson(Contract):
+    """Mail someone their personal link to register for trainings ("Mitmachen" answers, the state office)."""
+
+    name: Name
+    email: Email
+    counsellor_id: Id | None = None
+    office_id: Id | None = None
+    office_name: SingleLine = ""
+    kinds: list[TrainingKind] = []  # the kinds the link offers first (empty: all upcoming dates)
+
+
+class Invited(Contract):
+    message: str  # German; the link itself goes out only by mail
+
+
+class TrainingsQuery(Contract):
+    upcoming_only: Flag = True  # False: also past and cancelled dates
+    trainer_email: Email | None = None  # only the dates this person trains
+    kind: TrainingKind | None = None
+
+
+class Trainings(Contract):
+    trainings: list[TrainingSnapshot]  # soonest first; with participants
+
+
+class PersonToken(Contract):
+    token: Annotated[str, Field(min_length=1, max_length=800, pattern=r"^[A-Za-z0-9_\-\.]+$")]
+
+
+class MyTrainingsV1(Contract):
+    """The personal page "Meine Schulungen": what this person may register for and where they are registered."""
+
+    name: str
+    email: str
+    office_name: str = ""
+    registrations: list[Registration] = []  # their own participant entries (any status), soonest first
+    open_dates: list[TrainingSnapshot] = []  # upcoming dates they are not registered for (no participants)
+
+
+class LinkRegistration(PersonToken):
+    training_id: Id
+
+
+PLAN_TRAINING = command("events", "plan_training", PlanTraining, TrainingSnapshot)
+CHANGE_TRAINING = command("events", "change_training", ChangeTraining, TrainingSnapshot)
+CANCEL_TRAINING = command("events", "cancel_training", CancelTraining, TrainingSnapshot)
+REGISTER_PARTICIPANT = command("events", "register_participant", RegisterParticipant, Registration)
+CANCEL_PARTICIPANT = command("events", "cancel_participant", CancelParticipant, Registration)
+RECORD_ATTENDANCE = command("events", "record_attendance", RecordAttendance, TrainingSnapshot)
+SET_COSTS = command("events", "set_costs", SetCosts, TrainingSnapshot)
+INVITE_PERSON = command("events", "invite_person", InvitePerson, Invited)
+REGISTER_BY_LINK = command("events", "register_by_link", LinkRegistration, Registration)
+CANCEL_BY_LINK = command("events", "cancel_by_link", LinkRegistration, Registration)
+TRAININGS = query("events", "trainings", TrainingsQuery, Trainings)
+TRAINING = query("events", "training", TrainingRef, TrainingSnapshot)
+MY_TRAININGS = query("events", "my_trainings", PersonToken, MyTrainingsV1)

@@ -14,8 +14,9 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
+from shared.contracts.mail import MailRequested
 from shared.contracts.system import HealthReply, HealthRequest
-from shared.contracts.text import Email, Flag, Id, MultiLine, Name, NonBlankText, Postcode, SingleLine
+from shared.contracts.text import Count, Email, Flag, Id, MultiLine, Name, NonBlankText, Postcode, SingleLine
 
 HEALTH = query("registry", "health", HealthRequest, HealthReply)
 DEAD_LETTERS = dead_letters("registry")
@@ -51,7 +52,14 @@ AREA_WORDS = {
     "gericht": "Begleitung zu Gericht",
 }
 FindingKind = Literal[
-    "kreis_ohne_stelle", "ohne_rdg_aufsicht", "ohne_schulung", "schulung_veraltet", "ohne_sprechzeiten"
+    "kreis_ohne_stelle",
+    "ohne_rdg_aufsicht",
+    "ohne_schulung",
+    "schulung_veraltet",
+    "ohne_sprechzeiten",
+    # issue 17: offices at risk (their last valid qualification ends within the warning period, or has ended)
+    "qualifikation_laeuft_ab",
+    "ohne_gueltige_qualifikation",
 ]
 
 # --- snapshots -------------------------------------------------------------------------
@@ -115,6 +123,9 @@ class CounsellorV1(Contract):
     email: str | None = None
     publish_name: bool = False
     trainings: list[TrainingV1] = []
+    # Added later (issue 17, tolerant): what attended trainings qualify this counsellor for, and until when.
+    qualifies_for: str = ""  # a Qualification key ("erstberatung"); empty: no qualification recorded
+    qualified_until: date | None = None  # last day of the qualification (readers compare with their own today)
 
 
 class SupervisionV1(Contract):
@@ -152,6 +163,8 @@ class OfficeSnapshot(Contract):
     supervision: SupervisionV1 | None = None
     opened_on: date | None = None  # first day active (None: not yet, or before these days were recorded)
     closed_on: date | None = None
+    # Added later (issue 17): the latest qualified_until among its counsellors (None: nobody qualified)
+    qualified_until: date | None = None
 
 
 # --- events ------------------------------------------------------------------------------
@@ -542,3 +555,265 @@ COVERAGE = query("registry", "coverage", CoverageQuery, CoverageReport)
 READ_HOURS = query("registry", "read_hours", ReadHours, HoursRead)  # side-effect free: the form's check step
 OFFICE_HISTORY = query("registry", "office_history", OfficeRef, OfficeHistory)
 OFFICE_CHANGES = query("registry", "office_changes", OfficeChangesQuery, OfficeChanges)
+
+
+# --- surveys and qualifications (issue 17, journey 7) -------------------------------------------------
+# A campaign (Erhebung) goes to offices, members or districts; each recipient answers through a personal link
+# `/umfrage/<token>` (signed by the registry, bound to campaign and recipient, usable until the campaign ends).
+# Answers become register changes only through the state office's review. Qualifications come from attended
+# trainings (`events.training.attended.v1`); the registry knows per counsellor what for and until when.
+
+CampaignKind = Literal["bueros", "mitglieder", "kreisverbaende"]
+CAMPAIGN_KIND_WORDS = {
+    "bueros": "Partei- und Abgeordnetenbüros",
+    "mitglieder": "Mitglieder",
+    "kreisverbaende": "Kreisverbände ohne Angebot",
+}
+AnswerStatus = Literal["offen", "entwurf", "abgegeben"]
+ReviewStatus = Literal["offen", "uebernommen", "abgelehnt", "nichts_zu_tun"]
+Counselling = Literal["ja", "geplant", "nein"]
+Interest = Literal["ja", "vielleicht", "nein"]
+Planned = Literal["ja", "nein", "unklar"]
+QUALIFICATION_WORDS = {"erstberatung": "Erstberatung (Multiplikator:in)"}
+
+
+class RecipientInput(Contract):
+    """A recipient beyond those the registry finds itself (an imported file's office, a list member)."""
+
+    name: Name
+    email: Email
+    office_name: SingleLine = ""  # an office not (yet) in the register: its name
+    place: SingleLine = ""  # its town
+    office_id: Id | None = None  # an office of the register
+    district_id: Id | None = None  # for response rates per district
+
+
+class CreateCampaign(Contract):
+    title: Name  # "Erhebung Sozialberatung in Partei- und Abgeordnetenbüros 2026"
+    kind: CampaignKind
+    starts_on: date  # invitations go out on this day (at once if it is today or past)
+    ends_on: date  # last day answers are taken; no reminder after it
+    intro: MultiLine = ""  # shown above the form and in the invitation
+    # bueros: every party and MP office of the register with an e-mail address (plus `recipients`);
+    # kreisverbaende: the coordinators of the groups covering each district the coverage report lists without an
+    # office (plus `recipients`); mitglieder: exactly `recipients` (the gateway reads them from the members' list).
+    include_register: Flag = True
+    recipients: Annotated[list[RecipientInput], Field(max_length=20_000)] = []
+    state: State | None = None  # only this state's offices/districts
+
+    @model_validator(mode="after")
+    def _period(self) -> CreateCampaign:
+        if self.ends_on < self.starts_on:
+            raise ValueError("Das Ende der Erhebung liegt vor ihrem Beginn.")
+        return self
+
+
+class DistrictRateV1(Contract):
+    district_id: str | None = None  # None: recipients without a district
+    district_name: str = "ohne Kreisverband"
+    recipients: int
+    answered: int  # submitted answers
+
+
+class CampaignSnapshot(Contract):
+    campaign_id: str
+    title: str
+    kind: str  # a CampaignKind
+    starts_on: date
+    ends_on: date
+    intro: str = ""
+    status: str  # "geplant" (not started) | "laufend" | "beendet" (after ends_on)
+    recipients: int
+    invited: int  # invitations sent
+    answered: int  # submitted answers
+    drafts: int = 0  # saved but not submitted
+    to_review: int = 0  # submitted answers whose review is open
+    by_district: list[DistrictRateV1] = []
+    skipped: list[str] = []  # German: why someone could not be invited ("Kreisverband Zwickau: keine Adresse")
+
+
+class RecipientV1(Contract):
+    recipient_id: str
+    name: str
+    email: str
+    office_id: str | None = None
+    office_name: str = ""
+    district_id: str | None = None
+    invited_at: datetime | None = None
+    reminders: int = 0
+    last_reminded_at: datetime | None = None
+    answer_status: str = "offen"  # an AnswerStatus
+    review_status: str = "offen"  # a ReviewStatus
+
+
+class SurveyAnswerV1(Contract):
+    """One answer; which fields apply depends on the campaign's kind. Every field may stay empty in a draft."""
+
+    # bueros
+    counselling: Counselling | None = None  # is counselling held here
+    frequency: SingleLine = ""  # "wöchentlich", "zweimal im Monat"
+    counsellors: Annotated[list[Name], Field(max_length=20)] = []  # by whom (names)
+    hours: Annotated[list[SingleLine], Field(max_length=20)] = []  # German text, read like the register's hours
+    areas: Annotated[list[SingleLine], Field(max_length=20)] = []  # AREA_WORDS keys
+    contact_phone: SingleLine = ""
+    contact_email: Email | Literal[""] = ""
+    publish: Flag | None = None  # may it be published in the directory
+    # mitglieder
+    interest: Interest | None = None  # would like to help in counselling
+    availability: SingleLine = ""  # "abends", "zwei Stunden pro Woche"
+    region: SingleLine = ""
+    contact_ok: Flag = False  # consents to be contacted for trainings
+    # kreisverbaende
+    planned: Planned | None = None  # is something planned
+    help_needed: MultiLine = ""
+    # all
+    remarks: MultiLine = ""
+
+
+class SurveyToken(Contract):
+    token: Annotated[str, Field(min_length=1, max_length=400, pattern=r"^[A-Za-z0-9_\-\.]+$")]
+
+
+class SurveyFormV1(Contract):
+    """What the personal survey page shows (nothing about other recipients)."""
+
+    campaign_id: str
+    title: str
+    kind: str
+    intro: str = ""
+    ends_on: date
+    open: bool  # answers still taken (today within the period)
+    recipient_name: str
+    office_name: str = ""  # the office the question is about (prefilled from the register)
+    current: SurveyAnswerV1 | None = None  # what the register holds now, as an answer (offices only)
+    answer: SurveyAnswerV1 | None = None  # the saved answer or draft
+    answer_status: str = "offen"
+    saved_at: datetime | None = None
+
+
+class SaveAnswer(SurveyToken):
+    answer: SurveyAnswerV1
+    submit: Flag = False  # False: a draft, to finish later; True: submitted (still changeable until the end)
+
+
+class CampaignRef(Contract):
+    campaign_id: Id
+
+
+class Campaigns(Contract):
+    campaigns: list[CampaignSnapshot]  # newest first
+
+
+class CampaignRecipients(Contract):
+    campaign: CampaignSnapshot
+    recipients: list[RecipientV1]
+
+
+class ProposedChangeV1(Contract):
+    change_id: str  # stable within the answer ("hours", "counsellor:Anna Beispiel", "new_office")
+    label: str  # German: "Sprechzeiten", "Neue Berater:in", "Neue Beratungsstelle (geplant)"
+    before: str = ""  # German, as the register has it now
+    after: str  # German, as it would be
+
+
+class AnswerReviewV1(Contract):
+    recipient: RecipientV1
+    submitted_at: datetime | None = None
+    answer: SurveyAnswerV1
+    changes: list[ProposedChangeV1]  # empty: nothing for the register (review_status nichts_zu_tun)
+
+
+class AnswerReviews(Contract):
+    campaign: CampaignSnapshot
+    answers: list[AnswerReviewV1]  # submitted answers, open reviews first
+
+
+class DecideAnswer(Contract):
+    campaign_id: Id
+    recipient_id: Id
+    accept: Flag
+    change_ids: list[SingleLine] | None = None  # accept only these (None: all proposed changes)
+    reason: SingleLine = ""
+
+
+class Decided(Contract):
+    review: AnswerReviewV1
+    office: OfficeSnapshot | None = None  # the office as the accepted changes left it
+    message: str  # German
+
+
+class InterestedQuery(Contract):
+    campaign_id: Id | None = None  # None: every campaign
+
+
+class InterestedPersonV1(Contract):
+    name: str
+    email: str
+    region: str = ""
+    availability: str = ""
+    areas: list[str] = []
+    interest: str  # "ja" | "vielleicht"
+    campaign_id: str
+    campaign_title: str
+    answered_at: datetime | None = None
+
+
+class Interested(Contract):
+    people: list[InterestedPersonV1]
+
+
+class QualificationsQuery(Contract):
+    within_days: Count | None = None  # only those ending within this many days (or already ended)
+
+
+class QualificationV1(Contract):
+    name: str
+    email: str = ""
+    qualifies_for: str  # "erstberatung"
+    until: date
+    status: str  # "gueltig" | "laeuft_ab" (within the warning period) | "abgelaufen"
+    office_id: str | None = None  # None: a trained person not (yet) counselling at an office
+    office_name: str = ""
+    counsellor_id: str | None = None
+    last_training: str = ""  # German title of the training that granted or renewed it
+    last_training_on: date | None = None
+
+
+class Qualifications(Contract):
+    qualifications: list[QualificationV1]
+    offices_at_risk: list[CoverageFinding] = []  # qualifikation_laeuft_ab / ohne_gueltige_qualifikation
+
+
+@event("registry", "campaign", "progressed", 1)
+class CampaignProgressedV1(CampaignSnapshot, EventPayload):
+    """A campaign was created, started, answered or ended: its counts now (the progress report reads these)."""
+
+
+@event("registry", "qualification", "expiring", 1)
+class QualificationExpiringV1(EventPayload):
+    """A person's qualification ends within the warning period: they should register for a refresher
+    (action planning knows the dates and mails them). Sent once per person and `until`."""
+
+    name: str
+    email: str
+    qualifies_for: str
+    until: date
+    counsellor_id: str | None = None
+    office_id: str | None = None
+    office_name: str = ""
+
+
+@event("registry", "mail", "requested", 1)
+class RegistryMailRequestedV1(MailRequested):
+    """Survey invitations and reminders, and the warning to an office whose last qualification lapsed."""
+
+
+CREATE_CAMPAIGN = command("registry", "create_campaign", CreateCampaign, CampaignSnapshot)
+SAVE_ANSWER = command("registry", "save_answer", SaveAnswer, SurveyFormV1)
+DECIDE_ANSWER = command("registry", "decide_answer", DecideAnswer, Decided)
+CAMPAIGNS = query("registry", "campaigns", ListQuery, Campaigns)
+CAMPAIGN = query("registry", "campaign", CampaignRef, CampaignRecipients)
+SURVEY_FORM = query("registry", "survey_form", SurveyToken, SurveyFormV1)
+ANSWER_REVIEWS = query("registry", "answer_reviews", CampaignRef, AnswerReviews)
+INTERESTED = query("registry", "interested", InterestedQuery, Interested)
+QUALIFICATIONS = query("registry", "qualifications", QualificationsQuery, Qualifications)
