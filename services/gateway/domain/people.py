@@ -27,6 +27,7 @@ class Viewer:
     session_id: str = ""
     workplan: bool = False  # named by name in the V of an open work-plan item (issue 15)
     unanswered: tuple[str, ...] = ()  # services that did not answer while the roles were read
+    trains: dict[str, str] = field(default_factory=dict)  # training id -> title: dates this person trains (issue 17)
 
     def may_moderate(self, list_id: str) -> bool:
         return self.admin or list_id in self.moderates
@@ -34,10 +35,14 @@ class Viewer:
     def may_coordinate(self, group_id: str) -> bool:
         return self.admin or group_id in self.coordinates
 
+    def may_see_training(self, training_id: str) -> bool:
+        """The state office, or the trainer of that date (its participant list and attendance, nothing else)."""
+        return self.admin or training_id in self.trains
+
     @property
     def has_role(self) -> bool:
         """Holds any role at all: only then is a sign-in link mailed."""
-        return bool(self.admin or self.board or self.moderates or self.coordinates or self.workplan)
+        return bool(self.admin or self.board or self.moderates or self.coordinates or self.workplan or self.trains)
 
     @property
     def may_read_all(self) -> bool:
@@ -55,4 +60,5 @@ class Viewer:
         words += [f"Koordination „{name}“" for name in self.coordinates.values()]
         if self.workplan:
             words.append("Verantwortlich für Punkte im Arbeitsplan")
+        words += [f"Schulung „{title}“ leiten" for title in self.trains.values()]
         return words

@@ -21,7 +21,10 @@ FINDING_WORDS = {
     "ohne_schulung": "Ohne Schulung",
     "schulung_veraltet": "Auffrischungsschulung fällig",
     "ohne_sprechzeiten": "Feste Sprechzeiten",
+    "qualifikation_laeuft_ab": "Qualifikation läuft ab",  # issue 17
+    "ohne_gueltige_qualifikation": "Keine gültige Qualifikation",
 }
+QUALIFICATION_WORDS = r.QUALIFICATION_WORDS  # issue 17: what attended trainings qualify for
 COUNSELLOR_SLOTS = 3  # on the registration form; more are added on the office's page
 
 # The form's inputs for each field of OfficeDetails (REGISTER_OFFICE adds status, counsellors, supervision and the

@@ -31,6 +31,7 @@ PARTICIPANT_TAGS = {
     "teilgenommen": "bn-tag--green",
     "nicht_erschienen": "bn-tag--grey",
 }
+ATTENDING = ("angemeldet", "teilgenommen", "nicht_erschienen")  # whose attendance is recorded
 COSTS_WORDS = {"offen": "offen", "eingereicht": "eingereicht", "bewilligt": "bewilligt", "bezahlt": "bezahlt"}
 QUALIFICATION_WORDS = {"gueltig": "gültig", "laeuft_ab": "läuft ab", "abgelaufen": "abgelaufen"}
 QUALIFICATION_TAGS = {"gueltig": "bn-tag--green", "laeuft_ab": "bn-tag--yellow", "abgelaufen": "bn-tag--red"}
@@ -192,7 +193,7 @@ def read_training(raw: Any, kinds: dict[str, Any]) -> TrainingForm:
     v, errors = form.values, form.errors
     if v["art"] not in kinds:
         errors["art"] = "Bitte wählen Sie, was für eine Schulung es ist."
-    day = _day(v, "datum", errors, "Bitte geben Sie das Datum an, etwa 01.12.2026.")
+    day = read_day(v, "datum", errors, "Bitte geben Sie das Datum an, etwa 01.12.2026.")
     clocks = {}
     for name, label in (("beginn", "Beginn"), ("ende", "Ende")):
         try:
@@ -218,11 +219,11 @@ def read_training(raw: Any, kinds: dict[str, Any]) -> TrainingForm:
         form.expected_cents = parse_euros(v["kosten"])
     except ValueError as exc:
         errors["kosten"] = str(exc)
-    form.application_due = _day(v, "antrag_bis", errors)
+    form.application_due = read_day(v, "antrag_bis", errors)
     return form
 
 
-def _day(values: dict[str, str], name: str, errors: dict[str, str], missing: str = "") -> date | None:
+def read_day(values: dict[str, str], name: str, errors: dict[str, str], missing: str = "") -> date | None:
     try:
         found = parse_day(values[name])
     except ValueError as exc:

@@ -25,9 +25,12 @@ from services.gateway.entrypoints.web import (
     lage,
     member,
     moderation,
+    my_trainings,
     pages,
+    qualifications,
     regions,
     register_import,
+    trainings,
     workplan,
 )
 from services.gateway.entrypoints.web import register as register_pages
@@ -111,6 +114,9 @@ def create_app(
     app.include_router(register_import.router())  # the register (issue 16): import, regions, coverage
     app.include_router(regions.router())
     app.include_router(coverage_pages.router())
+    app.include_router(trainings.router())  # trainings and qualifications (issue 17)
+    app.include_router(my_trainings.router())
+    app.include_router(qualifications.router())
     app.state.access = access
     app.state.directory = directory
     app.state.web = web

@@ -5,7 +5,8 @@ they live: moderation from the notifications service (ROLES_OF), coordination fr
 groups (the coordinator's address), board and admin from the gateway's own grants table, and the
 setting `admin_address` is always admin. A person named by name in the V of an open work-plan item
 (their display name on the work-plan list, WORKPLAN_PERSON, matched against the events service's open
-items as the reminders match) holds the role "named in the work plan". A role that ends in the data ends at the next request.
+items as the reminders match) holds the role "named in the work plan". The trainer of a training date (action
+planning's TRAININGS by trainer address) holds that date until a while after its end. A role that ends in the data ends at the next request.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import asyncio
 from typing import Any
 
 from fastapi import Request
+from pydantic import ValidationError
 
 from services.gateway.domain.people import Viewer, normal_address
+from services.gateway.domain.trainings import trainer_dates
 from services.gateway.domain.workplan import named_in_open_item
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.render import SESSION_COOKIE, sign_in_path
@@ -55,11 +58,12 @@ async def viewer(request: Request) -> Viewer | None:
 async def roles(web: Web, address: str, session_id: str = "") -> Viewer:
     """Everything `address` may do, asked of the services that hold the data."""
     address = normal_address(address)
-    moderation, groups, grants, plan_person = await asyncio.gather(
+    moderation, groups, grants, plan_person, trains = await asyncio.gather(
         _ask(web, n.ROLES_OF, n.RolesOf(address=address)),
         _ask(web, r.GROUPS, r.ListQuery()),
         web.sessions.roles_of(address),
         _ask(web, n.WORKPLAN_PERSON, n.RolesOf(address=address)),
+        _trainer_dates(web, address),
     )
     unanswered = tuple(name for name, answer in (("notifications", moderation), ("registry", groups)) if answer is None)
     workplan = False
@@ -84,7 +88,18 @@ async def roles(web: Web, address: str, session_id: str = "") -> Viewer:
         session_id=session_id,
         workplan=workplan,
         unanswered=unanswered,
+        trains=trains,
     )
+
+
+async def _trainer_dates(web: Web, address: str) -> dict[str, str]:
+    """The training dates `address` trains (issue 17): action planning names the trainer of each date."""
+    try:
+        query = e.TrainingsQuery(upcoming_only=False, trainer_email=address)
+    except ValidationError:  # no address a trainer could have
+        return {}
+    found = await _ask(web, e.TRAININGS, query)
+    return trainer_dates(found.trainings, address, web.clock.now()) if found else {}
 
 
 async def _ask(web: Web, spec: Any, payload: Any) -> Any:

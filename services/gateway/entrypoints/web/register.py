@@ -18,9 +18,11 @@ from fastapi.responses import HTMLResponse, Response
 from services.gateway.domain import register as words
 from services.gateway.domain.moderation import Paging, parse_day
 from services.gateway.domain.people import Viewer
+from services.gateway.domain.trainings import office_tag
 from services.gateway.entrypoints.web import calls
 from services.gateway.entrypoints.web.auth import require_admin, require_board
 from services.gateway.entrypoints.web.calls import PageError
+from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.render import add_navigation, page, redirect
 from shared.contracts import registry as r
 
@@ -218,6 +220,8 @@ def router() -> APIRouter:
             history=history,
             district=known.get(office.district_id or ""),
             findings=[f for f in coverage if f.subject_id == office_id],
+            qualification=office_tag(office, coverage),  # issue 17
+            today=web_of(request).clock.today(),
             public=office.status in PUBLIC_STATUSES,
             may_change=viewer.admin,
             status_choices=status_choices(office),

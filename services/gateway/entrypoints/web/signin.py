@@ -18,8 +18,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter, ValidationError
 
+from services.gateway.domain import trainings as training_words
 from services.gateway.domain.people import Viewer, normal_address
-from services.gateway.entrypoints.web import groups, workplan
+from services.gateway.entrypoints.web import groups, trainings, workplan
 from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
@@ -123,6 +124,7 @@ def router() -> APIRouter:
         )
         workplan_tasks = await workplan.my_urgent_items(request, person)  # work plan (issue 15)
         invitations = await groups.open_invitations(request, person)  # invitations for the person's groups
+        training_dates = await trainings.my_dates(request, person)  # dates the person trains (issue 17)
         return page(
             request,
             "aufgaben",
@@ -132,6 +134,8 @@ def router() -> APIRouter:
             board=await board_tasks(request, person),
             workplan_tasks=workplan_tasks,
             invitations=invitations,
+            training_dates=training_dates,
+            training_words=training_words,
         )
 
     return r
