@@ -24,7 +24,7 @@ log = get_logger(__name__)
 KIND = "persoenlich"  # the template: the producer's text, then its link
 PERSONAL = ""  # the audit's list id for mails that belong to no list
 AUDITED = "persoenliche_mail"
-ATTACHMENT = ("einladung.ics", "text/calendar; method=PUBLISH; charset=utf-8")  # METHOD: see mail.build
+ATTACHMENT = ("einladung.ics", "text/calendar")  # mail.build adds "; method=PUBLISH; charset=utf-8" from the calendar
 DEFAULT_LABEL = "Zum Link"
 
 
