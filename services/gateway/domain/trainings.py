@@ -241,4 +241,5 @@ def field_of(contract_field: str) -> str:
         "capacity": "plaetze", "trainer_name": "trainer_name", "trainer_email": "trainer_email",
         "description": "beschreibung", "expected_cents": "kosten", "application_due": "antrag_bis",
     }  # fmt: skip
-    return names.get(contract_field.split(".")[0], "titel")
+    name = contract_field.split(".")[0]
+    return name if name in FIELDS else {"start": "datum"}.get(name) or names.get(name, "titel")
