@@ -45,15 +45,17 @@ def refused(request: Request, refusal: PageError) -> Response:
 def router() -> APIRouter:
     r = APIRouter(prefix=BASE, include_in_schema=False)
 
-    @r.get("/{token}", response_class=HTMLResponse)
-    async def show(request: Request, token: str) -> Response:
+    async def show_page(request: Request, token: str, status: int = 200, problem: str = "") -> Response:
         try:
             mine = await ask(request, e.MY_TRAININGS, {"token": token})
         except PageError as refusal:
             return refused(request, refusal)
-        return private(
-            page(request, "schulungen/meine", TITLE, mine=mine, token=token, words=words, base=own_page(token))
-        )
+        values = {"mine": mine, "words": words, "base": own_page(token), "problem": problem}
+        return private(page(request, "schulungen/meine", TITLE, status, **values))
+
+    @r.get("/{token}", response_class=HTMLResponse)
+    async def show(request: Request, token: str) -> Response:
+        return await show_page(request, token)
 
     async def change(request: Request, token: str, spec: object) -> Response:
         training_id = str((await request.form()).get("termin", ""))
@@ -62,7 +64,7 @@ def router() -> APIRouter:
         except PageError as refusal:
             if refusal.code == "link_ungueltig" or refusal.status >= 500 or "token" in refusal.fields:
                 return refused(request, refusal)
-            return private(redirect(own_page(token), refusal.message, request))  # full, past, cancelled: said so
+            return await show_page(request, token, refusal.status, refusal.message)  # closed, cancelled: said so
         notice = f"{done.training.title}, {words.when(done.training.start, done.training.end)}: {done.message}"
         return private(redirect(own_page(token), notice, request))
 

@@ -122,7 +122,7 @@ def router() -> APIRouter:
         try:
             planned = await ask(request, e.PLAN_TRAINING, **form.plan())
         except PageError as exc:
-            if exc.status not in (409, 422):
+            if not refusal_to_show(exc):
                 raise
             errors = {words.field_of(k): m for k, m in exc.fields.items()} or {"titel": exc.message}
             return await overview(request, form.values, errors, exc.status)
@@ -194,7 +194,7 @@ def router() -> APIRouter:
         try:
             done = await ask(request, e.REGISTER_PARTICIPANT, training_id=training_id, name=name, email=email, **extra)
         except PageError as exc:
-            if exc.status not in (409, 422):
+            if not refusal_to_show(exc):
                 raise
             fields = {("email" if "mail" in k else "name"): m for k, m in exc.fields.items()}
             return await detail(request, training, exc.status, fields or {"name": exc.message}, **values)
@@ -260,7 +260,7 @@ def router() -> APIRouter:
         try:
             await ask(request, e.SET_COSTS, training_id=training_id, note=values["notiz"], **costs)
         except PageError as exc:
-            if exc.status not in (409, 422):
+            if not refusal_to_show(exc):
                 raise
             return await detail(request, training, exc.status, {"kosten": exc.message}, **values)
         return redirect(path_of(training_id) + "#kosten", "Die Kosten sind gespeichert.", request)
@@ -297,13 +297,18 @@ def router() -> APIRouter:
         try:
             done = await ask(request, e.RECORD_ATTENDANCE, training_id=training_id, attended=attended)
         except PageError as exc:
-            if exc.status not in (409, 422):
+            if not refusal_to_show(exc):
                 raise
             return attendance_page(request, training, exc.status, exc.message)
         notice = await qualified_notice(request, done)
         return redirect(path_of(training_id) + "#teilnehmende", notice, request)
 
     return rt
+
+
+def refusal_to_show(exc: PageError) -> bool:
+    """Action planning said no for a reason the form can show (not: missing, not allowed, not answering)."""
+    return exc.status < 500 and exc.status not in (403, 404, 429)
 
 
 async def my_dates(request: Request, viewer: Viewer) -> list[e.TrainingSnapshot]:
