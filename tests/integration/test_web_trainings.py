@@ -15,6 +15,7 @@ import pytest
 
 from services.gateway.entrypoints.web.auth import roles
 from shared.contracts import events as e
+from shared.contracts import registry as r
 from tests.web import form_post, signed_in, web_system
 
 ADMIN = "landesbuero@beratungsnetz.example"
@@ -53,6 +54,11 @@ async def plan(admin, system, **values) -> str:
     planned = await form_post(admin, "/verwaltung/schulungen", new_date(system, **values))
     assert planned.status_code == 303, text_of(planned.text)
     return planned.headers["location"]
+
+
+def option(html: str, select: str, label: str) -> str:
+    block = re.search(rf'<select[^>]*name="{select}".*?</select>', html, re.S).group(0)
+    return unescape(re.search(rf'<option value="([^"]*)"[^>]*>{re.escape(label)}', block).group(1))
 
 
 def participant_id(html: str, name: str) -> str:
@@ -158,3 +164,33 @@ async def test_my_trainings_by_the_mailed_link(system):
     assert missing.status_code == 404 and "Clara" not in missing.text
     no_csrf = await browser.post(f"/meine-schulungen/{token}/anmelden", data={"termin": training_id})
     assert no_csrf.status_code == 403
+
+
+async def test_a_counsellor_picked_from_the_register_shows_their_qualification_at_the_office(system):
+    office = await system.ask(r.REGISTER_OFFICE, r.RegisterOffice(
+        name="Sozialberatung Aue", operator_kind="kreisverband", operator_name="KV Erzgebirge", street="Markt 1",
+        postcode="08280", city="Aue", hours=["nach Vereinbarung"],
+        counsellors=[r.CounsellorInput(name="Dana Rat", email="dana@example.org")]))  # fmt: skip
+    admin = await signed_in(system, ADMIN)
+    path = await plan(admin, system, plaetze="5")
+    page = (await admin.get(path)).text
+    picked = option(page, "beratende", "Dana Rat — Sozialberatung Aue")  # a name and an office, no id to type
+    done = await form_post(admin, f"{path}/anmelden", {"beratende": picked})
+    assert done.status_code == 303
+    listed = text_of((await admin.get(path)).text)
+    assert "dana@example.org" in listed and "Sozialberatung Aue" in listed.split("Teilnehmende")[-1]
+
+    system.advance(timedelta(days=2, hours=20))
+    admin = await signed_in(system, ADMIN)
+    form = (await admin.get(f"{path}/teilnahme")).text
+    dana = re.search(r'name="teilgenommen" type="checkbox" value="([^"]+)"', form).group(1)
+    assert (await form_post(admin, f"{path}/teilnahme", {"teilgenommen": [dana]})).status_code == 303
+
+    async def shown_at_office():
+        page = text_of((await admin.get(f"/register/stellen/{office.office_id}")).text)
+        return page if "qualifiziert für Erstberatung" in page else None
+
+    at_office = await eventually(shown_at_office)
+    assert re.search(r"Dana Rat .*qualifiziert für Erstberatung \(Multiplikator:in\) bis \d+\. \w+ 20\d\d", at_office)
+    table = text_of((await admin.get("/verwaltung/qualifikationen")).text)
+    assert "Dana Rat" in table and "Sozialberatung Aue" in table and "gültig" in table
