@@ -155,7 +155,12 @@ async def test_my_trainings_by_the_mailed_link(system):
     assert "Ihre Anmeldungen" in shown and "angemeldet" in shown and "Offener Termin" in shown.split("Termine zum")[0]
     assert "Clara Neu" in text_of((await admin.get(path)).text)
 
-    left = await form_post(browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id})
+    foreign = await form_post(
+        browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id}, "https://evil.example"
+    )
+    assert foreign.status_code == 403
+    # the page sends no referrer, so the browser posts with "Origin: null": the double-submit token decides
+    left = await form_post(browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id}, "null")
     assert left.status_code == 303
     assert "abgemeldet" in text_of((await browser.get(f"/meine-schulungen/{token}")).text)
 
