@@ -6,6 +6,7 @@ from datetime import date
 from typing import Generic, Protocol, Self, TypeVar
 
 from services.registry.domain.offices import Office
+from services.registry.domain.qualifications import PersonQualification
 from services.registry.domain.regions import District, RegionalGroup
 
 A = TypeVar("A")
@@ -31,11 +32,21 @@ class HistoryLog(Protocol):
         """An office's history entries, newest first."""
 
 
+class PersonQualifications(Protocol):
+    """Qualifications of trained people who counsel at no office of the register (yet), by address key."""
+
+    async def get(self, key: str) -> PersonQualification | None: ...
+    async def put(self, item: PersonQualification) -> None: ...
+    async def remove(self, key: str) -> int: ...
+    async def list(self) -> list[PersonQualification]: ...
+
+
 class UnitOfWork(Protocol):
     districts: Repository[District]
     groups: GroupRepository
     offices: OfficeRepository
     history: HistoryLog
+    people: PersonQualifications
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...
@@ -45,3 +56,9 @@ class UnitOfWork(Protocol):
 
     def emit(self, event: object) -> None:
         """Record an event that belongs to no aggregate with an event list (e.g. a new district)."""
+
+    async def claim(self, envelope: object) -> bool:
+        """Mark an incoming event processed in this transaction; False if it already was."""
+
+    async def once(self, key: str) -> bool:
+        """Claim `key` in this transaction (a notice sent once); False if it was claimed before."""

@@ -60,11 +60,72 @@ class OfficeRepository(_Repository):
         return await self.get(found) if found else None
 
 
+class PersonQualifications:
+    """Person qualifications by address key; changes of an open unit are kept apart until it commits."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Any] = {}  # what is stored (committed)
+        self.pending: dict[str, Any] | None = None  # an open unit's view
+
+    def _view(self) -> dict[str, Any]:
+        return self.rows if self.pending is None else self.pending
+
+    async def get(self, key: str) -> Any:
+        return self._view().get(key)
+
+    async def list(self) -> list[Any]:
+        return [self._view()[key] for key in sorted(self._view())]
+
+    async def put(self, item: Any) -> None:
+        self._view()[item.id] = item
+
+    async def remove(self, key: str) -> int:
+        return 1 if self._view().pop(key, None) is not None else 0
+
+
 class FakeUnitOfWork(_FakeUnitOfWork):
+    stored = (*_FakeUnitOfWork.stored, "people", "claimed", "keys")
+
     def __init__(self, day: date | None = None) -> None:
         self.districts, self.groups, self.offices = ByStateRepository(), GroupRepository(), OfficeRepository()
         super().__init__(self.districts, self.groups, self.offices)
         self.day = day  # what the clock says today (None: no clock wired)
+        self.people = PersonQualifications()
+        self.claimed: set[str] = set()  # the inbox: event ids processed
+        self.keys: set[str] = set()  # notices sent once per key
+        self._begin()
+
+    def _begin(self) -> None:
+        if hasattr(self, "people"):
+            self.people.pending = None
+        self._pending_claims: set[str] = set()
+        self._pending_keys: set[str] = set()
+
+    async def __aenter__(self):
+        entered = await super().__aenter__()
+        self.people.pending = dict(self.people.rows)
+        return entered
+
+    def _commit(self) -> None:
+        if self.people.pending is not None:
+            self.people.rows = self.people.pending
+        self.claimed |= self._pending_claims
+        self.keys |= self._pending_keys
+        self._begin()
+        self.people.pending = dict(self.people.rows)  # the unit stays open after a commit
+
+    async def claim(self, envelope: Any) -> bool:
+        event_id = str(envelope.event_id)
+        if event_id in self.claimed or event_id in self._pending_claims:
+            return False
+        self._pending_claims.add(event_id)
+        return True
+
+    async def once(self, key: str) -> bool:
+        if key in self.keys or key in self._pending_keys:
+            return False
+        self._pending_keys.add(key)
+        return True
 
     def today(self) -> date | None:
         return self.day
