@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from services.registry.adapters import mapping, orm
+from services.registry.adapters import campaign_mapping, mapping, orm
+from services.registry.adapters.campaign_store import CampaignRepository, RecipientRepository
 from services.registry.adapters.repository import DistrictRepository, GroupRepository, OfficeRepository
 from services.registry.domain.history import HistoryLine, describe
 from services.registry.domain.offices import Office
@@ -64,6 +65,8 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         self.groups = GroupRepository(self.session)
         self.offices = OfficeRepository(self.session)
         self.history = OfficeHistoryLog(self.session)
+        self.campaigns = CampaignRepository(self.session)
+        self.recipients = RecipientRepository(self.session)
         self._emitted: list[object] = []
 
     def emit(self, event: object) -> None:
@@ -85,11 +88,11 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
 
     async def commit(self) -> None:
         before = self._offices_as_loaded()
-        for repo in (self.districts, self.groups, self.offices):
+        for repo in (self.districts, self.groups, self.offices, self.campaigns, self.recipients):
             await repo.flush()
         lines = []
         for event in self._collect_events():
-            await self.publish_event(mapping.event_contract(event))
+            await self.publish_event(campaign_mapping.event_contract(event) or mapping.event_contract(event))
             if (line := describe(event, before.get(getattr(getattr(event, "office", None), "id", "")))) is not None:
                 lines.append(line)
         await self.history.add(lines, self._clock.now(), context.current().actor or "")

@@ -195,6 +195,10 @@ async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
             if group.coordinator and group.coordinator.email.casefold() == address:
                 group.forget_coordinator()
                 touched += 1
+        for recipient in await uow.recipients.with_address(address):  # survey recipients and their answers
+            recipient.forget()
+            await uow.recipients.put(recipient)
+            touched += 1
         await uow.commit()
     return touched
 
