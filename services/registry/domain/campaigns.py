@@ -317,7 +317,8 @@ class SurveyMail:
 
 def survey_mail(campaign: Campaign, recipient: Recipient, what: str, token: str) -> SurveyMail:
     about = f" für „{recipient.office_name}“" if recipient.office_name else ""
-    lines = [f"Guten Tag {recipient.name}," if recipient.name else "Guten Tag,", ""]
+    personal = recipient.name and not recipient.office_id and recipient.name != recipient.office_name
+    lines = [f"Guten Tag {recipient.name}," if personal else "Guten Tag,", ""]
     if what == "einladung":
         subject = f"Umfrage: {campaign.title}"
         lines.append(f"{ASKER} bittet Sie um Ihre Antworten zur Erhebung „{campaign.title}“{about}.")

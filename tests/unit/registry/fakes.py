@@ -94,3 +94,20 @@ class FakeUnitOfWork(_FakeUnitOfWork):
                 collected.extend(item.events)
                 item.events.clear()
         return collected
+
+
+class ClaimingUnitOfWork(FakeUnitOfWork):
+    """With the inbox's claim: each incoming event once (what an erasure handler needs)."""
+
+    stored = (*FakeUnitOfWork.stored, "claimed")
+
+    def __init__(self, day: date | None = None) -> None:
+        super().__init__(day)
+        self.claimed: set[str] = set()
+
+    async def claim(self, envelope: Any) -> bool:
+        key = str(envelope.event_id)
+        if key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
