@@ -78,7 +78,7 @@ class SurveyLinks:
     def recipient_id(token: str) -> str:
         """The recipient a token names (not yet checked): the store is asked for it, then `check` decides."""
         recipient_id, dot, signature = (token or "").rpartition(".")
-        if not dot or not recipient_id or not signature:
+        if not dot or not recipient_id or not signature or len(recipient_id) > 64:
             raise LinkInvalid(LINK_INVALID)
         return recipient_id
 
@@ -529,7 +529,7 @@ def apply_changes(
     answer = recipient.answer
     if not wanted or answer is None:
         return office
-    phone = validation.phone(answer.contact_phone.strip()) if answer.contact_phone.strip() else ""
+    phone = validation.phone(answer.contact_phone) if wanted & {"new_office", "phone"} else ""
     if "new_office" in wanted:
         details = OfficeDetails(
             name=recipient.office_name or recipient.name,

@@ -33,11 +33,10 @@ from services.registry.domain.campaigns import (
     select_recipients,
     survey_mail,
 )
-from services.registry.domain.errors import InvalidInput, NotFound
+from services.registry.domain.errors import DomainError, InvalidInput, NotFound
 from services.registry.domain.offices import Office
 from services.registry.service_layer.handlers import new_id
 from services.registry.service_layer.unit_of_work import UnitOfWork
-from shared.db.snapshots import ConcurrentChange
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -139,7 +138,9 @@ async def run_campaigns(uow: Callable[[], UnitOfWork], s: Surveys) -> int:
     for campaign_id in ids:
         try:
             sent += await _run_campaign(uow(), campaign_id, s)
-        except ConcurrentChange as exc:
+        except DomainError as exc:  # ConcurrentChange (shared/db/snapshots.py), told apart by its code
+            if exc.code != "gleichzeitig_geaendert":
+                raise
             log.info("campaign.retry_later", campaign_id=campaign_id, error=exc.message)
     return sent
 
@@ -211,7 +212,7 @@ async def _campaign(uow: UnitOfWork, campaign_id: str) -> Campaign:
 async def campaigns(uow: UnitOfWork, today: Any, state: str | None = None) -> list[Progress]:
     async with uow:
         found = [c for c in await uow.campaigns.list() if state is None or c.state == state]
-        found.sort(key=lambda c: (c.created_at is not None, c.created_at), reverse=True)
+        found.sort(key=lambda c: c.created_at.isoformat() if c.created_at else "", reverse=True)
         return [await _progress(uow, c, today) for c in found]
 
 

@@ -208,6 +208,8 @@ def test_a_token_opens_only_its_own_recipient_and_campaign() -> None:
         with pytest.raises(LinkInvalid, match="Dieser Link ist ungültig."):
             LINKS.check(forged, campaign_id, recipient_id)
     assert SurveyLinks(b"ein-anderer-schluessel-1234").token("k-1", "r-1") != token
+    with pytest.raises(LinkInvalid):
+        SurveyLinks.recipient_id("x" * 65 + ".abc")  # longer than any id: not looked up
     with pytest.raises(LinkInvalid) as refused:
         SurveyLinks.recipient_id("ohne-punkt")
     assert refused.value.code == "link_ungueltig"
@@ -521,3 +523,14 @@ async def test_erasure_blanks_the_recipient_and_the_answers_personal_fields(uow,
 def test_answer_without_personal_data_keeps_the_choices() -> None:
     answer = Answer(counselling="ja", counsellors=("Anna",), contact_phone="0341 1", publish=True)
     assert answer.without_personal_data() == replace(answer, counsellors=(), contact_phone="")
+
+
+async def test_an_unreadable_phone_stops_only_the_phone_change(uow, surveys) -> None:
+    result = await campaigns.create_campaign(create(), uow, surveys)
+    answer = Answer(counselling="ja", areas=("Rente",), contact_phone="12")
+    mdl = await submitted(uow, surveys, result.campaign.id, "mdl@example.org", answer)
+    with pytest.raises(InvalidInput, match="Telefonnummer"):
+        await campaigns.decide_answer(commands.DecideAnswer(result.campaign.id, mdl.id, True, ("phone",)), uow, surveys)
+    assert (await recipient_by_email(uow, result.campaign.id, "mdl@example.org")).review_status == "offen"
+    await campaigns.decide_answer(commands.DecideAnswer(result.campaign.id, mdl.id, True, ("areas",)), uow, surveys)
+    assert (await uow.offices.get("o-mdl")).details.areas == ("rente",)
