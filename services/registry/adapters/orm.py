@@ -56,3 +56,11 @@ qualification_notices = Table(
     Column("key", String(300), primary_key=True),
     Column("done_at", UtcDateTime(), nullable=False),
 )
+# Survey campaigns (issue 17): the campaign, and one row per recipient with the answer and its review.
+campaigns = snapshot_table("campaigns", metadata, Column("state", String(2), nullable=True, index=True))
+survey_recipients = snapshot_table(
+    "survey_recipients",
+    metadata,
+    Column("campaign_id", String(64), nullable=False, index=True),
+    Column("email", String(320), nullable=False, index=True),  # casefolded, for the erasure
+)

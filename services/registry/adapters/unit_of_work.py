@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.registry.adapters import mapping, orm
+from services.registry.adapters import campaign_mapping, mapping, orm
+from services.registry.adapters.campaign_store import CampaignRepository, RecipientRepository
 from services.registry.adapters.qualification_store import PersonQualificationRepository
 from services.registry.adapters.repository import DistrictRepository, GroupRepository, OfficeRepository
 from services.registry.domain.history import HistoryLine, describe
@@ -69,6 +70,8 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         self.offices = OfficeRepository(self.session)
         self.history = OfficeHistoryLog(self.session)
         self.people = PersonQualificationRepository(self.session)
+        self.campaigns = CampaignRepository(self.session)
+        self.recipients = RecipientRepository(self.session)
         self._emitted: list[object] = []
 
     async def once(self, key: str) -> bool:
@@ -97,11 +100,11 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
 
     async def commit(self) -> None:
         before = self._offices_as_loaded()
-        for repo in (self.districts, self.groups, self.offices):
+        for repo in (self.districts, self.groups, self.offices, self.campaigns, self.recipients):
             await repo.flush()
         lines = []
         for event in self._collect_events():
-            await self.publish_event(mapping.event_contract(event))
+            await self.publish_event(campaign_mapping.event_contract(event) or mapping.event_contract(event))
             if (line := describe(event, before.get(getattr(getattr(event, "office", None), "id", "")))) is not None:
                 lines.append(line)
         await self.history.add(lines, self._clock.now(), context.current().actor or "")

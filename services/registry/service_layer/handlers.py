@@ -202,6 +202,10 @@ async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
                 group.forget_coordinator()
                 touched += 1
         touched += await uow.people.remove(address)  # a trained person's qualification
+        for recipient in await uow.recipients.with_address(address):  # survey recipients and their answers
+            recipient.forget()
+            await uow.recipients.put(recipient)
+            touched += 1
         await uow.commit()
     return touched
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Generic, Protocol, Self, TypeVar
 
+from services.registry.domain.campaigns import Campaign, Recipient
 from services.registry.domain.offices import Office
 from services.registry.domain.qualifications import PersonQualification
 from services.registry.domain.regions import District, RegionalGroup
@@ -27,6 +28,17 @@ class GroupRepository(Repository[RegionalGroup], Protocol):
         """The group that holds or held `slug` (slugs are never given to another group)."""
 
 
+class RecipientRepository(Repository[Recipient], Protocol):
+    async def put(self, item: Recipient) -> None: ...
+    async def of_campaign(self, campaign_id: str) -> list[Recipient]: ...
+    async def with_address(self, address: str) -> list[Recipient]:
+        """The recipients with this address (any case), for an erasure."""
+
+
+class CampaignRepository(Repository[Campaign], Protocol):
+    async def put(self, item: Campaign) -> None: ...
+
+
 class HistoryLog(Protocol):
     async def of(self, office_id: str) -> list:
         """An office's history entries, newest first."""
@@ -47,6 +59,8 @@ class UnitOfWork(Protocol):
     offices: OfficeRepository
     history: HistoryLog
     people: PersonQualifications
+    campaigns: CampaignRepository
+    recipients: RecipientRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

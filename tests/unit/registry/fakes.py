@@ -83,12 +83,30 @@ class PersonQualifications:
         return 1 if self._view().pop(key, None) is not None else 0
 
 
+class CampaignRepository(_Repository):
+    columns = {"state": lambda item: item.state}
+
+    async def list(self, state: str | None = None) -> list[Any]:
+        return await self._list(state=state)
+
+
+class RecipientRepository(_Repository):
+    columns = {"campaign_id": lambda item: item.campaign_id, "email": lambda item: item.email.casefold()}
+
+    async def of_campaign(self, campaign_id: str) -> list[Any]:
+        return sorted(await self._list(campaign_id=campaign_id), key=lambda r: (r.office_name, r.name, r.id))
+
+    async def with_address(self, address: str) -> list[Any]:
+        return await self._list(email=address.casefold())
+
+
 class FakeUnitOfWork(_FakeUnitOfWork):
     stored = (*_FakeUnitOfWork.stored, "people", "claimed", "keys")
 
     def __init__(self, day: date | None = None) -> None:
         self.districts, self.groups, self.offices = ByStateRepository(), GroupRepository(), OfficeRepository()
-        super().__init__(self.districts, self.groups, self.offices)
+        self.campaigns, self.recipients = CampaignRepository(), RecipientRepository()
+        super().__init__(self.districts, self.groups, self.offices, self.campaigns, self.recipients)
         self.day = day  # what the clock says today (None: no clock wired)
         self.people = PersonQualifications()
         self.claimed: set[str] = set()  # the inbox: event ids processed
@@ -137,3 +155,6 @@ class FakeUnitOfWork(_FakeUnitOfWork):
                 collected.extend(item.events)
                 item.events.clear()
         return collected
+
+
+ClaimingUnitOfWork = FakeUnitOfWork  # the fake claims incoming events once (what an erasure handler needs)
