@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from icalendar import Event
-
 from services.events.adapters import orm
+from services.events.adapters.training_calendar import mail_contract
 from services.events.domain.training_mails import TrainingMail
 from services.events.domain.trainings import (
     Costs,
@@ -21,13 +20,10 @@ from services.events.domain.trainings import (
     TrainingPlanned,
     TrainingStatus,
 )
-from shared import ical
 from shared.clock import BERLIN
 from shared.contracts import events as c
 from shared.contracts.envelope import EventPayload
 from shared.db.snapshots import SnapshotRepository
-
-ORGANIZER = "verteiler@beratungsnetz.example"  # the system's address: RFC 5546 wants an ORGANIZER with PUBLISH
 
 
 def kind_of(key: str) -> Kind:
@@ -120,39 +116,6 @@ class TrainingRepository(SnapshotRepository[Training]):
 
     async def list(self, status: str | None = None, day: date | None = None) -> list[Training]:
         return await super().list(status=status, day=day)
-
-
-def training_ics(t: Training, stamp: datetime) -> str:
-    """One date as a calendar to import (METHOD:PUBLISH); the UID stays the same for every mail of this date."""
-    cal = ical.new_calendar("-//Beratungsnetz//Schulungen//DE", t.name, "PUBLISH")
-    event = Event()
-    event.add("uid", f"schulung-{t.id}@beratungsnetz")
-    event.add("dtstamp", stamp.astimezone(UTC))
-    event.add("dtstart", t.details.start.astimezone(BERLIN))
-    event.add("dtend", t.details.end.astimezone(BERLIN))
-    event.add("summary", t.name)
-    event.add("status", "CANCELLED" if t.status == TrainingStatus.CANCELLED else "CONFIRMED")
-    event.add("location", "online" if t.details.online and not t.details.place else t.details.place)
-    event.add("organizer", ical.organizer(ORGANIZER, "Beratungsnetz – Schulungen"))
-    if t.details.description:
-        event.add("description", t.details.description)
-    cal.add_component(event)
-    return cal.to_ical().decode()
-
-
-def mail_contract(m: TrainingMail, now: datetime) -> c.EventsMailRequestedV1:
-    ics = training_ics(m.training, m.at or now) if m.with_ics and m.training else ""
-    return c.EventsMailRequestedV1(
-        to=m.to,
-        to_name=m.to_name,
-        kind=m.kind,
-        subject=m.subject,
-        text=m.text,
-        link_path=m.link_path,
-        link_label=m.link_label,
-        ics=ics,
-        reference=m.reference,
-    )
 
 
 TRAINING_EVENTS = (TrainingPlanned, TrainingChanged, TrainingAttended, TrainingMail)
