@@ -34,3 +34,10 @@ progress_reports = Table(
     Column("until", UtcDateTime(), nullable=False, index=True),
     Column("data", JSON, nullable=False),
 )
+# Training dates with their participants (issue 17); `day` is the start's date in Berlin.
+trainings = snapshot_table(
+    "trainings",
+    metadata,
+    Column("day", Date, nullable=False, index=True),
+    Column("status", String(20), nullable=False, index=True),
+)

@@ -15,6 +15,7 @@ from services.events.domain import commands
 from services.events.domain.actions import Report, Schedule
 from services.events.domain.groups import GroupStatus
 from services.events.domain.workplan import Note
+from services.events.entrypoints.training_translate import TRAINING_TRANSLATIONS
 from shared.clock import BERLIN, Clock
 from shared.contracts import Envelope, RequestSpec, notifications, registry
 from shared.contracts import events as c
@@ -70,6 +71,7 @@ TRANSLATIONS: dict[RequestSpec, Translation] = {
     c.RESCHEDULE_WORK_ITEM: lambda r, clock: commands.RescheduleWorkItem(
         r.item_id, r.timing, clock.today(), r.year, r.author
     ),
+    **TRAINING_TRANSLATIONS,  # issue 17: training dates (entrypoints/training_translate.py)
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.events.entrypoints import nats, scheduler, subscribers
+from services.events.entrypoints import nats, scheduler, subscribers, training_nats
+from services.events.entrypoints.training_scheduler import links_of
 from shared.clock import Clock
 from shared.service import ServiceApp
 
@@ -13,5 +14,6 @@ from shared.service import ServiceApp
 def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock) -> None:
     run, manual = scheduler.jobs(uow, clock, app.settings)
     nats.register(app.broker, uow, clock, manual, organizer=app.settings.calendar_organizer)
+    training_nats.register(app.broker, uow, clock, links_of(app.settings))
     subscribers.register(app, uow)
     app.background.append(run)
