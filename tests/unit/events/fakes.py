@@ -46,12 +46,18 @@ class WorkItemRepository(FakeRepository[Any]):
         return await self._list(plan=plan)
 
 
+class CampaignRepository(FakeRepository[Any]):
+    async def list(self) -> list[Any]:
+        return sorted(await self._list(), key=lambda c: (c.ends_on, c.title, c.id))
+
+
 class FakeUnitOfWork(_FakeUnitOfWork):
     stored = (*_FakeUnitOfWork.stored, "keys", "claimed")
 
     def __init__(self) -> None:
         self.groups, self.actions, self.items = GroupRepository(), ActionRepository(), WorkItemRepository()
-        super().__init__(self.groups, self.actions, self.items)
+        self.campaigns = CampaignRepository()
+        super().__init__(self.groups, self.actions, self.items, self.campaigns)
         self.keys: set[str] = set()  # once-keys and processed event ids, committed
         self.claimed: set[str] = set()
         self._pending_keys: set[str] = set()
