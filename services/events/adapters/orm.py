@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, MetaData, String, Table
+from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -40,4 +40,17 @@ trainings = snapshot_table(
     metadata,
     Column("day", Date, nullable=False, index=True),
     Column("status", String(20), nullable=False, index=True),
+)
+# The registry's survey campaigns as their latest event counted them (issue 17): the progress report's response rates.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False, index=True),
+    Column("recipients", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),  # when the registry counted this state: the later wins
 )

@@ -7,7 +7,13 @@ from collections.abc import Callable
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.events.adapters import mapping, orm, trainings
-from services.events.adapters.repository import ActionRepository, GroupRepository, ReportArchive, WorkItemRepository
+from services.events.adapters.repository import (
+    ActionRepository,
+    CampaignRepository,
+    GroupRepository,
+    ReportArchive,
+    WorkItemRepository,
+)
 from services.events.domain.events import ProgressCompiled
 from shared.clock import Clock
 from shared.db import Database
@@ -29,6 +35,7 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
         self.items = WorkItemRepository(self.session)
         self.reports = ReportArchive(self.session)
         self.trainings = trainings.TrainingRepository(self.session)
+        self.campaigns = CampaignRepository(self.session)
         self._emitted: list[object] = []
 
     def emit(self, event: object) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from services.events.entrypoints import nats, scheduler, subscribers, training_nats
 from services.events.entrypoints.training_scheduler import links_of
+from services.events.service_layer.refresher import ScheduledTrainingDates
 from shared.clock import Clock
 from shared.service import ServiceApp
 
@@ -15,5 +16,5 @@ def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock) -> None:
     run, manual = scheduler.jobs(uow, clock, app.settings)
     nats.register(app.broker, uow, clock, manual, organizer=app.settings.calendar_organizer)
     training_nats.register(app.broker, uow, clock, links_of(app.settings))
-    subscribers.register(app, uow)
+    subscribers.register(app, uow, ScheduledTrainingDates(uow, links_of(app.settings)))
     app.background.append(run)

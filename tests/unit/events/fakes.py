@@ -54,13 +54,19 @@ class TrainingRepository(FakeRepository[Any]):
         return await self._list(status=status, day=day)
 
 
+class CampaignRepository(FakeRepository[Any]):
+    async def list(self) -> list[Any]:
+        return sorted(await self._list(), key=lambda c: (c.ends_on, c.title, c.id))
+
+
 class FakeUnitOfWork(_FakeUnitOfWork):
     stored = (*_FakeUnitOfWork.stored, "keys", "claimed")
 
     def __init__(self) -> None:
         self.groups, self.actions, self.items = GroupRepository(), ActionRepository(), WorkItemRepository()
         self.trainings = TrainingRepository()
-        super().__init__(self.groups, self.actions, self.items, self.trainings)
+        self.campaigns = CampaignRepository()
+        super().__init__(self.groups, self.actions, self.items, self.trainings, self.campaigns)
         self.clock = test_clock()
         self.keys: set[str] = set()  # once-keys and processed event ids, committed
         self.claimed: set[str] = set()

@@ -265,3 +265,23 @@ async def test_a_confirmation_carries_an_ics_of_the_date() -> None:
     assert wire.link_label == "Meine Schulungen" and wire.kind == "schulung_angemeldet" and wire.reference == t.id
     changed = [e for e in uow.published if isinstance(e, TrainingChanged)]
     assert changed[-1].training.participants[0].name == "Anna Beispiel" and changed[-1].training is not t
+
+
+async def test_the_progress_report_names_the_coming_training_dates_with_places_taken_and_waiting() -> None:
+    from services.events.domain import commands
+    from services.events.service_layer import periodic
+
+    uow = FakeUnitOfWork()
+    t = await planned(uow, capacity=1)  # ten days ahead: within the month after the period
+    await register(uow, t, ANNA)
+    await register(uow, t, BERT)
+    later = await planned(uow, capacity=5, days=60)  # beyond the month after the period: not named
+    cancelled = await planned(uow, capacity=5, days=12)
+    await trainings.handle(tc.CancelTraining(cancelled.id, "", uow.clock.now()), uow, LINKS)
+    now = uow.clock.now()
+    report = await periodic.compile_progress(commands.CompileProgressReport(now, "p", now - timedelta(days=7)), uow)
+    assert report is not None
+    assert [(line.training_id, line.registered, line.waiting, line.attended) for line in report.trainings] == [
+        (t.id, 1, 1, None)
+    ]
+    assert later.id not in {line.training_id for line in report.trainings}
