@@ -21,8 +21,17 @@ BOARD, ADMIN = "vorstand@example.org", "landesbuero@beratungsnetz.example"
 KATHRIN, WOLFGANG = "kathrin@example.org", "wolfgang@example.org"
 LAG = "lag-hartz-iv-sachsen"
 # the public member pages work with a token from a mail, not with a role; signing in and out is for everyone
-PUBLIC = ("/abonnieren", "/bestaetigen", "/adresse-bestaetigen", "/abmelden", "/meine-verteiler", "/anmelden")
+PUBLIC = (
+    "/abonnieren",
+    "/bestaetigen",
+    "/adresse-bestaetigen",
+    "/abmelden",
+    "/meine-verteiler",
+    "/anmelden",
+    "/umfrage",  # the personal survey form (issue 17): its link, not a role, decides
+)
 SIGN_OUT = "/sitzung/beenden"
+PUBLIC += ("/meine-schulungen",)  # "Meine Schulungen" (issue 17): the personal link decides, not a role
 OFFICES_CSV = "Name;Trägerart;Träger;Straße;PLZ;Ort\nSozialberatung Aue;Kreisverband;KV Erzgebirge;Weg 2;08280;Aue\n"
 
 
@@ -111,7 +120,9 @@ async def system(nats_server, broker, tmp_path):
             "counsellor_id": office.counsellors[0].counsellor_id,
             "job_id": started.headers["location"].rsplit("/", 1)[1],
             "rest": "bericht",
+            "campaign_id": "erhebung",  # refused by role before any campaign is looked up
         }
+        made.objects["training_id"] = "termin"  # refused by role before any date is looked up
         yield made
 
 
