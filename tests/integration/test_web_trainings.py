@@ -135,6 +135,12 @@ async def test_a_trainer_sees_only_their_own_date_and_no_admin_forms(system):
     assert refused.status_code == 403
     assert (await trainer.get("/verwaltung/qualifikationen")).status_code == 403
 
+    no_reason = await form_post(admin, f"{other}/absagen", {"grund": ""})
+    assert no_reason.status_code == 422 and "Bitte geben Sie einen Grund an" in text_of(no_reason.text)
+    assert (await form_post(admin, f"{other}/absagen", {"grund": "Trainer krank"})).status_code == 303
+    shown = text_of((await admin.get(other)).text)
+    assert "„Fremder Termin“ ist abgesagt" in shown and "Termin absagen" not in shown
+
 
 async def test_my_trainings_by_the_mailed_link(system):
     admin = await signed_in(system, ADMIN)
@@ -178,7 +184,12 @@ async def test_a_counsellor_picked_from_the_register_shows_their_qualification_a
         counsellors=[r.CounsellorInput(name="Dana Rat", email="dana@example.org")]))  # fmt: skip
     admin = await signed_in(system, ADMIN)
     path = await plan(admin, system, plaetze="5")
+    costs = {"kosten": "1.200,50 €", "antrag_bis": "01.11.2026", "kosten_status": "bewilligt", "notiz": "Antrag 17"}
+    assert (await form_post(admin, f"{path}/kosten", costs)).status_code == 303
+    wrong = await form_post(admin, f"{path}/kosten", costs | {"kosten": "zwölf"})
+    assert wrong.status_code == 422 and "kein Betrag" in text_of(wrong.text)
     page = (await admin.get(path)).text
+    assert "Erwartete Kosten 1.200,50 €" in text_of(page) and "Stand bewilligt" in text_of(page)
     picked = option(page, "beratende", "Dana Rat — Sozialberatung Aue")  # a name and an office, no id to type
     done = await form_post(admin, f"{path}/anmelden", {"beratende": picked})
     assert done.status_code == 303
