@@ -198,7 +198,7 @@ def router() -> APIRouter:
                 raise
             fields = {("email" if "mail" in k else "name"): m for k, m in exc.fields.items()}
             return await detail(request, training, exc.status, fields or {"name": exc.message}, **values)
-        return redirect(path_of(training_id) + "#teilnehmende", f"{done.participant.name}: {done.message}", request)
+        return redirect(path_of(training_id) + "#teilnehmende", done.message, request)
 
     async def picked_counsellor(request: Request, picked: str) -> dict | None:
         """The counsellor picked from the register's offices ("office_id/counsellor_id"), as the register has them."""
@@ -225,7 +225,7 @@ def router() -> APIRouter:
         await admin_only(request)
         participant = str((await request.form()).get("teilnehmer", ""))
         done = await ask(request, e.CANCEL_PARTICIPANT, training_id=training_id, participant_id=participant)
-        return redirect(path_of(training_id) + "#teilnehmende", f"{done.participant.name}: {done.message}", request)
+        return redirect(path_of(training_id) + "#teilnehmende", done.message, request)
 
     @rt.post("/{training_id}/absagen", response_class=HTMLResponse)
     async def cancel(request: Request, training_id: str) -> Response:
