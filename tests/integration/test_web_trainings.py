@@ -211,3 +211,12 @@ async def test_a_counsellor_picked_from_the_register_shows_their_qualification_a
     assert re.search(r"Dana Rat .*qualifiziert für Erstberatung \(Multiplikator:in\) bis \d+\. \w+ 20\d\d", at_office)
     table = text_of((await admin.get("/verwaltung/qualifikationen")).text)
     assert "Dana Rat" in table and "Sozialberatung Aue" in table and "gültig" in table
+    ending = text_of((await admin.get("/verwaltung/qualifikationen?nur=auslaufende")).text)
+    assert "Dana Rat" not in ending and "Keine Qualifikation läuft bald aus" in ending
+
+    system.advance(timedelta(days=170))  # some days before the six months end: within the registry's warning period
+    admin = await signed_in(system, ADMIN)
+    ending = text_of((await admin.get("/verwaltung/qualifikationen?nur=auslaufende")).text)
+    assert "Dana Rat" in ending and re.search(r"Sozialberatung Aue\s*: Qualifikation läuft ab", ending)
+    office_page = text_of((await admin.get(f"/register/stellen/{office.office_id}")).text)
+    assert re.search(r"Qualifikation läuft am \d+\. \w+ 20\d\d ab", office_page)

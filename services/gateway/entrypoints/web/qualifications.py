@@ -1,6 +1,6 @@
 """`/verwaltung/qualifikationen` (issue 17): who is qualified for what until when, as the register knows it from
 attended trainings, with the offices at risk. The Landesgeschäftsstelle and the Landesvorstand read it; the filter
-"nur auslaufende" asks the registry for those ending within its warning period (or ended already)."""
+"nur auslaufende" keeps those the registry marks as ending within its warning period or ended."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from services.gateway.entrypoints.web.render import add_navigation, page
 from shared.contracts import registry as r
 
 PATH = "/verwaltung/qualifikationen"
-EXPIRING_DAYS = 42  # "nur auslaufende": ending within six weeks, or ended
+EXPIRING = ("laeuft_ab", "abgelaufen")  # the registry's statuses (its warning period decides, not this page)
 
 
 def router() -> APIRouter:
@@ -26,9 +26,9 @@ def router() -> APIRouter:
     async def overview(request: Request, nur: str = "") -> Response:
         viewer = await require_board(request)
         expiring = nur == "auslaufende"
-        query = r.QualificationsQuery(within_days=EXPIRING_DAYS if expiring else None)
-        found = await ask(request, r.QUALIFICATIONS, query, actor=viewer.address)
-        rows = sorted(found.qualifications, key=lambda q: (q.until, q.name.casefold()))
+        found = await ask(request, r.QUALIFICATIONS, r.QualificationsQuery(), actor=viewer.address)
+        shown = [q for q in found.qualifications if q.status in EXPIRING or not expiring]
+        rows = sorted(shown, key=lambda q: (q.until, q.name.casefold()))
         return page(
             request,
             "verwaltung/qualifikationen",
@@ -36,7 +36,6 @@ def router() -> APIRouter:
             qualifications=rows,
             at_risk=found.offices_at_risk,
             expiring=expiring,
-            expiring_days=EXPIRING_DAYS,
             words=words,
             qualification_words=r.QUALIFICATION_WORDS,
             finding_words=register_words.FINDING_WORDS,
