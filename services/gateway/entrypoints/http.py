@@ -28,6 +28,7 @@ from services.gateway.entrypoints.web import (
     pages,
     regions,
     register_import,
+    surveys,
     workplan,
 )
 from services.gateway.entrypoints.web import register as register_pages
@@ -111,6 +112,7 @@ def create_app(
     app.include_router(register_import.router())  # the register (issue 16): import, regions, coverage
     app.include_router(regions.router())
     app.include_router(coverage_pages.router())
+    app.include_router(surveys.router())  # surveys and outreach (issue 17)
     app.state.access = access
     app.state.directory = directory
     app.state.web = web

@@ -5,6 +5,9 @@ and the request must come from the gateway's own pages: its Origin (or, without 
 gateway's public URL or the host the request was sent to. Otherwise: a German 403 page, and the route
 never runs. Exempt are the API (`/api/…`, bearer tokens, no cookies) and the RFC 8058 one-click
 unsubscribe, which mail programs POST to `/abmelden` with the body `List-Unsubscribe=One-Click`.
+
+The personal survey pages (`/umfrage/<token>`, issue 17) send no referrer at all, so a browser posts their form
+with `Origin: null`: there the token alone decides (a foreign Origin is still refused).
 """
 
 from __future__ import annotations
@@ -33,6 +36,15 @@ REFUSED = (
     "Das Formular ist abgelaufen oder kam nicht von dieser Seite. Bitte laden Sie die Seite neu und versuchen Sie es noch "
     "einmal."
 )
+
+
+# The personal survey form (issue 17): its address holds the person's token. No referrer leaves it (not even to this
+# site's own pages), no search engine indexes it, no cache keeps it - also for its error pages.
+PERSONAL_PATHS = ("/umfrage/",)
+
+
+def is_personal(path: str) -> bool:
+    return path.startswith(PERSONAL_PATHS)
 
 
 def is_api(path: str) -> bool:
@@ -78,7 +90,7 @@ class WebSecurity:
                     cookie is None
                     or not isinstance(sent, str)
                     or not hmac.compare_digest(sent.encode(), cookie.encode())
-                    or not self._same_origin(headers)
+                    or not (self._same_origin(headers) or (is_personal(path) and _unnamed_origin(headers)))
                 ):
                     response = error_page(403, "Nicht erlaubt", REFUSED)
                     await response(scope, receive, self._with_headers(send, path, new_token))
@@ -114,6 +126,10 @@ class WebSecurity:
                     b"x-content-type-options": b"nosniff",
                     b"referrer-policy": b"same-origin",
                 }
+                if is_personal(path):
+                    extra[b"referrer-policy"] = b"no-referrer"
+                    extra[b"x-robots-tag"] = b"noindex, nofollow"
+                    extra[b"cache-control"] = b"no-store"
                 if not embeddable:  # X-Frame-Options knows no list of sites: the CSP above decides for the embed
                     extra[b"x-frame-options"] = b"DENY"
                 raw += [(name, value) for name, value in extra.items() if name not in names]
@@ -123,6 +139,12 @@ class WebSecurity:
             await send(message)
 
         return sending
+
+
+def _unnamed_origin(headers: Headers) -> bool:
+    """A browser on a page with `Referrer-Policy: no-referrer` posts its forms with `Origin: null` and no Referer;
+    on the personal pages that is no foreign origin (the double-submit token still has to match)."""
+    return headers.get("origin") in (None, "null") and not headers.get("referer")
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter, ValidationError
 
 from services.gateway.domain.people import Viewer, normal_address
-from services.gateway.entrypoints.web import groups, workplan
+from services.gateway.entrypoints.web import groups, surveys, workplan
 from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
@@ -123,6 +123,7 @@ def router() -> APIRouter:
         )
         workplan_tasks = await workplan.my_urgent_items(request, person)  # work plan (issue 15)
         invitations = await groups.open_invitations(request, person)  # invitations for the person's groups
+        answers = await surveys.reviews_waiting(request) if person.admin else []  # survey answers (issue 17)
         return page(
             request,
             "aufgaben",
@@ -132,6 +133,7 @@ def router() -> APIRouter:
             board=await board_tasks(request, person),
             workplan_tasks=workplan_tasks,
             invitations=invitations,
+            answers=answers,
         )
 
     return r
