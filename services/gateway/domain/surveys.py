@@ -507,6 +507,9 @@ def result_table(found: r.CampaignRecipients, reviews: r.AnswerReviews) -> tuple
     return head, rows
 
 
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def result_filename(campaign: r.CampaignSnapshot, extension: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", campaign.title.lower().translate(str.maketrans("äöüß", "aous"))).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", campaign.title.lower().translate(UMLAUTS)).strip("-")
     return f"erhebung-{slug[:60] or campaign.campaign_id}.{extension}"
