@@ -113,6 +113,12 @@ CONTEXTS = {
         "valid_hours": 48,
         "link": "https://beratungsnetz.example/adresse-bestaetigen?token=T",
     },
+    "persoenlich": {
+        "subject": "Erhebung Sozialberatung: Ihre Angaben für „Bürgerbüro Plauen“",
+        "text": "Guten Tag,\n\nbitte sagen Sie uns, ob in Ihrem Büro Sozialberatung stattfindet.",
+        "link": "https://beratungsnetz.example/umfrage/abc",
+        "link_label": "Zur Umfrage",
+    },
 }
 
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import ast
-import functools
-import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -14,50 +10,6 @@ from pydantic import ValidationError
 from shared.contracts import CATALOGUE, PRODUCERS, Envelope, EventSpec, Reply, RequestSpec
 from shared.contracts.catalogue import EVENT_SUBJECT, REQUEST_SUBJECT, Catalogue, ContractError, DeadLetterSpec
 from shared.contracts.registry import Coordinator, GroupFormedV1
-
-ROOT = Path(__file__).resolve().parents[2]
-SUBJECT_LITERAL = re.compile(r"^(registry|notifications|events|gateway|deadletter)(\.[a-z0-9_*>-]+){2,}$")
-# Where such a constant can begin in source text: after a quote, or after "}" inside an f-string. Only files
-# that have one are parsed (a tenth of them), which keeps this check fast enough for the unit suite.
-SUBJECT_START = re.compile(r"""['"}](registry|notifications|events|gateway|deadletter)\.""")
-
-
-@functools.cache
-def subject_literals() -> dict[str, list[str]]:
-    """Every string constant in our code that looks like a NATS subject, with where it stands."""
-    found: dict[str, list[str]] = {}
-    for path in (
-        p for top in ("services", "shared", "beratungsnetz", "tests", "bench") for p in ROOT.glob(f"{top}/**/*.py")
-    ):
-        if path == Path(__file__).resolve():
-            continue  # this file holds deliberately wrong subjects
-        source = path.read_text()
-        if not SUBJECT_START.search(source):
-            continue
-        for node in ast.walk(ast.parse(source, str(path))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SUBJECT_LITERAL.match(node.value):
-                found.setdefault(node.value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    return found
-
-
-def covered_by(pattern: str) -> list[str]:
-    """Catalogued subjects a NATS filter (with * or >) matches."""
-    regex = re.escape(pattern).replace(r"\*", r"[^.]+").replace(">", r".+")
-    return [s.subject for s in CATALOGUE.specs() if re.fullmatch(regex, s.subject)]
-
-
-def test_every_subject_used_in_code_has_exactly_one_contract() -> None:
-    literals = subject_literals()
-    subjects = {s: where for s, where in literals.items() if "*" not in s and ">" not in s}
-    unknown = {s: where for s, where in subjects.items() if len(CATALOGUE.lookup(s)) != 1}
-    assert unknown == {}, f"Subjects ohne (genau einen) Vertrag: {unknown}"
-
-
-def test_every_filter_used_in_code_covers_contracted_subjects() -> None:
-    filters = {s: where for s, where in subject_literals().items() if "*" in s or ">" in s}
-    empty = {f: where for f, where in filters.items() if not covered_by(f) and not CATALOGUE.lookup(f)}
-    assert empty == {}, f"Filter ohne Vertrag dahinter: {empty}"
-    assert covered_by("registry.group.>") and not covered_by("registry.gruppe.>")
 
 
 def test_every_contract_follows_the_subject_scheme_and_lives_with_its_producer() -> None:

@@ -1,19 +1,15 @@
-"""Text fields of the request contracts: control characters refused, German messages, no unconstrained string."""
+"""Text fields of the request contracts: control characters refused, German messages. (That no request contract takes an
+unconstrained string is a scan of every contract: tests/tools/test_contract_policies.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from shared.contracts import CATALOGUE, RequestSpec
 from shared.contracts.german import field_messages
 from shared.contracts.text import Email, Flag, MultiLine, Name, NonBlankText, SingleLine
-
-# Built by the public feeds from URL parts, or asked only between services (not part of the API).
-NOT_FROM_PEOPLE = {"CalendarQuery", "DirectoryQuery", "GroupsQuery"}
 
 
 class Form(BaseModel):
@@ -49,26 +45,3 @@ def test_pydantic_errors_are_german() -> None:
     assert refusal(email="kein-at") == {"email": "Keine gültige E-Mail-Adresse."}
     assert refusal(flag="ja") == {"flag": "Bitte true oder false angeben."}
     assert refusal(title="x" * 201) == {"title": "Zu lang: höchstens 200 Zeichen."}
-
-
-def unconstrained(schema: dict, defs: dict, path: str) -> Iterator[str]:
-    if "$ref" in schema:
-        yield from unconstrained(defs[schema["$ref"].split("/")[-1]], defs, path)
-        return
-    for option in schema.get("anyOf", []):
-        yield from unconstrained(option, defs, path)
-    if schema.get("type") == "string" and not {"enum", "const", "pattern", "format"} & schema.keys():
-        yield path
-    if schema.get("type") == "array":
-        yield from unconstrained(schema.get("items", {}), defs, path + "[]")
-    for name, field in schema.get("properties", {}).items():
-        yield from unconstrained(field, defs, f"{path}.{name}")
-
-
-def test_no_request_contract_takes_an_unconstrained_string() -> None:
-    found = []
-    for spec in CATALOGUE.specs():
-        if isinstance(spec, RequestSpec) and spec.request.__name__ not in NOT_FROM_PEOPLE:
-            schema = spec.request.model_json_schema()
-            found += unconstrained(schema, schema.get("$defs", {}), spec.request.__name__)
-    assert found == []

@@ -26,6 +26,7 @@ SUBJECTS = {
     "anmelden": "Ihr Anmeldelink für das Beratungsnetz",
     "verwalten": "Ihr Link zu „Meine Verteiler“",
     "adressen_bestaetigen": "Bitte bestätigen: neue Adresse für Ihre Verteiler",
+    "persoenlich": "{subject}",  # written by the service that asked for the mail
 }
 _URL = re.compile(r"https?://[^\s<>\"]+")
 

@@ -132,3 +132,21 @@ class ReportProgress:
     held: tuple[Mapping[str, Any], ...] = ()
     upcoming: tuple[Mapping[str, Any], ...] = ()
     period_key: str = ""
+
+
+@dataclass(frozen=True)
+class SendPersonalMail:
+    """A mail another service wrote for one person (survey link, training confirmation, …): sent as it is,
+    with the link made absolute here. `kind` and `reference` are for the audit line only, never for text."""
+
+    event: Received
+    producer: str
+    to: str
+    to_name: str
+    kind: str
+    subject: str
+    text: str
+    link_path: str = ""
+    link_label: str = ""
+    ics: str = ""
+    reference: str = ""

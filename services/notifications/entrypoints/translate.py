@@ -8,6 +8,7 @@ from typing import Any
 from services.notifications.domain import news
 from shared import context
 from shared.contracts import Envelope, events, registry
+from shared.contracts.mail import MailRequested
 
 
 def received(envelope: Envelope[Any]) -> news.Received:
@@ -117,6 +118,23 @@ def report_progress(envelope: Envelope[events.ProgressCompiledV1]) -> news.Repor
     )
 
 
+def send_personal_mail(envelope: Envelope[MailRequested]) -> news.SendPersonalMail:
+    p = envelope.payload
+    return news.SendPersonalMail(
+        received(envelope),
+        envelope.producer,
+        p.to,
+        p.to_name,
+        p.kind,
+        p.subject,
+        p.text,
+        p.link_path,
+        p.link_label,
+        p.ics,
+        p.reference,
+    )
+
+
 TRANSLATIONS: dict[type, Callable[[Any], object]] = {
     **dict.fromkeys(
         (
@@ -132,4 +150,5 @@ TRANSLATIONS: dict[type, Callable[[Any], object]] = {
     **dict.fromkeys(_WHAT, announce_action),
     **dict.fromkeys((events.ReminderDueV1, events.WorkItemOverdueV1), remind_of_work_item),
     events.ProgressCompiledV1: report_progress,
+    **dict.fromkeys((registry.RegistryMailRequestedV1, events.EventsMailRequestedV1), send_personal_mail),
 }

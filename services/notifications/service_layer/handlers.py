@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.notifications.domain import commands, news
-from services.notifications.service_layer import gdpr, incoming, members, membership, selfservice
+from services.notifications.service_layer import gdpr, incoming, members, membership, personal, selfservice
 from services.notifications.service_layer.ports import Deps
 
 HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
@@ -35,6 +35,7 @@ HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
     news.AnnounceAction: incoming.announce_action,
     news.RemindOfWorkItem: incoming.remind_of_work_item,
     news.ReportProgress: incoming.report_progress,
+    news.SendPersonalMail: personal.send_personal_mail,
 }
 
 
