@@ -247,7 +247,12 @@ async def test_the_new_campaign_form_says_what_is_wrong_and_creates_nothing(syst
 async def test_members_and_districts_campaigns_and_the_interested(system) -> None:
     admin = await signed_in(system, ADMIN)
     await system.ask(
-        n.ADD_MEMBER, n.AddMember(list_id=LAG, moderator=KATHRIN, address="anna@example.org", display_name="Anna")
+        n.CREATE_LIST,
+        n.CreateList(name="LAG Hartz IV Sachsen", policy="moderiert", owner_address=KATHRIN, owner_name="Kathrin"),
+    )
+    await system.ask(
+        n.ADD_MEMBER,
+        n.AddMember(list_id=LAG, moderator="test", admin=True, address="anna@example.org", display_name="Anna"),
     )
     members_id = await create(system, admin, titel="Mitmachen in der Sozialberatung", art="mitglieder", verteiler=LAG)
     shown = text_of((await admin.get(f"/verwaltung/erhebungen/{members_id}")).text)
@@ -264,25 +269,9 @@ async def test_members_and_districts_campaigns_and_the_interested(system) -> Non
     )
     assert sent.status_code == 303, text_of(sent.text)
 
-    start = system.clock.now() + timedelta(days=10)
-    training = await system.ask(
-        e.PLAN_TRAINING,
-        e.PlanTraining(kind="multiplikator", start=start, end=start + timedelta(hours=3), online=True, capacity=10),
-    )
     people = await admin.get("/verwaltung/interessierte")
     assert people.status_code == 200 and "anna@example.org" in people.text and "Zur Schulung einladen" in people.text
-    invited = await form_post(
-        admin, "/verwaltung/interessierte/einladen", {"name": "Anna", "email": "anna@example.org"}
-    )
-    assert invited.status_code == 303
-    assert "Anna:" in text_of((await admin.get("/verwaltung/interessierte")).text)
-    registered = await form_post(
-        admin,
-        "/verwaltung/interessierte/anmelden",
-        {"name": "Anna", "email": "anna@example.org", "termin": training.training_id},
-    )
-    assert registered.status_code == 303
-    assert "angemeldet" in text_of((await admin.get("/verwaltung/interessierte")).text)
+    assert "Plauen" in text_of(people.text)
 
     zwickau = await system.ask(r.ADD_DISTRICT, r.AddDistrict(name="Zwickau", state="SN"))
     await system.ask(
@@ -306,3 +295,39 @@ async def test_nobody_but_the_state_office_sees_the_campaigns(system) -> None:
         assert (await stranger.get(path)).status_code == 403
     anonymous = await system.http.get("/verwaltung/erhebungen")
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/anmelden")
+
+
+async def test_the_interested_are_invited_and_registered_for_a_training(system) -> None:
+    admin = await signed_in(system, ADMIN)
+    await system.ask(
+        n.CREATE_LIST,
+        n.CreateList(name="LAG Hartz IV Sachsen", policy="moderiert", owner_address=KATHRIN, owner_name="Kathrin"),
+    )
+    await system.ask(
+        n.ADD_MEMBER,
+        n.AddMember(list_id=LAG, moderator="test", admin=True, address="anna@example.org", display_name="Anna"),
+    )
+    await create(system, admin, titel="Mitmachen in der Sozialberatung", art="mitglieder", verteiler=LAG)
+    path = await survey_path(system, "anna@example.org")
+    sent = await form_post(system.browser(), path, {"interesse": "ja", "kontakt": "ja", "aktion": "absenden"})
+    assert sent.status_code == 303, text_of(sent.text)
+    start = system.clock.now() + timedelta(days=10)
+    training = await system.ask(
+        e.PLAN_TRAINING,
+        e.PlanTraining(kind="multiplikator", start=start, end=start + timedelta(hours=3), online=True, capacity=10),
+    )
+    people = await admin.get("/verwaltung/interessierte")
+    assert people.status_code == 200 and "anna@example.org" in people.text and "Zur Schulung einladen" in people.text
+    assert f'value="{training.training_id}"' in people.text
+    invited = await form_post(
+        admin, "/verwaltung/interessierte/einladen", {"name": "Anna", "email": "anna@example.org"}
+    )
+    assert invited.status_code == 303
+    assert "Anna:" in text_of((await admin.get("/verwaltung/interessierte")).text)
+    registered = await form_post(
+        admin,
+        "/verwaltung/interessierte/anmelden",
+        {"name": "Anna", "email": "anna@example.org", "termin": training.training_id},
+    )
+    assert registered.status_code == 303
+    assert "angemeldet" in text_of((await admin.get("/verwaltung/interessierte")).text)
