@@ -21,7 +21,15 @@ BOARD, ADMIN = "vorstand@example.org", "landesbuero@beratungsnetz.example"
 KATHRIN, WOLFGANG = "kathrin@example.org", "wolfgang@example.org"
 LAG = "lag-hartz-iv-sachsen"
 # the public member pages work with a token from a mail, not with a role; signing in and out is for everyone
-PUBLIC = ("/abonnieren", "/bestaetigen", "/adresse-bestaetigen", "/abmelden", "/meine-verteiler", "/anmelden")
+PUBLIC = (
+    "/abonnieren",
+    "/bestaetigen",
+    "/adresse-bestaetigen",
+    "/abmelden",
+    "/meine-verteiler",
+    "/anmelden",
+    "/umfrage",  # the personal survey form (issue 17): its link, not a role, decides
+)
 SIGN_OUT = "/sitzung/beenden"
 OFFICES_CSV = "Name;Trägerart;Träger;Straße;PLZ;Ort\nSozialberatung Aue;Kreisverband;KV Erzgebirge;Weg 2;08280;Aue\n"
 
@@ -111,6 +119,7 @@ async def system(nats_server, broker, tmp_path):
             "counsellor_id": office.counsellors[0].counsellor_id,
             "job_id": started.headers["location"].rsplit("/", 1)[1],
             "rest": "bericht",
+            "campaign_id": "erhebung",  # refused by role before any campaign is looked up
         }
         yield made
 
