@@ -18,3 +18,6 @@ class EventsSettings(ServiceSettings):
     calendar_organizer: str = (
         "verteiler@beratungsnetz.example"  # ORGANIZER of the public calendars (the mailing address)
     )
+    # Training dates (issue 17): how many days before a financial application's deadline the state office hears.
+    application_reminder_days: int = 14
+    state_office_address: str = "landesgeschaeftsstelle@beratungsnetz.example"

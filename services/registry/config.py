@@ -12,3 +12,9 @@ class RegistrySettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/db/registry.sqlite3"
     demo_data: bool = False  # load the demo register from the seed documents into an empty database
+    refresher_warning_days: int = 42  # a qualification ending within this many days is due for a refresher
+    qualification_check_seconds: float = 300.0  # how often ending and lapsed qualifications are checked
+    # Survey campaigns (issue 17): reminders to those who have not submitted, at most this many, this many days apart
+    survey_reminders_max: int = 2
+    survey_reminder_days: int = 7
+    scheduler_seconds: float = 300.0  # how often invitations, reminders and ended campaigns are checked

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from services.events.domain import commands
 from services.events.domain.groups import GroupReplica
 from services.events.entrypoints.translate import follow_group
 from services.events.service_layer import handlers, periodic, views
+from services.events.service_layer.campaigns import apply_campaign_event
 from services.events.service_layer.replica import apply_group_event, apply_group_events
 from shared.contracts import Envelope
 from shared.contracts import registry as r
@@ -89,3 +90,41 @@ async def test_a_batch_is_applied_in_one_transaction_in_stream_order_each_event_
         groups["g7"].seen,
     ) == ("Gruppe Sieben", 400, 2)
     assert groups["g3"].seen == 1
+
+
+async def test_the_campaign_replica_keeps_the_latest_counts_on_each_database(database) -> None:
+    uow = await prepared(database)
+    at = datetime(2027, 1, 1, 9, tzinfo=UTC)
+
+    def follow(event_id: str, hours: int, answered: int) -> commands.FollowCampaign:
+        received = commands.Received(event_id, r.CampaignProgressedV1.subject)
+        return commands.FollowCampaign(
+            received,
+            at + timedelta(hours=hours),
+            "k-1",
+            "Büros",
+            "bueros",
+            date(2027, 1, 1),
+            date(2027, 2, 28),
+            40,
+            answered,
+        )
+
+    assert await apply_campaign_event(follow("e-2", 2, 12), uow())
+    assert await apply_campaign_event(follow("e-1", 1, 5), uow())  # older counts, arriving late: not taken
+    assert not await apply_campaign_event(follow("e-2", 2, 12), uow())  # redelivered
+    async with uow() as unit:
+        (stored,) = await unit.campaigns.list()
+    assert (stored.answered, stored.recipients, stored.occurred_at, stored.ends_on) == (
+        12,
+        40,
+        at + timedelta(hours=2),
+        date(2027, 2, 28),
+    )
+    assert await apply_campaign_event(follow("e-3", 3, 20), uow())
+    async with uow() as unit:
+        assert (await unit.campaigns.get("k-1")).answered == 20
+    report = await periodic.compile_progress(
+        commands.CompileProgressReport(datetime(2027, 2, 1, tzinfo=UTC), "p", datetime(2027, 1, 25, tzinfo=UTC)), uow()
+    )
+    assert [(c.campaign_id, c.rate_percent) for c in report.campaigns] == [("k-1", 50)]

@@ -102,6 +102,15 @@ CONTEXTS = {
         "upcoming": [],
         "dashboard_url": "https://beratungsnetz.example/lage",
         "archive_url": "",
+        "campaigns": [
+            {
+                "title": "Erhebung Büros 2027",
+                "answered": 12,
+                "recipients": 40,
+                "rate_percent": 30,
+                "ends_text": "31. März 2027",
+            }
+        ],
     },
     "hinweis": {"headline": "Neue Regionalgruppe: Vogtland", "body": "Die Regionalgruppe Vogtland ist gegründet."},
     "zusammenfassung": {"count": 2, "items": ["Treffen am Montag", "Zahltag Plauen"]},

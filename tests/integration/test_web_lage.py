@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from services.gateway.domain.board import period_start
+from shared.contracts import Envelope
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
@@ -221,3 +222,42 @@ async def test_offices_opened_and_closed_are_counted_by_the_day_of_the_registrys
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines == ["Monat;Eröffnet;Geschlossen", "Nov. 2026;1;0", "Dez. 2026;0;0", "Jan. 2027;1;1"]
+
+
+async def test_the_report_names_the_surveys_with_their_response_on_the_page_and_in_the_mail(system) -> None:
+    """A campaign's counts come from the registry's stream (issue 17); the report, its archive page and the
+    board's mail show them under "Erhebungen"."""
+    today = system.clock.today()
+    progressed = r.CampaignProgressedV1(
+        campaign_id="k-1",
+        title="Erhebung Büros 2027",
+        kind="bueros",
+        starts_on=today - timedelta(days=5),
+        ends_on=today + timedelta(days=25),
+        status="laufend",
+        recipients=40,
+        invited=40,
+        answered=12,
+    )
+    envelope = Envelope.wrap(progressed)
+    await system.broker.publish(envelope.model_dump_json().encode(), envelope.subject, stream="REGISTRY")
+    since = system.clock.now() - timedelta(days=7)
+    for _ in range(100):  # the events service learns of it from the registry's stream (the dashboard mails nothing)
+        if (await system.ask(e.DASHBOARD, e.DashboardQuery(since=since))).report.campaigns:
+            break
+        await asyncio.sleep(0.1)
+    report = await system.ask(e.COMPILE_PROGRESS, e.CompileProgress())
+    assert [(c.title, c.answered, c.recipients, c.rate_percent) for c in report.campaigns] == [
+        ("Erhebung Büros 2027", 12, 40, 30)
+    ]
+    ends = f"{(today + timedelta(days=25)).day}. "
+
+    board = await signed_in(system, BOARD)
+    page = await board.get(f"/lage/berichte/{quote(report.period_key, safe='')}")
+    assert page.status_code == 200, page.text
+    shown = text_of(page.text)  # the no-break space before "%" reads as a space
+    assert "Erhebungen" in shown and "Titel Rücklauf Ende" in shown
+    assert re.search(rf"Erhebung Büros 2027 12 von 40 \(30 %\) {ends}\w+ \d{{4}}", shown), shown
+
+    mail = await system.mail(BOARD, "Fortschrittsbericht")  # the first report with the campaign in it
+    assert f"- Erhebung Büros 2027: Rücklauf 12 von 40 (30 %), Ende {ends}" in mail.text

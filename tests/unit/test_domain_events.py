@@ -142,7 +142,7 @@ def test_every_event_is_frozen_and_carries_nothing_mutable(cls: type) -> None:
 
 def test_every_domain_names_its_events() -> None:
     counts = {name: len(event_classes(importlib.import_module(name))) for name in DOMAINS}
-    assert counts["services.events.domain.events"] == 15 and counts["services.registry.domain.events"] == 15
+    assert counts["services.events.domain.events"] == 16 and counts["services.registry.domain.events"] == 15
     assert counts["services.notifications.domain.events"] >= 1
 
 

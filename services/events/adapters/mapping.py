@@ -17,8 +17,10 @@ from services.events.domain.actions import (
     Report,
     Schedule,
 )
+from services.events.domain.campaigns import CampaignLine
 from services.events.domain.groups import GroupReplica, GroupStatus
-from services.events.domain.progress import Dashboard, Month, Tally
+from services.events.domain.progress import Dashboard, Month, Tally, TrainingLine
+from services.events.domain.refresher import RefresherDue
 from services.events.domain.responsibility import Responsible
 from services.events.domain.timing import (
     OnDate,
@@ -242,7 +244,26 @@ def progress_contract(event: ev.ProgressCompiled, names: Names | None = None) ->
         due=[_line(i, today) for i in r.due],
         held=[action_line(a, names) for a in r.held],
         upcoming=[action_line(a, names) for a in r.upcoming],
+        campaigns=[campaign_line(line) for line in r.campaigns],
+        trainings=[training_line(line) for line in r.trainings],
     )
+
+
+def campaign_line(line: CampaignLine) -> c.CampaignLineV1:
+    return c.CampaignLineV1(**asdict(line))
+
+
+def training_line(line: TrainingLine) -> c.TrainingLineV1:
+    return c.TrainingLineV1(**asdict(line))
+
+
+def training_line_domain(line: c.TrainingLineV1) -> TrainingLine:
+    """A training line on the wire (as the trainings part may hand it over) as the report's domain line."""
+    return TrainingLine(**line.model_dump())
+
+
+def mail_contract(mail: RefresherDue) -> c.EventsMailRequestedV1:
+    return c.EventsMailRequestedV1(kind="auffrischung_faellig", **asdict(mail))
 
 
 def action_line(a: Action, names: Names) -> c.ActionLineV1:
@@ -284,6 +305,8 @@ def event_contract(event: object, names: Names, today: date) -> EventPayload:
     """Translate a domain event to its wire contract, at the edge."""
     if isinstance(event, ev.ProgressCompiled):
         return progress_contract(event, names)
+    if isinstance(event, RefresherDue):
+        return mail_contract(event)
     extra = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(event).items() if k not in ("action", "item")}
     if type(event) in _ACTION_EVENTS:
         if isinstance(event, ev.ActionPlanned) and (

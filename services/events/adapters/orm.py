@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, MetaData, String, Table
+from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -33,4 +33,24 @@ progress_reports = Table(
     Column("period_key", String(300), primary_key=True),
     Column("until", UtcDateTime(), nullable=False, index=True),
     Column("data", JSON, nullable=False),
+)
+# Training dates with their participants (issue 17); `day` is the start's date in Berlin.
+trainings = snapshot_table(
+    "trainings",
+    metadata,
+    Column("day", Date, nullable=False, index=True),
+    Column("status", String(20), nullable=False, index=True),
+)
+# The registry's survey campaigns as their latest event counted them (issue 17): the progress report's response rates.
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False, index=True),
+    Column("recipients", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),  # when the registry counted this state: the later wins
 )

@@ -6,9 +6,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.events.adapters import mapping, orm
 from services.events.domain.actions import Action
+from services.events.domain.campaigns import CampaignReplica
 from services.events.domain.groups import GroupReplica
 from services.events.domain.workplan import WorkItem
 from shared.contracts import events as c
@@ -79,3 +81,28 @@ class ReportArchive:
         t = orm.progress_reports
         row = (await self.session.execute(select(t.c.data).where(t.c.period_key == period_key))).first()
         return c.ProgressCompiledV1.model_validate(row.data) if row else None
+
+
+class CampaignRepository:
+    """The replica of the registry's survey campaigns: one row per campaign, written at once (an upsert)."""
+
+    _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def get(self, campaign_id: str) -> CampaignReplica | None:
+        t = orm.campaigns
+        row = (await self.session.execute(select(t).where(t.c.id == campaign_id))).first()
+        return CampaignReplica(**row._mapping) if row else None
+
+    async def put(self, campaign: CampaignReplica) -> None:
+        values = {name: getattr(campaign, name) for name in orm.campaigns.c.keys()}
+        statement = self._INSERT[self.session.get_bind().dialect.name](orm.campaigns).values(**values)
+        changed = {k: v for k, v in values.items() if k != "id"}
+        await self.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=changed))
+
+    async def list(self) -> list[CampaignReplica]:
+        t = orm.campaigns
+        rows = await self.session.execute(select(t).order_by(t.c.ends_on, t.c.title, t.c.id))
+        return [CampaignReplica(**row._mapping) for row in rows]

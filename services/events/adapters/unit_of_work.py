@@ -6,8 +6,14 @@ from collections.abc import Callable
 
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.events.adapters import mapping, orm
-from services.events.adapters.repository import ActionRepository, GroupRepository, ReportArchive, WorkItemRepository
+from services.events.adapters import mapping, orm, trainings
+from services.events.adapters.repository import (
+    ActionRepository,
+    CampaignRepository,
+    GroupRepository,
+    ReportArchive,
+    WorkItemRepository,
+)
 from services.events.domain.events import ProgressCompiled
 from shared.clock import Clock
 from shared.db import Database
@@ -28,6 +34,8 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
         self.actions = ActionRepository(self.session)
         self.items = WorkItemRepository(self.session)
         self.reports = ReportArchive(self.session)
+        self.trainings = trainings.TrainingRepository(self.session)
+        self.campaigns = CampaignRepository(self.session)
         self._emitted: list[object] = []
 
     def emit(self, event: object) -> None:
@@ -44,7 +52,7 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
 
     def _collect_events(self) -> list[object]:
         collected, self._emitted = self._emitted, []
-        for repo in (self.actions, self.items):
+        for repo in (self.actions, self.items, self.trainings):
             for item in repo.items():
                 collected.extend(item.events)
                 item.events.clear()
@@ -52,10 +60,13 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
 
     async def commit(self) -> None:
         events = self._collect_events()
-        for repo in (self.groups, self.actions, self.items):
+        for repo in (self.groups, self.actions, self.items, self.trainings):
             await repo.flush()
         names = await self.names() if events else {}
         for event in events:
+            if isinstance(event, trainings.TRAINING_EVENTS):  # issue 17: dates and their mails
+                await self.publish_event(trainings.event_contract(event, self.clock.now()))
+                continue
             contract = mapping.event_contract(event, names, self.clock.today())
             if isinstance(event, ProgressCompiled):  # the board's archive keeps what was sent
                 await self.reports.add(contract)

@@ -154,3 +154,32 @@ class ForgetPerson:
 
     event: Received
     address: str
+
+
+@dataclass(frozen=True)
+class FollowCampaign:
+    """A registry campaign's counts at `occurred_at`: the latest (by that time) counts."""
+
+    event: Received
+    occurred_at: datetime
+    campaign_id: str
+    title: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    recipients: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class RemindRefresher:
+    """The registry says a person's qualification ends on `until`: mail them the next dates to register for."""
+
+    event: Received
+    name: str
+    email: str
+    qualifies_for: str
+    until: date
+    counsellor_id: str | None = None
+    office_id: str | None = None
+    office_name: str = ""

@@ -18,6 +18,7 @@ from services.events.domain.actions import (
 from services.events.domain.progress import (
     ProgressCompiled,
 )
+from services.events.domain.refresher import RefresherDue
 from services.events.domain.workplan import (
     ReminderDue,
     WorkItemAdded,
@@ -45,7 +46,8 @@ WORK_ITEM_EVENTS = (
     WorkItemOverdue,
 )
 PROGRESS_EVENTS = (ProgressCompiled,)
-ALL = ACTION_EVENTS + WORK_ITEM_EVENTS + PROGRESS_EVENTS
+MAIL_EVENTS = (RefresherDue,)
+ALL = ACTION_EVENTS + WORK_ITEM_EVENTS + PROGRESS_EVENTS + MAIL_EVENTS
 
 __all__ = [
     "ActionCancelled",
@@ -63,5 +65,6 @@ __all__ = [
     "WorkItemOverdue",
     "WorkItemUpdated",
     "ProgressCompiled",
+    "RefresherDue",
     "ALL",
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
 from services.events.domain.actions import LIVE, Action, ActionStatus
+from services.events.domain.campaigns import CampaignLine, CampaignReplica, campaign_lines
 from services.events.domain.groups import GroupReplica, GroupStatus
 from services.events.domain.workplan import WorkItem
 from shared.clock import BERLIN
@@ -34,6 +35,19 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class TrainingLine:
+    """A training date as the progress report names it; the service layer reads them from the training dates
+    (the report only orders them)."""
+
+    training_id: str
+    title: str
+    start: datetime
+    registered: int
+    waiting: int = 0
+    attended: int | None = None  # recorded attendance (None: not yet)
+
+
+@dataclass(frozen=True)
 class ProgressReport:
     """Immutable, so the event that carries it cannot change afterwards; items are snapshots."""
 
@@ -48,6 +62,10 @@ class ProgressReport:
     # actions that begin within COMING_UP after `until`, earliest first (copies, so later changes do not show)
     held: tuple[Action, ...] = ()
     upcoming: tuple[Action, ...] = ()
+    # survey campaigns running on a day of the period (or ended within it), the one ending first first; and the
+    # training dates the service layer handed in, earliest first
+    campaigns: tuple[CampaignLine, ...] = ()
+    trainings: tuple[TrainingLine, ...] = ()
 
 
 def _held_since(action: Action, since: datetime) -> bool:
@@ -70,7 +88,13 @@ def _count_action(tally: Counter[str], action: Action, since: datetime, group_id
 
 
 def compile_report(
-    actions: list[Action], items: list[WorkItem], groups: list[GroupReplica], since: datetime, until: datetime
+    actions: list[Action],
+    items: list[WorkItem],
+    groups: list[GroupReplica],
+    since: datetime,
+    until: datetime,
+    campaigns: Iterable[CampaignReplica] = (),
+    trainings: Iterable[TrainingLine] = (),
 ) -> ProgressReport:
     today = until.date()
     names = {g.id: g.name for g in sorted((g for g in groups if g.status == GroupStatus.ACTIVE), key=lambda g: g.name)}
@@ -114,6 +138,8 @@ def compile_report(
         tuple(due_items),
         tuple(replace(a, events=[]) for a in held),
         tuple(replace(a, events=[]) for a in upcoming),
+        campaign_lines(campaigns, since.astimezone(BERLIN).date(), until.astimezone(BERLIN).date()),
+        tuple(sorted(trainings, key=lambda t: (t.start, t.title, t.training_id))),
     )
 
 
@@ -173,10 +199,16 @@ def _monthly(actions: list[Action], items: list[WorkItem], keys: list[str]) -> t
 
 
 def dashboard(
-    actions: list[Action], items: list[WorkItem], groups: list[GroupReplica], since: datetime, until: datetime
+    actions: list[Action],
+    items: list[WorkItem],
+    groups: list[GroupReplica],
+    since: datetime,
+    until: datetime,
+    campaigns: Iterable[CampaignReplica] = (),
+    trainings: Iterable[TrainingLine] = (),
 ) -> Dashboard:
     """The report COMPILE_PROGRESS compiles for since..until (the same function), with monthly figures."""
-    report = compile_report(actions, items, groups, since, until)
+    report = compile_report(actions, items, groups, since, until, campaigns, trainings)
     keys = months_between(since, until)
     by_group = {}
     for group_id, (name, _) in report.groups.items():

@@ -8,6 +8,7 @@ from typing import Any
 
 from services.events.adapters import mapping
 from services.events.domain import commands, events
+from services.events.entrypoints.training_scheduler import training_reminders
 from services.events.service_layer import periodic
 from shared.clock import Clock
 from shared.contracts import events as c
@@ -25,12 +26,15 @@ def jobs(uow: Callable[[], Any], clock: Clock, settings: Any) -> tuple[Callable,
             return None
         return mapping.progress_contract(events.ProgressCompiled(report, key or period))
 
+    trainings_tick = training_reminders(uow, clock, settings)
+
     async def run() -> None:
         while True:
             try:
                 sent = await periodic.send_reminders(
                     commands.SendReminders(clock.today(), settings.reminder_days_before), uow()
                 )
+                sent += await trainings_tick()  # issue 17: the day before a training, applications' deadlines
                 compiled = await compile_now() if settings.progress_reports else None
                 if sent or compiled:
                     log.info("scheduler.tick", reminders=sent, report=bool(compiled))

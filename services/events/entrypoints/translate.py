@@ -15,6 +15,7 @@ from services.events.domain import commands
 from services.events.domain.actions import Report, Schedule
 from services.events.domain.groups import GroupStatus
 from services.events.domain.workplan import Note
+from services.events.entrypoints.training_translate import TRAINING_TRANSLATIONS
 from shared.clock import BERLIN, Clock
 from shared.contracts import Envelope, RequestSpec, notifications, registry
 from shared.contracts import events as c
@@ -70,6 +71,7 @@ TRANSLATIONS: dict[RequestSpec, Translation] = {
     c.RESCHEDULE_WORK_ITEM: lambda r, clock: commands.RescheduleWorkItem(
         r.item_id, r.timing, clock.today(), r.year, r.author
     ),
+    **TRAINING_TRANSLATIONS,  # issue 17: training dates (entrypoints/training_translate.py)
 }
 
 
@@ -133,3 +135,26 @@ def follow_group(envelope: Envelope[registry.GroupSnapshot], sequence: int) -> c
 
 def forget_person(envelope: Envelope[notifications.PersonErasedV1]) -> commands.ForgetPerson:
     return commands.ForgetPerson(received(envelope), envelope.payload.address)
+
+
+def follow_campaign(envelope: Envelope[registry.CampaignProgressedV1]) -> commands.FollowCampaign:
+    """A registry campaign's counts, as they were at the event's `occurred_at` (the later counts win)."""
+    p = envelope.payload
+    return commands.FollowCampaign(
+        received(envelope),
+        envelope.occurred_at,
+        p.campaign_id,
+        p.title,
+        p.kind,
+        p.starts_on,
+        p.ends_on,
+        p.recipients,
+        p.answered,
+    )
+
+
+def remind_refresher(envelope: Envelope[registry.QualificationExpiringV1]) -> commands.RemindRefresher:
+    p = envelope.payload
+    return commands.RemindRefresher(
+        received(envelope), p.name, p.email, p.qualifies_for, p.until, p.counsellor_id, p.office_id, p.office_name
+    )

@@ -5,10 +5,12 @@ Each happens once per key (item + due date, report period), whichever instance g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from services.events.domain import commands, events
-from services.events.domain.progress import ProgressReport, compile_report, reminders_due
+from services.events.domain.progress import COMING_UP, ProgressReport, TrainingLine, compile_report, reminders_due
+from services.events.domain.trainings import COUNTED, ParticipantStatus, TrainingStatus
 from services.events.service_layer.unit_of_work import UnitOfWork
 
 
@@ -27,13 +29,41 @@ async def send_reminders(cmd: commands.SendReminders, uow: UnitOfWork) -> int:
     return sent
 
 
+async def training_lines(uow: UnitOfWork, since: datetime, until: datetime) -> Iterable[TrainingLine]:
+    """The training dates the report names: not cancelled, beginning in the period or the month after it
+    (`COMING_UP`), with how many hold a place, wait, and (once recorded) attended. Read inside the caller's unit."""
+    lines = []
+    for training in await uow.trainings.list():
+        start = training.details.start
+        if training.status == TrainingStatus.CANCELLED or not since <= start < until + COMING_UP:
+            continue
+        attended = training.with_status(ParticipantStatus.ATTENDED)
+        lines.append(
+            TrainingLine(
+                training_id=training.id,
+                title=training.name,
+                start=start,
+                registered=len(training.with_status(*COUNTED)),
+                waiting=len(training.waiting()),
+                attended=len(attended) if training.status == TrainingStatus.HELD else None,
+            )
+        )
+    return lines
+
+
 async def compile_progress(cmd: commands.CompileProgressReport, uow: UnitOfWork) -> ProgressReport | None:
     """Compile and announce the report for `period_key`; None if that period was already reported."""
     async with uow:
         if not await uow.once(f"fortschritt:{cmd.period_key}"):
             return None
         report = compile_report(
-            await uow.actions.list(), await uow.items.list(), await uow.groups.list(), cmd.since, cmd.now
+            await uow.actions.list(),
+            await uow.items.list(),
+            await uow.groups.list(),
+            cmd.since,
+            cmd.now,
+            await uow.campaigns.list(),
+            await training_lines(uow, cmd.since, cmd.now),
         )
         uow.emit(events.ProgressCompiled(report, cmd.period_key))
         await uow.commit()

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from services.events.domain.commands import FollowGroup, ForgetPerson
 from services.events.domain.groups import GroupReplica
+from services.events.service_layer.trainings import forget_participants
 from services.events.service_layer.unit_of_work import UnitOfWork
 
 
@@ -50,7 +51,8 @@ async def _apply(follow: FollowGroup, uow: UnitOfWork) -> None:
 
 
 async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> int:
-    """Another service announced an erasure: coordinators' contact data leave the replica."""
+    """Another service announced an erasure: coordinators' contact data leave the replica, participants' names and
+    addresses the training dates. How many entries were blanked."""
     address = cmd.address.casefold()
     async with uow:
         if not await uow.claim(cmd.event):
@@ -58,5 +60,6 @@ async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> int:
         found = [g for g in await uow.groups.list() if g.coordinator_email.casefold() == address]
         for group in found:
             await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
+        participants = await forget_participants(uow, address)
         await uow.commit()
-    return len(found)
+    return len(found) + participants

@@ -11,7 +11,10 @@ class UnitOfWork(Protocol):
     groups: Any  # get / put / list(state) of GroupReplica
     actions: Any  # get / add / list / on_day(date) of Action
     items: Any  # get / add / list(plan) of WorkItem
+    campaigns: Any  # get / put / list of CampaignReplica (the registry's survey campaigns, latest counts)
     reports: Any  # list(limit) / get(period_key) of the archived progress reports (their wire contract)
+    trainings: Any  # get / add / list(status) of Training (issue 17)
+    clock: Any  # the service's clock (shared.clock.Clock)
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

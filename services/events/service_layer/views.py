@@ -13,6 +13,7 @@ from services.events.domain.groups import GroupReplica
 from services.events.domain.progress import Dashboard
 from services.events.domain.progress import dashboard as compile_dashboard
 from services.events.domain.workplan import ItemStatus, WorkItem
+from services.events.service_layer.periodic import training_lines
 from services.events.service_layer.replica import replica_of
 from services.events.service_layer.unit_of_work import UnitOfWork
 from shared.clock import BERLIN
@@ -99,7 +100,13 @@ async def dashboard(uow: UnitOfWork, since: datetime, until: datetime) -> Dashbo
         raise InvalidInput("Der Zeitraum beginnt nicht vor seinem Ende.", fields={"since": "nach dem Ende"})
     async with uow:
         return compile_dashboard(
-            await uow.actions.list(), await uow.items.list(), await uow.groups.list(), since, until
+            await uow.actions.list(),
+            await uow.items.list(),
+            await uow.groups.list(),
+            since,
+            until,
+            await uow.campaigns.list(),
+            await training_lines(uow, since, until),
         )
 
 

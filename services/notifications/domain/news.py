@@ -132,6 +132,8 @@ class ReportProgress:
     held: tuple[Mapping[str, Any], ...] = ()
     upcoming: tuple[Mapping[str, Any], ...] = ()
     period_key: str = ""
+    # survey campaigns of the period (issue 17): title, recipients, answered, rate_percent, ends_on
+    campaigns: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

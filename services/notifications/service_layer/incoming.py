@@ -330,9 +330,17 @@ def _report_item(line: Mapping[str, Any]) -> dict[str, Any]:
     return dict(line) | {"due_text": german_day(due) if due else ""}
 
 
-async def report_progress(cmd: ReportProgress, deps: Deps) -> None:
-    base = deps.public_url.rstrip("/")
-    context = {
+def _report_campaign(line: Mapping[str, Any]) -> dict[str, Any]:
+    ends = line.get("ends_on")
+    if isinstance(ends, str):
+        ends = date.fromisoformat(ends)
+    return dict(line) | {"ends_text": german_day(ends) if ends else ""}
+
+
+def progress_context(cmd: ReportProgress, public_url: str) -> dict[str, Any]:
+    """What the progress mail shows, as plain data for its template."""
+    base = public_url.rstrip("/")
+    return {
         "since": german_day(cmd.since.astimezone(BERLIN).date()),
         "until": german_day(cmd.until.astimezone(BERLIN).date()),
         "overall": cmd.overall,
@@ -343,7 +351,12 @@ async def report_progress(cmd: ReportProgress, deps: Deps) -> None:
         "upcoming": [_report_action(line) for line in cmd.upcoming],
         "dashboard_url": f"{base}/lage",
         "archive_url": f"{base}/lage/berichte/{quote(cmd.period_key, safe='')}" if cmd.period_key else "",
+        "campaigns": [_report_campaign(line) for line in cmd.campaigns],
     }
+
+
+async def report_progress(cmd: ReportProgress, deps: Deps) -> None:
+    context = progress_context(cmd, deps.public_url)
     async with deps.uow() as uow:
         if not await uow.claim(cmd.event):
             return

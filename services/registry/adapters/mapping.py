@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 
+from services.registry.adapters.qualifications import qualification_event
 from services.registry.domain import events as ev
 from services.registry.domain.hours import ByAppointment, Hours, MonthlyNth, Weekly
 from services.registry.domain.offices import (
@@ -55,12 +56,16 @@ def counsellor_contract(x: Counsellor) -> c.CounsellorV1:
         email=x.email or None,
         publish_name=x.publish_name,
         trainings=[training_contract(t) for t in x.trainings],
+        qualifies_for=x.qualifies_for,
+        qualified_until=x.qualified_until,
     )
 
 
 def counsellor_domain(x: c.CounsellorV1) -> Counsellor:
     trainings = tuple(Training(t.on, t.title) for t in x.trainings)
-    return Counsellor(x.counsellor_id, x.name, x.email or "", x.publish_name, trainings)
+    return Counsellor(
+        x.counsellor_id, x.name, x.email or "", x.publish_name, trainings, x.qualifies_for, x.qualified_until
+    )
 
 
 def supervision_contract(s: Supervision | None) -> c.SupervisionV1 | None:
@@ -96,6 +101,7 @@ def office_snapshot(o: Office) -> c.OfficeSnapshot:
         supervision=supervision_contract(o.supervision),
         opened_on=o.opened_on,
         closed_on=o.closed_on,
+        qualified_until=o.qualified_until,
     )
 
 
@@ -188,6 +194,8 @@ _OFFICE_EVENTS = {
 
 def event_contract(event: object) -> EventPayload:
     """Translate a domain event to its wire contract, at the edge."""
+    if (qualification := qualification_event(event)) is not None:
+        return qualification
     if isinstance(event, ev.DistrictAdded):
         return c.DistrictAddedV1(**district_snapshot(event.district).model_dump())
     if type(event) in _GROUP_EVENTS:

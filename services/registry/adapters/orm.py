@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table
+from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -36,4 +36,31 @@ office_history = Table(
     Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(320), nullable=False),
     Column("data", JSON, nullable=False),
+)
+# Issue 17: trained people who counsel at no office of the register yet (by their address, casefolded), until an
+# office adds them as a counsellor; and the notices sent once per key (qualification ending, office without one).
+person_qualifications = Table(
+    "person_qualifications",
+    metadata,
+    Column("id", String(320), primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("qualifies_for", String(64), nullable=False),
+    Column("until", Date, nullable=False),
+    Column("training_title", String(300), nullable=False),
+    Column("training_on", Date, nullable=False),
+)
+qualification_notices = Table(
+    "qualification_notices",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("done_at", UtcDateTime(), nullable=False),
+)
+# Survey campaigns (issue 17): the campaign, and one row per recipient with the answer and its review.
+campaigns = snapshot_table("campaigns", metadata, Column("state", String(2), nullable=True, index=True))
+survey_recipients = snapshot_table(
+    "survey_recipients",
+    metadata,
+    Column("campaign_id", String(64), nullable=False, index=True),
+    Column("email", String(320), nullable=False, index=True),  # casefolded, for the erasure
 )

@@ -8,8 +8,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from services.registry.adapters import mapping, orm
+from services.registry.adapters import campaign_mapping, mapping, orm
+from services.registry.adapters.campaign_store import CampaignRepository, RecipientRepository
+from services.registry.adapters.qualification_store import PersonQualificationRepository
 from services.registry.adapters.repository import DistrictRepository, GroupRepository, OfficeRepository
 from services.registry.domain.history import HistoryLine, describe
 from services.registry.domain.offices import Office
@@ -17,6 +20,8 @@ from shared import context
 from shared.clock import Clock
 from shared.contracts import registry as c
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class OfficeHistoryLog:
@@ -64,7 +69,17 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         self.groups = GroupRepository(self.session)
         self.offices = OfficeRepository(self.session)
         self.history = OfficeHistoryLog(self.session)
+        self.people = PersonQualificationRepository(self.session)
+        self.campaigns = CampaignRepository(self.session)
+        self.recipients = RecipientRepository(self.session)
         self._emitted: list[object] = []
+
+    async def once(self, key: str) -> bool:
+        """Claim `key` in this transaction; False if it was claimed before (by any instance)."""
+        insert_ = _INSERT[self.session.get_bind().dialect.name]
+        t = orm.qualification_notices
+        statement = insert_(t).values(key=key, done_at=self._clock.now()).on_conflict_do_nothing()
+        return (await self.session.execute(statement)).rowcount == 1
 
     def emit(self, event: object) -> None:
         self._emitted.append(event)
@@ -85,11 +100,11 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
 
     async def commit(self) -> None:
         before = self._offices_as_loaded()
-        for repo in (self.districts, self.groups, self.offices):
+        for repo in (self.districts, self.groups, self.offices, self.campaigns, self.recipients):
             await repo.flush()
         lines = []
         for event in self._collect_events():
-            await self.publish_event(mapping.event_contract(event))
+            await self.publish_event(campaign_mapping.event_contract(event) or mapping.event_contract(event))
             if (line := describe(event, before.get(getattr(getattr(event, "office", None), "id", "")))) is not None:
                 lines.append(line)
         await self.history.add(lines, self._clock.now(), context.current().actor or "")

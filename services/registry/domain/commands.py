@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from services.registry.domain.campaigns import Answer, CampaignKind, NewRecipient
 from services.registry.domain.offices import Counsellor, OfficeDetails, OfficeStatus, Supervision, Training
 from services.registry.domain.regions import Coordinator, DistrictKind
 
@@ -104,3 +106,34 @@ class RecordTraining:
 class ChangeSupervision:
     office_id: str
     supervision: Supervision | None
+
+
+# --- surveys (issue 17) ---
+
+
+@dataclass(frozen=True)
+class CreateCampaign:
+    title: str
+    kind: CampaignKind
+    starts_on: date
+    ends_on: date
+    intro: str = ""
+    include_register: bool = True
+    recipients: tuple[NewRecipient, ...] = ()
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveAnswer:
+    token: str
+    answer: Answer
+    submit: bool = False
+
+
+@dataclass(frozen=True)
+class DecideAnswer:
+    campaign_id: str
+    recipient_id: str
+    accept: bool
+    change_ids: tuple[str, ...] | None = None
+    reason: str = ""

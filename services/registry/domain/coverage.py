@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from services.registry.domain.hours import ByAppointment
 from services.registry.domain.offices import Office, OfficeStatus
+from services.registry.domain.qualifications import WARNING_DAYS, holders
 from services.registry.domain.regions import District
 from services.registry.domain.validation import STATES
+from shared.clock import german_date
 
 
 class FindingKind(StrEnum):
@@ -20,6 +22,8 @@ class FindingKind(StrEnum):
     UNTRAINED = "ohne_schulung"
     REFRESHER_DUE = "schulung_veraltet"
     NO_FIXED_HOURS = "ohne_sprechzeiten"
+    QUALIFICATION_ENDING = "qualifikation_laeuft_ab"
+    NO_VALID_QUALIFICATION = "ohne_gueltige_qualifikation"
 
 
 TITLES = {
@@ -28,6 +32,8 @@ TITLES = {
     FindingKind.UNTRAINED: "Beratungsstellen, deren Berater:innen keine Schulung haben",
     FindingKind.REFRESHER_DUE: "Beratungsstellen mit fälliger Auffrischungsschulung (älter als sechs Monate)",
     FindingKind.NO_FIXED_HOURS: "Beratungsstellen ohne feste Sprechzeiten",
+    FindingKind.QUALIFICATION_ENDING: "Beratungsstellen, deren letzte gültige Qualifikation bald endet",
+    FindingKind.NO_VALID_QUALIFICATION: "Beratungsstellen ohne gültige Qualifikation (abgelaufen)",
 }
 
 
@@ -39,7 +45,9 @@ class Finding:
     detail: str
 
 
-def coverage(districts: list[District], offices: list[Office], today: date) -> list[Finding]:
+def coverage(
+    districts: list[District], offices: list[Office], today: date, warning_days: int = WARNING_DAYS
+) -> list[Finding]:
     running = [o for o in offices if o.status in (OfficeStatus.ACTIVE, OfficeStatus.PAUSED)]
     covered = {o.details.district_id for o in offices if o.status == OfficeStatus.ACTIVE}
     findings = [
@@ -49,7 +57,24 @@ def coverage(districts: list[District], offices: list[Office], today: date) -> l
     ]
     for office in sorted(running, key=lambda o: o.name):
         findings.extend(_office_findings(office, today))
-    return findings
+    return findings + at_risk(offices, today, warning_days)
+
+
+def at_risk(offices: list[Office], today: date, warning_days: int = WARNING_DAYS) -> list[Finding]:
+    """Active offices whose latest qualification ends within the warning period, or has ended."""
+    found = []
+    for office in sorted((o for o in offices if o.status == OfficeStatus.ACTIVE), key=lambda o: o.name):
+        latest, names = holders(office)
+        if latest is None or latest > today + timedelta(days=warning_days):
+            continue
+        who = " und ".join(names)
+        if latest < today:
+            detail = f"Qualifikation von {who} endete am {german_date(latest)}"
+            found.append(Finding(FindingKind.NO_VALID_QUALIFICATION, office.id, office.name, detail))
+        else:
+            detail = f"Qualifikation von {who} endet am {german_date(latest)}"
+            found.append(Finding(FindingKind.QUALIFICATION_ENDING, office.id, office.name, detail))
+    return found
 
 
 def _office_findings(office: Office, today: date) -> list[Finding]:

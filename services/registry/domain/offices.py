@@ -53,10 +53,19 @@ class Counsellor:
     email: str = ""
     publish_name: bool = False  # a name appears in the public directory only with consent
     trainings: tuple[Training, ...] = ()
+    qualifies_for: str = ""  # what attended trainings qualify for ("erstberatung"); empty: nothing recorded
+    qualified_until: date | None = None  # the qualification's last day
 
     @property
     def last_trained(self) -> date | None:
         return max((t.on for t in self.trainings), default=None)
+
+    def trained(self, training: Training, qualifies_for: str = "", until: date | None = None) -> Counsellor:
+        """With `training` attended; a qualification it grants only ever moves the end forward."""
+        trainings = self.trainings if training in self.trainings else self.trainings + (training,)
+        if not qualifies_for or until is None or (self.qualified_until and until <= self.qualified_until):
+            return replace(self, trainings=trainings)
+        return replace(self, trainings=trainings, qualifies_for=qualifies_for, qualified_until=until)
 
     def refresher_due(self, today: date) -> bool:
         return self.last_trained is None or today - self.last_trained > REFRESHER_AFTER
@@ -131,6 +140,11 @@ class Office(Recording):
         return self.details.name
 
     @property
+    def qualified_until(self) -> date | None:
+        """The latest end of a qualification among its counsellors (None: nobody qualified)."""
+        return max((c.qualified_until for c in self.counsellors if c.qualified_until), default=None)
+
+    @property
     def import_key(self) -> str:
         """How an import recognises an office it already knows when the file has no Kennung."""
         return import_key(self.details.name, self.details.postcode)
@@ -192,6 +206,17 @@ class Office(Recording):
         if training in counsellor.trainings:
             return
         updated = replace(counsellor, trainings=counsellor.trainings + (training,))
+        self.counsellors = tuple(updated if c.id == counsellor_id else c for c in self.counsellors)
+        self._record(CounsellorTrained, counsellor_id=counsellor_id, training=training)
+
+    def qualify(
+        self, counsellor_id: str, training: Training, qualifies_for: str = "", until: date | None = None
+    ) -> None:
+        """An attended training: added to the counsellor's trainings, granting or renewing a qualification."""
+        counsellor = self.counsellor(counsellor_id)
+        updated = counsellor.trained(training, qualifies_for, until)
+        if updated == counsellor:
+            return
         self.counsellors = tuple(updated if c.id == counsellor_id else c for c in self.counsellors)
         self._record(CounsellorTrained, counsellor_id=counsellor_id, training=training)
 

@@ -12,6 +12,7 @@ from services.registry.adapters import calendar, formats, hsds, html, mapping
 from services.registry.domain.coverage import as_text
 from services.registry.domain.errors import InvalidInput
 from services.registry.domain.hours import parse_hours
+from services.registry.domain.qualifications import WARNING_DAYS
 from services.registry.entrypoints.translate import GROUP_COMMANDS, OFFICE_COMMANDS, command
 from services.registry.service_layer import handlers, importer, views
 from services.registry.service_layer.published import Published
@@ -29,7 +30,9 @@ HSDS_NONE = {
 }
 
 
-def register(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
+def register(
+    broker: Any, uow: Callable[[], Any], clock: Clock, published: Published, warning_days: int = WARNING_DAYS
+) -> None:
     def answer(spec: RequestSpec, snapshot: Callable[[Any], Contract]) -> Responder:
         async def handle(request: Any) -> Contract:
             return snapshot(await handlers.handle(command(spec, request), uow()))
@@ -42,7 +45,7 @@ def register(broker: Any, uow: Callable[[], Any], clock: Clock, published: Publi
     for spec in OFFICE_COMMANDS:
         respond(broker, spec, answer(spec, mapping.office_snapshot))
     respond(broker, c.IMPORT_OFFICES, _importer(broker, uow))
-    _register_queries(broker, uow, clock, published)
+    _register_queries(broker, uow, clock, published, warning_days)
 
 
 def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
@@ -77,7 +80,9 @@ def _importer(broker: Any, uow: Callable[[], Any]) -> Callable:
     return run
 
 
-def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
+def _register_queries(
+    broker: Any, uow: Callable[[], Any], clock: Clock, published: Published, warning_days: int
+) -> None:
     today = clock.today
 
     async def districts(q: c.ListQuery) -> c.Districts:
@@ -112,7 +117,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, publish
         return document
 
     async def coverage(q: c.CoverageQuery) -> c.CoverageReport:
-        found = await views.coverage(uow(), today(), q.state)
+        found = await views.coverage(uow(), today(), q.state, warning_days)
         findings = [
             c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found
         ]

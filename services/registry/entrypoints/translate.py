@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from services.registry.adapters.campaign_mapping import answer_domain
 from services.registry.domain import commands
+from services.registry.domain.campaigns import CampaignKind, NewRecipient
 from services.registry.domain.input import office_details
 from services.registry.domain.offices import Counsellor, OfficeStatus, Supervision, Training
 from services.registry.domain.regions import Coordinator, DistrictKind
@@ -61,6 +63,28 @@ def register_office(r: c.RegisterOffice) -> commands.RegisterOffice:
     )
 
 
+def recipient(x: c.RecipientInput) -> NewRecipient:
+    return NewRecipient(x.name, x.email, x.office_id, x.office_name, x.place, x.district_id)
+
+
+def create_campaign(r: c.CreateCampaign) -> commands.CreateCampaign:
+    return commands.CreateCampaign(
+        r.title,
+        CampaignKind(r.kind),
+        r.starts_on,
+        r.ends_on,
+        r.intro,
+        r.include_register,
+        tuple(recipient(x) for x in r.recipients),
+        r.state,
+    )
+
+
+def decide_answer(r: c.DecideAnswer) -> commands.DecideAnswer:
+    change_ids = None if r.change_ids is None else tuple(r.change_ids)
+    return commands.DecideAnswer(r.campaign_id, r.recipient_id, r.accept, change_ids, r.reason)
+
+
 # How the request handlers (entrypoints/nats.py) answer each translated subject besides ADD_DISTRICT: with the
 # group or with the office. Pure data here, so that a test of the translation imports no messaging.
 GROUP_COMMANDS = (c.FORM_GROUP, c.RENAME_GROUP, c.CHANGE_COORDINATOR, c.MERGE_GROUPS, c.DISSOLVE_GROUP)
@@ -75,6 +99,9 @@ OFFICE_COMMANDS = (
     c.RECORD_TRAINING,
     c.CHANGE_SUPERVISION,
 )
+
+# Survey campaigns (issue 17): answered by their own handlers in entrypoints/nats.py.
+CAMPAIGN_COMMANDS = (c.CREATE_CAMPAIGN, c.SAVE_ANSWER, c.DECIDE_ANSWER)
 
 TRANSLATIONS: dict[RequestSpec, Translation] = {
     c.ADD_DISTRICT: district,
@@ -92,6 +119,9 @@ TRANSLATIONS: dict[RequestSpec, Translation] = {
     c.REMOVE_COUNSELLOR: lambda r: commands.RemoveCounsellor(r.office_id, r.counsellor_id),
     c.RECORD_TRAINING: lambda r: commands.RecordTraining(r.office_id, r.counsellor_id, training(r.training)),
     c.CHANGE_SUPERVISION: lambda r: commands.ChangeSupervision(r.office_id, supervision(r.supervision)),
+    c.CREATE_CAMPAIGN: create_campaign,
+    c.SAVE_ANSWER: lambda r: commands.SaveAnswer(r.token, answer_domain(r.answer), r.submit),
+    c.DECIDE_ANSWER: decide_answer,
 }
 
 

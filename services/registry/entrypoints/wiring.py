@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.registry.entrypoints import nats
+from services.registry.domain.campaigns import SurveyLinks
+from services.registry.entrypoints import campaigns, nats, qualifications
+from services.registry.service_layer.campaigns import Surveys
 from services.registry.service_layer.handlers import erase_person
 from services.registry.service_layer.published import Published
 from shared.clock import Clock
@@ -15,7 +17,17 @@ from shared.service import ServiceApp
 
 def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock, published: Published) -> None:
     """Attach the registry's commands and queries to the app's broker (health is built in)."""
-    nats.register(app.broker, uow, clock, published)
+    settings: Any = app.settings
+    nats.register(app.broker, uow, clock, published, warning_days=settings.refresher_warning_days)
+    qualifications.register(app, uow, clock, settings.refresher_warning_days, settings.qualification_check_seconds)
+    surveys = Surveys(
+        SurveyLinks(settings.secret_key.get_secret_value().encode()),
+        clock.now,
+        settings.survey_reminders_max,
+        settings.survey_reminder_days,
+    )
+    campaigns.register(app.broker, uow, clock, surveys)
+    app.background.append(campaigns.job(uow, surveys, settings.scheduler_seconds))
 
     async def on_erased(envelope: Any) -> None:
         await erase_person(envelope, uow())

@@ -12,6 +12,7 @@ from services.registry.domain.offices import Office
 from services.registry.domain.regions import District, DistrictKind, RegionalGroup
 from services.registry.domain.slugs import group_slug, readable
 from services.registry.domain.validation import required, state
+from services.registry.service_layer.qualifications import carried_over
 from services.registry.service_layer.unit_of_work import UnitOfWork
 from shared.slugs import candidates
 
@@ -129,8 +130,9 @@ async def register_office(cmd: commands.RegisterOffice, uow: UnitOfWork) -> Offi
         if existing := await _created_before(uow.offices, cmd.office_id, lambda o: o.details == cmd.details):
             return existing
         await _check_districts(uow, (cmd.details.district_id,) if cmd.details.district_id else ())
+        counsellors = [await carried_over(uow, counsellor) for counsellor in cmd.counsellors]
         office = Office.register(
-            cmd.office_id or new_id(), cmd.details, cmd.status, cmd.counsellors, cmd.supervision, uow.today()
+            cmd.office_id or new_id(), cmd.details, cmd.status, counsellors, cmd.supervision, uow.today()
         )
         await uow.offices.add(office)
         await uow.commit()
@@ -167,7 +169,11 @@ async def close_office(cmd: commands.CloseOffice, uow: UnitOfWork) -> Office:
 
 
 async def add_counsellor(cmd: commands.AddCounsellor, uow: UnitOfWork) -> Office:
-    return await _change(uow, cmd.office_id, lambda o: o.add_counsellor(cmd.counsellor))
+    async with uow:
+        office = await _office(uow, cmd.office_id)
+        office.add_counsellor(await carried_over(uow, cmd.counsellor))
+        await uow.commit()
+    return office
 
 
 async def remove_counsellor(cmd: commands.RemoveCounsellor, uow: UnitOfWork) -> Office:
@@ -195,6 +201,11 @@ async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
             if group.coordinator and group.coordinator.email.casefold() == address:
                 group.forget_coordinator()
                 touched += 1
+        touched += await uow.people.remove(address)  # a trained person's qualification
+        for recipient in await uow.recipients.with_address(address):  # survey recipients and their answers
+            recipient.forget()
+            await uow.recipients.put(recipient)
+            touched += 1
         await uow.commit()
     return touched
 

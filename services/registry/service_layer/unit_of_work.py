@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Generic, Protocol, Self, TypeVar
 
+from services.registry.domain.campaigns import Campaign, Recipient
 from services.registry.domain.offices import Office
+from services.registry.domain.qualifications import PersonQualification
 from services.registry.domain.regions import District, RegionalGroup
 
 A = TypeVar("A")
@@ -26,9 +28,29 @@ class GroupRepository(Repository[RegionalGroup], Protocol):
         """The group that holds or held `slug` (slugs are never given to another group)."""
 
 
+class RecipientRepository(Repository[Recipient], Protocol):
+    async def put(self, item: Recipient) -> None: ...
+    async def of_campaign(self, campaign_id: str) -> list[Recipient]: ...
+    async def with_address(self, address: str) -> list[Recipient]:
+        """The recipients with this address (any case), for an erasure."""
+
+
+class CampaignRepository(Repository[Campaign], Protocol):
+    async def put(self, item: Campaign) -> None: ...
+
+
 class HistoryLog(Protocol):
     async def of(self, office_id: str) -> list:
         """An office's history entries, newest first."""
+
+
+class PersonQualifications(Protocol):
+    """Qualifications of trained people who counsel at no office of the register (yet), by address key."""
+
+    async def get(self, key: str) -> PersonQualification | None: ...
+    async def put(self, item: PersonQualification) -> None: ...
+    async def remove(self, key: str) -> int: ...
+    async def list(self) -> list[PersonQualification]: ...
 
 
 class UnitOfWork(Protocol):
@@ -36,6 +58,9 @@ class UnitOfWork(Protocol):
     groups: GroupRepository
     offices: OfficeRepository
     history: HistoryLog
+    people: PersonQualifications
+    campaigns: CampaignRepository
+    recipients: RecipientRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...
@@ -45,3 +70,9 @@ class UnitOfWork(Protocol):
 
     def emit(self, event: object) -> None:
         """Record an event that belongs to no aggregate with an event list (e.g. a new district)."""
+
+    async def claim(self, envelope: object) -> bool:
+        """Mark an incoming event processed in this transaction; False if it already was."""
+
+    async def once(self, key: str) -> bool:
+        """Claim `key` in this transaction (a notice sent once); False if it was claimed before."""

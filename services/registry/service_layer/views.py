@@ -62,8 +62,10 @@ async def public_directory(uow: UnitOfWork, state: str | None = None) -> list[Pu
     return directory(await offices(uow, state), by_id)
 
 
-async def coverage(uow: UnitOfWork, today: date, state: str | None = None) -> list[cov.Finding]:
-    return cov.coverage(await districts(uow, state), await offices(uow, state), today)
+async def coverage(
+    uow: UnitOfWork, today: date, state: str | None = None, warning_days: int = cov.WARNING_DAYS
+) -> list[cov.Finding]:
+    return cov.coverage(await districts(uow, state), await offices(uow, state), today, warning_days)
 
 
 async def office_changes(uow: UnitOfWork, since: date, until: date) -> list[tuple[str, int, int]]:

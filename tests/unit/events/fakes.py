@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tests.support import test_clock
 from tests.unit.fake_snapshots import FakeRepository
 from tests.unit.fake_snapshots import FakeUnitOfWork as _FakeUnitOfWork
 
@@ -46,12 +47,27 @@ class WorkItemRepository(FakeRepository[Any]):
         return await self._list(plan=plan)
 
 
+class TrainingRepository(FakeRepository[Any]):
+    columns = {"status": lambda t: str(t.status), "day": lambda t: t.day}
+
+    async def list(self, status: str | None = None, day: date | None = None) -> list[Any]:
+        return await self._list(status=status, day=day)
+
+
+class CampaignRepository(FakeRepository[Any]):
+    async def list(self) -> list[Any]:
+        return sorted(await self._list(), key=lambda c: (c.ends_on, c.title, c.id))
+
+
 class FakeUnitOfWork(_FakeUnitOfWork):
     stored = (*_FakeUnitOfWork.stored, "keys", "claimed")
 
     def __init__(self) -> None:
         self.groups, self.actions, self.items = GroupRepository(), ActionRepository(), WorkItemRepository()
-        super().__init__(self.groups, self.actions, self.items)
+        self.trainings = TrainingRepository()
+        self.campaigns = CampaignRepository()
+        super().__init__(self.groups, self.actions, self.items, self.trainings, self.campaigns)
+        self.clock = test_clock()
         self.keys: set[str] = set()  # once-keys and processed event ids, committed
         self.claimed: set[str] = set()
         self._pending_keys: set[str] = set()
@@ -67,7 +83,7 @@ class FakeUnitOfWork(_FakeUnitOfWork):
 
     def _collect_events(self) -> list[object]:
         collected = super()._collect_events()
-        for repo in (self.actions, self.items):
+        for repo in (self.actions, self.items, self.trainings):
             for item in repo.tracked():
                 collected.extend(item.events)
                 item.events.clear()

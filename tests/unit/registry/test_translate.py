@@ -8,9 +8,16 @@ from datetime import date
 import pytest
 
 from services.registry.domain import commands
+from services.registry.domain.campaigns import Answer, CampaignKind, NewRecipient
 from services.registry.domain.offices import Counsellor, Supervision, Training
 from services.registry.domain.regions import Coordinator
-from services.registry.entrypoints.translate import GROUP_COMMANDS, OFFICE_COMMANDS, TRANSLATIONS, command
+from services.registry.entrypoints.translate import (
+    CAMPAIGN_COMMANDS,
+    GROUP_COMMANDS,
+    OFFICE_COMMANDS,
+    TRANSLATIONS,
+    command,
+)
 from shared.contracts import CATALOGUE, RequestSpec
 from shared.contracts import registry as c
 from tests.unit.registry.builders import details
@@ -106,6 +113,38 @@ def expected() -> dict[RequestSpec, tuple[object, object]]:
             c.ChangeSupervision(office_id="o1", supervision=LAWYER),
             commands.ChangeSupervision("o1", supervision),
         ),
+        c.CREATE_CAMPAIGN: (
+            c.CreateCampaign(
+                title="Erhebung 2026",
+                kind="bueros",
+                starts_on=ON,
+                ends_on=date(2026, 9, 30),
+                intro="Bitte antworten",
+                include_register=False,
+                recipients=[
+                    {"name": "Büro Zwickau", "email": "z@example.org", "office_name": "Büro", "place": "Zwickau"}
+                ],
+                state="SN",
+            ),
+            commands.CreateCampaign(
+                "Erhebung 2026",
+                CampaignKind.OFFICES,
+                ON,
+                date(2026, 9, 30),
+                "Bitte antworten",
+                False,
+                (NewRecipient("Büro Zwickau", "z@example.org", None, "Büro", "Zwickau"),),
+                "SN",
+            ),
+        ),
+        c.SAVE_ANSWER: (
+            c.SaveAnswer(token="r1.abc", answer={"counselling": "ja", "hours": ["dienstags 14–17 Uhr"]}, submit=True),
+            commands.SaveAnswer("r1.abc", Answer(counselling="ja", hours=("dienstags 14–17 Uhr",)), True),
+        ),
+        c.DECIDE_ANSWER: (
+            c.DecideAnswer(campaign_id="k1", recipient_id="r1", accept=True, change_ids=["hours"]),
+            commands.DecideAnswer("k1", "r1", True, ("hours",)),
+        ),
     }
 
 
@@ -113,7 +152,7 @@ def test_every_command_subject_becomes_its_own_command() -> None:
     cases = expected()
     own = {s for s in CATALOGUE.specs() if isinstance(s, RequestSpec) and s.subject.startswith("registry.cmd.")}
     assert set(cases) == own - NOT_TRANSLATED == set(TRANSLATIONS)
-    assert {c.ADD_DISTRICT, *GROUP_COMMANDS, *OFFICE_COMMANDS} == set(TRANSLATIONS)
+    assert {c.ADD_DISTRICT, *GROUP_COMMANDS, *OFFICE_COMMANDS, *CAMPAIGN_COMMANDS} == set(TRANSLATIONS)
     for spec, (request, wanted) in cases.items():
         assert isinstance(request, spec.request)
         assert command(spec, request) == wanted, spec.subject

@@ -1,0 +1,59 @@
+"""The board's progress mail names the survey campaigns of the period with their response rates (issue 17)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from services.notifications.adapters.rendering import render
+from services.notifications.entrypoints.translate import report_progress
+from services.notifications.service_layer.incoming import progress_context
+from shared.contracts import Envelope
+from shared.contracts import events as e
+
+REQUIRED = ("actions_planned", "actions_done", "invitations_open", "items_due", "items_overdue", "items_done")
+
+
+def compiled(campaigns: list[e.CampaignLineV1]) -> Envelope:
+    return Envelope.wrap(
+        e.ProgressCompiledV1(
+            period_key="k",
+            since=datetime(2027, 3, 1, tzinfo=UTC),
+            until=datetime(2027, 3, 8, tzinfo=UTC),
+            overall=e.TallyV1(**dict.fromkeys(REQUIRED, 0)),
+            groups=[],
+            overdue=[],
+            due=[],
+            campaigns=campaigns,
+        )
+    )
+
+
+def mail_text(envelope: Envelope) -> str:
+    context = progress_context(report_progress(envelope), "https://beratungsnetz.example/")
+    return render("fortschritt", **context)[1]
+
+
+def test_the_mail_lists_each_campaign_with_its_response_and_end() -> None:
+    lines = [
+        e.CampaignLineV1(
+            campaign_id="k-1",
+            title="Erhebung Büros 2027",
+            ends_on=date(2027, 3, 31),
+            recipients=40,
+            answered=12,
+            rate_percent=30,
+        ),
+        e.CampaignLineV1(
+            campaign_id="k-2", title="Mitmachen", ends_on=date(2027, 4, 30), recipients=0, answered=0, rate_percent=0
+        ),
+    ]
+    text = mail_text(compiled(lines))
+    section = text.split("\nErhebungen\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines() == [
+        "- Erhebung Büros 2027: Rücklauf 12 von 40 (30 %), Ende 31. März 2027",
+        "- Mitmachen: Rücklauf 0 von 0 (0 %), Ende 30. April 2027",
+    ]
+
+
+def test_without_campaigns_the_mail_has_no_survey_section() -> None:
+    assert "Erhebungen" not in mail_text(compiled([]))
