@@ -49,7 +49,7 @@ def test_an_office_answers_a_survey_and_the_state_office_takes_it_over(system: S
     expect(page).to_have_title(TITLE.format("Erhebungen"))
     axe_check(page)
     page.get_by_label("Titel").fill(CAMPAIGN)
-    page.get_by_label("Partei- und Abgeordnetenbüros").check()
+    page.get_by_role("radio", name="Partei- und Abgeordnetenbüros").check()
     page.get_by_label("Erster Tag").fill(day(today))
     page.get_by_label("Letzter Tag").fill(day(today + timedelta(days=28)))
     screenshot(page, "erhebung-neu")
