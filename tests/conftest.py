@@ -64,21 +64,34 @@ def clock() -> Clock:
 # refresher due, token expiry, progress periods. With every test that asks for the `clock` fixture,
 # they are what `make test-dates` runs on each of its days.
 DATE_SENSITIVE_MODULES = {
-    "test_planning_journeys",
-    "test_mail_journeys",
-    "test_registry_journey",
     "test_notifications",
     "test_notifications_repository",
     "test_calendar_clients",
     "test_mail_wire",
+    "test_campaigns",  # survey periods, reminders D days apart, never after the end
+    "test_qualifications",  # valid until, warning periods
+    "test_trainings",  # calendar months with month-end clamping, the day before
+    "test_refresher",
+    "test_campaign_lines",
+}
+# Of the journeys over the whole system (half a minute each to start), those whose steps compute with "today":
+# actions and their dates, the work plan's due dates, the progress period, an office's opening month. The others
+# (catching up after an outage, erasure, moderation, the directory's pages) do not, and run once in `make test`.
+DATE_SENSITIVE_JOURNEYS = {
+    "test_journey_joint_action",
+    "test_journey_work_plan",
+    "test_journey_inform_the_board",
+    "test_journey_register",
 }
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         module = getattr(item, "module", None)
-        if "clock" in getattr(item, "fixturenames", ()) or (
-            module and module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE_MODULES
+        if (
+            "clock" in getattr(item, "fixturenames", ())
+            or (module and module.__name__.rsplit(".", 1)[-1] in DATE_SENSITIVE_MODULES)
+            or getattr(item, "originalname", item.name) in DATE_SENSITIVE_JOURNEYS
         ):
             item.add_marker(pytest.mark.dates)
 

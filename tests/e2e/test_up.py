@@ -57,7 +57,7 @@ async def demo_register(nats_url: str) -> tuple[list[str], int]:
     try:
         for _ in range(50):  # the demo data is loaded right after the registry reports healthy
             offices = (await request(broker, registry.OFFICES, registry.ListQuery(), timeout=5)).data.offices
-            if len(offices) == 7:
+            if len(offices) == 9:
                 break
             await asyncio.sleep(0.2)
         groups = (await request(broker, registry.GROUPS, registry.ListQuery(state="SN"), timeout=5)).data.groups
@@ -90,7 +90,7 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
         assert ready == {"status": "bereit", "dienste": {"registry": "ok", "notifications": "ok", "events": "ok"}}
 
         groups, offices = asyncio.run(demo_register(info["nats"]))
-        assert groups == ["Chemnitz", "Dresden", "Erzgebirge", "Leipzig", "Vogtland"] and offices == 7
+        assert groups == ["Chemnitz", "Dresden", "Erzgebirge", "Leipzig", "Vogtland"] and offices == 9
 
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = "test@example.org", "vorstand@example.org", "Grüße"

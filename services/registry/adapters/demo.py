@@ -52,6 +52,8 @@ Sozialberatung Dresden;Parteibüro;DIE LINKE Dresden;Großenhainer Straße 4;010
 Sozialberatung Chemnitz;Kreisverband;DIE LINKE Chemnitz;Rosenplatz 5;09126;Chemnitz;;0371 5550104;chemnitz@example.org;nach Vereinbarung;Bürgergeld;Deutsch, Russisch;Chemnitz;;;
 Senior:innenberatung Altona;Kreisverband;DIE LINKE Altona;Große Bergstraße 6;22767;Hamburg;Aufzug vorhanden;040 5550102;altona@example.org;montags 10–12 Uhr;Rente, Familie;Deutsch, Türkisch;Altona;Hans-Jürgen L. (Anleitung);01.01.2020;ja
 Sozialberatung Bochum;Kreisverband;DIE LINKE Bochum;Alsenstraße 7;44789;Bochum;;0234 5550105;bochum@example.org;dienstags 16–18 Uhr;Bürgergeld, Kosten der Unterkunft;Deutsch;Bochum;;;
+Bürgerbüro Zwickau;Abgeordnetenbüro;Bürgerbüro MdB Zwickau;Hauptstraße 8;08056;Zwickau;;0375 5550106;zwickau@example.org;nach Vereinbarung;Bürgergeld;Deutsch;Zwickau;;;
+Linkes Büro Görlitz;Parteibüro;DIE LINKE Görlitz;Berliner Straße 9;02826;Görlitz;;03581 5550107;goerlitz@example.org;freitags 10–12 Uhr;Bürgergeld, Rente;Deutsch, Polnisch;Görlitz;;;
 """
 
 
@@ -75,6 +77,7 @@ async def load_demo_data(uow: Callable[[], Any], today: date) -> None:
     trained = Counsellor(
         "demo-beraterin-1",
         "Kathrin",
+        email="kathrin.beratung@example.org",
         publish_name=True,
         trainings=(Training(today - timedelta(days=60), "Auffrischung SGB II"),),
     )
