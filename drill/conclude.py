@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from drill.result import Result, de, describe_logs, seconds
 from drill.system import SERVICES, System
 from drill.verify import EventAccount, MailAccount, account_events, account_mails
@@ -12,6 +14,7 @@ from shared.contracts import registry as r
 from shared.messaging.rpc import request
 
 SETTLE_TIMEOUT = 150
+TALLY = ("outbox", "stream", "faellig", "angewandt", "dead_letter")
 
 
 async def state_mismatches(system: System, ledger: Ledger) -> list[str]:
@@ -40,7 +43,38 @@ async def state_mismatches(system: System, ledger: Ledger) -> list[str]:
         action = actions.get(action_id)
         if action is None or not set(invited) <= {i.group_id for i in action.invitations}:
             problems.append(f"Aktionsplanung: {title} fehlt oder ohne Einladungen")
+    trainings = {
+        t.training_id: t
+        for t in (await request(broker, e.TRAININGS, e.TrainingsQuery(upcoming_only=False), timeout=30)).data.trainings
+    }
+    for (training_id, address), status in ledger.registrations.items():
+        found = trainings.get(training_id)
+        entry = next((p for p in found.participants if p.email == address), None) if found else None
+        if getattr(entry, "status", None) != status:
+            problems.append(f"Schulungen: {ledger.trainings[training_id]} ohne {address} ({status})")
+    campaigns = {c.title: c for c in (await request(broker, r.CAMPAIGNS, r.ListQuery(), timeout=30)).data.campaigns}
+    for title, (state, recipients) in ledger.campaigns.items():
+        found = campaigns.get(title)
+        if state == "bestaetigt" and (found is None or found.invited != len(recipients)):
+            problems.append(f"Register: Erhebung {title} fehlt oder nicht alle eingeladen")
+        if found is not None and sum(c.title == title for c in campaigns.values()) > 1:
+            problems.append(f"Register: Erhebung {title} doppelt")
     return problems
+
+
+def personal_mails(lines: list[tuple[str, str, str]], ledger: Ledger, must: set[tuple[str, str]]) -> dict[str, int]:
+    """The personal mails of issue 17 (training confirmations and waiting lists, survey invitations): each
+    acknowledged one exactly once, by (recipient, subject), whatever its Message-ID."""
+    personal = ledger.personal_mails()
+    copies = Counter((rcpt, subject) for rcpt, _mid, subject in lines if (rcpt, subject) in personal)
+    due = personal & must
+    return {
+        "erwartet": len(due),
+        "fehlen": sum(1 for m in due if m not in copies),
+        "doppelt": sum(c - 1 for c in copies.values()),
+        "angekommen": sum(copies.values()),
+        "unklar_angekommen": sum(1 for m in personal - must if m in copies),
+    }
 
 
 async def conclude(
@@ -60,7 +94,9 @@ async def conclude(
     mismatches = await state_mismatches(system, ledger)
     must, may = ledger.expected_mails()
     assert system.sink is not None
-    mails = account_mails(ledger.as_expected(system.sink.lines()), must, may)
+    lines = ledger.as_expected(system.sink.lines())
+    mails = account_mails(lines, must, may)
+    personal = personal_mails(lines, ledger, must)
     await system.stop_services()
     producers = tuple(s for s in SERVICES if s in system.services)
     events = await account_events(
@@ -68,12 +104,13 @@ async def conclude(
     )
 
     result.lost = events.lost + len(mismatches) + len(mails.missing)
-    result.duplicates = mails.duplicates
+    result.duplicates = mails.duplicates + len(events.twice_in_stream)
     result.duplicate_note = ", ".join(
         x
         for x in (
             f"{mails.retransmissions}× gleiche Message-ID erneut übertragen" if mails.retransmissions else "",
             f"{mails.logical_duplicates}× mit anderer Message-ID" if mails.logical_duplicates else "",
+            f"{len(events.twice_in_stream)} Ereignisse doppelt im Stream" if events.twice_in_stream else "",
         )
         if x
     )
@@ -89,6 +126,14 @@ async def conclude(
         "einladungen": len(ledger.invitations),
         "beitraege": len(ledger.posts),
         "beitraege_unklar": sum(1 for s in ledger.posts.values() if s == "unklar"),
+        "schulungen": len(ledger.trainings),
+        "schulungen_unklar": ledger.trainings_unclear,
+        "anmeldungen": len(ledger.registrations),
+        "erhebungen": sum(1 for state, _ in ledger.campaigns.values() if state == "bestaetigt"),
+        "erhebungen_unklar": sum(1 for state, _ in ledger.campaigns.values() if state == "unklar"),
+        "persoenliche_mails": personal,
+        "neue_ereignisse": {k: dict(zip(TALLY, v, strict=True)) for k, v in events.by_subject.items()},
+        "doppelt_im_stream": len(events.twice_in_stream),
         "ereignisse_committed": events.committed,
         "ereignisse_im_stream": events.in_streams,
         "nicht_im_stream": len(events.missing_in_stream),
@@ -113,8 +158,15 @@ async def conclude(
         f"{de(len(ledger.posts), 0)} Beiträge, davon {result.figures['beitraege_unklar']} mit unklarem Ausgang), "
         f"{de(ledger.retries, 0)} Wiederholungen, {len(ledger.refusals)} Ablehnungen; längstes Warten auf eine Antwort "
         f"{seconds(ledger.longest_wait)}",
+        f"Schulungen und Erhebungen (Ausgabe 17): {len(ledger.trainings)} Schulungstermine "
+        f"(+{ledger.trainings_unclear} mit unklarem Ausgang), {len(ledger.registrations)} Anmeldungen, "
+        f"{result.figures['erhebungen']} Erhebungen (+{result.figures['erhebungen_unklar']} unklar); persönliche Mails: "
+        f"{personal['erwartet']} erwartet, {personal['fehlen']} fehlen, {personal['doppelt']} doppelt, "
+        f"{personal['unklar_angekommen']} aus unklaren Befehlen angekommen",
+        events.describe_new(),
         f"Ereignisse: {de(events.committed, 0)} in den Outboxen, {de(events.in_streams, 0)} in den Streams, "
-        f"{len(events.missing_in_stream)} fehlen im Stream, {events.unpublished} unveröffentlicht; "
+        f"{len(events.missing_in_stream)} fehlen im Stream, {len(events.twice_in_stream)} doppelt im Stream, "
+        f"{events.unpublished} unveröffentlicht; "
         f"{de(events.deliveries_due, 0)} Zustellungen an Konsumenten fällig, {de(events.applied, 0)} angewandt, "
         f"{de(len(events.dead_letters), 0)} Dead Letters, {len(events.not_applied)} weder noch",
         f"Zustand: {len(mismatches)} bestätigte Befehle ohne Wirkung",
@@ -128,6 +180,7 @@ async def conclude(
         result.details.append(f"Weitere Mails (nicht aus Befehlen des Clients): {dict(mails.unexpected)}")
     for label, items in (
         ("fehlt im Stream", events.missing_in_stream),
+        ("doppelt im Stream", events.twice_in_stream),
         ("nicht angewandt", events.not_applied),
         ("ohne Wirkung", mismatches),
         ("Mail fehlt", mails.missing),

@@ -18,8 +18,21 @@ from typing import Any
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from shared.contracts import events as e
+from shared.contracts import registry as r
 from shared.contracts.system import DeadLetterHeaders as H
 from shared.messaging.deadletter import decode_reason
+
+# The events issue 17 added (surveys in the registry, trainings in action planning): counted apart as well.
+NEW_SUBJECTS = (
+    r.CampaignProgressedV1.subject,
+    r.RegistryMailRequestedV1.subject,
+    r.QualificationExpiringV1.subject,
+    e.TrainingPlannedV1.subject,
+    e.TrainingChangedV1.subject,
+    e.TrainingAttendedV1.subject,
+    e.EventsMailRequestedV1.subject,
+)
 
 
 @dataclass
@@ -99,12 +112,15 @@ class EventAccount:
     unpublished: int = 0  # outbox rows never marked published
     in_streams: int = 0
     missing_in_stream: list[str] = field(default_factory=list)  # committed, not in the stream
+    twice_in_stream: list[str] = field(default_factory=list)  # an event id more than once in its stream
     deliveries_due: int = 0  # (consumer, stream message) pairs that had to arrive
     applied: int = 0
     dead_lettered: int = 0
     not_applied: list[str] = field(default_factory=list)  # neither applied nor dead-lettered: lost
     applied_twice: int = 0  # an inbox cannot hold an event twice; counted for completeness
     dead_letters: list[DeadLetter] = field(default_factory=list)
+    # per subject of NEW_SUBJECTS: [outbox rows, in the stream, due to consumers, applied, dead-lettered]
+    by_subject: dict[str, list[int]] = field(default_factory=lambda: {s: [0, 0, 0, 0, 0] for s in NEW_SUBJECTS})
 
     @property
     def lost(self) -> int:
@@ -112,6 +128,15 @@ class EventAccount:
 
     def reasons(self) -> Counter:
         return Counter(d.code for d in self.dead_letters)
+
+    def describe_new(self) -> str:
+        """One German line: the issue-17 events, outbox → stream → consumers, per subject that occurred."""
+        parts = [
+            f"{subject} {o}/{s}" + (f" → {a} angewandt" + (f", {d} Dead Letter" if d else "") if due else "")
+            for subject, (o, s, due, a, d) in self.by_subject.items()
+            if o or s
+        ]
+        return "Neue Ereignisse (Outbox/Stream): " + ("; ".join(parts) if parts else "keine")
 
 
 async def account_events(js: Any, databases: dict[str, Path], producers: tuple[str, ...]) -> EventAccount:
@@ -139,23 +164,37 @@ async def account_events(js: Any, databases: dict[str, Path], producers: tuple[s
         messages = await read_stream(js, stream, f"{producer}.>")
         account.in_streams += len(messages)
         in_stream = {m.event_id for m in messages}
+        copies = Counter(m.event_id for m in messages if m.event_id)
+        account.twice_in_stream += [f"{stream}: {event_id} {n}×" for event_id, n in copies.items() if n > 1]
         outbox = (
-            sqlite_rows(databases[producer], "SELECT event_id, published_at FROM outbox")
+            sqlite_rows(databases[producer], "SELECT event_id, published_at, subject FROM outbox")
             if producer in databases
             else []
         )
         account.committed += len(outbox)
-        account.unpublished += sum(1 for _, published in outbox if published is None)
-        account.missing_in_stream += [f"{stream}: {event_id}" for event_id, _ in outbox if event_id not in in_stream]
+        account.unpublished += sum(1 for _, published, _s in outbox if published is None)
+        account.missing_in_stream += [
+            f"{stream}: {event_id}" for event_id, _, _s in outbox if event_id not in in_stream
+        ]
+        for _, _, subject in outbox:
+            if subject in account.by_subject:
+                account.by_subject[subject][0] += 1
+        for m in messages:
+            if m.subject in account.by_subject:
+                account.by_subject[m.subject][1] += 1
         for service, durable, subject in consumers[producer]:
             if service not in inboxes:
                 continue
+            tally = account.by_subject.get(subject, [0] * 5)
             for m in (m for m in messages if m.subject == subject):
                 account.deliveries_due += 1
+                tally[2] += 1
                 if (durable, stream, m.seq) in dead:
                     account.dead_lettered += 1
+                    tally[4] += 1
                 elif m.event_id and m.event_id in inboxes[service]:
                     account.applied += 1
+                    tally[3] += 1
                 else:
                     account.not_applied.append(f"{service} ← {stream} #{m.seq} {m.subject}")
     return account

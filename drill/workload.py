@@ -1,12 +1,17 @@
 """The mixed workload: a client that keeps the services busy and notes what they acknowledged.
 
 One sequential client forms and renames regional groups, registers counselling offices, plans actions
-and invites groups to them (→ invitation mails) and posts to a small list (→ list mails); about half
-of the registry and planning commands go through the gateway's HTTP API, the rest over NATS. Every
+and invites groups to them (→ invitation mails), posts to a small list (→ list mails), plans training
+dates and registers a few people to each (→ confirmation with .ics or waiting-list mails,
+`events.mail.requested.v1`) and now and then starts a small member survey (→ personal survey
+invitations, `registry.mail.requested.v1`); about half of the registry and action-planning commands go
+through the gateway's HTTP API, the rest (and all training and survey commands) over NATS. Every
 create command carries its own id, so repeating it after a timeout is harmless; the client repeats
-until it gets an answer (that is a client's job while a service restarts). A post has no id: it is
-repeated only when it certainly did not arrive (no responder); after a timeout it is noted as
-"unclear" and may have gone out once or not at all.
+until it gets an answer (that is a client's job while a service restarts). A registration is harmless
+to repeat too (the service returns the existing entry and mails nothing new). A post, a training date
+and a survey campaign have no id: they are repeated only when they certainly did not arrive (no
+responder); after a timeout they are noted as "unclear" and may have happened once or not at all
+(a training date of unclear outcome gets no registrations: the client does not know its id).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 import httpx
@@ -24,6 +30,7 @@ from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError
 
 from drill.system import System
+from shared.clock import BERLIN, Clock
 from shared.contracts import Contract, RequestSpec
 from shared.contracts import events as e
 from shared.contracts import notifications as n
@@ -35,6 +42,11 @@ EDITOR = "redaktion@drill.example"
 READERS = tuple(f"leser{i}@drill.example" for i in range(1, 5))
 POST_LIST_NAME = "Rundbrief Drill"
 INITIAL_GROUPS = 12
+PARTICIPANTS = tuple(f"teilnahme{i}@drill.example" for i in range(1, 7))  # registered to training dates
+PER_TRAINING, CAPACITY = 3, 2  # so each date has a waiting list: both kinds of mail go out
+MEMBERS = tuple(f"mitglied{i}@drill.example" for i in range(1, 5))  # a member survey's recipients
+SURVEY_RECIPIENTS = 3
+CAMPAIGN_EVERY = 40  # steps; the first at step 3, so even a short load starts one
 GATEWAY_PATHS = {
     r.FORM_GROUP: "/api/v1/gruppen/gruenden",
     r.RENAME_GROUP: "/api/v1/gruppen/umbenennen",
@@ -67,6 +79,12 @@ class Ledger:
         default_factory=list
     )  # action, title, date, groups
     posts: dict[str, str] = field(default_factory=dict)  # subject -> "bestaetigt" | "unklar"
+    trainings: dict[str, str] = field(default_factory=dict)  # training_id -> title, of acknowledged dates
+    trainings_unclear: int = 0  # planned without an answer: may exist, not registered to
+    registrations: dict[tuple[str, str], str] = field(default_factory=dict)  # (training_id, address) -> status
+    campaigns: dict[str, tuple[str, tuple[str, ...]]] = field(
+        default_factory=dict
+    )  # title -> ("bestaetigt" | "unklar", recipients)
     post_list: str = ""
     acknowledged: int = 0
     retries: int = 0
@@ -98,7 +116,17 @@ class Ledger:
         for subject, state in self.posts.items():
             pairs = {(a, f"[{POST_LIST_NAME}] {subject}") for a in (EDITOR, *READERS)}
             (must if state == "bestaetigt" else may).update(pairs)
+        for (training_id, address), status in self.registrations.items():
+            about = "Anmeldung bestätigt" if status == "angemeldet" else "Warteliste"
+            must.add((address, f"{about}: {self.trainings[training_id]}"))
+        for title, (state, recipients) in self.campaigns.items():
+            (must if state == "bestaetigt" else may).update((a, f"Umfrage: {title}") for a in recipients)
         return must, may
+
+    def personal_mails(self) -> set[tuple[str, str]]:
+        """The (recipient, subject) of the personal mails among `expected_mails()` (issue 17)."""
+        must, may = self.expected_mails()
+        return {m for m in must | may if m[1].startswith(("Anmeldung bestätigt: ", "Warteliste: ", "Umfrage: "))}
 
 
 class Client:
@@ -160,11 +188,13 @@ class _Retry(Exception):
 class Workload:
     """Set-up (board list, post list, initial groups) and the mixed loop."""
 
-    def __init__(self, system: System, seed: int, pace: float = 0.06) -> None:
+    def __init__(self, system: System, seed: int, pace: float = 0.06, clock: Clock | None = None) -> None:
         self.system, self.rng, self.pace = system, random.Random(seed), pace
+        self.clock = clock or Clock()  # the services' clock: the wall clock (the drill sets no clock_start)
         self.ledger = Ledger()
         self.client = Client(system, self.ledger)
         self.counter = 0
+        self.steps = 0
         self.initial: list[str] = []
 
     def _id(self) -> str:
@@ -285,19 +315,75 @@ class Workload:
         )
         self.ledger.posts[subject] = "bestaetigt" if posted is not None else "unklar"
 
+    async def plan_training(self) -> None:
+        """A training date (no id in PlanTraining: like a post), then a few registrations (repeatable)."""
+        self.counter += 1
+        day = self.clock.today() + timedelta(days=60 + self.counter % 200)  # far from the day-before reminder
+        start = datetime.combine(day, clock_time(10), BERLIN)
+        title = f"Drill-Schulung {self.counter}"
+        planned = await self.client.call(
+            e.PLAN_TRAINING,
+            e.PlanTraining(
+                kind="seminartag",
+                title=title,
+                start=start,
+                end=start + timedelta(hours=6),
+                place="Drillhaus, Chemnitz",
+                capacity=CAPACITY,
+            ),
+            repeatable=False,
+        )
+        if planned is None:
+            self.ledger.trainings_unclear += 1
+            return
+        self.ledger.trainings[planned.training_id] = title
+        for address in self.rng.sample(PARTICIPANTS, PER_TRAINING):
+            registered = await self.client.call(
+                e.REGISTER_PARTICIPANT,
+                e.RegisterParticipant(
+                    training_id=planned.training_id, name=f"Teilnahme {address.split('@')[0][9:]}", email=address
+                ),
+            )
+            self.ledger.registrations[(planned.training_id, address)] = registered.participant.status
+
+    async def start_campaign(self) -> None:
+        """A small member survey starting today: its invitations go out at once (no id: like a post)."""
+        self.counter += 1
+        today = self.clock.today()
+        title = f"Drill-Umfrage {self.counter}"
+        recipients = tuple(self.rng.sample(MEMBERS, SURVEY_RECIPIENTS))
+        created = await self.client.call(
+            r.CREATE_CAMPAIGN,
+            r.CreateCampaign(
+                title=title,
+                kind="mitglieder",
+                starts_on=today,
+                ends_on=today + timedelta(days=14),
+                recipients=[r.RecipientInput(name=f"Mitglied {a[8]}", email=a) for a in recipients],
+            ),
+            repeatable=False,
+        )
+        self.ledger.campaigns[title] = ("bestaetigt" if created is not None else "unklar", recipients)
+
     async def step(self) -> None:
+        self.steps += 1
+        if self.steps % CAMPAIGN_EVERY == 3:
+            await self.start_campaign()
+            return
         gateway = self.rng.random() < 0.5 and "gateway" in self.system.services
         roll = self.rng.random()
-        if roll < 0.15:
+        if roll < 0.13:
             await self.form_group(gateway)
-        elif roll < 0.45:
+        elif roll < 0.40:
             await self.rename_group(gateway)
-        elif roll < 0.60:
+        elif roll < 0.53:
             await self.register_office(gateway)
-        elif roll < 0.88:
+        elif roll < 0.78:
             await self.plan_and_invite(gateway)
-        else:
+        elif roll < 0.90:
             await self.post()
+        else:
+            await self.plan_training()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -187,3 +187,25 @@ def day_text(value: datetime | date | None) -> str:
 def moment_text(value: datetime | None) -> str:
     """`Dienstag, 1. Dezember 2026, 9:00 Uhr` in Berlin time."""
     return german_when(value) or "Termin noch offen"
+
+
+# --- surveys and qualifications (issue 17) ---------------------------------------------------------------------
+
+CAMPAIGN_STATUSES = {"geplant": "geplant", "laufend": "läuft", "beendet": "beendet"}
+
+
+def rate_text(answered: int, recipients: int) -> str:
+    """ "12 von 40 (30 %)", rounded down as the progress report does."""
+    return f"{answered} von {recipients} ({answered * 100 // recipients if recipients else 0} %)"
+
+
+def campaigns(found: r.Campaigns | None, since: date) -> list[r.CampaignSnapshot] | None:
+    """Running campaigns and those ended within the period (None: the registry did not answer)."""
+    if found is None:
+        return None
+    return [c for c in found.campaigns if c.status == "laufend" or (c.status == "beendet" and c.ends_on >= since)]
+
+
+def offices_at_risk(found: r.Qualifications | None) -> list[r.CoverageFinding] | None:
+    """Offices whose last valid qualification ends soon or has ended (None: the registry did not answer)."""
+    return None if found is None else list(found.offices_at_risk)

@@ -30,6 +30,7 @@ from services.gateway.entrypoints.web import (
     qualifications,
     regions,
     register_import,
+    surveys,
     trainings,
     workplan,
 )
@@ -114,6 +115,7 @@ def create_app(
     app.include_router(register_import.router())  # the register (issue 16): import, regions, coverage
     app.include_router(regions.router())
     app.include_router(coverage_pages.router())
+    app.include_router(surveys.router())  # surveys and outreach (issue 17)
     app.include_router(trainings.router())  # trainings and qualifications (issue 17)
     app.include_router(my_trainings.router())
     app.include_router(qualifications.router())

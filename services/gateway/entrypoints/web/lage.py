@@ -26,12 +26,22 @@ from services.gateway.entrypoints.web.render import add_navigation, page
 from shared.clock import BERLIN
 from shared.contracts import events as e
 from shared.contracts import registry as r
+from shared.messaging.rpc import ServiceUnavailable
 
 READ_ONLY = "Auf den Seiten der Lage lässt sich nichts ändern; sie sind zum Lesen da."
 
 
 async def ask(request: Request, spec: Any, **values: Any) -> Any:
     return await calls.ask(request, spec, values, actor=request.state.viewer.address)
+
+
+async def optional(request: Request, spec: Any, payload: Any) -> Any:
+    """The answer's data, or None when the service does not answer or refuses (that section then says so)."""
+    try:
+        reply = await web_of(request).client.ask(spec, payload, actor=request.state.viewer.address)
+    except ServiceUnavailable:
+        return None
+    return reply.data if reply.ok else None
 
 
 def _months(request: Request) -> int:
@@ -111,6 +121,9 @@ def router() -> APIRouter:
         found, offices, coverage, changes = await figures(request, months)
         t = tables(found, offices, coverage, changes)
         latest = (await ask(request, e.PROGRESS_REPORTS, limit=1)).reports
+        campaigns, qualifications = await asyncio.gather(  # issue 17: tolerant, the page stands without them
+            optional(request, r.CAMPAIGNS, r.ListQuery()), optional(request, r.QUALIFICATIONS, r.QualificationsQuery())
+        )
         return page_of(
             request,
             "lage/lage",
@@ -123,6 +136,9 @@ def router() -> APIRouter:
             gaps=board.gaps(coverage),
             latest=latest[0] if latest else None,
             key=lambda k: quote(k, safe=""),
+            campaigns=board.campaigns(campaigns, found.report.since.date()),
+            at_risk=board.offices_at_risk(qualifications),
+            rate=board.rate_text,
         )
 
     @rt.get("/berichte", response_class=HTMLResponse)

@@ -20,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from services.gateway.domain import trainings as training_words
 from services.gateway.domain.people import Viewer, normal_address
-from services.gateway.entrypoints.web import groups, trainings, workplan
+from services.gateway.entrypoints.web import groups, surveys, trainings, workplan
 from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
@@ -125,6 +125,7 @@ def router() -> APIRouter:
         workplan_tasks = await workplan.my_urgent_items(request, person)  # work plan (issue 15)
         invitations = await groups.open_invitations(request, person)  # invitations for the person's groups
         training_dates = await trainings.my_dates(request, person)  # dates the person trains (issue 17)
+        answers = await surveys.reviews_waiting(request) if person.admin else []  # survey answers (issue 17)
         return page(
             request,
             "aufgaben",
@@ -136,6 +137,7 @@ def router() -> APIRouter:
             invitations=invitations,
             training_dates=training_dates,
             training_words=training_words,
+            answers=answers,
         )
 
     return r
