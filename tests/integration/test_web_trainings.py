@@ -132,6 +132,8 @@ async def test_a_trainer_sees_only_their_own_date_and_no_admin_forms(system):
     assert own.status_code == 200 and "Anna Beispiel" in own.text
     assert "anna@example.org" not in own.text and "Person anmelden" not in own.text and "Termin absagen" not in own.text
     assert (await trainer.get(other)).status_code == 403
+    assert "erst eintragen, wenn der Termin begonnen hat" in text_of((await trainer.get(f"{mine}/teilnahme")).text)
+    assert (await trainer.get(f"{other}/teilnahme")).status_code == 403
     refused = await form_post(trainer, f"{mine}/anmelden", {"name": "X Y", "email": "x@example.org"})
     assert refused.status_code == 403
     assert (await trainer.get("/verwaltung/qualifikationen")).status_code == 403
