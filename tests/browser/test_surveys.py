@@ -1,6 +1,6 @@
 """Journey 7, the survey part, in a real browser: the state office creates a campaign to the MP and party offices,
-an office answers through the personal link from its mail (a draft first, then submitted; the form page sends no
-referrer, so Chromium posts it with `Origin: null`), and the state office takes the answer into the register on the
+an office answers through the personal link from its mail (a draft first, then submitted; Chromium posts the form
+with the gateway's Origin, which the CSRF check requires), and the state office takes the answer into the register on the
 review page. The form, the review and the campaign page are checked with axe-core and photographed
 (docs/screenshots/erhebung-*.png)."""
 

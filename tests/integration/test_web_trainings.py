@@ -156,7 +156,7 @@ async def test_my_trainings_by_the_mailed_link(system):
     browser = system.browser()
     page = await browser.get(f"/meine-schulungen/{token}")
     assert page.status_code == 200
-    assert page.headers["referrer-policy"] == "no-referrer" and "noindex" in page.headers["x-robots-tag"]
+    assert page.headers["referrer-policy"] == "same-origin" and "noindex" in page.headers["x-robots-tag"]
     assert "Clara Neu" in page.text and "Offener Termin" in page.text
     joined = await form_post(browser, f"/meine-schulungen/{token}/anmelden", {"termin": training_id})
     assert joined.status_code == 303
@@ -168,8 +168,9 @@ async def test_my_trainings_by_the_mailed_link(system):
         browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id}, "https://evil.example"
     )
     assert foreign.status_code == 403
-    # the page sends no referrer, so the browser posts with "Origin: null": the double-submit token decides
-    left = await form_post(browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id}, "null")
+    nulled = await form_post(browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id}, "null")
+    assert nulled.status_code == 403  # no origin named: refused like a foreign one, the token notwithstanding
+    left = await form_post(browser, f"/meine-schulungen/{token}/abmelden", {"termin": training_id})
     assert left.status_code == 303
     assert "abgemeldet" in text_of((await browser.get(f"/meine-schulungen/{token}")).text)
 

@@ -20,7 +20,7 @@ from shared.contracts import events as e
 
 BASE = "/meine-schulungen"
 TITLE = "Meine Schulungen"
-PRIVATE = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store"}
+PRIVATE = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store"}  # the referrer policy: security.py
 UNKNOWN = "Diesen Link kennen wir nicht. Vielleicht kam er beim Kopieren nicht ganz mit; bitte öffnen Sie ihn noch einmal aus der Mail."
 
 

@@ -6,8 +6,10 @@ gateway's public URL or the host the request was sent to. Otherwise: a German 40
 never runs. Exempt are the API (`/api/…`, bearer tokens, no cookies) and the RFC 8058 one-click
 unsubscribe, which mail programs POST to `/abmelden` with the body `List-Unsubscribe=One-Click`.
 
-The personal survey pages (`/umfrage/<token>`, issue 17) send no referrer at all, so a browser posts their form
-with `Origin: null`: there the token alone decides (a foreign Origin is still refused).
+The personal pages (`/umfrage/<token>`, `/meine-schulungen/<token>`, issue 17) hold a person's token in their
+address: no search engine indexes them and no cache keeps them. Their referrer policy is the site's `same-origin`:
+no other host ever sees their address, and the browser still names the page's origin when it posts their forms, so
+the CSRF check above holds for them unchanged.
 """
 
 from __future__ import annotations
@@ -38,9 +40,8 @@ REFUSED = (
 )
 
 
-# The personal survey form (issue 17): its address holds the person's token. No referrer leaves it (not even to this
-# site's own pages), no search engine indexes it, no cache keeps it - also for its error pages.
-PERSONAL_PATHS = ("/umfrage/",)
+# The personal pages (issue 17): their address holds the person's token. Not indexed, not cached - also their errors.
+PERSONAL_PATHS = ("/umfrage/", "/meine-schulungen/")
 
 
 def is_personal(path: str) -> bool:
@@ -53,10 +54,6 @@ def is_api(path: str) -> bool:
 
 def is_embeddable(path: str) -> bool:
     return path == EMBED_PATH or path.startswith(EMBED_PATH + "/")
-
-
-# "Meine Schulungen" (issue 17) is a personal page too: its address holds the person's token.
-PERSONAL_PATHS += ("/meine-schulungen/",)
 
 
 class WebSecurity:
@@ -94,7 +91,7 @@ class WebSecurity:
                     cookie is None
                     or not isinstance(sent, str)
                     or not hmac.compare_digest(sent.encode(), cookie.encode())
-                    or not (self._same_origin(headers) or (is_personal(path) and _unnamed_origin(headers)))
+                    or not self._same_origin(headers)
                 ):
                     response = error_page(403, "Nicht erlaubt", REFUSED)
                     await response(scope, receive, self._with_headers(send, path, new_token))
@@ -131,7 +128,6 @@ class WebSecurity:
                     b"referrer-policy": b"same-origin",
                 }
                 if is_personal(path):
-                    extra[b"referrer-policy"] = b"no-referrer"
                     extra[b"x-robots-tag"] = b"noindex, nofollow"
                     extra[b"cache-control"] = b"no-store"
                 if not embeddable:  # X-Frame-Options knows no list of sites: the CSP above decides for the embed
@@ -143,12 +139,6 @@ class WebSecurity:
             await send(message)
 
         return sending
-
-
-def _unnamed_origin(headers: Headers) -> bool:
-    """A browser on a page with `Referrer-Policy: no-referrer` posts its forms with `Origin: null` and no Referer;
-    on the personal pages that is no foreign origin (the double-submit token still has to match)."""
-    return headers.get("origin") in (None, "null") and not headers.get("referer")
 
 
 def _cookie(header: str, name: str) -> str | None:
