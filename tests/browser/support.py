@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -170,24 +171,53 @@ class System:
         return f"{self.url}/{path.lstrip('/')}"
 
 
-def start_system(nats_server: NatsServer, directory: Path) -> System:
-    """Start everything (about as long as the slowest service needs) and wait until each answers."""
-    smtp = SmtpServer(eml_dir=directory / MAILBOX).start()
-    clock = test_clock()  # the services' clocks start at the same instant, a moment later
-    gateway_socket = listen(0)  # bound here and inherited: nobody can take the port between choosing and binding it
+def start_system(
+    nats_server: NatsServer,
+    directory: Path,
+    *,
+    start: datetime | None = None,
+    smtp: SmtpServer | None = None,
+    port: int = 0,
+    settings: dict[str, dict[str, str]] | None = None,
+) -> System:
+    """Start everything (about as long as the slowest service needs) and wait until each answers.
+
+    `start`: the instant the services' clocks start at (default: the test day); `smtp`: a running mail server to keep
+    (a restart); `port`: the gateway's port (a restart keeps the address the browser knows); `settings`: further
+    settings per service ("registry": {"demo_data": "true"})."""
+    kept_smtp = smtp
+    smtp = smtp or SmtpServer(eml_dir=directory / MAILBOX).start()
+    clock = Clock(start) if start else test_clock()  # the services' clocks start at the same instant, a moment later
+    gateway_socket = listen(port)  # bound here and inherited: nobody can take the port between choosing and binding it
     url = f"http://127.0.0.1:{gateway_socket.getsockname()[1]}"
     common = {"secret_key": SECRET_KEY, "public_url": url}
+    if start:
+        common["clock_start"] = start.isoformat()
+    extra = settings or {}
     processes: dict[str, ChildProcess] = {}
     nats: NatsClient | None = None
     try:
         mail = {"smtp_host": "127.0.0.1", "smtp_port": str(smtp.port), "delivery_poll_seconds": "0.2"}
-        processes["registry"] = start_service("registry", nats_server.url, directory, **common)
-        processes["notifications"] = start_service("notifications", nats_server.url, directory, **common, **mail)
-        processes["events"] = start_service("events", nats_server.url, directory, **common, scheduler_seconds="1")
+        processes["registry"] = start_service(
+            "registry", nats_server.url, directory, **common, **extra.get("registry", {})
+        )
+        processes["notifications"] = start_service(
+            "notifications", nats_server.url, directory, **common, **mail, **extra.get("notifications", {})
+        )
+        processes["events"] = start_service(
+            "events", nats_server.url, directory, **common, **{"scheduler_seconds": "1", **extra.get("events", {})}
+        )
         fd = gateway_socket.fileno()
         mailbox = str(directory / MAILBOX)
         processes["gateway"] = start_service(
-            "gateway", nats_server.url, directory, pass_fds=(fd,), **common, listen_fd=str(fd), mailbox_dir=mailbox
+            "gateway",
+            nats_server.url,
+            directory,
+            pass_fds=(fd,),
+            **common,
+            listen_fd=str(fd),
+            mailbox_dir=mailbox,
+            **extra.get("gateway", {}),
         )
         gateway_socket.close()  # the gateway holds it now
         nats = NatsClient(nats_server.url)
@@ -195,9 +225,19 @@ def start_system(nats_server: NatsServer, directory: Path) -> System:
         _wait_for_http(url, processes["gateway"])
     except BaseException:
         gateway_socket.close()
-        stop_system(processes, nats, smtp)
+        stop_system(processes, nats, None if kept_smtp else smtp)
         raise
     return System(url, smtp, nats, processes, directory, clock)
+
+
+def restart_system(
+    system: System, nats_server: NatsServer, at: datetime, settings: dict[str, dict[str, str]] | None = None
+) -> System:
+    """Stop every process and start them again on the same databases, stream and mail server, their clocks now
+    starting at `at`: what "some days later" looks like to the services (nothing is lost across it)."""
+    stop_system(system.processes, system.nats, None)
+    port = urlsplit(system.url).port or 0
+    return start_system(nats_server, system.logs, start=at, smtp=system.smtp, port=port, settings=settings)
 
 
 def _wait_for_http(url: str, gateway: ChildProcess, timeout: float = 30) -> None:
@@ -213,8 +253,9 @@ def _wait_for_http(url: str, gateway: ChildProcess, timeout: float = 30) -> None
         time.sleep(0.1)
 
 
-def stop_system(processes: dict[str, ChildProcess], nats: NatsClient | None, smtp: SmtpServer) -> None:
-    """The gateway first (no new requests), then the services together: each takes about a second to finish."""
+def stop_system(processes: dict[str, ChildProcess], nats: NatsClient | None, smtp: SmtpServer | None) -> None:
+    """The gateway first (no new requests), then the services together: each takes about a second to finish.
+    `smtp` None: the mail server keeps running (a restart)."""
     if "gateway" in processes:
         processes["gateway"].stop()
     stopping = [threading.Thread(target=p.stop) for name, p in processes.items() if name != "gateway"]
@@ -224,7 +265,8 @@ def stop_system(processes: dict[str, ChildProcess], nats: NatsClient | None, smt
         thread.join()
     if nats is not None:
         nats.close()
-    smtp.stop()
+    if smtp is not None:
+        smtp.stop()
 
 
 @dataclass
