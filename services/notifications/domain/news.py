@@ -134,6 +134,8 @@ class ReportProgress:
     period_key: str = ""
     # survey campaigns of the period (issue 17): title, recipients, answered, rate_percent, ends_on
     campaigns: tuple[Mapping[str, Any], ...] = ()
+    # training dates of the period and the month after it: title, start, registered, waiting, attended
+    trainings: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

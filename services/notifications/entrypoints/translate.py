@@ -116,6 +116,7 @@ def report_progress(envelope: Envelope[events.ProgressCompiledV1]) -> news.Repor
         tuple(line.model_dump() for line in p.upcoming),
         p.period_key,
         tuple(line.model_dump() for line in p.campaigns),
+        tuple(line.model_dump() for line in p.trainings),
     )
 
 

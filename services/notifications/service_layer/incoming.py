@@ -337,6 +337,13 @@ def _report_campaign(line: Mapping[str, Any]) -> dict[str, Any]:
     return dict(line) | {"ends_text": german_day(ends) if ends else ""}
 
 
+def _report_training(line: Mapping[str, Any]) -> dict[str, Any]:
+    start = line.get("start")
+    if isinstance(start, str):
+        start = datetime.fromisoformat(start)
+    return dict(line) | {"when": german_moment(start)}
+
+
 def progress_context(cmd: ReportProgress, public_url: str) -> dict[str, Any]:
     """What the progress mail shows, as plain data for its template."""
     base = public_url.rstrip("/")
@@ -352,6 +359,7 @@ def progress_context(cmd: ReportProgress, public_url: str) -> dict[str, Any]:
         "dashboard_url": f"{base}/lage",
         "archive_url": f"{base}/lage/berichte/{quote(cmd.period_key, safe='')}" if cmd.period_key else "",
         "campaigns": [_report_campaign(line) for line in cmd.campaigns],
+        "trainings": [_report_training(line) for line in cmd.trainings],
     }
 
 

@@ -1,4 +1,5 @@
-"""The board's progress mail names the survey campaigns of the period with their response rates (issue 17)."""
+"""The board's progress mail names the survey campaigns of the period with their response rates, and the training
+dates with places taken (issue 17)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from shared.contracts import events as e
 REQUIRED = ("actions_planned", "actions_done", "invitations_open", "items_due", "items_overdue", "items_done")
 
 
-def compiled(campaigns: list[e.CampaignLineV1]) -> Envelope:
+def compiled(campaigns: list[e.CampaignLineV1], trainings: list[e.TrainingLineV1] = ()) -> Envelope:
     return Envelope.wrap(
         e.ProgressCompiledV1(
             period_key="k",
@@ -24,6 +25,7 @@ def compiled(campaigns: list[e.CampaignLineV1]) -> Envelope:
             overdue=[],
             due=[],
             campaigns=campaigns,
+            trainings=list(trainings),
         )
     )
 
@@ -57,3 +59,29 @@ def test_the_mail_lists_each_campaign_with_its_response_and_end() -> None:
 
 def test_without_campaigns_the_mail_has_no_survey_section() -> None:
     assert "Erhebungen" not in mail_text(compiled([]))
+
+
+def test_the_mail_lists_the_training_dates_with_places_waiting_and_attendance() -> None:
+    lines = [
+        e.TrainingLineV1(
+            training_id="t-1",
+            title="Multiplikator:innenschulung (online)",
+            start=datetime(2027, 3, 10, 9, tzinfo=UTC),
+            registered=3,
+            waiting=1,
+        ),
+        e.TrainingLineV1(
+            training_id="t-2",
+            title="Auffrischung",
+            start=datetime(2027, 3, 2, 16, tzinfo=UTC),
+            registered=2,
+            attended=2,
+        ),
+    ]
+    text = mail_text(compiled([], lines))
+    section = text.split("\nSchulungen\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines() == [
+        "- Multiplikator:innenschulung (online), Mittwoch, 10. März 2027, 10:00 Uhr: 3 angemeldet, 1 auf der Warteliste",
+        "- Auffrischung, Dienstag, 2. März 2027, 17:00 Uhr: 2 angemeldet, 2 teilgenommen",
+    ]
+    assert "Schulungen" not in mail_text(compiled([]))
