@@ -125,6 +125,7 @@ def answer_as_office(new_context: Any, link: str, hours: str, counsellor: str, *
     expect(person.get_by_role("alert")).to_contain_text("Ihre Antwort ist abgegeben")
 
 
+@pytest.mark.timeout(600)  # three starts of every process and a long walk; alone it takes about 80 s
 def test_journey_survey_and_training(journey: dict[str, Any], new_context: Any, recorder: Any) -> None:
     from playwright.sync_api import expect
 

@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from beratungsnetz.runtime.ports import listen
 from beratungsnetz.runtime.processes import ChildProcess, answers, service_process
 from beratungsnetz.runtime.processes import wait_healthy as wait_until_healthy
 from tests.support import test_start_text
+
+
+def start_gateway(nats_url: str, tmp_path: Path, **settings: str) -> tuple[ChildProcess, int]:
+    """The gateway on a socket bound here and inherited, and its port: nobody can take the port between choosing
+    and binding it (a free port chosen first and bound by the gateway later was taken under load)."""
+    sock = listen(0)
+    try:
+        fd = sock.fileno()
+        process = start_service("gateway", nats_url, tmp_path, pass_fds=(fd,), listen_fd=str(fd), **settings)
+        return process, sock.getsockname()[1]
+    finally:
+        sock.close()  # the gateway holds it now
 
 
 def start_service(

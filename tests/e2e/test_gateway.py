@@ -13,14 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from beratungsnetz.runtime.ports import free_port
-from tests.e2e.processes import start_service, stop, wait_healthy
+from tests.e2e.processes import start_gateway, start_service, stop, wait_healthy
 from tests.e2e.test_up import start_up
 
 pytestmark = pytest.mark.e2e
 ADMIN = "bn_" + "t" * 43
 
 
+@pytest.mark.timeout(480)  # schemathesis's own limit below; about two minutes under CI load
 def test_fuzzing_the_published_openapi_finds_no_5xx_and_no_schema_violation(tmp_path: Path) -> None:
     proc, info, _ = start_up(tmp_path / "var")
     try:
@@ -61,11 +61,10 @@ def test_fuzzing_the_published_openapi_finds_no_5xx_and_no_schema_violation(tmp_
 @pytest.fixture
 async def services(nats_server, broker, tmp_path: Path):
     await broker.connect()
-    port = free_port()
     processes = {
         name: start_service(name, nats_server.url, tmp_path) for name in ("registry", "notifications", "events")
     }
-    processes["gateway"] = start_service("gateway", nats_server.url, tmp_path, port=str(port), admin_token=ADMIN)
+    processes["gateway"], port = start_gateway(nats_server.url, tmp_path, admin_token=ADMIN)
     for name, process in processes.items():
         await wait_healthy(broker, name, process)
     with httpx.Client(

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from beratungsnetz.runtime.ports import free_port
+from beratungsnetz.runtime.ports import listen
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
@@ -60,18 +60,21 @@ def follow(http: httpx.Client, link: str, path: str) -> str:
 @pytest.fixture
 async def system(nats_server, broker, tmp_path: Path):
     smtp = SmtpServer().start()
-    port = free_port()
+    sock = listen(0)  # the gateway's, bound here so that the mails can name it before it runs
+    port = sock.getsockname()[1]
     common = {"secret_key": "x" * 40}
     mail = {"smtp_port": str(smtp.port), "public_url": f"http://127.0.0.1:{port}", "delivery_poll_seconds": "0.2"}
     await broker.connect()
+    fd = sock.fileno()
     processes = {
         "registry": start_service("registry", nats_server.url, tmp_path, **common),
         "notifications": start_service("notifications", nats_server.url, tmp_path, **common, **mail),
         "events": start_service(
             "events", nats_server.url, tmp_path, **common, scheduler_seconds="0.5", progress_interval_seconds="3"
         ),
-        "gateway": start_service("gateway", nats_server.url, tmp_path, **common, port=str(port)),
+        "gateway": start_service("gateway", nats_server.url, tmp_path, pass_fds=(fd,), **common, listen_fd=str(fd)),
     }
+    sock.close()  # the gateway holds it now
     for name in ("registry", "notifications", "events", "gateway"):
         await wait_healthy(broker, name, processes[name])
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:

@@ -111,6 +111,15 @@ CONTEXTS = {
                 "ends_text": "31. März 2027",
             }
         ],
+        "trainings": [
+            {
+                "title": "Multiplikator:innenschulung (online)",
+                "when": "Mittwoch, 10. März 2027, 10:00 Uhr",
+                "registered": 3,
+                "waiting": 1,
+                "attended": None,
+            }
+        ],
     },
     "hinweis": {"headline": "Neue Regionalgruppe: Vogtland", "body": "Die Regionalgruppe Vogtland ist gegründet."},
     "zusammenfassung": {"count": 2, "items": ["Treffen am Montag", "Zahltag Plauen"]},
