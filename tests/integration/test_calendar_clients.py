@@ -19,7 +19,9 @@ import pytest
 import recurring_ical_events
 
 from services.events.adapters.calendar import calendar_of
+from services.events.adapters.training_calendar import training_ics
 from services.events.domain.actions import Action, Schedule
+from services.events.domain.trainings import Details, Kind, Training
 from services.notifications.adapters import calendar as invitation_calendar
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.mail import Sender
@@ -167,6 +169,9 @@ def feeds(year: int) -> dict[str, bytes]:
         attachments=(("einladung.ics", "text/calendar", ics),),
     )
     (attachment,) = message_from_bytes(mail, policy=policy.default).iter_attachments()
+    spring = datetime.combine(last_sunday(year, 3), time(10), BERLIN)  # the morning the clocks went forward
+    kind = Kind("multiplikator", "Multiplikator:innenschulung (online)", "erstberatung", 6)
+    training = Training.plan("t-1", Details(kind, "", spring, spring + timedelta(hours=6), online=True), stamp)
     return {
         "Sprechzeiten (/verzeichnis.ics)": consultation_calendar(offices, date(year, 1, 1), stamp, "Sprechzeiten"),
         "alle Aktionen (/kalender.ics)": calendar_of(planned, names, stamp, "Aktionen", organizer=ORGANIZER),
@@ -177,6 +182,7 @@ def feeds(year: int) -> dict[str, bytes]:
             planned[-1:], names, stamp, "Zahltag", organizer=ORGANIZER, method="PUBLISH"
         ),
         "Einladung (Anhang der Mail)": attachment.get_payload(decode=True),
+        "Schulungstermin (Anhang der Bestätigung)": training_ics(training, stamp).encode(),
         "leere Aktionen": calendar_of([], names, stamp, "Aktionen – leer", organizer=ORGANIZER),
         "leere Sprechzeiten": consultation_calendar([], date(year, 1, 1), stamp, "Sprechzeiten"),
     }
@@ -195,4 +201,5 @@ def test_icaljs_expands_every_feed_to_the_same_utc_times_as_zoneinfo(icaljs: Pat
     assert compared["Sprechzeiten (/verzeichnis.ics)"] >= 52 + 12 + 12
     assert compared["alle Aktionen (/kalender.ics)"] == 28 and compared["Gruppe (/kalender/<gruppe>.ics)"] == 8
     assert compared["eine Aktion (/aktion/<id>.ics)"] == compared["Einladung (Anhang der Mail)"] == 1
+    assert compared["Schulungstermin (Anhang der Bestätigung)"] == 1
     assert compared["leere Aktionen"] == compared["leere Sprechzeiten"] == 0
