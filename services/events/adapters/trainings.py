@@ -7,11 +7,11 @@ from typing import Any
 
 from services.events.adapters import orm
 from services.events.adapters.training_calendar import mail_contract
+from services.events.adapters.training_kinds import kind_of
 from services.events.domain.training_mails import TrainingMail
 from services.events.domain.trainings import (
     Costs,
     Details,
-    Kind,
     Participant,
     ParticipantStatus,
     Training,
@@ -24,11 +24,6 @@ from shared.clock import BERLIN
 from shared.contracts import events as c
 from shared.contracts.envelope import EventPayload
 from shared.db.snapshots import SnapshotRepository
-
-
-def kind_of(key: str) -> Kind:
-    k = c.TRAINING_KINDS[key]
-    return Kind(k.key, k.label, k.qualifies_for, k.valid_months)
 
 
 def participant_contract(t: Training, p: Participant) -> c.ParticipantV1:

@@ -5,16 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from services.events.adapters.training_kinds import kind_of
 from services.events.domain import training_commands as tc
-from services.events.domain.trainings import Costs, Details, Kind, Person
+from services.events.domain.trainings import Costs, Details, Person
 from shared.clock import BERLIN, Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as c
-
-
-def kind_of(key: str) -> Kind:
-    k = c.TRAINING_KINDS[key]
-    return Kind(k.key, k.label, k.qualifies_for, k.valid_months)
 
 
 def details(r: c.PlanTraining) -> Details:

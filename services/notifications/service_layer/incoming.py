@@ -316,11 +316,14 @@ def german_moment(moment: datetime | None) -> str:
     return german_when(moment) or "Termin noch offen"
 
 
-def _report_action(line: Mapping[str, Any]) -> dict[str, Any]:
+def _when(line: Mapping[str, Any]) -> str:
+    """A report line's `start` (a datetime, or its ISO text as dumped) as German text."""
     start = line.get("start")
-    if isinstance(start, str):
-        start = datetime.fromisoformat(start)
-    return dict(line) | {"when": german_moment(start), "group_names": ", ".join(g for g in line["groups"] if g)}
+    return german_moment(datetime.fromisoformat(start) if isinstance(start, str) else start)
+
+
+def _report_action(line: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(line) | {"when": _when(line), "group_names": ", ".join(g for g in line["groups"] if g)}
 
 
 def _report_item(line: Mapping[str, Any]) -> dict[str, Any]:
@@ -338,10 +341,7 @@ def _report_campaign(line: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _report_training(line: Mapping[str, Any]) -> dict[str, Any]:
-    start = line.get("start")
-    if isinstance(start, str):
-        start = datetime.fromisoformat(start)
-    return dict(line) | {"when": german_moment(start)}
+    return dict(line) | {"when": _when(line)}
 
 
 def progress_context(cmd: ReportProgress, public_url: str) -> dict[str, Any]:

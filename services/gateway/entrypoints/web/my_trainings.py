@@ -2,7 +2,8 @@
 mails them, without signing in. Their registrations (status, waiting position, "abmelden") and the open dates
 ("anmelden"); every change is a POST answered by a redirect back with action planning's German message.
 
-The token is the key: the page is never indexed, never cached, and never passes its address on (no referrer).
+The token is the key: security.py keeps the page out of search engines and caches and its address from other sites
+(as for every personal path).
 An invalid or altered token gets a German "not found" page that says nothing about why.
 """
 
@@ -20,7 +21,6 @@ from shared.contracts import events as e
 
 BASE = "/meine-schulungen"
 TITLE = "Meine Schulungen"
-PRIVATE = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store"}  # the referrer policy: security.py
 UNKNOWN = "Diesen Link kennen wir nicht. Vielleicht kam er beim Kopieren nicht ganz mit; bitte öffnen Sie ihn noch einmal aus der Mail."
 
 
@@ -28,18 +28,12 @@ def own_page(token: str) -> str:
     return f"{BASE}/{quote(token, safe='')}"
 
 
-def private(response: Response) -> Response:
-    for key, value in PRIVATE.items():
-        response.headers[key] = value
-    return response
-
-
 def refused(request: Request, refusal: PageError) -> Response:
     """A link that is not (or no longer) valid is simply not found; other refusals say what they say."""
     if refusal.status in (400, 403, 404, 422) or refusal.code in ("link_ungueltig", "nicht_gefunden"):
-        return private(page(request, "fehler", "Seite nicht gefunden", 404, message=UNKNOWN))
+        return page(request, "fehler", "Seite nicht gefunden", 404, message=UNKNOWN)
     headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
-    return private(page(request, "fehler", TITLE, refusal.status, headers, message=refusal.message))
+    return page(request, "fehler", TITLE, refusal.status, headers, message=refusal.message)
 
 
 def router() -> APIRouter:
@@ -51,7 +45,7 @@ def router() -> APIRouter:
         except PageError as refusal:
             return refused(request, refusal)
         values = {"mine": mine, "words": words, "base": own_page(token), "problem": problem}
-        return private(page(request, "schulungen/meine", TITLE, status, **values))
+        return page(request, "schulungen/meine", TITLE, status, **values)
 
     @r.get("/{token}", response_class=HTMLResponse)
     async def show(request: Request, token: str) -> Response:
@@ -66,7 +60,7 @@ def router() -> APIRouter:
                 return refused(request, refusal)
             return await show_page(request, token, refusal.status, refusal.message)  # closed, cancelled: said so
         notice = f"{done.training.title}, {words.when(done.training.start, done.training.end)}: {done.message}"
-        return private(redirect(own_page(token), notice, request))
+        return redirect(own_page(token), notice, request)
 
     @r.post("/{token}/anmelden", response_class=HTMLResponse)
     async def register(request: Request, token: str) -> Response:

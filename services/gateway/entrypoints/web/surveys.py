@@ -6,7 +6,7 @@
 - `/verwaltung/erhebungen/<id>`: the campaign, its response rate per district, its recipients, the downloads
   `ergebnisse.csv` / `ergebnisse.xlsx`; `/verwaltung/erhebungen/<id>/antworten`: the review of submitted answers.
 - `/verwaltung/interessierte`: interested members, to invite to a training or to register for one directly.
-- `/umfrage/<token>` (public, no sign-in): the personal form. Not indexable, no referrer (security.py), no cache.
+- `/umfrage/<token>` (public, no sign-in): the personal form. Not indexable, not cached, its address kept from other sites (security.py).
 
 No business rule lives here: the registry decides what an answer changes, who is invited and when; action planning
 sends the training links and registers people. The pages reshape forms (domain/surveys.py) and ask.
@@ -370,7 +370,6 @@ def router() -> APIRouter:
                 "erhebungen/umfrage_beendet",
                 "Die Erhebung ist beendet",
                 status,
-                headers={**NO_STORE, "X-Robots-Tag": "noindex, nofollow"},
                 form=form,
                 rows=words.answer_rows(form.kind, form.answer) if form.answer else [],
                 words=words,
@@ -380,7 +379,6 @@ def router() -> APIRouter:
             "erhebungen/umfrage",
             form.title,
             status,
-            headers={**NO_STORE, "X-Robots-Tag": "noindex, nofollow"},
             form=form,
             token=token,
             values=values,
