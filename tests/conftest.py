@@ -123,12 +123,12 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
 
 @pytest.fixture
 async def broker(nats_server: NatsServer):
-    from shared.messaging.broker import make_broker  # imported here: see TYPE_CHECKING above
+    from shared.messaging.broker import make_broker, stop_quietly  # imported here: see TYPE_CHECKING above
     from shared.settings import ServiceSettings
 
     broker = make_broker(ServiceSettings(nats_url=nats_server.url))
     yield broker
-    await broker.stop()
+    await stop_quietly(broker)
 
 
 @pytest.fixture(params=DATABASES)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from asyncio import CancelledError
+from collections.abc import Awaitable
 
 from faststream.nats import NatsBroker, NatsUserPassword
 from nats.errors import Error as NatsError
@@ -43,11 +45,30 @@ async def start_with_retry(broker: NatsBroker, *, retry: RetryPolicy, connect_on
 
 
 async def stop_quietly(broker: NatsBroker, timeout: float = 5.0) -> None:
-    """Drain and close; if NATS is already gone there is nothing left to drain, so don't wait for it."""
-    try:
-        await asyncio.wait_for(broker.stop(), timeout)
-    except (NatsError, OSError, TimeoutError) as exc:
-        log.info("nats.stop_without_drain", error=repr(exc))
+    """Drain and close within `timeout`; if NATS is already gone there is nothing left to drain, so don't wait for it.
+
+    Bounded however the broker behaves: `asyncio.wait_for` would wait for a cancelled `stop()` to finish, and a
+    subscriber loop that swallows the cancellation would keep a service (or a test's teardown) from ever stopping.
+    """
+    if not await _within(broker.stop(), timeout, "nats.stop_without_drain"):
         connection = getattr(broker, "_connection", None)
         if connection is not None and not connection.is_closed:
-            await connection.close()
+            await _within(connection.close(), timeout, "nats.close_abandoned")
+
+
+async def _within(step: Awaitable[object], timeout: float, event: str) -> bool:
+    """Run `step` for at most `timeout` seconds; False (logged as `event`) if it failed with a NATS or network
+    error or did not end. A step that does not end is cancelled and left behind, never waited for."""
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    if not done:
+        task.cancel()
+        log.warning(event, error=f"nach {timeout:g} s nicht beendet")
+        return False
+    error = CancelledError() if task.cancelled() else task.exception()
+    if error is None:
+        return True
+    if not isinstance(error, (NatsError, OSError, TimeoutError, CancelledError)):
+        raise error
+    log.info(event, error=repr(error))
+    return False
