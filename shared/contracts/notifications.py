@@ -75,9 +75,17 @@ class ListCreatedV1(ListV1, EventPayload):
 
 @event("notifications", "person", "erased", 1)
 class PersonErasedV1(EventPayload):
-    """Art. 17 GDPR: every service erases what it holds about `address`."""
+    """Art. 17 GDPR: every service erases what it holds about the person.
 
-    address: str
+    `fingerprint` is `shared.privacy.fingerprint` of the address (each service finds its records by computing it over
+    the addresses it holds). `blocked`: the person objected (Art. 21, "löschen und sperren"): no service may take the
+    address in again, by any path. Without it the person may come back later with a new double opt-in.
+    `address` is still sent while the services move to finding records by fingerprint (issue 18); it will go.
+    """
+
+    address: str = ""
+    fingerprint: str = ""
+    blocked: bool = False
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -162,6 +170,13 @@ class Posted(Contract):
 
 class AddressInput(Contract):
     address: Email
+
+
+class EraseInput(Contract):
+    """Erase a person everywhere. `block` ("löschen und sperren", Art. 21 objection): never take the address in again."""
+
+    address: Email
+    block: bool = False
 
 
 class Export(Contract):
@@ -403,7 +418,7 @@ SET_DELIVERY = command("notifications", "set_delivery", SetDelivery, MemberV1)
 CHANGE_ADDRESS = command("notifications", "change_address", ChangeAddress, Message)
 POST = command("notifications", "post", Post, Posted)
 EXPORT = command("notifications", "export", AddressInput, Export)
-ERASE = command("notifications", "erase", AddressInput, Erased)
+ERASE = command("notifications", "erase", EraseInput, Erased)
 
 LISTS = query("notifications", "lists", ListsQuery, Lists)
 MEMBERS = query("notifications", "members", MembersQuery, Members)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from email_validator import EmailNotValidError, validate_email
 
 from services.notifications.domain.errors import InvalidInput
+from shared import privacy
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -43,4 +43,4 @@ def hint(addr: str) -> str:
 
 def fingerprint(addr: str, secret: bytes) -> str:
     """What is kept of an erased address: enough to honour its opt-out, not enough to read it."""
-    return hashlib.sha256(secret + b"\x00" + addr.lower().encode()).hexdigest()
+    return privacy.fingerprint(addr, secret)
