@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import pytest
+
 from shared.contracts import notifications as n
 from tests.browser.support import Sweep, System, error_state, focused, tab_to
 
@@ -18,6 +20,7 @@ TITLE = "{} – Beratungsnetz"
 ADMIN = "landesbuero@beratungsnetz.example"  # the gateway's admin_address: always Landesgeschäftsstelle
 
 
+@pytest.mark.timeout(300)  # axe on every moderator page in every state; about 30 s alone
 def test_every_moderator_page_in_every_state(system: System, new_context) -> None:
     from playwright.sync_api import expect
 

@@ -17,6 +17,7 @@ import time
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 
 from shared.clock import BERLIN
 from shared.contracts import events as e
@@ -126,6 +127,9 @@ def accept_from_mail(system: System, new_context, group: str, address: str, acti
     look(person)
 
 
+@pytest.mark.timeout(
+    360
+)  # waits for the planned action to begin (up to a minute by design); about 65 s alone, more under CI load
 def test_journey_groups_in_the_browser(system: System, new_context) -> None:
     from playwright.sync_api import expect
 

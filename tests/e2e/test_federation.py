@@ -107,6 +107,7 @@ async def federal_subjects(hub: Server) -> Counter:
         await nc.close()
 
 
+@pytest.mark.timeout(300)  # two state stacks, a hub and a cut; about 50 s alone, more under CI load
 async def test_actions_of_two_states_reach_the_federal_stream_and_a_backlog_arrives_after_a_cut(tmp_path: Path) -> None:
     leaf_port = free_port()
     hub = Server(

@@ -129,6 +129,7 @@ async def test_killed_mid_mailing_every_recipient_gets_exactly_one_message(start
         smtp.stop()
 
 
+@pytest.mark.timeout(300)  # the mail server is away for 30 s by design; about 35 s alone
 async def test_smtp_server_away_for_30_seconds_then_everything_arrives_once(started) -> None:
     broker, nats_server, tmp_path = started
     smtp = SmtpServer()  # the port is reserved, the server is not running
