@@ -1,0 +1,79 @@
+"""Erasure in the messaging tables and streams a service owns (Art. 17 GDPR), the same in every service.
+
+In the transaction that erases a person from a service's records, `forget_in_outbox` deletes every outbox row that
+names them (published or not: what the service restates about the affected records follows as new events without
+the person) and `schedule_scrub` notes that the service's own streams must be scrubbed. `ScrubJob` does that a few
+seconds later — after the outbox relay published what was already on its way — and again at every start, so an
+erasure survives a crash: the note, the only place the words are kept meanwhile, is deleted once the streams are clean.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Column, Integer, MetaData, Table, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.engine import Database
+from shared.db.types import UtcDateTime
+from shared.logging import get_logger
+from shared.messaging.scrub import mentions, needles_of, scrub_stream
+
+log = get_logger(__name__)
+
+
+def scrubs_table(metadata: MetaData) -> Table:
+    return Table(
+        "stream_scrubs",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("words", JSON, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+    )
+
+
+def words_of(*values: str | None) -> list[str]:
+    """The words that name a person (address, names), without blanks and doubles."""
+    return sorted({v.strip() for v in values if v and v.strip()})
+
+
+async def forget_in_outbox(session: AsyncSession, outbox: Table, words: Iterable[str]) -> int:
+    """Delete every outbox row whose body or headers name one of `words`; the count deleted."""
+    needles = needles_of(words)
+    if not needles:
+        return 0
+    rows = await session.execute(select(outbox.c.position, outbox.c.body, outbox.c.headers))
+    naming = [
+        position
+        for position, body, headers in rows
+        if mentions(bytes(body), needles) or mentions(json.dumps(headers or {}).encode(), needles)
+    ]
+    for start in range(0, len(naming), 500):
+        await session.execute(delete(outbox).where(outbox.c.position.in_(naming[start : start + 500])))
+    return len(naming)
+
+
+async def schedule_scrub(session: AsyncSession, scrubs: Table, words: Iterable[str], now: datetime) -> None:
+    """Note in the caller's transaction that the service's streams must lose every message naming `words`."""
+    chosen = words_of(*words)
+    if chosen:
+        await session.execute(insert(scrubs).values(words=chosen, created_at=now))
+
+
+async def run_scrubs(
+    database: Database, scrubs: Table, js: object, streams: list[str], now: datetime, grace: timedelta
+) -> int:
+    """Scrub `streams` for every note older than `grace`, then delete the note; the messages deleted."""
+    async with database.sessions() as session:
+        due = (await session.execute(select(scrubs).where(scrubs.c.created_at <= now - grace))).all()
+    deleted = 0
+    for note in due:
+        for stream in streams:
+            deleted += await scrub_stream(js, stream, note.words)  # type: ignore[arg-type]
+        async with database.sessions() as session, session.begin():
+            await session.execute(delete(scrubs).where(scrubs.c.id == note.id))
+    if due:
+        log.info("erasure.streams_scrubbed", notes=len(due), deleted=deleted)
+    return deleted
