@@ -13,6 +13,8 @@ from sqlalchemy import func, insert, select
 
 from services.gateway.adapters import retention as gateway_retention
 from services.gateway.adapters.sessions import SessionStore, sign_in_tokens, web_sessions
+from services.gateway.bootstrap import bootstrap as gateway_bootstrap
+from services.gateway.config import GatewaySettings
 from services.notifications.adapters import orm as notifications_orm
 from services.notifications.adapters import retention as notifications_retention
 from services.registry.adapters import orm as registry_orm
@@ -23,7 +25,7 @@ from services.registry.config import RegistrySettings
 from services.registry.domain.campaigns import Answer, AnswerStatus, Campaign, CampaignKind, Recipient, berlin_day
 from shared.contracts import Envelope
 from shared.contracts.registry import GroupFormedV1
-from shared.db import Database, upgrade
+from shared.db import Database, make_database, upgrade
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.streams import deadletter_stream_name, declare_owned_streams
@@ -401,3 +403,31 @@ async def test_a_started_service_runs_its_retention_job(nats_server, broker, tmp
         assert info.config.max_age == 10 * 24 * 3600
     finally:
         await service.stop()
+
+
+async def test_the_gateway_runs_its_retention_job_while_it_serves(nats_server, tmp_path: Path, clock) -> None:
+    settings = GatewaySettings(
+        nats_url=nats_server.url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'gateway.sqlite3'}",
+        environment="test",
+        clock_start=test_start_text(),
+        retention_check_seconds=0.2,
+    )
+    app = gateway_bootstrap(settings)
+    database = make_database(settings.database_url)
+    try:
+        await upgrade(database, "gateway")
+        store = SessionStore(database)
+        # in this order: issuing a link also deletes links issued a day before it
+        await store.issue_sign_in("neu@example.org", "/", clock.now() - timedelta(minutes=5))
+        await store.issue_sign_in("alt@example.org", "/", clock.now() - 8 * DAY)
+        assert await rows(database, sign_in_tokens) == 2
+        async with app.router.lifespan_context(app):
+
+            async def pruned() -> bool:
+                return await rows(database, sign_in_tokens) == 1
+
+            await eventually(pruned)
+        assert await rows(database, sign_in_tokens, sign_in_tokens.c.address == "neu@example.org") == 1
+    finally:
+        await database.dispose()

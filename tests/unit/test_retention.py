@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from structlog.testing import capture_logs
 
 from services.gateway.config import GatewaySettings
 from services.notifications.config import NotificationsSettings
 from services.registry.config import RegistrySettings
 from services.registry.domain.campaigns import Answer, AnswerStatus, Campaign, CampaignKind, Recipient, progress
 from shared.messaging.streams import DUPLICATE_WINDOW_SECONDS, owned_stream_configs
-from shared.retention import cutoff
+from shared.retention import Rule, cutoff, enforce
 from shared.settings import ServiceSettings
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -90,3 +91,22 @@ def test_retention_settings_come_from_the_services_environment(monkeypatch: pyte
 def test_a_limit_of_zero_days_for_the_outbox_is_refused() -> None:
     with pytest.raises(ValueError, match="retention_outbox_days"):
         ServiceSettings(retention_outbox_days=0)
+
+
+async def test_the_job_logs_counts_at_info_and_a_failing_rule_does_not_stop_the_others() -> None:
+    seen: list[datetime] = []
+
+    async def prune(now: datetime) -> int:
+        seen.append(now)
+        return 3
+
+    async def broken(_now: datetime) -> int:
+        raise RuntimeError("person@example.org")  # whatever an error says, the log names only its type
+
+    with capture_logs() as logs:
+        counts = await enforce("registry", [Rule("kaputt", broken), Rule("outbox", prune)], NOW)
+
+    assert counts == {"outbox": 3} and seen == [NOW]
+    failed, pruned = logs
+    assert (failed["event"], failed["log_level"], failed["error"]) == ("retention.failed", "warning", "RuntimeError")
+    assert pruned == {"event": "retention.pruned", "log_level": "info", "service": "registry", "outbox": 3}
