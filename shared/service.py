@@ -28,6 +28,7 @@ from shared.messaging.deadletter import DeadLetters
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.rpc import respond
 from shared.messaging.streams import declare_owned_streams
+from shared.retention import Rule, outbox_rule, retention_job
 from shared.retry import RetryPolicy
 from shared.settings import ServiceSettings
 
@@ -53,6 +54,7 @@ class ServiceApp:
     consumers: list[EventConsumer] = field(default_factory=list)  # attached once their producer's stream exists
     on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
     background: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # long-running jobs
+    retention: list[Rule] = field(default_factory=list)  # what the periodic retention job deletes (shared/retention.py)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _waiting_for: set[str] = field(default_factory=set)
     fatal: asyncio.Future | None = None  # set when a job the service cannot run without fails
@@ -88,16 +90,18 @@ class ServiceApp:
         """The parts every service has: database, broker, outbox relay, health responder."""
         database = make_database(settings.database_url, schema=settings.database_schema)
         broker = make_broker(settings)
+        clock = settings.clock()
         relay = OutboxRelay(
             database,
             messaging.outbox,
             jetstream_publisher(broker),
             poll_seconds=settings.outbox_poll_seconds,
             retry=settings.retry(),
+            now=clock.now,
         )
-        return cls(
-            name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=settings.clock()
-        )
+        app = cls(name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=clock)
+        app.retention.append(outbox_rule(database, messaging.outbox, settings.retention_outbox_days))
+        return app
 
     async def health(self, _request: HealthRequest) -> HealthReply:
         checks = {"nats": "ok" if self.broker.connection.is_connected else "getrennt"}
@@ -128,13 +132,22 @@ class ServiceApp:
         await upgrade(self.database, self.name)
         await start_with_retry(self.broker, retry=self.retry, connect_only=True)
         js = self.broker.connection.jetstream()
-        await declare_owned_streams(js, self.name, self.stream_replicas, retry=self.retry)
+        await declare_owned_streams(
+            js,
+            self.name,
+            self.stream_replicas,
+            retry=self.retry,
+            deadletter_max_age=self.settings.retention_deadletter_days * 24 * 3600,
+        )
         await self.broker.start()  # health and commands answer at once, whoever else is up
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-outbox-relay"))
         self._tasks.append(asyncio.create_task(self._attach_consumers(js), name=f"{self.name}-consumers"))
         for task in self.on_started:
             await task()
-        for job in self.background:
+        jobs = [*self.background]
+        if self.retention:
+            jobs.append(retention_job(self.name, self.retention, self.clock.now, self.settings.retention_check_seconds))
+        for job in jobs:
             self._tasks.append(asyncio.create_task(job(), name=f"{self.name}-{getattr(job, '__name__', 'job')}"))
         log.info("service.started", nats=self.settings.nats_url, database=self.database.dialect)
 

@@ -37,6 +37,22 @@ class ServiceSettings(BaseSettings):
     retry_max_seconds: float = 5.0  # ... up to this
     retry_attempts: int = 15  # declaring streams and binding consumers give up after this many tries (about 50 s)
     instance_id: str = ""  # set by `beratungsnetz up` per process and echoed in health answers
+    # Aufbewahrung (shared/retention.py): wie lange Gespeichertes bleibt; der Aufräumjob jedes Dienstes setzt es durch.
+    retention_check_seconds: float = Field(
+        default=3600.0, gt=0, description="Wie oft der Aufräumjob läuft (Sekunden); er läuft auch gleich beim Start"
+    )
+    retention_outbox_days: float = Field(
+        default=7.0,
+        ge=1,
+        description="Veröffentlichte Ereignisse bleiben so viele Tage in der Outbox (zur Fehlersuche); "
+        "noch nicht veröffentlichte bleiben immer",
+    )
+    retention_deadletter_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="Nachrichten im Dead-Letter-Stream (mit Inhalt und Grund) bleiben so viele Tage, "
+        "dann löscht NATS sie (max_age des Streams)",
+    )
     clock_start: str | None = Field(
         default=None, description="Nur für Tests und Entwicklung: die Uhr beginnt bei diesem Zeitpunkt"
     )

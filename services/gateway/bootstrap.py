@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -12,6 +14,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from services.gateway.adapters import retention
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.adapters.sessions import SessionStore
 from services.gateway.adapters.tokens import TokenStore
@@ -25,6 +28,7 @@ from shared.db import make_database, upgrade
 from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
 from shared.messaging.rpc import respond
+from shared.retention import retention_job
 from shared.service import package_version
 
 log = get_logger(__name__)
@@ -70,7 +74,14 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         except tokens.PresetRevoked as exc:  # a revoked token is no reason not to start
             log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
         await start_with_retry(broker, retry=settings.retry())
+        rules = retention.rules(
+            database, expired_days=settings.retention_expired_days, sign_in_valid=sessions.sign_in_valid, idle=idle
+        )
+        job = asyncio.create_task(retention_job("gateway", rules, clock.now, settings.retention_check_seconds)())
         yield
+        job.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await job
         await stop_quietly(broker)
         await database.dispose()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -25,6 +25,12 @@ class GatewaySettings(ServiceSettings):
     admin_token: SecretStr | None = None  # the first admin token, if no admin exists yet
     public_url: str = "http://127.0.0.1:8000"  # the gateway's own origin: links in mails, the CSRF origin check
     session_idle_hours: float = 8.0  # a web session ends after this long without a request
+    retention_expired_days: float = Field(
+        default=7.0,
+        ge=0,
+        description="Anmeldelinks und beendete Sitzungen werden so viele Tage nach ihrem Ablauf gelöscht "
+        "(Aufräumjob, services/gateway/adapters/retention.py)",
+    )
     mailbox_dir: str | None = None  # local mailbox pages over the SMTP sink's .eml files (development only)
     # Who may show /verzeichnis/einbetten in a frame: "*" (any site) or origins separated by spaces,
     # e.g. "https://www.example.org https://kv.example.org" (CSP frame-ancestors). All other pages: nobody.

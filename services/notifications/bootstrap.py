@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
-from services.notifications.adapters import calendar, orm
+from services.notifications.adapters import calendar, orm, retention
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.demo import load_demo_lists
 from services.notifications.adapters.mail import Sender
@@ -65,6 +65,13 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
             await asyncio.sleep(settings.digest_check_seconds)
 
     wiring.register(app, deps)
+    app.retention += retention.rules(
+        app.database,
+        mail_body_days=settings.retention_mail_body_days,
+        expired_days=settings.retention_expired_days,
+        audit_days=settings.retention_audit_days,
+        confirm_valid=deps.confirm_valid,
+    )
     app.background.extend([deliver, digest])
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_lists(deps))

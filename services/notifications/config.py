@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -28,3 +28,22 @@ class NotificationsSettings(ServiceSettings):
     retry_backoff_seconds: tuple[float, ...] = (5, 15, 60, 300, 900, 3600)  # pause before the n-th retry
     digest_check_seconds: float = 3600.0
     demo_data: bool = False
+    # Aufbewahrung (services/notifications/adapters/retention.py), durchgesetzt vom Aufräumjob des Dienstes:
+    retention_mail_body_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="Der Text einer zugestellten (oder endgültig gescheiterten) Mail bleibt so viele Tage; "
+        "wer wann was bekam und wie die Zustellung ausging, bleibt",
+    )
+    retention_expired_days: float = Field(
+        default=7.0,
+        ge=0,
+        description="Eingelöste Bestätigungslinks und nie bestätigte Anfragen werden so viele Tage "
+        "nach Ablauf ihres Links gelöscht",
+    )
+    retention_audit_days: float = Field(
+        default=730.0,
+        gt=0,
+        description="Protokolleinträge der Verteiler (wer hat wann wen eingetragen, ausgetragen, entschieden) "
+        "bleiben so viele Tage (Standard: zwei Jahre)",
+    )

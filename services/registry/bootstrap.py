@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.registry.adapters import orm
+from services.registry.adapters import orm, retention
 from services.registry.adapters.demo import load_demo_data
 from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.config import RegistrySettings
@@ -23,6 +23,12 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
         )
 
     wiring.register(app, uow, app.clock, published)
+    app.retention += retention.rules(
+        app.database,
+        uow,
+        survey_answer_days=settings.retention_survey_answer_days,
+        audit_days=settings.retention_audit_days,
+    )
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_data(uow, app.clock.today()))
     return app

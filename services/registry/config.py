@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -18,3 +19,16 @@ class RegistrySettings(ServiceSettings):
     survey_reminders_max: int = 2
     survey_reminder_days: int = 7
     scheduler_seconds: float = 300.0  # how often invitations, reminders and ended campaigns are checked
+    # Aufbewahrung (services/registry/adapters/retention.py), durchgesetzt vom Aufräumjob des Dienstes:
+    retention_survey_answer_days: int = Field(
+        default=90,
+        ge=0,
+        description="Antworten einer Umfrage (mit Name und Adresse) bleiben so viele Tage nach deren letztem Tag; "
+        "die Zählung (wer geantwortet hat, je Kreisverband) bleibt",
+    )
+    retention_audit_days: float = Field(
+        default=730.0,
+        gt=0,
+        description="Der Änderungsverlauf der Beratungsstellen (wer hat wann was geändert) bleibt so viele Tage "
+        "(Standard: zwei Jahre)",
+    )

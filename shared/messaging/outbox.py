@@ -73,8 +73,10 @@ class OutboxRelay:
         retry: RetryPolicy,
         poll_seconds: float = 0.5,
         batch_size: int = 100,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._db, self._table, self._publish = database, table, publish
+        self._now = now  # the service's clock: a row's publication is what its retention counts from
         self._poll, self._batch, self._retry = poll_seconds, batch_size, retry
         self._wake = asyncio.Event()
 
@@ -126,7 +128,7 @@ class OutboxRelay:
         t = self._table
         async with self._db.sessions.begin() as session:
             await session.execute(
-                update(t).where(t.c.position.in_(positions)).values(published_at=datetime.now(UTC), last_error=None)
+                update(t).where(t.c.position.in_(positions)).values(published_at=self._now(), last_error=None)
             )
 
     async def _record_failure(self, position: int, exc: Exception) -> None:

@@ -12,6 +12,7 @@ from shared.retry import RetryPolicy
 
 # Long enough to cover a relay that was down for a while; consumers' inboxes catch the rest.
 DUPLICATE_WINDOW_SECONDS = 24 * 3600
+DEADLETTER_MAX_AGE_SECONDS = 30 * 24 * 3600  # the default of the setting `retention_deadletter_days`
 
 
 def stream_name(service: str) -> str:
@@ -22,8 +23,14 @@ def deadletter_stream_name(service: str) -> str:
     return f"DEADLETTER_{service.upper()}"
 
 
-def owned_stream_configs(service: str, replicas: int = 1) -> list[StreamConfig]:
-    """The event stream a service owns, and the dead-letter stream for what it could not consume."""
+def owned_stream_configs(
+    service: str, replicas: int = 1, deadletter_max_age: float = DEADLETTER_MAX_AGE_SECONDS
+) -> list[StreamConfig]:
+    """The event stream a service owns, and the dead-letter stream for what it could not consume.
+
+    Events are kept without a time limit (a consumer created anew reads its producer's stream from the start);
+    a dead letter, which carries the original message with its personal data, for `deadletter_max_age` seconds.
+    """
     common = {"storage": StorageType.FILE, "num_replicas": replicas, "duplicate_window": DUPLICATE_WINDOW_SECONDS}
     return [
         StreamConfig(
@@ -36,15 +43,25 @@ def owned_stream_configs(service: str, replicas: int = 1) -> list[StreamConfig]:
             name=deadletter_stream_name(service),
             subjects=[f"deadletter.{service}.>"],
             description=f"Nachrichten, die {service} nicht verarbeiten konnte, mit Grund",
-            **common,
+            max_age=deadletter_max_age,
+            # NATS refuses a duplicate window longer than the max age
+            **{**common, "duplicate_window": min(DUPLICATE_WINDOW_SECONDS, deadletter_max_age)},
         ),
     ]
 
 
-async def declare_owned_streams(js: JetStreamContext, service: str, replicas: int = 1, *, retry: RetryPolicy) -> None:
-    """Create or update the service's streams. A cluster that is still electing its JetStream leader
-    answers with a timeout or "unavailable" for a moment: that is "not yet", retried (`retry.bounded`)."""
-    for config in owned_stream_configs(service, replicas):
+async def declare_owned_streams(
+    js: JetStreamContext,
+    service: str,
+    replicas: int = 1,
+    *,
+    retry: RetryPolicy,
+    deadletter_max_age: float = DEADLETTER_MAX_AGE_SECONDS,
+) -> None:
+    """Create or update the service's streams (a changed max age reaches an existing stream at start). A cluster
+    that is still electing its JetStream leader answers with a timeout or "unavailable" for a moment: that is
+    "not yet", retried (`retry.bounded`)."""
+    for config in owned_stream_configs(service, replicas, deadletter_max_age):
         not_yet = (TimeoutError, NoRespondersError, ServiceUnavailableError)
         async for attempt in retry.bounded(*not_yet, event="stream.declare_retry", stream=config.name):
             with attempt:

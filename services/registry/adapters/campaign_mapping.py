@@ -48,6 +48,7 @@ def campaign_data(x: Campaign) -> dict[str, Any]:
         "created_at": _iso(x.created_at),
         "skipped": list(x.skipped),
         "end_reported": x.end_reported,
+        "answers_dropped": x.answers_dropped,
     }
 
 
@@ -63,6 +64,7 @@ def campaign_domain(d: dict[str, Any]) -> Campaign:
         _instant(d.get("created_at")),
         tuple(d.get("skipped", [])),
         d.get("end_reported", False),
+        d.get("answers_dropped", False),
     )
 
 

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from services.registry.domain import validation
@@ -132,6 +132,7 @@ class Campaign:
     created_at: datetime | None = None
     skipped: tuple[str, ...] = ()
     end_reported: bool = False  # CampaignProgressed was sent once after its end
+    answers_dropped: bool = False  # the retention emptied its answers (see `answers_expired`)
 
     @property
     def name(self) -> str:
@@ -144,6 +145,10 @@ class Campaign:
 
     def is_open(self, today: date) -> bool:
         return self.starts_on <= today <= self.ends_on
+
+    def answers_expired(self, today: date, keep_days: int) -> bool:
+        """Its answers are kept `keep_days` days after its last day (that day included), then dropped once."""
+        return not self.answers_dropped and today > self.ends_on + timedelta(days=keep_days)
 
     def ensure_open(self, today: date) -> None:
         if today > self.ends_on:
@@ -195,6 +200,14 @@ class Recipient:
             word = "übernommen" if self.review_status == ReviewStatus.ACCEPTED else "abgelehnt"
             raise Conflict(f"Über diese Antwort wurde schon entschieden ({word}).")
         self.review_status, self.review_reason, self.reviewed_at = status, reason, now
+
+    def drop_answer(self) -> bool:
+        """Retention after the campaign: the answer, the review's reason, the name and the address go; whether and
+        when it was answered, the office and the district stay (the campaign's counts). False if nothing was left."""
+        if not (self.answer or self.name or self.email or self.review_reason):
+            return False
+        self.answer, self.name, self.email, self.review_reason = None, "", "", ""
+        return True
 
     def forget(self) -> None:
         """Erasure: the address, the name and the answer's personal fields go; the counts stay."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from services.registry.domain import commands
@@ -278,3 +278,30 @@ async def interested_people(uow: UnitOfWork, campaign_id: str | None = None) -> 
             people += [(c, r) for r in await uow.recipients.of_campaign(c.id) if interested(r)]
         people.sort(key=lambda x: (x[1].submitted_at is None, x[1].submitted_at))
         return people
+
+
+async def drop_expired_answers(uow: Callable[[], UnitOfWork], today: date, keep_days: int) -> int:
+    """Retention: the answers (with names and addresses) of campaigns ended more than `keep_days` days ago go, the
+    counts stay. One transaction per campaign; one changed meanwhile is done on the next run. How many recipients."""
+    async with uow() as first:
+        ids = [c.id for c in await first.campaigns.list() if c.answers_expired(today, keep_days)]
+    dropped = 0
+    for campaign_id in ids:
+        try:
+            async with uow() as unit:
+                campaign = await unit.campaigns.get(campaign_id)
+                if campaign is None or not campaign.answers_expired(today, keep_days):
+                    continue
+                recipients = await unit.recipients.of_campaign(campaign_id)
+                changed = [r for r in recipients if r.drop_answer()]
+                for recipient in changed:
+                    await unit.recipients.put(recipient)
+                campaign.answers_dropped = True
+                await unit.campaigns.put(campaign)
+                await unit.commit()
+                dropped += len(changed)
+        except DomainError as exc:  # ConcurrentChange (shared/db/snapshots.py), told apart by its code
+            if exc.code != "gleichzeitig_geaendert":
+                raise
+            log.info("campaign.retry_later", campaign_id=campaign_id, error=exc.message)
+    return dropped
