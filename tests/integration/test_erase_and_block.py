@@ -6,7 +6,9 @@ opt-in."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,12 @@ from shared.contracts import registry as r
 from shared.messaging.rpc import request
 from tests.smtp import SmtpServer
 from tests.support import eventually, test_clock, test_start_text
+from tests.web import form_post, signed_in, web_system
 
 SECRET = "ein-gemeinsamer-schluessel-fuer-diesen-test"
 CARLA, DORA = "carla@example.org", "dora@example.org"
 ADMIN = "landesbuero@example.org"
+KATHRIN = "kathrin@example.org"
 
 
 @pytest.fixture
@@ -171,3 +175,28 @@ async def test_after_loeschen_the_person_subscribes_again_with_a_new_double_opt_
 async def _has_mail(smtp: SmtpServer, to: str, link: str = "") -> bool:
     """A mail to `to` (with a link to `/link?token=…`, if given)."""
     return any(not link or f"/{link}?token=" in m.text for m in smtp.mailbox.to(to))
+
+
+async def test_the_member_import_refuses_a_blocked_row_and_reports_it(nats_server, broker, tmp_path) -> None:
+    """The moderation's "Mitglieder hinzufügen" (a pasted list, one address a line): the blocked line is refused with
+    the service's German reason and kept in the box; the others are added."""
+    async with web_system(nats_server, broker, tmp_path) as system:
+        await system.ask(n.CREATE_LIST, n.CreateList(name="Rundbrief", policy="moderiert", owner_address=KATHRIN))
+        await system.ask(
+            n.SET_ROLE, n.SetRole(list_id="rundbrief", moderator="t", admin=True, address=KATHRIN, role="moderation")
+        )
+        await system.ask(n.ADD_MEMBER, n.AddMember(list_id="rundbrief", moderator="t", admin=True, address=CARLA))
+        await system.ask(n.ERASE, n.EraseInput(address=CARLA, block=True))
+        kathrin = await signed_in(system, KATHRIN)
+        added = await form_post(
+            kathrin, "/moderation/rundbrief/mitglieder/hinzufuegen", {"adressen": f"{DORA}\nCarla <{CARLA}>\n"}
+        )
+        assert added.status_code == 422
+        text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", added.text)))
+        assert f"Zeile 1: {DORA} hinzugefügt" in text
+        assert f"Zeile 2: Carla <{CARLA}> nicht hinzugefügt Diese Adresse ist gesperrt" in text
+        assert "Art. 21 DSGVO" in text
+        kept = unescape(added.text.split('id="adressen"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0])
+        assert kept == f"Carla <{CARLA}>"
+        members = await system.ask(n.MEMBERS, n.MembersQuery(list_id="rundbrief", moderator=KATHRIN))
+        assert sorted(m.address for m in members.members) == [DORA, KATHRIN]
