@@ -10,7 +10,8 @@ verteiler = typer.Typer(
     help="Verteiler: abonnieren, Anfragen entscheiden, Mitglieder, Rollen, Adressen, Beiträge.", no_args_is_help=True
 )
 personen = typer.Typer(
-    help="Auskunft (Art. 15 DSGVO) und Löschung (Art. 17) einer Adresse in allen Diensten.", no_args_is_help=True
+    help="Auskunft (Art. 15 DSGVO), Löschung (Art. 17) und Sperre (Widerspruch, Art. 21) einer Adresse in allen Diensten.",
+    no_args_is_help=True,
 )
 MEMBER_COLUMNS = [
     ("Adresse", "address"),
@@ -165,11 +166,22 @@ def export(adresse: str) -> None:
 
 
 @personen.command("loeschen")
-def erase(adresse: str, ja: bool = typer.Option(False, "--ja", help="Ohne Rückfrage löschen")) -> None:
-    """Löscht eine Adresse in allen Diensten (Verteiler, Register, Aktionsplanung)."""
-    if not ja and not typer.confirm(f"{adresse} überall löschen?"):
+def erase(
+    adresse: str,
+    sperren: bool = typer.Option(
+        False,
+        "--sperren",
+        help="Löschen und sperren (Widerspruch, Art. 21 DSGVO): kein Weg nimmt die Adresse wieder auf, sie erhält "
+        "keine E-Mail mehr. Ohne: die Person kann sich später mit neuer Bestätigung wieder eintragen.",
+    ),
+    ja: bool = typer.Option(False, "--ja", help="Ohne Rückfrage löschen"),
+) -> None:
+    """Löscht eine Adresse in allen Diensten (Verteiler, Register, Aktionsplanung), mit --sperren auch für immer."""
+    question = f"{adresse} überall löschen und sperren?" if sperren else f"{adresse} überall löschen?"
+    if not ja and not typer.confirm(question):
         raise typer.Exit(1)
-    result = run(lambda g: g.call("/personen/loeschen", {"address": adresse}))
+    result = run(lambda g: g.call("/personen/loeschen", {"address": adresse, "block": sperren}))
+    what = "gelöscht und gesperrt" if sperren else "gelöscht"
     emit(result) if state.json else done(
-        f"{adresse} gelöscht ({result['memberships']} Mitgliedschaften); die anderen Dienste folgen."
+        f"{adresse} {what} ({result['memberships']} Mitgliedschaften); die anderen Dienste folgen."
     )

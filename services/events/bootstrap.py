@@ -6,6 +6,7 @@ from services.events.adapters import orm
 from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.config import EventsSettings
 from services.events.entrypoints import wiring
+from shared import privacy
 from shared.service import ServiceApp, run_service
 
 
@@ -13,9 +14,10 @@ def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
     settings = settings or EventsSettings()
     app = ServiceApp.assemble("events", settings, orm.messaging)
     clock = app.clock  # the one clock of this service (tests move it): every handler, job and mapping reads it
+    key = privacy.fingerprint_key(settings.secret_key.get_secret_value())
 
     def uow() -> EventsUnitOfWork:
-        return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake)
+        return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake, fingerprint_key=key)
 
     wiring.register(app, uow, clock)
     return app

@@ -8,6 +8,7 @@ from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.config import RegistrySettings
 from services.registry.entrypoints import wiring
 from services.registry.service_layer.published import Published
+from shared import privacy
 from shared.service import ServiceApp, run_service
 
 
@@ -16,10 +17,16 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     app = ServiceApp.assemble("registry", settings, orm.messaging)
 
     published = Published()
+    fingerprint_key = privacy.fingerprint_key(settings.secret_key.get_secret_value())
 
     def uow() -> RegistryUnitOfWork:
         return RegistryUnitOfWork(
-            app.database, orm.messaging, on_commit=app.relay.wake, changed=published.clear, clock=app.clock
+            app.database,
+            orm.messaging,
+            on_commit=app.relay.wake,
+            changed=published.clear,
+            clock=app.clock,
+            fingerprint_key=fingerprint_key,
         )
 
     wiring.register(app, uow, app.clock, published)

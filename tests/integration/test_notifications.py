@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from functools import partial
@@ -22,6 +23,7 @@ from services.notifications.entrypoints.translate import TRANSLATIONS
 from services.notifications.service_layer import delivery, digests, membership, views
 from services.notifications.service_layer.handlers import handle
 from services.notifications.service_layer.ports import Deps
+from shared import privacy
 from shared.context import message_context
 from shared.contracts import Envelope
 from shared.contracts import registry as r
@@ -184,16 +186,16 @@ async def test_roles_moderator_rights_and_leaving(deps) -> None:
     assert ("kathrin@example.org", "rolle_geaendert") in actions and ("clara@example.org", "abgemeldet") in actions
 
 
-async def test_export_then_erase_leaves_only_a_fingerprint_and_announces_it(deps, database) -> None:
+async def test_export_then_erase_and_block_leaves_only_a_fingerprint_and_announces_it(deps, database) -> None:
     await handle(commands.Subscribe(LAG, "anna@example.org", "Anna"), deps)
     await handle(commands.AddMember(LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede"), deps)
     data = await handle(commands.ExportPerson("anna@example.org"), deps)
     assert len(data["memberships"]) == 1 and len(data["requests"]) == 1 and len(data["consents"]) == 1
     assert len(data["deliveries"]) == 2 and data["audit"][0]["subject"] == "anna@example.org"
-    counts = await handle(commands.ErasePerson("anna@example.org"), deps)
+    counts = await handle(commands.ErasePerson("anna@example.org", block=True), deps)
     assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 2}
     assert all(v == [] for v in (await handle(commands.ExportPerson("anna@example.org"), deps)).values())
-    with pytest.raises(Conflict, match="kann nicht eingetragen"):
+    with pytest.raises(Conflict, match="gesperrt"):
         await handle(
             commands.AddMember(LAG, "kathrin@example.org", "anna@example.org", "Anna", "mitglied", "jede"), deps
         )
@@ -207,6 +209,8 @@ async def test_export_then_erase_leaves_only_a_fingerprint_and_announces_it(deps
             )
         ).scalar_one()
     assert "notifications.person.erased.v1" in subjects and b"anna@example.org" in body
+    payload = json.loads(body)["payload"]
+    assert payload["blocked"] is True and payload["fingerprint"] == privacy.fingerprint("anna@example.org", deps.secret)
 
 
 async def test_delivery_over_real_smtp_retries_temporary_and_records_permanent_failures(deps) -> None:

@@ -211,7 +211,9 @@ async def test_a_malformed_or_unsendable_request_is_dead_lettered_with_its_reaso
     assert smtp.mailbox.received == [] and await deliveries(database, PETRA) == []
 
 
-async def test_erasure_takes_the_personal_mails_and_a_later_one_is_not_sent(system, broker, database) -> None:
+async def test_erasure_and_block_takes_the_personal_mails_and_a_later_one_is_not_sent(system, broker, database) -> None:
+    """ "Löschen und sperren" (issue 18): a plain erasure keeps nothing that could stop a later mail; the registry
+    and action planning erased the address too, so none is asked for."""
     service, smtp, js = system
     del smtp.mailbox.refuse[JONAS]
     await publish(broker, SURVEY, "REGISTRY", SURVEY.subject)
@@ -220,7 +222,7 @@ async def test_erasure_takes_the_personal_mails_and_a_later_one_is_not_sent(syst
         return len(smtp.mailbox.to(PETRA)) == 1
 
     await eventually(arrived)
-    reply = await request(broker, notifications.ERASE, notifications.AddressInput(address=PETRA), timeout=10)
+    reply = await request(broker, notifications.ERASE, notifications.EraseInput(address=PETRA, block=True), timeout=10)
     assert reply.ok and reply.data.deliveries == 1 and await deliveries(database, PETRA) == []
     reminder = Envelope.wrap(SURVEY.payload.model_copy(update={"kind": "umfrage_erinnerung"}))
     await publish(broker, reminder, "REGISTRY", SURVEY.subject)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table
 
+from shared.db.blocked import blocked_addresses_table
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
 from shared.db.unit_of_work import MessagingTables
@@ -26,6 +27,8 @@ once = Table(
     Column("key", String(300), primary_key=True),
     Column("done_at", UtcDateTime(), nullable=False),
 )
+# Fingerprints of people who objected (issue 18, "löschen und sperren"): their addresses are never taken in again.
+blocked_addresses = blocked_addresses_table(metadata)
 # The progress reports as compiled and sent (the wire contract's JSON), the board's archive (issue 15).
 progress_reports = Table(
     "progress_reports",

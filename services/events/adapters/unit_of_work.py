@@ -17,6 +17,7 @@ from services.events.adapters.repository import (
 from services.events.domain.events import ProgressCompiled
 from shared.clock import Clock
 from shared.db import Database
+from shared.db.blocked import DEV_KEY, BlockedAddresses
 from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -24,10 +25,16 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 class EventsUnitOfWork(SqlAlchemyUnitOfWork):
     def __init__(
-        self, database: Database, tables: MessagingTables, clock: Clock, on_commit: Callable[[], None] = lambda: None
+        self,
+        database: Database,
+        tables: MessagingTables,
+        clock: Clock,
+        on_commit: Callable[[], None] = lambda: None,
+        fingerprint_key: bytes = DEV_KEY,
     ) -> None:
         super().__init__(database, tables, on_commit)
         self.clock = clock  # time for once-keys and for the due dates in outgoing snapshots
+        self._fingerprint_key = fingerprint_key  # shared.privacy.fingerprint_key of the service's secret
 
     def _start(self) -> None:
         self.groups = GroupRepository(self.session)
@@ -36,6 +43,7 @@ class EventsUnitOfWork(SqlAlchemyUnitOfWork):
         self.reports = ReportArchive(self.session)
         self.trainings = trainings.TrainingRepository(self.session)
         self.campaigns = CampaignRepository(self.session)
+        self.blocked = BlockedAddresses(self.session, orm.blocked_addresses, self._fingerprint_key)
         self._emitted: list[object] = []
 
     def emit(self, event: object) -> None:

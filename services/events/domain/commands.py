@@ -150,10 +150,14 @@ class FollowGroup:
 
 @dataclass(frozen=True)
 class ForgetPerson:
-    """Another service announced an erasure (Art. 17 GDPR) of this address."""
+    """Another service announced an erasure (Art. 17 GDPR) of this address; `blocked`: the person objected (Art. 21),
+    keep `fingerprint` and take the address in nowhere again. `address` is "" once the event carries only the
+    fingerprint (issue 18)."""
 
     event: Received
     address: str
+    fingerprint: str = ""
+    blocked: bool = False
 
 
 @dataclass(frozen=True)

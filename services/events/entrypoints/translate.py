@@ -134,7 +134,8 @@ def follow_group(envelope: Envelope[registry.GroupSnapshot], sequence: int) -> c
 
 
 def forget_person(envelope: Envelope[notifications.PersonErasedV1]) -> commands.ForgetPerson:
-    return commands.ForgetPerson(received(envelope), envelope.payload.address)
+    p = envelope.payload
+    return commands.ForgetPerson(received(envelope), p.address, p.fingerprint, p.blocked)
 
 
 def follow_campaign(envelope: Envelope[registry.CampaignProgressedV1]) -> commands.FollowCampaign:

@@ -52,14 +52,19 @@ async def _apply(follow: FollowGroup, uow: UnitOfWork) -> None:
 
 async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> int:
     """Another service announced an erasure: coordinators' contact data leave the replica, participants' names and
-    addresses the training dates. How many entries were blanked."""
-    address = cmd.address.casefold()
+    addresses the training dates. How many entries were blanked. If the person objected, the fingerprint stays: the
+    address is registered for no training again."""
+    address = cmd.address.strip().casefold()  # "" once the event carries only the fingerprint
+    found, participants = [], 0
     async with uow:
         if not await uow.claim(cmd.event):
             return 0
-        found = [g for g in await uow.groups.list() if g.coordinator_email.casefold() == address]
-        for group in found:
-            await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
-        participants = await forget_participants(uow, address)
+        if cmd.blocked and (fingerprint := cmd.fingerprint or (address and uow.blocked.fingerprint(address))):
+            await uow.blocked.block(fingerprint, uow.clock.now())
+        if address:
+            found = [g for g in await uow.groups.list() if g.coordinator_email.casefold() == address]
+            for group in found:
+                await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
+            participants = await forget_participants(uow, address)
         await uow.commit()
     return len(found) + participants

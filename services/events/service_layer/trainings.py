@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from services.events.domain import training_commands as tc
 from services.events.domain import training_mails as mails
-from services.events.domain.errors import NotFound
+from services.events.domain.errors import Conflict, NotFound
 from services.events.domain.training_links import TrainingLinks
 from services.events.domain.trainings import (
     ACTIVE,
@@ -24,6 +24,16 @@ from services.events.domain.trainings import (
 )
 from services.events.service_layer.unit_of_work import UnitOfWork
 from shared.clock import BERLIN
+
+BLOCKED = (
+    "Diese Adresse ist gesperrt: Die Person hat der Verwendung ihrer Adresse widersprochen (Art. 21 DSGVO). "
+    "Sie kann nicht zu einer Schulung angemeldet werden."
+)
+
+
+def ensure_not_blocked(blocked: bool) -> None:
+    if blocked:
+        raise Conflict(BLOCKED)
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,7 @@ async def _register(
 ) -> Registered:
     async with uow:
         training = await _training(uow, training_id)
+        ensure_not_blocked(bool(person.email) and await uow.blocked.holds(person.email))
         entry, new = training.register(str(uuid.uuid4()), person, now)
         position = training.waiting_position(entry)
         link = links.path(replace(person, name=entry.name, email=entry.email))

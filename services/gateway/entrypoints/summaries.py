@@ -55,7 +55,12 @@ SUMMARIES: dict[str, tuple[str, str]] = {  # path: German summary, description
         "Auskunft über eine Person (Art. 15 DSGVO)",
         "Alles, was zu einer E-Mail-Adresse gespeichert ist.",
     ),
-    "/personen/loeschen": ("Person löschen (Art. 17 DSGVO)", "Löscht alles zu einer E-Mail-Adresse in allen Diensten."),
+    "/personen/loeschen": (
+        "Person löschen (Art. 17 DSGVO), auf Wunsch sperren (Widerspruch, Art. 21 DSGVO)",
+        "Löscht alles zu einer E-Mail-Adresse in allen Diensten. Mit `block: true` („löschen und sperren“) nimmt "
+        "kein Weg die Adresse wieder auf und sie erhält keine E-Mail mehr; ohne kann sich die Person später mit "
+        "neuer Bestätigung (Double-Opt-in) wieder eintragen.",
+    ),
     "/aktionen/planen": ("Aktion planen", "Koordination der ausrichtenden Gruppe oder Landesbüro."),
     "/aktionen/verschieben": ("Aktion verschieben oder ändern", ""),
     "/aktionen/einladen": ("Gruppen zu einer Aktion einladen", ""),

@@ -123,6 +123,7 @@ class ExportPerson:
 @dataclass(frozen=True)
 class ErasePerson:
     address: str
+    block: bool = False  # "löschen und sperren": the person objected (Art. 21 GDPR), never take the address in again
 
 
 @dataclass(frozen=True)

@@ -15,3 +15,5 @@ class ListCreated:
 @dataclass(frozen=True)
 class PersonErased:
     address: str
+    fingerprint: str
+    blocked: bool

@@ -159,11 +159,13 @@ class MailingList:
             raise Conflict("Diese Anfrage wartet nicht (mehr) auf die Moderation.")
         return request
 
-    def ensure_addable(self, existing: Member | None, suppressed: bool) -> None:
-        """The moderation may add an address unless it left by itself, is in the list, or was erased."""
+    def ensure_addable(self, existing: Member | None, blocked: bool) -> None:
+        """The moderation may add an address unless it is blocked (the person objected), left by itself, or is in
+        the list. An address erased without objection is simply new again."""
+        ensure_not_blocked(blocked)
         if existing and existing.status == MemberStatus.UNSUBSCRIBED:
             raise Conflict("Diese Adresse hat sich selbst abgemeldet; sie kann sich nur selbst wieder eintragen.")
-        if existing or suppressed:
+        if existing:
             raise Conflict("Diese Adresse kann nicht eingetragen werden.")
 
     def follow_group(self, name: str, sequence: int) -> bool:
@@ -172,6 +174,18 @@ class MailingList:
             return False
         self.group_sequence, self.name = sequence, f"Regionalgruppe {name}"
         return True
+
+
+BLOCKED = (
+    "Diese Adresse ist gesperrt: Die Person hat der Verwendung ihrer Adresse widersprochen (Art. 21 DSGVO). "
+    "Sie kann nicht eingetragen werden und erhält keine E-Mails mehr."
+)
+
+
+def ensure_not_blocked(blocked: bool) -> None:
+    """Erased with an objection ("löschen und sperren"): no path may take the address in again."""
+    if blocked:
+        raise Conflict(BLOCKED)
 
 
 @dataclass(eq=False)

@@ -127,8 +127,8 @@ def register(broker: Any, deps: Deps) -> None:
     async def export(q: c.AddressInput) -> c.Export:
         return c.Export(address=q.address, **await bus(commands.ExportPerson(q.address)))
 
-    async def erase(q: c.AddressInput) -> c.Erased:
-        return c.Erased(address=q.address, **await bus(commands.ErasePerson(q.address)))
+    async def erase(q: c.EraseInput) -> c.Erased:
+        return c.Erased(address=q.address, **await bus(commands.ErasePerson(q.address, q.block)))
 
     async def update_list(q: c.UpdateList) -> c.ListV1:
         cmd = commands.UpdateList(q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin)

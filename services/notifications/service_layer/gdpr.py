@@ -14,12 +14,17 @@ async def export(cmd: commands.ExportPerson, deps: Deps) -> dict[str, list[dict]
 
 
 async def erase(cmd: commands.ErasePerson, deps: Deps) -> dict[str, int]:
-    """Remove everything held about the address, keep a fingerprint so an opt-out stays honoured,
-    and announce the erasure so the other services erase it too."""
+    """Remove everything held about the address and announce the erasure so the other services erase it too.
+
+    "Löschen" keeps nothing: the person may come back later with a new double opt-in. "Löschen und sperren"
+    (`block`, an objection under Art. 21 GDPR) keeps the address's fingerprint, and no path takes it in or mails it
+    again, here or (told by the event) in the other services."""
     address = addresses.address(cmd.address)
+    fingerprint = addresses.fingerprint(address, deps.secret)
     async with deps.uow() as uow:
         counts = await uow.store.erase(address)
-        await uow.store.suppress(addresses.fingerprint(address, deps.secret), deps.now())
-        uow.emit(PersonErased(address))
+        if cmd.block:
+            await uow.store.suppress(fingerprint, deps.now())
+        uow.emit(PersonErased(address, fingerprint, cmd.block))
         await uow.commit()
     return counts

@@ -23,7 +23,7 @@ from services.notifications.domain.news import (
 )
 from services.notifications.domain.words import Policy, Role
 from services.notifications.service_layer.membership import join
-from services.notifications.service_layer.outgoing import mail_list, mail_moderators, mail_one, work_item_link
+from services.notifications.service_layer.outgoing import blocked, mail_list, mail_moderators, mail_one, work_item_link
 from services.notifications.service_layer.ports import Deps, UnitOfWork
 from shared.clock import BERLIN, german_date, german_when
 
@@ -40,12 +40,15 @@ async def _group_list(uow: UnitOfWork, group_id: str) -> MailingList | None:
 
 
 async def _moderator(deps: Deps, uow: UnitOfWork, mailing_list: MailingList, coordinator: Person | None) -> None:
-    """A group's coordinator moderates its list (if the registry knows an address)."""
+    """A group's coordinator moderates its list (if the registry knows an address, and it is not blocked: the
+    registry refuses such a coordinator; this holds for events from before the objection, too)."""
     if not coordinator or not coordinator.email:
         return
     try:
         address = addresses.address(coordinator.email)
     except InvalidInput:
+        return
+    if await blocked(deps, uow, address):
         return
     member = await uow.store.member(mailing_list.id, address)
     if member is None:

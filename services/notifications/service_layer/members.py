@@ -8,9 +8,17 @@ from collections.abc import Callable
 
 from services.notifications.domain import addresses, commands
 from services.notifications.domain.errors import Conflict, InvalidInput, NotFound, TokenRefused
-from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request, check_delivery, check_role
+from services.notifications.domain.lists import (
+    AuditEntry,
+    MailingList,
+    Member,
+    Request,
+    check_delivery,
+    check_role,
+    ensure_not_blocked,
+)
 from services.notifications.service_layer.membership import get_list, get_request, join, spend
-from services.notifications.service_layer.outgoing import mail_list, mail_one
+from services.notifications.service_layer.outgoing import blocked, mail_list, mail_one
 from services.notifications.service_layer.ports import Deps, Mailing, UnitOfWork
 
 
@@ -21,8 +29,7 @@ async def add_member(cmd: commands.AddMember, deps: Deps) -> Member:
         mailing_list.ensure_open()
         mailing_list.ensure_moderator(await uow.store.member(cmd.list_id, cmd.moderator), cmd.admin)
         existing = await uow.store.member(cmd.list_id, address)
-        suppressed = await uow.store.suppressed(addresses.fingerprint(address, deps.secret))
-        mailing_list.ensure_addable(existing, suppressed)
+        mailing_list.ensure_addable(existing, await blocked(deps, uow, address))
         member = await join(deps, uow, mailing_list, address, name, check_role(cmd.role), check_delivery(cmd.delivery))
         await uow.store.audit(
             AuditEntry(cmd.list_id, deps.now(), cmd.moderator, "mitglied_hinzugefuegt", address, cmd.role)
@@ -94,6 +101,7 @@ async def change_address(cmd: commands.ChangeAddress, deps: Deps) -> str:
     now = deps.now()
     async with deps.uow() as uow:
         mailing_list, member, actor = await _member_by_token(deps, uow, cmd, address)
+        ensure_not_blocked(await blocked(deps, uow, new_address))
         if await uow.store.member(cmd.list_id, new_address):
             raise Conflict("Die neue Adresse ist in diesem Verteiler schon eingetragen.")
         request = Request.address_change(str(uuid.uuid4()), member, new_address, actor, now)

@@ -19,11 +19,12 @@ from services.notifications.domain.lists import (
     Request,
     check_policy,
     consent_version,
+    ensure_not_blocked,
     slugify,
 )
 from services.notifications.domain.tokens import Token
 from services.notifications.domain.words import DELIVERY, ROLES, Decision, Delivery, Role
-from services.notifications.service_layer.outgoing import mail_moderators, mail_one, moderation_link
+from services.notifications.service_layer.outgoing import blocked, mail_moderators, mail_one, moderation_link
 from services.notifications.service_layer.ports import Deps, UnitOfWork
 from shared.clock import BERLIN
 
@@ -95,6 +96,7 @@ async def create_list(cmd: commands.CreateList, deps: Deps) -> MailingList:
         await uow.lists.add(mailing_list)
         if cmd.owner_address:
             owner = addresses.address(cmd.owner_address), addresses.display_name(cmd.owner_name)
+            ensure_not_blocked(await blocked(deps, uow, owner[0]))
             await join(deps, uow, mailing_list, *owner, Role.ADMINISTRATION)
         uow.emit(ListCreated(mailing_list))
         await uow.commit()
@@ -120,7 +122,8 @@ async def update_list(cmd: commands.UpdateList, deps: Deps) -> tuple[MailingList
 
 
 async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
-    """Always the same answer, whether the address is new, pending or already subscribed."""
+    """Always the same answer, whether the address is new, pending, already subscribed or blocked (the person
+    objected: nothing is stored, nobody is mailed, and the answer does not tell)."""
     address, name = addresses.address(cmd.address), addresses.display_name(cmd.display_name)
     version = consent_version(cmd.consent_version)
     now = deps.now()
@@ -132,6 +135,8 @@ async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
             await uow.store.recent_requests(hour_ago, address=address),
             await uow.store.recent_requests(hour_ago, list_id=cmd.list_id),
         )
+        if await blocked(deps, uow, address):
+            return SAME_ANSWER
         member = await uow.store.member(cmd.list_id, address)
         if member and member.active:
             return SAME_ANSWER

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.notifications.domain import addresses
 from services.notifications.domain.lists import MailingList, Member
 from services.notifications.service_layer.ports import Deps, UnitOfWork
 from shared.logging import get_logger
@@ -34,6 +35,11 @@ def work_item_link(deps: Deps, item_id: str) -> str:
     return f"{deps.public_url.rstrip('/')}/arbeitsplan/{item_id}" if item_id else ""
 
 
+async def blocked(deps: Deps, uow: UnitOfWork, address: str) -> bool:
+    """The person objected ("löschen und sperren", Art. 21 GDPR): only the fingerprint of the address is kept."""
+    return await uow.store.suppressed(addresses.fingerprint(address, deps.secret))
+
+
 async def mail_one(
     deps: Deps,
     uow: UnitOfWork,
@@ -50,7 +56,10 @@ async def mail_one(
     """Queue one mail; False if this event already produced a mail for this recipient.
 
     A list mail to a member (`personal_unsubscribe`) carries their personal links in its footer: leaving
-    this list, and "Meine Verteiler" for all their lists."""
+    this list, and "Meine Verteiler" for all their lists. A blocked address gets nothing, whatever the path."""
+    if await blocked(deps, uow, to_address):
+        log.info("mail.suppressed", kind=kind)  # the address is not logged
+        return False
     now = deps.now()
     token = manage = None
     if personal_unsubscribe and mailing_list:

@@ -5,7 +5,7 @@ retries and SMTP pool as every other mail.
 
 Like the sign-in mail they are transactional (no list, no unsubscribe footer). Unlike it, the person did
 not ask for them: so, as when a moderator adds someone to a list, an address on the suppression list
-(erased: only its fingerprint is kept) gets nothing.
+(blocked: the person objected, only the fingerprint is kept) gets nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from services.notifications.domain import addresses
 from services.notifications.domain.errors import InvalidInput
 from services.notifications.domain.lists import AuditEntry
 from services.notifications.domain.news import SendPersonalMail
-from services.notifications.service_layer.outgoing import mail_one
+from services.notifications.service_layer.outgoing import blocked, mail_one
 from services.notifications.service_layer.ports import Deps
 from shared.errors import PermanentFailure
 from shared.logging import get_logger
@@ -58,7 +58,7 @@ async def send_personal_mail(cmd: SendPersonalMail, deps: Deps) -> None:
     async with deps.uow() as uow:
         if not await uow.claim(cmd.event):
             return
-        if await uow.store.suppressed(addresses.fingerprint(address, deps.secret)):
+        if await blocked(deps, uow, address):
             log.info("mail.suppressed", kind=cmd.kind, reference=cmd.reference)  # the address is not logged
             await uow.commit()
             return

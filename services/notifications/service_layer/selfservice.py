@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from services.notifications.domain import addresses, commands
 from services.notifications.domain.errors import Conflict, NotFound
-from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
+from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request, ensure_not_blocked
 from services.notifications.domain.tokens import Token
 from services.notifications.service_layer.membership import get_list
-from services.notifications.service_layer.outgoing import mail_one
+from services.notifications.service_layer.outgoing import blocked, mail_one
 from services.notifications.service_layer.ports import Deps, UnitOfWork
 
 LINK_ANSWER = (
@@ -109,6 +109,7 @@ async def my_address(cmd: commands.MyAddress, deps: Deps) -> str:
         members = [m for m in await uow.store.memberships(address) if m.active]
         if not members:
             raise NotFound("Diese Adresse ist in keinem Verteiler eingetragen.")
+        ensure_not_blocked(await blocked(deps, uow, new_address))
         requests, names = [], []
         for member in members:
             mailing_list = await get_list(uow, member.list_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Date, Integer, MetaData, String, Table
 
+from shared.db.blocked import blocked_addresses_table
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
 from shared.db.unit_of_work import MessagingTables
@@ -50,6 +51,8 @@ person_qualifications = Table(
     Column("training_title", String(300), nullable=False),
     Column("training_on", Date, nullable=False),
 )
+# Fingerprints of people who objected (issue 18, "löschen und sperren"): their addresses are never taken in again.
+blocked_addresses = blocked_addresses_table(metadata)
 qualification_notices = Table(
     "qualification_notices",
     metadata,

@@ -19,6 +19,7 @@ from services.registry.domain.offices import Office
 from shared import context
 from shared.clock import Clock
 from shared.contracts import registry as c
+from shared.db.blocked import DEV_KEY, BlockedAddresses
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -54,11 +55,17 @@ class OfficeHistoryLog:
 
 class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
     def __init__(
-        self, *args: Any, changed: Callable[[], None] = lambda: None, clock: Clock | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        changed: Callable[[], None] = lambda: None,
+        clock: Clock | None = None,
+        fingerprint_key: bytes = DEV_KEY,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._changed = changed  # after every commit, events or not (e.g. the published directory goes stale)
         self._clock = clock or Clock()
+        self._fingerprint_key = fingerprint_key  # shared.privacy.fingerprint_key of the service's secret
 
     def today(self) -> date | None:
         """The injected clock's date: the day an office opens or closes."""
@@ -72,6 +79,7 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         self.people = PersonQualificationRepository(self.session)
         self.campaigns = CampaignRepository(self.session)
         self.recipients = RecipientRepository(self.session)
+        self.blocked = BlockedAddresses(self.session, orm.blocked_addresses, self._fingerprint_key)
         self._emitted: list[object] = []
 
     async def once(self, key: str) -> bool:

@@ -292,6 +292,16 @@ def select_recipients(
     return list(unique.values()), skipped
 
 
+def without_blocked(found: list[NewRecipient], blocked: set[str]) -> tuple[list[NewRecipient], list[str]]:
+    """Leave out the addresses whose people objected (Art. 21 GDPR); the note counts them and names nobody."""
+    kept = [r for r in found if r.email not in blocked]
+    left_out = len(found) - len(kept)
+    if not left_out:
+        return kept, []
+    which = "1 Adresse ist" if left_out == 1 else f"{left_out} Adressen sind"
+    return kept, [f"{which} gesperrt (Widerspruch nach Art. 21 DSGVO) und wird nicht angeschrieben"]
+
+
 # --- invitations and reminders ------------------------------------------------------------------------------------
 
 

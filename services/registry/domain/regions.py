@@ -38,6 +38,19 @@ class Coordinator:
     email: str = ""
 
 
+BLOCKED_COORDINATOR = (
+    "Diese Adresse ist gesperrt: Die Person hat der Verwendung ihrer Adresse widersprochen (Art. 21 DSGVO). "
+    "Sie kann nicht Koordination einer Regionalgruppe werden; bitte eine andere Person oder keine Adresse eintragen."
+)
+
+
+def ensure_not_blocked(coordinator: Coordinator | None, blocked: bool) -> None:
+    """A blocked address never becomes a group's coordinator (and so never its list's moderator): the change is
+    refused as a whole, so the Landesbüro sees it at once and nothing half-done is stored."""
+    if coordinator is not None and coordinator.email and blocked:
+        raise Conflict(BLOCKED_COORDINATOR)
+
+
 @dataclass(eq=False)
 class RegionalGroup(Recording):
     id: str

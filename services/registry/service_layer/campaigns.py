@@ -32,6 +32,7 @@ from services.registry.domain.campaigns import (
     proposed_changes,
     select_recipients,
     survey_mail,
+    without_blocked,
 )
 from services.registry.domain.errors import DomainError, InvalidInput, NotFound
 from services.registry.domain.offices import Office
@@ -82,10 +83,14 @@ async def _progress(
     return progress(campaign, recipients, today, names)
 
 
-def _send_due(uow: UnitOfWork, campaign: Campaign, recipients: list[Recipient], s: Surveys, now: datetime) -> int:
-    """Emit the invitations and reminders due now; returns how many invitations went out."""
+async def _send_due(uow: UnitOfWork, campaign: Campaign, recipients: list[Recipient], s: Surveys, now: datetime) -> int:
+    """Emit the invitations and reminders due now; returns how many invitations went out. A blocked address (the
+    person objected after the campaign began, or its event came late) gets nothing."""
     invited = 0
+    blocked = await uow.blocked.among(r.email for r in recipients)
     for recipient in recipients:
+        if recipient.email in blocked:
+            continue
         what = mail_due(campaign, recipient, now, s.reminders_max, s.reminder_days)
         if what is None:
             continue
@@ -108,6 +113,8 @@ async def create_campaign(cmd: commands.CreateCampaign, uow: UnitOfWork, s: Surv
         found, skipped = select_recipients(
             cmd.kind, cmd.include_register, list(cmd.recipients), offices, districts, groups, uncovered, cmd.state
         )
+        found, blocked_note = without_blocked(found, await uow.blocked.among(r.email for r in found))
+        skipped += blocked_note
         if not found:
             raise InvalidInput(
                 "Die Erhebung hätte keine Empfänger:innen." + (f" ({'; '.join(skipped)})" if skipped else "")
@@ -122,7 +129,7 @@ async def create_campaign(cmd: commands.CreateCampaign, uow: UnitOfWork, s: Surv
         ]
         for recipient in recipients:
             await uow.recipients.add(recipient)
-        _send_due(uow, campaign, recipients, s, now)
+        await _send_due(uow, campaign, recipients, s, now)
         result = await _progress(uow, campaign, today, recipients)
         uow.emit(CampaignProgressed(result))
         await uow.commit()
@@ -154,7 +161,7 @@ async def _run_campaign(uow: UnitOfWork, campaign_id: str, s: Surveys) -> int:
             return 0
         recipients = await uow.recipients.of_campaign(campaign.id)
         before = sum(r.invited_at is not None for r in recipients) + sum(r.reminders for r in recipients)
-        invited = _send_due(uow, campaign, recipients, s, now)
+        invited = await _send_due(uow, campaign, recipients, s, now)
         ended = today > campaign.ends_on
         if ended:
             campaign.end_reported = True

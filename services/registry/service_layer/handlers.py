@@ -9,7 +9,7 @@ from typing import Any
 from services.registry.domain import commands, events
 from services.registry.domain.errors import Conflict, NotFound
 from services.registry.domain.offices import Office
-from services.registry.domain.regions import District, DistrictKind, RegionalGroup
+from services.registry.domain.regions import Coordinator, District, DistrictKind, RegionalGroup, ensure_not_blocked
 from services.registry.domain.slugs import group_slug, readable
 from services.registry.domain.validation import required, state
 from services.registry.service_layer.qualifications import carried_over
@@ -41,6 +41,10 @@ async def _office(uow: UnitOfWork, office_id: str) -> Office:
     if office := await uow.offices.get(office_id):
         return office
     raise NotFound(f"Beratungsstelle {office_id} nicht gefunden.")
+
+
+async def _check_coordinator(uow: UnitOfWork, coordinator: Coordinator | None) -> None:
+    ensure_not_blocked(coordinator, bool(coordinator and await uow.blocked.holds(coordinator.email)))
 
 
 async def _check_districts(uow: UnitOfWork, district_ids: tuple[str, ...]) -> None:
@@ -77,6 +81,7 @@ async def form_group(cmd: commands.FormGroup, uow: UnitOfWork) -> RegionalGroup:
         ):
             return existing
         await _check_districts(uow, cmd.district_ids)
+        await _check_coordinator(uow, cmd.coordinator)
         name = required(cmd.name, "Name")
         group = RegionalGroup.form(
             cmd.group_id or new_id(),
@@ -103,6 +108,7 @@ async def rename_group(cmd: commands.RenameGroup, uow: UnitOfWork) -> RegionalGr
 async def change_coordinator(cmd: commands.ChangeCoordinator, uow: UnitOfWork) -> RegionalGroup:
     async with uow:
         group = await find_group(uow, cmd.group_id)
+        await _check_coordinator(uow, cmd.coordinator)
         group.change_coordinator(cmd.coordinator)
         await uow.commit()
     return group
@@ -189,24 +195,35 @@ async def change_supervision(cmd: commands.ChangeSupervision, uow: UnitOfWork) -
 
 
 async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
-    """Another service announced an erasure: forget the address everywhere in the register."""
-    address = envelope.payload.address.casefold()
+    """Another service announced an erasure: forget the address everywhere in the register. If the person objected
+    (`blocked`), keep the fingerprint: no coordinator, no survey recipient with that address from now on."""
+    payload = envelope.payload
+    address = payload.address.strip().casefold()  # "" once the event carries only the fingerprint
     touched = 0
     async with uow:
         if not await uow.claim(envelope):
             return 0
-        for office in await uow.offices.list():
-            touched += office.forget(address)
-        for group in await uow.groups.list():
-            if group.coordinator and group.coordinator.email.casefold() == address:
-                group.forget_coordinator()
-                touched += 1
-        touched += await uow.people.remove(address)  # a trained person's qualification
-        for recipient in await uow.recipients.with_address(address):  # survey recipients and their answers
-            recipient.forget()
-            await uow.recipients.put(recipient)
-            touched += 1
+        if payload.blocked and (fingerprint := payload.fingerprint or (address and uow.blocked.fingerprint(address))):
+            await uow.blocked.block(fingerprint, envelope.occurred_at)
+        if address:
+            touched = await _forget(uow, address)
         await uow.commit()
+    return touched
+
+
+async def _forget(uow: UnitOfWork, address: str) -> int:
+    touched = 0
+    for office in await uow.offices.list():
+        touched += office.forget(address)
+    for group in await uow.groups.list():
+        if group.coordinator and group.coordinator.email.casefold() == address:
+            group.forget_coordinator()
+            touched += 1
+    touched += await uow.people.remove(address)  # a trained person's qualification
+    for recipient in await uow.recipients.with_address(address):  # survey recipients and their answers
+        recipient.forget()
+        await uow.recipients.put(recipient)
+        touched += 1
     return touched
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Generic, Protocol, Self, TypeVar
 
 from services.registry.domain.campaigns import Campaign, Recipient
@@ -53,6 +54,17 @@ class PersonQualifications(Protocol):
     async def list(self) -> list[PersonQualification]: ...
 
 
+class BlockedAddresses(Protocol):
+    """Fingerprints of people who objected (Art. 21 GDPR, "löschen und sperren"); see shared/db/blocked.py."""
+
+    def fingerprint(self, address: str) -> str: ...
+    async def block(self, fingerprint: str, at: datetime) -> None: ...
+    async def among(self, addresses: Iterable[str]) -> set[str]:
+        """The given addresses that are blocked."""
+
+    async def holds(self, address: str) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     districts: Repository[District]
     groups: GroupRepository
@@ -61,6 +73,7 @@ class UnitOfWork(Protocol):
     people: PersonQualifications
     campaigns: CampaignRepository
     recipients: RecipientRepository
+    blocked: BlockedAddresses
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

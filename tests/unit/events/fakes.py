@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from tests.support import test_clock
+from tests.unit.fake_blocked import FakeBlockedAddresses
 from tests.unit.fake_snapshots import FakeRepository
 from tests.unit.fake_snapshots import FakeUnitOfWork as _FakeUnitOfWork
 
@@ -68,6 +69,7 @@ class FakeUnitOfWork(_FakeUnitOfWork):
         self.campaigns = CampaignRepository()
         super().__init__(self.groups, self.actions, self.items, self.trainings, self.campaigns)
         self.clock = test_clock()
+        self.blocked = FakeBlockedAddresses()
         self.keys: set[str] = set()  # once-keys and processed event ids, committed
         self.claimed: set[str] = set()
         self._pending_keys: set[str] = set()

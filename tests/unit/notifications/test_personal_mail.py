@@ -1,5 +1,5 @@
 """Personal mails other services ask for (issue 17): composed by the real composer, queued once per event,
-audited by kind and reference, not sent to an erased address; no network."""
+audited by kind and reference, not sent to a blocked address; no network."""
 
 from __future__ import annotations
 
@@ -146,10 +146,10 @@ async def test_a_name_that_would_break_the_header_is_left_out_not_the_mail(world
     assert msg["To"] == "petra.mueller@example.org" and msg["Bcc"] is None
 
 
-async def test_an_erased_address_gets_no_personal_mail_and_erasure_takes_the_earlier_ones(world) -> None:
+async def test_a_blocked_address_gets_no_personal_mail_and_erasure_takes_the_earlier_ones(world) -> None:
     deps, uow = world
     await deliver(deps, survey())
-    counts = await handle(commands.ErasePerson("petra.mueller@example.org"), deps)
+    counts = await handle(commands.ErasePerson("petra.mueller@example.org", block=True), deps)
     assert counts["deliveries"] == 1 and uow.committed.deliveries == []
     assert uow.committed.audit[0]["subject"] == "gelöschte Person"
     await deliver(deps, survey(kind="umfrage_erinnerung"))  # a later reminder for the erased address

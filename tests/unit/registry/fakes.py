@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tests.unit.fake_blocked import FakeBlockedAddresses
 from tests.unit.fake_snapshots import FakeRepository
 from tests.unit.fake_snapshots import FakeUnitOfWork as _FakeUnitOfWork
 
@@ -109,6 +110,7 @@ class FakeUnitOfWork(_FakeUnitOfWork):
         super().__init__(self.districts, self.groups, self.offices, self.campaigns, self.recipients)
         self.day = day  # what the clock says today (None: no clock wired)
         self.people = PersonQualifications()
+        self.blocked = FakeBlockedAddresses()  # written at once (a refusal after a block never rolls it back)
         self.claimed: set[str] = set()  # the inbox: event ids processed
         self.keys: set[str] = set()  # notices sent once per key
         self._begin()

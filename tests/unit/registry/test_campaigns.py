@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -24,6 +23,8 @@ from services.registry.domain.offices import Counsellor
 from services.registry.domain.regions import Coordinator
 from services.registry.service_layer import campaigns, handlers
 from services.registry.service_layer.campaigns import Surveys
+from shared.contracts.envelope import Envelope
+from shared.contracts.notifications import PersonErasedV1
 from tests.unit.registry.builders import details
 from tests.unit.registry.fakes import ClaimingUnitOfWork
 
@@ -510,7 +511,7 @@ async def test_erasure_blanks_the_recipient_and_the_answers_personal_fields(uow,
         "mia@example.org",
         Answer(interest="ja", contact_ok=True, region="Plauen", remarks="ruft mich an"),
     )
-    envelope = SimpleNamespace(event_id="e-1", payload=SimpleNamespace(address="MIA@example.org"))
+    envelope = Envelope.wrap(PersonErasedV1(address="MIA@example.org"))
     assert await handlers.erase_person(envelope, uow) >= 1
     stored = await uow.recipients.get(mia.id)
     assert (stored.name, stored.email, stored.answer.region, stored.answer.remarks) == ("", "", "", "")

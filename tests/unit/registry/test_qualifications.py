@@ -16,6 +16,8 @@ from services.registry.domain.coverage import FindingKind, as_text, coverage
 from services.registry.domain.offices import Counsellor, Training
 from services.registry.service_layer import handlers
 from services.registry.service_layer import qualifications as use
+from shared.contracts.envelope import Envelope
+from shared.contracts.notifications import PersonErasedV1
 from shared.contracts.registry import QualificationExpiringV1, RegistryMailRequestedV1
 from tests.unit.registry.builders import register
 from tests.unit.registry.fakes import FakeUnitOfWork
@@ -127,16 +129,7 @@ async def test_a_person_renewal_also_moves_only_forward_and_erasure_forgets_it(u
     (person,) = await uow.people.list()
     assert (person.name, person.until, person.training) == ("Dora Neu", date(2027, 11, 30), REFRESHER)
 
-    @dataclass
-    class Erased:
-        address: str
-
-    @dataclass
-    class Envelope:
-        payload: Erased
-        event_id: str = "erased-1"
-
-    assert await handlers.erase_person(Envelope(Erased("Dora@example.org")), uow) == 1
+    assert await handlers.erase_person(Envelope.wrap(PersonErasedV1(address="Dora@example.org")), uow) == 1
     assert await uow.people.list() == []
 
 
