@@ -102,6 +102,7 @@ SAMPLES = {
     MailingList: lambda: MailingList(id="rg-vogtland", name="Vogtland", policy="offen", group_id="g1"),
     str: lambda: "x",
     int: lambda: 1,
+    bool: lambda: True,
     date: lambda: date(2026, 12, 1),
     tuple[str, ...]: lambda: ("g2", "g3"),
 }
