@@ -10,11 +10,13 @@ import asyncio
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from nats.errors import Error as NatsError
 from nats.js.errors import NotFoundError
+from sqlalchemy import Table
 
 from shared.clock import Clock
 from shared.contracts import PRODUCERS
@@ -25,9 +27,10 @@ from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
 from shared.messaging.consumer import BatchHandler, DeliveryPolicy, EventConsumer
 from shared.messaging.deadletter import DeadLetters
+from shared.messaging.erasure import scrub_job
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.rpc import respond
-from shared.messaging.streams import declare_owned_streams
+from shared.messaging.streams import deadletter_stream_name, declare_owned_streams, stream_name
 from shared.retention import Rule, outbox_rule, retention_job
 from shared.retry import RetryPolicy
 from shared.settings import ServiceSettings
@@ -55,6 +58,9 @@ class ServiceApp:
     on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
     background: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # long-running jobs
     retention: list[Rule] = field(default_factory=list)  # what the periodic retention job deletes (shared/retention.py)
+    scrubs: Table | None = (
+        None  # erasure notes: the job below scrubs the service's own streams (shared/messaging/erasure.py)
+    )
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _waiting_for: set[str] = field(default_factory=set)
     fatal: asyncio.Future | None = None  # set when a job the service cannot run without fails
@@ -101,6 +107,7 @@ class ServiceApp:
         )
         app = cls(name, settings, broker, database, relay, stream_replicas=settings.stream_replicas, clock=clock)
         app.retention.append(outbox_rule(database, messaging.outbox, settings.retention_outbox_days))
+        app.scrubs = messaging.scrubs
         return app
 
     async def health(self, _request: HealthRequest) -> HealthReply:
@@ -147,6 +154,19 @@ class ServiceApp:
         jobs = [*self.background]
         if self.retention:
             jobs.append(retention_job(self.name, self.retention, self.clock.now, self.settings.retention_check_seconds))
+        if self.scrubs is not None:
+            jobs.append(
+                scrub_job(
+                    self.name,
+                    self.database,
+                    self.scrubs,
+                    self.broker.connection.jetstream,
+                    [stream_name(self.name), deadletter_stream_name(self.name)],
+                    self.clock.now,
+                    self.settings.erasure_scrub_seconds,
+                    timedelta(seconds=self.settings.erasure_scrub_grace_seconds),
+                )
+            )
         for job in jobs:
             self._tasks.append(asyncio.create_task(job(), name=f"{self.name}-{getattr(job, '__name__', 'job')}"))
         log.info("service.started", nats=self.settings.nats_url, database=self.database.dialect)

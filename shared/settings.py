@@ -53,6 +53,18 @@ class ServiceSettings(BaseSettings):
         description="Nachrichten im Dead-Letter-Stream (mit Inhalt und Grund) bleiben so viele Tage, "
         "dann löscht NATS sie (max_age des Streams)",
     )
+    erasure_scrub_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="Löschung (Art. 17 DSGVO): wie oft der Dienst prüft, ob seine Streams noch Nachrichten über eine "
+        "gelöschte Person enthalten, und sie dann sicher löscht",
+    )
+    erasure_scrub_grace_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="So lange nach einer Löschung wartet der Dienst, bis die Outbox alles Ausstehende veröffentlicht "
+        "hat, bevor er seine Streams bereinigt",
+    )
     clock_start: str | None = Field(
         default=None, description="Nur für Tests und Entwicklung: die Uhr beginnt bei diesem Zeitpunkt"
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import MetaData, Table
@@ -12,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared import context
 from shared.contracts import Envelope, EventPayload
 from shared.db.engine import Database
-from shared.messaging import inbox, outbox
+from shared.messaging import erasure, inbox, outbox
 from shared.messaging.inbox import Incoming
-from shared.messaging.tables import inbox_table, outbox_table
+from shared.messaging.tables import inbox_table, outbox_table, scrubs_table
 
 In = TypeVar("In", bound=Incoming)
 
@@ -23,10 +24,11 @@ In = TypeVar("In", bound=Incoming)
 class MessagingTables:
     outbox: Table
     inbox: Table
+    scrubs: Table  # erasure: which words the service's own streams must lose (shared/messaging/erasure.py)
 
     @classmethod
     def on(cls, metadata: MetaData) -> MessagingTables:
-        return cls(outbox_table(metadata), inbox_table(metadata))
+        return cls(outbox_table(metadata), inbox_table(metadata), scrubs_table(metadata))
 
 
 class SqlAlchemyUnitOfWork:
@@ -74,6 +76,14 @@ class SqlAlchemyUnitOfWork:
             payload, correlation_id=ctx.correlation_id, causation_id=ctx.causation_id, actor=ctx.actor
         )
         await self.publish(envelope)
+
+    async def forget_person(self, words: Iterable[str], now: datetime) -> int:
+        """Erasure (Art. 17 GDPR) in this transaction: outbox rows naming `words` (address, names) go now, and the
+        service's own streams lose every message naming them once the relay is past them (`ScrubJob`)."""
+        words = list(words)
+        forgotten = await erasure.forget_in_outbox(self.session, self._tables.outbox, words)
+        await erasure.schedule_scrub(self.session, self._tables.scrubs, words, now)
+        return forgotten
 
     async def claim(self, envelope: Incoming) -> bool:
         """Mark an incoming event processed in this transaction; False if it already was."""

@@ -9,29 +9,19 @@ erasure survives a crash: the note, the only place the words are kept meanwhile,
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Column, Integer, MetaData, Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.engine import Database
-from shared.db.types import UtcDateTime
 from shared.logging import get_logger
 from shared.messaging.scrub import mentions, needles_of, scrub_stream
 
 log = get_logger(__name__)
-
-
-def scrubs_table(metadata: MetaData) -> Table:
-    return Table(
-        "stream_scrubs",
-        metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("words", JSON, nullable=False),
-        Column("created_at", UtcDateTime(), nullable=False),
-    )
 
 
 def words_of(*values: str | None) -> list[str]:
@@ -77,3 +67,27 @@ async def run_scrubs(
     if due:
         log.info("erasure.streams_scrubbed", notes=len(due), deleted=deleted)
     return deleted
+
+
+def scrub_job(
+    service: str,
+    database: Database,
+    scrubs: Table,
+    jetstream: Callable[[], object],
+    streams: list[str],
+    now: Callable[[], datetime],
+    every_seconds: float,
+    grace: timedelta,
+) -> Callable[[], Awaitable[None]]:
+    """The periodic job: scrub the service's `streams` for every erasure note past `grace`, at start and then every
+    `every_seconds`. A failure (NATS away) is logged and tried again on the next round; the note stays until done."""
+
+    async def erasure_scrubs() -> None:
+        while True:
+            try:
+                await run_scrubs(database, scrubs, jetstream(), streams, now(), grace)
+            except Exception as exc:  # noqa: BLE001 - the note stays; the next round tries again
+                log.warning("erasure.scrub_failed", service=service, error=type(exc).__name__)
+            await asyncio.sleep(every_seconds)
+
+    return erasure_scrubs

@@ -31,3 +31,14 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("subject", String(255), nullable=False),
         Column("processed_at", UtcDateTime(), nullable=False),
     )
+
+
+def scrubs_table(metadata: MetaData) -> Table:
+    """Erasure notes: the words (address, names) the service's own streams must lose; each deleted once done."""
+    return Table(
+        "stream_scrubs",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("words", JSON, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+    )

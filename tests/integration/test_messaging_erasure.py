@@ -12,14 +12,14 @@ from sqlalchemy import MetaData, select
 from shared.contracts import Envelope
 from shared.contracts.registry import Coordinator, GroupFormedV1
 from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
-from shared.messaging.erasure import forget_in_outbox, run_scrubs, schedule_scrub, scrubs_table
+from shared.messaging.erasure import forget_in_outbox, run_scrubs, schedule_scrub
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.streams import declare_owned_streams
 from tests.support import retry_policy
 
 metadata = MetaData()
 tables = MessagingTables.on(metadata)
-scrubs = scrubs_table(metadata)
+scrubs = tables.scrubs
 ADDRESS = "jana@example.org"
 NAME = "Jana Zürich"
 
