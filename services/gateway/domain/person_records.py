@@ -49,6 +49,9 @@ LABELS = {  # German keys whose words need an umlaut or a hyphen to read well
 }
 
 
+VERBATIM = {"fassung_einwilligungstext", "kennung", "vorgang", "anfrage"}  # identifiers, even when they look like dates
+
+
 @dataclass(frozen=True)
 class Record:
     kind: str
@@ -213,7 +216,7 @@ def _moment(text: str) -> str:
 
 def rows(record: Record) -> list[tuple[str, str]]:
     """A record's data as (heading, text) rows for a summary list."""
-    return [(label(k), shown(v)) for k, v in record.data.items()]
+    return [(label(k), str(v) if k in VERBATIM and v else shown(v)) for k, v in record.data.items()]
 
 
 def as_text(export: PersonExport) -> str:
