@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from beratungsnetz.cli.client import UNREACHABLE
 from beratungsnetz.cli.output import done, emit, run, state
 
 verteiler = typer.Typer(
@@ -159,10 +160,23 @@ def post(liste: str, betreff: str = typer.Option(...), text: str = typer.Option(
 
 
 @personen.command("auskunft")
-def export(adresse: str) -> None:
-    """Alles, was der Verteiler-Dienst zu einer Adresse speichert (JSON)."""
-    state.json = True
-    emit(run(lambda g: g.call("/personen/auskunft", {"address": adresse})))
+def export(
+    adresse: str, als_json: bool = typer.Option(False, "--json", help="Als JSON (deutsche Schlüssel) statt als Text")
+) -> None:
+    """Alles, was Verteilerdienst, Register, Aktionsplanung und Gateway zu einer Adresse speichern (Art. 15 DSGVO).
+
+    Antwortet ein Dienst nicht, steht das oben; die Auskunft ist dann unvollständig (Rückgabewert 3, wie „nicht erreichbar“)."""
+    if als_json or state.json:
+        state.json = True
+        found = run(lambda g: g.call("/personen/auskunft", {"address": adresse}))
+        emit(found)
+        complete = found.get("vollstaendig", True)
+    else:
+        text = run(lambda g: g.get("/personen/auskunft", address=adresse, format="text"))
+        print(text, end="")
+        complete = "ACHTUNG:" not in text
+    if not complete:
+        raise typer.Exit(UNREACHABLE)  # a service did not answer: the export is incomplete
 
 
 @personen.command("loeschen")

@@ -46,6 +46,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     web = Web(
         client=client,
         sessions=sessions,
+        tokens=store,
         clock=clock,
         secret_key=settings.secret_key.get_secret_value(),
         public_url=settings.public_url,

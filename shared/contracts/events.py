@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, Field
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.mail import MailRequested
+from shared.contracts.people import PersonQuery, PersonRecords
 from shared.contracts.system import HealthReply, HealthRequest
 from shared.contracts.text import Count, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
@@ -811,3 +812,7 @@ CANCEL_BY_LINK = command("events", "cancel_by_link", LinkRegistration, Registrat
 TRAININGS = query("events", "trainings", TrainingsQuery, Trainings)
 TRAINING = query("events", "training", TrainingRef, TrainingSnapshot)
 MY_TRAININGS = query("events", "my_trainings", PersonToken, MyTrainingsV1)
+
+
+# Art. 15 across all services (issue 18)
+PERSON_RECORDS = query("events", "person_records", PersonQuery, PersonRecords)

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
+from shared.contracts.people import PersonQuery, PersonRecords
 from shared.contracts.system import HealthReply, HealthRequest
 from shared.contracts.text import SINGLE_LINE, DisplayName, Email, Flag, Id, MultiLine, Name, NonBlankText, SingleLine
 
@@ -458,3 +459,9 @@ class WorkPlanPerson(Contract):
 
 
 WORKPLAN_PERSON = query("notifications", "workplan_person", RolesOf, WorkPlanPerson)
+
+
+# --- Art. 15 across all services (issue 18) -------------------------------------------------------
+
+PERSON_RECORDS = query("notifications", "person_records", PersonQuery, PersonRecords)
+MY_PERSON_RECORDS = query("notifications", "my_person_records", TokenInput, PersonRecords)  # the member's own link

@@ -15,6 +15,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from shared.contracts.catalogue import command, dead_letters, event, query
 from shared.contracts.envelope import Contract, EventPayload
 from shared.contracts.mail import MailRequested
+from shared.contracts.people import PersonQuery, PersonRecords
 from shared.contracts.system import HealthReply, HealthRequest
 from shared.contracts.text import Count, Email, Flag, Id, MultiLine, Name, NonBlankText, Postcode, SingleLine
 
@@ -817,3 +818,7 @@ SURVEY_FORM = query("registry", "survey_form", SurveyToken, SurveyFormV1)
 ANSWER_REVIEWS = query("registry", "answer_reviews", CampaignRef, AnswerReviews)
 INTERESTED = query("registry", "interested", InterestedQuery, Interested)
 QUALIFICATIONS = query("registry", "qualifications", QualificationsQuery, Qualifications)
+
+
+# Art. 15 across all services (issue 18)
+PERSON_RECORDS = query("registry", "person_records", PersonQuery, PersonRecords)

@@ -113,20 +113,24 @@ async def test_subscribe_confirm_and_see_own_data(system: WebSystem) -> None:
     export = await press(http, mine, "/meine-verteiler/auskunft")
     assert export.status_code == 200 and "Ihre gespeicherten Daten" in export.text
     for text in (
-        "Ihre Einwilligungen",
+        "Einwilligung",
         shown.consent_version,
         "LAG Hartz IV Sachsen",
         "Mitglied",
         "jede Nachricht",
-        "Mails an Sie",
+        "Mail an Sie",
         "Willkommen",
+        "Zweck",
+        "Aufbewahrung",
     ):
         assert text in unescape(export.text), text
     assert re.search(r">\d\d\.\d\d\.\d{4}, \d\d:\d\d<", export.text)  # times in German
     download = await press(http, export, "/meine-verteiler/auskunft.json")
     assert download.status_code == 200 and download.headers["content-disposition"].startswith("attachment;")
     data = json.loads(download.text)
-    assert data["address"] == "anna@example.org" and data["consents"][0]["text_version"] == shown.consent_version
+    (mailing,) = [d for d in data["dienste"] if d["dienst"] == "Verteilerdienst"]
+    (consent,) = [x["daten"] for x in mailing["eintraege"] if x["art"] == "Einwilligung"]
+    assert data["adresse"] == "anna@example.org" and consent["fassung_einwilligungstext"] == shown.consent_version
 
 
 async def test_unknown_list_is_a_german_404_without_a_form(system: WebSystem) -> None:

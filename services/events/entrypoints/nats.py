@@ -9,9 +9,11 @@ from services.events.adapters import calendar, mapping
 from services.events.adapters.registry_stream import read_group_events
 from services.events.entrypoints.translate import ACTION_COMMANDS, ITEM_COMMANDS, command, follow_group, schedule
 from services.events.service_layer import handlers, plan_import, views
+from services.events.service_layer import person_records as gdpr_records
 from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as c
+from shared.contracts.people import PersonQuery, PersonRecords
 from shared.messaging.rpc import Responder, respond
 
 
@@ -148,7 +150,12 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
     async def progress_report(q: c.ReportRef) -> c.ProgressCompiledV1:
         return await views.report(uow(), q.period_key)
 
+    async def person_records(q: PersonQuery) -> PersonRecords:
+        found = await gdpr_records.of_address(uow(), q.address, list(q.names))
+        return PersonRecords.of("Aktionsplanung", q.address, found)
+
     for spec, handler in (
+        (c.PERSON_RECORDS, person_records),
         (c.DASHBOARD, dashboard),
         (c.PROGRESS_REPORTS, progress_reports),
         (c.PROGRESS_REPORT, progress_report),

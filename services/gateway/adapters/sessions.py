@@ -215,10 +215,38 @@ class SessionStore:
             query = select(web_grants.c.role).where(web_grants.c.address == normal_address(address))
             return {row.role for row in await session.execute(query)}
 
+    async def held_about(self, address: str) -> Held:
+        """Sessions, sign-in links and web roles of the address (Art. 15 GDPR); secrets only as their existence."""
+        return await _held_about(self, address)
+
     async def all_grants(self) -> Sequence[Grant]:
         async with self.db.sessions() as session:
             query = select(web_grants).order_by(web_grants.c.address, web_grants.c.role)
             return [Grant(**row._mapping) for row in await session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the gateway's tables hold about one address (Art. 15 GDPR); secrets only as the fact that they exist."""
+
+    sessions: list[dict]  # id, started_at, last_seen, ended_at
+    sign_ins: list[dict]  # created_at, spent_at, next_path
+    grants: list[Grant]  # granted to the address, or granted by it
+
+
+async def _held_about(store: SessionStore, address: str) -> Held:
+    address = normal_address(address)
+    async with store.db.sessions() as session:
+        s, t, g = web_sessions, sign_in_tokens, web_grants
+        found = await session.execute(
+            select(s.c.id, s.c.started_at, s.c.last_seen, s.c.ended_at).where(s.c.address == address)
+        )
+        sessions = [dict(r._mapping) for r in found]
+        found = await session.execute(select(t.c.created_at, t.c.spent_at, t.c.next_path).where(t.c.address == address))
+        sign_ins = [dict(r._mapping) for r in found]
+        found = await session.execute(select(g).where((g.c.address == address) | (g.c.granted_by == address)))
+        grants = [Grant(**r._mapping) for r in found]
+    return Held(sessions, sign_ins, grants)
 
 
 def _epoch() -> datetime:

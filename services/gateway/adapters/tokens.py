@@ -47,6 +47,12 @@ class TokenStore:
                 for r in await session.execute(select(api_tokens).order_by(api_tokens.c.created_at))
             ]
 
+    async def of_address(self, address: str) -> list[ApiToken]:
+        """The tokens that act as `address` (any case), oldest first (Art. 15 GDPR)."""
+        async with self.db.sessions() as session:
+            query = select(api_tokens).where(func.lower(api_tokens.c.address) == address.strip().lower())
+            return [ApiToken(**r._mapping) for r in await session.execute(query.order_by(api_tokens.c.created_at))]
+
     async def has_admin(self) -> bool:
         async with self.db.sessions() as session:
             query = select(api_tokens.c.id).where(api_tokens.c.role == "admin", api_tokens.c.revoked_at.is_(None))

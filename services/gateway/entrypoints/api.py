@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError, create_model
 
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
+from services.gateway.entrypoints import person_export
 from services.gateway.entrypoints.summaries import SUMMARIES
 from services.gateway.service_layer import tokens
 from shared.clock import Clock
@@ -103,7 +104,6 @@ def routes() -> list[Route]:
         Route("/verteiler/zustellung", n.SET_DELIVERY, "moderate", lists, "moderator"),
         Route("/verteiler/adresse-aendern", n.CHANGE_ADDRESS, "moderate", lists, "moderator"),
         Route("/verteiler/beitrag", n.POST, "moderate", lists, "moderator"),
-        Route("/personen/auskunft", n.EXPORT, "admin"),
         Route("/personen/loeschen", n.ERASE, "admin"),
         # action planning
         Route(
@@ -328,6 +328,7 @@ def api_router(client: ServiceClient, store: Any, clock: Clock) -> tuple[APIRout
         _command(router, access, route, *SUMMARIES[route.path])
     for path, spec, need, scope_field in QUERIES:
         _query(router, access, path, spec, need, scope_field, SUMMARIES[path][0])
+    person_export.install(router, access, ERRORS, ApiError)
     return router, access
 
 

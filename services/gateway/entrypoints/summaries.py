@@ -52,8 +52,10 @@ SUMMARIES: dict[str, tuple[str, str]] = {  # path: German summary, description
         "Moderation des Verteilers oder Landesbüro; Betreff eine Zeile.",
     ),
     "/personen/auskunft": (
-        "Auskunft über eine Person (Art. 15 DSGVO)",
-        "Alles, was zu einer E-Mail-Adresse gespeichert ist.",
+        "Auskunft über eine Person in allen Diensten (Art. 15 DSGVO)",
+        "Alles, was Verteilerdienst, Register, Aktionsplanung und Gateway zu einer E-Mail-Adresse speichern, je "
+        "Eintrag mit Art, Daten, Zweck und Aufbewahrung; JSON mit deutschen Schlüsseln, mit format=text als Text. "
+        "Antwortet ein Dienst nicht, steht das unter „hinweise“ und „vollstaendig“ ist false. Nur Landesbüro (admin).",
     ),
     "/personen/loeschen": (
         "Person löschen (Art. 17 DSGVO), auf Wunsch sperren (Widerspruch, Art. 21 DSGVO)",

@@ -301,12 +301,14 @@ class Store:
     # --- GDPR ----------------------------------------------------------------------------
     async def everything_about(self, address: str) -> dict[str, list[dict]]:
         found = {}
+        a = address.casefold()  # Art. 15: the address however its case was written
         for name, table, condition in (
-            ("memberships", orm.members, orm.members.c.address == address),
-            ("requests", orm.requests, or_(orm.requests.c.address == address, orm.requests.c.new_address == address)),
-            ("consents", orm.consents, orm.consents.c.address == address),
-            ("audit", orm.audit, or_(orm.audit.c.actor == address, orm.audit.c.subject == address)),
-            ("deliveries", orm.deliveries, orm.deliveries.c.recipient == address),
+            ("memberships", orm.members, _is(orm.members.c.address, a)),
+            ("requests", orm.requests, or_(_is(orm.requests.c.address, a), _is(orm.requests.c.new_address, a))),
+            ("consents", orm.consents, _is(orm.consents.c.address, a)),
+            ("audit", orm.audit, or_(_is(orm.audit.c.actor, a), _is(orm.audit.c.subject, a), _names(a))),
+            ("deliveries", orm.deliveries, _is(orm.deliveries.c.recipient, a)),
+            ("posts", orm.posts, _is(orm.posts.c.sender, a)),
         ):
             columns = [c for c in table.c if c.name not in ("message",)]
             rows = await self.session.execute(select(*columns).where(condition))
@@ -329,6 +331,15 @@ class Store:
         await self.session.execute(update(orm.audit).where(orm.audit.c.subject == address).values(subject=gone))
         await self.session.execute(update(orm.posts).where(orm.posts.c.sender == address).values(sender=gone))
         return counts
+
+
+def _is(column: Any, address: str) -> Any:
+    return func.lower(column) == address
+
+
+def _names(address: str) -> Any:
+    """An audit row whose detail mentions the address (an address change, a moderator's note), in any case."""
+    return func.lower(orm.audit.c.detail).contains(address.casefold(), autoescape=True)
 
 
 __all__ = ["ListRepository", "Store"]

@@ -7,8 +7,10 @@ from typing import Any
 from services.notifications.domain import commands
 from services.notifications.domain.lists import MailingList, Member, Request
 from services.notifications.service_layer import handlers, selfservice, views
+from services.notifications.service_layer import person_records as gdpr_records
 from services.notifications.service_layer.ports import Deps, Mailing
 from shared.contracts import notifications as c
+from shared.contracts.people import PersonQuery, PersonRecords
 from shared.messaging.rpc import respond
 
 
@@ -23,6 +25,10 @@ def list_contract(m: MailingList, members: int = 0) -> c.ListV1:
         members=members,
         welcome_text=m.welcome_text,
     )
+
+
+def records_contract(address: str, found: list, names: list[str]) -> PersonRecords:
+    return PersonRecords.of("Verteilerdienst", address, found, names)
 
 
 def mailing_contract(m: Mailing) -> c.MailingV1:
@@ -283,6 +289,13 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         address, data = await selfservice.my_export(deps, q.token)
         return c.Export(address=address, **data)
 
+    async def person_records(q: PersonQuery) -> PersonRecords:
+        found, names = await gdpr_records.of_address(deps, q.address)
+        return records_contract(q.address, found, names)
+
+    async def my_person_records(q: c.TokenInput) -> PersonRecords:
+        return records_contract(*await gdpr_records.of_own_link(deps, q.token))
+
     async def link_info(q: c.TokenInput) -> c.LinkInfo:
         purpose, name, hint = await views.link_info(deps, q.token)
         return c.LinkInfo(purpose=purpose, list_name=name, address_hint=hint)
@@ -306,5 +319,7 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         (c.MY_LISTS, my_lists),
         (c.MY_EXPORT, my_export),
         (c.LINK_INFO, link_info),
+        (c.PERSON_RECORDS, person_records),
+        (c.MY_PERSON_RECORDS, my_person_records),
     ):
         respond(broker, spec, handler)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.registry.adapters import campaign_mapping, mapping, orm
@@ -49,6 +49,14 @@ class OfficeHistoryLog:
         query = select(t).where(t.c.office_id == office_id).order_by(t.c.position.desc())
         return [
             c.OfficeHistoryEntry(at=row.at, actor=row.actor, **row.data)
+            for row in (await self.session.execute(query)).all()
+        ]
+
+    async def by_actor(self, address: str) -> list[dict]:
+        t = orm.office_history
+        query = select(t).where(func.lower(t.c.actor) == address.strip().casefold()).order_by(t.c.position)
+        return [
+            {"office_id": row.office_id, "at": row.at, "data": row.data}
             for row in (await self.session.execute(query)).all()
         ]
 

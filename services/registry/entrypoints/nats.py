@@ -15,10 +15,12 @@ from services.registry.domain.hours import parse_hours
 from services.registry.domain.qualifications import WARNING_DAYS
 from services.registry.entrypoints.translate import GROUP_COMMANDS, OFFICE_COMMANDS, command
 from services.registry.service_layer import handlers, importer, views
+from services.registry.service_layer import person_records as gdpr_records
 from services.registry.service_layer.published import Published
 from shared.clock import BERLIN, Clock
 from shared.contracts import Contract, RequestSpec
 from shared.contracts import registry as c
+from shared.contracts.people import PersonQuery, PersonRecords
 from shared.errors import NotFound
 from shared.messaging.rpc import Responder, respond
 
@@ -130,7 +132,12 @@ def _register_queries(
         found = await views.office_changes(uow(), q.since, q.until)
         return c.OfficeChanges(months=[c.OfficeMonth(month=m, opened=o, closed=x) for m, o, x in found])
 
+    async def person_records(q: PersonQuery) -> PersonRecords:
+        found, names = await gdpr_records.of_address(uow(), q.address)
+        return PersonRecords.of("Register", q.address, found, names)
+
     for spec, handler in (
+        (c.PERSON_RECORDS, person_records),
         (c.READ_HOURS, read_hours),
         (c.OFFICE_HISTORY, office_history),
         (c.DISTRICTS, districts),

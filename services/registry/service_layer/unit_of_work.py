@@ -44,6 +44,9 @@ class HistoryLog(Protocol):
     async def of(self, office_id: str) -> list:
         """An office's history entries, newest first."""
 
+    async def by_actor(self, address: str) -> list[dict]:
+        """The changes `address` made (any case), oldest first: {office_id, at, data} (Art. 15 GDPR)."""
+
 
 class PersonQualifications(Protocol):
     """Qualifications of trained people who counsel at no office of the register (yet), by address key."""

@@ -294,8 +294,13 @@ class FakeStore:
             "memberships": [asdict(m) for m in self.t.members.values() if m.address == address],
             "requests": [asdict(r) for r in self.t.requests.values() if address in (r.address, r.new_address)],
             "consents": [r for r in self.t.consents if r["address"] == address],
-            "audit": [r for r in self.t.audit if address in (r["actor"], r["subject"])],
+            "audit": [
+                r
+                for r in self.t.audit
+                if address in (r["actor"], r["subject"]) or address.casefold() in r.get("detail", "").casefold()
+            ],
             "deliveries": [r for r in self.t.deliveries if r["recipient"] == address],
+            "posts": [asdict(p) for p in self.t.posts if p.sender == address],
         }
 
     async def everything_about(self, address: str) -> dict[str, list[dict]]:

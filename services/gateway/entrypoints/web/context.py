@@ -25,6 +25,7 @@ class Web:
     sign_in_valid: timedelta = timedelta(minutes=15)
     mailbox_dir: Path | None = None
     embed_frame_ancestors: str = "*"  # who may frame /verzeichnis/einbetten (CSP frame-ancestors)
+    tokens: Any = None  # TokenStore (the API tokens): part of a person's Art. 15 export
 
 
 def web_of(request: Request) -> Web:

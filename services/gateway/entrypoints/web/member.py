@@ -14,9 +14,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from services.gateway.entrypoints.web.calls import PageError, ask
-from services.gateway.entrypoints.web.export_view import sections
+from services.gateway.domain.person_records import PersonExport, as_json, rows
+from services.gateway.entrypoints.web.calls import STATUS, PageError, ask
+from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.render import page, redirect
+from services.gateway.service_layer import person_export
 from shared.contracts import notifications as n
 
 TITLE = "Meine Verteiler"
@@ -114,26 +116,29 @@ def router() -> APIRouter:
         left = f"den Verteiler „{names[verteiler]}“" if verteiler else "alle Ihre Verteiler"
         return redirect(own_page(token), f"Sie haben {left} verlassen. Von dort kommen keine Mails mehr.", request)
 
+    async def full_export(request: Request, token: str) -> PersonExport | Response:
+        """Art. 15 across all services for the address the link proves; a refused link shows why."""
+        web = web_of(request)
+        try:
+            return await person_export.for_own_link(web.client, web.tokens, web.sessions, web.clock.now(), token)
+        except person_export.Refused as refusal:
+            status = STATUS.get(refusal.code, 503 if refusal.code == "nicht_erreichbar" else 400)
+            return refused_page(request, PageError(status, refusal.message, refusal.code))
+
     @r.post("/meine-verteiler/auskunft", response_class=HTMLResponse)
     async def export(request: Request, token: str = Form("")) -> Response:
-        try:
-            data = await ask(request, n.MY_EXPORT, {"token": token})
-            mine = await ask(request, n.MY_LISTS, {"token": token})
-        except PageError as refusal:
-            return refused_page(request, refusal)
-        names = {s.list_id: s.name for s in mine.subscriptions}
-        shown = sections(data.model_dump(), names)
-        return page(
-            request, "member/export", "Ihre gespeicherten Daten", token=token, address=data.address, sections=shown
-        )
+        found = await full_export(request, token)
+        if isinstance(found, Response):
+            return found
+        shown = [(part, [(rec, rows(rec)) for rec in part.records]) for part in found.parts]
+        return page(request, "member/export", "Ihre gespeicherten Daten", token=token, export=found, parts=shown)
 
     @r.post("/meine-verteiler/auskunft.json")
     async def export_json(request: Request, token: str = Form("")) -> Response:
-        try:
-            data = await ask(request, n.MY_EXPORT, {"token": token})
-        except PageError as refusal:
-            return refused_page(request, refusal)
-        body = json.dumps(data.model_dump(mode="json"), ensure_ascii=False, indent=2)
+        found = await full_export(request, token)
+        if isinstance(found, Response):
+            return found
+        body = json.dumps(as_json(found), ensure_ascii=False, indent=2)
         disposition = 'attachment; filename="meine-daten-beratungsnetz.json"'
         return Response(body, media_type="application/json", headers={"Content-Disposition": disposition})
 
