@@ -29,6 +29,13 @@ def words_of(*values: str | None) -> list[str]:
     return sorted({v.strip() for v in values if v and v.strip()})
 
 
+def naming_words(address: str, names: Iterable[str]) -> list[str]:
+    """What identifies a person well enough to delete whole messages and rows for it: the address, and each name of
+    at least two words ("Jana Zürich"). A single first name ("Gudrun") would also hit other people's events, which
+    replicas and other services still need; where it stood beside the address, the address finds the message."""
+    return words_of(address, *(n for n in names if len(n.split()) >= 2))
+
+
 async def forget_in_outbox(session: AsyncSession, outbox: Table, words: Iterable[str]) -> int:
     """Delete every outbox row whose body or headers name one of `words`; the count deleted."""
     needles = needles_of(words)

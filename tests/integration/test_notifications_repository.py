@@ -151,20 +151,36 @@ async def test_deliveries_once_per_event_and_recipient_due_digests_and_stats(uow
 
 async def test_erasure_removes_every_copy_and_keeps_the_audit_anonymous(uow) -> None:
     async with uow() as unit:
-        await unit.store.save_member(Member("a", "a@x.org", "Anna"))
-        await unit.store.save_request(request("r1", "a@x.org", RequestState.ACCEPTED, 0))
-        await unit.store.record_consent(request("r1", "a@x.org", RequestState.ACCEPTED, 0), "v1")
-        await unit.store.add_delivery(**delivery("e1", "a@x.org"))
-        await unit.store.audit(AuditEntry("a", NOW, "a@x.org", "abgemeldet", "a@x.org"))
+        await unit.store.save_member(Member("a", "Anna.B@x.org", "Anna Berg"))
+        await unit.store.save_request(request("r1", "Anna.B@x.org", RequestState.ACCEPTED, 0))
+        await unit.store.record_consent(request("r1", "Anna.B@x.org", RequestState.ACCEPTED, 0), "v1")
+        await unit.store.add_delivery(**delivery("e1", "Anna.B@x.org"))
+        await unit.store.audit(AuditEntry("a", NOW, "Anna.B@x.org", "abgemeldet", "Anna.B@x.org"))
+        await unit.store.audit(AuditEntry("a", NOW, "m@x.org", "notiz", "x", "Rückfrage bei anna berg (anna.b@x.org)"))
+        about = b"Subject: Anfrage\r\n\r\nAnna Berg <anna.b@x.org> fragt an."
+        sent = delivery("e2", "m@x.org", status="sent") | {"message": about, "subject": "Anfrage von Anna Berg"}
+        await unit.store.add_delivery(**sent)
+        await unit.store.add_delivery(**(delivery("e3", "m@x.org") | {"message": about}))  # still waiting
+        await unit.store.add_delivery(**(delivery("e4", "m@x.org", status="sent") | {"message": b"Anna kommt"}))
         await unit.commit()
     async with uow() as unit:
-        counts = await unit.store.erase("a@x.org")
+        assert await unit.store.names_of("anna.b@X.org") == ["Anna Berg"]
+        counts = await unit.store.erase("anna.b@x.org", ["Anna Berg"])  # another case than she typed
         await unit.commit()
     assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 1}
     async with uow() as unit:
-        assert all(rows == [] for rows in (await unit.store.everything_about("a@x.org")).values())
-        (entry,) = await unit.store.audit_log("a")
-        assert (entry.actor, entry.subject) == ("gelöschte Person", "gelöschte Person")
+        assert all(rows == [] for rows in (await unit.store.everything_about("Anna.B@x.org")).values())
+        entries = await unit.store.audit_log("a")
+        assert sorted((e.actor, e.subject, e.detail) for e in entries) == [
+            ("gelöschte Person", "gelöschte Person", ""),
+            ("m@x.org", "x", "Rückfrage bei gelöschte Person (gelöschte Person)"),
+        ]
+        mails = await unit.store.everything_about("m@x.org")
+        assert sorted((d["event_id"], d["subject"]) for d in mails["deliveries"]) == [
+            ("e2", "Anfrage von gelöschte Person"),  # sent: its text is gone, what it was stays
+            ("e4", "e4"),  # names only "Anna": not hers alone, kept
+        ]
+        assert await unit.store.due_deliveries(NOW + timedelta(days=1), 10) == []  # the waiting mail about her: dropped
 
 
 async def test_leaving_without_commit_undoes_everything_and_an_event_is_claimed_once(uow) -> None:
@@ -291,7 +307,7 @@ async def test_mailings_count_their_deliveries_and_name_the_failures(uow) -> Non
         assert [m.event_id for m in await unit.store.mailings("a", "e1")] == ["e1"]
         assert await unit.store.mailings("a", "e3") == []  # another list's post
         assert await unit.store.failures("e1") == [Failure("d@x.org", "550 unbekannt", 2, NOW)]
-        await unit.store.erase("m@x.org")
+        await unit.store.erase("m@x.org", [])
         await unit.commit()
     async with uow() as unit:
         assert {m.sender for m in await unit.store.mailings("a")} == {"gelöschte Person"}

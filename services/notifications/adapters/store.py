@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -317,20 +320,95 @@ class Store:
             ]
         return found
 
-    async def erase(self, address: str) -> dict[str, int]:
+    async def names_of(self, address: str) -> list[str]:
+        """The display names the address was given as member or in a request, in any case of the address."""
+        a = address.casefold()
+        found: set[str] = set()
+        for table in (orm.members, orm.requests):
+            rows = await self.session.scalars(select(table.c.display_name).where(_is(table.c.address, a)))
+            found |= {n for n in rows if n}
+        return sorted(found)
+
+    async def erase(self, address: str, words: list[str]) -> dict[str, int]:
+        """Delete the address's rows (in any case), then every text that still names it or one of `words` (its names):
+        audit entries and posts say "gelöschte Person" instead; a mail to someone else that named it (the moderation
+        mail about its request) loses its text if it was sent, and is dropped if it was still waiting."""
+        a = address.casefold()
         counts = {}
         for name, table, condition in (
-            ("memberships", orm.members, orm.members.c.address == address),
-            ("requests", orm.requests, or_(orm.requests.c.address == address, orm.requests.c.new_address == address)),
-            ("consents", orm.consents, orm.consents.c.address == address),
-            ("deliveries", orm.deliveries, orm.deliveries.c.recipient == address),
+            ("memberships", orm.members, _is(orm.members.c.address, a)),
+            ("requests", orm.requests, or_(_is(orm.requests.c.address, a), _is(orm.requests.c.new_address, a))),
+            ("consents", orm.consents, _is(orm.consents.c.address, a)),
+            ("deliveries", orm.deliveries, _is(orm.deliveries.c.recipient, a)),
         ):
             counts[name] = (await self.session.execute(delete(table).where(condition))).rowcount
-        gone = "gelöschte Person"
-        await self.session.execute(update(orm.audit).where(orm.audit.c.actor == address).values(actor=gone))
-        await self.session.execute(update(orm.audit).where(orm.audit.c.subject == address).values(subject=gone))
-        await self.session.execute(update(orm.posts).where(orm.posts.c.sender == address).values(sender=gone))
+        words = sorted({w.casefold() for w in (a, *words) if w.strip()}, key=len, reverse=True)
+        for table, key, columns in (
+            (orm.audit, orm.audit.c.id, ("actor", "subject", "detail")),
+            (orm.posts, orm.posts.c.event_id, ("sender", "subject")),
+            (orm.requests, orm.requests.c.id, ("decided_by",)),
+        ):
+            rows = await self.session.execute(select(key, *(table.c[c] for c in columns)))
+            for row in rows.all():
+                changed = {c: _without(v, words) for c, v in zip(columns, row[1:], strict=True)}
+                changed = {c: v for c, v in changed.items() if v != row._mapping[c]}
+                if changed:
+                    await self.session.execute(update(table).where(key == row[0]).values(**changed))
+        await self._forget_in_mails(words)
         return counts
+
+    async def _forget_in_mails(self, words: list[str]) -> int:
+        d = orm.deliveries
+        rows = await self.session.execute(select(d.c.id, d.c.status, d.c.subject, d.c.summary, d.c.message))
+        touched = 0
+        for row in rows.all():
+            if not (
+                _names_in_mail(row.message, words) or _names_in(row.subject, words) or _names_in(row.summary, words)
+            ):
+                continue
+            touched += 1
+            if row.status == "pending":
+                await self.session.execute(delete(d).where(d.c.id == row.id))
+            else:
+                values = {"message": None, "subject": _without(row.subject, words), "summary": None}
+                await self.session.execute(update(d).where(d.c.id == row.id).values(**values))
+        return touched
+
+
+GONE = "gelöschte Person"
+
+
+def _names_in(text: str | None, words: list[str]) -> bool:
+    folded = (text or "").casefold()
+    return any(w in folded for w in words)
+
+
+def _without(text: str | None, words: list[str]) -> str | None:
+    """`text` with every one of `words` (in any case) replaced by "gelöschte Person"."""
+    if not text or not _names_in(text, words):
+        return text
+    for word in words:
+        text = re.sub(re.escape(word), GONE, text, flags=re.IGNORECASE)
+    return text
+
+
+def _names_in_mail(message: bytes | None, words: list[str]) -> bool:
+    """Whether a stored mail names one of `words`: in its bytes, or in its decoded headers and text parts (a name
+    with umlauts is encoded in a header, a body may be quoted-printable or base64)."""
+    if not message:
+        return False
+    raw = bytes(message)
+    if _names_in(raw.decode("utf-8", "replace"), words):
+        return True
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    texts = [str(v) for v in parsed.values()]
+    for part in parsed.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                texts.append(part.get_content())
+            except (LookupError, ValueError):  # an unknown charset: its bytes were searched above
+                continue
+    return any(_names_in(t, words) for t in texts)
 
 
 def _is(column: Any, address: str) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.notifications.domain import addresses, commands
 from services.notifications.domain.events import PersonErased
 from services.notifications.service_layer.ports import Deps
+from shared.messaging.erasure import naming_words
 
 
 async def export(cmd: commands.ExportPerson, deps: Deps) -> dict[str, list[dict]]:
@@ -22,7 +23,9 @@ async def erase(cmd: commands.ErasePerson, deps: Deps) -> dict[str, int]:
     address = addresses.address(cmd.address)
     fingerprint = addresses.fingerprint(address, deps.secret)
     async with deps.uow() as uow:
-        counts = await uow.store.erase(address)
+        words = naming_words(address, await uow.store.names_of(address))
+        counts = await uow.store.erase(address, words)
+        await uow.forget_person(words, deps.now())  # the outbox now, the own stream and dead letters a little later
         if cmd.block:
             await uow.store.suppress(fingerprint, deps.now())
         uow.emit(PersonErased(address, fingerprint, cmd.block))

@@ -10,6 +10,7 @@ PostgreSQL, so the two cannot drift apart.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -36,6 +37,9 @@ class Tables:
     link_requests: list[tuple[str, datetime]] = field(default_factory=list)
     inbox: set[str] = field(default_factory=set)
     published: list[object] = field(default_factory=list)
+    forgotten: list[tuple[list[str], datetime]] = field(
+        default_factory=list
+    )  # erasure words handed to the messaging tables
 
 
 class FakeLists:
@@ -309,18 +313,46 @@ class FakeStore:
 
         return {name: [plain(row) for row in rows] for name, rows in self._about(address).items()}
 
-    async def erase(self, address: str) -> dict[str, int]:
-        found = self._about(address)
-        counts = {name: len(found[name]) for name in ("memberships", "requests", "consents", "deliveries")}
-        self.t.members = {k: m for k, m in self.t.members.items() if m.address != address}
-        self.t.requests = {k: r for k, r in self.t.requests.items() if address not in (r.address, r.new_address)}
-        self.t.consents = [r for r in self.t.consents if r["address"] != address]
-        self.t.deliveries = [r for r in self.t.deliveries if r["recipient"] != address]
+    async def names_of(self, address: str) -> list[str]:
+        a = address.casefold()
+        members = [m.display_name for m in self.t.members.values() if m.address.casefold() == a]
+        requests = [r.display_name for r in self.t.requests.values() if r.address.casefold() == a]
+        return sorted({n for n in members + requests if n})
+
+    async def erase(self, address: str, words: list[str]) -> dict[str, int]:
+        a = address.casefold()
+        counts = {
+            "memberships": sum(m.address.casefold() == a for m in self.t.members.values()),
+            "requests": sum(a in (r.address.casefold(), r.new_address.casefold()) for r in self.t.requests.values()),
+            "consents": sum(r["address"].casefold() == a for r in self.t.consents),
+            "deliveries": sum(r["recipient"].casefold() == a for r in self.t.deliveries),
+        }
+        self.t.members = {k: m for k, m in self.t.members.items() if m.address.casefold() != a}
+        self.t.requests = {
+            k: r for k, r in self.t.requests.items() if a not in (r.address.casefold(), r.new_address.casefold())
+        }
+        self.t.consents = [r for r in self.t.consents if r["address"].casefold() != a]
+        self.t.deliveries = [r for r in self.t.deliveries if r["recipient"].casefold() != a]
+        words = sorted({w.casefold() for w in (a, *words) if w.strip()}, key=len, reverse=True)
+
+        def without(text: str) -> str:
+            for word in words:
+                text = re.sub(re.escape(word), "gelöschte Person", text, flags=re.IGNORECASE)
+            return text
+
         for row in self.t.audit:
-            for column in ("actor", "subject"):
-                if row[column] == address:
-                    row[column] = "gelöschte Person"
-        self.t.posts = [replace(p, sender="gelöschte Person") if p.sender == address else p for p in self.t.posts]
+            for column in ("actor", "subject", "detail"):
+                if column in row:
+                    row[column] = without(row[column])
+        self.t.posts = [replace(p, sender=without(p.sender), subject=without(p.subject)) for p in self.t.posts]
+        self.t.requests = {k: replace(r, decided_by=without(r.decided_by)) for k, r in self.t.requests.items()}
+        for row in list(self.t.deliveries):
+            text = (row.get("message") or b"").decode("utf-8", "replace") + row.get("subject", "")
+            if any(w in text.casefold() for w in words):
+                if row["status"] == "pending":
+                    self.t.deliveries.remove(row)
+                else:
+                    row.update(message=None, subject=without(row.get("subject", "")), summary=None)
         return counts
 
 
@@ -355,6 +387,10 @@ class FakeUnitOfWork:
 
     def emit(self, event: object) -> None:
         self._emitted.append(event)
+
+    async def forget_person(self, words: list[str], now: datetime) -> int:
+        self.work.forgotten.append((sorted(words), now))  # what the real one deletes from the outbox and scrubs later
+        return 0
 
     async def claim(self, event: Received) -> bool:
         if event.event_id in self.work.inbox:

@@ -234,6 +234,27 @@ async def test_erasure_keeps_nothing_and_announces_itself(world: World) -> None:
     assert world.uow.committed.suppressions == {}  # "löschen": the person may come back
 
 
+async def test_erasure_rewrites_every_text_naming_the_person_and_hands_address_and_full_name_on(world: World) -> None:
+    list_id = await a_list(world, "moderiert")
+    await world(commands.Subscribe(list_id, "Jana.Z@example.org", "Jana Zürich"))
+    await world(commands.Subscribe(list_id, "gudrun@example.org", "Gudrun"))
+    world.uow.committed.audit.append(
+        {
+            "list_id": list_id,
+            "actor": OWNER,
+            "action": "notiz",
+            "subject": "x",
+            "detail": "Rückfrage an JANA.Z@example.org",
+        }
+    )
+    await world(commands.ErasePerson("jana.z@example.org"))  # another case than she typed
+    assert [r.address for r in world.requests()] == ["gudrun@example.org"]
+    assert "jana" not in repr(world.uow.committed.audit).casefold()
+    assert world.uow.committed.audit[-1]["detail"] == "Rückfrage an gelöschte Person"
+    ((words, _when),) = world.uow.committed.forgotten
+    assert words == ["Jana Zürich", "jana.z@example.org"]  # the outbox and the streams lose what names her
+
+
 async def test_a_failing_command_leaves_nothing_behind(world: World) -> None:
     list_id = await a_list(world, "offen")
     with pytest.raises(InvalidInput):  # the member is written before the role is refused... and rolled back
