@@ -71,6 +71,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             log.warning("gateway.admin_token_revoked", hint=exc.message, admin_vorhanden=await store.has_admin())
         await start_with_retry(broker, retry=settings.retry())
         yield
+        await web.background.settle()  # what public forms started after answering still reaches the services
         await stop_quietly(broker)
         await database.dispose()
 

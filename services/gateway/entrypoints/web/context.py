@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 
+from services.gateway.entrypoints.web.background import Background
 from shared.clock import Clock
 
 
@@ -25,6 +26,7 @@ class Web:
     sign_in_valid: timedelta = timedelta(minutes=15)
     mailbox_dir: Path | None = None
     embed_frame_ancestors: str = "*"  # who may frame /verzeichnis/einbetten (CSP frame-ancestors)
+    background: Background = field(default_factory=Background)  # what public forms do after answering
 
 
 def web_of(request: Request) -> Web:
