@@ -80,24 +80,28 @@ def router() -> APIRouter:
     per_list = RateLimit(30, timedelta(hours=1))
     per_client = RateLimit(30, timedelta(hours=1))
 
-    async def public_list(request: Request, list_id: str) -> n.PublicList | Response:
-        """The list's public text and current consent version, or the page saying why there is none."""
-        try:
-            return await ask(request, n.PUBLIC_LIST, {"list_id": list_id})
-        except PageError as refusal:
-            if refusal.code in ("nicht_gefunden", "ungueltige_eingabe"):
-                return page(request, "joining/unknown_list", "Verteiler nicht gefunden", 404)
-            return problem(request, refusal, "Verteiler abonnieren")
+    async def public_list(request: Request, list_id: str) -> n.PublicList:
+        """The list's public text and current consent version (a PageError if there is none)."""
+        return await ask(request, n.PUBLIC_LIST, {"list_id": list_id})
 
-    def form(request: Request, shown: n.PublicList, status: int = 200, **values: Any) -> Response:
+    def unknown_list(request: Request, refusal: PageError) -> Response | None:
+        if refusal.code in ("nicht_gefunden", "ungueltige_eingabe"):
+            return page(request, "joining/unknown_list", "Verteiler nicht gefunden", 404)
+        return None
+
+    def form(request: Request, shown: n.PublicList | None, list_id: str, status: int = 200, **values: Any) -> Response:
+        """The form; without `shown` (the list's text cannot be loaded) it shows the input's errors, but no button."""
         values = {"errors": {}, "address": "", "name": ""} | values
-        title = f"„{shown.name}“ abonnieren"
-        return page(request, "joining/subscribe", title, status, mailing_list=shown, list_id=shown.list_id, **values)
+        title = f"„{shown.name}“ abonnieren" if shown else "Verteiler abonnieren"
+        return page(request, "joining/subscribe", title, status, mailing_list=shown, list_id=list_id, **values)
 
     @r.get("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe_form(request: Request, list_id: str) -> Response:
-        shown = await public_list(request, list_id)
-        return shown if isinstance(shown, Response) else form(request, shown)
+        try:
+            shown = await public_list(request, list_id)
+        except PageError as refusal:
+            return unknown_list(request, refusal) or problem(request, refusal, "Verteiler abonnieren")
+        return form(request, shown, list_id)
 
     @r.post("/abonnieren/{list_id}", response_class=HTMLResponse)
     async def subscribe(
@@ -117,14 +121,17 @@ def router() -> APIRouter:
             asked, field_errors = None, field_messages(exc.errors())
         if "list_id" in field_errors:
             return page(request, "joining/unknown_list", "Verteiler nicht gefunden", 404)
-        shown = await public_list(request, list_id)
-        if isinstance(shown, Response):
-            return shown
-        errors = subscribe_errors(field_errors, consent_version, shown.consent_version)
+        try:
+            shown = await public_list(request, list_id)
+        except PageError as refusal:
+            if (gone := unknown_list(request, refusal)) or not field_errors:
+                return gone or problem(request, refusal, "Verteiler abonnieren")
+            shown = None  # the input's errors are shown even while the list's text cannot be loaded
+        errors = subscribe_errors(field_errors, consent_version, shown.consent_version if shown else consent_version)
         if asked is None and not errors:  # a field no person fills in (the client's IP, say)
             errors = {"adresse": next(iter(field_errors.values()))}
-        if errors or asked is None:
-            return form(request, shown, 422, errors=errors, **kept)
+        if errors or asked is None or shown is None:
+            return form(request, shown, list_id, 422, errors=errors, **kept)
         now, address = web.clock.now(), normal_address(asked.address)
         if not (per_client.allow(ip, now) and per_address.allow(address, now) and per_list.allow(list_id, now)):
             return problem(request, TOO_MANY, "Verteiler abonnieren")
