@@ -80,6 +80,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         )
         job = asyncio.create_task(retention_job("gateway", rules, clock.now, settings.retention_check_seconds)())
         yield
+        await web.background.settle()  # what public forms started after answering still reaches the services
         job.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await job

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,7 +61,12 @@ class System:
 
     def press(self, page: httpx.Response, path: str, data: dict) -> httpx.Response:
         """Send the form of `page` as a browser does: with the page's CSRF token, from the gateway's own origin."""
-        fields = {"csrf_token": form_token(page.text), **data}
+        consent = re.search(r'name="consent_version" value="([^"]+)"', page.text)  # a hidden field, sent along
+        fields = {
+            "csrf_token": form_token(page.text),
+            **({"consent_version": consent.group(1)} if consent else {}),
+            **data,
+        }
         return self.http.post(path, data=fields, headers={"Origin": str(self.http.base_url).rstrip("/")})
 
     def follow(self, msg, path: str) -> str:

@@ -4,6 +4,7 @@ every service and the gateway as processes, a real nats-server and a real SMTP s
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +44,8 @@ async def mail_for(smtp: SmtpServer, recipient: str, subject_part: str, timeout:
 
 def press(http: httpx.Client, page: httpx.Response, path: str, data: dict) -> httpx.Response:
     """Send the form of `page` as a browser does: with the page's CSRF token, from the gateway's own origin."""
-    fields = {"csrf_token": form_token(page.text), **data}
+    consent = re.search(r'name="consent_version" value="([^"]+)"', page.text)  # a hidden field, sent along
+    fields = {"csrf_token": form_token(page.text), **({"consent_version": consent.group(1)} if consent else {}), **data}
     return http.post(path, data=fields, headers={"Origin": str(http.base_url).rstrip("/")})
 
 

@@ -56,6 +56,7 @@ def client(**answers: Any) -> tuple[httpx.AsyncClient, FakeServices]:
     app = FastAPI()
     app.state.web = Web(client=services, sessions=None, clock=test_clock(), secret_key="")
     app.include_router(router())
+    services.web = app.state.web
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway"), services
 
 
@@ -73,12 +74,16 @@ async def pages() -> dict[str, Any]:
         PUBLIC_LIST=shown_list,
     )
     refused, _ = client(CONFIRM=("link_ungueltig", f"Der Link ist abgelaufen {EVIL}"), LINK_INFO=("x", "?"))
-    down, _ = client(SUBSCRIBE=ServiceUnavailable("notifications.cmd.subscribe"), PUBLIC_LIST=shown_list)
+    down, _ = client(PUBLIC_LIST=ServiceUnavailable("notifications.query.public_list"))
+    later, behind = client(SUBSCRIBE=ServiceUnavailable("notifications.cmd.subscribe"), PUBLIC_LIST=shown_list)
+    consent = {"consent_version": "2026-11-01"}
     large, _ = client(UNSUBSCRIBE=RequestTooLarge("notifications.cmd.unsubscribe", 2_000_000, 1_000_000))
     responses = {
         "subscribe form": await ok.get(f"/abonnieren/{EVIL_ID}"),
-        "subscribed": await ok.post("/abonnieren/lag", data={"adresse": "anna@example.org", "name": "Anna"}),
-        "invalid address": await ok.post("/abonnieren/lag", data={"adresse": "kein-at", "name": "Anna"}),
+        "subscribed": await ok.post("/abonnieren/lag", data={"adresse": "anna@example.org", "name": "Anna"} | consent),
+        "invalid address": await ok.post("/abonnieren/lag", data={"adresse": "kein-at", "name": "Anna"} | consent),
+        "no consent": await ok.post("/abonnieren/lag", data={"adresse": "anna@example.org"}),
+        "old consent": await ok.post("/abonnieren/lag", data={"adresse": "anna@example.org", "consent_version": "1"}),
         "confirm page": await ok.get("/bestaetigen", params={"token": f"t{EVIL}"}),
         "confirmed": await ok.post("/bestaetigen", data={"token": "t1"}),
         "address page": await ok.get("/adresse-bestaetigen", params={"token": "t2"}),
@@ -88,11 +93,14 @@ async def pages() -> dict[str, Any]:
         "one-click": await ok.post("/abmelden?token=t4", data={"List-Unsubscribe": "One-Click"}),
         "link expired": await refused.post("/bestaetigen", data={"token": "t1"}),
         "unknown refusal": await refused.get("/abmelden", params={"token": "t3"}),
-        "service down": await down.post("/abonnieren/lag", data={"adresse": "anna@example.org"}),
+        "service down": await down.post("/abonnieren/lag", data={"adresse": "anna@example.org"} | consent),
+        "asked while down": await later.post("/abonnieren/lag", data={"adresse": "anna@example.org"} | consent),
         "too large": await large.post("/abmelden", data={"token": "t5"}),
     }
+    await services.web.background.settle()
+    await behind.web.background.settle()
     pages = {k: (r.status_code, r.headers.get("retry-after"), r.text) for k, r in responses.items()}
-    return pages | {"asked": services.asked}
+    return pages | {"asked": services.asked, "asked behind": behind.asked}
 
 
 @pytest.fixture(scope="module")
@@ -101,10 +109,12 @@ def shown() -> dict[str, Any]:
 
 
 def test_status_codes_and_texts(shown: dict[str, Any]) -> None:
-    assert {k: v[0] for k, v in shown.items() if k != "asked"} == {
+    assert {k: v[0] for k, v in shown.items() if k not in ("asked", "asked behind")} == {
         "subscribe form": 200,
         "subscribed": 200,
         "invalid address": 422,
+        "no consent": 422,
+        "old consent": 422,
         "confirm page": 200,
         "confirmed": 200,
         "address page": 200,
@@ -115,6 +125,7 @@ def test_status_codes_and_texts(shown: dict[str, Any]) -> None:
         "link expired": 400,
         "unknown refusal": 400,
         "service down": 503,
+        "asked while down": 200,
         "too large": 413,
     }
     assert shown["service down"][1] == "5" and shown["confirmed"][1] is None
@@ -126,6 +137,16 @@ def test_status_codes_and_texts(shown: dict[str, Any]) -> None:
     assert '<button type="submit" class="bn-button">Ja, diese Adresse verwenden</button>' in shown["address page"][2]
     assert "Die Adresse <strong>a…@example.org</strong> vom Verteiler „LAG " in shown["unsubscribe page"][2]
     assert "Der Dienst ist gerade nicht erreichbar." in shown["service down"][2]
+    # The service is asked after the answer: the page is the same while it is down (the ask is logged, not lost
+    # silently: the person gets no mail and asks again), and the ask carried the consent the page showed.
+    assert shown["asked while down"][2] == shown["subscribed"][2]
+    ((subject, asked),) = [a for a in shown["asked behind"] if a[0] == "notifications.cmd.subscribe"]
+    assert asked.address == "anna@example.org" and asked.consent_version == "2026-11-01"
+    assert "Ohne Ihre Einwilligung tragen wir niemanden ein." in shown["no consent"][2]
+    assert 'href="#einwilligung"' in shown["no consent"][2] and 'value="anna@example.org"' in shown["no consent"][2]
+    assert "Die Einwilligungserklärung wurde inzwischen geändert." in shown["old consent"][2]
+    subscribed = [a for a in shown["asked"] if a[0] == "notifications.cmd.subscribe"]
+    assert len(subscribed) == 1  # only the valid one was passed on
     assert "Die Anfrage ist mit 2.0 MB zu groß (höchstens 1.0 MB)" in shown["too large"][2]
     # A wrong address shows the form again: the error summary on top links to the field, which names its error.
     invalid = shown["invalid address"][2]
@@ -153,6 +174,6 @@ def test_forms_post_the_token(shown: dict[str, Any]) -> None:
 
 
 def test_everything_shown_is_escaped(shown: dict[str, Any]) -> None:
-    for name in ("subscribe form", "subscribed", "confirm page", "unsubscribe page", "link expired"):
+    for name in ("subscribe form", "invalid address", "confirm page", "unsubscribe page", "link expired"):
         html = shown[name][2]
         assert "<script>" not in html and "&lt;script&gt;" in html, name

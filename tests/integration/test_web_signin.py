@@ -5,6 +5,7 @@ registry (in-process), a real SMTP server (aiosmtpd) and the gateway's SQLite da
 from __future__ import annotations
 
 import asyncio
+import re
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
@@ -207,8 +208,11 @@ async def test_a_role_ends_when_the_data_ends(system: WebSystem) -> None:
     # A subscription waiting for the moderation is a task, linked to the list's requests page.
     subscriber = system.browser()
     form = await subscriber.get(f"/abonnieren/{LAG}")
+    consent = re.search(r'name="consent_version" value="([^"]+)"', form.text).group(1)
     done = await form_post(
-        subscriber, f"/abonnieren/{LAG}", {"adresse": "anna@example.org", "csrf_token": form_token(form.text)}
+        subscriber,
+        f"/abonnieren/{LAG}",
+        {"adresse": "anna@example.org", "consent_version": consent, "csrf_token": form_token(form.text)},
     )
     assert done.status_code == 200
     confirm = await system.mail("anna@example.org", "Bitte bestätigen")

@@ -25,6 +25,7 @@ SUBJECTS = {
     "zusammenfassung": "Zusammenfassung „{list_name}“ ({count})",
     "anmelden": "Ihr Anmeldelink für das Beratungsnetz",
     "verwalten": "Ihr Link zu „Meine Verteiler“",
+    "bereits_eingetragen": "Sie sind bereits im Verteiler „{list_name}“",
     "adressen_bestaetigen": "Bitte bestätigen: neue Adresse für Ihre Verteiler",
     "persoenlich": "{subject}",  # written by the service that asked for the mail
 }

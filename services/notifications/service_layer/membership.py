@@ -122,8 +122,9 @@ async def update_list(cmd: commands.UpdateList, deps: Deps) -> tuple[MailingList
 
 
 async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
-    """Always the same answer, whether the address is new, pending, already subscribed or blocked (the person
-    objected: nothing is stored, nobody is mailed, and the answer does not tell)."""
+    """Always the same answer, whether the address is new, pending, already subscribed (a member is mailed that
+    they are on the list already) or blocked (the person objected: nothing is stored, nobody is mailed, and the answer
+    does not tell)."""
     address, name = addresses.address(cmd.address), addresses.display_name(cmd.display_name)
     version = consent_version(cmd.consent_version)
     now = deps.now()
@@ -138,7 +139,9 @@ async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
         if await blocked(deps, uow, address):
             return SAME_ANSWER
         member = await uow.store.member(cmd.list_id, address)
-        if member and member.active:
+        if member and member.active:  # what the person expects: a note that nothing needed to change
+            await _tell_already_on(deps, uow, mailing_list, address)
+            await uow.commit()
             return SAME_ANSWER
         request = Request.subscription(str(uuid.uuid4()), mailing_list, address, name, now, cmd.ip)
         await _next_step(deps, uow, mailing_list, request)
@@ -148,6 +151,33 @@ async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
         await uow.store.record_consent(request, version)
         await uow.commit()
     return SAME_ANSWER
+
+
+async def _tell_already_on(deps: Deps, uow: UnitOfWork, mailing_list: MailingList, address: str) -> None:
+    """A member asked to join again: a mail saying they are on the list, with their "Meine Verteiler" link.
+
+    It counts as a request for that link (the same limit per address and hour), so nobody can flood a member."""
+    now = deps.now()
+    fingerprint = addresses.fingerprint(address, deps.secret)
+    if await uow.store.count_link_requests(fingerprint, now - timedelta(hours=1)) >= deps.rate_limits.per_address:
+        return
+    await uow.store.add_link_request(fingerprint, now)
+    token = deps.signer.issue("verwalten", "", address, now, deps.manage_valid)
+    context = {
+        "address": address,
+        "list_name": mailing_list.name,
+        "link": deps.link("meine-verteiler", token),
+        "valid_days": deps.manage_valid.days,
+    }
+    await mail_one(
+        deps,
+        uow,
+        "bereits_eingetragen",
+        event_id=f"bereits:{mailing_list.id}:{uuid.uuid4()}",
+        to_address=address,
+        context=context,
+        mailing_list=mailing_list,
+    )
 
 
 async def _next_step(deps: Deps, uow: UnitOfWork, mailing_list: MailingList, request: Request) -> None:

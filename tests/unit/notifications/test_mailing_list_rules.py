@@ -57,11 +57,23 @@ async def test_confirming_leads_in_or_to_the_moderation(world: World, policy: st
     assert again.value.reason == "reused"
 
 
-async def test_a_member_subscribing_again_gets_the_same_answer_and_nothing_else(world: World) -> None:
+async def test_a_member_subscribing_again_gets_the_same_answer_and_a_note_that_she_is_on_the_list(
+    world: World,
+) -> None:
     list_id = await a_list(world, "offen")
     await world(commands.Subscribe(list_id, "anna@example.org"))
     assert await world(commands.Subscribe(list_id, "anna@example.org")) == SAME_ANSWER
-    assert len(world.requests()) == 1 and len(world.mails("anna@example.org")) == 1
+    assert len(world.requests()) == 1  # no new request, no new consent
+    assert [m["kind"] for m in world.mails("anna@example.org")] == ["willkommen", "bereits_eingetragen"]
+    (note,) = [m for m in world.composer.made if m["kind"] == "bereits_eingetragen"]
+    assert "meine-verteiler" in note["context"]["link"]
+    # The note counts as a request for her link: at most three an hour, however often someone asks.
+    for _ in range(5):
+        assert await world(commands.Subscribe(list_id, "anna@example.org")) == SAME_ANSWER
+    assert [m["kind"] for m in world.mails("anna@example.org")].count("bereits_eingetragen") == 3
+    world.clock.advance(timedelta(hours=1, seconds=1))
+    await world(commands.Subscribe(list_id, "anna@example.org"))
+    assert [m["kind"] for m in world.mails("anna@example.org")].count("bereits_eingetragen") == 4
 
 
 async def pending(world: World, list_id: str) -> Request:

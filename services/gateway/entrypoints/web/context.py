@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 
+from services.gateway.entrypoints.web.background import Background
 from shared.clock import Clock
 
 
@@ -26,6 +27,7 @@ class Web:
     mailbox_dir: Path | None = None
     embed_frame_ancestors: str = "*"  # who may frame /verzeichnis/einbetten (CSP frame-ancestors)
     tokens: Any = None  # TokenStore (the API tokens): part of a person's Art. 15 export
+    background: Background = field(default_factory=Background)  # what public forms do after answering
 
 
 def web_of(request: Request) -> Web:

@@ -3,23 +3,34 @@
 The link's token (purpose `verwalten`) arrives in the URL once; from there it travels in hidden form fields, and
 every change is a POST answered by a redirect back to the page (with a notice) or by a page saying what comes
 next. The notifications service decides everything; these routes only show its answers.
+
+Asking for the link (`/meine-verteiler/link`) answers the same page for every address, known, unknown or erased:
+the gateway checks the address's form and counts the limits itself, answers, and then asks the notifications
+service in the background (web/background.py). Should that fail, it is logged by a fingerprint; no mail comes and
+the person asks again.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
+from services.gateway.domain.people import normal_address
 from services.gateway.domain.person_records import PersonExport, as_json, rows
+from services.gateway.entrypoints.web.background import address_key, ask_quietly
 from services.gateway.entrypoints.web.calls import STATUS, PageError, ask
 from services.gateway.entrypoints.web.context import web_of
+from services.gateway.entrypoints.web.ratelimit import RateLimit
 from services.gateway.entrypoints.web.render import page, redirect
 from services.gateway.service_layer import person_export
 from shared.contracts import notifications as n
+from shared.contracts.german import field_messages
 
 TITLE = "Meine Verteiler"
 LINK_TITLE = "Link zu „Meine Verteiler“ anfordern"
@@ -32,6 +43,13 @@ DELIVERY_WORDS = {value: label for value, label, _ in DELIVERY}
 STATUS_WORDS = {"aktiv": "eingetragen", "abgemeldet": "abgemeldet", "entfernt": "von der Moderation entfernt"}
 ROLE_WORDS = {"mitglied": "Mitglied", "moderation": "Moderation", "verwaltung": "Verwaltung"}
 NO_ADDRESS = "Geben Sie eine E-Mail-Adresse ein, zum Beispiel name@example.org."
+TOO_MANY_LINKS = PageError(
+    429,
+    "Für diese Adresse oder von diesem Anschluss wurden gerade zu viele Links angefordert. "
+    "Bitte versuchen Sie es in einer Stunde noch einmal.",
+    "zu_viele_anfragen",
+    retry_after=3600,
+)
 
 
 def own_page(token: str) -> str:
@@ -52,6 +70,10 @@ def field_error(refusal: PageError, field: str) -> str:
 
 def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
+    # As strict as the notifications service's own limit for link requests (3 an hour per address); counted here
+    # for every address alike, before anything depends on whether it is known.
+    link_per_address = RateLimit(3, timedelta(hours=1))
+    link_per_client = RateLimit(30, timedelta(hours=1))
 
     async def overview(request: Request, token: str, status: int = 200, **values: Any) -> Response:
         try:
@@ -148,14 +170,21 @@ def router() -> APIRouter:
 
     @r.post("/meine-verteiler/link", response_class=HTMLResponse)
     async def link_request(request: Request, adresse: str = Form("")) -> Response:
+        # The same page, status, limits and time for every address: the notifications service decides afterwards
+        # whether a link goes out (only to an address on a list); see web/background.py.
+        web = web_of(request)
         ip = request.client.host if request.client else ""
         try:
-            await ask(request, n.SEND_MANAGE_LINK, {"address": adresse, "ip": ip})
-        except PageError as refusal:
-            if refusal.code == "ungueltige_eingabe":
-                errors = {"adresse": field_error(refusal, "address")}
-                return page(request, "member/link", LINK_TITLE, 422, errors=errors, address=adresse)
-            return refused_page(request, refusal)
+            asked = n.ManageLinkRequest(address=adresse, ip=ip)
+        except ValidationError as exc:
+            message = field_messages(exc.errors()).get("address") or NO_ADDRESS
+            errors = {"adresse": NO_ADDRESS if not adresse.strip() else message}
+            return page(request, "member/link", LINK_TITLE, 422, errors=errors, address=adresse)
+        now, address = web.clock.now(), normal_address(asked.address)
+        if not (link_per_client.allow(ip, now) and link_per_address.allow(address, now)):
+            return refused_page(request, TOO_MANY_LINKS)
+        key = address_key(address, web.secret_key)
+        web.background.start(ask_quietly(web.client, n.SEND_MANAGE_LINK, asked, "web.manage_link", key))
         return page(request, "member/link_sent", "Bitte prüfen Sie Ihr Postfach", address=adresse.strip())
 
     return r

@@ -9,7 +9,6 @@ starts the session.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -45,7 +44,6 @@ def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
     per_address = RateLimit(5, timedelta(minutes=15))
     per_client = RateLimit(20, timedelta(minutes=15))
-    running: set[asyncio.Task] = set()  # background sign-in mails, kept until done
 
     @r.get("/anmelden")
     async def sign_in_form(request: Request, weiter: str = "") -> Response:
@@ -79,9 +77,7 @@ def router() -> APIRouter:
                 message="Für diese Adresse oder von diesem Anschluss wurden gerade zu viele Anmeldelinks angefordert. "
                 "Bitte warten Sie eine Viertelstunde und versuchen Sie es dann noch einmal.",
             )
-        task = asyncio.create_task(send_link(web, address, next_path))
-        running.add(task)
-        task.add_done_callback(running.discard)
+        web.background.start(send_link(web, address, next_path))
         return page(request, "angefordert", "Link ist unterwegs", message=SENT)
 
     @r.get("/anmelden/link")
