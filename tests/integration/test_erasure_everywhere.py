@@ -1,0 +1,191 @@
+"""Issue 18, Done 1: an erasure reaches every copy. The address is a member of two lists, a group's coordinator (and so
+moderator of the group's list), an office's contact and counsellor, the new address of someone else's address change,
+named in an audit entry and in dead letters. After the erasure no table of any service database (SQLite, and the
+three services' schemas on PostgreSQL), no message of any stream on the nats-server and no stored mail or delivery row
+holds the address or the name. A replica rebuilt from the streams afterwards equals the live one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+
+import pytest
+from nats.js.errors import NotFoundError
+from sqlalchemy import MetaData, select, text
+
+from shared.contracts import events as e
+from shared.contracts import notifications as n
+from shared.contracts import registry as r
+from shared.messaging.scrub import needles_of
+from tests.support import postgres_url
+from tests.web import web_system
+
+JANA, NAME = "Jana.Zuerich@example.org", "Jana Zürich"
+KATHRIN = "kathrin@example.org"
+OTTO = "otto@example.org"
+SERVICES = ("notifications", "registry", "events")
+FAST_SCRUB = {"erasure_scrub_seconds": 0.2, "erasure_scrub_grace_seconds": 0.5}
+NEEDLES = needles_of([JANA, NAME])
+
+
+def names_her(value: object) -> bool:
+    raw = (value if isinstance(value, bytes) else json.dumps(value, default=str).encode()).lower()
+    return any(needle in raw for needle in NEEDLES)
+
+
+async def rows_naming_her(database) -> list[str]:
+    """Every row of every table (reflected, so nothing is left out) that names her, as "table: row"."""
+    found = []
+    async with database.engine.connect() as conn:
+        metadata = MetaData(schema=database.schema) if getattr(database, "schema", None) else MetaData()
+        await conn.run_sync(metadata.reflect)
+        for table in metadata.sorted_tables:
+            for row in (await conn.execute(select(table))).all():
+                values = [bytes(v) if isinstance(v, bytes | memoryview) else v for v in row]
+                if any(names_her(v) for v in values):
+                    found.append(f"{table.name}: {str(values)[:200]}")
+    return found
+
+
+async def messages_naming_her(js) -> list[str]:
+    found = []
+    for info in await js.streams_info():
+        stream = info.config.name
+        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+            try:
+                msg = await js.get_msg(stream, seq)
+            except NotFoundError:
+                continue
+            if names_her(msg.data or b"") or names_her(dict(msg.headers or {})):
+                found.append(f"{stream}#{seq} {msg.subject}")
+    return found
+
+
+async def eventually(check, timeout: float = 20, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while not (result := await check()):
+        assert time.monotonic() < deadline, f"nicht erreicht: {what}"
+        await asyncio.sleep(0.1)
+    return result
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def databases(request):
+    """Per service: nothing to add (SQLite files in tmp_path), or a schema of its own on PostgreSQL."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip("BERATUNGSNETZ_TEST_POSTGRES_URL nicht gesetzt")
+    from shared.db import make_database
+
+    admin = make_database(url)
+    schemas = {name: f"t_{name[:5]}_{uuid.uuid4().hex[:8]}" for name in SERVICES}
+    async with admin.engine.begin() as conn:
+        for schema in schemas.values():
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield {name: {"database_url": url, "database_schema": schema} for name, schema in schemas.items()}
+    async with admin.engine.begin() as conn:
+        for schema in schemas.values():
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    await admin.dispose()
+
+
+@pytest.mark.timeout(300)
+async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_server, broker, tmp_path, databases):
+    settings = {name: FAST_SCRUB | databases.get(name, {}) for name in SERVICES}
+    async with web_system(nats_server, broker, tmp_path, services=SERVICES, service_settings=settings) as made:
+        js = broker.connection.jetstream()
+        lists = []
+        for title in ("LAG Hartz IV Sachsen", "Rundbrief Soziales"):
+            created = await made.ask(n.CREATE_LIST, n.CreateList(name=title, policy="offen", owner_address=KATHRIN))
+            lists.append(created.list_id)
+            await made.ask(n.ADD_MEMBER, n.AddMember(list_id=created.list_id, moderator=KATHRIN, address=JANA, display_name=NAME))
+        await made.ask(n.ADD_MEMBER, n.AddMember(list_id=lists[0], moderator=KATHRIN, address=OTTO, display_name="Otto"))
+        # Otto's address is to become hers: a request whose new address is hers, and a confirmation mail to her.
+        await made.ask(n.CHANGE_ADDRESS, n.ChangeAddress(list_id=lists[0], address=OTTO, new_address=JANA, moderator=KATHRIN))
+        group = await made.ask(
+            r.FORM_GROUP, r.FormGroup(name="Vogtland", state="SN", coordinator=r.Coordinator(name=NAME, email=JANA))
+        )
+        office = await made.ask(
+            r.REGISTER_OFFICE,
+            r.RegisterOffice(
+                name="Sozialberatung Plauen",
+                operator_kind="kreisverband",
+                operator_name="DIE LINKE Vogtland",
+                street="Bahnhofstraße 1",
+                postcode="08523",
+                city="Plauen",
+                email=JANA,
+                counsellors=[r.CounsellorInput(name=NAME, email=JANA)],
+            ),
+        )
+        # Dead letters: a broken group event naming her, which notifications and events both consume and refuse.
+        await js.publish(
+            "registry.group.coordinator_changed.v1",
+            json.dumps({"kaputt": True, "coordinator": {"name": NAME, "email": JANA}}).encode(),
+        )
+        # An audit entry that names her only in its text.
+        async with made.services["notifications"].database.sessions.begin() as session:
+            await session.execute(
+                text("INSERT INTO audit (list_id, at, actor, action, subject, detail) VALUES (:l, :at, :a, 'notiz', 'x', :d)"),
+                {"l": lists[1], "at": made.clock.now(), "a": KATHRIN, "d": f"Rückfrage bei {NAME} <{JANA.lower()}>"},
+            )
+
+        async def planted() -> bool:
+            replica = (await made.ask(e.GROUPS, e.GroupsQuery())).groups
+            dead = [i for i in await js.streams_info() if i.config.name.startswith("DEADLETTER_") and i.state.messages]
+            return any(g.coordinator_email for g in replica) and len(dead) >= 2
+
+        await eventually(planted, what="Replik und Dead Letters")
+        before = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
+        assert all(before.values()), before  # she is in every service's tables
+        assert await messages_naming_her(js)
+
+        await made.ask(n.ERASE, n.EraseInput(address=JANA.upper()))
+
+        async def gone() -> bool:
+            tables = [row for s in made.services.values() for row in await rows_naming_her(s.database)]
+            return not tables and not await messages_naming_her(js)
+
+        try:
+            await eventually(gone, timeout=30, what="keine Spur mehr")
+        except AssertionError:
+            left = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
+            raise AssertionError(f"noch da: {left} {await messages_naming_her(js)}") from None
+        gateway_rows = await rows_naming_her(made.app.state.database) if hasattr(made.app.state, "database") else []
+        assert gateway_rows == []
+
+        office_now = await made.ask(r.OFFICE, r.OfficeRef(office_id=office.office_id))
+        assert office_now.name == "Sozialberatung Plauen" and office_now.counsellors == []
+        live = sorted(g.model_dump_json() for g in (await made.ask(e.GROUPS, e.GroupsQuery())).groups)
+        assert group.group_id in "".join(live)
+
+        # A replica rebuilt from the streams: a new action planning with an empty database reads them from the start.
+        events = made.services["events"]
+        await events.stop()
+        for consumer in await js.consumers_info("REGISTRY"):
+            if consumer.name.startswith("events"):
+                await js.delete_consumer("REGISTRY", consumer.name)
+        from tests.web import _service_app, _service_settings
+
+        fresh_settings = FAST_SCRUB | {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'events-neu.sqlite3'}"}
+        fresh = _service_app("events", _service_settings("events", nats_server.url, tmp_path, **fresh_settings))
+        await fresh.start()
+        try:
+
+            async def rebuilt() -> list[str]:
+                groups = (await made.ask(e.GROUPS, e.GroupsQuery())).groups
+                return sorted(g.model_dump_json() for g in groups)
+
+            assert await eventually(lambda: _equal(rebuilt, live), what="Replik wie zuvor")
+            assert await rows_naming_her(fresh.database) == []
+        finally:
+            await fresh.stop()
+
+
+async def _equal(get, expected) -> bool:
+    return await get() == expected
