@@ -25,6 +25,6 @@ async def erase(cmd: commands.ErasePerson, deps: Deps) -> dict[str, int]:
         counts = await uow.store.erase(address)
         if cmd.block:
             await uow.store.suppress(fingerprint, deps.now())
-        uow.emit(PersonErased(address, fingerprint, cmd.block))
+        uow.emit(PersonErased(fingerprint, cmd.block))  # the other services find the person by it
         await uow.commit()
     return counts
