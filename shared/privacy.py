@@ -9,6 +9,7 @@ is the one the mailing service stored its suppressions with, so those stay valid
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 
 def normalised(address: str) -> str:
@@ -28,3 +29,66 @@ def fingerprint_key(secret: str) -> bytes:
     make the stored fingerprints unfindable. The one place to change it, with a migration of the stored ones.
     """
     return secret.encode()
+
+
+def matches(address: str, fingerprint_: str, key: bytes) -> bool:
+    """Whether a stored address is the one `fingerprint_` was computed over (blanks and case do not matter).
+
+    The one rule by which the registry and action planning find an erased person's records: the erasure event
+    carries only the fingerprint, each service computes it over the addresses it holds."""
+    return bool(fingerprint_ and address and address.strip()) and fingerprint(address, key) == fingerprint_
+
+
+def sought(address: str, fingerprint_: str, key: bytes) -> str:
+    """The fingerprint an erasure event asks for: its own; an older event that carries only the address, its
+    address's."""
+    return fingerprint_ or (fingerprint(address, key) if address and address.strip() else "")
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What one service's erasure found: how many records it erased, the address as the service held it (the first
+    that matched; "" when none did) and the names that belonged to those records (people's names, never an office's).
+    Address and names are what the service's streams must lose (shared/messaging/erasure.py)."""
+
+    count: int = 0
+    address: str = ""
+    names: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Address and names, without blanks and doubles: what a scrub looks for."""
+        return tuple(dict.fromkeys(w.strip() for w in (self.address, *self.names) if w and w.strip()))
+
+
+class Erasure:
+    """One erasure in progress: which stored addresses are the person's (`matches`), and the names found with them."""
+
+    def __init__(self, fingerprint_: str, key: bytes, address: str = "") -> None:
+        self.fingerprint, self.key = fingerprint_, key
+        self.address = address.strip()  # an older event's address: the answer when no record matched
+        self._addresses: list[str] = []
+        self._names: list[str] = []
+
+    @classmethod
+    def of(cls, address: str, fingerprint_: str, key: bytes) -> Erasure:
+        """For an erasure event's `address` (older events) and `fingerprint` (from issue 18 on, alone)."""
+        return cls(sought(address, fingerprint_, key), key, address)
+
+    def matches(self, address: str | None) -> bool:
+        """Whether `address` is the person's; the first that is becomes `Erased.address`."""
+        if not address or not matches(address, self.fingerprint, self.key):
+            return False
+        if address.strip() not in self._addresses:
+            self._addresses.append(address.strip())
+        return True
+
+    def named(self, *names: str | None) -> None:
+        """Names that belonged to a matching record (blank ones are left out)."""
+        for name in names:
+            if name and name.strip() and name.strip() not in self._names:
+                self._names.append(name.strip())
+
+    def result(self, count: int) -> Erased:
+        first = self._addresses[0] if self._addresses else self.address
+        return Erased(count, first, tuple(self._names))

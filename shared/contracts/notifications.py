@@ -81,7 +81,8 @@ class PersonErasedV1(EventPayload):
     `fingerprint` is `shared.privacy.fingerprint` of the address (each service finds its records by computing it over
     the addresses it holds). `blocked`: the person objected (Art. 21, "löschen und sperren"): no service may take the
     address in again, by any path. Without it the person may come back later with a new double opt-in.
-    `address` is still sent while the services move to finding records by fingerprint (issue 18); it will go.
+    `address` is no longer sent (issue 18: it would stay in the stream); it is kept for the events already in the
+    streams, whose consumers compute the fingerprint from it (`shared.privacy.sought`).
     """
 
     address: str = ""

@@ -16,9 +16,11 @@ from services.registry.domain.campaigns import Answer, CampaignKind, LinkInvalid
 from services.registry.domain.offices import Counsellor
 from services.registry.service_layer import campaigns, handlers, views
 from services.registry.service_layer.campaigns import Surveys
+from shared import privacy
 from shared.contracts import Envelope
 from shared.contracts.notifications import PersonErasedV1
 from shared.db import upgrade
+from shared.db.blocked import DEV_KEY
 from shared.db.snapshots import ConcurrentChange
 from tests.unit.registry.builders import details
 
@@ -104,8 +106,9 @@ async def test_campaign_answers_and_review_on_the_database(registry, database) -
     assert [m["to"] for m in mails if m["kind"] == "umfrage_erinnerung"] == ["aue@example.org"]
 
     # the erasure blanks the recipient and the answer's personal fields
-    envelope = Envelope.wrap(PersonErasedV1(address="MDL@example.org"))
-    await handlers.erase_person(envelope, registry())
+    envelope = Envelope.wrap(PersonErasedV1(fingerprint=privacy.fingerprint("MDL@example.org", DEV_KEY)))
+    found = await handlers.erase_person(envelope, registry())  # found by the fingerprint over the stored addresses
+    assert (found.address, found.names) == ("mdl@example.org", ())  # the office's recipient: its name is no person's
     async with registry() as uow:
         erased = await uow.recipients.get(mdl.id)
         assert (erased.email, erased.name, erased.answer.counsellors) == ("", "", ())

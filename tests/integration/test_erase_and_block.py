@@ -6,6 +6,7 @@ opt-in."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import timedelta
 from html import unescape
@@ -20,6 +21,8 @@ from services.notifications.config import NotificationsSettings
 from services.notifications.service_layer.membership import SAME_ANSWER
 from services.registry.bootstrap import bootstrap as registry_bootstrap
 from services.registry.config import RegistrySettings
+from shared import privacy
+from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
 from shared.messaging.rpc import request
@@ -170,6 +173,81 @@ async def test_after_loeschen_the_person_subscribes_again_with_a_new_double_opt_
     change = r.ChangeCoordinator(group_id=group_id, coordinator=r.Coordinator(name="Carla", email=CARLA))
     group = await ask(broker, r.CHANGE_COORDINATOR, change)
     assert group.coordinator.email == CARLA
+
+
+async def test_the_erasure_event_names_no_address_and_the_others_still_find_the_person(system) -> None:
+    """Issue 18: `PersonErasedV1` carries only the fingerprint; the registry and action planning compute it over the
+    addresses they hold (typed in another case here) and erase the person as before."""
+    broker, _ = system
+    group = await ask(
+        broker,
+        r.FORM_GROUP,
+        r.FormGroup(name="Leipzig", state="SN", coordinator=r.Coordinator(name="Carla", email="Carla@Example.org")),
+    )
+    office = await ask(
+        broker,
+        r.REGISTER_OFFICE,
+        r.RegisterOffice(
+            name="Sozialberatung Leipzig",
+            operator_kind="kreisverband",
+            operator_name="DIE LINKE Leipzig",
+            street="Braustraße 3",
+            postcode="04107",
+            city="Leipzig",
+            email="CARLA@example.org",
+            counsellors=[
+                r.CounsellorInput(name="Carla Beispiel", email="Carla@example.ORG"),
+                r.CounsellorInput(name="Dora", email=DORA),
+            ],
+        ),
+    )
+    start = test_clock().now() + timedelta(days=10)
+    training = await ask(
+        broker,
+        e.PLAN_TRAINING,
+        e.PlanTraining(kind="seminartag", start=start, end=start + timedelta(hours=6), online=True, capacity=5),
+    )
+    for name, address in (("Carla Beispiel", "Carla@Example.org"), ("Dora", DORA)):
+        await ask(
+            broker,
+            e.REGISTER_PARTICIPANT,
+            e.RegisterParticipant(training_id=training.training_id, name=name, email=address),
+        )
+
+    async def held() -> dict[str, bool]:
+        office_now = await ask(broker, r.OFFICE, r.OfficeRef(office_id=office.office_id))
+        groups = (await ask(broker, r.GROUPS, r.ListQuery())).groups
+        replica = (await ask(broker, e.GROUPS, e.GroupsQuery())).groups
+        dates = await ask(broker, e.TRAINING, e.TrainingRef(training_id=training.training_id))
+        return {
+            "registry": CARLA in (office_now.model_dump_json() + "".join(g.model_dump_json() for g in groups)).lower(),
+            "replica": CARLA in "".join(g.model_dump_json() for g in replica).lower(),
+            "training": CARLA in dates.model_dump_json().lower(),
+        }
+
+    await eventually(lambda: _all(held, True))
+    await ask(broker, n.ERASE, n.EraseInput(address=CARLA))
+    await eventually(lambda: _all(held, False))
+
+    js = broker.connection.jetstream()
+    message = await js.get_last_msg("NOTIFICATIONS", n.PersonErasedV1.subject)
+    assert b"carla" not in message.data.lower() and b"carla" not in str(message.headers or {}).lower().encode()
+    payload = json.loads(message.data)["payload"]
+    assert payload["address"] == "" and payload["fingerprint"] == privacy.fingerprint(
+        CARLA, privacy.fingerprint_key(SECRET)
+    )
+
+    office_now = await ask(broker, r.OFFICE, r.OfficeRef(office_id=office.office_id))
+    assert [c.name for c in office_now.counsellors] == ["Dora"] and office_now.email == ""
+    assert [g for g in (await ask(broker, r.GROUPS, r.ListQuery())).groups if g.group_id == group.group_id][
+        0
+    ].coordinator is None
+    dates = await ask(broker, e.TRAINING, e.TrainingRef(training_id=training.training_id))
+    assert sorted(p.name for p in dates.participants) == ["", "Dora"]
+
+
+async def _all(held, value: bool) -> bool:
+    return all(v == value for v in (await held()).values())
 
 
 async def _has_mail(smtp: SmtpServer, to: str, link: str = "") -> bool:

@@ -14,11 +14,13 @@ from services.registry.domain import commands
 from services.registry.domain.offices import Counsellor, Training
 from services.registry.service_layer import handlers, views
 from services.registry.service_layer import qualifications as use
+from shared import privacy
 from shared.clock import BERLIN, Clock
 from shared.contracts import Envelope
 from shared.contracts import events as ev
 from shared.contracts.notifications import PersonErasedV1
 from shared.db import upgrade
+from shared.db.blocked import DEV_KEY
 from tests.unit.registry.builders import register
 
 TODAY = date(2026, 11, 29)
@@ -79,8 +81,8 @@ async def test_a_person_qualification_is_stored_carried_over_and_erased(uow, dat
     assert [(r.name, r.office_id) for r in rows] == [("Dora Neu", "office-1")]
 
     await use.attend_training(command(attended(date(2027, 5, 31), name="Emil", email="emil@example.org")), uow())
-    erased = Envelope.wrap(PersonErasedV1(address="EMIL@example.org"))
-    assert await handlers.erase_person(erased, uow()) == 1
+    erased = Envelope.wrap(PersonErasedV1(fingerprint=privacy.fingerprint("EMIL@example.org", DEV_KEY)))
+    assert await handlers.erase_person(erased, uow()) == privacy.Erased(1, "emil@example.org", ("Emil",))
     async with database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(orm.person_qualifications)) == 0
 

@@ -13,7 +13,9 @@ from services.events.domain import training_commands as tc
 from services.events.domain.commands import ForgetPerson, Received
 from services.events.service_layer import trainings
 from services.events.service_layer.replica import erase_person
+from shared import privacy
 from shared.db import upgrade
+from shared.db.blocked import DEV_KEY
 from tests import support
 from tests.unit.events.test_trainings import ANNA, BERT, LINKS, details
 
@@ -54,6 +56,8 @@ async def test_a_training_round_trips_and_each_step_is_in_the_outbox(database) -
     assert await trainings.send_training_reminders(reminders, uow(), LINKS) == 1
     assert await trainings.send_training_reminders(reminders, uow(), LINKS) == 0
 
-    erased = ForgetPerson(Received("e-1", "notifications.person.erased.v1"), "bert@example.org")
-    assert await erase_person(erased, uow()) == 1
+    erased = ForgetPerson(
+        Received("e-1", "notifications.person.erased.v1"), "", privacy.fingerprint("Bert@example.org", DEV_KEY)
+    )
+    assert await erase_person(erased, uow()) == privacy.Erased(1, "bert@example.org", ("Bert Muster",))
     assert "bert@example.org" not in str((await trainings.training(uow(), t.id)).participants)

@@ -151,8 +151,9 @@ class FollowGroup:
 @dataclass(frozen=True)
 class ForgetPerson:
     """Another service announced an erasure (Art. 17 GDPR) of this address; `blocked`: the person objected (Art. 21),
-    keep `fingerprint` and take the address in nowhere again. `address` is "" once the event carries only the
-    fingerprint (issue 18)."""
+    keep `fingerprint` and take the address in nowhere again. The records are found by `fingerprint`; `address` is
+    "" since the event carries only the fingerprint (issue 18), set only by an older event (then the fingerprint is
+    computed from it)."""
 
     event: Received
     address: str

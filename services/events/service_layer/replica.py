@@ -8,6 +8,7 @@ from services.events.domain.commands import FollowGroup, ForgetPerson
 from services.events.domain.groups import GroupReplica
 from services.events.service_layer.trainings import forget_participants
 from services.events.service_layer.unit_of_work import UnitOfWork
+from shared import privacy
 
 
 def replica_of(follow: FollowGroup) -> GroupReplica:
@@ -50,21 +51,27 @@ async def _apply(follow: FollowGroup, uow: UnitOfWork) -> None:
             await uow.groups.put(merged.merged_into_group(follow.group_id, follow.sequence))
 
 
-async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> int:
-    """Another service announced an erasure: coordinators' contact data leave the replica, participants' names and
-    addresses the training dates. How many entries were blanked. If the person objected, the fingerprint stays: the
-    address is registered for no training again."""
-    address = cmd.address.strip().casefold()  # "" once the event carries only the fingerprint
-    found, participants = [], 0
+async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> privacy.Erased:
+    """Another service announced an erasure: coordinators' contact data leave the replica, participants' and
+    trainers' names and addresses the training dates. If the person objected, the fingerprint stays: the address is
+    registered for no training again.
+
+    The event carries the fingerprint of the address (an older one only the address): the records are found by
+    computing it over the addresses held here. The answer: how many entries were blanked, the address as held here
+    and the names that belonged to them (what the streams must lose)."""
     async with uow:
         if not await uow.claim(cmd.event):
-            return 0
-        if cmd.blocked and (fingerprint := cmd.fingerprint or (address and uow.blocked.fingerprint(address))):
-            await uow.blocked.block(fingerprint, uow.clock.now())
-        if address:
-            found = [g for g in await uow.groups.list() if g.coordinator_email.casefold() == address]
-            for group in found:
-                await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
-            participants = await forget_participants(uow, address)
+            return privacy.Erased()
+        erasure = privacy.Erasure.of(cmd.address, cmd.fingerprint, uow.blocked.key)
+        if cmd.blocked and erasure.fingerprint:
+            await uow.blocked.block(erasure.fingerprint, uow.clock.now())
+        blanked = 0
+        if erasure.fingerprint:
+            for group in await uow.groups.list():
+                if erasure.matches(group.coordinator_email):
+                    erasure.named(group.coordinator_name)
+                    await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
+                    blanked += 1
+            blanked += await forget_participants(uow, erasure)
         await uow.commit()
-    return len(found) + participants
+    return erasure.result(blanked)

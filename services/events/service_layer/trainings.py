@@ -23,6 +23,7 @@ from services.events.domain.trainings import (
     TrainingStatus,
 )
 from services.events.service_layer.unit_of_work import UnitOfWork
+from shared import privacy
 from shared.clock import BERLIN
 
 BLOCKED = (
@@ -275,15 +276,21 @@ async def my_trainings(uow: UnitOfWork, links: TrainingLinks, token: str, now: d
     return MyTrainings(person, registrations, await _open_dates(uow, person, now))
 
 
-async def forget_participants(uow: UnitOfWork, address: str) -> int:
-    """Within the caller's transaction: blank the name and address of every entry of `address` (Art. 17 GDPR).
-    The entry keeps its status, so places and the waiting order stay as they were."""
+async def forget_participants(uow: UnitOfWork, erasure: privacy.Erasure) -> int:
+    """Within the caller's transaction: blank the name and address of every entry whose address `erasure` matches
+    (Art. 17 GDPR), and of a trainer's. The entry keeps its status, so places and the waiting order stay as they
+    were. How many entries (and trainers) were blanked; their names go to `erasure`."""
     blanked = 0
     for t in await uow.trainings.list():
         for p in t.participants:
-            if p.email and p.email.casefold() == address.casefold():
+            if erasure.matches(p.email):
+                erasure.named(p.name)
                 p.name, p.email, p.counsellor_id, p.office_id, p.office_name = "", "", None, None, ""
                 blanked += 1
+        if erasure.matches(t.details.trainer_email):
+            erasure.named(t.details.trainer_name)
+            t.details = replace(t.details, trainer_name="", trainer_email="")
+            blanked += 1
     return blanked
 
 

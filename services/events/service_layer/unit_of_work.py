@@ -15,7 +15,7 @@ class UnitOfWork(Protocol):
     reports: Any  # list(limit) / get(period_key) of the archived progress reports (their wire contract)
     trainings: Any  # get / add / list(status) of Training (issue 17)
     clock: Any  # the service's clock (shared.clock.Clock)
-    blocked: Any  # fingerprint / block(fingerprint, at) / among(addresses) / holds(address): shared/db/blocked.py
+    blocked: Any  # key / fingerprint / block(fingerprint, at) / among(addresses) / holds(address): shared/db/blocked.py
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc_info: object) -> None: ...

@@ -12,7 +12,7 @@ from shared.db.unit_of_work import SqlAlchemyUnitOfWork
 
 def _contract(event: object):  # noqa: ANN202
     if isinstance(event, ev.PersonErased):
-        return c.PersonErasedV1(address=event.address, fingerprint=event.fingerprint, blocked=event.blocked)
+        return c.PersonErasedV1(fingerprint=event.fingerprint, blocked=event.blocked)  # no address: it would leak
     m = event.mailing_list
     return c.ListCreatedV1(
         list_id=m.id,

@@ -14,6 +14,7 @@ class ListCreated:
 
 @dataclass(frozen=True)
 class PersonErased:
-    address: str
+    """Announced to the other services: only the fingerprint of the address, never the address (issue 18)."""
+
     fingerprint: str
     blocked: bool

@@ -28,6 +28,6 @@ async def erase(cmd: commands.ErasePerson, deps: Deps) -> dict[str, int]:
         await uow.forget_person(words, deps.now())  # the outbox now, the own stream and dead letters a little later
         if cmd.block:
             await uow.store.suppress(fingerprint, deps.now())
-        uow.emit(PersonErased(address, fingerprint, cmd.block))
+        uow.emit(PersonErased(fingerprint, cmd.block))  # the other services find the person by it
         await uow.commit()
     return counts

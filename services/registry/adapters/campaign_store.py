@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from services.registry.adapters import campaign_mapping as m
 from services.registry.adapters import orm
 from services.registry.domain.campaigns import Campaign, Recipient
@@ -35,3 +37,7 @@ class RecipientRepository(SnapshotRepository[Recipient]):
 
     async def with_address(self, address: str) -> list[Recipient]:
         return await super().list(email=address.casefold())
+
+    async def addresses(self) -> list[str]:
+        t = self.table
+        return list((await self.session.execute(select(t.c.email).distinct())).scalars())

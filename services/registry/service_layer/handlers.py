@@ -14,6 +14,7 @@ from services.registry.domain.slugs import group_slug, readable
 from services.registry.domain.validation import required, state
 from services.registry.service_layer.qualifications import carried_over
 from services.registry.service_layer.unit_of_work import UnitOfWork
+from shared import privacy
 from shared.slugs import candidates
 
 
@@ -194,36 +195,51 @@ async def change_supervision(cmd: commands.ChangeSupervision, uow: UnitOfWork) -
     return await _change(uow, cmd.office_id, lambda o: o.change_supervision(cmd.supervision))
 
 
-async def erase_person(envelope: Any, uow: UnitOfWork) -> int:
-    """Another service announced an erasure: forget the address everywhere in the register. If the person objected
-    (`blocked`), keep the fingerprint: no coordinator, no survey recipient with that address from now on."""
+async def erase_person(envelope: Any, uow: UnitOfWork) -> privacy.Erased:
+    """Another service announced an erasure: forget the person everywhere in the register. If the person objected
+    (`blocked`), keep the fingerprint: no coordinator, no survey recipient with that address from now on.
+
+    The event carries the fingerprint of the address (an older one only the address): the records are found by
+    computing it over the addresses held here. The answer: how many records were erased, the address as held here
+    and the names that belonged to them (what the streams must lose)."""
     payload = envelope.payload
-    address = payload.address.strip().casefold()  # "" once the event carries only the fingerprint
-    touched = 0
     async with uow:
         if not await uow.claim(envelope):
-            return 0
-        if payload.blocked and (fingerprint := payload.fingerprint or (address and uow.blocked.fingerprint(address))):
-            await uow.blocked.block(fingerprint, envelope.occurred_at)
-        if address:
-            touched = await _forget(uow, address)
+            return privacy.Erased()
+        erasure = privacy.Erasure.of(payload.address, payload.fingerprint, uow.blocked.key)
+        if payload.blocked and erasure.fingerprint:
+            await uow.blocked.block(erasure.fingerprint, envelope.occurred_at)
+        touched = await _forget(uow, erasure) if erasure.fingerprint else 0
         await uow.commit()
-    return touched
+    return erasure.result(touched)
 
 
-async def _forget(uow: UnitOfWork, address: str) -> int:
+async def _forget(uow: UnitOfWork, erasure: privacy.Erasure) -> int:
     touched = 0
-    for office in await uow.offices.list():
-        touched += office.forget(address)
+    for office in await uow.offices.list():  # its contact address and its counsellors
+        held = [office.details.email, *(c.email for c in office.counsellors)]
+        if not (theirs := {address for address in held if erasure.matches(address)}):
+            continue
+        erasure.named(*(c.name for c in office.counsellors if c.email in theirs))
+        touched += any([office.forget(address) for address in theirs])
     for group in await uow.groups.list():
-        if group.coordinator and group.coordinator.email.casefold() == address:
+        if group.coordinator and erasure.matches(group.coordinator.email):
+            erasure.named(group.coordinator.name)
             group.forget_coordinator()
             touched += 1
-    touched += await uow.people.remove(address)  # a trained person's qualification
-    for recipient in await uow.recipients.with_address(address):  # survey recipients and their answers
-        recipient.forget()
-        await uow.recipients.put(recipient)
-        touched += 1
+    for person in await uow.people.list():  # a trained person's qualification
+        if erasure.matches(person.email):
+            erasure.named(person.name)
+            touched += await uow.people.remove(person.id)
+    for address in await uow.recipients.addresses():  # survey recipients and their answers
+        if not erasure.matches(address):
+            continue
+        for recipient in await uow.recipients.with_address(address):
+            if recipient.office_id is None:  # a person asked (an office's recipient bears the office's name)
+                erasure.named(recipient.name)
+            recipient.forget()
+            await uow.recipients.put(recipient)
+            touched += 1
     return touched
 
 

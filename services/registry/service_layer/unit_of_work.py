@@ -35,6 +35,9 @@ class RecipientRepository(Repository[Recipient], Protocol):
     async def with_address(self, address: str) -> list[Recipient]:
         """The recipients with this address (any case), for an erasure."""
 
+    async def addresses(self) -> list[str]:
+        """Every recipient's address once (as stored: case folded), for an erasure by fingerprint."""
+
 
 class CampaignRepository(Repository[Campaign], Protocol):
     async def put(self, item: Campaign) -> None: ...
@@ -59,6 +62,8 @@ class PersonQualifications(Protocol):
 
 class BlockedAddresses(Protocol):
     """Fingerprints of people who objected (Art. 21 GDPR, "löschen und sperren"); see shared/db/blocked.py."""
+
+    key: bytes  # shared.privacy.fingerprint_key of the service's secret: an erasure's fingerprint is computed with it
 
     def fingerprint(self, address: str) -> str: ...
     async def block(self, fingerprint: str, at: datetime) -> None: ...

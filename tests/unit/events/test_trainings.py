@@ -244,7 +244,7 @@ async def test_an_erasure_blanks_the_participant_and_nobody_mails_them() -> None
     anna = await register(uow, t, ANNA)
     await register(uow, t, BERT)
     gone = ForgetPerson(Received("e1", "notifications.person.erased.v1"), "BERT@example.org")
-    assert await erase_person(gone, uow) == 1
+    assert (await erase_person(gone, uow)).count == 1
     stored = await uow.trainings.get(t.id)
     assert (stored.participants[1].name, stored.participants[1].email) == ("", "")
     assert "bert@example.org" not in str(stored.participants)

@@ -100,6 +100,9 @@ class RecipientRepository(_Repository):
     async def with_address(self, address: str) -> list[Any]:
         return await self._list(email=address.casefold())
 
+    async def addresses(self) -> list[str]:
+        return sorted({item.email.casefold() for item in await self._list()})
+
 
 class FakeUnitOfWork(_FakeUnitOfWork):
     stored = (*_FakeUnitOfWork.stored, "people", "claimed", "keys")

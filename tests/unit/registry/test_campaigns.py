@@ -23,8 +23,10 @@ from services.registry.domain.offices import Counsellor
 from services.registry.domain.regions import Coordinator
 from services.registry.service_layer import campaigns, handlers
 from services.registry.service_layer.campaigns import Surveys
+from shared import privacy
 from shared.contracts.envelope import Envelope
 from shared.contracts.notifications import PersonErasedV1
+from shared.db.blocked import DEV_KEY
 from tests.unit.registry.builders import details
 from tests.unit.registry.fakes import ClaimingUnitOfWork
 
@@ -511,8 +513,9 @@ async def test_erasure_blanks_the_recipient_and_the_answers_personal_fields(uow,
         "mia@example.org",
         Answer(interest="ja", contact_ok=True, region="Plauen", remarks="ruft mich an"),
     )
-    envelope = Envelope.wrap(PersonErasedV1(address="MIA@example.org"))
-    assert await handlers.erase_person(envelope, uow) >= 1
+    envelope = Envelope.wrap(PersonErasedV1(fingerprint=privacy.fingerprint("MIA@example.org", DEV_KEY)))
+    erased = await handlers.erase_person(envelope, uow)
+    assert (erased.count, erased.address, erased.names) == (1, "mia@example.org", ("Mia",))
     stored = await uow.recipients.get(mia.id)
     assert (stored.name, stored.email, stored.answer.region, stored.answer.remarks) == ("", "", "", "")
     assert stored.answer.interest == "ja" and stored.answer_status == "abgegeben"  # counts stay
