@@ -9,6 +9,8 @@ is the one the mailing service stored its suppressions with, so those stay valid
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -92,3 +94,22 @@ class Erasure:
     def result(self, count: int) -> Erased:
         first = self._addresses[0] if self._addresses else self.address
         return Erased(count, first, tuple(self._names))
+
+
+GONE = "gelöschte Person"  # what a text says where it named an erased person
+
+
+def names_any(text: str | None, words: Iterable[str]) -> bool:
+    """Whether `text` contains one of `words`, in any case."""
+    folded = (text or "").casefold()
+    return any(w.casefold() in folded for w in words if w.strip())
+
+
+def without(text: str | None, words: Iterable[str]) -> str | None:
+    """`text` with each of `words` (in any case, longest first) replaced by "gelöschte Person"."""
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not text or not names_any(text, words):
+        return text
+    for word in words:
+        text = re.sub(re.escape(word), GONE, text, flags=re.IGNORECASE)
+    return text

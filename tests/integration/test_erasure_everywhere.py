@@ -18,12 +18,15 @@ from sqlalchemy import MetaData, select, text
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
+from shared.db import make_database
+from shared.messaging.errors import ServiceUnavailable
 from shared.messaging.scrub import needles_of
 from tests.support import postgres_url
 from tests.web import web_system
 
 JANA, NAME = "Jana.Zuerich@example.org", "Jana Zürich"
 KATHRIN = "kathrin@example.org"
+ADMIN_TOKEN = "bn_" + "e" * 43
 OTTO = "otto@example.org"
 SERVICES = ("notifications", "registry", "events")
 FAST_SCRUB = {"erasure_scrub_seconds": 0.2, "erasure_scrub_grace_seconds": 0.5}
@@ -53,7 +56,7 @@ async def messages_naming_her(js) -> list[str]:
     found = []
     for info in await js.streams_info():
         stream = info.config.name
-        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+        for seq in range(max(info.state.first_seq, 1), info.state.last_seq + 1) if info.state.messages else ():
             try:
                 msg = await js.get_msg(stream, seq)
             except NotFoundError:
@@ -80,8 +83,6 @@ async def databases(request):
     url = postgres_url()
     if url is None:
         pytest.skip("BERATUNGSNETZ_TEST_POSTGRES_URL nicht gesetzt")
-    from shared.db import make_database
-
     admin = make_database(url)
     schemas = {name: f"t_{name[:5]}_{uuid.uuid4().hex[:8]}" for name in SERVICES}
     async with admin.engine.begin() as conn:
@@ -97,16 +98,24 @@ async def databases(request):
 @pytest.mark.timeout(300)
 async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_server, broker, tmp_path, databases):
     settings = {name: FAST_SCRUB | databases.get(name, {}) for name in SERVICES}
-    async with web_system(nats_server, broker, tmp_path, services=SERVICES, service_settings=settings) as made:
+    system = web_system(
+        nats_server, broker, tmp_path, services=SERVICES, service_settings=settings, admin_token=ADMIN_TOKEN
+    )
+    async with system as made:
         js = broker.connection.jetstream()
         lists = []
         for title in ("LAG Hartz IV Sachsen", "Rundbrief Soziales"):
             created = await made.ask(n.CREATE_LIST, n.CreateList(name=title, policy="offen", owner_address=KATHRIN))
             lists.append(created.list_id)
-            await made.ask(n.ADD_MEMBER, n.AddMember(list_id=created.list_id, moderator=KATHRIN, address=JANA, display_name=NAME))
-        await made.ask(n.ADD_MEMBER, n.AddMember(list_id=lists[0], moderator=KATHRIN, address=OTTO, display_name="Otto"))
+            await made.ask(
+                n.ADD_MEMBER, n.AddMember(list_id=created.list_id, moderator=KATHRIN, address=JANA, display_name=NAME)
+            )
+        third = (await made.ask(n.CREATE_LIST, n.CreateList(name="Vorstand", owner_address=KATHRIN))).list_id
+        await made.ask(n.ADD_MEMBER, n.AddMember(list_id=third, moderator=KATHRIN, address=OTTO, display_name="Otto"))
         # Otto's address is to become hers: a request whose new address is hers, and a confirmation mail to her.
-        await made.ask(n.CHANGE_ADDRESS, n.ChangeAddress(list_id=lists[0], address=OTTO, new_address=JANA, moderator=KATHRIN))
+        await made.ask(
+            n.CHANGE_ADDRESS, n.ChangeAddress(list_id=third, address=OTTO, new_address=JANA, moderator=KATHRIN)
+        )
         group = await made.ask(
             r.FORM_GROUP, r.FormGroup(name="Vogtland", state="SN", coordinator=r.Coordinator(name=NAME, email=JANA))
         )
@@ -131,7 +140,9 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
         # An audit entry that names her only in its text.
         async with made.services["notifications"].database.sessions.begin() as session:
             await session.execute(
-                text("INSERT INTO audit (list_id, at, actor, action, subject, detail) VALUES (:l, :at, :a, 'notiz', 'x', :d)"),
+                text(
+                    "INSERT INTO audit (list_id, at, actor, action, subject, detail) VALUES (:l, :at, :a, 'notiz', 'x', :d)"
+                ),
                 {"l": lists[1], "at": made.clock.now(), "a": KATHRIN, "d": f"Rückfrage bei {NAME} <{JANA.lower()}>"},
             )
 
@@ -140,12 +151,25 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
             dead = [i for i in await js.streams_info() if i.config.name.startswith("DEADLETTER_") and i.state.messages]
             return any(g.coordinator_email for g in replica) and len(dead) >= 2
 
+        # The gateway's own: a web session, a sign-in link and a role given by hand.
+        await made.sessions.start(JANA, made.clock.now())
+        await made.sessions.issue_sign_in(JANA, "/", made.clock.now())
+        await made.sessions.grant(JANA, "vorstand", "landesbuero@beratungsnetz.example", made.clock.now())
+        gateway = make_database(f"sqlite+aiosqlite:///{tmp_path / 'gateway.sqlite3'}")
+
         await eventually(planted, what="Replik und Dead Letters")
         before = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
+        before["gateway"] = await rows_naming_her(gateway)
         assert all(before.values()), before  # she is in every service's tables
         assert await messages_naming_her(js)
 
-        await made.ask(n.ERASE, n.EraseInput(address=JANA.upper()))
+        # The state office erases her, as it does: through the API (or `beratungsnetz personen loeschen`).
+        erased = await made.http.post(
+            "/api/v1/personen/loeschen",
+            json={"address": JANA.upper()},
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        )
+        assert erased.status_code == 200, erased.text
 
         async def gone() -> bool:
             tables = [row for s in made.services.values() for row in await rows_naming_her(s.database)]
@@ -156,13 +180,12 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
         except AssertionError:
             left = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
             raise AssertionError(f"noch da: {left} {await messages_naming_her(js)}") from None
-        gateway_rows = await rows_naming_her(made.app.state.database) if hasattr(made.app.state, "database") else []
-        assert gateway_rows == []
+        assert await rows_naming_her(gateway) == []
+        await gateway.dispose()
 
         office_now = await made.ask(r.OFFICE, r.OfficeRef(office_id=office.office_id))
         assert office_now.name == "Sozialberatung Plauen" and office_now.counsellors == []
-        live = sorted(g.model_dump_json() for g in (await made.ask(e.GROUPS, e.GroupsQuery())).groups)
-        assert group.group_id in "".join(live)
+        live = sorted(_state(g) for g in (await made.ask(e.GROUPS, e.GroupsQuery())).groups)
 
         # A replica rebuilt from the streams: a new action planning with an empty database reads them from the start.
         events = made.services["events"]
@@ -178,13 +201,26 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
         try:
 
             async def rebuilt() -> list[str]:
-                groups = (await made.ask(e.GROUPS, e.GroupsQuery())).groups
-                return sorted(g.model_dump_json() for g in groups)
+                try:
+                    groups = (await made.ask(e.GROUPS, e.GroupsQuery())).groups
+                except ServiceUnavailable:  # the new one is not answering yet
+                    return []
+                return sorted(_state(g) for g in groups)
 
-            assert await eventually(lambda: _equal(rebuilt, live), what="Replik wie zuvor")
+            try:
+                await eventually(lambda: _equal(rebuilt, live), what="Replik wie zuvor")
+            except AssertionError:
+                assert await rebuilt() == live  # shows the difference
+            assert group.group_id in "".join(live)
             assert await rows_naming_her(fresh.database) == []
         finally:
             await fresh.stop()
+
+
+def _state(group) -> str:
+    """A group of the replica without `events_seen`, the count of events applied: the erased formation is no longer
+    in the stream, so a rebuilt replica applied one event fewer to reach the same state."""
+    return group.model_copy(update={"events_seen": 0}).model_dump_json()
 
 
 async def _equal(get, expected) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 A = TypeVar("A")
@@ -130,11 +131,12 @@ class FakeRepository(Generic[A]):
 class FakeUnitOfWork:
     """One transaction at a time over the fake repositories; `published` holds the committed events."""
 
-    stored: ClassVar[tuple[str, ...]] = ("published",)  # what `twin` shares besides the repositories
+    stored: ClassVar[tuple[str, ...]] = ("published", "forgotten")  # what `twin` shares besides the repositories
 
     def __init__(self, *repositories: FakeRepository[Any]) -> None:
         self._repositories = repositories
         self.published: list[object] = []  # events of committed units, in order
+        self.forgotten: list[tuple[list[str], datetime]] = []  # erasure words handed to the messaging tables
         self.commits = 0
         self._emitted: list[object] = []
 
@@ -165,6 +167,11 @@ class FakeUnitOfWork:
 
     def emit(self, event: object) -> None:
         self._emitted.append(event)
+
+    async def forget_person(self, words: list[str], now: datetime) -> int:
+        """What the real one deletes from the outbox and scrubs from the streams later: recorded."""
+        self.forgotten.append((sorted(words), now))
+        return 0
 
     def _collect_events(self) -> list[object]:
         collected, self._emitted = self._emitted, []

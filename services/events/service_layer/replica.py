@@ -9,6 +9,7 @@ from services.events.domain.groups import GroupReplica
 from services.events.service_layer.trainings import forget_participants
 from services.events.service_layer.unit_of_work import UnitOfWork
 from shared import privacy
+from shared.messaging.erasure import naming_words
 
 
 def replica_of(follow: FollowGroup) -> GroupReplica:
@@ -73,5 +74,8 @@ async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> privacy.Erased:
                     await uow.groups.put(replace(group, coordinator_name="", coordinator_email=""))
                     blanked += 1
             blanked += await forget_participants(uow, erasure)
+        erased = erasure.result(blanked)
+        if erased.address:  # the outbox now, the own stream and dead letters once the relay is past them
+            await uow.forget_person(naming_words(erased.address, erased.names), uow.clock.now())
         await uow.commit()
-    return erasure.result(blanked)
+    return erased

@@ -20,6 +20,7 @@ from services.gateway.domain.people import WEB_ROLES, normal_address
 from shared.db import Database
 from shared.db.types import UtcDateTime
 from shared.errors import DomainError
+from shared.privacy import GONE
 
 web_sessions = Table(
     "web_sessions",
@@ -214,6 +215,17 @@ class SessionStore:
         async with self.db.sessions() as session:
             query = select(web_grants.c.role).where(web_grants.c.address == normal_address(address))
             return {row.role for row in await session.execute(query)}
+
+    async def forget(self, address: str) -> int:
+        """Erasure (Art. 17 GDPR): the address's sessions, sign-in links and web roles go; a role it granted someone
+        else stays, granted by "gelöschte Person"."""
+        address = normal_address(address)
+        async with self.db.sessions.begin() as session:
+            gone = 0
+            for table in (web_sessions, sign_in_tokens, web_grants):
+                gone += (await session.execute(delete(table).where(table.c.address == address))).rowcount
+            await session.execute(update(web_grants).where(web_grants.c.granted_by == address).values(granted_by=GONE))
+        return gone
 
     async def held_about(self, address: str) -> Held:
         """Sessions, sign-in links and web roles of the address (Art. 15 GDPR); secrets only as their existence."""

@@ -11,6 +11,7 @@ from services.gateway.domain.access import ApiToken
 from shared.db import Database
 from shared.db.types import UtcDateTime
 from shared.errors import DomainError, NotFound
+from shared.privacy import GONE
 
 metadata = MetaData()
 api_tokens = Table(
@@ -52,6 +53,23 @@ class TokenStore:
         async with self.db.sessions() as session:
             query = select(api_tokens).where(func.lower(api_tokens.c.address) == address.strip().lower())
             return [ApiToken(**r._mapping) for r in await session.execute(query.order_by(api_tokens.c.created_at))]
+
+    async def forget(self, address: str, at: datetime) -> int:
+        """Erasure (Art. 17 GDPR): the address's tokens are revoked and keep no address. The last valid admin token
+        stays valid (the state office must not lock itself out), only without the address."""
+        tokens = await self.of_address(address)
+        for token in tokens:
+            if token.revoked_at is None:
+                try:
+                    await self.revoke(token.id, at)
+                except DomainError:  # the last admin token
+                    pass
+        if tokens:
+            async with self.db.sessions.begin() as session:
+                await session.execute(
+                    update(api_tokens).where(api_tokens.c.id.in_([t.id for t in tokens])).values(address=GONE)
+                )
+        return len(tokens)
 
     async def has_admin(self) -> bool:
         async with self.db.sessions() as session:

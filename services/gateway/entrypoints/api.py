@@ -4,7 +4,7 @@ service over NATS and maps its answer. Commands are POSTs named like the service
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,6 +165,7 @@ def _is_uuid(text: str) -> bool:
 class Access:
     def __init__(self, client: ServiceClient, store: Any, clock: Clock) -> None:
         self.client, self.store, self.clock = client, store, clock
+        self.forget: Callable[[str], Awaitable[object]] | None = None  # an erasure in the gateway's own tables
 
     async def token(self, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
         try:
@@ -259,7 +260,10 @@ def _command(router: APIRouter, access: Access, route: Route, summary: str, desc
             ) from exc
         payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
-        return await access.ask(spec, payload, token)
+        answer = await access.ask(spec, payload, token)
+        if spec is n.ERASE and access.forget is not None:  # the gateway's own copies: sessions, links, roles, tokens
+            await access.forget(payload.address)
+        return answer
 
     handle.__annotations__["body"] = (
         body_model(spec.request) if route.acting else spec.request

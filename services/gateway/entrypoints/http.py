@@ -120,6 +120,13 @@ def create_app(
     app.include_router(my_trainings.router())
     app.include_router(qualifications.router())
     app.state.access = access
+
+    async def forget(address: str) -> None:
+        await store.forget(address, clock.now())
+        if web.sessions is not None:
+            await web.sessions.forget(address)
+
+    access.forget = forget
     app.state.directory = directory
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from services.notifications.domain.lists import AuditEntry, MailingList, Member,
 from services.notifications.service_layer.ports import Failure, Mailing
 from shared.db.snapshots import SnapshotRepository
 from shared.names import names_person
+from shared.privacy import names_any, without
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -350,7 +350,7 @@ class Store:
         ):
             rows = await self.session.execute(select(key, *(table.c[c] for c in columns)))
             for row in rows.all():
-                changed = {c: _without(v, words) for c, v in zip(columns, row[1:], strict=True)}
+                changed = {c: without(v, words) for c, v in zip(columns, row[1:], strict=True)}
                 changed = {c: v for c, v in changed.items() if v != row._mapping[c]}
                 if changed:
                     await self.session.execute(update(table).where(key == row[0]).values(**changed))
@@ -363,33 +363,16 @@ class Store:
         touched = 0
         for row in rows.all():
             if not (
-                _names_in_mail(row.message, words) or _names_in(row.subject, words) or _names_in(row.summary, words)
+                _names_in_mail(row.message, words) or names_any(row.subject, words) or names_any(row.summary, words)
             ):
                 continue
             touched += 1
             if row.status == "pending":
                 await self.session.execute(delete(d).where(d.c.id == row.id))
             else:
-                values = {"message": None, "subject": _without(row.subject, words), "summary": None}
+                values = {"message": None, "subject": without(row.subject, words), "summary": None}
                 await self.session.execute(update(d).where(d.c.id == row.id).values(**values))
         return touched
-
-
-GONE = "gelöschte Person"
-
-
-def _names_in(text: str | None, words: list[str]) -> bool:
-    folded = (text or "").casefold()
-    return any(w in folded for w in words)
-
-
-def _without(text: str | None, words: list[str]) -> str | None:
-    """`text` with every one of `words` (in any case) replaced by "gelöschte Person"."""
-    if not text or not _names_in(text, words):
-        return text
-    for word in words:
-        text = re.sub(re.escape(word), GONE, text, flags=re.IGNORECASE)
-    return text
 
 
 def _names_in_mail(message: bytes | None, words: list[str]) -> bool:
@@ -398,7 +381,7 @@ def _names_in_mail(message: bytes | None, words: list[str]) -> bool:
     if not message:
         return False
     raw = bytes(message)
-    if _names_in(raw.decode("utf-8", "replace"), words):
+    if names_any(raw.decode("utf-8", "replace"), words):
         return True
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     texts = [str(v) for v in parsed.values()]
@@ -408,7 +391,7 @@ def _names_in_mail(message: bytes | None, words: list[str]) -> bool:
                 texts.append(part.get_content())
             except (LookupError, ValueError):  # an unknown charset: its bytes were searched above
                 continue
-    return any(_names_in(t, words) for t in texts)
+    return any(names_any(t, words) for t in texts)
 
 
 def _is(column: Any, address: str) -> Any:

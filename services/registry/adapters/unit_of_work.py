@@ -3,11 +3,12 @@ one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.registry.adapters import campaign_mapping, mapping, orm
@@ -21,6 +22,7 @@ from shared.clock import Clock
 from shared.contracts import registry as c
 from shared.db.blocked import DEV_KEY, BlockedAddresses
 from shared.db.unit_of_work import SqlAlchemyUnitOfWork
+from shared.privacy import without
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -52,6 +54,21 @@ class OfficeHistoryLog:
             for row in (await self.session.execute(query)).all()
         ]
 
+    async def forget(self, words: list[str]) -> int:
+        """Erasure: every entry that names one of `words` (who did it, what was done) says "gelöschte Person" instead;
+        what happened to the office stays readable."""
+        t = orm.office_history
+        touched = 0
+        for row in (await self.session.execute(select(t.c.position, t.c.actor, t.c.data))).all():
+            actor, data = (
+                without(row.actor, words),
+                json.loads(without(json.dumps(row.data, ensure_ascii=False), words)),
+            )
+            if (actor, data) != (row.actor, row.data):
+                await self.session.execute(update(t).where(t.c.position == row.position).values(actor=actor, data=data))
+                touched += 1
+        return touched
+
     async def by_actor(self, address: str) -> list[dict]:
         t = orm.office_history
         query = select(t).where(func.lower(t.c.actor) == address.strip().casefold()).order_by(t.c.position)
@@ -73,11 +90,21 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
         super().__init__(*args, **kwargs)
         self._changed = changed  # after every commit, events or not (e.g. the published directory goes stale)
         self._clock = clock or Clock()
+        self._forgetting: list[str] = []  # an erasure's words: the history loses them at commit
         self._fingerprint_key = fingerprint_key  # shared.privacy.fingerprint_key of the service's secret
 
     def today(self) -> date | None:
         """The injected clock's date: the day an office opens or closes."""
         return self._clock.today()
+
+    def now(self) -> datetime:
+        """The injected clock's time (an erasure's note for the stream scrub)."""
+        return self._clock.now()
+
+    async def forget_person(self, words: Iterable[str], now: datetime) -> int:
+        """Also the offices' history, once this commit has written its own lines."""
+        self._forgetting = list(words)
+        return await super().forget_person(self._forgetting, now)
 
     def _start(self) -> None:
         self.districts = DistrictRepository(self.session)
@@ -124,5 +151,8 @@ class RegistryUnitOfWork(SqlAlchemyUnitOfWork):
             if (line := describe(event, before.get(getattr(getattr(event, "office", None), "id", "")))) is not None:
                 lines.append(line)
         await self.history.add(lines, self._clock.now(), context.current().actor or "")
+        if self._forgetting:  # after this commit's own lines, which may name the person too
+            await self.history.forget(self._forgetting)
+            self._forgetting = []
         await super().commit()
         self._changed()

@@ -227,16 +227,20 @@ class Office(Recording):
             self._record(SupervisionChanged)
 
     def forget(self, address: str) -> bool:
-        """Erasure (Art. 17 GDPR): remove counsellors with this address and the address from the contact."""
-        changed = False
-        for counsellor in [c for c in self.counsellors if c.email.casefold() == address.casefold()]:
-            self.remove_counsellor(counsellor.id)
-            changed = True
-        if self.details.email.casefold() == address.casefold():
+        """Erasure (Art. 17 GDPR): remove counsellors with this address and the address from the contact.
+
+        Every change is made before any is recorded: each event carries the office as it is afterwards, so none of
+        them (in the outbox, in the stream) still names the person."""
+        gone = [c.id for c in self.counsellors if c.email.casefold() == address.casefold()]
+        contact = self.details.email.casefold() == address.casefold()
+        self.counsellors = tuple(c for c in self.counsellors if c.id not in gone)
+        if contact:
             self.details = replace(self.details, email="")
+        for counsellor_id in gone:
+            self._record(CounsellorRemoved, counsellor_id=counsellor_id)
+        if contact:
             self._record(OfficeUpdated, changed=("email",))
-            changed = True
-        return changed
+        return bool(gone) or contact
 
 
 def openings_and_closings(offices: list[Office], since: date, until: date) -> list[tuple[str, int, int]]:

@@ -15,6 +15,7 @@ from services.registry.domain.validation import required, state
 from services.registry.service_layer.qualifications import carried_over
 from services.registry.service_layer.unit_of_work import UnitOfWork
 from shared import privacy
+from shared.messaging.erasure import naming_words
 from shared.slugs import candidates
 
 
@@ -210,8 +211,11 @@ async def erase_person(envelope: Any, uow: UnitOfWork) -> privacy.Erased:
         if payload.blocked and erasure.fingerprint:
             await uow.blocked.block(erasure.fingerprint, envelope.occurred_at)
         touched = await _forget(uow, erasure) if erasure.fingerprint else 0
+        erased = erasure.result(touched)
+        if erased.address:  # the outbox now, the own stream and dead letters once the relay is past them
+            await uow.forget_person(naming_words(erased.address, erased.names), uow.now())
         await uow.commit()
-    return erasure.result(touched)
+    return erased
 
 
 async def _forget(uow: UnitOfWork, erasure: privacy.Erasure) -> int:

@@ -89,6 +89,12 @@ class UnitOfWork(Protocol):
     def today(self) -> date | None:
         """The injected clock's date: the day an office opens or closes (None where no clock is wired)."""
 
+    def now(self) -> datetime:
+        """The injected clock's time."""
+
+    async def forget_person(self, words: list[str], now: datetime) -> int:
+        """Erasure in the messaging tables: outbox rows naming `words` go now, the own streams are scrubbed later."""
+
     def emit(self, event: object) -> None:
         """Record an event that belongs to no aggregate with an event list (e.g. a new district)."""
 

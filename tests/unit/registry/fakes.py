@@ -6,7 +6,7 @@ runs the same test bodies on both.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from tests.unit.fake_blocked import FakeBlockedAddresses
@@ -152,6 +152,9 @@ class FakeUnitOfWork(_FakeUnitOfWork):
 
     def today(self) -> date | None:
         return self.day
+
+    def now(self) -> datetime:
+        return datetime.combine(self.day or date(2026, 11, 29), time(12), tzinfo=UTC)
 
     def _collect_events(self) -> list[object]:
         collected = super()._collect_events()

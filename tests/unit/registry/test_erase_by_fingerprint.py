@@ -107,6 +107,9 @@ async def test_only_the_fingerprint_erases_what_the_address_erased_and_nothing_e
     assert set(new.names) == {"Lena Sommer", "L. Sommer", "Lena S."} and new.names == old.names
     assert set(new.words) == {new.address, "Lena Sommer", "L. Sommer", "Lena S."}
     assert by_fingerprint.blocked.rows == {}  # a plain erasure keeps nothing
+    # Outbox and streams lose what names her: the address and the full names (a single word could be anyone's).
+    ((words, _at),) = by_fingerprint.forgotten
+    assert words == sorted([new.address, "Lena Sommer", "L. Sommer", "Lena S."])
 
 
 async def test_an_unknown_fingerprint_touches_nothing_and_a_redelivery_does_nothing(monkeypatch) -> None:
@@ -114,7 +117,7 @@ async def test_an_unknown_fingerprint_touches_nothing_and_a_redelivery_does_noth
     before = await stored(uow)
     nobody = await handlers.erase_person(event(fingerprint=privacy.fingerprint("fremd@example.org", DEV_KEY)), uow)
     assert nobody == privacy.Erased(0, "", ())
-    assert await stored(uow) == before and uow.published == []
+    assert await stored(uow) == before and uow.published == [] and uow.forgotten == []
 
     erasure = event(fingerprint=privacy.fingerprint(LENA, DEV_KEY), blocked=True)
     assert (await handlers.erase_person(erasure, uow)).count == 5
