@@ -24,6 +24,9 @@ def fingerprint(address: str, key: bytes) -> str:
     return hashlib.sha256(key + b"\x00" + normalised(address).encode()).hexdigest()
 
 
+DEV_SECRET = "nur-fuer-die-entwicklung"  # noqa: S105 - the settings' default, refused outside development
+
+
 def fingerprint_key(secret: str) -> bytes:
     """The fingerprint key every service derives from its `secret_key` setting (the same in all services).
 
@@ -113,3 +116,18 @@ def without(text: str | None, words: Iterable[str]) -> str | None:
     for word in words:
         text = re.sub(re.escape(word), GONE, text, flags=re.IGNORECASE)
     return text
+
+
+def words_of(*values: str | None) -> list[str]:
+    """The words that name a person (address, names), without blanks and doubles."""
+    return sorted({v.strip() for v in values if v and v.strip()})
+
+
+def naming_words(address: str, names: Iterable[str]) -> list[str]:
+    """What identifies a person well enough to delete whole messages and rows for it: the address, and each name of
+    at least two words ("Jana Zürich"). A single first name ("Gudrun") would also hit other people's events, which
+    replicas and other services still need; where it stood beside the address, the address finds the message."""
+    return words_of(address, *(n for n in names if len(n.split()) >= 2))
+
+
+DEV_KEY = fingerprint_key(DEV_SECRET)  # the fingerprint key of the development secret: tests and `make dev`

@@ -12,9 +12,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.clock import Clock, parse_instant
+from shared.privacy import DEV_SECRET
 from shared.retry import RetryPolicy
-
-DEV_SECRET = "nur-fuer-die-entwicklung"  # noqa: S105 - refused outside development
 
 
 class ServiceSettings(BaseSettings):

@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import privacy
 from shared.db.types import UtcDateTime
-from shared.settings import DEV_SECRET
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-DEV_KEY = privacy.fingerprint_key(DEV_SECRET)  # the settings' development default: tests and `make dev`
+DEV_KEY = privacy.DEV_KEY  # the settings' development default: tests and `make dev`
 
 
 def blocked_addresses_table(metadata: MetaData) -> Table:

@@ -20,20 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db.engine import Database
 from shared.logging import get_logger
 from shared.messaging.scrub import mentions, needles_of, scrub_stream
+from shared.privacy import words_of
 
 log = get_logger(__name__)
-
-
-def words_of(*values: str | None) -> list[str]:
-    """The words that name a person (address, names), without blanks and doubles."""
-    return sorted({v.strip() for v in values if v and v.strip()})
-
-
-def naming_words(address: str, names: Iterable[str]) -> list[str]:
-    """What identifies a person well enough to delete whole messages and rows for it: the address, and each name of
-    at least two words ("Jana Zürich"). A single first name ("Gudrun") would also hit other people's events, which
-    replicas and other services still need; where it stood beside the address, the address finds the message."""
-    return words_of(address, *(n for n in names if len(n.split()) >= 2))
 
 
 async def forget_in_outbox(session: AsyncSession, outbox: Table, words: Iterable[str]) -> int:

@@ -33,7 +33,7 @@ async def test_messages_naming_the_person_are_erased_from_the_stream_and_its_fil
     client = await nats.connect(nats_server.url)
     try:
         js = client.jetstream()
-        await js.add_stream(StreamConfig(name="REGISTRY", subjects=["registry.>"], storage=StorageType.FILE))
+        await js.add_stream(StreamConfig(name="PROBE", subjects=["probe.>"], storage=StorageType.FILE))
         payloads = [
             {"group": "Vogtland", "coordinator": {"name": "Wolfgang", "email": "wolfgang@example.org"}},
             {"group": "Plauen", "coordinator": {"name": NAME, "email": ADDRESS.lower()}},  # address, lower case
@@ -41,18 +41,18 @@ async def test_messages_naming_the_person_are_erased_from_the_stream_and_its_fil
             {"group": "Chemnitz", "coordinator": {"name": "Anna", "email": "anna@example.org"}},
         ]
         for i, payload in enumerate(payloads):
-            await js.publish(f"registry.group.changed.v{i}", json.dumps(payload, ensure_ascii=i != 2).encode())
-        await js.publish("registry.group.changed.v9", b"{}", headers={"Absender": ADDRESS})  # in a header only
+            await js.publish(f"probe.group.{i}", json.dumps(payload, ensure_ascii=i != 2).encode())
+        await js.publish("probe.group.header", b"{}", headers={"Absender": ADDRESS})  # in a header only
 
-        assert any(ADDRESS.lower().encode() in p for p in await all_messages(js, "REGISTRY"))
-        deleted = await scrub_stream(js, "REGISTRY", [ADDRESS, NAME], batch=2)
+        assert any(ADDRESS.lower().encode() in p for p in await all_messages(js, "PROBE"))
+        deleted = await scrub_stream(js, "PROBE", [ADDRESS, NAME], batch=2)
 
-        left = await all_messages(js, "REGISTRY")
+        left = await all_messages(js, "PROBE")
         assert deleted == 3
         assert [json.loads(p)["group"] for p in left] == ["Vogtland", "Chemnitz"]
-        info = await js.stream_info("REGISTRY")
+        info = await js.stream_info("PROBE")
         assert info.state.messages == 2 and info.state.last_seq == 5  # deleted, not renumbered
-        consumers = await js.consumers_info("REGISTRY")
+        consumers = await js.consumers_info("PROBE")
         assert consumers == []  # the reading consumer is gone again
     finally:
         await client.close()

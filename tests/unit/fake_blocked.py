@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from shared import privacy
-from shared.db.blocked import DEV_KEY
+from shared.privacy import DEV_KEY
 
 
 class FakeBlockedAddresses:

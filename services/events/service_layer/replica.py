@@ -9,7 +9,6 @@ from services.events.domain.groups import GroupReplica
 from services.events.service_layer.trainings import forget_participants
 from services.events.service_layer.unit_of_work import UnitOfWork
 from shared import privacy
-from shared.messaging.erasure import naming_words
 
 
 def replica_of(follow: FollowGroup) -> GroupReplica:
@@ -76,6 +75,6 @@ async def erase_person(cmd: ForgetPerson, uow: UnitOfWork) -> privacy.Erased:
             blanked += await forget_participants(uow, erasure)
         erased = erasure.result(blanked)
         if erased.address:  # the outbox now, the own stream and dead letters once the relay is past them
-            await uow.forget_person(naming_words(erased.address, erased.names), uow.clock.now())
+            await uow.forget_person(privacy.naming_words(erased.address, erased.names), uow.clock.now())
         await uow.commit()
     return erased

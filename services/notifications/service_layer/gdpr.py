@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.notifications.domain import addresses, commands
 from services.notifications.domain.events import PersonErased
 from services.notifications.service_layer.ports import Deps
-from shared.messaging.erasure import naming_words
+from shared.privacy import naming_words
 
 
 async def export(cmd: commands.ExportPerson, deps: Deps) -> dict[str, list[dict]]:

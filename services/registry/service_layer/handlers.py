@@ -15,7 +15,6 @@ from services.registry.domain.validation import required, state
 from services.registry.service_layer.qualifications import carried_over
 from services.registry.service_layer.unit_of_work import UnitOfWork
 from shared import privacy
-from shared.messaging.erasure import naming_words
 from shared.slugs import candidates
 
 
@@ -213,7 +212,7 @@ async def erase_person(envelope: Any, uow: UnitOfWork) -> privacy.Erased:
         touched = await _forget(uow, erasure) if erasure.fingerprint else 0
         erased = erasure.result(touched)
         if erased.address:  # the outbox now, the own stream and dead letters once the relay is past them
-            await uow.forget_person(naming_words(erased.address, erased.names), uow.now())
+            await uow.forget_person(privacy.naming_words(erased.address, erased.names), uow.now())
         await uow.commit()
     return erased
 

@@ -9,7 +9,7 @@ from services.events.domain.commands import ForgetPerson, Received
 from services.events.domain.errors import Conflict
 from services.events.service_layer.replica import erase_person
 from shared import privacy
-from shared.db.blocked import DEV_KEY
+from shared.privacy import DEV_KEY
 from tests.unit.events.fakes import FakeUnitOfWork
 from tests.unit.events.test_trainings import BERT, planned, register
 

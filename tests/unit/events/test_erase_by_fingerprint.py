@@ -20,7 +20,7 @@ from services.events.service_layer import trainings
 from services.events.service_layer.replica import apply_group_events, erase_person
 from shared import privacy
 from shared.contracts import Envelope, notifications
-from shared.db.blocked import DEV_KEY
+from shared.privacy import DEV_KEY
 from tests.support import test_clock
 from tests.unit.events.fakes import FakeUnitOfWork
 from tests.unit.events.test_replica import follow

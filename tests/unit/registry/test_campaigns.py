@@ -26,7 +26,7 @@ from services.registry.service_layer.campaigns import Surveys
 from shared import privacy
 from shared.contracts.envelope import Envelope
 from shared.contracts.notifications import PersonErasedV1
-from shared.db.blocked import DEV_KEY
+from shared.privacy import DEV_KEY
 from tests.unit.registry.builders import details
 from tests.unit.registry.fakes import ClaimingUnitOfWork
 

@@ -14,7 +14,7 @@ from services.registry.service_layer import campaigns, handlers
 from shared import privacy
 from shared.contracts.envelope import Envelope
 from shared.contracts.notifications import PersonErasedV1
-from shared.db.blocked import DEV_KEY
+from shared.privacy import DEV_KEY
 from tests.unit.registry.test_campaigns import create, mails, now, surveys, uow  # noqa: F401 - fixtures
 
 KATHRIN = "kathrin@example.org"  # the coordinator of g-1 (Vogtland) in the fixture

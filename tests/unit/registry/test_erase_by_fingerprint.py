@@ -18,7 +18,7 @@ from services.registry.service_layer import campaigns, handlers
 from shared import privacy
 from shared.contracts.envelope import Envelope
 from shared.contracts.notifications import PersonErasedV1
-from shared.db.blocked import DEV_KEY
+from shared.privacy import DEV_KEY
 from tests.unit.registry.builders import details
 from tests.unit.registry.fakes import FakeUnitOfWork
 from tests.unit.registry.test_campaigns import LINKS, Now, Surveys, create, submitted

@@ -1,4 +1,5 @@
-"""Stopping a broker is bounded however the broker behaves: a teardown or a service's stop never hangs on it."""
+"""Stopping a broker is bounded however the broker behaves: a teardown or a service's stop never hangs on it (here, not
+in tests/unit: it imports the broker module, FastStream and nats-py)."""
 
 from __future__ import annotations
 

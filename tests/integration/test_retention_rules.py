@@ -1,5 +1,6 @@
 """The pure parts of retention: where a limit falls, what a campaign's retention drops, the dead-letter stream's
-max age, and the settings that change them."""
+max age, and the settings that change them. (Here, not in tests/unit: the rules live beside SQLAlchemy, the stream
+configurations beside nats-py.)"""
 
 from __future__ import annotations
 
