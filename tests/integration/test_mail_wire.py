@@ -125,6 +125,11 @@ CONTEXTS = {
     "zusammenfassung": {"count": 2, "items": ["Treffen am Montag", "Zahltag Plauen"]},
     "anmelden": {"link": "https://beratungsnetz.example/anmelden/bestaetigen?token=T", "valid_minutes": 15},
     "verwalten": {"link": "https://beratungsnetz.example/meine-verteiler?token=T", "valid_days": 90},
+    "bereits_eingetragen": {
+        "address": "anna@example.org",
+        "link": "https://beratungsnetz.example/meine-verteiler?token=T",
+        "valid_days": 90,
+    },
     "adressen_bestaetigen": {
         "address": "anna@example.net",
         "list_names": "„LAG Hartz IV Sachsen“, „Landesvorstand“",
