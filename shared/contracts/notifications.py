@@ -178,7 +178,7 @@ class EraseInput(Contract):
     """Erase a person everywhere. `block` ("löschen und sperren", Art. 21 objection): never take the address in again."""
 
     address: Email
-    block: bool = False
+    block: Flag = False
 
 
 class Export(Contract):
