@@ -99,11 +99,12 @@ async def carla_is_moderator_of_her_groups_list(broker) -> str:
     return group.group_id
 
 
-async def test_loeschen_und_sperren_holds_on_every_path(system) -> None:
+@pytest.fixture
+async def blocked(system):
+    """Carla moderated her group's list; then she objected: erased and blocked ("löschen und sperren")."""
     broker, smtp = system
     group_id = await carla_is_moderator_of_her_groups_list(broker)
     list_id = await a_list(broker, "bestaetigen_und_moderiert")
-
     await eventually(lambda: _has_mail(smtp, CARLA))  # her welcome as the list's moderator
     before = len(smtp.mailbox.to(CARLA))
     erased = await ask(broker, n.ERASE, n.EraseInput(address=CARLA, block=True))
@@ -115,10 +116,21 @@ async def test_loeschen_und_sperren_holds_on_every_path(system) -> None:
         return not reply.ok and "gesperrt" in reply.error.message
 
     await eventually(registry_knows)
+    yield broker, smtp, list_id, change
+    await asyncio.sleep(0.5)  # every mail that was going to be sent has been (the delivery worker polls every 0.1 s)
+    assert len(smtp.mailbox.to(CARLA)) == before  # whatever the path tried: nothing reached her since the objection
+
+
+async def test_a_blocked_address_is_made_coordinator_by_no_change_in_the_registry(blocked) -> None:
+    broker, _smtp, _list_id, change = blocked
     assert "Art. 21 DSGVO" in await refusal(broker, r.CHANGE_COORDINATOR, change)
+    formed = r.FormGroup(name="Grimma", state="SN", coordinator=r.Coordinator(name="Carla", email=CARLA))
+    assert "gesperrt" in await refusal(broker, r.FORM_GROUP, formed)
     assert (await ask(broker, n.ROLES_OF, n.RolesOf(address=CARLA))).moderates == []
 
-    # the public form: the same answer as for anyone, and nothing happens
+
+async def test_the_public_form_drops_a_blocked_address_with_the_same_answer(blocked) -> None:
+    broker, smtp, list_id, _change = blocked
     for address in (CARLA, DORA):
         answer = await ask(broker, n.SUBSCRIBE, n.Subscribe(list_id=list_id, address=address))
         assert answer.message == SAME_ANSWER
@@ -126,13 +138,17 @@ async def test_loeschen_und_sperren_holds_on_every_path(system) -> None:
     pending = await ask(broker, n.PENDING, n.ListQuery(list_id=list_id, moderator=ADMIN, admin=True))
     assert [q.address for q in pending.requests] == []  # Dora has yet to confirm; Carla left no request
 
-    # the moderation, one address or a pasted list of them (each line is one ADD_MEMBER)
+
+async def test_a_moderator_cannot_add_a_blocked_address(blocked) -> None:
+    broker, _smtp, list_id, _change = blocked
     message = await refusal(
         broker, n.ADD_MEMBER, n.AddMember(list_id=list_id, address=CARLA, moderator=ADMIN, admin=True)
     )
     assert message.startswith("Diese Adresse ist gesperrt") and "Art. 21 DSGVO" in message
 
-    # a survey: Carla is left out, counted without her name
+
+async def test_a_survey_leaves_a_blocked_address_out_and_names_nobody(blocked) -> None:
+    broker, _smtp, _list_id, _change = blocked
     today = test_clock().today()
     created = await ask(
         broker,
@@ -149,9 +165,6 @@ async def test_loeschen_und_sperren_holds_on_every_path(system) -> None:
     held = await ask(broker, r.CAMPAIGN, r.CampaignRef(campaign_id=created.campaign_id))
     assert [x.email for x in held.recipients] == [DORA]
     assert any("gesperrt" in line for line in created.skipped) and not any("Carla" in line for line in created.skipped)
-
-    await asyncio.sleep(0.5)  # every mail that was going to be sent has been (the delivery worker polls every 0.1 s)
-    assert len(smtp.mailbox.to(CARLA)) == before  # nothing since the objection
 
 
 async def test_after_loeschen_the_person_subscribes_again_with_a_new_double_opt_in(system) -> None:
