@@ -17,9 +17,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.contracts.people import PersonRecord
 from shared.db.engine import Database
 from shared.logging import get_logger
-from shared.messaging.scrub import mentions, needles_of, scrub_stream
+from shared.messaging.scrub import find_in_streams, mentions, needles_of, scrub_stream
+from shared.messaging.streams import deadletter_stream_name, stream_name
 from shared.privacy import words_of
 
 log = get_logger(__name__)
@@ -87,3 +89,27 @@ def scrub_job(
             await asyncio.sleep(every_seconds)
 
     return erasure_scrubs
+
+
+async def stream_records(js: object, service: str, words: Iterable[str]) -> list[PersonRecord]:
+    """Art. 15: the messages of the service's own event stream and dead letters that name the person, as records."""
+    streams = [stream_name(service), deadletter_stream_name(service)]
+    found = await find_in_streams(js, streams, words)  # type: ignore[arg-type]
+    return [
+        PersonRecord(
+            kind="Nachricht, die nicht verarbeitet werden konnte" if f.stream.startswith("DEADLETTER_") else "Ereignis",
+            data={
+                "Stream": f.stream,
+                "Nummer": f.seq,
+                "Betreff": f.subject,
+                "Zeitpunkt": f.at.isoformat() if f.at else "",
+            },
+            purpose="Fehleranalyse und Nachbearbeitung"
+            if f.stream.startswith("DEADLETTER_")
+            else "Andere Dienste und ihre Kopien bauen ihren Stand aus den Ereignissen auf",
+            retention="Bis zur Löschung der Person, höchstens RETENTION_DEADLETTER_DAYS Tage (Standard 30)"
+            if f.stream.startswith("DEADLETTER_")
+            else "Bis zur Löschung der Person (dann sicher gelöscht)",
+        )
+        for f in found
+    ]

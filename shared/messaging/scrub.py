@@ -9,7 +9,9 @@ affected records without the person, so that a replica rebuilt from the stream s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
@@ -38,22 +40,26 @@ def needles_of(words: Iterable[str]) -> list[bytes]:
     return found
 
 
-async def scrub_stream(js: JetStreamContext, stream: str, words: Iterable[str], *, batch: int = 256) -> int:
-    """Securely delete every message of `stream` whose data or headers name one of `words`; the count deleted.
+@dataclass(frozen=True)
+class Found:
+    """A stream message that names a person."""
 
-    Reads the stream once through an ephemeral consumer that acknowledges nothing (it changes no other consumer's
-    position) and deletes as it goes. A stream that does not exist (yet) has nothing to scrub.
-    """
-    needles = needles_of(words)
-    if not needles:
-        return 0
+    stream: str
+    seq: int
+    subject: str
+    at: datetime | None
+
+
+async def _naming(js: JetStreamContext, stream: str, needles: list[bytes], batch: int) -> AsyncIterator[Found]:
+    """Each message of `stream` whose data or headers name one of `needles`, read once through an ephemeral consumer
+    that acknowledges nothing (it changes no other consumer's position). A missing or empty stream yields nothing."""
     try:
         info = await js.stream_info(stream)
     except NotFoundError:
-        return 0
-    if not info.state.messages:
-        return 0
-    name = f"scrub-{uuid.uuid4().hex[:12]}"
+        return
+    if not needles or not info.state.messages:
+        return
+    name = f"lesen-{uuid.uuid4().hex[:12]}"
     config = ConsumerConfig(
         name=name,
         ack_policy=AckPolicy.NONE,
@@ -62,30 +68,40 @@ async def scrub_stream(js: JetStreamContext, stream: str, words: Iterable[str], 
         mem_storage=True,
     )
     await js.add_consumer(stream, config)
-    deleted = 0
     try:
         sub = await js.pull_subscribe_bind(consumer=name, stream=stream)
-        last = info.state.last_seq
-        while True:
+        last, done = info.state.last_seq, False
+        while not done:
             try:
                 messages = await sub.fetch(batch, timeout=1)
             except NatsTimeoutError:
                 break  # nothing more arrived: read to the end
-            done = False
             for msg in messages:
-                seq = msg.metadata.sequence.stream
+                meta = msg.metadata
                 headers = "".join(f"{k}:{v}\n" for k, v in (msg.headers or {}).items()).encode()
                 if mentions(msg.data, needles) or mentions(headers, needles):
-                    await js.delete_msg(stream, seq)
-                    deleted += 1
-                done = done or seq >= last or msg.metadata.num_pending == 0
-            if done:
-                break
+                    yield Found(stream, meta.sequence.stream, msg.subject, meta.timestamp)
+                done = done or meta.sequence.stream >= last or meta.num_pending == 0
         await sub.unsubscribe()
     finally:
         try:
             await js.delete_consumer(stream, name)
         except NotFoundError:
             pass
-    log.info("stream.scrubbed", stream=stream, deleted=deleted)
+
+
+async def find_in_streams(js: JetStreamContext, streams: Iterable[str], words: Iterable[str]) -> list[Found]:
+    """Every message of `streams` naming one of `words` (Art. 15: what the service's streams hold about a person)."""
+    needles = needles_of(words)
+    return [found for stream in streams async for found in _naming(js, stream, needles, 256)]
+
+
+async def scrub_stream(js: JetStreamContext, stream: str, words: Iterable[str], *, batch: int = 256) -> int:
+    """Securely delete every message of `stream` whose data or headers name one of `words`; the count deleted."""
+    deleted = 0
+    async for found in _naming(js, stream, needles_of(words), batch):
+        await js.delete_msg(stream, found.seq)
+        deleted += 1
+    if deleted:
+        log.info("stream.scrubbed", stream=stream, deleted=deleted)
     return deleted

@@ -31,6 +31,23 @@ OTTO = "otto@example.org"
 SERVICES = ("notifications", "registry", "events")
 FAST_SCRUB = {"erasure_scrub_seconds": 0.2, "erasure_scrub_grace_seconds": 0.5}
 NEEDLES = needles_of([JANA, NAME])
+DEAD = "Nachricht, die nicht verarbeitet werden konnte"
+EXPORTED = {  # per service, each kind of record planted below and how often at least
+    "Verteilerdienst": {
+        "Eintrag in einem Verteiler": 3,  # two lists, and the group's list she moderates as its coordinator
+        "Anfrage an einen Verteiler": 1,  # the new address of Otto's address change
+        "Eintrag im Protokoll eines Verteilers": 1,  # the note that names her
+        DEAD: 1,
+    },
+    "Register": {
+        "Koordination einer Regionalgruppe": 1,
+        "Kontaktadresse einer Beratungsstelle": 1,
+        "Berater:in einer Beratungsstelle": 1,
+        "Ereignis": 2,  # the group's formation, the office's registration
+    },
+    "Aktionsplanung": {"Koordination einer Regionalgruppe (Kopie aus dem Register)": 1, DEAD: 1},
+    "Webzugang und API": {"Anmeldung im Web (Sitzung)": 1, "Rolle im Web": 1},
+}
 
 
 def names_her(value: object) -> bool:
@@ -163,6 +180,15 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
         assert all(before.values()), before  # she is in every service's tables
         assert await messages_naming_her(js)
 
+        # Art. 15 first (Done 3): the export finds every record planted here, in every service.
+        admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        export = (await made.http.get("/api/v1/personen/auskunft", params={"address": JANA}, headers=admin)).json()
+        found = {d["dienst"]: [x["art"] for x in d["eintraege"]] for d in export["dienste"]}
+        assert export["vollstaendig"] is True, export["hinweise"]
+        for service, kinds in EXPORTED.items():
+            for kind, count in kinds.items():
+                assert found[service].count(kind) >= count, (service, kind, found[service])
+
         # The state office erases her, as it does: through the API (or `beratungsnetz personen loeschen`).
         erased = await made.http.post(
             "/api/v1/personen/loeschen",
@@ -181,6 +207,8 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
             left = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
             raise AssertionError(f"noch da: {left} {await messages_naming_her(js)}") from None
         assert await rows_naming_her(gateway) == []
+        after = (await made.http.get("/api/v1/personen/auskunft", params={"address": JANA}, headers=admin)).json()
+        assert [x for d in after["dienste"] for x in d["eintraege"]] == []  # and the export finds nothing any more
         await gateway.dispose()
 
         office_now = await made.ask(r.OFFICE, r.OfficeRef(office_id=office.office_id))

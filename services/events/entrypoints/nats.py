@@ -14,7 +14,9 @@ from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as c
 from shared.contracts.people import PersonQuery, PersonRecords
+from shared.messaging.erasure import stream_records
 from shared.messaging.rpc import Responder, respond
+from shared.privacy import naming_words
 
 
 def register(broker: Any, uow: Callable[[], Any], clock: Clock, compile_now: Callable, *, organizer: str) -> None:
@@ -152,6 +154,8 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
 
     async def person_records(q: PersonQuery) -> PersonRecords:
         found = await gdpr_records.of_address(uow(), q.address, list(q.names))
+        words = naming_words(q.address, q.names)
+        found = [*found, *await stream_records(broker.connection.jetstream(), "events", words)]
         return PersonRecords.of("Aktionsplanung", q.address, found)
 
     for spec, handler in (

@@ -11,7 +11,9 @@ from services.notifications.service_layer import person_records as gdpr_records
 from services.notifications.service_layer.ports import Deps, Mailing
 from shared.contracts import notifications as c
 from shared.contracts.people import PersonQuery, PersonRecords
+from shared.messaging.erasure import stream_records
 from shared.messaging.rpc import respond
+from shared.privacy import naming_words
 
 
 def list_contract(m: MailingList, members: int = 0) -> c.ListV1:
@@ -289,12 +291,18 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         address, data = await selfservice.my_export(deps, q.token)
         return c.Export(address=address, **data)
 
+    async def with_streams(address: str, found: list, names: list[str]) -> PersonRecords:
+        words = naming_words(address, names)
+        return records_contract(
+            address, [*found, *await stream_records(broker.connection.jetstream(), "notifications", words)], names
+        )
+
     async def person_records(q: PersonQuery) -> PersonRecords:
         found, names = await gdpr_records.of_address(deps, q.address)
-        return records_contract(q.address, found, names)
+        return await with_streams(q.address, found, names)
 
     async def my_person_records(q: c.TokenInput) -> PersonRecords:
-        return records_contract(*await gdpr_records.of_own_link(deps, q.token))
+        return await with_streams(*await gdpr_records.of_own_link(deps, q.token))
 
     async def link_info(q: c.TokenInput) -> c.LinkInfo:
         purpose, name, hint = await views.link_info(deps, q.token)

@@ -22,7 +22,9 @@ from shared.contracts import Contract, RequestSpec
 from shared.contracts import registry as c
 from shared.contracts.people import PersonQuery, PersonRecords
 from shared.errors import NotFound
+from shared.messaging.erasure import stream_records
 from shared.messaging.rpc import Responder, respond
+from shared.privacy import naming_words
 
 OUTCOME_WORDS = {"created": "neu", "updated": "geaendert", "unchanged": "unveraendert"}
 HSDS_NONE = {
@@ -134,6 +136,8 @@ def _register_queries(
 
     async def person_records(q: PersonQuery) -> PersonRecords:
         found, names = await gdpr_records.of_address(uow(), q.address)
+        words = naming_words(q.address, [*names, *q.names])
+        found = [*found, *await stream_records(broker.connection.jetstream(), "registry", words)]
         return PersonRecords.of("Register", q.address, found, names)
 
     for spec, handler in (
