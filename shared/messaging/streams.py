@@ -59,22 +59,32 @@ async def declare_owned_streams(
     deadletter_max_age: float = DEADLETTER_MAX_AGE_SECONDS,
 ) -> None:
     """Create or update the service's streams (a changed max age reaches an existing stream at start). A cluster
-    that is still electing its JetStream leader answers with a timeout or "unavailable" for a moment: that is
-    "not yet", retried (`retry.bounded`)."""
+    that is still electing its JetStream leader answers with a timeout or "unavailable" for a moment, and one whose
+    nodes are still finding each other has "no suitable peers for placement": that is "not yet", retried
+    (`retry.bounded`)."""
     for config in owned_stream_configs(service, replicas, deadletter_max_age):
-        not_yet = (TimeoutError, NoRespondersError, ServiceUnavailableError)
+        not_yet = (TimeoutError, NoRespondersError, ServiceUnavailableError, PeersNotYet)
         async for attempt in retry.bounded(*not_yet, event="stream.declare_retry", stream=config.name):
             with attempt:
                 await _add_or_update(js, config)
 
 
+class PeersNotYet(Exception):
+    """A replicated stream cannot be placed yet: not enough cluster nodes are up (JetStream error 10005)."""
+
+
 async def _add_or_update(js: JetStreamContext, config: StreamConfig) -> None:
     try:
-        await js.add_stream(config)
+        try:
+            await js.add_stream(config)
+        except BadRequestError as exc:
+            if exc.err_code != 10058:  # stream name already in use with a different configuration
+                raise
+            await js.update_stream(config)
     except BadRequestError as exc:
-        if exc.err_code != 10058:  # stream name already in use with a different configuration
-            raise
-        await js.update_stream(config)
+        if exc.err_code == 10005:  # no suitable peers for placement (a peer is offline)
+            raise PeersNotYet(exc.description) from exc
+        raise
 
 
 def bound_stream(producer: str) -> JStream:
