@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 def normalised(address: str) -> str:
@@ -97,6 +98,19 @@ class Erasure:
     def result(self, count: int) -> Erased:
         first = self._addresses[0] if self._addresses else self.address
         return Erased(count, first, tuple(self._names))
+
+
+UNTIL_ERASED = "Bis Sie die Löschung verlangen (Art. 17 DSGVO)."
+
+
+@dataclass(frozen=True)
+class Record:
+    """Art. 15: one record a service holds about a person, with purpose and retention, all in German."""
+
+    kind: str
+    data: dict[str, Any]
+    purpose: str
+    retention: str
 
 
 GONE = "gelöschte Person"  # what a text says where it named an erased person

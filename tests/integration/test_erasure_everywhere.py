@@ -113,7 +113,7 @@ async def databases(request):
 
 
 @pytest.mark.timeout(300)
-async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_server, broker, tmp_path, databases):
+async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_server, broker, tmp_path, databases, capfd):
     settings = {name: FAST_SCRUB | databases.get(name, {}) for name in SERVICES}
     system = web_system(
         nats_server, broker, tmp_path, services=SERVICES, service_settings=settings, admin_token=ADMIN_TOKEN
@@ -243,6 +243,9 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
             assert await rows_naming_her(fresh.database) == []
         finally:
             await fresh.stop()
+    logged = "\n".join(capfd.readouterr()).encode()
+    assert b"service.started" in logged  # the services' logs (INFO) are what was read here
+    assert not names_her(logged), "ein Log nennt sie"
 
 
 def _state(group) -> str:

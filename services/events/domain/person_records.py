@@ -17,17 +17,9 @@ from services.events.domain.groups import GroupReplica
 from services.events.domain.trainings import Training
 from services.events.domain.workplan import WorkItem
 from shared.names import fold, names_person
+from shared.privacy import UNTIL_ERASED, Record
 
-UNTIL_ERASED = "Bis Sie die Löschung verlangen (Art. 17 DSGVO); eine feste Löschfrist ist noch nicht eingerichtet."
 AS_REGISTER = "Solange das Register Sie als Koordination der Gruppe führt (die Kopie folgt dem Register)."
-
-
-@dataclass(frozen=True)
-class Record:
-    kind: str
-    data: dict[str, Any]
-    purpose: str
-    retention: str
 
 
 @dataclass(frozen=True)

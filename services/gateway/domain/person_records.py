@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from shared.clock import german_date, german_datetime
+from shared.privacy import UNTIL_ERASED, Record
 
-UNTIL_ERASED = "Bis Sie die Löschung verlangen (Art. 17 DSGVO); eine feste Löschfrist ist noch nicht eingerichtet."
 SERVICES = {  # producer -> German name, in the order the export shows them
     "notifications": "Verteilerdienst",
     "registry": "Register",
@@ -50,14 +50,6 @@ LABELS = {  # German keys whose words need an umlaut or a hyphen to read well
 
 
 VERBATIM = {"fassung_einwilligungstext", "kennung", "vorgang", "anfrage"}  # identifiers, even when they look like dates
-
-
-@dataclass(frozen=True)
-class Record:
-    kind: str
-    data: dict[str, Any]
-    purpose: str
-    retention: str
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ nothing the service holds goes missing from the answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from shared.privacy import UNTIL_ERASED, Record
 
 # codes as stored -> German words (the JSON and the page show the words)
 WORDS = {
@@ -52,16 +53,6 @@ ACTIONS = {
 }
 CODED = {"role": WORDS, "delivery": WORDS, "status": WORDS, "kind": WORDS, "state": WORDS, "action": ACTIONS}
 
-UNTIL_ERASED = "Bis Sie die Löschung verlangen (Art. 17 DSGVO); eine feste Löschfrist ist noch nicht eingerichtet."
-
-
-@dataclass(frozen=True)
-class Record:
-    kind: str
-    data: dict[str, Any]
-    purpose: str
-    retention: str
-
 
 # (store key, kind, purpose, retention, {column: German key})
 KINDS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
@@ -85,7 +76,8 @@ KINDS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
         "requests",
         "Anfrage an einen Verteiler",
         "Ihre Eintragung oder Adressänderung bestätigen lassen und von der Moderation entscheiden lassen.",
-        UNTIL_ERASED,
+        "Nie bestätigte Anfragen: 48 Stunden Gültigkeit des Links und 7 Tage danach (RETENTION_EXPIRED_DAYS); "
+        "entschiedene Anfragen bis Sie die Löschung verlangen (Art. 17 DSGVO).",
         {
             "id": "kennung",
             "list_id": "verteiler",
@@ -119,7 +111,7 @@ KINDS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
         "audit",
         "Eintrag im Protokoll eines Verteilers",
         "Nachvollziehen, wer wann was am Verteiler geändert hat (Rechenschaftspflicht, Art. 5 Abs. 2 DSGVO).",
-        UNTIL_ERASED,
+        "2 Jahre (RETENTION_AUDIT_DAYS); bei einer Löschung steht statt Ihrer Adresse „gelöschte Person“.",
         {
             "at": "zeit",
             "list_id": "verteiler",
@@ -133,7 +125,8 @@ KINDS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
         "deliveries",
         "Mail an Sie",
         "Jede Mail genau einmal zustellen und Zustellfehler erkennen.",
-        UNTIL_ERASED,
+        "Der Text der Mail 30 Tage nach der Zustellung (RETENTION_MAIL_BODY_DAYS); Empfänger, Betreff und Status bis "
+        "Sie die Löschung verlangen (Art. 17 DSGVO).",
         {
             "event_id": "vorgang",
             "recipient": "empfaenger",

@@ -15,17 +15,9 @@ from services.registry.domain.campaigns import Recipient
 from services.registry.domain.offices import Counsellor, Office
 from services.registry.domain.qualifications import PersonQualification
 from services.registry.domain.regions import RegionalGroup
+from shared.privacy import UNTIL_ERASED, Record
 
-UNTIL_ERASED = "Bis Sie die Löschung verlangen (Art. 17 DSGVO); eine feste Löschfrist ist noch nicht eingerichtet."
 WHILE_IN_ROLE = "Solange Sie diese Aufgabe haben; danach bis Sie die Löschung verlangen (Art. 17 DSGVO)."
-
-
-@dataclass(frozen=True)
-class Record:
-    kind: str
-    data: dict[str, Any]
-    purpose: str
-    retention: str
 
 
 @dataclass(frozen=True)
