@@ -22,10 +22,16 @@ def alembic_config(service: str) -> Config:
 
 
 async def upgrade(database: Database, service: str, revision: str = "head") -> None:
-    """Bring the service's schema to `revision`; creates the PostgreSQL schema if needed."""
+    """Bring the service's schema to `revision`; creates the PostgreSQL schema if it is missing."""
     async with database.engine.begin() as connection:
         if database.schema and database.dialect == "postgresql":
-            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
+            # A service's own role owns its schema but may not create schemas (beratungsnetz.runtime.provision_db),
+            # and PostgreSQL checks that right even for IF NOT EXISTS: ask first.
+            found = await connection.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": database.schema}
+            )
+            if found.first() is None:
+                await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{database.schema}"'))
         await connection.run_sync(_upgrade, service, revision)
 
 
