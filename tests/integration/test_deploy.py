@@ -16,7 +16,9 @@ import nats
 import pytest
 import yaml
 from compose_spec import PyOptions
+from sqlalchemy.engine import make_url
 
+from beratungsnetz.runtime import provision_db
 from beratungsnetz.runtime.nats_server import nats_server_binary
 from tests.deploy_support import DEPLOY, PASSWORDS, ROOT, Cluster
 
@@ -60,7 +62,7 @@ def test_jetstream_fsyncs_every_write_everywhere() -> None:
 def test_the_compose_file_is_valid() -> None:
     compose = PyOptions(apply_merge=True).from_yaml(COMPOSE_TEXT)  # the compose-spec parser, if no docker plugin
     compose.validate()
-    assert set(compose.service_names()) == {"nats-1", "nats-2", "nats-3", "postgres", *APP_SERVICES}
+    assert set(compose.service_names()) == {"nats-1", "nats-2", "nats-3", "postgres", "db-provision", *APP_SERVICES}
     docker = shutil.which("docker")
     if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
         env = {"PATH": "/usr/bin:/bin"} | {v: "x" * 40 for v in re.findall(r"\$\{([A-Z_]+)", COMPOSE_TEXT)}
@@ -114,6 +116,33 @@ def test_compose_runs_real_modules_with_settings_the_code_knows(service: str, mo
     settings = settings_cls()  # production settings refuse insecure defaults, so this proves they are complete
     assert settings.environment == "production" and settings.nats_user == service
     assert settings.nats_url.count("nats://") == 3 and (service == "gateway" or settings.stream_replicas == 3)
+
+
+def test_each_service_logs_in_to_postgres_as_the_role_provisioning_creates_for_it() -> None:
+    services = COMPOSE["services"]
+    provisioning = services["db-provision"]
+    assert provisioning["command"] == ["python", "-m", "beratungsnetz.runtime.provision_db"]
+    assert provisioning["depends_on"]["postgres"]["condition"] == "service_healthy"
+    superuser = services["postgres"]["environment"]["POSTGRES_USER"]
+    database = services["postgres"]["environment"]["POSTGRES_DB"]
+    env = provisioning["environment"]
+    assert set(env) == {provision_db.ADMIN_URL_ENV, *(provision_db.password_env(s) for s in provision_db.SERVICES)}
+    admin = make_url(env[provision_db.ADMIN_URL_ENV])
+    assert (admin.username, admin.password, admin.database) == (superuser, "${POSTGRES_PASSWORD}", database)
+    roles = provision_db.roles_from_environment({provision_db.password_env(s): "x" for s in provision_db.SERVICES})
+    assert sorted(r.service for r in roles) == sorted(APP_SERVICES)
+    for role in roles:
+        prefix = f"BERATUNGSNETZ_{role.service.upper()}_"
+        spec = services[role.service]
+        url = make_url(spec["environment"][prefix + "DATABASE_URL"])
+        assert url.username == role.role != superuser, f"{role.service} meldet sich als {url.username} an"
+        assert url.password == "${" + provision_db.password_env(role.service) + "}"
+        assert env[provision_db.password_env(role.service)].startswith(url.password[:-1] + ":?")  # the same variable
+        assert (url.host, url.database) == ("postgres", database)
+        assert spec["environment"][prefix + "DATABASE_SCHEMA"] == role.schema
+        assert spec["depends_on"]["db-provision"]["condition"] == "service_completed_successfully"
+    using_superuser = {name for name, spec in services.items() if "POSTGRES_PASSWORD" in str(spec.get("environment"))}
+    assert using_superuser == {"postgres", "db-provision"}
 
 
 def test_compose_mounts_files_that_exist_and_nats_nodes_share_one_config() -> None:
