@@ -6,6 +6,9 @@ names of their own per test so that parallel runs do not meet; each service migr
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -134,6 +137,26 @@ async def test_a_service_role_reads_and_writes_its_own_schema_and_keeps_its_vers
         assert owners == {spec.role}
 
 
+async def stored_password_is(url: str, role: str, password: str) -> bool:
+    """Whether PostgreSQL's SCRAM verifier for `role` was made from `password` (trust auth checks none)."""
+    admin = make_database(url)
+    try:
+        async with admin.engine.connect() as conn:
+            verifier = (
+                await conn.execute(text("SELECT rolpassword FROM pg_authid WHERE rolname = :r"), {"r": role})
+            ).scalar_one()
+    finally:
+        await admin.dispose()
+    scheme, rest = verifier.split("$", 1)
+    assert scheme == "SCRAM-SHA-256", scheme
+    iterations_salt, keys = rest.split("$")
+    iterations, salt = iterations_salt.split(":")
+    stored_key = keys.split(":")[0]
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return base64.b64encode(hashlib.sha256(client_key).digest()).decode() == stored_key
+
+
 async def test_provisioning_runs_again_and_hands_over_a_schema_the_superuser_created() -> None:
     """The layout before: one superuser created and migrated every schema. Provisioning gives it to the role."""
     url = admin_url()
@@ -143,7 +166,11 @@ async def test_provisioning_runs_again_and_hands_over_a_schema_the_superuser_cre
     try:
         await upgrade(superuser_db, "events")  # as before: the superuser creates and migrates
         await provision(url, [spec])
-        await provision(url, [ServiceRole(spec.service, spec.role, spec.schema, "zweites-passwort")])  # rotation
+        assert await stored_password_is(url, spec.role, "erstes-passwort")
+        rotated = "zweites'; DROP ROLE postgres; --"  # quoted by the server, never pasted into SQL
+        await provision(url, [ServiceRole(spec.service, spec.role, spec.schema, rotated)])  # rotation: run again
+        assert await stored_password_is(url, spec.role, rotated)
+        assert not await stored_password_is(url, spec.role, "erstes-passwort")
         role_db = make_database(url_as(spec), schema=spec.schema)
         try:
             await upgrade(role_db, "events")

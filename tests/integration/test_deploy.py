@@ -249,4 +249,5 @@ def test_the_installed_package_carries_every_migration(tmp_path: Path) -> None:
         "services/registry/adapters/templates/directory.html.j2",
         "beratungsnetz/runtime/smtp_sink.py",
         "beratungsnetz/runtime/healthcheck.py",
+        "beratungsnetz/runtime/provision_db.py",
     } <= names
