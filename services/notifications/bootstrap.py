@@ -51,6 +51,7 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         username=settings.smtp_user,
         password=settings.smtp_password and settings.smtp_password.get_secret_value(),
         start_tls=settings.smtp_starttls,
+        use_tls=settings.smtp_tls,
     )
 
     send = partial(pool.send, sender.address)  # raises the delivery port's own Temporary and Permanent
