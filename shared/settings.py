@@ -11,7 +11,7 @@ import os
 from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared import keys
@@ -105,6 +105,12 @@ class ServiceSettings(BaseSettings):
     @property
     def json_logs(self) -> bool:
         return self.log_json if self.log_json is not None else self.environment != "development"
+
+    @field_validator("secret_key_previous", mode="before")
+    @classmethod
+    def _no_previous_when_empty(cls, value: object) -> object:
+        """An empty variable (docker-compose's `${…:-}`) means none."""
+        return None if value in ("", None) or (isinstance(value, SecretStr) and not value.get_secret_value()) else value
 
     def keys(self, purpose: str, *, legacy: bool = False) -> tuple[bytes, ...]:
         """The keys for one purpose (shared/keys.py): the first signs, all verify (current, previous secret)."""

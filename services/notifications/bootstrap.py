@@ -16,7 +16,7 @@ from services.notifications.domain.tokens import Signer
 from services.notifications.entrypoints import wiring
 from services.notifications.service_layer import delivery, digests
 from services.notifications.service_layer.ports import Deps
-from shared import privacy
+from shared import keys, privacy
 from shared.service import ServiceApp, run_service
 
 
@@ -37,7 +37,7 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         uow=uow,
         composer=MailComposer(sender, settings.public_url, now),
         calendar=partial(calendar.invitation, organizer=sender.address),
-        signer=Signer(secret.encode()),
+        signer=Signer(*settings.keys(keys.LINKS, legacy=True)),  # links in mails (shared/keys.py)
         now=now,
         secret=privacy.fingerprint_key(secret),  # for the fingerprints of erased and blocked addresses
         public_url=settings.public_url,
