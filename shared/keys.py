@@ -7,7 +7,9 @@
 - `SESSIONS`: what the gateway signs for the browser (the one-time notices after a redirect).
 
 Erasure fingerprints (shared/privacy.py `fingerprint_key`) stay on the secret's own bytes: the mailing service has
-stored its suppressions (Art. 17/21 GDPR) with that key, and a derived one would make them unfindable.
+stored its suppressions (Art. 17/21 GDPR) with that key, and a derived one would make them unfindable. For the same
+reason they never rotate: `FINGERPRINT_KEY` (default: `SECRET_KEY`) holds the old secret after `SECRET_KEY` changes
+(shared/settings.py `fingerprints`).
 
 Rotation: `SECRET_KEY_PREVIOUS` (optional) is the secret before the last change. New values are signed with the
 current key only; values signed with the previous one still verify until it is removed, so changing the secret

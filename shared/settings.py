@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared import keys
+from shared import keys, privacy
 from shared.clock import Clock, parse_instant
 from shared.privacy import DEV_SECRET
 from shared.retry import RetryPolicy
@@ -53,6 +53,12 @@ class ServiceSettings(BaseSettings):
         default=None,
         description="Der vorige SECRET_KEY nach einem Wechsel: damit signierte Links und Hinweise gelten weiter, "
         "bis er entfernt wird (neue signiert nur der aktuelle)",
+    )
+    fingerprint_key: SecretStr | None = Field(
+        default=None,
+        description="Schlüssel der Fingerabdrücke gelöschter und gesperrter Adressen (in allen Diensten derselbe); "
+        "Standard: SECRET_KEY. Nach einem Wechsel von SECRET_KEY hier den bisherigen eintragen, sonst erkennt das "
+        "System früher gelöschte oder gesperrte Adressen nicht wieder",
     )
     log_level: str = "INFO"
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
@@ -106,7 +112,7 @@ class ServiceSettings(BaseSettings):
     def json_logs(self) -> bool:
         return self.log_json if self.log_json is not None else self.environment != "development"
 
-    @field_validator("secret_key_previous", mode="before")
+    @field_validator("secret_key_previous", "fingerprint_key", mode="before")
     @classmethod
     def _no_previous_when_empty(cls, value: object) -> object:
         """An empty variable (docker-compose's `${…:-}`) means none."""
@@ -116,6 +122,14 @@ class ServiceSettings(BaseSettings):
         """The keys for one purpose (shared/keys.py): the first signs, all verify (current, previous secret)."""
         previous = self.secret_key_previous.get_secret_value() if self.secret_key_previous else None
         return keys.verifying(purpose, self.secret_key.get_secret_value(), previous, legacy=legacy)
+
+    def fingerprint_secret(self) -> str:
+        """What erasure fingerprints are keyed with: FINGERPRINT_KEY, else SECRET_KEY (shared/keys.py says why)."""
+        return (self.fingerprint_key or self.secret_key).get_secret_value()
+
+    def fingerprints(self) -> bytes:
+        """The erasure fingerprint key (shared/privacy.py `fingerprint_key`)."""
+        return privacy.fingerprint_key(self.fingerprint_secret())
 
     def production_problems(self) -> list[str]:
         """Each insecure setting, in German, naming it; a service's settings add their own."""
@@ -128,6 +142,10 @@ class ServiceSettings(BaseSettings):
             weak = keys.weakness(self.secret_key_previous.get_secret_value())
             if weak:
                 problems.append(f"SECRET_KEY_PREVIOUS ist kein zufälliger Schlüssel ({weak})")
+        if self.fingerprint_key is not None:
+            weak = keys.weakness(self.fingerprint_key.get_secret_value())
+            if weak:
+                problems.append(f"FINGERPRINT_KEY ist kein zufälliger Schlüssel ({weak})")
         if self.needs_database and self.database_url.startswith("sqlite"):
             problems.append("DATABASE_URL muss in Produktion auf PostgreSQL zeigen")
         if not self.nats_user:

@@ -80,3 +80,12 @@ def test_fingerprints_stay_on_the_secret_itself_so_stored_suppressions_are_found
     assert privacy.fingerprint_key(NEW) == NEW.encode()
     stored = privacy.fingerprint("Anna@Example.org ", NEW.encode())
     assert privacy.matches("anna@example.org", stored, privacy.fingerprint_key(NEW))
+
+
+def test_a_fingerprint_key_of_its_own_keeps_suppressions_findable_after_a_rotation() -> None:
+    assert RegistrySettings(secret_key=NEW).fingerprints() == NEW.encode()  # default: the secret itself
+    rotated = RegistrySettings(secret_key=NEW, secret_key_previous=OLD, fingerprint_key=OLD)
+    stored = privacy.fingerprint("anna@example.org", privacy.fingerprint_key(OLD))  # before the rotation
+    assert privacy.matches("anna@example.org", stored, rotated.fingerprints())
+    assert rotated.keys(keys.LINKS)[0] == keys.derive(NEW, keys.LINKS)  # links move on to the new secret
+    assert RegistrySettings(secret_key=NEW, fingerprint_key="").fingerprint_key is None  # compose's empty default

@@ -58,7 +58,10 @@ def test_generated_secrets_are_strong_and_simple_ones_weak() -> None:
         assert keys.weakness(secrets.token_hex(16)) is None
     assert keys.weakness("a" * 32) and keys.weakness("a" * 31) == "mindestens 32 Zeichen"
     message = refused(RegistrySettings, **COMMON, secret_key_previous="a" * 40)
-    assert "SECRET_KEY_PREVIOUS" in message
+    assert "SECRET_KEY_PREVIOUS ist kein zufälliger Schlüssel" in message
+    message = refused(RegistrySettings, **COMMON, fingerprint_key="b" * 40)
+    assert "FINGERPRINT_KEY ist kein zufälliger Schlüssel" in message
+    assert RegistrySettings(**COMMON, fingerprint_key=secrets.token_urlsafe(32)).fingerprint_key
 
 
 def test_nats_needs_user_and_password() -> None:
