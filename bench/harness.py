@@ -9,6 +9,11 @@ from pathlib import Path
 
 from beratungsnetz.runtime.nats_server import NatsServer
 from beratungsnetz.runtime.processes import ChildProcess, answers, service_process, wait_healthy
+from shared.settings import TEST_SUITE_ENV
+
+# The benchmarks run the services in the test environment, as the test suite does: the marker without which
+# `ENVIRONMENT=test` is refused (shared/settings.py), inherited by the service processes started here.
+os.environ[TEST_SUITE_ENV] = "1"
 
 
 def start(service: str, nats_url: str, base: Path, **settings: str) -> ChildProcess:

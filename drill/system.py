@@ -8,6 +8,7 @@ Ctrl-C nor an exception leaves processes behind.
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
 import time
 from pathlib import Path
@@ -26,11 +27,15 @@ from shared.contracts.system import HealthReply
 from shared.messaging.broker import make_broker, stop_quietly
 from shared.messaging.rpc import ServiceUnavailable, request
 from shared.messaging.streams import declare_owned_streams
-from shared.settings import ServiceSettings
+from shared.settings import TEST_SUITE_ENV, ServiceSettings
 
 SERVICES = ("registry", "events", "notifications")
 STREAMS = ("REGISTRY", "EVENTS", "NOTIFICATIONS")
 REPO = Path(__file__).resolve().parent.parent
+
+# The drill runs the services in the test environment, as the test suite does: the marker without which
+# `ENVIRONMENT=test` is refused (shared/settings.py), inherited by the service processes started here.
+os.environ[TEST_SUITE_ENV] = "1"
 
 
 class System:

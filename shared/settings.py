@@ -1,19 +1,40 @@
 """The settings every service shares; each service adds its own env prefix and fields.
 
-Read once in the composition root and passed in. Outside development insecure
-defaults are refused, so a forgotten variable fails loudly at start, not in production.
+Read once in the composition root and passed in. In production insecure settings are refused (the production
+guard: every problem in one German message naming the setting), so a forgotten or weak variable fails loudly at
+start. `test` is only for the test suite's own processes: it skips the guard, so it is refused elsewhere.
 """
 
 from __future__ import annotations
 
+import os
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared import keys, privacy
 from shared.clock import Clock, parse_instant
 from shared.privacy import DEV_SECRET
 from shared.retry import RetryPolicy
+
+# Set by the test suite (tests/conftest.py, at import) and inherited by the service processes it starts; the drill
+# sets it too. Without it `ENVIRONMENT=test` is refused, so that nobody runs a real system without the guard.
+TEST_SUITE_ENV = "BERATUNGSNETZ_TEST_SUITE"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"}  # noqa: S104 - names refused, nothing bound
+
+
+def public_url_problem(url: str) -> str | None:
+    """What is wrong with a production PUBLIC_URL (German), or None: https, a real host name."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https":
+        # Session cookies are `Secure` in production: over plain http no browser would send them back.
+        return "PUBLIC_URL muss mit https:// beginnen"
+    if not host or host in LOCAL_HOSTS or host.endswith(".localhost") or host.startswith("127."):
+        return "PUBLIC_URL muss die öffentliche Adresse sein, nicht localhost oder 127.0.0.1"
+    return None
 
 
 class ServiceSettings(BaseSettings):
@@ -28,6 +49,17 @@ class ServiceSettings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/db/service.sqlite3"
     database_schema: str | None = None
     secret_key: SecretStr = SecretStr(DEV_SECRET)
+    secret_key_previous: SecretStr | None = Field(
+        default=None,
+        description="Der vorige SECRET_KEY nach einem Wechsel: damit signierte Links und Hinweise gelten weiter, "
+        "bis er entfernt wird (neue signiert nur der aktuelle)",
+    )
+    fingerprint_key: SecretStr | None = Field(
+        default=None,
+        description="Schlüssel der Fingerabdrücke gelöschter und gesperrter Adressen (in allen Diensten derselbe); "
+        "Standard: SECRET_KEY. Nach einem Wechsel von SECRET_KEY hier den bisherigen eintragen, sonst erkennt das "
+        "System früher gelöschte oder gesperrte Adressen nicht wieder",
+    )
     log_level: str = "INFO"
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
     outbox_poll_seconds: float = 0.5
@@ -80,19 +112,60 @@ class ServiceSettings(BaseSettings):
     def json_logs(self) -> bool:
         return self.log_json if self.log_json is not None else self.environment != "development"
 
-    @model_validator(mode="after")
-    def _refuse_insecure_defaults(self) -> ServiceSettings:
-        if self.clock_start and self.environment == "production":
-            raise ValueError("CLOCK_START ist nur für Tests und Entwicklung da, nie in Produktion")
-        if self.environment != "production":
-            return self
+    @field_validator("secret_key_previous", "fingerprint_key", mode="before")
+    @classmethod
+    def _no_previous_when_empty(cls, value: object) -> object:
+        """An empty variable (docker-compose's `${…:-}`) means none."""
+        return None if value in ("", None) or (isinstance(value, SecretStr) and not value.get_secret_value()) else value
+
+    def keys(self, purpose: str, *, legacy: bool = False) -> tuple[bytes, ...]:
+        """The keys for one purpose (shared/keys.py): the first signs, all verify (current, previous secret)."""
+        previous = self.secret_key_previous.get_secret_value() if self.secret_key_previous else None
+        return keys.verifying(purpose, self.secret_key.get_secret_value(), previous, legacy=legacy)
+
+    def fingerprint_secret(self) -> str:
+        """What erasure fingerprints are keyed with: FINGERPRINT_KEY, else SECRET_KEY (shared/keys.py says why)."""
+        return (self.fingerprint_key or self.secret_key).get_secret_value()
+
+    def fingerprints(self) -> bytes:
+        """The erasure fingerprint key (shared/privacy.py `fingerprint_key`)."""
+        return privacy.fingerprint_key(self.fingerprint_secret())
+
+    def production_problems(self) -> list[str]:
+        """Each insecure setting, in German, naming it; a service's settings add their own."""
         problems = []
-        if self.secret_key.get_secret_value() == DEV_SECRET or len(self.secret_key.get_secret_value()) < 32:
-            problems.append("SECRET_KEY muss gesetzt sein (mindestens 32 Zeichen)")
+        secret = self.secret_key.get_secret_value()
+        weak = "nicht der Entwicklungswert" if secret == DEV_SECRET else keys.weakness(secret)
+        if weak:
+            problems.append(f"SECRET_KEY muss gesetzt und zufällig sein ({weak})")
+        if self.secret_key_previous is not None:
+            weak = keys.weakness(self.secret_key_previous.get_secret_value())
+            if weak:
+                problems.append(f"SECRET_KEY_PREVIOUS ist kein zufälliger Schlüssel ({weak})")
+        if self.fingerprint_key is not None:
+            weak = keys.weakness(self.fingerprint_key.get_secret_value())
+            if weak:
+                problems.append(f"FINGERPRINT_KEY ist kein zufälliger Schlüssel ({weak})")
         if self.needs_database and self.database_url.startswith("sqlite"):
             problems.append("DATABASE_URL muss in Produktion auf PostgreSQL zeigen")
         if not self.nats_user:
             problems.append("NATS_USER und NATS_PASSWORD müssen in Produktion gesetzt sein")
+        elif self.nats_password is None or not self.nats_password.get_secret_value().strip():
+            problems.append("NATS_PASSWORD muss in Produktion gesetzt sein")
+        return problems
+
+    @model_validator(mode="after")
+    def _refuse_insecure_defaults(self) -> ServiceSettings:
+        if self.environment == "test" and os.environ.get(TEST_SUITE_ENV) != "1":
+            raise ValueError(
+                "ENVIRONMENT=test ist nur in den Prozessen der Testsuite zulässig (es schaltet alle Prüfungen ab); "
+                "im Betrieb production, lokal development"
+            )
+        if self.clock_start and self.environment == "production":
+            raise ValueError("CLOCK_START ist nur für Tests und Entwicklung da, nie in Produktion")
+        if self.environment != "production":
+            return self
+        problems = self.production_problems()
         if problems:
             raise ValueError("Unsichere Konfiguration für Produktion: " + "; ".join(problems))
         return self

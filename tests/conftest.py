@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # the fixtures import these when used, so that `pytest tests/
     from beratungsnetz.runtime.nats_server import NatsServer
     from shared.db import Database
 
+# The marker without which `ENVIRONMENT=test` is refused (shared/settings.py TEST_SUITE_ENV): set for the settings
+# read in this process and inherited by every service process the tests start (they copy os.environ).
+os.environ["BERATUNGSNETZ_TEST_SUITE"] = "1"
+
 DATABASES = ["sqlite", "postgresql"]
 STORES = ["fake", *DATABASES]  # the database fixture's parameters for tests that also run on a fake
 

@@ -6,7 +6,6 @@ from services.events.adapters import orm
 from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.config import EventsSettings
 from services.events.entrypoints import wiring
-from shared import privacy
 from shared.service import ServiceApp, run_service
 
 
@@ -14,7 +13,7 @@ def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
     settings = settings or EventsSettings()
     app = ServiceApp.assemble("events", settings, orm.messaging)
     clock = app.clock  # the one clock of this service (tests move it): every handler, job and mapping reads it
-    key = privacy.fingerprint_key(settings.secret_key.get_secret_value())
+    key = settings.fingerprints()
 
     def uow() -> EventsUnitOfWork:
         return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake, fingerprint_key=key)

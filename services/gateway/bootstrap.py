@@ -22,6 +22,7 @@ from services.gateway.config import GatewaySettings
 from services.gateway.entrypoints.http import create_app
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.service_layer import tokens
+from shared import keys
 from shared.contracts import gateway as contracts
 from shared.contracts.system import HealthReply, HealthRequest
 from shared.db import make_database, upgrade
@@ -48,7 +49,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         sessions=sessions,
         tokens=store,
         clock=clock,
-        secret_key=settings.secret_key.get_secret_value(),
+        secret_key=settings.fingerprint_secret(),  # log lines name addresses by their fingerprint
+        session_keys=settings.keys(keys.SESSIONS),
         public_url=settings.public_url,
         admin_address=settings.admin_address,
         secure_cookies=settings.secure_cookies,

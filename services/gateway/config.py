@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared import keys
+from shared.settings import ServiceSettings, public_url_problem
 
+ADMIN_TOKEN = re.compile(r"bn_[A-Za-z0-9_-]{40,}")  # as `beratungsnetz up` and the gateway make them
 FRAME_SOURCE = re.compile(r"\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?")
 
 
@@ -50,15 +52,17 @@ class GatewaySettings(ServiceSettings):
     def secure_cookies(self) -> bool:
         return self.environment not in ("development", "test")
 
-    @model_validator(mode="after")
-    def _no_mailbox_in_production(self) -> GatewaySettings:
-        if self.environment != "production":
-            return self
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
         if self.mailbox_dir:
-            raise ValueError(
-                "Unsichere Konfiguration für Produktion: MAILBOX_DIR (das lokale Postfach) ist nur für die Entwicklung da"
+            problems.append("MAILBOX_DIR (das lokale Postfach) ist nur für die Entwicklung da")
+        url = public_url_problem(self.public_url)
+        if url:
+            problems.append(url)
+        token = self.admin_token.get_secret_value() if self.admin_token else None
+        if token is not None and (not ADMIN_TOKEN.fullmatch(token) or keys.weakness(token[3:], 40)):
+            problems.append(
+                "ADMIN_TOKEN muss ein erzeugtes Token sein: bn_ und mindestens 40 zufällige Zeichen "
+                "(z. B. python -c 'import secrets; print(\"bn_\" + secrets.token_urlsafe(32))')"
             )
-        if not self.public_url.startswith("https://"):
-            # Session cookies are `Secure` in production: over plain http no browser would send them back.
-            raise ValueError("Unsichere Konfiguration für Produktion: PUBLIC_URL muss mit https:// beginnen")
-        return self
+        return problems

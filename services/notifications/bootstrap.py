@@ -16,7 +16,7 @@ from services.notifications.domain.tokens import Signer
 from services.notifications.entrypoints import wiring
 from services.notifications.service_layer import delivery, digests
 from services.notifications.service_layer.ports import Deps
-from shared import privacy
+from shared import keys
 from shared.service import ServiceApp, run_service
 
 
@@ -25,7 +25,6 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
     app = ServiceApp.assemble("notifications", settings, orm.messaging)
     wake = asyncio.Event()
     now = app.clock.now
-    secret = settings.secret_key.get_secret_value()
 
     def uow() -> NotificationsUnitOfWork:
         unit = NotificationsUnitOfWork(app.database, orm.messaging, on_commit=app.relay.wake)
@@ -37,9 +36,9 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         uow=uow,
         composer=MailComposer(sender, settings.public_url, now),
         calendar=partial(calendar.invitation, organizer=sender.address),
-        signer=Signer(secret.encode()),
+        signer=Signer(*settings.keys(keys.LINKS, legacy=True)),  # links in mails (shared/keys.py)
         now=now,
-        secret=privacy.fingerprint_key(secret),  # for the fingerprints of erased and blocked addresses
+        secret=settings.fingerprints(),  # for the fingerprints of erased and blocked addresses
         public_url=settings.public_url,
         board_list=settings.board_list,
         workplan_list=settings.workplan_list,
@@ -51,6 +50,7 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         username=settings.smtp_user,
         password=settings.smtp_password and settings.smtp_password.get_secret_value(),
         start_tls=settings.smtp_starttls,
+        use_tls=settings.smtp_tls,
     )
 
     send = partial(pool.send, sender.address)  # raises the delivery port's own Temporary and Permanent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, public_url_problem
 
 
 class NotificationsSettings(ServiceSettings):
@@ -16,7 +16,13 @@ class NotificationsSettings(ServiceSettings):
     smtp_port: int = 8025
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
-    smtp_starttls: bool = False
+    smtp_starttls: bool = False  # STARTTLS after connecting (port 587)
+    smtp_tls: bool = Field(default=False, description="TLS von Anfang an (implizites TLS, meist Port 465)")
+    smtp_local_relay: bool = Field(
+        default=False,
+        description="Der SMTP-Server ist ein Relay auf demselben Rechner: in Produktion dann ohne TLS erlaubt "
+        "(sonst ist STARTTLS oder TLS Pflicht)",
+    )
     smtp_pool_size: int = 4
     sender_address: str = "verteiler@beratungsnetz.example"
     sender_name: str = "Beratungsnetz"
@@ -47,3 +53,15 @@ class NotificationsSettings(ServiceSettings):
         description="Protokolleinträge der Verteiler (wer hat wann wen eingetragen, ausgetragen, entschieden) "
         "bleiben so viele Tage (Standard: zwei Jahre)",
     )
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if not (self.smtp_starttls or self.smtp_tls or self.smtp_local_relay):
+            problems.append(
+                "SMTP_STARTTLS oder SMTP_TLS muss in Produktion gesetzt sein (Mails nie unverschlüsselt); "
+                "nur für ein Relay auf demselben Rechner SMTP_LOCAL_RELAY=true"
+            )
+        url = public_url_problem(self.public_url)
+        if url:
+            problems.append(url)
+        return problems

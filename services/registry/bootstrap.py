@@ -8,7 +8,6 @@ from services.registry.adapters.unit_of_work import RegistryUnitOfWork
 from services.registry.config import RegistrySettings
 from services.registry.entrypoints import wiring
 from services.registry.service_layer.published import Published
-from shared import privacy
 from shared.service import ServiceApp, run_service
 
 
@@ -17,7 +16,7 @@ def bootstrap(settings: RegistrySettings | None = None) -> ServiceApp:
     app = ServiceApp.assemble("registry", settings, orm.messaging)
 
     published = Published()
-    fingerprint_key = privacy.fingerprint_key(settings.secret_key.get_secret_value())
+    fingerprint_key = settings.fingerprints()
 
     def uow() -> RegistryUnitOfWork:
         return RegistryUnitOfWork(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -91,7 +92,10 @@ def compose_environment(service: str) -> dict[str, str]:
     def fill(match: re.Match) -> str:  # ${VAR:-default} takes its default, ${VAR} and ${VAR:?…} a stand-in
         if match.group(2) is not None:
             return match.group(2)
-        return "https://beratungsnetz.example" if match.group(1) == "PUBLIC_URL" else "x" * 40
+        if match.group(1) == "PUBLIC_URL":
+            return "https://beratungsnetz.example"
+        # generated as deploy/README.md says: the production guard refuses simple stand-ins such as "x" * 40
+        return ("bn_" if match.group(1).endswith("ADMIN_TOKEN") else "") + secrets.token_urlsafe(32)
 
     return {k: re.sub(r"\$\{([A-Z_]+)(?::-([^}]*))?[^}]*\}", fill, str(v)) for k, v in env.items()}
 

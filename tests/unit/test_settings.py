@@ -11,6 +11,8 @@ from services.events.config import EventsSettings
 from services.registry.config import RegistrySettings
 from shared.clock import BERLIN, german_date
 
+SECRET = "Jq3v0Zk8rT1mWx5yLb7NcD2fGh4pQs6uVe9aXo0iKlM"  # as secrets.token_urlsafe(32) makes them
+
 
 def test_each_service_reads_its_own_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BERATUNGSNETZ_REGISTRY_NATS_URL", "nats://127.0.0.1:5000")
@@ -35,7 +37,7 @@ def test_production_refuses_insecure_defaults() -> None:
 def test_production_accepts_a_complete_configuration() -> None:
     settings = RegistrySettings(
         environment="production",
-        secret_key="x" * 40,
+        secret_key=SECRET,
         database_url="postgresql+asyncpg://registry@db/beratungsnetz",
         nats_user="registry",
         nats_password="geheim",
@@ -55,7 +57,7 @@ def test_a_started_clock_runs_on_from_its_day_and_never_in_production() -> None:
         RegistrySettings(
             environment="production",
             clock_start="2028-02-29",
-            secret_key="x" * 40,
+            secret_key=SECRET,
             database_url="postgresql+asyncpg://r@db/b",
             nats_user="r",
             nats_password="p",
@@ -67,7 +69,7 @@ def test_the_gateway_refuses_the_local_mailbox_in_production() -> None:
 
     secure = {
         "environment": "production",
-        "secret_key": "x" * 40,
+        "secret_key": SECRET,
         "database_url": "postgresql+asyncpg://gateway@db/beratungsnetz",
         "nats_user": "gateway",
         "nats_password": "geheim",

@@ -37,14 +37,17 @@ def _unb64(text: str) -> bytes:
 class TrainingLinks:
     """Issues and reads the personal tokens; one instance per service, made from its `secret_key`."""
 
-    def __init__(self, secret: bytes | str) -> None:
+    def __init__(self, secret: bytes | str, *previous: bytes) -> None:
+        """`secret` signs; `previous` keys (a rotated secret's, shared/keys.py) only verify."""
         secret = secret.encode() if isinstance(secret, str) else secret
         if len(secret) < 16:
             raise ValueError("Der Schlüssel für Links ist zu kurz")
-        self._key = hashlib.sha256(b"beratungsnetz-meine-schulungen\x00" + secret).digest()
+        self._keys = [
+            hashlib.sha256(b"beratungsnetz-meine-schulungen\x00" + key).digest() for key in (secret, *previous)
+        ]
 
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+    def _mac(self, payload: str, key: bytes | None = None) -> str:
+        return _b64(hmac.new(key or self._keys[0], payload.encode(), hashlib.sha256).digest())
 
     def token(self, person: Person) -> str:
         body = {
@@ -64,7 +67,8 @@ class TrainingLinks:
 
     def read(self, token: str) -> Person:
         payload, _, signature = (token or "").partition(".")
-        if not payload or not hmac.compare_digest(signature.encode(), self._mac(payload).encode()):
+        genuine = any(hmac.compare_digest(signature.encode(), self._mac(payload, k).encode()) for k in self._keys)
+        if not payload or not genuine:
             raise InvalidLink()
         try:
             body = json.loads(_unb64(payload))

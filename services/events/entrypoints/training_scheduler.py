@@ -8,12 +8,13 @@ from typing import Any
 from services.events.domain.training_commands import SendTrainingReminders
 from services.events.domain.training_links import TrainingLinks
 from services.events.service_layer.trainings import send_training_reminders
+from shared import keys
 from shared.clock import Clock
 
 
 def links_of(settings: Any) -> TrainingLinks:
-    """The signer of "Meine Schulungen" links, from the service's `secret_key`."""
-    return TrainingLinks(settings.secret_key.get_secret_value())
+    """The signer of "Meine Schulungen" links, with the link key from `secret_key` (shared/keys.py)."""
+    return TrainingLinks(*settings.keys(keys.LINKS, legacy=True))
 
 
 def training_reminders(uow: Callable[[], Any], clock: Clock, settings: Any) -> Callable[[], Awaitable[int]]:

@@ -24,8 +24,16 @@ class SmtpPool:
         username: str | None = None,
         password: str | None = None,
         start_tls: bool = False,
+        use_tls: bool = False,
     ) -> None:
-        self._options = {"hostname": host, "port": port, "timeout": timeout, "start_tls": start_tls}
+        """`start_tls`: STARTTLS after connecting; `use_tls`: TLS from the start (implicit TLS, port 465)."""
+        self._options = {
+            "hostname": host,
+            "port": port,
+            "timeout": timeout,
+            "start_tls": start_tls and not use_tls,
+            "use_tls": use_tls,
+        }
         self._login = (username, password) if username else None
         self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
         self._slots = asyncio.Semaphore(size)

@@ -41,13 +41,17 @@ def _unb64(text: str) -> bytes:
 
 
 class Signer:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, *previous: bytes) -> None:
+        """`secret` signs; `previous` keys (a rotated secret's, shared/keys.py) only verify."""
         if len(secret) < 16:
             raise ValueError("Der Schlüssel für Links ist zu kurz")
-        self._key = hashlib.sha256(b"beratungsnetz-links\x00" + secret).digest()
+        self._keys = [hashlib.sha256(b"beratungsnetz-links\x00" + key).digest() for key in (secret, *previous)]
 
-    def _mac(self, payload: str) -> str:
-        return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
+    def _mac(self, payload: str, key: bytes | None = None) -> str:
+        return _b64(hmac.new(key or self._keys[0], payload.encode(), hashlib.sha256).digest())
+
+    def _genuine(self, payload: str, signature: str) -> bool:
+        return any(hmac.compare_digest(signature.encode(), self._mac(payload, key).encode()) for key in self._keys)
 
     def issue(self, purpose: str, list_id: str, address: str, now: datetime, valid: timedelta, extra: str = "") -> str:
         body = {
@@ -70,7 +74,7 @@ class Signer:
     def read(self, token: str, now: datetime) -> Token:
         """A genuine, unexpired token of any of our purposes (spent or not: the caller asks the store)."""
         payload, _, signature = (token or "").partition(".")
-        if not payload or not hmac.compare_digest(signature.encode(), self._mac(payload).encode()):
+        if not payload or not self._genuine(payload, signature):
             raise TokenRefused("signature")
         try:
             body = json.loads(_unb64(payload))

@@ -62,14 +62,15 @@ class SurveyLinks:
     """`<recipient_id>.<HMAC-SHA256 over ("umfrage", campaign_id, recipient_id)>`: bound to both, valid for the
     campaign (the form refuses answers after its end). The key is derived from the service's secret key."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, *previous: bytes) -> None:
+        """`secret` signs; `previous` keys (a rotated secret's, shared/keys.py) only verify."""
         if len(secret) < 16:
             raise ValueError("Der Schlüssel für Links ist zu kurz")
-        self._key = hashlib.sha256(b"beratungsnetz-umfrage\x00" + secret).digest()
+        self._keys = [hashlib.sha256(b"beratungsnetz-umfrage\x00" + key).digest() for key in (secret, *previous)]
 
-    def _mac(self, campaign_id: str, recipient_id: str) -> str:
+    def _mac(self, campaign_id: str, recipient_id: str, key: bytes | None = None) -> str:
         message = "\x00".join(("umfrage", campaign_id, recipient_id)).encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return hmac.new(key or self._keys[0], message, hashlib.sha256).hexdigest()
 
     def token(self, campaign_id: str, recipient_id: str) -> str:
         return f"{recipient_id}.{self._mac(campaign_id, recipient_id)}"
@@ -83,8 +84,8 @@ class SurveyLinks:
         return recipient_id
 
     def check(self, token: str, campaign_id: str, recipient_id: str) -> None:
-        expected = self.token(campaign_id, recipient_id)
-        if not hmac.compare_digest(token.encode(), expected.encode()):
+        expected = (f"{recipient_id}.{self._mac(campaign_id, recipient_id, key)}" for key in self._keys)
+        if not any(hmac.compare_digest(token.encode(), e.encode()) for e in expected):
             raise LinkInvalid(LINK_INVALID)
 
     @staticmethod

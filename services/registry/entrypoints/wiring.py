@@ -10,6 +10,7 @@ from services.registry.entrypoints import campaigns, nats, qualifications
 from services.registry.service_layer.campaigns import Surveys
 from services.registry.service_layer.handlers import erase_person
 from services.registry.service_layer.published import Published
+from shared import keys
 from shared.clock import Clock
 from shared.contracts import notifications
 from shared.service import ServiceApp
@@ -21,7 +22,7 @@ def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock, published: P
     nats.register(app.broker, uow, clock, published, warning_days=settings.refresher_warning_days)
     qualifications.register(app, uow, clock, settings.refresher_warning_days, settings.qualification_check_seconds)
     surveys = Surveys(
-        SurveyLinks(settings.secret_key.get_secret_value().encode()),
+        SurveyLinks(*settings.keys(keys.LINKS, legacy=True)),
         clock.now,
         settings.survey_reminders_max,
         settings.survey_reminder_days,

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 
+from shared import keys
 from shared.clock import german_date, german_datetime, german_when
 
 FLASH_COOKIE = "bn_hinweis"
@@ -104,8 +105,7 @@ def redirect(path: str, flash: str | None = None, request: Request | None = None
     """303 to a local path; `flash` is shown once on the next page (a notification banner)."""
     response = RedirectResponse(path, status_code=303)
     if flash:
-        key = _key(request)
-        response.set_cookie(FLASH_COOKIE, _sign(flash, key), path="/", httponly=True, samesite="lax")
+        response.set_cookie(FLASH_COOKIE, _sign(flash, _keys(request)[0]), path="/", httponly=True, samesite="lax")
     return response
 
 
@@ -113,7 +113,7 @@ def read_flash(request: Request) -> str | None:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return None
-    return _unsign(raw, _key(request))
+    return _unsign(raw, _keys(request))
 
 
 def local_path(value: str | None, default: str) -> str:
@@ -129,9 +129,10 @@ def sign_in_path(next_path: str) -> str:
     return "/anmelden?weiter=" + quote(next_path, safe="/")
 
 
-def _key(request: Request | None) -> bytes:
+def _keys(request: Request | None) -> tuple[bytes, ...]:
+    """The notice keys (shared/keys.py SESSIONS): the first signs, all verify."""
     web = getattr(request.app.state, "web", None) if request is not None else None
-    return (web.secret_key if web else "beratungsnetz").encode()
+    return web.session_keys if web else keys.verifying(keys.SESSIONS, "beratungsnetz")
 
 
 def _sign(text: str, key: bytes) -> str:
@@ -140,9 +141,10 @@ def _sign(text: str, key: bytes) -> str:
     return f"{body}.{mac}"
 
 
-def _unsign(raw: str, key: bytes) -> str | None:
+def _unsign(raw: str, keys_: tuple[bytes, ...]) -> str | None:
     body, _, mac = raw.partition(".")
-    if not hmac.compare_digest(hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32], mac):
+    macs = (hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32] for key in keys_)
+    if not any(hmac.compare_digest(expected, mac) for expected in macs):
         return None
     try:
         return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()

@@ -1,0 +1,138 @@
+"""The production guard: each weak setting is refused with a German message naming it; `test` only in the suite."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from pydantic import ValidationError
+
+from services.events.config import EventsSettings
+from services.gateway.config import GatewaySettings
+from services.notifications.config import NotificationsSettings
+from services.registry.config import RegistrySettings
+from shared import keys
+from shared.settings import TEST_SUITE_ENV
+
+COMMON = {
+    "environment": "production",
+    "secret_key": secrets.token_urlsafe(32),
+    "database_url": "postgresql+asyncpg://dienst@db/beratungsnetz",
+    "nats_user": "dienst",
+    "nats_password": secrets.token_urlsafe(24),
+}
+GATEWAY = {**COMMON, "public_url": "https://beratungsnetz.example", "admin_token": "bn_" + secrets.token_urlsafe(32)}
+NOTIFICATIONS = {**COMMON, "public_url": "https://beratungsnetz.example", "smtp_starttls": True}
+
+
+def refused(settings_cls: type, **values: object) -> str:
+    with pytest.raises(ValidationError) as error:
+        settings_cls(**values)
+    return str(error.value)
+
+
+def test_a_strong_configuration_is_accepted_by_every_service() -> None:
+    assert RegistrySettings(**COMMON).environment == "production"
+    assert EventsSettings(**COMMON).environment == "production"
+    assert NotificationsSettings(**NOTIFICATIONS).smtp_starttls
+    assert NotificationsSettings(**{**NOTIFICATIONS, "smtp_starttls": False, "smtp_tls": True}).smtp_tls
+    assert GatewaySettings(**GATEWAY).secure_cookies
+    assert GatewaySettings(**{**GATEWAY, "admin_token": None}).admin_token is None  # an admin exists already
+    assert RegistrySettings(**COMMON, secret_key_previous=secrets.token_hex(32)).secret_key_previous
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["a" * 32, "x" * 40, "ab" * 20, "kurz", "nur-fuer-die-entwicklung", "0123456789" * 2],
+)
+def test_a_weak_secret_key_is_refused(secret: str) -> None:
+    message = refused(RegistrySettings, **{**COMMON, "secret_key": secret})
+    assert (
+        "Unsichere Konfiguration für Produktion" in message and "SECRET_KEY muss gesetzt und zufällig sein" in message
+    )
+
+
+def test_generated_secrets_are_strong_and_simple_ones_weak() -> None:
+    for _ in range(200):
+        assert keys.weakness(secrets.token_urlsafe(32)) is None
+        assert keys.weakness(secrets.token_hex(16)) is None
+    assert keys.weakness("a" * 32) and keys.weakness("a" * 31) == "mindestens 32 Zeichen"
+    message = refused(RegistrySettings, **COMMON, secret_key_previous="a" * 40)
+    assert "SECRET_KEY_PREVIOUS ist kein zufälliger Schlüssel" in message
+    message = refused(RegistrySettings, **COMMON, fingerprint_key="b" * 40)
+    assert "FINGERPRINT_KEY ist kein zufälliger Schlüssel" in message
+    assert RegistrySettings(**COMMON, fingerprint_key=secrets.token_urlsafe(32)).fingerprint_key
+
+
+def test_nats_needs_user_and_password() -> None:
+    assert "NATS_PASSWORD muss in Produktion gesetzt sein" in refused(
+        EventsSettings, **{**COMMON, "nats_password": None}
+    )
+    assert "NATS_PASSWORD muss" in refused(EventsSettings, **{**COMMON, "nats_password": " "})
+    assert "NATS_USER und NATS_PASSWORD" in refused(EventsSettings, **{**COMMON, "nats_user": None})
+
+
+@pytest.mark.parametrize(
+    "token", ["x", "bn_kurz", "bn_" + "a" * 43, secrets.token_urlsafe(32), "bn_" + secrets.token_urlsafe(32)[:30]]
+)
+def test_the_admin_token_must_be_a_generated_one(token: str) -> None:
+    message = refused(GatewaySettings, **{**GATEWAY, "admin_token": token})
+    assert "ADMIN_TOKEN muss ein erzeugtes Token sein" in message
+    assert token not in message or len(token) < 2  # the token itself is never repeated
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://beratungsnetz.example",
+        "https://localhost:8000",
+        "https://127.0.0.1",
+        "https://[::1]:8443",
+        "https://app.localhost",
+        "beratungsnetz.example",
+    ],
+)
+@pytest.mark.parametrize(
+    ("settings_cls", "values"), [(GatewaySettings, GATEWAY), (NotificationsSettings, NOTIFICATIONS)]
+)
+def test_public_url_must_be_public_and_https(settings_cls: type, values: dict, url: str) -> None:
+    message = refused(settings_cls, **{**values, "public_url": url})
+    assert "PUBLIC_URL muss" in message
+
+
+def test_smtp_without_tls_only_for_a_relay_on_the_same_host() -> None:
+    message = refused(NotificationsSettings, **{**NOTIFICATIONS, "smtp_starttls": False})
+    assert "SMTP_STARTTLS oder SMTP_TLS muss in Produktion gesetzt sein" in message and "SMTP_LOCAL_RELAY" in message
+    relay = NotificationsSettings(**{**NOTIFICATIONS, "smtp_starttls": False, "smtp_local_relay": True})
+    assert relay.smtp_local_relay
+
+
+def test_every_problem_is_named_in_one_message() -> None:
+    message = refused(
+        GatewaySettings,
+        environment="production",
+        secret_key="a" * 32,
+        nats_user="gateway",
+        admin_token="x",
+        public_url="http://127.0.0.1:8000",
+        mailbox_dir="var/mail",
+    )
+    for name in ("SECRET_KEY", "DATABASE_URL", "NATS_PASSWORD", "ADMIN_TOKEN", "PUBLIC_URL", "MAILBOX_DIR"):
+        assert name in message, name
+    assert message.count("Unsichere Konfiguration für Produktion") == 1
+
+
+def test_test_is_refused_outside_the_test_suite(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert RegistrySettings(environment="test").environment == "test"  # tests/conftest.py set the marker
+    monkeypatch.delenv(TEST_SUITE_ENV)
+    for settings_cls in (RegistrySettings, EventsSettings, NotificationsSettings, GatewaySettings):
+        assert "ENVIRONMENT=test ist nur in den Prozessen der Testsuite zulässig" in refused(
+            settings_cls, environment="test"
+        )
+    monkeypatch.setenv("BERATUNGSNETZ_REGISTRY_ENVIRONMENT", "test")
+    with pytest.raises(ValidationError, match="ENVIRONMENT=test"):
+        RegistrySettings()
+    monkeypatch.setenv(TEST_SUITE_ENV, "0")
+    with pytest.raises(ValidationError, match="ENVIRONMENT=test"):
+        RegistrySettings()
+    assert RegistrySettings(environment="development").environment == "development"
