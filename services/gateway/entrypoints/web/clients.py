@@ -11,7 +11,6 @@ could ask as often as it has addresses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 from starlette.requests import Request
@@ -22,10 +21,9 @@ Network = IPv4Network | IPv6Network
 UNKNOWN = "unbekannt"
 
 
-def trusted_networks(value: str | Iterable[str]) -> tuple[Network, ...]:
+def trusted_networks(value: str) -> tuple[Network, ...]:
     """`"10.0.0.1 192.168.0.0/24, ::1"` → networks; ValueError on anything else."""
-    items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
-    return tuple(ip_network(item.strip(), strict=False) for item in items)
+    return tuple(ip_network(item, strict=False) for item in value.replace(",", " ").split())
 
 
 def _address(text: str) -> IPv4Address | IPv6Address | None:
@@ -70,12 +68,6 @@ def client_ip(request: Request, trusted: tuple[Network, ...] = ()) -> IPv4Addres
         if not is_trusted(found):
             break
     return current
-
-
-def client_address(request: Request, trusted: tuple[Network, ...] = ()) -> str:
-    """The key the limits count by: an IPv4 address or an IPv6 /64, or `unbekannt` without a peer."""
-    found = client_ip(request, trusted)
-    return client_key(found) if found is not None else UNKNOWN
 
 
 def asking(request: Request) -> tuple[str, str]:
