@@ -78,7 +78,7 @@ def problem(request: Request, refusal: PageError, title: str) -> Response:
 def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
     # Counted in the gateway for every address alike, before anything depends on the address, in this order, each
-    # only for what passed the one before (LIMITS): a client (its address, an IPv6 /64; web/clients.py) 10 an hour,
+    # only for what passed the one before: a client (its address, an IPv6 /64; web/clients.py) 10 an hour,
     # an address 3 an hour (as the notifications service), a list SUBSCRIBE_PER_LIST an hour (as the notifications
     # service). One client thus spends at most 10 of a list's 300: to block a list for others takes 30 networks an
     # hour, and what one client types never uses up another client's share.
