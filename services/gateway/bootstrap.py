@@ -20,6 +20,7 @@ from services.gateway.adapters.sessions import SessionStore
 from services.gateway.adapters.tokens import TokenStore
 from services.gateway.config import GatewaySettings
 from services.gateway.entrypoints.http import create_app
+from services.gateway.entrypoints.web.clients import trusted_networks
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.service_layer import tokens
 from shared import keys
@@ -57,6 +58,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         session_idle=idle,
         mailbox_dir=Path(settings.mailbox_dir) if settings.mailbox_dir else None,
         embed_frame_ancestors=settings.embed_frame_ancestors,
+        trusted_proxies=trusted_networks(settings.trusted_proxies),
     )
 
     async def health(_request: HealthRequest) -> HealthReply:
@@ -120,4 +122,4 @@ def main() -> None:
     settings = GatewaySettings()
     configure_logging("gateway", json=settings.json_logs, level=settings.log_level)
     sock = listening_socket(settings)
-    uvicorn.Server(uvicorn.Config(bootstrap(settings), log_level="warning")).run(sockets=[sock])
+    uvicorn.Server(uvicorn.Config(bootstrap(settings), log_level="warning", proxy_headers=False)).run(sockets=[sock])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from ipaddress import ip_network
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -37,6 +38,23 @@ class GatewaySettings(ServiceSettings):
     # Who may show /verzeichnis/einbetten in a frame: "*" (any site) or origins separated by spaces,
     # e.g. "https://www.example.org https://kv.example.org" (CSP frame-ancestors). All other pages: nobody.
     embed_frame_ancestors: str = "*"
+    trusted_proxies: str = Field(
+        default="",
+        description="Vertrauenswürdige Reverse-Proxys (IP-Adressen oder Netze wie 10.0.0.0/8, durch Leerzeichen oder "
+        "Komma getrennt). Nur wenn die Verbindung von einem von ihnen kommt, gilt X-Forwarded-For als Adresse des "
+        "Aufrufers (für die Begrenzung der öffentlichen Formulare); leer: immer die Adresse der Verbindung. Hinter "
+        "einem Proxy setzen, sonst zählen alle Aufrufer als einer",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        try:
+            return " ".join(str(ip_network(item, strict=False)) for item in value.replace(",", " ").split())
+        except ValueError:
+            raise ValueError(
+                "TRUSTED_PROXIES: IP-Adressen oder Netze wie „10.0.0.1“ oder „10.0.0.0/8“, durch Leerzeichen getrennt"
+            ) from None
 
     @field_validator("embed_frame_ancestors")
     @classmethod

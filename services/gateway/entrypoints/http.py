@@ -36,7 +36,7 @@ from services.gateway.entrypoints.web import (
 )
 from services.gateway.entrypoints.web import register as register_pages
 from services.gateway.entrypoints.web.context import Web
-from services.gateway.entrypoints.web.security import WebSecurity
+from services.gateway.entrypoints.web.security import SecurityHeaders, WebSecurity
 from shared.clock import Clock
 from shared.contracts.german import field_messages
 from shared.service import package_version
@@ -130,13 +130,10 @@ def create_app(
     app.state.directory = directory
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.
-    app.add_middleware(
-        WebSecurity,
-        public_url=web.public_url,
-        secure_cookies=web.secure_cookies,
-        embed_frame_ancestors=web.embed_frame_ancestors,
-    )
+    # The security headers go on everything, the size limit's answers and unhandled errors too: outermost of all.
+    app.add_middleware(WebSecurity, public_url=web.public_url, secure_cookies=web.secure_cookies)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, embed_frame_ancestors=web.embed_frame_ancestors)
     app.mount("/statisch", StaticFiles(directory=WEB_FILES), name="statisch")
     app.mount("/api/v1/docs-dateien", StaticFiles(directory=DOCS_FILES), name="docs-dateien")
 

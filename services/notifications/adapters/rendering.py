@@ -30,6 +30,17 @@ SUBJECTS = {
     "persoenlich": "{subject}",  # written by the service that asked for the mail
 }
 _URL = re.compile(r"https?://[^\s<>\"]+")
+# What a stranger typed (a subscriber's name on the public form) and a mail shows a moderator: never a link.
+STRANGER_TEXT = frozenset({"display_name"})
+# After each of these characters a WORD JOINER (U+2060): invisible, no line break, and no mail program's autolinker
+# sees "www.x", "x.org", "https://" or "a@b" across it - nor does the HTML part's own `linkify`.
+_LINK_PARTS = re.compile(r"[.:/@\\\u3002\uff0e\uff61\uff1a\uff0f]")
+JOINER = "\u2060"
+
+
+def unlinkable(value: str) -> str:
+    """A stranger's text, quoted, with a WORD JOINER after each dot, colon, slash and @: no link pattern is left."""
+    return f"„{_LINK_PARTS.sub(lambda m: m.group(0) + JOINER, value)}“" if value else value
 
 
 def _linkify(text: str) -> Markup:
@@ -50,7 +61,8 @@ def _env(autoescape: bool) -> Environment:
 
 
 def render(kind: str, **context: object) -> tuple[str, str, str]:
-    """(subject, text, html) for one recipient."""
+    """(subject, text, html) for one recipient; the values named in STRANGER_TEXT are shown `unlinkable`."""
+    context = {key: unlinkable(str(value)) if key in STRANGER_TEXT else value for key, value in context.items()}
     subject = SUBJECTS[kind].format(**context)
     text = _env(False).get_template(f"{kind}.txt.j2").render(**context).strip() + "\n"
     if context.get("unsubscribe_url"):

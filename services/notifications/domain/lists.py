@@ -342,10 +342,13 @@ class AuditEntry:
 
 @dataclass(frozen=True)
 class RateLimits:
-    """Against subscription bombing: per address and per list, within an hour."""
+    """Against subscription bombing: per address and per list, within an hour.
+
+    The gateway counts the public form's requests per client first (10 an hour), then per address and per list with
+    these same numbers: a list's limit is high, so that no single client can use it up for everyone else."""
 
     per_address: int = 3
-    per_list: int = 30
+    per_list: int = 300
 
     def check(self, by_address: int, by_list: int = 0) -> None:
         if by_address >= self.per_address or by_list >= self.per_list:

@@ -27,6 +27,7 @@ class Web:
     sign_in_valid: timedelta = timedelta(minutes=15)
     mailbox_dir: Path | None = None
     embed_frame_ancestors: str = "*"  # who may frame /verzeichnis/einbetten (CSP frame-ancestors)
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For names the client (web/clients.py)
     tokens: Any = None  # TokenStore (the API tokens): part of a person's Art. 15 export
     background: Background = field(default_factory=Background)  # what public forms do after answering
     # Sign the one-time notices shown after a redirect: the first signs, all verify (shared/keys.py SESSIONS,

@@ -26,12 +26,15 @@ from services.gateway.domain.people import normal_address
 from services.gateway.domain.public_forms import subscribe_errors
 from services.gateway.entrypoints.web.background import address_key, ask_quietly
 from services.gateway.entrypoints.web.calls import PageError, ask
+from services.gateway.entrypoints.web.clients import asking
 from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
 from services.gateway.entrypoints.web.render import page
 from shared.contracts import notifications as n
 from shared.contracts.german import field_messages
 
+SUBSCRIBE_PER_CLIENT = 10  # an hour, for all lists together
+SUBSCRIBE_PER_LIST = 300  # an hour; the notifications service's RateLimits.per_list is the same
 INVALID_LINK = PageError(400, "Der Link ist ungültig oder abgelaufen.", "link_ungueltig")
 CHECK_INBOX = (
     "Danke! Falls die Adresse eingetragen werden kann, erhält sie gleich eine E-Mail mit den nächsten Schritten."
@@ -74,11 +77,14 @@ def problem(request: Request, refusal: PageError, title: str) -> Response:
 
 def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
-    # Counted in the gateway for every address alike, before anything depends on the address; as strict as the
-    # notifications service's own limits (3 an hour per address, 30 per list), which count only new requests.
+    # Counted in the gateway for every address alike, before anything depends on the address, in this order, each
+    # only for what passed the one before: a client (its address, an IPv6 /64; web/clients.py) 10 an hour,
+    # an address 3 an hour (as the notifications service), a list SUBSCRIBE_PER_LIST an hour (as the notifications
+    # service). One client thus spends at most 10 of a list's 300: to block a list for others takes 30 networks an
+    # hour, and what one client types never uses up another client's share.
+    per_client = RateLimit(SUBSCRIBE_PER_CLIENT, timedelta(hours=1))
     per_address = RateLimit(3, timedelta(hours=1))
-    per_list = RateLimit(30, timedelta(hours=1))
-    per_client = RateLimit(30, timedelta(hours=1))
+    per_list = RateLimit(SUBSCRIBE_PER_LIST, timedelta(hours=1))
 
     async def public_list(request: Request, list_id: str) -> n.PublicList:
         """The list's public text and current consent version (a PageError if there is none)."""
@@ -110,7 +116,7 @@ def router() -> APIRouter:
         # Everything before the answer is the same for every address: whether it is on the list, waiting, or was
         # erased is for the notifications service to act on afterwards (module docstring).
         web = web_of(request)
-        ip = request.client.host if request.client else ""
+        client, ip = asking(request)  # this POST passed the CSRF check: a form of this site, the IP of its sender
         kept = {"address": adresse, "name": name}
         try:
             asked = n.Subscribe(
@@ -133,7 +139,7 @@ def router() -> APIRouter:
         if errors or asked is None or shown is None:
             return form(request, shown, list_id, 422, errors=errors, **kept)
         now, address = web.clock.now(), normal_address(asked.address)
-        if not (per_client.allow(ip, now) and per_address.allow(address, now) and per_list.allow(list_id, now)):
+        if not (per_client.allow(client, now) and per_address.allow(address, now) and per_list.allow(list_id, now)):
             return problem(request, TOO_MANY, "Verteiler abonnieren")
         key = address_key(address, web.secret_key)
         web.background.start(ask_quietly(web.client, n.SUBSCRIBE, asked, "web.subscribe", key))

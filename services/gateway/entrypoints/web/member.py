@@ -25,6 +25,7 @@ from services.gateway.domain.people import normal_address
 from services.gateway.domain.person_records import PersonExport, as_json, rows
 from services.gateway.entrypoints.web.background import address_key, ask_quietly
 from services.gateway.entrypoints.web.calls import STATUS, PageError, ask
+from services.gateway.entrypoints.web.clients import asking
 from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
 from services.gateway.entrypoints.web.render import page, redirect
@@ -72,8 +73,8 @@ def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
     # As strict as the notifications service's own limit for link requests (3 an hour per address); counted here
     # for every address alike, before anything depends on whether it is known.
-    link_per_address = RateLimit(3, timedelta(hours=1))
-    link_per_client = RateLimit(30, timedelta(hours=1))
+    link_per_client = RateLimit(10, timedelta(hours=1))  # by the client's address, an IPv6 /64 (web/clients.py)
+    link_per_address = RateLimit(3, timedelta(hours=1))  # counts only what the client's limit let through
 
     async def overview(request: Request, token: str, status: int = 200, **values: Any) -> Response:
         try:
@@ -173,7 +174,7 @@ def router() -> APIRouter:
         # The same page, status, limits and time for every address: the notifications service decides afterwards
         # whether a link goes out (only to an address on a list); see web/background.py.
         web = web_of(request)
-        ip = request.client.host if request.client else ""
+        client, ip = asking(request)
         try:
             asked = n.ManageLinkRequest(address=adresse, ip=ip)
         except ValidationError as exc:
@@ -181,7 +182,7 @@ def router() -> APIRouter:
             errors = {"adresse": NO_ADDRESS if not adresse.strip() else message}
             return page(request, "member/link", LINK_TITLE, 422, errors=errors, address=adresse)
         now, address = web.clock.now(), normal_address(asked.address)
-        if not (link_per_client.allow(ip, now) and link_per_address.allow(address, now)):
+        if not (link_per_client.allow(client, now) and link_per_address.allow(address, now)):
             return refused_page(request, TOO_MANY_LINKS)
         key = address_key(address, web.secret_key)
         web.background.start(ask_quietly(web.client, n.SEND_MANAGE_LINK, asked, "web.manage_link", key))

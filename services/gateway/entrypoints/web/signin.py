@@ -21,6 +21,7 @@ from services.gateway.domain import trainings as training_words
 from services.gateway.domain.people import Viewer, normal_address
 from services.gateway.entrypoints.web import groups, surveys, trainings, workplan
 from services.gateway.entrypoints.web.auth import require_viewer, roles, viewer
+from services.gateway.entrypoints.web.clients import asking
 from services.gateway.entrypoints.web.context import Web, web_of
 from services.gateway.entrypoints.web.ratelimit import RateLimit
 from services.gateway.entrypoints.web.render import SESSION_COOKIE, local_path, page, redirect
@@ -66,7 +67,7 @@ def router() -> APIRouter:
             errors = {"adresse": message}
             return page(request, "anmelden", "Anmelden", 422, weiter=next_path, adresse=adresse, errors=errors)
         now = web.clock.now()
-        client = request.client.host if request.client else "?"
+        client, _ = asking(request)  # the socket's peer, or behind a trusted proxy its X-Forwarded-For (clients.py)
         if not per_client.allow(client, now) or not per_address.allow(address, now):
             return page(
                 request,
