@@ -94,6 +94,8 @@ def compose_environment(service: str) -> dict[str, str]:
             return match.group(2)
         if match.group(1) == "PUBLIC_URL":
             return "https://beratungsnetz.example"
+        if match.group(1) == "TRUSTED_PROXIES":
+            return "172.16.0.0/12"  # as deploy/README.md's .env
         # generated as deploy/README.md says: the production guard refuses simple stand-ins such as "x" * 40
         return ("bn_" if match.group(1).endswith("ADMIN_TOKEN") else "") + secrets.token_urlsafe(32)
 
