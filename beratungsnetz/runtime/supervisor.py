@@ -33,6 +33,19 @@ class StartupFailed(RuntimeError):
     pass
 
 
+def keep_private(var_dir: Path, subdirs: tuple[str, ...]) -> None:
+    """var/ holds the databases (addresses, names: who is on which list), mails, logs and the admin token: readable
+    by its owner only. Directories 0700, files 0600, also those left by an earlier run; and everything this process
+    and its children (nats-server, the services) create from now on is made the same way (umask 077)."""
+    os.umask(0o077)
+    for directory in (var_dir, *(var_dir / sub for sub in subdirs)):
+        directory.mkdir(parents=True, exist_ok=True)
+        directory.chmod(0o700)
+    for path in var_dir.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 @dataclass
 class System:
     """The whole system; ports given here override the kept ones in var/ports.json (0: any free one)."""
@@ -53,8 +66,7 @@ class System:
         return f"http://127.0.0.1:{self.gateway_port}"
 
     def start(self) -> None:
-        for sub in ("nats", "db", "mail", "log", "run"):
-            (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
+        keep_private(self.var_dir, ("nats", "db", "mail", "log", "run"))
         self.admin_token = _admin_token(self.var_dir / "admin-token")
         requested = {
             "gateway": self.gateway_port,

@@ -100,6 +100,11 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
             smtp.send_message(mail)
         stored = [p for p in Path(info["mail_dir"]).glob("*.eml") if "Hallo aus dem Test" in p.read_text()]
         assert len(stored) == 1  # beside the demo lists' welcome mails
+        # var/ is its owner's alone: the databases (who is on which list), mails, logs, the admin token.
+        var = tmp_path / "var"
+        modes = {str(p.relative_to(var)): p.stat().st_mode & 0o777 for p in [var, *var.rglob("*")]}
+        assert modes["db/notifications.sqlite3"] == 0o600 and modes["db"] == 0o700 and modes["."] == 0o700
+        assert {m for m in modes.values() if m & 0o077} == set(), {k: oct(m) for k, m in modes.items() if m & 0o077}
         # The gateway's local mailbox reads the same directory (`up` passes MAILBOX_DIR).
         with urllib.request.urlopen(f"{info['gateway']}/postfach", timeout=5) as resp:  # noqa: S310 - as above
             assert f'href="/postfach/{stored[0].name}">Grüße</a>' in resp.read().decode()

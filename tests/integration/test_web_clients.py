@@ -1,4 +1,5 @@
-"""Who is asking (web/clients.py): the socket's peer, or behind a trusted proxy the right end of X-Forwarded-For."""
+"""Who is asking (web/clients.py): the socket's peer, or behind a trusted proxy the right end of X-Forwarded-For.
+(In tests/integration: the module reads Starlette requests, which the unit suite does not import.)"""
 
 from __future__ import annotations
 
