@@ -7,6 +7,7 @@ system-wide one, so the system works on a machine without NATS.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sysconfig
 import time
@@ -39,6 +40,8 @@ class NatsServer:
     host: str = "127.0.0.1"
     log_file: Path | None = None
     instance: str = ""  # part of the server name, so a health answer proves it comes from this process
+    config_file: Path | None = None  # accounts and permissions (`beratungsnetz up`: var/run/nats.conf)
+    env: dict[str, str] | None = None  # what the config file reads (its users' passwords)
     process: subprocess.Popen | None = field(default=None, repr=False)
     _log_offset: int = field(default=0, repr=False)  # where this start's lines begin in an appended log
 
@@ -71,11 +74,17 @@ class NatsServer:
             str(self.store_dir),
             "--server_name",
             self.server_name,
+            *(["--config", str(self.config_file)] if self.config_file else []),
         ]
         out = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
         self._log_offset = out.tell() if self.log_file else 0
         self.process = subprocess.Popen(
-            args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=child_preexec
+            args,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=child_preexec,
+            env={**os.environ, **self.env} if self.env else None,
         )
         self.wait_healthy(timeout)
         return self

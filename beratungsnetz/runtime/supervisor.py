@@ -58,6 +58,7 @@ class System:
     nats: NatsServer | None = None
     children: list[Child] = field(default_factory=list)
     admin_token: str = ""
+    nats_passwords: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     _plan: PortPlan | None = None
 
@@ -68,6 +69,7 @@ class System:
     def start(self) -> None:
         keep_private(self.var_dir, ("nats", "db", "mail", "log", "run"))
         self.admin_token = _admin_token(self.var_dir / "admin-token")
+        self.nats_passwords = _nats_passwords(self.var_dir / "nats-passwords.json")
         requested = {
             "gateway": self.gateway_port,
             "smtp": self.smtp_port,
@@ -87,6 +89,7 @@ class System:
             monitor_port=self.nats_monitor_port,
             log_file=self.var_dir / "log" / "nats-server.log",
             instance=secrets.token_hex(8),
+            **self._nats_accounts(),
         )
         try:
             self.nats.start()
@@ -108,6 +111,18 @@ class System:
         env.update({f"BERATUNGSNETZ_{prefix}_{k.upper()}": v for k, v in values.items()})
         return env
 
+    def _nats_accounts(self) -> dict:
+        """The production accounts and permissions (deploy/nats/accounts.conf) with this installation's passwords:
+        no anonymous client, and each service can do only its own work, here as in production."""
+        accounts = DEPLOY_ACCOUNTS.read_text()
+        config = self.var_dir / "run" / "nats.conf"
+        config.write_text(accounts)
+        env = {f"{user.upper()}_NATS_PASSWORD": password for user, password in self.nats_passwords.items()}
+        return {"config_file": config, "env": env}
+
+    def _nats_login(self, user: str) -> dict[str, str]:
+        return {"nats_user": user, "nats_password": self.nats_passwords[user]}
+
     def _service(self, name: str) -> Child:
         instance = secrets.token_hex(8)
         env = self._env(
@@ -115,6 +130,7 @@ class System:
             environment="development",
             instance_id=instance,
             nats_url=self.nats.url,
+            **self._nats_login(name),
             database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / name).resolve()}.sqlite3",
             smtp_host="127.0.0.1",
             smtp_port=str(self.smtp_port),
@@ -130,6 +146,7 @@ class System:
             "GATEWAY",
             environment="development",
             nats_url=self.nats.url,
+            **self._nats_login("gateway"),
             port=str(self.gateway_port),
             database_url=f"sqlite+aiosqlite:///{(self.var_dir / 'db' / 'gateway').resolve()}.sqlite3",
             admin_token=self.admin_token,
@@ -158,7 +175,7 @@ class System:
         return Child("smtp-sink", args, dict(os.environ), log, instance, (fd,), own_session=True)
 
     async def wait_healthy(self, timeout: float) -> None:
-        broker = make_broker(ServiceSettings(nats_url=self.nats.url))
+        broker = make_broker(ServiceSettings(nats_url=self.nats.url, **self._nats_login("gateway")))
         await broker.connect()
         try:
             # nats-py keeps the server's INFO only here; its name carries the instance id of our nats-server.
@@ -202,6 +219,7 @@ class System:
             "pids": {c.name: c.pid for c in self.children} | {"nats-server": self.nats.process.pid},
             "logs": {c.name: str(c.log) for c in self.children},
             "cli_config": str((self.var_dir / "run" / "cli.json").resolve()),
+            "nats_passwords": str((self.var_dir / "nats-passwords.json").resolve()),
         }
 
     def write_state(self) -> Path:
@@ -225,6 +243,24 @@ class System:
             self.nats.stop()
         (self.var_dir / "run" / "system.json").unlink(missing_ok=True)
         (self.var_dir / "run" / "cli.json").unlink(missing_ok=True)
+
+
+NATS_USERS = ("system", *SERVICES, "gateway")
+DEPLOY_ACCOUNTS = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "accounts.conf"
+
+
+def _nats_passwords(path: Path) -> dict[str, str]:
+    """Per installation, made once and kept (mode 0600): a NATS password for each user of deploy/nats/accounts.conf."""
+    if path.exists():
+        kept = json.loads(path.read_text())
+        if set(kept) >= set(NATS_USERS):
+            return kept
+    passwords = {user: secrets.token_urlsafe(24) for user in NATS_USERS}
+    fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(passwords, out)
+    path.with_suffix(".tmp").rename(path)
+    return passwords
 
 
 def _admin_token(path: Path) -> str:

@@ -17,6 +17,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import nats
 import pytest
 
 from shared.contracts import registry
@@ -51,8 +52,9 @@ def start_up(var_dir: Path, ports: tuple[str, ...] = FREE_PORTS) -> tuple[subpro
     return proc, json.loads(line), time.monotonic() - started
 
 
-async def demo_register(nats_url: str) -> tuple[list[str], int]:
-    broker = make_broker(ServiceSettings(nats_url=nats_url))
+async def demo_register(nats_url: str, passwords: dict[str, str]) -> tuple[list[str], int]:
+    """Asked as the gateway asks (its NATS user): `up` admits no anonymous client."""
+    broker = make_broker(ServiceSettings(nats_url=nats_url, nats_user="gateway", nats_password=passwords["gateway"]))
     await broker.connect()
     try:
         for _ in range(50):  # the demo data is loaded right after the registry reports healthy
@@ -64,6 +66,32 @@ async def demo_register(nats_url: str) -> tuple[list[str], int]:
         return [g.name for g in groups], len(offices)
     finally:
         await broker.stop()
+
+
+async def refused_without_login(nats_url: str, passwords: dict[str, str]) -> list[str]:
+    refused = []
+    try:
+        await nats.connect(nats_url, allow_reconnect=False, connect_timeout=2)
+    except Exception:  # noqa: BLE001 - "Authorization Violation": whatever nats-py raises for it
+        refused.append("anonym")
+    errors: list[Exception] = []
+
+    async def on_error(exc: Exception) -> None:
+        errors.append(exc)
+
+    client = await nats.connect(nats_url, user="registry", password=passwords["registry"], error_cb=on_error)
+    try:
+        answered = True
+        try:
+            await client.request("notifications.query.members", b"{}", timeout=1)
+        except Exception:  # noqa: BLE001 - no reply is what we want; the reason is checked below
+            answered = False
+        await asyncio.sleep(0.3)  # the server's -ERR arrives on its own
+        if not answered and any("permissions violation" in str(e).lower() for e in errors):
+            refused.append("registry")
+    finally:
+        await client.close()
+    return refused
 
 
 def alive(pid: int) -> bool:
@@ -89,7 +117,10 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
             ready = json.load(resp)
         assert ready == {"status": "bereit", "dienste": {"registry": "ok", "notifications": "ok", "events": "ok"}}
 
-        groups, offices = asyncio.run(demo_register(info["nats"]))
+        passwords = json.loads(Path(info["nats_passwords"]).read_text())
+        groups, offices = asyncio.run(demo_register(info["nats"], passwords))
+        # Without a password, or as one service asking another's question it may not ask, NATS refuses.
+        assert asyncio.run(refused_without_login(info["nats"], passwords)) == ["anonym", "registry"]
         assert groups == ["Chemnitz", "Dresden", "Erzgebirge", "Leipzig", "Vogtland"] and offices == 9
 
         mail = EmailMessage()
