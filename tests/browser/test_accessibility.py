@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from shared.contracts import notifications as n
-from tests.browser.support import Sweep, System, error_state, focused, tab_to
+from tests.browser.support import Sweep, System, error_state, focused, screenshot, tab_to
 
 TITLE = "{} – Beratungsnetz"
 ADMIN = "landesbuero@beratungsnetz.example"  # the gateway's admin_address: always Landesgeschäftsstelle
@@ -193,6 +193,7 @@ def test_every_public_and_member_page_in_every_state(system: System, page, conte
     page.get_by_role("button", name="Meine Daten anzeigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ihre gespeicherten Daten")
     sweep.check(page, "Meine gespeicherten Daten")
+    screenshot(page, "meine-daten")  # Art. 15: what every service holds about the member
     page.goto(own)
     page.get_by_label("Neue E-Mail-Adresse für alle Ihre Verteiler").fill("kein-at")
     page.get_by_role("button", name="Adresse ändern").click()
