@@ -14,10 +14,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError, create_model
 
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.domain import read_policy
 from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
 from services.gateway.entrypoints import person_export
 from services.gateway.entrypoints.summaries import SUMMARIES
-from services.gateway.service_layer import tokens
+from services.gateway.service_layer import reads, tokens
 from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as e
@@ -213,6 +214,11 @@ class Access:
                 update[name] = await self.group_id(value, token)
         return payload.model_copy(update=update) if update else payload
 
+    async def visible(self, token: ApiToken, spec: RequestSpec, payload: BaseModel, data: Any) -> Any:
+        """The service's full answer reduced to what the token's role may read (domain/read_policy.py)."""
+        reader = read_policy.for_token(token.role, token.scope)
+        return await reads.visible(reader, spec, payload, data, lambda s, p: self.ask(s, p, token))
+
     async def ask(self, spec: RequestSpec, payload: BaseModel, token: ApiToken | None = None) -> Any:
         try:
             reply = await self.client.ask(spec, payload, actor=token.address if token else None)
@@ -303,7 +309,7 @@ def _query(
                 422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())
             ) from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
-        return await access.ask(spec, payload, token)
+        return await access.visible(token, spec, payload, await access.ask(spec, payload, token))
 
     schema = spec.request.model_json_schema()["properties"] if spec.request.model_fields else {}
     fields = {k: f for k, f in spec.request.model_fields.items() if k not in FILLED_BY_GATEWAY}
