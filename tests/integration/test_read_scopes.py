@@ -154,7 +154,7 @@ async def test_the_public_directory_is_the_registrys_unchanged(system):
 async def test_the_boards_pages_show_no_unpublished_name(system):
     http = await signed_in(system, BOARD)
     office_page = f"/register/stellen/{system.office.office_id}"
-    for path in ("/register/stellen", office_page, "/register/abdeckung", "/lage"):
+    for path in ("/register/stellen", office_page, "/register/abdeckung", "/lage", "/verwaltung/qualifikationen"):
         got = await http.get(path)
         assert got.status_code == 200, (path, got.text[:300])
         for secret in SECRETS:

@@ -9,7 +9,8 @@ the OpenAPI schema stays as it is).
   counsellors' trainings and qualifications, but a counsellor's name only if `publish_name` (the others stay as
   entries without a name, so that the board sees how many there are and whether they are trained), nobody's
   e-mail address, no lawyer's name (only whether a supervision is recorded, since when and whether confirmed);
-  groups with their coordinator's name, without the coordinator's address.
+  groups with their coordinator's name, without the coordinator's address; the qualifications page without
+  addresses, a person's name only where their office publishes it.
 - coordinator, moderator: offices with only the counsellors whose names are published (name only: no address,
   no trainings), supervision as for the board; groups without coordinators' addresses, except the coordinator's
   own group.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared.contracts import events as e
 from shared.contracts import registry as r
 
 HIDDEN_NAME = "(Name nicht veröffentlicht)"
@@ -99,6 +101,14 @@ def groups(reader: Reader, found: r.Groups) -> r.Groups:
     return found if reader.full else r.Groups(groups=[group(reader, g) for g in found.groups])
 
 
+def replica_groups(reader: Reader, found: e.Groups) -> e.Groups:
+    """Action planning's copy of the groups: the same rule for the coordinator's address."""
+    if reader.full:
+        return found
+    kept = [g if g.group_id in reader.groups else g.model_copy(update={"coordinator_email": ""}) for g in found.groups]
+    return e.Groups(groups=kept)
+
+
 def hidden_names(snapshots: list[r.OfficeSnapshot]) -> set[str]:
     """The names in these offices that only the Landesgeschäftsstelle reads: unpublished counsellors, lawyers."""
     names = {c.name for o in snapshots for c in o.counsellors if not c.publish_name}
@@ -121,12 +131,21 @@ def coverage(reader: Reader, report: r.CoverageReport, hidden: set[str]) -> r.Co
     return r.CoverageReport(findings=findings, text=masked(report.text, hidden))
 
 
-def qualifications(reader: Reader, found: r.Qualifications, hidden: set[str]) -> r.Qualifications:
-    """People's qualifications are the Landesgeschäftsstelle's; others read only the offices at risk (names masked)."""
+def qualifications(reader: Reader, found: r.Qualifications, snapshots: list[r.OfficeSnapshot]) -> r.Qualifications:
+    """Who is qualified until when: the board reads it without addresses, a name only where the office publishes
+    it (`snapshots`: the offices as the registry has them); the other roles read only the offices at risk."""
     if reader.full:
         return found
+    hidden = hidden_names(snapshots)
     at_risk = [f.model_copy(update={"detail": masked(f.detail, hidden)}) for f in found.offices_at_risk]
-    return r.Qualifications(qualifications=[], offices_at_risk=at_risk)
+    if not reader.board:
+        return r.Qualifications(qualifications=[], offices_at_risk=at_risk)
+    published = {(o.office_id, c.counsellor_id) for o in snapshots for c in o.counsellors if c.publish_name}
+    people = [
+        q.model_copy(update={"email": "", "name": q.name if (q.office_id, q.counsellor_id) in published else ""})
+        for q in found.qualifications
+    ]
+    return r.Qualifications(qualifications=people, offices_at_risk=at_risk)
 
 
 # The registry's history lines that name a person (services/registry/domain/history.py): a removed counsellor is

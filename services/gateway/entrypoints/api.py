@@ -152,6 +152,11 @@ QUERIES = [  # GET routes: the query's fields are query parameters
     ("/aktion", e.ACTION, "read", None),
     ("/arbeitsplan", e.WORK_PLAN, "read", None),
 ]
+REDUCED = (  # the reply of a route the read policy filters (domain/read_policy.py), as the API's documentation says it
+    ". Nur Rolle admin liest alles; alle anderen Rollen lesen Namen von Berater:innen nur, wenn sie veröffentlicht"
+    " werden dürfen, keine E-Mail-Adressen von Berater:innen, nicht den Namen der Anleitung nach § 6 RDG und die"
+    " Adresse der Koordination nur der eigenen Regionalgruppe (leere Felder)."
+)
 GROUP_PARAMS = {e.ACTIONS.subject: "group_id"}  # query parameters naming a group by slug or id (see Access.group_id)
 
 
@@ -320,7 +325,7 @@ def _query(
         response_model=spec.reply,
         responses=ERRORS,
         summary=summary,
-        description=f"Parameter: {', '.join(fields) or 'keine'}",
+        description=f"Parameter: {', '.join(fields) or 'keine'}" + (REDUCED if spec.subject in reads.FILTERED else ""),
         operation_id=spec.subject.replace(".", "_"),
         openapi_extra={
             "parameters": [

@@ -8,11 +8,13 @@ from typing import Any
 
 from services.gateway.domain import read_policy as policy
 from services.gateway.domain.read_policy import Reader
+from shared.contracts import events as e
 from shared.contracts import registry as r
 
 Ask = Callable[[Any, Any], Awaitable[Any]]  # (spec, payload) -> the service's full answer
 FILTERED = frozenset(
-    s.subject for s in (r.OFFICE, r.OFFICES, r.GROUP, r.GROUPS, r.COVERAGE, r.OFFICE_HISTORY, r.QUALIFICATIONS)
+    s.subject
+    for s in (r.OFFICE, r.OFFICES, r.GROUP, r.GROUPS, r.COVERAGE, r.OFFICE_HISTORY, r.QUALIFICATIONS, e.GROUPS)
 )
 
 
@@ -28,9 +30,14 @@ async def visible(reader: Reader, spec: Any, payload: Any, data: Any, ask: Ask) 
         return policy.group(reader, data)
     if spec is r.GROUPS:
         return policy.groups(reader, data)
-    if spec in (r.COVERAGE, r.QUALIFICATIONS):
+    if spec is e.GROUPS:
+        return policy.replica_groups(reader, data)
+    if spec is r.COVERAGE:
         hidden = policy.hidden_names((await ask(r.OFFICES, r.ListQuery())).offices)
-        named = policy.coverage if spec is r.COVERAGE else policy.qualifications
-        return named(reader, data, hidden)
-    snapshot = await ask(r.OFFICE, r.OfficeRef(office_id=payload.office_id))
-    return policy.history(reader, data, snapshot)
+        return policy.coverage(reader, data, hidden)
+    if spec is r.QUALIFICATIONS:
+        return policy.qualifications(reader, data, (await ask(r.OFFICES, r.ListQuery())).offices)
+    if spec is r.OFFICE_HISTORY:
+        snapshot = await ask(r.OFFICE, r.OfficeRef(office_id=payload.office_id))
+        return policy.history(reader, data, snapshot)
+    return data

@@ -9,6 +9,7 @@ import pytest
 
 from services.gateway.domain import read_policy as policy
 from services.gateway.domain.read_policy import HIDDEN_NAME, Reader
+from shared.contracts import events as e
 from shared.contracts import registry as r
 
 ANNA = r.CounsellorV1(
@@ -87,6 +88,16 @@ def test_a_coordinator_reads_only_their_own_groups_address():
     assert seen[1].coordinator == r.Coordinator(name="Karl", email=None)
 
 
+def test_action_plannings_copy_of_the_groups_follows_the_same_rule():
+    copy = lambda gid, email: e.GroupV1(  # noqa: E731
+        group_id=gid, name=gid, state="SN", status="aktiv", coordinator_email=email, events_seen=1
+    )
+    found = e.Groups(groups=[copy("g1", "petra@example.org"), copy("g2", "karl@example.org")])
+    seen = policy.replica_groups(Reader("coordinator", frozenset({"g1"})), found).groups
+    assert [g.coordinator_email for g in seen] == ["petra@example.org", ""]
+    assert policy.replica_groups(policy.ADMIN, found) == found
+
+
 @pytest.mark.parametrize("role", ["board", "moderator"])
 def test_board_and_moderators_read_coordinators_names_without_addresses(role):
     seen = policy.groups(policy.for_token(role, "g1"), r.Groups(groups=[GROUP, OTHER])).groups
@@ -143,12 +154,32 @@ def test_the_history_hides_removed_and_unpublished_people_and_the_lawyer():
     assert policy.history(policy.ADMIN, found, OFFICE) == found
 
 
-def test_qualifications_of_people_stay_with_the_office():
+def test_the_board_reads_qualifications_without_addresses_and_unpublished_names():
     finding = r.CoverageFinding(
         kind="qualifikation_laeuft_ab", subject_id="o1", name="Plauen", detail="Qualifikation von Bert Verborgen endet"
     )
-    person = r.QualificationV1(name="Bert Verborgen", qualifies_for="erstberatung", until=date(2026, 6, 1), status="x")
-    found = r.Qualifications(qualifications=[person], offices_at_risk=[finding])
-    seen = policy.qualifications(Reader("board"), found, policy.hidden_names([OFFICE]))
-    assert seen.qualifications == []
+    person = lambda name, email, cid: r.QualificationV1(  # noqa: E731
+        name=name,
+        email=email,
+        qualifies_for="erstberatung",
+        until=date(2026, 6, 1),
+        status="laeuft_ab",
+        office_id="o1" if cid else None,
+        counsellor_id=cid,
+    )
+    people = [
+        person("Anna Offen", "anna@example.org", "c1"),
+        person("Bert Verborgen", "bert@example.org", "c2"),
+        person("Dora Neu", "dora@example.org", None),  # trained, at no office yet: named nowhere
+    ]
+    found = r.Qualifications(qualifications=people, offices_at_risk=[finding])
+    seen = policy.qualifications(Reader("board"), found, [OFFICE])
+    assert [(q.name, q.email, q.until) for q in seen.qualifications] == [
+        ("Anna Offen", "", date(2026, 6, 1)),
+        ("", "", date(2026, 6, 1)),
+        ("", "", date(2026, 6, 1)),
+    ]
     assert seen.offices_at_risk[0].detail == f"Qualifikation von {HIDDEN_NAME} endet"
+    others = policy.qualifications(Reader("coordinator", frozenset({"g1"})), found, [OFFICE])
+    assert others.qualifications == [] and others.offices_at_risk == seen.offices_at_risk
+    assert policy.qualifications(policy.ADMIN, found, [OFFICE]) == found
