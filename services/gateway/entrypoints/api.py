@@ -14,10 +14,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError, create_model
 
 from services.gateway.adapters.services import ServiceClient
+from services.gateway.domain import read_policy
 from services.gateway.domain.access import ApiToken, NotAllowed, Unauthenticated
 from services.gateway.entrypoints import person_export
 from services.gateway.entrypoints.summaries import SUMMARIES
-from services.gateway.service_layer import tokens
+from services.gateway.service_layer import reads, tokens
 from shared.clock import Clock
 from shared.contracts import RequestSpec
 from shared.contracts import events as e
@@ -151,6 +152,11 @@ QUERIES = [  # GET routes: the query's fields are query parameters
     ("/aktion", e.ACTION, "read", None),
     ("/arbeitsplan", e.WORK_PLAN, "read", None),
 ]
+REDUCED = (  # the reply of a route the read policy filters (domain/read_policy.py), as the API's documentation says it
+    ". Nur Rolle admin liest alles; alle anderen Rollen lesen Namen von Berater:innen nur, wenn sie veröffentlicht"
+    " werden dürfen, keine E-Mail-Adressen von Berater:innen, nicht den Namen der Anleitung nach § 6 RDG und die"
+    " Adresse der Koordination nur der eigenen Regionalgruppe (leere Felder)."
+)
 GROUP_PARAMS = {e.ACTIONS.subject: "group_id"}  # query parameters naming a group by slug or id (see Access.group_id)
 
 
@@ -212,6 +218,11 @@ class Access:
             elif value:
                 update[name] = await self.group_id(value, token)
         return payload.model_copy(update=update) if update else payload
+
+    async def visible(self, token: ApiToken, spec: RequestSpec, payload: BaseModel, data: Any) -> Any:
+        """The service's full answer reduced to what the token's role may read (domain/read_policy.py)."""
+        reader = read_policy.for_token(token.role, token.scope)
+        return await reads.visible(reader, spec, payload, data, lambda s, p: self.ask(s, p, token))
 
     async def ask(self, spec: RequestSpec, payload: BaseModel, token: ApiToken | None = None) -> Any:
         try:
@@ -303,7 +314,7 @@ def _query(
                 422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())
             ) from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
-        return await access.ask(spec, payload, token)
+        return await access.visible(token, spec, payload, await access.ask(spec, payload, token))
 
     schema = spec.request.model_json_schema()["properties"] if spec.request.model_fields else {}
     fields = {k: f for k, f in spec.request.model_fields.items() if k not in FILLED_BY_GATEWAY}
@@ -314,7 +325,7 @@ def _query(
         response_model=spec.reply,
         responses=ERRORS,
         summary=summary,
-        description=f"Parameter: {', '.join(fields) or 'keine'}",
+        description=f"Parameter: {', '.join(fields) or 'keine'}" + (REDUCED if spec.subject in reads.FILTERED else ""),
         operation_id=spec.subject.replace(".", "_"),
         openapi_extra={
             "parameters": [

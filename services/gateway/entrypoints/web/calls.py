@@ -7,7 +7,10 @@ from typing import Any
 from fastapi import Request
 from pydantic import ValidationError
 
+from services.gateway.domain import read_policy
+from services.gateway.domain.read_policy import Reader
 from services.gateway.entrypoints.web.context import web_of
+from services.gateway.service_layer import reads
 from shared.contracts.german import field_messages
 from shared.messaging.rpc import RequestTooLarge, ServiceUnavailable
 
@@ -41,11 +44,26 @@ class PageError(Exception):
 
 
 async def ask(request: Request, spec: Any, payload: Any | dict, actor: str | None = None) -> Any:
-    """`payload` may be the request contract or a dict of its fields (validated here: a 422 PageError if wrong)."""
+    """`payload` may be the request contract or a dict of its fields (validated here: a 422 PageError if wrong).
+    The answer is what the page's reader may read of it (domain/read_policy.py)."""
+    if isinstance(payload, dict):
+        payload = _validated(spec, payload)
+    data = await _full(request, spec, payload, actor)
+    return await reads.visible(reader(request), spec, payload, data, lambda s, p: _full(request, s, p, actor))
+
+
+def _validated(spec: Any, payload: dict) -> Any:
+    try:
+        return spec.request(**payload)
+    except ValidationError as exc:
+        fields = field_messages(exc.errors())
+        raise PageError(422, "Die Angaben sind ungültig.", "ungueltige_eingabe", fields) from exc
+
+
+async def _full(request: Request, spec: Any, payload: Any, actor: str | None) -> Any:
+    """The service's whole answer (before the read policy)."""
     client = web_of(request).client
     try:
-        if isinstance(payload, dict):
-            payload = spec.request(**payload)
         reply = await client.ask(spec, payload, actor=actor)
     except ValidationError as exc:
         fields = field_messages(exc.errors())
@@ -60,3 +78,11 @@ async def ask(request: Request, spec: Any, payload: Any | dict, actor: str | Non
         error = reply.error
         raise PageError(STATUS.get(error.code, 400), error.message, error.code, dict(error.fields or {}))
     return reply.data
+
+
+def reader(request: Request) -> Reader:
+    """Who reads this page (domain/read_policy.py); nobody signed in reads as the public."""
+    viewer = getattr(request.state, "viewer", None)
+    if viewer is None:
+        return Reader("public")
+    return read_policy.for_viewer(viewer.admin, viewer.board, viewer.coordinates)

@@ -26,7 +26,6 @@ from services.gateway.entrypoints.web.render import add_navigation, page
 from shared.clock import BERLIN
 from shared.contracts import events as e
 from shared.contracts import registry as r
-from shared.messaging.rpc import ServiceUnavailable
 
 READ_ONLY = "Auf den Seiten der Lage lässt sich nichts ändern; sie sind zum Lesen da."
 
@@ -38,10 +37,9 @@ async def ask(request: Request, spec: Any, **values: Any) -> Any:
 async def optional(request: Request, spec: Any, payload: Any) -> Any:
     """The answer's data, or None when the service does not answer or refuses (that section then says so)."""
     try:
-        reply = await web_of(request).client.ask(spec, payload, actor=request.state.viewer.address)
-    except ServiceUnavailable:
+        return await calls.ask(request, spec, payload, actor=request.state.viewer.address)
+    except PageError:
         return None
-    return reply.data if reply.ok else None
 
 
 def _months(request: Request) -> int:
