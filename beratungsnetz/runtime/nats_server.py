@@ -125,7 +125,11 @@ class NatsServer:
         except OSError:
             return ""
         fatal = [line.split("[FTL]", 1)[1].strip() for line in lines if "[FTL]" in line]
-        return f": {fatal[-1]}" if fatal else ""
+        if fatal:
+            return f": {fatal[-1]}"
+        # A configuration error is printed without [FTL] ("nats-server: <file>:7:3: …"): then its last line.
+        plain = [line.strip() for line in lines if line.strip() and "[INF]" not in line]
+        return f": {plain[-1]}" if plain else ""
 
     def stop(self, timeout: float = 10.0) -> None:
         if self.process:
