@@ -18,9 +18,14 @@ import pytest
 from nats.js.api import ConsumerConfig, RePublish, StreamConfig
 from nats.js.errors import BadRequestError, ServiceUnavailableError
 
-from shared.messaging.broker import inbox_prefix
-from shared.messaging.consumer import DeliveryPolicy, durable_name, reader_name
-from shared.messaging.streams import owned_stream_configs
+from shared.contracts.notifications import PersonErasedV1
+from shared.contracts.system import DeadLetterHeaders as H
+from shared.messaging.broker import inbox_prefix, make_broker, stop_quietly
+from shared.messaging.consumer import DeliveryPolicy, EventConsumer, durable_name, reader_name
+from shared.messaging.deadletter import DeadLetters
+from shared.messaging.streams import declare_owned_streams, owned_stream_configs
+from shared.retry import RetryPolicy
+from shared.settings import ServiceSettings
 from tests.deploy_support import DEPLOY, PASSWORDS, Cluster, rendered_accounts
 
 ERASED = "notifications.person.erased.v1"
@@ -224,3 +229,53 @@ async def test_nobody_reads_another_users_replies(server) -> None:
     assert reply.data == b"geheim" and reply.subject.startswith("_INBOX_gateway.")
     await answered.unsubscribe()
     assert await registry.subscribe("_INBOX_registry.>") == "allowed"
+
+
+async def test_a_consumer_pulls_its_own_subject_and_dead_letters_as_its_own_user(server) -> None:
+    """The legitimate path of one consumer under these permissions, as FastStream runs it: pull through the user's
+    inbox, terminate, dead-letter (an invalid message), and read a given-up message back for its dead letter."""
+    url = server["registry"].nc.connected_url.geturl()
+    broker = make_broker(ServiceSettings(nats_url=url, nats_user="registry", nats_password=PASSWORDS["registry"]))
+    handled = []
+
+    async def handle(envelope) -> None:
+        handled.append(envelope)
+
+    policy = DeliveryPolicy(fetch_timeout=0.2)
+    consumer = EventConsumer(
+        PersonErasedV1, "registry", handle, DeadLetters(broker, "registry"), policy, inbox=inbox_prefix("registry")
+    )
+    assert consumer.durable == REGISTRY_DURABLE
+    subscriber = consumer.attach(broker)
+    await broker.connect()
+    try:
+        await subscriber.start()
+        js = server["registry"].js
+        for _ in range(100):  # the stored erasure is no envelope: a dead letter, with its reason
+            if (await js.stream_info("DEADLETTER_REGISTRY")).state.messages:
+                break
+            await asyncio.sleep(0.1)
+        letters = await js.pull_subscribe_bind(
+            consumer=(await js.add_consumer("DEADLETTER_REGISTRY", ConsumerConfig(name="pruefen"))).name,
+            stream="DEADLETTER_REGISTRY",
+        )
+        (letter,) = await letters.fetch(1, timeout=5)
+        assert letter.data == b'{"echt": true}' and letter.headers[H.CODE] == "invalid_message"
+        stored = await consumer.read_back(1)  # as after a MAX_DELIVERIES advisory
+        assert (stored.subject, stored.data, stored.metadata.sequence.stream) == (ERASED, b'{"echt": true}', 1)
+        assert not handled and not server["registry"].errors
+    finally:
+        await stop_quietly(broker)
+    info = await server["events"].js.consumer_info("NOTIFICATIONS", EVENTS_DURABLE)
+    assert info.num_pending == 1  # another service's durable is untouched by all this
+
+
+async def test_a_service_starts_on_a_stream_whose_configuration_it_may_not_change(server) -> None:
+    """A changed dead-letter age reaches an existing stream only through the operator: the service, refused the
+    UPDATE, runs on with the stream as it is instead of failing its start."""
+    registry = server["registry"]
+    retry = RetryPolicy(first_wait=0.1, max_wait=0.1, attempts=2)
+    await declare_owned_streams(registry.js, "registry", retry=retry, deadletter_max_age=7 * 24 * 3600)
+    assert registry.refused("publish", "$JS.API.STREAM.UPDATE.DEADLETTER_REGISTRY")
+    info = await registry.js.stream_info("DEADLETTER_REGISTRY")
+    assert info.config.max_age == owned_stream_configs("registry")[1].max_age  # unchanged
