@@ -14,7 +14,7 @@ from beratungsnetz.runtime.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
-PASSWORDS = {s: f"pw-{s}" for s in ("system", "registry", "notifications", "events", "gateway")}
+PASSWORDS = {s: f"pw-{s}" for s in ("system", "registry", "notifications", "events", "gateway", "betrieb")}
 SECRET_ENV = {f"{s.upper()}_NATS_PASSWORD": pw for s, pw in PASSWORDS.items()}
 
 

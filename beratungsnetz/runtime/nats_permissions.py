@@ -73,6 +73,12 @@ def service_permissions(service: str, consumed: list[Consumed]) -> Permissions:
     return Permissions(publish, subscribe)
 
 
+def operator_permissions() -> Permissions:
+    """`betrieb`: the operator's own login for JetStream administration (beratungsnetz/runtime/provision_nats.py),
+    never given to a service."""
+    return Permissions(["$JS.API.>"], [f"{inbox_prefix('betrieb')}.>"])
+
+
 def gateway_permissions() -> Permissions:
     publish = [f"{s}.{kind}.>" for s in GATEWAY_ASKS for kind in ("cmd", "query")]
     return Permissions(publish, [f"{inbox_prefix('gateway')}.>", "gateway.query.>"])
@@ -86,8 +92,9 @@ HEADER = """\
 # and use exactly the durable consumers its code runs on other services' streams, with their subject filters.
 # No service may read another service's stream beyond the subjects it consumes (no MSG.GET, no DIRECT.GET).
 # Replies arrive under a per-user inbox prefix (_INBOX_<user>) only that user may subscribe to; answering a
-# request is allowed through allow_responses. The gateway may only make requests. Passwords come from the
-# environment.
+# request is allowed through allow_responses. The gateway may only make requests. `betrieb` is the operator's
+# login for JetStream administration (changing a stream: python -m beratungsnetz.runtime.provision_nats), never a
+# service's. Passwords come from the environment.
 """
 
 
@@ -120,5 +127,6 @@ def render_accounts(consumed: dict[str, list[Consumed]]) -> str:
     for service in SERVICES:
         lines += _user(service, service_permissions(service, consumed.get(service, [])))
     lines += _user("gateway", gateway_permissions())
+    lines += _user("betrieb", operator_permissions())
     lines += ["    ]", "  }", "}", "system_account: SYS", ""]
     return "\n".join(lines)

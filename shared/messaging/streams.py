@@ -102,7 +102,7 @@ async def _update(js: JetStreamContext, config: StreamConfig) -> None:
             "stream.config_unchanged",
             stream=config.name,
             reason="Die Konfiguration des Streams weicht ab und dieser Dienst darf sie nicht ändern; "
-            "der Betrieb ändert sie mit einem Verwaltungszugang (deploy/README.md)",
+            "der Betrieb ändert sie mit `python -m beratungsnetz.runtime.provision_nats` (deploy/README.md)",
         )
 
 
