@@ -24,10 +24,10 @@ from shared.contracts.system import DeadLetterHeaders as H
 from shared.messaging.broker import inbox_prefix, make_broker, stop_quietly
 from shared.messaging.consumer import DeliveryPolicy, EventConsumer, durable_name, reader_name
 from shared.messaging.deadletter import DeadLetters
-from shared.messaging.streams import declare_owned_streams, owned_stream_configs
+from shared.messaging.streams import deadletter_stream_name, declare_owned_streams, owned_stream_configs, stream_name
 from shared.retry import RetryPolicy
 from shared.settings import ServiceSettings
-from tests.deploy_support import DEPLOY, PASSWORDS, Cluster, rendered_accounts
+from tests.deploy_support import DEPLOY, PASSWORDS, Cluster, consumed_by_service, rendered_accounts
 
 ERASED = "notifications.person.erased.v1"
 EVENTS_DURABLE = durable_name("events", ERASED)
@@ -284,3 +284,39 @@ async def test_a_service_starts_on_a_stream_whose_configuration_it_may_not_chang
     url = registry.nc.connected_url.geturl()
     await provision(ServiceSettings(nats_url=url, retention_deadletter_days=7), PASSWORDS["betrieb"])
     assert (await registry.js.stream_info("DEADLETTER_REGISTRY")).config.max_age == 7 * 24 * 3600
+
+
+async def test_every_user_is_refused_everything_of_the_others(server) -> None:
+    """The rules above for each user and each other service: no durable, stream or inbox of another is reachable."""
+    consumed = consumed_by_service()
+    streams = [name for s in consumed for name in (stream_name(s), deadletter_stream_name(s))]
+    for user in consumed:
+        attacker = server[user]
+        subjects = []
+        for other, consumers in consumed.items():
+            if other == user:
+                continue
+            # On its own stream a producer may read and delete (the erasure scrub): pulling another's durable there
+            # withholds only its own events, which it could as well not publish. Everywhere else: nothing.
+            for c in (c for c in consumers if c.stream != stream_name(user)):
+                subjects += [
+                    f"$JS.API.CONSUMER.MSG.NEXT.{c.stream}.{c.durable}",
+                    f"$JS.API.CONSUMER.DELETE.{c.stream}.{c.durable}",
+                    f"$JS.API.CONSUMER.CREATE.{c.stream}.{c.durable}.{c.subject}",
+                    f"$JS.API.CONSUMER.CREATE.{c.stream}.{c.reader}.{c.subject}",
+                    f"$JS.ACK.{c.stream}.{c.durable}.1.1.1.0.0",
+                ]
+        for stream in streams:
+            subjects += [f"$JS.API.STREAM.{op}.{stream}" for op in ("UPDATE", "DELETE", "PURGE", "MSG.GET")]
+            subjects.append(f"$JS.API.DIRECT.GET.{stream}")
+            if stream not in (stream_name(user), deadletter_stream_name(user)):
+                subjects += [f"$JS.API.STREAM.{op}.{stream}" for op in ("CREATE", "MSG.DELETE")]
+                subjects += [f"$JS.API.CONSUMER.{op}.{stream}" for op in ("CREATE", "LIST", "NAMES")]
+        for subject in subjects:
+            assert await attacker.attempt(subject) == "refused", (user, subject)
+        for other in server:
+            if other != user:
+                assert await attacker.subscribe(f"{inbox_prefix(other)}.>") == "refused", (user, other)
+    gateway = server["gateway"]
+    for subject in ("$JS.API.INFO", "$JS.API.STREAM.INFO.REGISTRY", "$JS.API.STREAM.MSG.GET.REGISTRY"):
+        assert await gateway.attempt(subject) == "refused", subject
