@@ -24,7 +24,7 @@ from shared.contracts.system import HealthReply, HealthRequest
 from shared.db import Database, make_database, upgrade
 from shared.db.unit_of_work import MessagingTables
 from shared.logging import configure_logging, get_logger
-from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
+from shared.messaging.broker import inbox_prefix, make_broker, start_with_retry, stop_quietly
 from shared.messaging.consumer import BatchHandler, DeliveryPolicy, EventConsumer
 from shared.messaging.deadletter import DeadLetters
 from shared.messaging.erasure import scrub_job
@@ -81,7 +81,8 @@ class ServiceApp:
         (`policy.batch_size` of them at most); `handler` then only handles a failed batch's messages alone.
         """
         deadletters = DeadLetters(self.broker, self.name)
-        self.consumers.append(EventConsumer(payload, self.name, handler, deadletters, policy, apply_many))
+        inbox = inbox_prefix(self.settings.nats_user) if self.settings.nats_user else "_INBOX"
+        self.consumers.append(EventConsumer(payload, self.name, handler, deadletters, policy, apply_many, inbox))
 
     @property
     def retry(self) -> RetryPolicy:

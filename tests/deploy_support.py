@@ -14,7 +14,7 @@ from beratungsnetz.runtime.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
-PASSWORDS = {s: f"pw-{s}" for s in ("system", "registry", "notifications", "events", "gateway")}
+PASSWORDS = {s: f"pw-{s}" for s in ("system", "registry", "notifications", "events", "gateway", "betrieb")}
 SECRET_ENV = {f"{s.upper()}_NATS_PASSWORD": pw for s, pw in PASSWORDS.items()}
 
 
@@ -98,3 +98,26 @@ class Cluster:
             if node.process and node.process.poll() is None:
                 node.process.terminate()
                 node.process.wait(10)
+
+
+def consumed_by_service() -> dict[str, list]:
+    """Each service's durable consumers, read from the services as their bootstraps build them (no I/O)."""
+    import importlib
+
+    from beratungsnetz.runtime.nats_permissions import SERVICES, Consumed
+
+    consumed = {}
+    for service in SERVICES:
+        app = importlib.import_module(f"services.{service}.bootstrap").bootstrap()
+        consumed[service] = [Consumed(c.stream.name, c.durable, c.subject, c.reader) for c in app.consumers]
+    return consumed
+
+
+def rendered_accounts() -> str:
+    from beratungsnetz.runtime.nats_permissions import render_accounts
+
+    return render_accounts(consumed_by_service())
+
+
+if __name__ == "__main__":  # python -m tests.deploy_support > deploy/nats/accounts.conf
+    print(rendered_accounts(), end="")

@@ -17,11 +17,18 @@ from shared.settings import ServiceSettings
 log = get_logger(__name__)
 
 
+def inbox_prefix(user: str) -> str:
+    """Where a NATS user's replies arrive (requests, JetStream API, pulled messages): only that user may subscribe
+    there (deploy/nats/accounts.conf), so no other service can read its replies."""
+    return f"_INBOX_{user}"
+
+
 def make_broker(settings: ServiceSettings) -> NatsBroker:
     options: dict = {}
     if settings.nats_user:
         password = settings.nats_password.get_secret_value() if settings.nats_password else ""
         options["security"] = NatsUserPassword(settings.nats_user, password)
+        options["inbox_prefix"] = inbox_prefix(settings.nats_user)
     return NatsBroker(
         [url.strip() for url in settings.nats_url.split(",") if url.strip()],
         allow_reconnect=True,

@@ -10,6 +10,7 @@ REJECT_ON_ERROR would drop it silently, so acknowledgement is manual here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, NatsMessage, PullSub
 from nats.js.api import AckPolicy as JsAckPolicy
 from nats.js.api import DeliverPolicy
+from nats.js.errors import NotFoundError
 from pydantic import ValidationError
 
 from shared.context import message_context
@@ -91,6 +93,9 @@ class DeliveryPolicy:
 
     def consumer_config(self, durable: str, subject: str) -> ConsumerConfig:
         return ConsumerConfig(
+            # With a name, nats-py creates through `$JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>`: the NATS
+            # permissions (deploy/nats/accounts.conf) can then pin each durable to its one subject.
+            name=durable,
             durable_name=durable,
             filter_subject=subject,
             ack_policy=JsAckPolicy.EXPLICIT,
@@ -140,6 +145,11 @@ def durable_name(consumer: str, subject: str) -> str:
     return f"{consumer}__{subject.replace('.', '_')}"
 
 
+def reader_name(durable: str) -> str:
+    """The short-lived consumer that reads back a message the server gave up on (same subject filter as `durable`)."""
+    return f"{durable}__lesen"
+
+
 class EventConsumer(Generic[P]):
     """One durable pull consumer of one event subject, with its dead-letter rules."""
 
@@ -151,7 +161,9 @@ class EventConsumer(Generic[P]):
         deadletters: DeadLetters,
         policy: DeliveryPolicy,
         apply_many: BatchHandler | None = None,
+        inbox: str = "_INBOX",
     ) -> None:
+        self.inbox = inbox  # where pulled messages arrive: the connection's own inbox prefix (broker.inbox_prefix)
         self.subject, self.consumer = payload.subject, consumer
         self.durable = durable_name(consumer, payload.subject)
         self.stream = bound_stream(payload.producer)
@@ -159,6 +171,8 @@ class EventConsumer(Generic[P]):
         self.handler, self.deadletters, self.policy = handler, deadletters, policy
         self.group = GroupCommit(apply_many, policy.handler_timeout) if apply_many else None
         self.failing: str | None = None  # the last handler error, until a message is handled again (for health)
+        self.reader = reader_name(self.durable)
+        self._reading = asyncio.Lock()
 
     def attach(self, broker: Any) -> Any:
         self.broker = broker
@@ -171,6 +185,7 @@ class EventConsumer(Generic[P]):
             config=self.policy.consumer_config(self.durable, self.subject),
             pull_sub=PullSub(batch_size=self.policy.batch_size, timeout=self.policy.fetch_timeout),
             ack_policy=AckPolicy.MANUAL,
+            inbox_prefix=f"{self.inbox}.".encode(),  # FastStream's default is `_INBOX.`, whatever the connection's
             title=self.durable,
         )
         subscriber(self.on_message)
@@ -236,7 +251,8 @@ class EventConsumer(Generic[P]):
     async def on_max_deliveries(self, msg: NatsMessage) -> None:
         """The server gave up without our handler failing (a crash or hang each time)."""
         advisory = json.loads(msg.body)
-        stored = await self.broker.connection.jetstream().get_msg(advisory["stream"], advisory["stream_seq"])
+        async with self._reading:  # one read-back consumer name per durable: one read at a time
+            stored = await self.read_back(advisory["stream_seq"])
         deliveries = advisory.get("deliveries", self.policy.max_deliver)
         await self.deadletters.send_stored(
             stored,
@@ -246,3 +262,33 @@ class EventConsumer(Generic[P]):
             reason=f"Nach {deliveries} Zustellungen ohne Bestätigung aufgegeben (Verarbeitung abgestürzt oder zu langsam)",
         )
         log.error("message.dead_lettered", code="exhausted", stream_seq=advisory["stream_seq"], subject=self.subject)
+
+    async def read_back(self, sequence: int) -> Any:
+        """The message at stream `sequence`, read through a consumer filtered on this consumer's own subject.
+
+        Not `STREAM.MSG.GET`: that would let a service read every message of another service's stream; a consumer
+        whose filter subject is part of the API subject (`$JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>`) is
+        confined by the NATS permissions to the subject this service consumes anyway.
+        """
+        js = self.broker.connection.jetstream()
+        stream = self.stream.name
+        config = ConsumerConfig(
+            name=self.reader,
+            filter_subject=self.subject,
+            ack_policy=JsAckPolicy.NONE,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=sequence,
+            inactive_threshold=60.0,
+            mem_storage=True,
+        )
+        with contextlib.suppress(NotFoundError):  # a reader left behind by a crash starts elsewhere
+            await js.delete_consumer(stream, self.reader)
+        await js.add_consumer(stream, config)
+        try:
+            sub = await js.pull_subscribe_bind(consumer=self.reader, stream=stream)
+            (stored,) = await sub.fetch(1, timeout=5)
+            await sub.unsubscribe()
+        finally:
+            with contextlib.suppress(NotFoundError):
+                await js.delete_consumer(stream, self.reader)
+        return stored

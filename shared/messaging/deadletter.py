@@ -49,7 +49,7 @@ class DeadLetters:
         )
 
     async def send_stored(self, stored: Any, *, stream: str, deliveries: int, durable: str, reason: str) -> None:
-        """`stored` is a message read back from the stream (after the server gave up on it)."""
+        """`stored` is the message read back from the stream (after the server gave up on it), as a consumer gets it."""
         await self._publish(
             stored.subject,
             stored.data,
@@ -58,7 +58,7 @@ class DeadLetters:
             reason=reason,
             durable=durable,
             stream=stream,
-            sequence=stored.seq,
+            sequence=stored.metadata.sequence.stream,
             deliveries=deliveries,
         )
 

@@ -8,7 +8,10 @@ from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import BadRequestError, ServiceUnavailableError
 
+from shared.logging import get_logger
 from shared.retry import RetryPolicy
+
+log = get_logger(__name__)
 
 # Long enough to cover a relay that was down for a while; consumers' inboxes catch the rest.
 DUPLICATE_WINDOW_SECONDS = 24 * 3600
@@ -80,11 +83,27 @@ async def _add_or_update(js: JetStreamContext, config: StreamConfig) -> None:
         except BadRequestError as exc:
             if exc.err_code != 10058:  # stream name already in use with a different configuration
                 raise
-            await js.update_stream(config)
+            await _update(js, config)
     except BadRequestError as exc:
         if exc.err_code == 10005:  # no suitable peers for placement (a peer is offline)
             raise PeersNotYet(exc.description) from exc
         raise
+
+
+async def _update(js: JetStreamContext, config: StreamConfig) -> None:
+    """Apply a changed configuration where the service may (locally). In production a service may create its streams
+    but not change them (deploy/nats/accounts.conf: an UPDATE could add a RePublish into another service's subjects);
+    the server then drops the request as a permission violation and it times out: the stream keeps its configuration
+    and the service runs on with it, saying so."""
+    try:
+        await js.update_stream(config)
+    except TimeoutError:
+        log.warning(
+            "stream.config_unchanged",
+            stream=config.name,
+            reason="Die Konfiguration des Streams weicht ab und dieser Dienst darf sie nicht ändern; "
+            "der Betrieb ändert sie mit `python -m beratungsnetz.runtime.provision_nats` (deploy/README.md)",
+        )
 
 
 def bound_stream(producer: str) -> JStream:
