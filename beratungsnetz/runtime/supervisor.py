@@ -245,7 +245,7 @@ class System:
         (self.var_dir / "run" / "cli.json").unlink(missing_ok=True)
 
 
-NATS_USERS = ("system", *SERVICES, "gateway")
+NATS_USERS = ("system", *SERVICES, "gateway", "betrieb")
 DEPLOY_ACCOUNTS = Path(__file__).resolve().parents[2] / "deploy" / "nats" / "accounts.conf"
 
 
