@@ -253,14 +253,20 @@ def _nats_passwords(path: Path) -> dict[str, str]:
     """Per installation, made once and kept (mode 0600): a NATS password for each user of deploy/nats/accounts.conf."""
     if path.exists():
         kept = json.loads(path.read_text())
-        if set(kept) >= set(NATS_USERS):
+        if set(kept) >= set(NATS_USERS) and all(_readable_by_nats(p) for p in kept.values()):
             return kept
-    passwords = {user: secrets.token_urlsafe(24) for user in NATS_USERS}
+    # nats-server reads a variable's value as a configuration value: "3Ab…" would be a number followed by garbage
+    # (it then refuses to start). A letter first and then only hex digits is always read as a plain string.
+    passwords = {user: "n" + secrets.token_hex(24) for user in NATS_USERS}
     fd = os.open(path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
         json.dump(passwords, out)
     path.with_suffix(".tmp").rename(path)
     return passwords
+
+
+def _readable_by_nats(password: str) -> bool:
+    return password[:1].isalpha() and password.isalnum()
 
 
 def _admin_token(path: Path) -> str:
