@@ -58,6 +58,7 @@ class ServiceApp:
     on_started: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # run once the broker is up
     background: list[Callable[[], Awaitable[object]]] = field(default_factory=list)  # long-running jobs
     retention: list[Rule] = field(default_factory=list)  # what the periodic retention job deletes (shared/retention.py)
+    readers: list[tuple[str, str, str]] = field(default_factory=list)  # (stream, name, filter): read-once consumers
     scrubs: Table | None = (
         None  # erasure notes: the job below scrubs the service's own streams (shared/messaging/erasure.py)
     )

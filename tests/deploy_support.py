@@ -100,23 +100,25 @@ class Cluster:
                 node.process.wait(10)
 
 
-def consumed_by_service() -> dict[str, list]:
-    """Each service's durable consumers, read from the services as their bootstraps build them (no I/O)."""
+def consumed_by_service() -> tuple[dict[str, list], dict[str, list]]:
+    """Each service's durable consumers and read-once readers, read from the services as their bootstraps build them
+    (no I/O)."""
     import importlib
 
-    from beratungsnetz.runtime.nats_permissions import SERVICES, Consumed
+    from beratungsnetz.runtime.nats_permissions import SERVICES, Consumed, Reader
 
-    consumed = {}
+    consumed, readers = {}, {}
     for service in SERVICES:
         app = importlib.import_module(f"services.{service}.bootstrap").bootstrap()
         consumed[service] = [Consumed(c.stream.name, c.durable, c.subject, c.reader) for c in app.consumers]
-    return consumed
+        readers[service] = [Reader(*reader) for reader in app.readers]
+    return consumed, readers
 
 
 def rendered_accounts() -> str:
     from beratungsnetz.runtime.nats_permissions import render_accounts
 
-    return render_accounts(consumed_by_service())
+    return render_accounts(*consumed_by_service())
 
 
 if __name__ == "__main__":  # python -m tests.deploy_support > deploy/nats/accounts.conf

@@ -38,12 +38,22 @@ class Consumed:
 
 
 @dataclass(frozen=True)
+class Reader:
+    """A consumer a service's code creates by name to read another service's stream once (e.g. action planning
+    rebuilding its replica of the groups), with a fixed subject filter; it acknowledges nothing."""
+
+    stream: str
+    name: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class Permissions:
     publish: list[str]
     subscribe: list[str]
 
 
-def service_permissions(service: str, consumed: list[Consumed]) -> Permissions:
+def service_permissions(service: str, consumed: list[Consumed], readers: list[Reader] = ()) -> Permissions:
     own = [stream_name(service), deadletter_stream_name(service)]
     publish = [f"{service}.*.*.*", f"{service}.query.health", f"deadletter.{service}.>", "$JS.API.INFO"]
     for stream in own:
@@ -70,6 +80,12 @@ def service_permissions(service: str, consumed: list[Consumed]) -> Permissions:
             f"$JS.API.CONSUMER.DELETE.{c.stream}.{c.reader}",
         ]
         subscribe.append(f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{c.stream}.{c.durable}")
+    for r in sorted(readers, key=lambda r: (r.stream, r.name)):
+        publish += [
+            f"$JS.API.CONSUMER.CREATE.{r.stream}.{r.name}.{r.subject}",
+            f"$JS.API.CONSUMER.MSG.NEXT.{r.stream}.{r.name}",
+            f"$JS.API.CONSUMER.DELETE.{r.stream}.{r.name}",
+        ]
     return Permissions(publish, subscribe)
 
 
@@ -114,8 +130,8 @@ def _user(user: str, permissions: Permissions) -> list[str]:
     ]
 
 
-def render_accounts(consumed: dict[str, list[Consumed]]) -> str:
-    """The whole accounts.conf, given each service's consumers."""
+def render_accounts(consumed: dict[str, list[Consumed]], readers: dict[str, list[Reader]] | None = None) -> str:
+    """The whole accounts.conf, given each service's consumers and read-once readers."""
     lines = [
         HEADER,
         "accounts: {",
@@ -125,7 +141,9 @@ def render_accounts(consumed: dict[str, list[Consumed]]) -> str:
         "    users: [",
     ]
     for service in SERVICES:
-        lines += _user(service, service_permissions(service, consumed.get(service, [])))
+        lines += _user(
+            service, service_permissions(service, consumed.get(service, []), (readers or {}).get(service, []))
+        )
     lines += _user("gateway", gateway_permissions())
     lines += _user("betrieb", operator_permissions())
     lines += ["    ]", "  }", "}", "system_account: SYS", ""]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.events.adapters import orm
+from services.events.adapters import orm, registry_stream
 from services.events.adapters.unit_of_work import EventsUnitOfWork
 from services.events.config import EventsSettings
 from services.events.entrypoints import wiring
@@ -19,6 +19,7 @@ def bootstrap(settings: EventsSettings | None = None) -> ServiceApp:
         return EventsUnitOfWork(app.database, orm.messaging, clock, on_commit=app.relay.wake, fingerprint_key=key)
 
     wiring.register(app, uow, clock)
+    app.readers.append(("REGISTRY", registry_stream.REBUILD_READER, registry_stream.GROUP_EVENTS))
     return app
 
 

@@ -288,7 +288,7 @@ async def test_a_service_starts_on_a_stream_whose_configuration_it_may_not_chang
 
 async def test_every_user_is_refused_everything_of_the_others(server) -> None:
     """The rules above for each user and each other service: no durable, stream or inbox of another is reachable."""
-    consumed = consumed_by_service()
+    consumed, _readers = consumed_by_service()
     streams = [name for s in consumed for name in (stream_name(s), deadletter_stream_name(s))]
     for user in consumed:
         attacker = server[user]
