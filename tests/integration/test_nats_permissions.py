@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nats
 import pytest
+from nats.errors import NoRespondersError
 from nats.js.api import ConsumerConfig, RePublish, StreamConfig
 from nats.js.errors import BadRequestError, ServiceUnavailableError
 
@@ -226,7 +227,15 @@ async def test_nobody_reads_another_users_replies(server) -> None:
         await msg.respond(b"geheim")
 
     answered = await notifications.nc.subscribe("notifications.cmd.export", cb=answer)
-    reply = await gateway.nc.request("notifications.cmd.export", b"{}", timeout=5)
+    await notifications.nc.flush()
+    reply = None
+    for _ in range(50):  # three nodes: the interest reaches the gateway's node a moment later ("no responders")
+        try:
+            reply = await gateway.nc.request("notifications.cmd.export", b"{}", timeout=5)
+            break
+        except NoRespondersError:
+            await asyncio.sleep(0.1)
+    assert reply is not None, "notifications antwortet nicht"
     assert reply.data == b"geheim" and reply.subject.startswith("_INBOX_gateway.")
     await answered.unsubscribe()
     assert await registry.subscribe("_INBOX_registry.>") == "allowed"
