@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -84,3 +84,17 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 10.0
             return
         await asyncio.sleep(interval)
     raise AssertionError(f"Bedingung nicht innerhalb von {timeout}s erfüllt: {check.__name__}")
+
+
+async def stream_messages(js: Any, stream: str) -> list[Any]:
+    """Every message still in `stream`, by sequence number (deleted ones are skipped; an empty stream has none)."""
+    from nats.js.errors import NotFoundError  # imported here: the unit suite imports this module without nats
+
+    info = await js.stream_info(stream)
+    found = []
+    for seq in range(max(info.state.first_seq, 1), info.state.last_seq + 1) if info.state.messages else ():
+        try:
+            found.append(await js.get_msg(stream, seq))
+        except NotFoundError:  # a deleted sequence number
+            continue
+    return found

@@ -6,13 +6,10 @@ holds the address or the name. A replica rebuilt from the streams afterwards equ
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 import uuid
 
 import pytest
-from nats.js.errors import NotFoundError
 from sqlalchemy import MetaData, select, text
 
 from shared.contracts import events as e
@@ -21,7 +18,7 @@ from shared.contracts import registry as r
 from shared.db import make_database
 from shared.messaging.errors import ServiceUnavailable
 from shared.messaging.scrub import needles_of
-from tests.support import postgres_url
+from tests.support import eventually, postgres_url, stream_messages
 from tests.web import web_system
 
 JANA, NAME = "Jana.Zuerich@example.org", "Jana Zürich"
@@ -72,23 +69,10 @@ async def rows_naming_her(database) -> list[str]:
 async def messages_naming_her(js) -> list[str]:
     found = []
     for info in await js.streams_info():
-        stream = info.config.name
-        for seq in range(max(info.state.first_seq, 1), info.state.last_seq + 1) if info.state.messages else ():
-            try:
-                msg = await js.get_msg(stream, seq)
-            except NotFoundError:
-                continue
+        for msg in await stream_messages(js, info.config.name):
             if names_her(msg.data or b"") or names_her(dict(msg.headers or {})):
-                found.append(f"{stream}#{seq} {msg.subject}")
+                found.append(f"{info.config.name}#{msg.seq} {msg.subject}")
     return found
-
-
-async def eventually(check, timeout: float = 20, what: str = ""):
-    deadline = time.monotonic() + timeout
-    while not (result := await check()):
-        assert time.monotonic() < deadline, f"nicht erreicht: {what}"
-        await asyncio.sleep(0.1)
-    return result
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -174,7 +158,7 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
         await made.sessions.grant(JANA, "vorstand", "landesbuero@beratungsnetz.example", made.clock.now())
         gateway = make_database(f"sqlite+aiosqlite:///{tmp_path / 'gateway.sqlite3'}")
 
-        await eventually(planted, what="Replik und Dead Letters")
+        await eventually(planted, timeout=20)
         before = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
         before["gateway"] = await rows_naming_her(gateway)
         assert all(before.values()), before  # she is in every service's tables
@@ -202,7 +186,7 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
             return not tables and not await messages_naming_her(js)
 
         try:
-            await eventually(gone, timeout=30, what="keine Spur mehr")
+            await eventually(gone, timeout=30)
         except AssertionError:
             left = {name: await rows_naming_her(s.database) for name, s in made.services.items()}
             raise AssertionError(f"noch da: {left} {await messages_naming_her(js)}") from None
@@ -235,8 +219,11 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
                     return []
                 return sorted(_state(g) for g in groups)
 
+            async def as_live() -> bool:
+                return await rebuilt() == live
+
             try:
-                await eventually(lambda: _equal(rebuilt, live), what="Replik wie zuvor")
+                await eventually(as_live, timeout=20)
             except AssertionError:
                 assert await rebuilt() == live  # shows the difference
             assert group.group_id in "".join(live)
@@ -252,7 +239,3 @@ def _state(group) -> str:
     """A group of the replica without `events_seen`, the count of events applied: the erased formation is no longer
     in the stream, so a rebuilt replica applied one event fewer to reach the same state."""
     return group.model_copy(update={"events_seen": 0}).model_dump_json()
-
-
-async def _equal(get, expected) -> bool:
-    return await get() == expected

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nats.js.errors import NotFoundError
 from sqlalchemy import MetaData, select
 
 from shared.contracts import Envelope
@@ -15,7 +14,7 @@ from shared.db.unit_of_work import MessagingTables, SqlAlchemyUnitOfWork
 from shared.messaging.erasure import forget_in_outbox, run_scrubs, schedule_scrub
 from shared.messaging.outbox import OutboxRelay, jetstream_publisher
 from shared.messaging.streams import declare_owned_streams
-from tests.support import retry_policy
+from tests.support import retry_policy, stream_messages
 
 metadata = MetaData()
 tables = MessagingTables.on(metadata)
@@ -30,17 +29,6 @@ def formed(group_id: str, name: str, email: str) -> Envelope:
             group_id=group_id, name=f"Gruppe {group_id}", state="SN", coordinator=Coordinator(name=name, email=email)
         )
     )
-
-
-async def stream_texts(js, stream: str) -> list[str]:
-    info = await js.stream_info(stream)
-    texts = []
-    for seq in range(info.state.first_seq, info.state.last_seq + 1):
-        try:
-            texts.append((await js.get_msg(stream, seq)).data.decode())
-        except NotFoundError:  # a deleted sequence number
-            continue
-    return texts
 
 
 async def test_an_erasure_empties_outbox_and_stream_of_the_person_and_keeps_the_others(database, broker, clock):
@@ -73,10 +61,12 @@ async def test_an_erasure_empties_outbox_and_stream_of_the_person_and_keeps_the_
 
     grace = timedelta(seconds=5)
     assert await run_scrubs(database, scrubs, js, ["REGISTRY", "DEADLETTER_REGISTRY"], clock.now(), grace) == 0
-    assert any(ADDRESS in t for t in await stream_texts(js, "REGISTRY"))  # not yet: the grace period runs
+    assert any(
+        ADDRESS in t for t in [m.data.decode() for m in await stream_messages(js, "REGISTRY")]
+    )  # not yet: the grace period runs
 
     deleted = await run_scrubs(database, scrubs, js, ["REGISTRY", "DEADLETTER_REGISTRY"], clock.now() + grace, grace)
-    texts = await stream_texts(js, "REGISTRY")
+    texts = [m.data.decode() for m in await stream_messages(js, "REGISTRY")]
     assert deleted == 1
     assert len(texts) == 1 and "wolfgang@example.org" in texts[0]
     async with database.sessions() as session:

@@ -9,6 +9,7 @@ import nats
 from nats.js.api import StorageType, StreamConfig
 
 from shared.messaging.scrub import needles_of, scrub_stream
+from tests.support import stream_messages
 
 ADDRESS = "Jana.Zuerich@Example.org"
 NAME = "Jana Zürich"
@@ -16,17 +17,6 @@ NAME = "Jana Zürich"
 
 def stored_bytes(nats_server) -> bytes:
     return b"".join(p.read_bytes() for p in (nats_server.store_dir).rglob("*") if p.is_file())
-
-
-async def all_messages(js, stream: str) -> list[bytes]:
-    info = await js.stream_info(stream)
-    found = []
-    for seq in range(info.state.first_seq, info.state.last_seq + 1):
-        try:
-            found.append((await js.get_msg(stream, seq)).data)
-        except nats.js.errors.NotFoundError:
-            continue
-    return found
 
 
 async def test_messages_naming_the_person_are_erased_from_the_stream_and_its_files(nats_server):
@@ -44,10 +34,10 @@ async def test_messages_naming_the_person_are_erased_from_the_stream_and_its_fil
             await js.publish(f"probe.group.{i}", json.dumps(payload, ensure_ascii=i != 2).encode())
         await js.publish("probe.group.header", b"{}", headers={"Absender": ADDRESS})  # in a header only
 
-        assert any(ADDRESS.lower().encode() in p for p in await all_messages(js, "PROBE"))
+        assert any(ADDRESS.lower().encode() in p for p in [m.data for m in await stream_messages(js, "PROBE")])
         deleted = await scrub_stream(js, "PROBE", [ADDRESS, NAME], batch=2)
 
-        left = await all_messages(js, "PROBE")
+        left = [m.data for m in await stream_messages(js, "PROBE")]
         assert deleted == 3
         assert [json.loads(p)["group"] for p in left] == ["Vogtland", "Chemnitz"]
         info = await js.stream_info("PROBE")

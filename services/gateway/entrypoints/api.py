@@ -73,6 +73,7 @@ class Route:
     groups: tuple[
         str, ...
     ] = ()  # payload fields naming groups by slug or id, resolved here for services that only know ids
+    after: str | None = None  # what the gateway then does with its own tables (`Access.after`), once the service agreed
 
 
 def routes() -> list[Route]:
@@ -105,7 +106,7 @@ def routes() -> list[Route]:
         Route("/verteiler/zustellung", n.SET_DELIVERY, "moderate", lists, "moderator"),
         Route("/verteiler/adresse-aendern", n.CHANGE_ADDRESS, "moderate", lists, "moderator"),
         Route("/verteiler/beitrag", n.POST, "moderate", lists, "moderator"),
-        Route("/personen/loeschen", n.ERASE, "admin"),
+        Route("/personen/loeschen", n.ERASE, "admin", after="forget_person"),
         # action planning
         Route(
             "/aktionen/planen",
@@ -171,7 +172,8 @@ def _is_uuid(text: str) -> bool:
 class Access:
     def __init__(self, client: ServiceClient, store: Any, clock: Clock) -> None:
         self.client, self.store, self.clock = client, store, clock
-        self.forget: Callable[[str], Awaitable[object]] | None = None  # an erasure in the gateway's own tables
+        # Route.after: the gateway's own part of a command, e.g. an erasure in its sessions, links, roles and tokens
+        self.after: dict[str, Callable[[Any], Awaitable[object]]] = {}
 
     async def token(self, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> ApiToken:
         try:
@@ -272,8 +274,8 @@ def _command(router: APIRouter, access: Access, route: Route, summary: str, desc
         payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
         answer = await access.ask(spec, payload, token)
-        if spec is n.ERASE and access.forget is not None:  # the gateway's own copies: sessions, links, roles, tokens
-            await access.forget(payload.address)
+        if route.after:
+            await access.after[route.after](payload)
         return answer
 
     handle.__annotations__["body"] = (

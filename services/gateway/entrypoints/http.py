@@ -121,12 +121,12 @@ def create_app(
     app.include_router(qualifications.router())
     app.state.access = access
 
-    async def forget(address: str) -> None:
-        await store.forget(address, clock.now())
+    async def forget_person(erased: Any) -> None:
+        await store.forget(erased.address, clock.now())
         if web.sessions is not None:
-            await web.sessions.forget(address)
+            await web.sessions.forget(erased.address)
 
-    access.forget = forget
+    access.after["forget_person"] = forget_person
     app.state.directory = directory
     app.state.web = web
     # The outermost middleware is added last: sizes are checked before the CSRF check reads a form.
