@@ -127,29 +127,53 @@ async def mail_list(
     attachments: tuple = (),
     only: list[Member] | None = None,
 ) -> int:
-    """Mail every active member (or `only` these), each with a personal unsubscribe link."""
+    """Mail every active member (or `only` these), each with a personal unsubscribe link.
+
+    The mail is composed once and each member's copy filled in (adapters/composer.py `Mailing`); blocked addresses
+    are looked up at once and the rows written in few statements, so that a post to thousands costs little more
+    than the sending itself."""
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
-    queued = 0
+    now = deps.now()
+    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in members if m.wants_each_mail}
+    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
+    mailing = None
+    rows = []
     for member in members:
         if not member.wants_each_mail:
-            row = _row(
-                event_id, member.address, mailing_list, kind, summary, deps.now(), status="digest", summary=summary
+            rows.append(
+                _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
             )
-            queued += await uow.store.add_delivery(**row)
             continue
-        queued += await mail_one(
-            deps,
-            uow,
-            kind,
-            event_id=event_id,
-            to_address=member.address,
-            to_name=member.display_name,
-            context=context,
-            mailing_list=mailing_list,
-            personal_unsubscribe=True,
-            attachments=attachments,
-        )
-    return queued
+        if fingerprints[member.address] in blocked_ones:
+            log.info("mail.suppressed", kind=kind)  # the address is not logged
+            continue
+        token, manage = personal_links(deps, mailing_list, member.address)
+        try:
+            mailing = mailing or deps.composer.mailing(
+                kind,
+                event_id=event_id,
+                context=context,
+                list_id=mailing_list.id,
+                list_name=mailing_list.name,
+                attachments=attachments,
+            )
+            subject, message = mailing.message(member.address, member.display_name, token, manage)
+        except ValueError as exc:  # header injection or similar: never sent, reason kept
+            rows.append(
+                _row(
+                    event_id,
+                    member.address,
+                    mailing_list,
+                    kind,
+                    "?",
+                    now,
+                    status="failed",
+                    last_error=f"Nicht versendet: {exc}",
+                )
+            )
+            continue
+        rows.append(_row(event_id, member.address, mailing_list, kind, subject, now, message=message))
+    return await uow.store.add_deliveries(rows) if rows else 0
 
 
 async def mail_moderators(
