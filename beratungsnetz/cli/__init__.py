@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from beratungsnetz.cli import access, lists, planning, register, runtime
+from beratungsnetz.cli import access, deutsch, lists, planning, register, runtime
 from beratungsnetz.cli.output import state
 
+deutsch.install()  # the framework's own messages in German, before any command is built
 app = typer.Typer(
     help="Beratungsnetz: Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung.",
     no_args_is_help=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from beratungsnetz.cli.client import UNREACHABLE
-from beratungsnetz.cli.output import done, emit, run, state
+from beratungsnetz.cli.output import confirm, done, emit, errors, run, state
 
 verteiler = typer.Typer(
     help="Verteiler: abonnieren, Anfragen entscheiden, Mitglieder, Rollen, Adressen, Beiträge.", no_args_is_help=True
@@ -192,7 +192,8 @@ def erase(
 ) -> None:
     """Löscht eine Adresse in allen Diensten (Verteiler, Register, Aktionsplanung), mit --sperren auch für immer."""
     question = f"{adresse} überall löschen und sperren?" if sperren else f"{adresse} überall löschen?"
-    if not ja and not typer.confirm(question):
+    if not ja and not confirm(question):
+        errors.print("Nichts gelöscht.")
         raise typer.Exit(1)
     result = run(lambda g: g.call("/personen/loeschen", {"address": adresse, "block": sperren}))
     what = "gelöscht und gesperrt" if sperren else "gelöscht"

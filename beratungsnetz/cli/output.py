@@ -80,3 +80,20 @@ def done(message: str) -> None:
 def fail(message: str, code: int = 1) -> None:
     errors.print(f"[red]Fehler:[/red] {message}")
     sys.exit(code)
+
+
+YES, NO = ("j", "ja", "y", "yes"), ("n", "nein", "no", "")
+
+
+def confirm(question: str) -> bool:
+    """A German yes/no question on stderr (stdout stays for --json): "j" or "ja" agrees, Enter or "n" declines."""
+    while True:
+        errors.print(f"{question} [j/N]: ", end="", markup=False, highlight=False)
+        line = sys.stdin.readline()
+        if not line:  # end of input: nobody said yes
+            errors.print("\nAbgebrochen.")
+            raise typer.Exit(1)
+        answer = line.strip().casefold()
+        if answer in YES or answer in NO:
+            return answer in YES
+        errors.print("Bitte „j“ (ja) oder „n“ (nein) eingeben.")
