@@ -24,7 +24,7 @@ from shared.contracts import RequestSpec
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
-from shared.contracts.german import field_messages
+from shared.contracts.german import german_fields, german_keys
 from shared.errors import DomainError
 from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
 
@@ -200,7 +200,7 @@ class Access:
             named = r.GroupRef(group=ref)
         except ValidationError as exc:  # control characters and the like: no group can be called that
             raise ApiError(
-                422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", field_messages(exc.errors())
+                422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", german_fields(exc.errors())
             ) from exc
         try:
             return (await self.ask(r.GROUP, named, token)).group_id
@@ -239,7 +239,12 @@ class Access:
         except RequestTooLarge as exc:
             raise ApiError(413, exc.message, "anfrage_zu_gross") from exc
         if not reply.ok:
-            raise ApiError(STATUS.get(reply.error.code, 400), reply.error.message, reply.error.code, reply.error.fields)
+            raise ApiError(
+                STATUS.get(reply.error.code, 400),
+                reply.error.message,
+                reply.error.code,
+                german_keys(reply.error.fields),
+            )
         return reply.data
 
 
@@ -269,7 +274,7 @@ def _command(router: APIRouter, access: Access, route: Route, summary: str, desc
             )
         except ValidationError as exc:  # the token's own address does not fit (an old token)
             raise ApiError(
-                422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", field_messages(exc.errors())
+                422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", german_fields(exc.errors())
             ) from exc
         payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
@@ -312,9 +317,7 @@ def _query(
         try:
             payload = spec.request.model_validate(params)
         except ValidationError as exc:
-            raise ApiError(
-                422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())
-            ) from exc
+            raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", german_fields(exc.errors())) from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
         return await access.visible(token, spec, payload, await access.ask(spec, payload, token))
 
@@ -353,5 +356,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(
-            {"fehler": exc.message, "code": exc.code, "felder": exc.fields}, status_code=STATUS.get(exc.code, 400)
+            {"fehler": exc.message, "code": exc.code, "felder": german_keys(exc.fields)},
+            status_code=STATUS.get(exc.code, 400),
         )

@@ -38,7 +38,7 @@ from services.gateway.entrypoints.web import register as register_pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import SecurityHeaders, WebSecurity
 from shared.clock import Clock
-from shared.contracts.german import field_messages
+from shared.contracts.german import german_fields
 from shared.service import package_version
 
 GERMAN_STATUS = {
@@ -88,7 +88,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        fields = field_messages(exc.errors())
+        fields = german_fields(exc.errors())
         first = next(iter(fields.items()), None)
         if web_errors.wants_page(request):
             shown = "; ".join(f"{name.split('.')[-1]}: {text}" for name, text in fields.items())
