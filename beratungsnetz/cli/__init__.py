@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from beratungsnetz.cli import access, deutsch, lists, planning, register, runtime
+from beratungsnetz.cli import access, counsellors, deutsch, groups, lists, operations, planning, register, runtime
 from beratungsnetz.cli.output import state
 
 deutsch.install()  # the framework's own messages in German, before any command is built
@@ -27,10 +27,13 @@ def _main(
 
 
 app.command("up")(runtime.up)
+app.command("status")(operations.status)
+register.stellen.add_typer(counsellors.berater, name="berater")
+register.stellen.command("anleitung")(counsellors.supervision)
 app.add_typer(register.stellen, name="stellen")
-app.add_typer(register.gruppen, name="gruppen")
-app.add_typer(register.kreisverbaende, name="kreisverbaende")
-app.command("abdeckung")(register.coverage)
+app.add_typer(groups.gruppen, name="gruppen")
+app.add_typer(groups.kreisverbaende, name="kreisverbaende")
+app.command("abdeckung")(groups.coverage)
 app.add_typer(lists.verteiler, name="verteiler")
 app.add_typer(lists.personen, name="personen")
 app.add_typer(planning.aktionen, name="aktionen")

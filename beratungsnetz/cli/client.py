@@ -19,9 +19,9 @@ STATUS_CODES = {401: DENIED, 403: DENIED, 502: UNREACHABLE, 503: UNREACHABLE, 50
 
 
 class CliError(Exception):
-    def __init__(self, message: str, code: int, fields: dict | None = None) -> None:
+    def __init__(self, message: str, code: int, fields: dict | None = None, body: Any = None) -> None:
         super().__init__(message)
-        self.message, self.code, self.fields = message, code, fields or {}
+        self.message, self.code, self.fields, self.body = message, code, fields or {}, body
 
 
 def _config_files() -> list[Path]:
@@ -78,7 +78,7 @@ class Gateway:
         except ValueError:
             body = {"fehler": response.text[:300]}
         code = STATUS_CODES.get(response.status_code, REFUSED)
-        raise CliError(body.get("fehler", f"Fehler {response.status_code}"), code, body.get("felder"))
+        raise CliError(body.get("fehler", f"Fehler {response.status_code}"), code, body.get("felder"), body)
 
     def call(self, path: str, payload: dict) -> Any:
         try:

@@ -142,6 +142,7 @@ FIELD_NAMES = {
     "page": "seite",
     "participants": "teilnehmende",
     "per_page": "pro_seite",
+    "period_key": "zeitraum",
     "person": "person",
     "phone": "telefon",
     "place": "ort",

@@ -141,6 +141,7 @@ def routes() -> list[Route]:
 QUERIES = [  # GET routes: the query's fields are query parameters
     ("/kreisverbaende", r.DISTRICTS, "read", None),
     ("/gruppen", r.GROUPS, "read", None),
+    ("/gruppe", r.GROUP, "read", None),
     ("/beratungsstellen", r.OFFICES, "read", None),
     ("/beratungsstelle", r.OFFICE, "read", None),
     ("/abdeckung", r.COVERAGE, "read", None),
@@ -152,6 +153,8 @@ QUERIES = [  # GET routes: the query's fields are query parameters
     ("/aktionen", e.ACTIONS, "read", None),
     ("/aktion", e.ACTION, "read", None),
     ("/arbeitsplan", e.WORK_PLAN, "read", None),
+    ("/fortschritt", e.PROGRESS_REPORTS, "board", None),
+    ("/fortschritt/bericht", e.PROGRESS_REPORT, "board", None),
 ]
 REDUCED = (  # the reply of a route the read policy filters (domain/read_policy.py), as the API's documentation says it
     ". Nur Rolle admin liest alles; alle anderen Rollen lesen Namen von Berater:innen nur, wenn sie veröffentlicht"
