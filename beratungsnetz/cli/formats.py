@@ -92,7 +92,8 @@ def text(value: Any, ids: bool = True) -> str:
     if isinstance(value, list):
         return ", ".join(text(v, ids) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {text(v, ids)}" for k, v in value.items() if v not in (None, "", []))
+        shown = [(LABELS.get(k, k), v) for k, v in value.items() if v not in (None, "", [])]
+        return ", ".join(f"{label}: {text(v, ids)}" for label, v in shown if label is not None)
     value = str(value)
     try:
         if ISO_MOMENT.match(value):

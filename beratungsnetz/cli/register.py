@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 import typer
-from rich.progress import Progress
 
 from beratungsnetz.cli import names
-from beratungsnetz.cli.formats import LABELS, count, parse_day
-from beratungsnetz.cli.output import console, done, emit, errors, run, state, view
+from beratungsnetz.cli.formats import LABELS, day, parse_day
+from beratungsnetz.cli.output import done, emit, run, state, view
 from shared.clock import Clock
 
 stellen = typer.Typer(
@@ -25,80 +20,14 @@ OFFICE_COLUMNS = [
     ("Status", "status"),
     ("Sprechzeiten", "hours_text"),
 ]
-CHUNK = 200
+OPERATOR_KINDS = {
+    "kreisverband": "Kreisverband",
+    "abgeordnetenbuero": "Abgeordnetenbüro",
+    "parteibuero": "Parteibüro",
+    "partnerorganisation": "Partnerorganisation",
+}
 OFFICE_HELP = "Name der Beratungsstelle (bei gleichen Namen „Name, Ort“), Kurzkennung aus der Liste oder Kennung"
 DISTRICT_HELP = "Name des Kreisverbands (z. B. Zwickau) oder seine Kennung"
-
-
-def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]], str]:
-    """The header, the records with the line each starts on, and the delimiter."""
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header, records, line = next(reader, []), [], 2
-    for record in reader:
-        records.append((line, record))
-        line = reader.line_num + 1
-    return header, records, delimiter
-
-
-def _chunk_text(header: list[str], records: list[tuple[int, list[str]]], delimiter: str) -> tuple[str, dict[int, int]]:
-    """CSV text for a chunk, and for each line it starts on in that text, the line in the original file."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    lines, here = {}, 2
-    for original, record in records:
-        lines[here] = original
-        before = out.tell()
-        writer.writerow(record)
-        here += out.getvalue()[before:].count("\n")
-    return out.getvalue(), lines
-
-
-@stellen.command("import")
-def import_offices(
-    datei: Path = typer.Argument(..., exists=True, readable=True, help="CSV-Datei (Komma oder Semikolon, UTF-8)"),
-    probelauf: bool = typer.Option(False, "--probelauf", help="Nur prüfen, nichts speichern"),
-) -> None:
-    """Importiert eine Liste von Beratungsstellen; fehlerhafte Zeilen werden mit Grund genannt.
-
-    Beispiel: beratungsnetz stellen import stellen.csv --probelauf"""
-    header, records, delimiter = _rows(datei.read_text(encoding="utf-8-sig"))
-    total = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": [], "warnings": [], "dry_run": probelauf}
-    with Progress(console=errors, disable=state.json) as progress:
-        task = progress.add_task("Importiere …", total=len(records))
-        for start in range(0, len(records), CHUNK):
-            text, lines = _chunk_text(header, records[start : start + CHUNK], delimiter)
-            report = run(lambda g, text=text: g.call("/beratungsstellen/import", {"csv": text, "dry_run": probelauf}))
-            for key in ("rows", "created", "updated", "unchanged"):
-                total[key] += report[key]
-            total["errors"] += [
-                {"line": lines.get(e["line"], e["line"]), "reason": e["reason"]} for e in report["errors"]
-            ]
-            total["warnings"] = sorted(set(total["warnings"]) | set(report["warnings"]))
-            progress.advance(task, len(records[start : start + CHUNK]))
-    if state.json:
-        emit(total)
-    else:
-        failed = len(total["errors"])
-        verb = ("würde" if failed == 1 else "würden") if probelauf else ("wurde" if failed == 1 else "wurden")
-        done(
-            f"{count(total['rows'], 'Zeile', 'Zeilen')}: {total['created']} neu, {total['updated']} geändert, "
-            f"{total['unchanged']} unverändert {'(Probelauf)' if probelauf else ''}".strip()
-        )
-        for warning in total["warnings"]:
-            console.print(f"[yellow]Hinweis:[/yellow] {warning}")
-        if total["errors"]:
-            emit(
-                None,
-                [("Zeile", "line"), ("Grund", "reason")],
-                total["errors"],
-                title=f"{count(failed, 'Zeile', 'Zeilen')} {verb} nicht übernommen",
-            )
-    if total["errors"]:
-        raise typer.Exit(1)
 
 
 def _with_hours_text(offices: list[dict]) -> list[dict]:
@@ -123,7 +52,21 @@ def show_office(stelle: str = typer.Argument(..., help=OFFICE_HELP)) -> None:
     if state.json:
         emit(office)
         return
-    view(office | {"hours": [h["text"] for h in office.get("hours", [])]}, LABELS)
+    districts = run(lambda g: {d["district_id"]: d["name"] for d in g.get("/kreisverbaende")["districts"]})
+    counsellors = [
+        c | {"trainings": [f"{t['title']} ({day(t['on'])})" for t in c.get("trainings", [])]}
+        for c in office.get("counsellors", [])
+    ]
+    view(
+        office
+        | {
+            "operator_kind": OPERATOR_KINDS.get(office["operator_kind"], office["operator_kind"]),
+            "hours": [h["text"] for h in office.get("hours", [])],
+            "district_id": districts.get(office.get("district_id"), office.get("district_id")),
+            "counsellors": counsellors,
+        },
+        LABELS,
+    )
 
 
 def _office_fields(
