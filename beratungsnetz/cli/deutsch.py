@@ -3,7 +3,7 @@ through the hooks they offer — typer's gettext `_` and rich_utils constants, t
 the help option's text, the usage prefix and the type labels of the help.
 
 Typer vendors click without gettext, so its messages are matched here by their English templates (CATALOG)
-and written in German; a message no template matches is shown as it is (tests/unit/test_cli_deutsch.py
+and written in German; a message no template matches is shown as it is (tests/integration/test_cli_deutsch.py
 finds any that slips through, from the framework's own source).
 """
 
