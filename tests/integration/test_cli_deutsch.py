@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 import typer
 import typer.core
@@ -58,6 +59,8 @@ PYDANTIC = ["Input should be", "Field required", "unable to parse", "Value error
 TYPE_LABELS = ["<str>", "<int>", "<bool>", "<float>", "<path>", "<file>", "<list", "<datetime>"]
 ENGLISH_CONFIRM = ["[y/N]", "[Y/n]", "[y/n]", "Aborted"]
 TYPER = Path(inspect.getfile(typer))
+CLICK = Path(inspect.getfile(click)).parent
+GERMAN_TOO = {"Option", "Argument", "Parameter", "Text", "Name"}  # English fragments that are German words as well
 
 
 def _gettext_messages() -> list[str]:
@@ -68,6 +71,16 @@ def _gettext_messages() -> list[str]:
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:
                 if isinstance(node.args[0], ast.Constant):
                     found.append(node.args[0].value)
+    return found
+
+
+def _click_messages() -> list[str]:
+    """Every message click (the package typer vendored) marks for translation: `_()` and `ngettext()`."""
+    found = []
+    for source in CLICK.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "ngettext"):
+                found += [a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
     return found
 
 
@@ -82,8 +95,10 @@ def _fragments(template: str) -> list[str]:
 def english() -> list[str]:
     gettext = _gettext_messages()
     assert {"Arguments", "Options", "Commands", "Error", "Aborted.", "[required]"} <= set(gettext)
+    messages = _click_messages()
+    assert {"Show this message and exit.", "Aborted!", "Missing argument"} & set(messages), "click not read"
     literal = [text for _, text in CLICK_LITERALS + TYPER_LITERALS]
-    words = {f for t in gettext + literal for f in _fragments(t)} | set(PYDANTIC)
+    words = {f for t in gettext + messages + literal for f in _fragments(t)} - GERMAN_TOO | set(PYDANTIC)
     return sorted(words) + TYPE_LABELS + ENGLISH_CONFIRM
 
 
