@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from beratungsnetz.cli import access, lists, planning, register, runtime
+from beratungsnetz.cli import (
+    access,
+    actions,
+    counsellors,
+    deutsch,
+    groups,
+    lists,
+    office_import,
+    operations,
+    people,
+    planning,
+    register,
+    runtime,
+)
 from beratungsnetz.cli.output import state
 
+deutsch.install()  # the framework's own messages in German, before any command is built
 app = typer.Typer(
     help="Beratungsnetz: Beratungsstellen, Regionalgruppen, Verteiler und Aktionsplanung.",
     no_args_is_help=True,
@@ -26,13 +40,17 @@ def _main(
 
 
 app.command("up")(runtime.up)
+app.command("status")(operations.status)
+register.stellen.command("import")(office_import.import_offices)
+register.stellen.add_typer(counsellors.berater, name="berater")
+register.stellen.command("anleitung")(counsellors.supervision)
 app.add_typer(register.stellen, name="stellen")
-app.add_typer(register.gruppen, name="gruppen")
-app.add_typer(register.kreisverbaende, name="kreisverbaende")
-app.command("abdeckung")(register.coverage)
+app.add_typer(groups.gruppen, name="gruppen")
+app.add_typer(groups.kreisverbaende, name="kreisverbaende")
+app.command("abdeckung")(groups.coverage)
 app.add_typer(lists.verteiler, name="verteiler")
-app.add_typer(lists.personen, name="personen")
-app.add_typer(planning.aktionen, name="aktionen")
+app.add_typer(people.personen, name="personen")
+app.add_typer(actions.aktionen, name="aktionen")
 app.add_typer(planning.arbeitsplan, name="arbeitsplan")
 app.command("fortschritt")(planning.progress)
 app.add_typer(access.tokens, name="tokens")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from beratungsnetz.cli import names
 from beratungsnetz.cli.output import console, done, emit, run, state
 
 tokens = typer.Typer(help="API-Tokens anlegen, auflisten, widerrufen.", no_args_is_help=True)
@@ -11,14 +12,17 @@ tokens = typer.Typer(help="API-Tokens anlegen, auflisten, widerrufen.", no_args_
 
 @tokens.command("anlegen")
 def create(
-    name: str = typer.Option(...),
-    rolle: str = typer.Option(..., help="admin, board, moderator, coordinator"),
+    name: str = typer.Option(..., help="Wofür oder für wen, z. B. „Kathrin (Moderation LAG)“"),
+    rolle: str = typer.Option(..., help="admin (Landesbüro), board (Landesvorstand), moderator, coordinator"),
     bereich: str = typer.Option(
         None, help="Verteiler (moderator, z. B. lag-hartz-iv-sachsen) oder Regionalgruppe (coordinator, z. B. vogtland)"
     ),
     adresse: str = typer.Option(..., help="Für wen das Token handelt"),
 ) -> None:
-    """Legt ein Token an; es wird nur jetzt angezeigt."""
+    """Legt ein Token an; es wird nur jetzt angezeigt.
+
+    Beispiel: beratungsnetz tokens anlegen --name Kathrin --rolle moderator --bereich lag-hartz-iv-sachsen
+    --adresse kathrin@example.org"""
     made = run(lambda g: g.call("/tokens/anlegen", {"name": name, "role": rolle, "scope": bereich, "address": adresse}))
     if state.json:
         emit(made)
@@ -29,7 +33,9 @@ def create(
 
 @tokens.command("liste")
 def listing() -> None:
-    """Listet die Tokens (ohne Geheimnis)."""
+    """Listet die Tokens (ohne Geheimnis; Kennungen gekürzt).
+
+    Beispiel: beratungsnetz tokens liste"""
     data = run(lambda g: g.get("/tokens"))
     emit(
         data,
@@ -46,7 +52,11 @@ def listing() -> None:
 
 
 @tokens.command("widerrufen")
-def revoke(kennung: str) -> None:
-    """Widerruft ein Token sofort."""
-    made = run(lambda g: g.call("/tokens/widerrufen", {"id": kennung}))
+def revoke(
+    token: str = typer.Argument(..., help="Name des Tokens, seine Kurzkennung aus der Liste oder Kennung"),
+) -> None:
+    """Widerruft ein Token sofort.
+
+    Beispiel: beratungsnetz tokens widerrufen Kathrin"""
+    made = run(lambda g: g.call("/tokens/widerrufen", {"id": names.token(g, token)}))
     emit(made) if state.json else done(f"Widerrufen: {made['name']}")

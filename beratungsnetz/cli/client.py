@@ -19,9 +19,9 @@ STATUS_CODES = {401: DENIED, 403: DENIED, 502: UNREACHABLE, 503: UNREACHABLE, 50
 
 
 class CliError(Exception):
-    def __init__(self, message: str, code: int, fields: dict | None = None) -> None:
+    def __init__(self, message: str, code: int, fields: dict | None = None, body: Any = None) -> None:
         super().__init__(message)
-        self.message, self.code, self.fields = message, code, fields or {}
+        self.message, self.code, self.fields, self.body = message, code, fields or {}, body
 
 
 def _config_files() -> list[Path]:
@@ -51,6 +51,15 @@ def settings(gateway: str | None, token: str | None) -> tuple[str, str | None]:
     return gateway.rstrip("/"), token
 
 
+def _reason(exc: httpx.TransportError) -> str:
+    """Why the gateway was not reached, in German (the library's own text is English)."""
+    if isinstance(exc, httpx.ConnectError):
+        return "keine Verbindung (läuft es, stimmt die Adresse?)"
+    if isinstance(exc, httpx.TimeoutException):
+        return "keine Antwort in der vorgesehenen Zeit"
+    return "die Verbindung brach ab"
+
+
 @dataclass
 class Gateway:
     url: str
@@ -69,14 +78,14 @@ class Gateway:
         except ValueError:
             body = {"fehler": response.text[:300]}
         code = STATUS_CODES.get(response.status_code, REFUSED)
-        raise CliError(body.get("fehler", f"Fehler {response.status_code}"), code, body.get("felder"))
+        raise CliError(body.get("fehler", f"Fehler {response.status_code}"), code, body.get("felder"), body)
 
     def call(self, path: str, payload: dict) -> Any:
         try:
             with self._client() as client:
                 return self._answer(client.post(f"/api/v1{path}", json=payload))
         except httpx.TransportError as exc:
-            raise CliError(f"Gateway {self.url} nicht erreichbar: {exc}", UNREACHABLE) from exc
+            raise CliError(f"Gateway {self.url} nicht erreichbar: {_reason(exc)}", UNREACHABLE) from exc
 
     def get(self, path: str, **params: Any) -> Any:
         query = {k: v for k, v in params.items() if v is not None}
@@ -86,14 +95,14 @@ class Gateway:
                     client.get(path if path.startswith("/verzeichnis") else f"/api/v1{path}", params=query)
                 )
         except httpx.TransportError as exc:
-            raise CliError(f"Gateway {self.url} nicht erreichbar: {exc}", UNREACHABLE) from exc
+            raise CliError(f"Gateway {self.url} nicht erreichbar: {_reason(exc)}", UNREACHABLE) from exc
 
     def form(self, path: str, data: dict) -> str:
         try:
             with self._client() as client:
                 response = client.post(path, data=data)
         except httpx.TransportError as exc:
-            raise CliError(f"Gateway {self.url} nicht erreichbar: {exc}", UNREACHABLE) from exc
+            raise CliError(f"Gateway {self.url} nicht erreichbar: {_reason(exc)}", UNREACHABLE) from exc
         if response.status_code >= 400:
             code = STATUS_CODES.get(response.status_code, REFUSED)
             raise CliError(

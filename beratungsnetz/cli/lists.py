@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from beratungsnetz.cli.client import UNREACHABLE
+from beratungsnetz.cli import names
+from beratungsnetz.cli.formats import count
 from beratungsnetz.cli.output import done, emit, run, state
 
 verteiler = typer.Typer(
-    help="Verteiler: abonnieren, Anfragen entscheiden, Mitglieder, Rollen, Adressen, Beiträge.", no_args_is_help=True
-)
-personen = typer.Typer(
-    help="Auskunft (Art. 15 DSGVO), Löschung (Art. 17) und Sperre (Widerspruch, Art. 21) einer Adresse in allen Diensten.",
+    help="Verteiler: abonnieren, Anfragen entscheiden, Mitglieder, Rollen, Zustellung, Adressen, Beiträge, Protokoll.",
     no_args_is_help=True,
 )
+LIST_HELP = "Kurzname des Verteilers (z. B. lag-hartz-iv-sachsen) oder sein Name"
+REQUEST_HELP = "Die Adresse der Anfrage, ihre Kurzkennung aus `verteiler anfragen` oder ihre Kennung"
 MEMBER_COLUMNS = [
     ("Adresse", "address"),
     ("Name", "display_name"),
@@ -25,7 +25,9 @@ MEMBER_COLUMNS = [
 
 @verteiler.command("liste")
 def list_lists() -> None:
-    """Listet alle Verteiler."""
+    """Listet alle Verteiler.
+
+    Beispiel: beratungsnetz verteiler liste"""
     data = run(lambda g: g.get("/verteiler"))
     emit(
         data,
@@ -48,7 +50,9 @@ def create_list(
     ),
     verwaltung: str = typer.Option(None, help="Adresse der Verwaltung (wird Mitglied mit Rolle verwaltung)"),
 ) -> None:
-    """Legt einen Verteiler an."""
+    """Legt einen Verteiler an.
+
+    Beispiel: beratungsnetz verteiler anlegen "Sozialberatung Sachsen" --verwaltung landesbuero@example.org"""
     created = run(
         lambda g: g.call("/verteiler/anlegen", {"name": name, "policy": richtlinie, "owner_address": verwaltung})
     )
@@ -56,16 +60,24 @@ def create_list(
 
 
 @verteiler.command("abonnieren")
-def subscribe(liste: str, adresse: str, name: str = typer.Option("", help="Anzeigename")) -> None:
-    """Trägt eine Adresse ein wie das öffentliche Formular (mit Bestätigungsmail)."""
-    run(lambda g: g.form(f"/abonnieren/{liste}", {"adresse": adresse, "name": name}))
+def subscribe(
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    adresse: str = typer.Argument(...),
+    name: str = typer.Option("", help="Anzeigename"),
+) -> None:
+    """Trägt eine Adresse ein wie das öffentliche Formular (mit Bestätigungsmail).
+
+    Beispiel: beratungsnetz verteiler abonnieren lag-hartz-iv-sachsen anna@example.org --name Anna"""
+    run(lambda g: g.form(f"/abonnieren/{names.list_id(g, liste)}", {"adresse": adresse, "name": name}))
     done("Anfrage angenommen; die Adresse erhält eine E-Mail mit den nächsten Schritten.")
 
 
 @verteiler.command("anfragen")
-def pending(liste: str) -> None:
-    """Zeigt die Anfragen, die auf die Moderation warten."""
-    data = run(lambda g: g.get("/verteiler/anfragen", list_id=liste))
+def pending(liste: str = typer.Argument(..., help=LIST_HELP)) -> None:
+    """Zeigt die Anfragen, die auf die Moderation warten (Anfrage gekürzt; die Befehle nehmen sie so oder die Adresse).
+
+    Beispiel: beratungsnetz verteiler anfragen lag-hartz-iv-sachsen"""
+    data = run(lambda g: g.get("/verteiler/anfragen", list_id=names.list_id(g, liste)))
     emit(
         data,
         [
@@ -80,122 +92,181 @@ def pending(liste: str) -> None:
 
 
 def _decide(liste: str, anfrage: str, decision: str, reason: str = "") -> None:
-    result = run(
-        lambda g: g.call(
-            "/verteiler/entscheiden", {"list_id": liste, "request_id": anfrage, "decision": decision, "reason": reason}
-        )
-    )
+    def decide(g):  # noqa: ANN001, ANN202
+        list_id = names.list_id(g, liste)
+        ref = {"list_id": list_id, "request_id": names.request(g, list_id, anfrage)}
+        return g.call("/verteiler/entscheiden", ref | {"decision": decision, "reason": reason})
+
+    result = run(decide)
     emit(result) if state.json else done(f"{result['address']}: {result['state']}")
 
 
 @verteiler.command("annehmen")
-def approve(liste: str, anfrage: str) -> None:
-    """Nimmt eine Anfrage an."""
+def approve(
+    liste: str = typer.Argument(..., help=LIST_HELP), anfrage: str = typer.Argument(..., help=REQUEST_HELP)
+) -> None:
+    """Nimmt eine Anfrage an.
+
+    Beispiel: beratungsnetz verteiler annehmen lag-hartz-iv-sachsen anna@example.org"""
     _decide(liste, anfrage, "annehmen")
 
 
 @verteiler.command("ablehnen")
-def reject(liste: str, anfrage: str, grund: str = typer.Option("", help="Wird der Person mitgeteilt")) -> None:
-    """Lehnt eine Anfrage ab."""
+def reject(
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    anfrage: str = typer.Argument(..., help=REQUEST_HELP),
+    grund: str = typer.Option("", help="Wird der Person mitgeteilt"),
+) -> None:
+    """Lehnt eine Anfrage ab.
+
+    Beispiel: beratungsnetz verteiler ablehnen lag-hartz-iv-sachsen 3f2a9c1e --grund "Nur für Beratende\""""
     _decide(liste, anfrage, "ablehnen", grund)
 
 
 @verteiler.command("zurueckstellen")
-def defer(liste: str, anfrage: str) -> None:
-    """Stellt eine Anfrage zurück."""
+def defer(
+    liste: str = typer.Argument(..., help=LIST_HELP), anfrage: str = typer.Argument(..., help=REQUEST_HELP)
+) -> None:
+    """Stellt eine Anfrage zurück.
+
+    Beispiel: beratungsnetz verteiler zurueckstellen lag-hartz-iv-sachsen anna@example.org"""
     _decide(liste, anfrage, "zurueckstellen")
 
 
 @verteiler.command("mitglieder")
-def members(liste: str) -> None:
-    """Listet die Mitglieder eines Verteilers."""
-    data = run(lambda g: g.get("/verteiler/mitglieder", list_id=liste))
-    emit(data, MEMBER_COLUMNS, data["members"])
+def members(liste: str = typer.Argument(..., help=LIST_HELP)) -> None:
+    """Listet die Mitglieder eines Verteilers.
+
+    Beispiel: beratungsnetz verteiler mitglieder lag-hartz-iv-sachsen"""
+    data = run(lambda g: g.get("/verteiler/mitglieder", list_id=names.list_id(g, liste)))
+    emit(data, MEMBER_COLUMNS, data["members"], title=count(len(data["members"]), "Mitglied", "Mitglieder"))
 
 
 @verteiler.command("hinzufuegen")
 def add(
-    liste: str,
-    adresse: str,
-    name: str = typer.Option(""),
-    rolle: str = typer.Option("mitglied"),
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    adresse: str = typer.Argument(...),
+    name: str = typer.Option("", help="Anzeigename"),
+    rolle: str = typer.Option("mitglied", help="mitglied, moderation, verwaltung"),
     zustellung: str = typer.Option("jede", help="jede, taeglich, woechentlich"),
 ) -> None:
-    """Fügt ein Mitglied hinzu."""
+    """Fügt ein Mitglied hinzu.
+
+    Beispiel: beratungsnetz verteiler hinzufuegen lag-hartz-iv-sachsen bernd@example.org --name Bernd"""
     member = run(
         lambda g: g.call(
             "/verteiler/mitglied-hinzufuegen",
-            {"list_id": liste, "address": adresse, "display_name": name, "role": rolle, "delivery": zustellung},
+            {"list_id": names.list_id(g, liste), "address": adresse, "display_name": name, "role": rolle}
+            | {"delivery": zustellung},
         )
     )
     emit(member) if state.json else done(f"{member['address']} ist Mitglied ({member['role']}).")
 
 
 @verteiler.command("entfernen")
-def remove(liste: str, adresse: str) -> None:
-    """Entfernt ein Mitglied."""
-    member = run(lambda g: g.call("/verteiler/mitglied-entfernen", {"list_id": liste, "address": adresse}))
+def remove(liste: str = typer.Argument(..., help=LIST_HELP), adresse: str = typer.Argument(...)) -> None:
+    """Entfernt ein Mitglied.
+
+    Beispiel: beratungsnetz verteiler entfernen lag-hartz-iv-sachsen bernd@example.org"""
+    member = run(
+        lambda g: g.call("/verteiler/mitglied-entfernen", {"list_id": names.list_id(g, liste), "address": adresse})
+    )
     emit(member) if state.json else done(f"{member['address']} entfernt.")
 
 
 @verteiler.command("rolle")
-def role(liste: str, adresse: str, rolle: str = typer.Argument(..., help="mitglied, moderation, verwaltung")) -> None:
-    """Ändert die Rolle eines Mitglieds (z. B. Moderationsrechte vergeben)."""
-    member = run(lambda g: g.call("/verteiler/rolle", {"list_id": liste, "address": adresse, "role": rolle}))
+def role(
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    adresse: str = typer.Argument(...),
+    rolle: str = typer.Argument(..., help="mitglied, moderation, verwaltung"),
+) -> None:
+    """Ändert die Rolle eines Mitglieds (z. B. Moderationsrechte vergeben).
+
+    Beispiel: beratungsnetz verteiler rolle lag-hartz-iv-sachsen bernd@example.org moderation"""
+    member = run(
+        lambda g: g.call("/verteiler/rolle", {"list_id": names.list_id(g, liste), "address": adresse, "role": rolle})
+    )
     emit(member) if state.json else done(f"{member['address']} hat jetzt die Rolle {member['role']}.")
 
 
 @verteiler.command("adresse")
-def change_address(liste: str, alt: str, neu: str) -> None:
-    """Ändert die Adresse eines Mitglieds; die neue Adresse muss bestätigen."""
-    result = run(lambda g: g.call("/verteiler/adresse-aendern", {"list_id": liste, "address": alt, "new_address": neu}))
+def change_address(
+    liste: str = typer.Argument(..., help=LIST_HELP), alt: str = typer.Argument(...), neu: str = typer.Argument(...)
+) -> None:
+    """Ändert die Adresse eines Mitglieds; die neue Adresse muss bestätigen.
+
+    Beispiel: beratungsnetz verteiler adresse lag-hartz-iv-sachsen anna@example.org anna@example.net"""
+    result = run(
+        lambda g: g.call(
+            "/verteiler/adresse-aendern", {"list_id": names.list_id(g, liste), "address": alt, "new_address": neu}
+        )
+    )
     emit(result) if state.json else done(result["message"])
 
 
 @verteiler.command("beitrag")
-def post(liste: str, betreff: str = typer.Option(...), text: str = typer.Option(...)) -> None:
-    """Schickt einen Beitrag an alle Mitglieder."""
-    result = run(lambda g: g.call("/verteiler/beitrag", {"list_id": liste, "subject": betreff, "text": text}))
-    emit(result) if state.json else done(f"An {result['recipients']} Mitglieder verschickt.")
-
-
-@personen.command("auskunft")
-def export(
-    adresse: str, als_json: bool = typer.Option(False, "--json", help="Als JSON (deutsche Schlüssel) statt als Text")
+def post(
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    betreff: str = typer.Option(..., help="Eine Zeile"),
+    text: str = typer.Option(..., help="Der Text des Beitrags"),
 ) -> None:
-    """Alles, was Verteilerdienst, Register, Aktionsplanung und Gateway zu einer Adresse speichern (Art. 15 DSGVO).
+    """Schickt einen Beitrag an alle Mitglieder.
 
-    Antwortet ein Dienst nicht, steht das oben; die Auskunft ist dann unvollständig (Rückgabewert 3, wie „nicht erreichbar“)."""
-    if als_json or state.json:
-        state.json = True
-        found = run(lambda g: g.call("/personen/auskunft", {"address": adresse}))
-        emit(found)
-        complete = found.get("vollstaendig", True)
-    else:
-        text = run(lambda g: g.get("/personen/auskunft", address=adresse, format="text"))
-        print(text, end="")
-        complete = "ACHTUNG:" not in text
-    if not complete:
-        raise typer.Exit(UNREACHABLE)  # a service did not answer: the export is incomplete
-
-
-@personen.command("loeschen")
-def erase(
-    adresse: str,
-    sperren: bool = typer.Option(
-        False,
-        "--sperren",
-        help="Löschen und sperren (Widerspruch, Art. 21 DSGVO): kein Weg nimmt die Adresse wieder auf, sie erhält "
-        "keine E-Mail mehr. Ohne: die Person kann sich später mit neuer Bestätigung wieder eintragen.",
-    ),
-    ja: bool = typer.Option(False, "--ja", help="Ohne Rückfrage löschen"),
-) -> None:
-    """Löscht eine Adresse in allen Diensten (Verteiler, Register, Aktionsplanung), mit --sperren auch für immer."""
-    question = f"{adresse} überall löschen und sperren?" if sperren else f"{adresse} überall löschen?"
-    if not ja and not typer.confirm(question):
-        raise typer.Exit(1)
-    result = run(lambda g: g.call("/personen/loeschen", {"address": adresse, "block": sperren}))
-    what = "gelöscht und gesperrt" if sperren else "gelöscht"
-    emit(result) if state.json else done(
-        f"{adresse} {what} ({result['memberships']} Mitgliedschaften); die anderen Dienste folgen."
+    Beispiel: beratungsnetz verteiler beitrag lag-hartz-iv-sachsen --betreff Treffen --text "Bis Montag\""""
+    result = run(
+        lambda g: g.call("/verteiler/beitrag", {"list_id": names.list_id(g, liste), "subject": betreff, "text": text})
     )
+    emit(result) if state.json else done(f"An {count(result['recipients'], 'Mitglied', 'Mitglieder')} verschickt.")
+
+
+@verteiler.command("zustellung")
+def delivery(
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    adresse: str = typer.Argument(...),
+    art: str = typer.Argument(..., help="jede (jede Nachricht einzeln), taeglich oder woechentlich (gesammelt)"),
+) -> None:
+    """Ändert, wie ein Mitglied die Beiträge bekommt: einzeln oder täglich bzw. wöchentlich gesammelt.
+
+    Beispiel: beratungsnetz verteiler zustellung lag-hartz-iv-sachsen bernd@example.org woechentlich"""
+    member = run(
+        lambda g: g.call(
+            "/verteiler/zustellung", {"list_id": names.list_id(g, liste), "address": adresse, "delivery": art}
+        )
+    )
+    emit(member) if state.json else done(f"{member['address']}: Zustellung {member['delivery']}.")
+
+
+@verteiler.command("protokoll")
+def audit(
+    liste: str = typer.Argument(..., help=LIST_HELP),
+    person: str = typer.Option("", help="Teil einer Adresse (wer handelte oder wen es betraf)"),
+    aktion: str = typer.Option("", help="Nur diese Aktion, z. B. annehmen"),
+    anzahl: int = typer.Option(100, help="Höchstens so viele Einträge, neueste zuerst"),
+) -> None:
+    """Zeigt das Protokoll eines Verteilers: wer wann was entschied und änderte.
+
+    Beispiel: beratungsnetz verteiler protokoll lag-hartz-iv-sachsen --aktion annehmen"""
+    data = run(
+        lambda g: g.get(
+            "/verteiler/protokoll",
+            list_id=names.list_id(g, liste),
+            person=person or None,
+            action=aktion or None,
+            limit=anzahl,
+        )
+    )
+    columns = [("Zeit", "at"), ("Wer", "actor"), ("Aktion", "action"), ("Betrifft", "subject"), ("Angabe", "detail")]
+    emit(data, columns, data["entries"], title=count(data.get("total", len(data["entries"])), "Eintrag", "Einträge"))
+
+
+@verteiler.command("versand")
+def delivery_stats() -> None:
+    """Zeigt den Stand des Mailversands: wartend, verschickt, fehlgeschlagen, gesammelt (Landesbüro).
+
+    Beispiel: beratungsnetz verteiler versand"""
+    stats = run(lambda g: g.get("/versand"))
+    if state.json:
+        emit(stats)
+        return
+    labels = {"pending": "wartend", "sent": "verschickt", "failed": "fehlgeschlagen", "digest": "für Sammelmails"}
+    emit(None, [("Stand", "label"), ("Mails", "n")], [{"label": v, "n": stats[k]} for k, v in labels.items()])

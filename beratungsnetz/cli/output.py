@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from beratungsnetz.cli import formats
 from beratungsnetz.cli.client import CliError, Gateway, settings
 
 console = Console()
@@ -33,16 +34,12 @@ state = State()
 def emit(
     data: Any, columns: Sequence[tuple[str, str]] | None = None, rows: Iterable[dict] | None = None, title: str = ""
 ) -> None:
-    """`--json`: the server's answer as it is. Otherwise a table of `rows` (or key/value lines)."""
+    """`--json`: the server's answer as it is. Otherwise a table of `rows` (German dates, numbers, short ids)."""
     if state.json:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
     if columns is None:
-        if isinstance(data, dict):
-            for key, value in data.items():
-                console.print(f"[bold]{key}[/bold]: {value}")
-        else:
-            console.print(data)
+        view(data)
         return
     table = Table(title=title or None)
     for header, _ in columns:
@@ -52,13 +49,41 @@ def emit(
     console.print(table)
 
 
+def view(data: Any, labels: dict[str, str] | None = None, indent: str = "") -> None:
+    """A record as German lines: `Label: Wert`, lists of records indented below their label."""
+    if not isinstance(data, dict):
+        console.print(formats.text(data, ids=False), markup=False, highlight=False)
+        return
+    for key, value in data.items():
+        label = (labels or {}).get(key, key)
+        if label is None or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            console.print(f"{indent}[bold]{label}:[/bold]")
+            for entry in value:
+                console.print(f"{indent}  –", end=" ")
+                console.print(
+                    "; ".join(
+                        f"{(labels or {}).get(k, k)}: {formats.text(v, ids=False)}"
+                        for k, v in entry.items()
+                        if v not in (None, "", []) and (labels or {}).get(k, k) is not None
+                    ),
+                    markup=False,
+                    highlight=False,
+                )
+        elif isinstance(value, dict):
+            console.print(f"{indent}[bold]{label}:[/bold]")
+            view(value, labels, indent + "  ")
+        else:
+            console.print(f"{indent}[bold]{label}:[/bold] ", end="")
+            console.print(formats.text(value, ids=False), markup=False, highlight=False)
+
+
 def _cell(row: dict, key: str) -> str:
     value: Any = row
     for part in key.split("."):
         value = value.get(part) if isinstance(value, dict) else None
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
+    return formats.text(value)
 
 
 def run(action) -> Any:  # noqa: ANN001
@@ -80,3 +105,20 @@ def done(message: str) -> None:
 def fail(message: str, code: int = 1) -> None:
     errors.print(f"[red]Fehler:[/red] {message}")
     sys.exit(code)
+
+
+YES, NO = ("j", "ja", "y", "yes"), ("n", "nein", "no", "")
+
+
+def confirm(question: str) -> bool:
+    """A German yes/no question on stderr (stdout stays for --json): "j" or "ja" agrees, Enter or "n" declines."""
+    while True:
+        errors.print(f"{question} [j/N]: ", end="", markup=False, highlight=False)
+        line = sys.stdin.readline()
+        if not line:  # end of input: nobody said yes
+            errors.print("\nAbgebrochen.")
+            raise typer.Exit(1)
+        answer = line.strip().casefold()
+        if answer in YES or answer in NO:
+            return answer in YES
+        errors.print("Bitte „j“ (ja) oder „n“ (nein) eingeben.")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date
-from pathlib import Path
-
 import typer
-from rich.progress import Progress
 
-from beratungsnetz.cli.output import console, done, emit, errors, run, state
+from beratungsnetz.cli import names
+from beratungsnetz.cli.formats import LABELS, day, parse_day
+from beratungsnetz.cli.output import done, emit, run, state, view
 from shared.clock import Clock
 
-stellen = typer.Typer(help="Beratungsstellen: importieren, auflisten, zeigen, eintragen, ändern.", no_args_is_help=True)
-gruppen = typer.Typer(help="Regionalgruppen: auflisten, gründen, umbenennen.", no_args_is_help=True)
-kreisverbaende = typer.Typer(help="Kreisverbände und Bezirke.", no_args_is_help=True)
+stellen = typer.Typer(
+    help="Beratungsstellen: importieren, auflisten, zeigen, eintragen, ändern; Berater:innen und RDG-Anleitung.",
+    no_args_is_help=True,
+)
 OFFICE_COLUMNS = [
     ("Kennung", "office_id"),
     ("Name", "name"),
@@ -23,76 +20,14 @@ OFFICE_COLUMNS = [
     ("Status", "status"),
     ("Sprechzeiten", "hours_text"),
 ]
-CHUNK = 200
-GROUP_HELP = "Kurzname (z. B. vogtland, auch ein früherer), Name oder Kennung der Regionalgruppe"
-
-
-def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]], str]:
-    """The header, the records with the line each starts on, and the delimiter."""
-    text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header, records, line = next(reader, []), [], 2
-    for record in reader:
-        records.append((line, record))
-        line = reader.line_num + 1
-    return header, records, delimiter
-
-
-def _chunk_text(header: list[str], records: list[tuple[int, list[str]]], delimiter: str) -> tuple[str, dict[int, int]]:
-    """CSV text for a chunk, and for each line it starts on in that text, the line in the original file."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    lines, here = {}, 2
-    for original, record in records:
-        lines[here] = original
-        before = out.tell()
-        writer.writerow(record)
-        here += out.getvalue()[before:].count("\n")
-    return out.getvalue(), lines
-
-
-@stellen.command("import")
-def import_offices(
-    datei: Path = typer.Argument(..., exists=True, readable=True, help="CSV-Datei (Komma oder Semikolon, UTF-8)"),
-    probelauf: bool = typer.Option(False, "--probelauf", help="Nur prüfen, nichts speichern"),
-) -> None:
-    """Importiert eine Liste von Beratungsstellen; fehlerhafte Zeilen werden mit Grund genannt."""
-    header, records, delimiter = _rows(datei.read_text(encoding="utf-8-sig"))
-    total = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": [], "warnings": [], "dry_run": probelauf}
-    with Progress(console=errors, disable=state.json) as progress:
-        task = progress.add_task("Importiere …", total=len(records))
-        for start in range(0, len(records), CHUNK):
-            text, lines = _chunk_text(header, records[start : start + CHUNK], delimiter)
-            report = run(lambda g, text=text: g.call("/beratungsstellen/import", {"csv": text, "dry_run": probelauf}))
-            for key in ("rows", "created", "updated", "unchanged"):
-                total[key] += report[key]
-            total["errors"] += [
-                {"line": lines.get(e["line"], e["line"]), "reason": e["reason"]} for e in report["errors"]
-            ]
-            total["warnings"] = sorted(set(total["warnings"]) | set(report["warnings"]))
-            progress.advance(task, len(records[start : start + CHUNK]))
-    if state.json:
-        emit(total)
-    else:
-        verb = "würden" if probelauf else "wurden"
-        done(
-            f"{total['rows']} Zeilen: {total['created']} neu, {total['updated']} geändert, {total['unchanged']} unverändert "
-            f"{'(Probelauf)' if probelauf else ''}".strip()
-        )
-        for warning in total["warnings"]:
-            console.print(f"[yellow]Hinweis:[/yellow] {warning}")
-        if total["errors"]:
-            emit(
-                None,
-                [("Zeile", "line"), ("Grund", "reason")],
-                total["errors"],
-                title=f"{len(total['errors'])} Zeilen {verb} nicht übernommen",
-            )
-    if total["errors"]:
-        raise typer.Exit(1)
+OPERATOR_KINDS = {
+    "kreisverband": "Kreisverband",
+    "abgeordnetenbuero": "Abgeordnetenbüro",
+    "parteibuero": "Parteibüro",
+    "partnerorganisation": "Partnerorganisation",
+}
+OFFICE_HELP = "Name der Beratungsstelle (bei gleichen Namen „Name, Ort“), Kurzkennung aus der Liste oder Kennung"
+DISTRICT_HELP = "Name des Kreisverbands (z. B. Zwickau) oder seine Kennung"
 
 
 def _with_hours_text(offices: list[dict]) -> list[dict]:
@@ -101,15 +36,37 @@ def _with_hours_text(offices: list[dict]) -> list[dict]:
 
 @stellen.command("liste")
 def list_offices(land: str = typer.Option(None, help="Bundesland, z. B. SN")) -> None:
-    """Listet die Beratungsstellen."""
+    """Listet die Beratungsstellen (Kennungen gekürzt; jeder Befehl nimmt sie so an).
+
+    Beispiel: beratungsnetz stellen liste --land SN"""
     data = run(lambda g: g.get("/beratungsstellen", state=land))
     emit(data, OFFICE_COLUMNS, _with_hours_text(data["offices"]))
 
 
 @stellen.command("zeigen")
-def show_office(kennung: str) -> None:
-    """Zeigt eine Beratungsstelle mit allen Angaben."""
-    emit(run(lambda g: g.get("/beratungsstelle", office_id=kennung)))
+def show_office(stelle: str = typer.Argument(..., help=OFFICE_HELP)) -> None:
+    """Zeigt eine Beratungsstelle mit allen Angaben, lesbar; mit --json die Daten für Skripte.
+
+    Beispiel: beratungsnetz stellen zeigen "Sozialberatung Zwickau-Nord\""""
+    office = run(lambda g: g.get("/beratungsstelle", office_id=names.office(g, stelle)))
+    if state.json:
+        emit(office)
+        return
+    districts = run(lambda g: {d["district_id"]: d["name"] for d in g.get("/kreisverbaende")["districts"]})
+    counsellors = [
+        c | {"trainings": [f"{t['title']} ({day(t['on'])})" for t in c.get("trainings", [])]}
+        for c in office.get("counsellors", [])
+    ]
+    view(
+        office
+        | {
+            "operator_kind": OPERATOR_KINDS.get(office["operator_kind"], office["operator_kind"]),
+            "hours": [h["text"] for h in office.get("hours", [])],
+            "district_id": districts.get(office.get("district_id"), office.get("district_id")),
+            "counsellors": counsellors,
+        },
+        LABELS,
+    )
 
 
 def _office_fields(
@@ -165,7 +122,7 @@ def register_office(
     sprechzeiten: list[str] = typer.Option([], help="z. B. „dienstags 14–17 Uhr“ (mehrfach)"),
     felder: list[str] = typer.Option([], help="Beratungsfelder (mehrfach)"),
     sprachen: list[str] = typer.Option([]),
-    kreisverband: str = typer.Option(None, help="Kennung des Kreisverbands"),
+    kreisverband: str = typer.Option(None, help=DISTRICT_HELP),
     berater: list[str] = typer.Option([], help="„Name“ oder „Name <adresse>“; mit --namen-veroeffentlichen öffentlich"),
     namen_veroeffentlichen: bool = typer.Option(
         False, help="Namen der Berater:innen im Verzeichnis zeigen (Einwilligung liegt vor)"
@@ -174,7 +131,10 @@ def register_office(
     anleitung_seit: str = typer.Option(None, help="TT.MM.JJJJ"),
     status: str = typer.Option("aktiv"),
 ) -> None:
-    """Trägt eine neue Beratungsstelle ein."""
+    """Trägt eine neue Beratungsstelle ein.
+
+    Beispiel: beratungsnetz stellen eintragen --name "Sozialberatung Plauen" --traegerart kreisverband
+    --traeger "DIE LINKE Vogtland" --strasse "Markt 1" --plz 08523 --ort Plauen --kreisverband Vogtland"""
     payload = _office_fields(
         name,
         traegerart,
@@ -192,12 +152,14 @@ def register_office(
         kreisverband,
     )
     payload["status"] = status
+    if kreisverband:
+        payload["district_id"] = run(lambda g: names.district(g, kreisverband))
     payload["counsellors"] = [_counsellor(b, namen_veroeffentlichen) for b in berater]
     if anleitung:
-        since = date(*reversed([int(p) for p in anleitung_seit.split(".")])) if anleitung_seit else Clock().today()
-        payload["supervision"] = {"lawyer_name": anleitung, "qualification_confirmed": True, "since": since.isoformat()}
+        since = parse_day(anleitung_seit) if anleitung_seit else Clock().today().isoformat()
+        payload["supervision"] = {"lawyer_name": anleitung, "qualification_confirmed": True, "since": since}
     office = run(lambda g: g.call("/beratungsstellen/eintragen", payload))
-    emit(office) if state.json else done(f"Eingetragen: {office['name']} (Kennung {office['office_id']})")
+    emit(office) if state.json else done(f"Eingetragen: {office['name']} (Kennung {office['office_id'][:8]})")
 
 
 def _counsellor(text: str, publish: bool) -> dict:
@@ -207,7 +169,7 @@ def _counsellor(text: str, publish: bool) -> dict:
 
 @stellen.command("aendern")
 def update_office(
-    kennung: str,
+    stelle: str = typer.Argument(..., help=OFFICE_HELP),
     name: str = typer.Option(None),
     telefon: str = typer.Option(None),
     email: str = typer.Option(None),
@@ -218,7 +180,10 @@ def update_office(
     sprechzeiten: list[str] = typer.Option([], help="ersetzt alle Sprechzeiten"),
     felder: list[str] = typer.Option([]),
 ) -> None:
-    """Ändert einzelne Angaben einer Beratungsstelle; alles Übrige bleibt."""
+    """Ändert einzelne Angaben einer Beratungsstelle; alles Übrige bleibt.
+
+    Beispiel: beratungsnetz stellen aendern "Sozialberatung Zwickau-Nord" --telefon "0375 5550199\""""
+    kennung = run(lambda g: names.office(g, stelle))
     current = run(lambda g: g.get("/beratungsstelle", office_id=kennung))
     base = {
         k: current[k]
@@ -247,82 +212,18 @@ def update_office(
 
 
 @stellen.command("status")
-def office_status(kennung: str, neu: str = typer.Argument(..., help="pausieren, reaktivieren oder schliessen")) -> None:
-    """Pausiert, reaktiviert oder schließt eine Beratungsstelle."""
+def office_status(
+    stelle: str = typer.Argument(..., help=OFFICE_HELP),
+    neu: str = typer.Argument(..., help="pausieren, reaktivieren oder schliessen"),
+) -> None:
+    """Pausiert, reaktiviert oder schließt eine Beratungsstelle.
+
+    Beispiel: beratungsnetz stellen status "Sozialberatung Zwickau-Nord" pausieren
+
+    Beispiel: beratungsnetz stellen status "Sozialberatung Zwickau-Nord" reaktivieren
+
+    Beispiel: beratungsnetz stellen status "Sozialberatung Zwickau-Nord" schliessen"""
     if neu not in ("pausieren", "reaktivieren", "schliessen"):
         raise typer.BadParameter("pausieren, reaktivieren oder schliessen")
-    office = run(lambda g: g.call(f"/beratungsstellen/{neu}", {"office_id": kennung}))
+    office = run(lambda g: g.call(f"/beratungsstellen/{neu}", {"office_id": names.office(g, stelle)}))
     emit(office) if state.json else done(f"{office['name']}: {office['status']}")
-
-
-@gruppen.command("liste")
-def list_groups(land: str = typer.Option(None)) -> None:
-    """Listet die Regionalgruppen."""
-    data = run(lambda g: g.get("/gruppen", state=land))
-    emit(
-        data,
-        [
-            ("Kurzname", "slug"),
-            ("Name", "name"),
-            ("Land", "state"),
-            ("Status", "status"),
-            ("Koordination", "coordinator.name"),
-        ],
-        data["groups"],
-    )
-
-
-@gruppen.command("gruenden")
-def form_group(
-    name: str,
-    land: str = typer.Option(..., help="z. B. SN"),
-    koordination: str = typer.Option(None, help="„Name <adresse>“"),
-    kreisverband: list[str] = typer.Option([], help="Kennungen (mehrfach)"),
-) -> None:
-    """Gründet eine Regionalgruppe (ihr Verteiler entsteht von selbst)."""
-    payload = {"name": name, "state": land, "district_ids": kreisverband}
-    if koordination:
-        who, _, mail = koordination.partition("<")
-        payload["coordinator"] = {"name": who.strip(), "email": mail.rstrip(">").strip() or None}
-    group = run(lambda g: g.call("/gruppen/gruenden", payload))
-    emit(group) if state.json else done(
-        f"Gegründet: {group['name']} (Kurzname {group['slug']}, z. B. /kalender/{group['slug']}.ics)"
-    )
-
-
-@gruppen.command("umbenennen")
-def rename_group(gruppe: str = typer.Argument(..., help=GROUP_HELP), name: str = typer.Argument(...)) -> None:
-    """Benennt eine Regionalgruppe um; ihr bisheriger Kurzname bleibt in Links gültig."""
-    group = run(lambda g: g.call("/gruppen/umbenennen", {"group_id": gruppe, "name": name}))
-    kept = f"; weiterhin gültig: {', '.join(group['aliases'])}" if group["aliases"] else ""
-    emit(group) if state.json else done(f"Umbenannt in {group['name']} (Kurzname {group['slug']}{kept})")
-
-
-@gruppen.command("zusammenlegen")
-def merge_groups(
-    ziel: str = typer.Argument(..., help="Die Gruppe, die bleibt: " + GROUP_HELP),
-    gruppen_: list[str] = typer.Argument(..., metavar="GRUPPEN", help="Die Gruppen, die in ihr aufgehen"),
-) -> None:
-    """Legt Regionalgruppen zusammen; die Kurznamen der aufgegangenen führen danach zur bleibenden Gruppe."""
-    group = run(lambda g: g.call("/gruppen/zusammenlegen", {"into_group_id": ziel, "group_ids": gruppen_}))
-    emit(group) if state.json else done(f"Zusammengelegt in {group['name']} (Kurzname {group['slug']})")
-
-
-@kreisverbaende.command("liste")
-def list_districts(land: str = typer.Option(None)) -> None:
-    """Listet Kreisverbände und Bezirke."""
-    data = run(lambda g: g.get("/kreisverbaende", state=land))
-    emit(data, [("Kennung", "district_id"), ("Name", "name"), ("Land", "state"), ("Art", "kind")], data["districts"])
-
-
-@kreisverbaende.command("anlegen")
-def add_district(name: str, land: str = typer.Option(...), art: str = typer.Option("kreisverband")) -> None:
-    """Legt einen Kreisverband oder Bezirk an."""
-    district = run(lambda g: g.call("/kreisverbaende/anlegen", {"name": name, "state": land, "kind": art}))
-    emit(district) if state.json else done(f"Angelegt: {district['name']} (Kennung {district['district_id']})")
-
-
-def coverage(land: str = typer.Option(None, help="Bundesland, z. B. SN")) -> None:
-    """Zeigt den Abdeckungsbericht: Lücken im Netz der Beratungsstellen."""
-    report = run(lambda g: g.get("/abdeckung", state=land))
-    emit(report) if state.json else console.print(report["text"])

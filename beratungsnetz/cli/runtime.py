@@ -35,7 +35,9 @@ def up(
         False, "--json", help="Endpunkte als JSON auf stdout ausgeben (auch: beratungsnetz --json up)"
     ),
 ) -> None:
-    """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles."""
+    """Startet nats-server, alle Dienste, das Gateway und die SMTP-Senke; Strg-C beendet alles.
+
+    Beispiel: beratungsnetz up --gateway-port 8000"""
     # Imported here: the supervisor brings FastStream and the runtime, which no other command needs.
     from beratungsnetz.runtime.supervisor import StartupFailed, System, run_until_stopped
 

@@ -79,3 +79,137 @@ def field_messages(errors: Iterable[dict[str, Any]], skip: tuple[str, ...] = ())
         loc = [str(p) for p in error.get("loc", ()) if not (isinstance(p, str) and p in skip)]
         found.setdefault(".".join(loc) or "anfrage", message(error))
     return found
+
+
+# The API's field names as people read them in an error (`felder`): the CLI's option names where it has one.
+FIELD_NAMES = {
+    "accept": "zusage",
+    "access_notes": "zugang",
+    "action": "aktion",
+    "action_id": "aktion",
+    "address": "adresse",
+    "admin": "landesbuero",
+    "areas": "felder",
+    "as_idea": "idee",
+    "author": "autor",
+    "block": "sperren",
+    "city": "ort",
+    "consent_version": "einwilligung",
+    "coordinator": "koordination",
+    "counsellor_id": "berater",
+    "counsellors": "berater",
+    "csv": "csv",
+    "decision": "entscheidung",
+    "delivery": "zustellung",
+    "description": "beschreibung",
+    "display_name": "anzeigename",
+    "district_id": "kreisverband",
+    "district_ids": "kreisverbaende",
+    "dry_run": "probelauf",
+    "email": "e_mail",
+    "end": "ende",
+    "evaluation": "auswertung",
+    "event_id": "ereignis",
+    "format": "format",
+    "group": "gruppe",
+    "group_id": "gruppe",
+    "group_ids": "gruppen",
+    "gruppe": "gruppe",
+    "hours": "sprechzeiten",
+    "id": "kennung",
+    "into_group_id": "zielgruppe",
+    "item_id": "punkt",
+    "job_centre": "jobcenter",
+    "kind": "art",
+    "land": "land",
+    "languages": "sprachen",
+    "lawyer_name": "volljurist",
+    "limit": "anzahl",
+    "list_id": "verteiler",
+    "moderator": "moderation",
+    "name": "name",
+    "new_address": "neue_adresse",
+    "notes": "notizen",
+    "office_id": "beratungsstelle",
+    "offset": "ab",
+    "on": "am",
+    "only_open": "nur_offene",
+    "operator_kind": "traegerart",
+    "operator_name": "traeger",
+    "organiser_group_id": "gruppe",
+    "owner_address": "verwaltung",
+    "owner_name": "verwaltung_name",
+    "page": "seite",
+    "participants": "teilnehmende",
+    "per_page": "pro_seite",
+    "period_key": "zeitraum",
+    "person": "person",
+    "phone": "telefon",
+    "place": "ort",
+    "plan": "plan",
+    "policy": "richtlinie",
+    "postcode": "plz",
+    "press": "presse",
+    "pro_seite": "pro_seite",
+    "progress_subject": "betreff",
+    "publish_name": "name_veroeffentlichen",
+    "qualification_confirmed": "befaehigung_bestaetigt",
+    "reason": "grund",
+    "request_id": "anfrage",
+    "responsible": "verantwortlich",
+    "role": "rolle",
+    "scope": "bereich",
+    "search": "suche",
+    "seite": "seite",
+    "since": "seit",
+    "start": "beginn",
+    "state": "land",
+    "status": "status",
+    "street": "strasse",
+    "subject": "betreff",
+    "supervision": "anleitung",
+    "table": "tabelle",
+    "text": "text",
+    "timing": "termin",
+    "title": "titel",
+    "token": "token",
+    "training": "schulung",
+    "trainings": "schulungen",
+    "until": "bis",
+    "web": "webseite",
+    "year": "jahr",
+}
+WHOLE = "anfrage"  # the request as a whole (not an object, no valid JSON)
+ENVELOPE = ("body", "query", "path", "header", "cookie")
+
+
+def german_field(loc: Iterable[Any]) -> str:
+    """A field's place in a request as people read it: `berater.2.name` (German names; list places count from 1).
+
+    pydantic's own steps (`function-after[…]`, a union member's type) are left out; a name without a German
+    one keeps its own (tests/integration/test_api_german.py makes sure every field of the API has one)."""
+    parts: list[str] = []
+    for step in loc:
+        if isinstance(step, int):
+            parts.append(str(step + 1))
+        elif step in ENVELOPE and not parts:
+            continue
+        elif "[" in step or step in ("str", "int", "float", "bool", "list", "dict", "none", "is-instance"):
+            continue
+        else:
+            parts.append(FIELD_NAMES.get(step, step))
+    return ".".join(parts) or WHOLE
+
+
+def german_fields(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """`{"titel": "Pflichtfeld fehlt."}`: pydantic's errors with German field names and German messages."""
+    found: dict[str, str] = {}
+    for error in errors:
+        where = WHOLE if error.get("type", "").startswith("json_") else german_field(error.get("loc", ()))
+        found.setdefault(where, message(error))
+    return found
+
+
+def german_keys(fields: dict[str, str] | None) -> dict[str, str]:
+    """A service's `felder` with German names (its own German names stay as they are)."""
+    return {german_field(key.split(".")): text for key, text in (fields or {}).items()}

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -391,3 +392,100 @@ def test_groups_are_named_by_their_slugs_in_urls_and_cli_arguments(system: Syste
         "kathrin@example.org",
     )
     assert coordinator["scope"] == listed["vogtland"]["group_id"]
+
+
+def read(system: System, *args: str, token: str | None = None, expect: int = 0) -> str:
+    """What a person reads: the CLI without --json, wide enough that rich does not wrap."""
+    env = dict(os.environ, BERATUNGSNETZ_VAR_DIR=str(system.var), COLUMNS="200")
+    if token:
+        env["BERATUNGSNETZ_TOKEN"] = token
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "beratungsnetz"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == expect, f"{args}: {done.returncode}\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def test_people_name_things_by_name_and_read_german(system: System) -> None:
+    office = system.cli(
+        "stellen",
+        "eintragen",
+        "--name",
+        "Sozialberatung Werdau",
+        "--traegerart",
+        "abgeordnetenbuero",
+        "--traeger",
+        "Wahlkreisbüro",
+        "--strasse",
+        "Markt 2",
+        "--plz",
+        "08412",
+        "--ort",
+        "Werdau",
+        "--kreisverband",
+        "Zwickau",
+        "--berater",
+        "Bea Beispiel <bea@example.org>",
+    )
+    assert office["district_id"] == ids(system, "kv")["Zwickau"]  # the district by its name, not its UUID
+    shown = read(system, "stellen", "zeigen", "Sozialberatung Werdau")
+    assert "Trägerart: Abgeordnetenbüro" in shown and "Kreisverband: Zwickau" in shown, shown
+    assert "operator_kind" not in shown and "[{" not in shown
+    system.cli(
+        "stellen",
+        "berater",
+        "schulung",
+        "Sozialberatung Werdau",
+        "Bea Beispiel",
+        "--thema",
+        "Seminartag",
+        "--am",
+        "14.11.2026",
+    )
+    system.cli("stellen", "anleitung", "Sozialberatung Werdau", "--volljurist", "RA M. Muster", "--seit", "1.10.2026")
+    shown = read(system, "stellen", "zeigen", "Sozialberatung Werdau")
+    assert "Seminartag (Sa., 14. Nov. 2026)" in shown and "Volljurist:in: RA M. Muster" in shown, shown
+
+    planned = system.cli(
+        "aktionen",
+        "planen",
+        "--gruppe",
+        "Vogtland",
+        "--art",
+        "treffen",
+        "--titel",
+        "Treffen in Werdau",
+        "--beginn",
+        "1.12.2026 9:00",
+        "--ende",
+        "1.12.2026 11:00",
+        "--verantwortlich",
+        "Kathrin",
+    )["action"]
+    short = planned["action_id"][:8]
+    listed = read(system, "aktionen", "liste", "--gruppe", "vogtland")
+    assert "Di., 1. Dez. 2026, 9:00 Uhr" in listed and short in listed and planned["action_id"] not in listed, listed
+    moved = system.cli("aktionen", "verschieben", short, "--beginn", "8.12.2026 9:00", "--ende", "8.12.2026 11:00")
+    assert datetime.fromisoformat(moved["action"]["start"]) == datetime(2026, 12, 8, 8, tzinfo=UTC)  # 9:00 Berlin
+    shown = read(system, "aktionen", "zeigen", "Treffen in Werdau")
+    assert "Beginn: Di., 8. Dez. 2026, 9:00 Uhr" in shown and "Ausrichtende Gruppe: Vogtland" in shown, shown
+
+    missing = read(system, "stellen", "zeigen", "Gibt es nicht", expect=1)
+    assert "Fehler:" in missing and "nicht gefunden" in missing, missing
+
+
+def test_the_board_reads_the_progress_report(system: System) -> None:
+    system.cli("fortschritt")  # the Landesbüro compiles one
+    board = system.cli(
+        "tokens", "anlegen", "--name", "Vorstand", "--rolle", "board", "--adresse", "vorstand@example.org"
+    )["token"]
+    assert read(system, "fortschritt", "--erstellen", token=board, expect=2)  # no such option: refused in German
+    shown = read(system, "fortschritt", token=board)
+    assert "Fortschrittsbericht" in shown and "Aktionen:" in shown, shown
+    assert system.cli("fortschritt", "--liste", token=board)["reports"]
+    refused = read(system, "tokens", "liste", token=board, expect=4)
+    assert "Fehler:" in refused and "Landesbüro" in refused

@@ -163,7 +163,7 @@ async def test_tokens_roles_and_scopes_are_enforced_with_german_messages(service
 async def test_a_work_plan_import_that_takes_nothing_is_a_german_422(services) -> None:
     http, *_ = services
     empty = http.post("/api/v1/arbeitsplan/import", json={"text": ""})  # refused by the contract, as its schema says
-    assert empty.status_code == 422 and empty.json()["felder"]["body.text"] == "Zu kurz: mindestens 1 Zeichen."
+    assert empty.status_code == 422 and empty.json()["felder"]["text"] == "Zu kurz: mindestens 1 Zeichen."
     no_v = "Arbeitsplan 2027\n\nEin Absatz, zu dem niemand ein V geschrieben hat.\nT: Mai\n"
     refused = http.post(
         "/api/v1/arbeitsplan/import", json={"text": no_v}

@@ -89,6 +89,7 @@ async def reads(http: httpx.AsyncClient, system: WebSystem) -> dict[str, str]:
         ("/api/v1/beratungsstellen", {}),
         ("/api/v1/beratungsstelle", {"office_id": system.office.office_id}),
         ("/api/v1/gruppen", {}),
+        ("/api/v1/gruppe", {"group": "leipzig"}),  # one group, by its slug: the same policy as the list
         ("/api/v1/abdeckung", {}),
     ):
         got = await http.get(path, params=params)
@@ -114,6 +115,7 @@ async def test_moderator_coordinator_and_board_tokens_read_no_unpublished_name_a
         assert office["supervision"]["qualification_confirmed"] is False
         groups = {g["name"]: g["coordinator"] for g in json.loads(found["/api/v1/gruppen"])["groups"]}
         assert groups["Leipzig"] == {"name": "Karl Muster", "email": None}, role
+        assert json.loads(found["/api/v1/gruppe"])["coordinator"] == groups["Leipzig"], role
         own = PETRA if role == "coordinator" else None  # a coordinator reads their own group's address only
         assert groups["Vogtland"] == {"name": "Petra Beispiel", "email": own}, role
     board_office = json.loads((await reads(readers["board"], system))["/api/v1/beratungsstelle"])
@@ -124,7 +126,7 @@ async def test_the_admin_token_reads_everything(system):
     found = await reads(bearer(system, ADMIN_TOKEN), system)
     for secret in SECRETS:
         assert secret in found["/api/v1/beratungsstelle"], secret
-    assert KARL in found["/api/v1/gruppen"] and PETRA in found["/api/v1/gruppen"]
+    assert KARL in found["/api/v1/gruppen"] and PETRA in found["/api/v1/gruppen"] and KARL in found["/api/v1/gruppe"]
     assert "Dr. Clara Recht" in found["/api/v1/abdeckung"]  # "Befähigung von … nicht bestätigt"
     full = await system.ask(r.OFFICE, r.OfficeRef(office_id=system.office.office_id))
     assert json.loads(found["/api/v1/beratungsstelle"]) == json.loads(full.model_dump_json())

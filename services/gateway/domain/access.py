@@ -37,13 +37,15 @@ class ApiToken:
     revoked_at: datetime | None = None
 
     def allows(self, need: str, scope: str | None = None) -> bool:
-        """`need` is read | admin | moderate | coordinate; scope is the list or group concerned."""
+        """`need` is read | board | admin | moderate | coordinate; scope is the list or group concerned."""
         if self.revoked_at is not None:
             return False
         if self.role == "admin":
             return True
         if need == "read":
             return True
+        if need == "board":  # what the Landesvorstand reads (its progress reports): the board and the Landesbüro
+            return self.role == "board"
         if need == "moderate":
             return self.role == "moderator" and self.scope == scope
         if need == "coordinate":

@@ -24,7 +24,7 @@ from shared.contracts import RequestSpec
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
-from shared.contracts.german import field_messages
+from shared.contracts.german import german_fields, german_keys
 from shared.errors import DomainError
 from shared.messaging.errors import RequestTooLarge, ServiceUnavailable
 
@@ -141,6 +141,7 @@ def routes() -> list[Route]:
 QUERIES = [  # GET routes: the query's fields are query parameters
     ("/kreisverbaende", r.DISTRICTS, "read", None),
     ("/gruppen", r.GROUPS, "read", None),
+    ("/gruppe", r.GROUP, "read", None),
     ("/beratungsstellen", r.OFFICES, "read", None),
     ("/beratungsstelle", r.OFFICE, "read", None),
     ("/abdeckung", r.COVERAGE, "read", None),
@@ -152,6 +153,8 @@ QUERIES = [  # GET routes: the query's fields are query parameters
     ("/aktionen", e.ACTIONS, "read", None),
     ("/aktion", e.ACTION, "read", None),
     ("/arbeitsplan", e.WORK_PLAN, "read", None),
+    ("/fortschritt", e.PROGRESS_REPORTS, "board", None),
+    ("/fortschritt/bericht", e.PROGRESS_REPORT, "board", None),
 ]
 REDUCED = (  # the reply of a route the read policy filters (domain/read_policy.py), as the API's documentation says it
     ". Nur Rolle admin liest alles; alle anderen Rollen lesen Namen von Berater:innen nur, wenn sie veröffentlicht"
@@ -200,7 +203,7 @@ class Access:
             named = r.GroupRef(group=ref)
         except ValidationError as exc:  # control characters and the like: no group can be called that
             raise ApiError(
-                422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", field_messages(exc.errors())
+                422, "So kann keine Regionalgruppe heißen.", "ungueltige_anfrage", german_fields(exc.errors())
             ) from exc
         try:
             return (await self.ask(r.GROUP, named, token)).group_id
@@ -239,7 +242,12 @@ class Access:
         except RequestTooLarge as exc:
             raise ApiError(413, exc.message, "anfrage_zu_gross") from exc
         if not reply.ok:
-            raise ApiError(STATUS.get(reply.error.code, 400), reply.error.message, reply.error.code, reply.error.fields)
+            raise ApiError(
+                STATUS.get(reply.error.code, 400),
+                reply.error.message,
+                reply.error.code,
+                german_keys(reply.error.fields),
+            )
         return reply.data
 
 
@@ -269,7 +277,7 @@ def _command(router: APIRouter, access: Access, route: Route, summary: str, desc
             )
         except ValidationError as exc:  # the token's own address does not fit (an old token)
             raise ApiError(
-                422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", field_messages(exc.errors())
+                422, "Die Adresse dieses Tokens passt nicht.", "ungueltige_anfrage", german_fields(exc.errors())
             ) from exc
         payload = await access.resolve_groups(payload, route.groups, token)
         await access.check(token, route.need, route.scope(payload) if route.scope else None)
@@ -312,9 +320,7 @@ def _query(
         try:
             payload = spec.request.model_validate(params)
         except ValidationError as exc:
-            raise ApiError(
-                422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", field_messages(exc.errors())
-            ) from exc
+            raise ApiError(422, "Die Anfrage ist ungültig.", "ungueltige_anfrage", german_fields(exc.errors())) from exc
         await access.check(token, need, ("list", params.get(scope_field)) if scope_field else None)
         return await access.visible(token, spec, payload, await access.ask(spec, payload, token))
 
@@ -353,5 +359,6 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(
-            {"fehler": exc.message, "code": exc.code, "felder": exc.fields}, status_code=STATUS.get(exc.code, 400)
+            {"fehler": exc.message, "code": exc.code, "felder": german_keys(exc.fields)},
+            status_code=STATUS.get(exc.code, 400),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import fastapi_offline
 from fastapi import FastAPI, Request
@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from services.gateway.adapters.services import ServiceClient
@@ -38,8 +39,21 @@ from services.gateway.entrypoints.web import register as register_pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import SecurityHeaders, WebSecurity
 from shared.clock import Clock
-from shared.contracts.german import field_messages
+from shared.contracts.german import german_fields
 from shared.service import package_version
+
+
+class Lebenszeichen(BaseModel):
+    status: Literal["ok"]
+    dienst: str
+    version: str
+    instanz: str = Field(description="Kennung dieses Gateway-Prozesses")
+
+
+class Bereitschaft(BaseModel):
+    status: Literal["bereit", "nicht bereit"]
+    dienste: dict[str, str] = Field(description="Je Dienst „ok“ oder „antwortet nicht“")
+
 
 GERMAN_STATUS = {
     404: "Nicht gefunden.",
@@ -88,7 +102,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        fields = field_messages(exc.errors())
+        fields = german_fields(exc.errors())
         first = next(iter(fields.items()), None)
         if web_errors.wants_page(request):
             shown = "; ".join(f"{name.split('.')[-1]}: {text}" for name, text in fields.items())
@@ -147,7 +161,7 @@ def create_app(
             swagger_favicon_url="/api/v1/docs-dateien/favicon.png",
         )
 
-    @app.get("/api/v1/health", summary="Lebenszeichen des Gateways", tags=["Betrieb"])
+    @app.get("/api/v1/health", summary="Lebenszeichen des Gateways", tags=["Betrieb"], response_model=Lebenszeichen)
     async def health() -> dict[str, str]:
         # `instanz` proves to `beratungsnetz up` that its own gateway answered, not whoever holds the port.
         return {"status": "ok", "dienst": "gateway", "version": package_version(), "instanz": instance}
@@ -156,7 +170,8 @@ def create_app(
         "/api/v1/ready",
         summary="Bereitschaft: antworten alle Dienste?",
         tags=["Betrieb"],
-        responses={503: {"description": "Mindestens ein Dienst antwortet nicht"}},
+        response_model=Bereitschaft,
+        responses={503: {"description": "Mindestens ein Dienst antwortet nicht", "model": Bereitschaft}},
     )
     async def ready() -> JSONResponse:
         replies = await client.health_of_all()

@@ -16,7 +16,7 @@ from services.gateway.domain.person_records import as_json, as_text
 from services.gateway.entrypoints.summaries import SUMMARIES
 from services.gateway.entrypoints.web.context import web_of
 from services.gateway.service_layer import person_export
-from shared.contracts.german import field_messages
+from shared.contracts.german import german_fields
 from shared.contracts.notifications import AddressInput
 
 PATH = "/personen/auskunft"
@@ -30,7 +30,7 @@ def install(router: APIRouter, access: Any, errors: dict, api_error: Any) -> Non
             checked = AddressInput(address=address).address
         except ValidationError as exc:
             raise api_error(
-                422, "Bitte eine gültige E-Mail-Adresse angeben.", "ungueltige_anfrage", field_messages(exc.errors())
+                422, "Bitte eine gültige E-Mail-Adresse angeben.", "ungueltige_anfrage", german_fields(exc.errors())
             ) from exc
         await access.check(token, "admin", None)
         web = web_of(request)

@@ -86,6 +86,7 @@ SUMMARIES: dict[str, tuple[str, str]] = {  # path: German summary, description
     ),
     "/kreisverbaende": ("Kreisverbände auflisten", ""),
     "/gruppen": ("Regionalgruppen auflisten", ""),
+    "/gruppe": ("Eine Regionalgruppe", "Benannt nach Kennung, Kurzname (auch einem früheren) oder Name."),
     "/beratungsstellen": ("Beratungsstellen auflisten", ""),
     "/beratungsstelle": ("Eine Beratungsstelle", ""),
     "/abdeckung": ("Abdeckung prüfen", "Kreise ohne Stelle, fehlende Anleitung, veraltete Schulungen."),
@@ -97,4 +98,9 @@ SUMMARIES: dict[str, tuple[str, str]] = {  # path: German summary, description
     "/aktionen": ("Aktionen auflisten", ""),
     "/aktion": ("Eine Aktion", ""),
     "/arbeitsplan": ("Arbeitsplan", ""),
+    "/fortschritt": ("Fortschrittsberichte auflisten", "Neueste zuerst; Landesvorstand (board) und Landesbüro."),
+    "/fortschritt/bericht": (
+        "Ein Fortschrittsbericht",
+        "Der Bericht eines Zeitraums (period_key aus der Liste); Landesvorstand (board) und Landesbüro.",
+    ),
 }
