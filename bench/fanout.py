@@ -152,10 +152,12 @@ async def run(count: int) -> dict:
                 ),
             )
             queued = time.perf_counter() - started  # the post command composed and queued every message
-            peak = rss_mb(process.pid)
+            peak, first = rss_mb(process.pid), None
             while True:
                 stats = await ask(broker, n.DELIVERY_STATS, n.StatsQuery(event_id=posted.event_id))
                 peak = max(peak, rss_mb(process.pid))
+                if first is None and stats.sent:
+                    first = time.perf_counter() - started  # the first mail accepted by the sink (within 50 ms)
                 if stats.pending == 0:
                     break
                 await asyncio.sleep(0.05)
@@ -180,6 +182,8 @@ async def run(count: int) -> dict:
         "ours_per_s": total / ours,
         "raw_per_s": len(messages) / raw,
         "ratio": (total / ours) / (len(messages) / raw),
+        "first_mail_s": first,
+        "last_mail_s": ours,
         "rss_idle_mb": idle,
         "rss_peak_mb": peak,
         "message_bytes": sum(len(m) for _, m in messages) // max(1, len(messages)),
