@@ -24,7 +24,11 @@ from tests.deploy_support import DEPLOY, PASSWORDS
 from tests.e2e.test_federation import LEAF, Server, declare_outgoing
 
 pytestmark = pytest.mark.e2e
-SUBJECTS = ("events.action.planned.v1", "events.progress.compiled.v1", "events.person.erased.v1")
+SUBJECTS = (
+    "events.action.planned.v1",
+    "events.progress.compiled.v1",
+    "events.training.planned.v1",
+)  # the last stays in the state
 
 
 def test_the_hub_configuration_is_generated_from_the_list_of_states() -> None:
@@ -191,7 +195,7 @@ async def test_the_hub_cannot_read_change_or_purge_a_state(federation: Federatio
                 f"$JS.{domain}.API.STREAM.PURGE.BUND_{domain.upper()}",
                 f"$JS.{domain}.API.STREAM.UPDATE.BUND_{domain.upper()}",
                 f"$JS.{domain}.API.STREAM.DELETE.BUND_{domain.upper()}",
-                f"$JS.{domain}.API.CONSUMER.CREATE.EVENTS.bund.events.person.erased.v1",
+                f"$JS.{domain}.API.CONSUMER.CREATE.EVENTS.bund.events.training.planned.v1",
                 f"$JS.{domain}.API.CONSUMER.CREATE.BUND_{domain.upper()}.bund",
                 f"$JS.{domain}.API.CONSUMER.DELETE.BUND_{domain.upper()}.bund",
             ):
@@ -208,7 +212,7 @@ async def test_the_hub_cannot_read_change_or_purge_a_state(federation: Federatio
             "sn.events.progress.compiled.v1",
             "hh.events.action.planned.v1",
             "hh.events.progress.compiled.v1",
-        }  # no erasure event crossed
+        }  # nothing else of a state crossed
     finally:
         await nc.close()
     for domain, state in federation.states.items():
