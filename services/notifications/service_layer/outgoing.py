@@ -169,3 +169,42 @@ async def mail_moderators(
             personal_unsubscribe=True,
         )
     return len(moderators)
+
+
+def held_posts_link(deps: Deps, list_id: str) -> str:
+    """The gateway page where the moderation decides held posts (issue 20)."""
+    return f"{deps.public_url.rstrip('/')}/moderation/{list_id}/beitraege"
+
+
+async def mail_copies(
+    deps: Deps, uow: UnitOfWork, mailing_list: MailingList, *, event_id: str, raw: bytes, summary: str
+) -> int:
+    """A post by mail to every active member: their own copy with personal links (a digest line for digest readers).
+
+    One delivery row per (post, member), as every list mail: a post handled twice adds no second copy."""
+    now, queued = deps.now(), 0
+    for member in await uow.store.members(mailing_list.id, active_only=True):
+        if not member.wants_each_mail:
+            row = _row(event_id, member.address, mailing_list, "listenbeitrag", summary, now, status="digest")
+            queued += await uow.store.add_delivery(**row | {"summary": summary})
+            continue
+        if await blocked(deps, uow, member.address):
+            continue
+        token, manage = personal_links(deps, mailing_list, member.address)
+        try:
+            message = deps.composer.list_copy(
+                raw,
+                list_id=mailing_list.id,
+                list_name=mailing_list.name,
+                unsubscribe_token=token,
+                manage_token=manage,
+                rewrite_from=mailing_list.posting.rewrite_from,
+                reply_to_list=mailing_list.posting.reply_to_list,
+            )
+        except ValueError as exc:  # kept as failed with the reason: the moderation sees it on the delivery page
+            row = _row(event_id, member.address, mailing_list, "listenbeitrag", summary, now, status="failed")
+            queued += await uow.store.add_delivery(**row | {"last_error": f"Nicht versendet: {exc}"})
+            continue
+        row = _row(event_id, member.address, mailing_list, "listenbeitrag", summary, now, message=message)
+        queued += await uow.store.add_delivery(**row)
+    return queued
