@@ -264,3 +264,36 @@ async def test_unknown_addresses_are_refused_and_broken_mail_is_kept_with_its_re
         return any("nicht verarbeitet" in str(r.message["Subject"]) for r in smtp.mailbox.to(ANNA))
 
     await eventually(told)
+
+
+async def test_make_ups_sink_hands_list_mail_to_the_inbox_and_keeps_the_rest(system, tmp_path) -> None:
+    """`beratungsnetz up`: a post sent to the local SMTP endpoint reaches the list (as Postfix's transport does)."""
+    from aiosmtpd.controller import Controller
+
+    from beratungsnetz.runtime.smtp_sink import EmlWriter, ListRouter
+
+    service, smtp, port = system
+    sink_port = free_port()
+    sink = Controller(ListRouter(EmlWriter(tmp_path), DOMAIN, port), hostname="127.0.0.1", port=sink_port)
+    sink.start()
+    try:
+
+        def send() -> dict:
+            with smtplib.SMTP("127.0.0.1", sink_port) as client:
+                raw = post(f"Anna Arm <{ANNA}>", "Über die Senke", "Hallo.")
+                return client.sendmail(ANNA, [ADDRESS, "jemand@example.org"], raw)
+
+        assert await asyncio.to_thread(send) == {}
+        await until(lambda: _arrived(smtp, "Über die Senke", 3))
+        (kept,) = list(tmp_path.glob("*.eml"))
+        assert b"X-Sink-Rcpt-To: jemand@example.org\r\n" in kept.read_bytes()
+
+        def refused() -> None:
+            with smtplib.SMTP("127.0.0.1", sink_port) as client:
+                client.sendmail(ANNA, [f"gibtsnicht@{DOMAIN}"], post(ANNA, "x", "y"))
+
+        with pytest.raises(smtplib.SMTPDataError) as unknown:
+            await asyncio.to_thread(refused)
+        assert unknown.value.smtp_code == 550
+    finally:
+        sink.stop()
