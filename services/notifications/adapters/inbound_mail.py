@@ -55,7 +55,9 @@ def _sender(msg, fallback: str) -> tuple[str, str]:  # noqa: ANN001
     except Exception:  # noqa: BLE001 - an unparsable From: the envelope sender stands in
         found = ()
     first: Address | None = found[0] if found else None
-    address = (first.addr_spec if first else "").lower() or fallback
+    address = (first.addr_spec if first else "").lower()
+    if "@" not in address:  # no From, or one without a domain: the envelope sender stands in
+        address, first = fallback, None
     if "@" not in address:
         raise Unreadable("Die Mail hat keinen lesbaren Absender (From).", fallback)
     return address, " ".join((first.display_name if first else "").split())[:100]
