@@ -203,6 +203,9 @@ class Export(Contract):
     consents: list[dict]
     audit: list[dict]
     deliveries: list[dict]
+    held_posts: list[dict] = []  # posts by mail waiting or decided (issue 20), without their text
+    kept_mail: list[dict] = []  # incoming mail kept with its reason, without its text
+    trusted_senders: list[dict] = []
 
 
 class Erased(Contract):

@@ -313,6 +313,9 @@ class Store(PostStore):
             ("audit", orm.audit, or_(_is(orm.audit.c.actor, a), _is(orm.audit.c.subject, a), _names(a))),
             ("deliveries", orm.deliveries, _is(orm.deliveries.c.recipient, a)),
             ("posts", orm.posts, _is(orm.posts.c.sender, a)),
+            ("held_posts", orm.held_posts, _is(orm.held_posts.c.sender, a)),  # posts by mail (issue 20)
+            ("kept_mail", orm.kept_mail, _is(orm.kept_mail.c.sender, a)),
+            ("trusted_senders", orm.trusted_senders, _is(orm.trusted_senders.c.address, a)),
         ):
             columns = [c for c in table.c if c.name not in ("message",)]
             rows = await self.session.execute(select(*columns).where(condition))
