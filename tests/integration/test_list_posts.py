@@ -297,3 +297,32 @@ async def test_make_ups_sink_hands_list_mail_to_the_inbox_and_keeps_the_rest(sys
         assert unknown.value.smtp_code == 550
     finally:
         sink.stop()
+
+
+async def test_the_mailto_of_list_unsubscribe_works(system, broker) -> None:
+    """Every mail's List-Unsubscribe names `mailto:abmelden@…?subject=abmelden%20<token>`: such a mail unsubscribes."""
+    from urllib.parse import unquote
+
+    service, smtp, port = system
+    welcome = [r for r in smtp.mailbox.to(ANNA) if "Willkommen" in str(r.message["Subject"])][0]
+    mailto = re.search(r"<mailto:([^?>]+)\?subject=([^>]+)>", str(welcome.message["List-Unsubscribe"]))
+    assert mailto and mailto.group(1) == f"abmelden@{DOMAIN}"
+    await lmtp(port, ANNA, mailto.group(1), post(ANNA, unquote(mailto.group(2)), "", to=mailto.group(1)))
+    members = await ask(broker, n.MEMBERS, n.MembersQuery(list_id=LIST, moderator=MOD))
+    assert {m.address: m.status for m in members.members}[ANNA] == "abgemeldet"
+    await lmtp(port, BEN, mailto.group(1), post(BEN, "abmelden gefälscht", "", to=mailto.group(1)))  # no valid token
+    members = await ask(broker, n.MEMBERS, n.MembersQuery(list_id=LIST, moderator=MOD))
+    assert {m.address: m.status for m in members.members}[BEN] == "aktiv"
+
+
+async def test_a_digest_reader_gets_the_post_as_a_line_of_the_digest(system, broker, database) -> None:
+    service, smtp, port = system
+    await ask(broker, n.SET_DELIVERY, n.SetDelivery(list_id=LIST, address=BEN, delivery="taeglich", moderator=MOD))
+    await lmtp(port, ANNA, ADDRESS, post(f"Anna Arm <{ANNA}>", "Sammeltermin", "Am Freitag."))
+    await until(lambda: _arrived(smtp, "Sammeltermin", 2))
+    await asyncio.sleep(0.5)
+    assert set(copies(smtp, "Sammeltermin")) == {MOD, ANNA}
+    async with database.sessions() as session:
+        t = orm.deliveries
+        (row,) = (await session.execute(select(t).where(t.c.recipient == BEN, t.c.kind == "listenbeitrag"))).all()
+    assert (row.status, row.summary) == ("digest", "Sammeltermin – von Anna Arm")

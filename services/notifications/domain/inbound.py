@@ -17,6 +17,7 @@ class Target(StrEnum):
     LEAVE = "leave"
     OWNER = "owner"
     BOUNCES = "bounces"
+    UNSUBSCRIBE_LINK = "abmelden"  # `abmelden@`: the mailto of every mail's List-Unsubscribe, with the signed token
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ def recipient(address: str, domain: str) -> Recipient | None:
     if not at or host.lower() != domain.lower() or not local:
         return None
     local = local.lower()
+    if local == "abmelden":
+        return Recipient("", Target.UNSUBSCRIBE_LINK)
     base, plus, tail = local.partition("+")
     if base.endswith("-bounces"):
         return Recipient(base.removesuffix("-bounces"), Target.BOUNCES, tail)
@@ -97,6 +100,12 @@ _WORDS = {
     "help": Command.HELP,
     "hilfe": Command.HELP,
 }
+
+
+def unsubscribe_token(subject: str) -> str:
+    """The token of a List-Unsubscribe mailto (`subject=abmelden <token>`), "" if there is none."""
+    words = re.sub(r"^(re|aw|fwd?|wg)\s*:\s*", "", subject.strip(), flags=re.IGNORECASE).split()
+    return words[1] if len(words) == 2 and words[0].lower() == "abmelden" else ""
 
 
 def command(subject: str, body: str) -> Command:

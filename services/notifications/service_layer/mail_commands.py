@@ -6,11 +6,11 @@ confirm). A forged From thus changes nothing; automatic mail is never answered."
 
 from __future__ import annotations
 
-from services.notifications.domain import inbound
+from services.notifications.domain import commands, inbound
 from services.notifications.domain.errors import DomainError
 from services.notifications.domain.inbound import Command, Incoming
 from services.notifications.domain.lists import AuditEntry, MailingList
-from services.notifications.service_layer import membership
+from services.notifications.service_layer import members, membership
 from services.notifications.service_layer.kept import keep
 from services.notifications.service_layer.outgoing import mail_one, personal_links
 from services.notifications.service_layer.ports import Deps, UnitOfWork
@@ -58,3 +58,17 @@ async def _confirm_leave(deps: Deps, uow: UnitOfWork, mailing_list: MailingList,
         to_name=member.display_name, context=context, mailing_list=mailing_list,
     )  # fmt: skip
     await uow.store.audit(AuditEntry(mailing_list.id, deps.now(), member.address, "abmeldung_per_mail", member.address))
+
+
+async def unsubscribe_by_link(deps: Deps, key: str, rcpt: str, mail: Incoming, raw: bytes) -> None:
+    """`abmelden@` with the signed token every mail's List-Unsubscribe mailto carries: the token is the proof (as
+    the one-click link's), so it takes effect at once. Kept either way; an invalid token changes nothing."""
+    token = inbound.unsubscribe_token(mail.subject)
+    try:
+        done, _ = await members.unsubscribe(commands.Unsubscribe(token), deps) if token else ("", "")
+    except DomainError as exc:
+        done = f"Nicht abgemeldet: {exc}"
+    async with deps.uow() as uow:
+        if not await uow.store.post_known(key):
+            await keep(deps, uow, None, key, rcpt, mail.sender, done or "Keine Abmeldung: kein Link-Kennzeichen", raw)
+        await uow.commit()

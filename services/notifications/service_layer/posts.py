@@ -36,6 +36,8 @@ async def known_list(deps: Deps, address: str) -> Recipient | None:
     found = inbound.recipient(address, deps.mail_domain)
     if found is None:
         return None
+    if found.target == Target.UNSUBSCRIBE_LINK:
+        return found
     async with deps.uow() as uow:
         mailing_list = await uow.lists.get(found.list_id)
     return found if mailing_list is not None and mailing_list.active else None
@@ -53,6 +55,9 @@ async def receive(deps: Deps, rcpt: str, mail_from: str, raw: bytes) -> str:
         await keep_unreadable(deps, found, mail_from, raw, exc)
         return ACCEPTED
     key = post_key(found.list_id, found.target, mail.message_id, raw)
+    if found.target == Target.UNSUBSCRIBE_LINK:
+        await mail_commands.unsubscribe_by_link(deps, key, rcpt, mail, raw)
+        return ACCEPTED
     async with deps.uow() as uow:
         if await uow.store.post_known(key):
             return ACCEPTED

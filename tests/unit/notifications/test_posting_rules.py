@@ -78,10 +78,11 @@ def test_unknown_rule_words_and_numbers_are_refused_in_german() -> None:
             "rundbrief-bounces+anna=example.org@beratungsnetz.example",
             Recipient("rundbrief", Target.BOUNCES, "anna=example.org"),
         ),
+        ("abmelden@beratungsnetz.example", Recipient("", Target.UNSUBSCRIBE_LINK)),
         ("rundbrief+x@beratungsnetz.example", None),
         ("rundbrief@example.org", None),
     ],
-    ids=["liste", "request", "leave", "owner", "bounces", "verp", "plus", "fremde-domain"],
+    ids=["liste", "request", "leave", "owner", "bounces", "verp", "abmelden", "plus", "fremde-domain"],
 )
 def test_which_address_was_meant(address: str, expected: Recipient | None) -> None:
     assert inbound.recipient(address, DOMAIN) == expected
@@ -126,6 +127,8 @@ def test_commands_by_mail() -> None:
     assert inbound.command("", "\n  abmelden bitte\n") == Command.UNSUBSCRIBE
     assert inbound.command("Re: Abonnieren", "") == Command.SUBSCRIBE
     assert inbound.command("Frage", "Wie geht das?") == Command.HELP
+    assert inbound.unsubscribe_token("abmelden v1.abc") == "v1.abc"
+    assert inbound.unsubscribe_token("abmelden bitte sofort") == ""
 
 
 def test_a_held_post_is_decided_once_and_expires_only_while_open() -> None:
