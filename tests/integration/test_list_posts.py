@@ -326,3 +326,23 @@ async def test_a_digest_reader_gets_the_post_as_a_line_of_the_digest(system, bro
         t = orm.deliveries
         (row,) = (await session.execute(select(t).where(t.c.recipient == BEN, t.c.kind == "listenbeitrag"))).all()
     assert (row.status, row.summary) == ("digest", "Sammeltermin – von Anna Arm")
+
+
+async def test_subscribing_by_mail_is_confirmed_by_link_even_on_an_open_list(system, broker) -> None:
+    service, smtp, port = system
+    newcomer, request_address = "neu@example.org", f"{LIST}-request@{DOMAIN}"
+    await lmtp(port, newcomer, request_address, post(f"Nina Neu <{newcomer}>", "abonnieren", "", to=request_address))
+    await until(lambda: any("Bitte bestätigen" in str(r.message["Subject"]) for r in smtp.mailbox.to(newcomer)))
+    members = await ask(broker, n.MEMBERS, n.MembersQuery(list_id=LIST, moderator=MOD))
+    assert newcomer not in {m.address for m in members.members}  # not before the click
+    confirmation = [r for r in smtp.mailbox.to(newcomer) if "Bitte bestätigen" in str(r.message["Subject"])][0]
+    await ask(broker, n.CONFIRM, n.TokenInput(token=confirmation.link("bestaetigen").split("token=", 1)[1]))
+    members = await ask(broker, n.MEMBERS, n.MembersQuery(list_id=LIST, moderator=MOD))
+    assert {m.address: m.status for m in members.members}[newcomer] == "aktiv"
+
+    await lmtp(port, newcomer, request_address, post(newcomer, "Frage", "Wie geht das hier?", to=request_address))
+    await until(lambda: any("Hilfe zum Verteiler" in str(r.message["Subject"]) for r in smtp.mailbox.to(newcomer)))
+    auto = post(ANNA, "Abwesend", "", to=request_address, Auto_Submitted="auto-replied")
+    await lmtp(port, ANNA, request_address, auto)
+    await asyncio.sleep(0.5)
+    assert not [r for r in smtp.mailbox.to(ANNA) if "Hilfe" in str(r.message["Subject"])]  # never answered

@@ -1,19 +1,24 @@
 """Commands by mail (issue 20): `<list>-request@` (subscribe, unsubscribe, help) and `<list>-leave@`.
 
-Both are confirmed by a link, as on the web: subscribing goes through the list's own policy (the confirmation mail
-of `membership.subscribe`), leaving through the member's personal unsubscribe link (`/abmelden`, one click to
-confirm). A forged From thus changes nothing; automatic mail is never answered."""
+Both are confirmed by a link: subscribing always by the confirmation mail of `membership.subscribe` (on an open list
+too), then the list's own policy (the moderation, if it decides); leaving by the member's personal unsubscribe link
+(`/abmelden`, one click to confirm). A forged From thus changes nothing; automatic mail is never answered."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from services.notifications.domain import commands, inbound
 from services.notifications.domain.errors import DomainError
 from services.notifications.domain.inbound import Command, Incoming
 from services.notifications.domain.lists import AuditEntry, MailingList
+from services.notifications.domain.words import Policy
 from services.notifications.service_layer import members, membership
 from services.notifications.service_layer.kept import keep
 from services.notifications.service_layer.outgoing import mail_one, personal_links
 from services.notifications.service_layer.ports import Deps, UnitOfWork
+
+ALWAYS_CONFIRM = {Policy.OPEN: Policy.CONFIRM, Policy.MODERATE: Policy.CONFIRM_AND_MODERATE}
 
 
 async def request(deps: Deps, uow: UnitOfWork, mailing_list: MailingList, key: str, mail: Incoming, raw: bytes) -> None:
@@ -26,8 +31,10 @@ async def request(deps: Deps, uow: UnitOfWork, mailing_list: MailingList, key: s
     if command == Command.UNSUBSCRIBE:
         await _confirm_leave(deps, uow, mailing_list, key, mail)
     elif command == Command.SUBSCRIBE:
+        # By mail the address is always confirmed by a link first, whatever the list's policy: anyone can write a From.
+        confirmed = replace(mailing_list, policy=ALWAYS_CONFIRM.get(mailing_list.policy, mailing_list.policy))
         try:
-            await membership.subscribe_in(deps, uow, mailing_list, mail.sender, mail.sender_name, ip="E-Mail")
+            await membership.subscribe_in(deps, uow, confirmed, mail.sender, mail.sender_name, ip="E-Mail")
         except DomainError:  # too many requests, a closed list: the kept mail says what was asked, nobody is mailed
             return
     else:
