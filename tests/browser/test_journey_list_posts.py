@@ -49,6 +49,9 @@ def test_a_strangers_post_is_accepted_and_trusted_in_the_browser(system: System,
     context = new_context()
     system.sign_in(context, MOD)
     page = context.new_page()
+    sweep.visit(page, system, f"/moderation/{list_id}", "Überblick, ein Beitrag wartet")
+    expect(page.get_by_role("link", name="Zurückgehaltene Beiträge freigeben")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(address)  # where members write
     sweep.visit(page, system, "/aufgaben", "Meine Aufgaben, ein Beitrag wartet")
     page.get_by_role("link", name=re.compile("1 Beitrag wartet auf Freigabe")).click()
     expect(page).to_have_url(system.link(f"/moderation/{list_id}/beitraege"))

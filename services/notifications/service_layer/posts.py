@@ -93,7 +93,8 @@ async def keep_unreadable(deps: Deps, found: Recipient, mail_from: str, raw: byt
 def noise(deps: Deps, mailing_list: MailingList, mail: Incoming) -> str:
     """Why a post is not for the members: automatic, looped, or the list's own mail; "" if it is a post."""
     address = f"{mailing_list.id}@{deps.mail_domain}"
-    own = mail.sender.endswith(f"@{deps.mail_domain}") and mail.sender.split("@")[0].startswith(mailing_list.id)
+    found = inbound.recipient(mail.sender, deps.mail_domain)
+    own = found is not None and found.list_id == mailing_list.id  # any of the list's own addresses
     return (
         inbound.automatic(mail.headers)
         or inbound.looped(mail.headers, mail.x_loop, address, f"<{mailing_list.id}.{deps.mail_domain}>")
