@@ -1,20 +1,25 @@
-"""The service's secret keys: one key per purpose, derived in this one place, and what counts as a strong secret.
+"""The services' secret keys: one key per purpose, each service only its own, and what counts as a strong secret.
 
-`SECRET_KEY` is the one secret an operator sets; nothing signs with it directly. Each purpose gets its own key
-(HMAC-SHA256 over the purpose's name), so that a value signed for one purpose never verifies for another:
+Each service gets only the keys of the purposes it signs for (shared/settings.py `key_purposes`; in production the
+guard refuses a missing key and a key that belongs to another service):
 
-- `LINKS`: links in mails (confirmation and unsubscribe links, survey links, "Meine Schulungen");
-- `SESSIONS`: what the gateway signs for the browser (the one-time notices after a redirect).
+- `LINKS` (`LINK_KEY`): links in mails; registry (survey links), events ("Meine Schulungen") and notifications
+  (confirmation and unsubscribe links) each have their own, since each verifies only the links it signed;
+- `SESSIONS` (`SESSION_KEY`, gateway only): what the gateway signs for the browser (the one-time notices).
 
-Erasure fingerprints (shared/privacy.py `fingerprint_key`) stay on the secret's own bytes: the mailing service has
-stored its suppressions (Art. 17/21 GDPR) with that key, and a derived one would make them unfindable. For the same
-reason they never rotate: `FINGERPRINT_KEY` (default: `SECRET_KEY`) holds the old secret after `SECRET_KEY` changes
-(shared/settings.py `fingerprints`).
+So a compromised service cannot forge another's links or the gateway's notices. Nothing signs with a configured
+value directly: the key is HMAC-SHA256 over the purpose's name, so that a value signed for one purpose never
+verifies for another even if an operator reused a value. Outside production a missing key is derived from
+`SECRET_KEY` (development's one secret); in production `SECRET_KEY` is refused.
 
-Rotation: `SECRET_KEY_PREVIOUS` (optional) is the secret before the last change. New values are signed with the
-current key only; values signed with the previous one still verify until it is removed, so changing the secret
-does not invalidate every link and notice at once. Links signed before the keys were derived (with the secret itself)
-verify too, for the same reason (`verifying`).
+Erasure fingerprints (shared/privacy.py `fingerprint_key`) are keyed with `FINGERPRINT_KEY`, the same in all services
+(each must recognise an erased address), and it never rotates: the mailing service has stored its suppressions
+(Art. 17/21 GDPR) with it. Installations from before per-service keys set it to their former `SECRET_KEY`.
+
+Rotation: `LINK_KEY_PREVIOUS` / `SESSION_KEY_PREVIOUS` hold the key before the last change, `SECRET_KEY_PREVIOUS` the
+former shared secret. New values are signed with the current key only; values signed with a previous one still
+verify until it is removed, so changing a key does not invalidate every link and notice at once. Links signed before
+the keys were derived (with the secret itself) verify too, for the same reason (`verifying`).
 """
 
 from __future__ import annotations
@@ -40,17 +45,14 @@ def derive(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), b"beratungsnetz-schluessel\x00" + purpose.encode(), hashlib.sha256).digest()
 
 
-def verifying(purpose: str, secret: str, previous: str | None = None, *, legacy: bool = False) -> tuple[bytes, ...]:
+def verifying(purpose: str, secret: str, *previous: str | None, legacy: bool = False) -> tuple[bytes, ...]:
     """The keys a value of `purpose` may be signed with: the current one first (it alone signs), then the previous
-    secret's; with `legacy`, also the secret's own bytes (what links were signed with before keys were derived)."""
-    keys = [derive(secret, purpose)]
-    if previous:
-        keys.append(derive(previous, purpose))
+    secrets'; with `legacy`, also the secrets' own bytes (what links were signed with before keys were derived)."""
+    earlier = [p for p in previous if p]
+    keys = [derive(secret, purpose)] + [derive(p, purpose) for p in earlier]
     if legacy:
-        keys.append(secret.encode())
-        if previous:
-            keys.append(previous.encode())
-    return tuple(keys)
+        keys += [s.encode() for s in (secret, *earlier)]
+    return tuple(dict.fromkeys(keys))
 
 
 def estimated_bits(value: str) -> float:

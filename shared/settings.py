@@ -37,9 +37,16 @@ def public_url_problem(url: str) -> str | None:
     return None
 
 
+_PURPOSE_SETTINGS = {keys.LINKS: "link_key", keys.SESSIONS: "session_key"}
+_KEY_NAMES = ("link_key", "link_key_previous", "session_key", "session_key_previous", "fingerprint_key")
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_", extra="ignore")
     needs_database: ClassVar[bool] = True
+    # The purposes this service signs for (shared/keys.py). In production it must have exactly their keys and no
+    # other: each service gets only its own secrets.
+    key_purposes: ClassVar[tuple[str, ...]] = ()
 
     environment: Literal["development", "test", "production"] = "development"
     nats_url: str = "nats://127.0.0.1:4222"  # several nodes: comma-separated
@@ -48,17 +55,36 @@ class ServiceSettings(BaseSettings):
     nats_password: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///var/db/service.sqlite3"
     database_schema: str | None = None
-    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET),
+        description="Nur Entwicklung und Tests: aus ihm werden fehlende Schlüssel abgeleitet. In Produktion bekommt "
+        "jeder Dienst stattdessen nur seine eigenen Schlüssel (LINK_KEY, SESSION_KEY, FINGERPRINT_KEY)",
+    )
     secret_key_previous: SecretStr | None = Field(
         default=None,
-        description="Der vorige SECRET_KEY nach einem Wechsel: damit signierte Links und Hinweise gelten weiter, "
-        "bis er entfernt wird (neue signiert nur der aktuelle)",
+        description="Der frühere gemeinsame SECRET_KEY: mit ihm signierte Links und Hinweise gelten weiter, "
+        "bis er entfernt wird (für den Umstieg auf eigene Schlüssel je Dienst)",
+    )
+    link_key: SecretStr | None = Field(
+        default=None,
+        description="Signiert die Links in den Mails dieses Dienstes (nur registry, events und notifications, "
+        "jeder Dienst einen eigenen); Standard außerhalb der Produktion: aus SECRET_KEY abgeleitet",
+    )
+    link_key_previous: SecretStr | None = Field(
+        default=None, description="Der vorige LINK_KEY nach einem Wechsel: damit signierte Links gelten weiter"
+    )
+    session_key: SecretStr | None = Field(
+        default=None,
+        description="Signiert, was das Gateway dem Browser mitgibt (nur gateway); Standard außerhalb der Produktion: "
+        "aus SECRET_KEY abgeleitet",
+    )
+    session_key_previous: SecretStr | None = Field(
+        default=None, description="Der vorige SESSION_KEY nach einem Wechsel: damit signierte Hinweise gelten weiter"
     )
     fingerprint_key: SecretStr | None = Field(
         default=None,
-        description="Schlüssel der Fingerabdrücke gelöschter und gesperrter Adressen (in allen Diensten derselbe); "
-        "Standard: SECRET_KEY. Nach einem Wechsel von SECRET_KEY hier den bisherigen eintragen, sonst erkennt das "
-        "System früher gelöschte oder gesperrte Adressen nicht wieder",
+        description="Schlüssel der Fingerabdrücke gelöschter und gesperrter Adressen (in allen Diensten derselbe, "
+        "wechselt nie); in Produktion Pflicht, sonst Standard: SECRET_KEY",
     )
     log_level: str = "INFO"
     log_json: bool | None = Field(default=None, description="Standard: JSON außer in der Entwicklung")
@@ -112,16 +138,20 @@ class ServiceSettings(BaseSettings):
     def json_logs(self) -> bool:
         return self.log_json if self.log_json is not None else self.environment != "development"
 
-    @field_validator("secret_key_previous", "fingerprint_key", mode="before")
+    @field_validator("secret_key_previous", *_KEY_NAMES, mode="before")
     @classmethod
     def _no_previous_when_empty(cls, value: object) -> object:
         """An empty variable (docker-compose's `${…:-}`) means none."""
         return None if value in ("", None) or (isinstance(value, SecretStr) and not value.get_secret_value()) else value
 
     def keys(self, purpose: str, *, legacy: bool = False) -> tuple[bytes, ...]:
-        """The keys for one purpose (shared/keys.py): the first signs, all verify (current, previous secret)."""
-        previous = self.secret_key_previous.get_secret_value() if self.secret_key_previous else None
-        return keys.verifying(purpose, self.secret_key.get_secret_value(), previous, legacy=legacy)
+        """The keys for one purpose (shared/keys.py): the first signs, all verify. The current one comes from the
+        purpose's own setting (LINK_KEY, SESSION_KEY), else from SECRET_KEY; the previous ones are the purpose's
+        `…_PREVIOUS` and the former shared SECRET_KEY_PREVIOUS."""
+        name = _PURPOSE_SETTINGS[purpose]
+        current = getattr(self, name) or self.secret_key
+        previous = [p.get_secret_value() for p in (getattr(self, f"{name}_previous"), self.secret_key_previous) if p]
+        return keys.verifying(purpose, current.get_secret_value(), *previous, legacy=legacy)
 
     def fingerprint_secret(self) -> str:
         """What erasure fingerprints are keyed with: FINGERPRINT_KEY, else SECRET_KEY (shared/keys.py says why)."""
@@ -134,18 +164,31 @@ class ServiceSettings(BaseSettings):
     def production_problems(self) -> list[str]:
         """Each insecure setting, in German, naming it; a service's settings add their own."""
         problems = []
-        secret = self.secret_key.get_secret_value()
-        weak = "nicht der Entwicklungswert" if secret == DEV_SECRET else keys.weakness(secret)
-        if weak:
-            problems.append(f"SECRET_KEY muss gesetzt und zufällig sein ({weak})")
-        if self.secret_key_previous is not None:
-            weak = keys.weakness(self.secret_key_previous.get_secret_value())
-            if weak:
-                problems.append(f"SECRET_KEY_PREVIOUS ist kein zufälliger Schlüssel ({weak})")
-        if self.fingerprint_key is not None:
-            weak = keys.weakness(self.fingerprint_key.get_secret_value())
-            if weak:
-                problems.append(f"FINGERPRINT_KEY ist kein zufälliger Schlüssel ({weak})")
+        if self.secret_key.get_secret_value() != DEV_SECRET:
+            problems.append(
+                "SECRET_KEY gibt es in Produktion nicht mehr: jeder Dienst bekommt nur seine eigenen Schlüssel "
+                "(LINK_KEY, SESSION_KEY, FINGERPRINT_KEY; deploy/README.md „Schlüssel“); den bisherigen Wert als "
+                "SECRET_KEY_PREVIOUS und FINGERPRINT_KEY eintragen, damit alte Links und Löschungen gelten"
+            )
+        for purpose, name in _PURPOSE_SETTINGS.items():
+            setting = name.upper()
+            if purpose in self.key_purposes:
+                value = getattr(self, name)
+                weak = "fehlt" if value is None else keys.weakness(value.get_secret_value())
+                if weak:
+                    problems.append(f"{setting} muss gesetzt und zufällig sein ({weak})")
+            elif getattr(self, name) is not None or getattr(self, f"{name}_previous") is not None:
+                problems.append(
+                    f"{setting} gehört nicht zu diesem Dienst: jeder Dienst bekommt nur seine eigenen Schlüssel"
+                )
+        for name in ("secret_key_previous", "link_key_previous", "session_key_previous"):
+            value = getattr(self, name)
+            if value is not None and (weak := keys.weakness(value.get_secret_value())):
+                problems.append(f"{name.upper()} ist kein zufälliger Schlüssel ({weak})")
+        if self.fingerprint_key is None:
+            problems.append("FINGERPRINT_KEY muss in Produktion gesetzt sein (in allen Diensten derselbe)")
+        elif weak := keys.weakness(self.fingerprint_key.get_secret_value()):
+            problems.append(f"FINGERPRINT_KEY ist kein zufälliger Schlüssel ({weak})")
         if self.needs_database and self.database_url.startswith("sqlite"):
             problems.append("DATABASE_URL muss in Produktion auf PostgreSQL zeigen")
         if not self.nats_user:

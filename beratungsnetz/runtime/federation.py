@@ -1,8 +1,19 @@
-"""Declare the federal stream on the hub: every state's action and progress events, kept apart by state.
+"""The federation: each state association's actions and progress reports reach the federal hub, and nothing else.
 
-    python -m beratungsnetz.runtime.federation --hub nats://hub:4222 --user bund --password … sn hh nw
+Three steps, each with its own login (deploy/README.md, "Einen Landesverband hinzufügen"):
 
-Run again with more states to add them; the stream is updated in place.
+    # on the hub's configuration: one account per state (written from the list of states, never by hand)
+    python -m beratungsnetz.runtime.federation hub-konfiguration sn=sachsen hh=hamburg nw=nrw > deploy/federation/hub.conf
+    # in each state, as its operator `betrieb`: the outgoing stream BUND_<LAND> with only what the hub may see
+    python -m beratungsnetz.runtime.federation land --nats nats://nats-1:4222 --password … sn
+    # on the hub, as `bund`: the federal stream BUND that sources every state's outgoing stream
+    python -m beratungsnetz.runtime.federation bund --hub nats://hub:4222 --password … sn hh nw
+
+Why per-state accounts and an outgoing stream: a state's leaf node lands in its own hub account (SN, HH, …), so one
+state's credential reaches no other state's JetStream. The state's outgoing stream holds only the subjects the hub
+may see (`SOURCED`), and the hub's account BUND imports from each state account exactly what sourcing that one
+stream needs: creating its source consumer, answering flow control, receiving the delivery subject. So the federal
+account can neither list, read, change nor purge anything else of a state; a state's erasure events never leave it.
 """
 
 from __future__ import annotations
@@ -10,6 +21,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
+import sys
 
 import nats
 from nats.js.api import ExternalStream, StorageType, StreamConfig, StreamSource, SubjectTransform
@@ -17,14 +30,37 @@ from nats.js.errors import BadRequestError
 
 FEDERAL_STREAM = "BUND"
 SOURCED = ("events.action.>", "events.progress.>")
+_DOMAIN = re.compile(r"^[a-z]{2,3}$")
+_USER = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+
+
+def outgoing_name(domain: str) -> str:
+    """A state's outgoing stream: named after its domain, so flow-control subjects of two states never collide."""
+    return f"BUND_{domain.upper()}"
+
+
+def deliver_prefix(domain: str) -> str:
+    return f"bund.{domain}"
+
+
+def outgoing_stream(domain: str, replicas: int = 1) -> StreamConfig:
+    """In the state: the part of its EVENTS stream the hub may source (actions and progress reports only)."""
+    return StreamConfig(
+        name=outgoing_name(domain),
+        description="Was der Landesverband an den Bund weitergibt: Aktionen und Fortschrittsberichte",
+        storage=StorageType.FILE,
+        num_replicas=replicas,
+        sources=[StreamSource(name="EVENTS", subject_transforms=[SubjectTransform(src=s, dest=s) for s in SOURCED])],
+    )
 
 
 def federal_stream(domains: list[str]) -> StreamConfig:
+    """On the hub: every state's outgoing stream, its subjects prefixed with the state's domain."""
     sources = [
         StreamSource(
-            name="EVENTS",
-            external=ExternalStream(api=f"$JS.{domain}.API"),
-            subject_transforms=[SubjectTransform(src=s, dest=f"{domain}.{s}") for s in SOURCED],
+            name=outgoing_name(domain),
+            external=ExternalStream(api=f"$JS.{domain}.API", deliver=deliver_prefix(domain)),
+            subject_transforms=[SubjectTransform(src="events.>", dest=f"{domain}.events.>")],
         )
         for domain in domains
     ]
@@ -36,8 +72,8 @@ def federal_stream(domains: list[str]) -> StreamConfig:
     )
 
 
-async def declare(js, domains: list[str]) -> None:  # noqa: ANN001
-    config = federal_stream(domains)
+async def declare_stream(js, config: StreamConfig) -> None:  # noqa: ANN001
+    """Create the stream, or update it in place if it exists (more states, changed sources)."""
     try:
         await js.add_stream(config)
     except BadRequestError as exc:
@@ -46,20 +82,148 @@ async def declare(js, domains: list[str]) -> None:  # noqa: ANN001
         await js.update_stream(config)
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description="Bundesweiten Stream auf dem Hub anlegen oder erweitern")
-    parser.add_argument("--hub", default=os.environ.get("BUND_NATS_URL", "nats://127.0.0.1:4222"))
-    parser.add_argument("--user", default="bund")
-    parser.add_argument("--password", default=os.environ.get("BUND_NATS_PASSWORD"))
-    parser.add_argument("domains", nargs="+", help="JetStream-Domänen der Landesverbände, z. B. sn hh nw")
-    args = parser.parse_args()
-    nc = await nats.connect(args.hub, user=args.user, password=args.password)
+async def declare(js, domains: list[str]) -> None:  # noqa: ANN001
+    await declare_stream(js, federal_stream(domains))
+
+
+def _account(domain: str) -> str:
+    return domain.upper()
+
+
+def hub_config(states: list[tuple[str, str]]) -> str:
+    """The hub's nats-server configuration for these (domain, leaf user) pairs."""
+    for domain, user in states:
+        if not _DOMAIN.match(domain) or not _USER.match(user):
+            raise ValueError(f"Land „{domain}={user}“: Kürzel aus 2–3 Kleinbuchstaben, Benutzer aus a–z, 0–9, _")
+    lines = [
+        "# GENERATED by `python -m beratungsnetz.runtime.federation hub-konfiguration "
+        + " ".join(f"{d}={u}" for d, u in states)
+        + "`",
+        "# (beratungsnetz/runtime/federation.py); a test fails if this file differs. Do not edit by hand.",
+        "#",
+        "# The federal hub: JetStream domain `bund`, a leaf-node port for the state associations. Each state's leaf",
+        "# node logs in with its own user and lands in its own account, which holds nothing but that connection: one",
+        "# state's credential reaches no other state. Each state account exports to BUND exactly what sourcing the",
+        "# state's outgoing stream BUND_<LAND> needs (its consumer creation, flow control, the delivery subject), so",
+        "# the federal account can neither list, read, change nor purge anything else of a state. Passwords from the",
+        "# environment.",
+        "server_name: $NATS_SERVER_NAME",
+        "listen: 0.0.0.0:4222",
+        "http: 0.0.0.0:8222",
+        "",
+        "jetstream {",
+        "  store_dir: $NATS_STORE_DIR",
+        "  domain: bund",
+        "  sync_interval: always",
+        "}",
+        "",
+        "leafnodes {",
+        "  listen: $LEAF_LISTEN  # 0.0.0.0:7422",
+        "  authorization {",
+        "    users: [",
+    ]
+    lines += [
+        f"      {{ user: {user}, password: $LEAF_{user.upper()}_PASSWORD, account: {_account(domain)} }}"
+        for domain, user in states
+    ]
+    lines += [
+        "    ]",
+        "  }",
+        "}",
+        "",
+        "accounts: {",
+        "  SYS: { users: [ { user: system, password: $SYSTEM_NATS_PASSWORD } ] }",
+    ]
+    imports = []
+    for domain, _user in states:
+        stream = outgoing_name(domain)
+        shared = (
+            ("service", f"$JS.{domain}.API.CONSUMER.CREATE.{stream}.>"),
+            ("service", f"$JS.FC.{stream}.>"),
+            ("stream", f"{deliver_prefix(domain)}.>"),
+        )
+        lines.append(f"  {_account(domain)}: {{")
+        lines.append("    exports: [")
+        lines += [f'      {{ {kind}: "{subject}", accounts: [BUND] }}' for kind, subject in shared]
+        lines.append("    ]")
+        lines.append("  }")
+        imports += [
+            f'      {{ {kind}: {{ account: {_account(domain)}, subject: "{subject}" }} }}' for kind, subject in shared
+        ]
+    lines += [
+        "  BUND: {",
+        "    jetstream: enabled",
+        "    users: [",
+        "      # the federal board's tools: manage and read the federal stream BUND (its own JetStream only)",
+        "      { user: bund, password: $BUND_NATS_PASSWORD, permissions: {",
+        '          publish: { allow: [ "$JS.API.>" ] }',
+        '          subscribe: { allow: [ "_INBOX.>" ] } } }',
+        "    ]",
+        "    imports: [",
+        *imports,
+        "    ]",
+        "  }",
+        "}",
+        "system_account: SYS",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _states(values: list[str]) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        domain, sep, user = value.partition("=")
+        if not sep:
+            raise SystemExit(f"„{value}“: bitte als <kürzel>=<leaf-benutzer> angeben, z. B. sn=sachsen")
+        pairs.append((domain, user))
+    return pairs
+
+
+async def _connect_and(url: str, user: str, password: str | None, config: StreamConfig) -> None:
+    nc = await nats.connect(url, user=user, password=password, inbox_prefix=f"_INBOX_{user}".encode())
     try:
-        await declare(nc.jetstream(), args.domains)
-        print(f"Stream {FEDERAL_STREAM} bezieht Aktionen und Fortschritt aus: {', '.join(args.domains)}")
+        await declare_stream(nc.jetstream(), config)
     finally:
         await nc.close()
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Föderation der Landesverbände einrichten")
+    commands = parser.add_subparsers(dest="befehl", required=True)
+    hub = commands.add_parser("hub-konfiguration", help="Konfiguration des Bundes-Hubs ausgeben")
+    hub.add_argument("laender", nargs="+", help="je Land <kürzel>=<leaf-benutzer>, z. B. sn=sachsen hh=hamburg")
+    land = commands.add_parser("land", help="Im Land: den Ausgangs-Stream für den Bund anlegen (als Benutzer betrieb)")
+    land.add_argument("--nats", default=os.environ.get("BERATUNGSNETZ_NATS_URL", "nats://127.0.0.1:4222"))
+    land.add_argument("--user", default="betrieb")
+    land.add_argument("--password", default=os.environ.get("BETRIEB_NATS_PASSWORD"))
+    land.add_argument("--replicas", type=int, default=3, help="Kopien des Streams (1 ohne Cluster)")
+    land.add_argument("domain", help="JetStream-Domäne des Landes, z. B. sn")
+    bund = commands.add_parser("bund", help="Auf dem Hub: den Bundes-Stream anlegen oder um Länder erweitern")
+    bund.add_argument("--hub", default=os.environ.get("BUND_NATS_URL", "nats://127.0.0.1:4222"))
+    bund.add_argument("--user", default="bund")
+    bund.add_argument("--password", default=os.environ.get("BUND_NATS_PASSWORD"))
+    bund.add_argument("domains", nargs="+", help="JetStream-Domänen der Landesverbände, z. B. sn hh nw")
+    args = parser.parse_args(argv)
+    if args.befehl == "hub-konfiguration":
+        try:
+            sys.stdout.write(hub_config(_states(args.laender)))
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from exc
+    elif args.befehl == "land":
+        asyncio.run(_connect_and(args.nats, args.user, args.password, outgoing_stream(args.domain, args.replicas)))
+        print(f"Stream {outgoing_name(args.domain)} gibt Aktionen und Fortschritt an den Bund weiter")
+    else:
+        # the hub's `bund` user has no per-user inbox prefix: its account holds no service
+        async def run() -> None:
+            nc = await nats.connect(args.hub, user=args.user, password=args.password)
+            try:
+                await declare(nc.jetstream(), args.domains)
+            finally:
+                await nc.close()
+
+        asyncio.run(run())
+        print(f"Stream {FEDERAL_STREAM} bezieht Aktionen und Fortschritt aus: {', '.join(args.domains)}")
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pydantic_settings import SettingsConfigDict
 
+from shared import keys
 from shared.settings import ServiceSettings
 
 
 class EventsSettings(ServiceSettings):
+    key_purposes = (keys.LINKS,)  # its own LINK_KEY signs its links (shared/keys.py)
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_EVENTS_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/db/events.sqlite3"

@@ -16,6 +16,7 @@ FRAME_SOURCE = re.compile(r"\*|'self'|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?"
 
 
 class GatewaySettings(ServiceSettings):
+    key_purposes = (keys.SESSIONS,)  # SESSION_KEY signs the browser's notices (shared/keys.py)
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_GATEWAY_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/db/gateway.sqlite3"  # API tokens, web sessions, stored hashed

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shared import keys
 from shared.settings import ServiceSettings, public_url_problem
 
 
 class NotificationsSettings(ServiceSettings):
+    key_purposes = (keys.LINKS,)  # its own LINK_KEY signs its links (shared/keys.py)
     model_config = SettingsConfigDict(env_prefix="BERATUNGSNETZ_NOTIFICATIONS_", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/db/notifications.sqlite3"

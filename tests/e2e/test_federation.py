@@ -16,7 +16,7 @@ import nats
 import pytest
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
-from beratungsnetz.runtime.federation import FEDERAL_STREAM, declare
+from beratungsnetz.runtime.federation import FEDERAL_STREAM, declare, declare_stream, outgoing_stream
 from beratungsnetz.runtime.nats_server import nats_server_binary
 from beratungsnetz.runtime.ports import free_port
 from shared.contracts import events as e
@@ -71,6 +71,15 @@ class Server:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(10)
+
+
+async def declare_outgoing(state: Server, domain: str) -> None:
+    """The state operator's step: the outgoing stream BUND_<LAND> (python -m beratungsnetz.runtime.federation land)."""
+    nc = await nats.connect(state.url, user="betrieb", password=PASSWORDS["betrieb"], inbox_prefix=b"_INBOX_betrieb")
+    try:
+        await declare_stream(nc.jetstream(), outgoing_stream(domain, replicas=1))
+    finally:
+        await nc.close()
 
 
 async def ask(broker, spec, payload):
@@ -148,6 +157,8 @@ async def test_actions_of_two_states_reach_the_federal_stream_and_a_backlog_arri
             processes, [(d, s) for d in states for s in ("registry", "events")], strict=True
         ):
             await wait_healthy(clients[domain], service, process)
+        for domain, server in states.items():
+            await declare_outgoing(server, domain)
         hub_nc = await nats.connect(hub.url, user="bund", password="pw-bund")
         await declare(hub_nc.jetstream(), list(states))
         await hub_nc.close()

@@ -124,6 +124,30 @@ def test_compose_runs_real_modules_with_settings_the_code_knows(service: str, mo
     assert settings.nats_url.count("nats://") == 3 and (service == "gateway" or settings.stream_replicas == 3)
 
 
+def test_each_service_gets_only_its_own_secrets() -> None:
+    """No shared SECRET_KEY: each link-signing service its own LINK_KEY, the gateway alone the SESSION_KEY, all the
+    one FINGERPRINT_KEY (each must recognise an erased address); the production guard refuses any other key."""
+    sources = {}
+    for service in APP_SERVICES:
+        env = COMPOSE["services"][service]["environment"]
+        prefix = f"BERATUNGSNETZ_{service.upper()}_"
+        keys_here = {k[len(prefix) :]: str(v) for k, v in env.items() if k.endswith(("_KEY", "_KEY_PREVIOUS"))}
+        own = {"gateway": {"SESSION_KEY", "SESSION_KEY_PREVIOUS"}}.get(
+            service, {"LINK_KEY", "LINK_KEY_PREVIOUS", "SECRET_KEY_PREVIOUS"}
+        )
+        assert set(keys_here) == own | {"FINGERPRINT_KEY"}, service
+        assert "SECRET_KEY" not in keys_here
+        for name, value in keys_here.items():
+            sources[(service, name)] = re.match(r"\$\{([A-Z_]+)", value).group(1)
+    for service in ("registry", "notifications", "events"):
+        assert sources[(service, "LINK_KEY")] == f"{service.upper()}_LINK_KEY"  # never another service's variable
+    assert sources[("gateway", "SESSION_KEY")] == "GATEWAY_SESSION_KEY"
+    assert {v for (_, name), v in sources.items() if name == "FINGERPRINT_KEY"} == {"BERATUNGSNETZ_FINGERPRINT_KEY"}
+    named = {v for v in sources.values()}
+    readme = (ROOT / "deploy/README.md").read_text()
+    assert [v for v in named if v not in readme] == []  # every key the operator must create is explained
+
+
 def test_each_service_logs_in_to_postgres_as_the_role_provisioning_creates_for_it() -> None:
     services = COMPOSE["services"]
     provisioning = services["db-provision"]

@@ -149,6 +149,30 @@ async def test_deliveries_once_per_event_and_recipient_due_digests_and_stats(uow
         assert len(await unit.store.due_deliveries(NOW + timedelta(hours=1), 10)) == 1
 
 
+async def test_a_whole_mailing_is_written_and_marked_in_few_statements(uow) -> None:
+    """`add_deliveries` adds each (event, recipient) once as `add_delivery` does, across chunks and row shapes;
+    `mark_deliveries` records several outcomes in one transaction; `suppressed_among` finds blocked ones at once."""
+    rows = [delivery("post", f"m{i:05d}@x.org") for i in range(2500)] + [delivery("post", "d@x.org", "digest")]
+    async with uow() as unit:
+        assert await unit.store.add_delivery(**delivery("post", "m00007@x.org"))  # already queued: not again
+        assert await unit.store.add_deliveries(rows) == 2500
+        assert await unit.store.add_deliveries(rows[:10]) == 0  # the event redelivered
+        await unit.store.suppress("fp-2", NOW)
+        assert await unit.store.suppressed_among({f"fp-{i}" for i in range(1200)}) == {"fp-2"}
+        await unit.commit()
+    async with uow() as unit:
+        due = await unit.store.due_deliveries(NOW + timedelta(minutes=1), 3)
+        await unit.store.mark_deliveries(
+            [
+                (due[0].id, {"status": "sent", "sent_at": NOW, "attempts": 1}),
+                (due[1].id, {"status": "failed", "attempts": 1}),
+            ]
+        )
+        await unit.commit()
+    async with uow() as unit:
+        assert await unit.store.delivery_stats("post") == {"pending": 2498, "sent": 1, "failed": 1, "digest": 1}
+
+
 async def test_erasure_removes_every_copy_and_keeps_the_audit_anonymous(uow) -> None:
     async with uow() as unit:
         await unit.store.save_member(Member("a", "Anna.B@x.org", "Anna Berg"))

@@ -4,13 +4,19 @@ forge one, and a rotated secret's notices still read while it is named as the pr
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from starlette.requests import Request
 
+from services.events.config import EventsSettings
 from services.gateway.config import GatewaySettings
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.render import FLASH_COOKIE, read_flash, redirect
+from services.notifications.config import NotificationsSettings
+from services.notifications.domain.errors import TokenRefused
+from services.notifications.domain.tokens import Signer
 from shared import keys
 from tests.support import test_clock
 
@@ -55,3 +61,26 @@ def test_after_a_rotation_a_notice_signed_before_still_reads() -> None:
     assert read_flash(request_with(after, signed_before)) == "Gespeichert."
     assert read_flash(request_with(later, signed_before)) is None
     assert read_flash(request_with(later, notice(after))) == "Gespeichert."  # `after` signs with the new key
+
+
+def test_a_service_with_only_its_own_keys_cannot_forge_another_services_links() -> None:
+    """As in production (docker-compose.yml): each link-signing service its own LINK_KEY, the gateway its SESSION_KEY.
+    A compromised events service signs a mail link with everything it holds; the mailing service refuses it."""
+    fingerprints = secrets.token_urlsafe(32)
+    events = EventsSettings(link_key=secrets.token_urlsafe(32), fingerprint_key=fingerprints)
+    mailing = NotificationsSettings(link_key=secrets.token_urlsafe(32), fingerprint_key=fingerprints)
+    gateway = GatewaySettings(session_key=secrets.token_urlsafe(32), fingerprint_key=fingerprints)
+    now = test_clock().now()
+    genuine = Signer(*mailing.keys(keys.LINKS, legacy=True))
+    token = genuine.issue("bestaetigen", "landesverband", "a@example.org", now, timedelta(hours=1))
+    assert genuine.verify(token, "bestaetigen", now).address == "a@example.org"
+    held_by_others = [
+        *events.keys(keys.LINKS, legacy=True),
+        *gateway.keys(keys.SESSIONS, legacy=True),
+        fingerprints.encode(),
+        events.fingerprints(),
+    ]
+    for key in held_by_others:
+        forged = Signer(key).issue("bestaetigen", "landesverband", "opfer@example.org", now, timedelta(hours=1))
+        with pytest.raises(TokenRefused):
+            genuine.verify(forged, "bestaetigen", now)

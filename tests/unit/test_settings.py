@@ -12,6 +12,7 @@ from services.registry.config import RegistrySettings
 from shared.clock import BERLIN, german_date
 
 SECRET = "Jq3v0Zk8rT1mWx5yLb7NcD2fGh4pQs6uVe9aXo0iKlM"  # as secrets.token_urlsafe(32) makes them
+KEYS = {"link_key": SECRET, "fingerprint_key": SECRET[::-1]}
 
 
 def test_each_service_reads_its_own_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,13 +32,13 @@ def test_production_refuses_insecure_defaults() -> None:
     with pytest.raises(ValidationError) as error:
         RegistrySettings(environment="production")
     message = str(error.value)
-    assert "SECRET_KEY" in message and "PostgreSQL" in message and "NATS_USER" in message
+    assert "LINK_KEY" in message and "FINGERPRINT_KEY" in message and "PostgreSQL" in message and "NATS_USER" in message
 
 
 def test_production_accepts_a_complete_configuration() -> None:
     settings = RegistrySettings(
         environment="production",
-        secret_key=SECRET,
+        **KEYS,
         database_url="postgresql+asyncpg://registry@db/beratungsnetz",
         nats_user="registry",
         nats_password="geheim",
@@ -57,7 +58,7 @@ def test_a_started_clock_runs_on_from_its_day_and_never_in_production() -> None:
         RegistrySettings(
             environment="production",
             clock_start="2028-02-29",
-            secret_key=SECRET,
+            **KEYS,
             database_url="postgresql+asyncpg://r@db/b",
             nats_user="r",
             nats_password="p",
@@ -69,7 +70,8 @@ def test_the_gateway_refuses_the_local_mailbox_in_production() -> None:
 
     secure = {
         "environment": "production",
-        "secret_key": SECRET,
+        "session_key": SECRET,
+        "fingerprint_key": SECRET[::-1],
         "database_url": "postgresql+asyncpg://gateway@db/beratungsnetz",
         "nats_user": "gateway",
         "nats_password": "geheim",

@@ -23,6 +23,10 @@ from shared.privacy import names_any, without
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+_CHUNK = 500  # values in one IN (…)
+_VARIABLES = 30000  # bound parameters in one statement (SQLite allows 32,766; PostgreSQL 65,535)
+
+
 class ListRepository(SnapshotRepository[MailingList]):
     table = orm.lists
     to_data = staticmethod(lambda m: vars(m) | {"posting": m.posting.as_data()})
@@ -227,11 +231,35 @@ class Store(PostStore):
         t = orm.suppressions
         return bool(await self.session.scalar(select(t.c.fingerprint).where(t.c.fingerprint == fingerprint)))
 
+    async def suppressed_among(self, fingerprints: set[str]) -> set[str]:
+        t, found = orm.suppressions, set()
+        ordered = sorted(fingerprints)
+        for start in range(0, len(ordered), _CHUNK):
+            query = select(t.c.fingerprint).where(t.c.fingerprint.in_(ordered[start : start + _CHUNK]))
+            found |= set(await self.session.scalars(query))
+        return found
+
     # --- deliveries ----------------------------------------------------------------------
     async def add_delivery(self, **values: Any) -> bool:
         """One row per (event, recipient): a redelivered event adds nothing."""
         statement = self._insert(orm.deliveries).values(**values).on_conflict_do_nothing()
         return (await self.session.execute(statement)).rowcount == 1
+
+    async def add_deliveries(self, rows: list[dict[str, Any]]) -> int:
+        """Many rows in few statements (a mailing to a whole list), each added only once as `add_delivery` does."""
+        added = 0
+        for columns in {tuple(sorted(r)) for r in rows}:  # one statement shape per set of columns
+            same = [r for r in rows if tuple(sorted(r)) == columns]
+            step = max(1, _VARIABLES // len(columns))
+            for start in range(0, len(same), step):
+                statement = self._insert(orm.deliveries).values(same[start : start + step]).on_conflict_do_nothing()
+                added += (await self.session.execute(statement)).rowcount
+        return added
+
+    async def mark_deliveries(self, marks: list[tuple[int, dict[str, Any]]]) -> None:
+        """Several delivery outcomes in one transaction (the delivery loop's group commit)."""
+        for delivery_id, values in marks:
+            await self.mark_delivery(delivery_id, **values)
 
     async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
         t = orm.deliveries

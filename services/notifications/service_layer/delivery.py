@@ -3,6 +3,11 @@
 Temporary failures (server away, 4xx) are retried with growing pauses; permanent ones (5xx) are
 recorded with their reason. A row marked sent is never sent again, whatever restarts or
 redeliveries happen; the one gap left is a crash between the server's "250" and that mark.
+
+The marks are group-committed (`Marks`): a connection waits for its own mark before it sends the next row, and
+whoever commits takes every mark that arrived meanwhile into the same transaction. With several connections that
+is one commit for several mails instead of one each (SQLite has one writer), and the gap stays what it was: the
+mails whose "250" came in while the previous commit ran, at most one per connection.
 """
 
 from __future__ import annotations
@@ -29,7 +34,36 @@ class Permanent(Exception):
     """The server refused for good (5xx): the row is marked failed with the reason."""
 
 
-async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> bool:  # noqa: ANN001
+class Marks:
+    """Delivery outcomes written in as few transactions as possible, none later than its own send needs."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self._waiting: list[tuple[int, dict, asyncio.Future]] = []
+        self._writer = asyncio.Lock()
+
+    async def write(self, delivery_id: int, values: dict) -> None:
+        """Returns once this outcome is committed (possibly by another caller's transaction)."""
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((delivery_id, values, done))
+        async with self._writer:
+            if not done.done():
+                batch, self._waiting = self._waiting, []
+                try:
+                    async with self.deps.uow() as uow:
+                        await uow.store.mark_deliveries([(i, v) for i, v, _ in batch])
+                        await uow.commit()
+                except BaseException as exc:
+                    for *_, waiting in batch:
+                        if waiting is not done:  # the others learn of it; this caller raises it itself
+                            waiting.set_exception(exc)
+                    raise
+                for *_, waiting in batch:
+                    waiting.set_result(None)
+        await done
+
+
+async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...], marks: Marks) -> bool:  # noqa: ANN001
     tried = deps.now()
     try:
         await send(row.recipient, row.message)
@@ -43,9 +77,7 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> b
             values["status"] = "failed"
     else:
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
-    async with deps.uow() as uow:
-        await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
-        await uow.commit()
+    await marks.write(row.id, {"last_attempt_at": tried, **values})
     return values.get("status") == "sent"
 
 
@@ -54,11 +86,11 @@ async def deliver_due(
 ) -> int:
     async with deps.uow() as uow:
         rows = await uow.store.due_deliveries(deps.now(), batch)
-    slots = asyncio.Semaphore(parallel)
+    slots, marks = asyncio.Semaphore(parallel), Marks(deps)
 
     async def one(row) -> bool:  # noqa: ANN001
         async with slots:
-            return await _deliver(deps, send, row, backoff)
+            return await _deliver(deps, send, row, backoff, marks)
 
     return sum(await asyncio.gather(*(one(r) for r in rows))) if rows else 0
 

@@ -127,29 +127,53 @@ async def mail_list(
     attachments: tuple = (),
     only: list[Member] | None = None,
 ) -> int:
-    """Mail every active member (or `only` these), each with a personal unsubscribe link."""
+    """Mail every active member (or `only` these), each with a personal unsubscribe link.
+
+    The mail is composed once and each member's copy filled in (adapters/composer.py `Mailing`); blocked addresses
+    are looked up at once and the rows written in few statements, so that a post to thousands costs little more
+    than the sending itself."""
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
-    queued = 0
+    now = deps.now()
+    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in members if m.wants_each_mail}
+    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
+    mailing = None
+    rows = []
     for member in members:
         if not member.wants_each_mail:
-            row = _row(
-                event_id, member.address, mailing_list, kind, summary, deps.now(), status="digest", summary=summary
+            rows.append(
+                _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
             )
-            queued += await uow.store.add_delivery(**row)
             continue
-        queued += await mail_one(
-            deps,
-            uow,
-            kind,
-            event_id=event_id,
-            to_address=member.address,
-            to_name=member.display_name,
-            context=context,
-            mailing_list=mailing_list,
-            personal_unsubscribe=True,
-            attachments=attachments,
-        )
-    return queued
+        if fingerprints[member.address] in blocked_ones:
+            log.info("mail.suppressed", kind=kind)  # the address is not logged
+            continue
+        token, manage = personal_links(deps, mailing_list, member.address)
+        try:
+            mailing = mailing or deps.composer.mailing(
+                kind,
+                event_id=event_id,
+                context=context,
+                list_id=mailing_list.id,
+                list_name=mailing_list.name,
+                attachments=attachments,
+            )
+            subject, message = mailing.message(member.address, member.display_name, token, manage)
+        except ValueError as exc:  # header injection or similar: never sent, reason kept
+            rows.append(
+                _row(
+                    event_id,
+                    member.address,
+                    mailing_list,
+                    kind,
+                    "?",
+                    now,
+                    status="failed",
+                    last_error=f"Nicht versendet: {exc}",
+                )
+            )
+            continue
+        rows.append(_row(event_id, member.address, mailing_list, kind, subject, now, message=message))
+    return await uow.store.add_deliveries(rows) if rows else 0
 
 
 async def mail_moderators(
@@ -181,14 +205,20 @@ async def mail_copies(
 ) -> int:
     """A post by mail to every active member: their own copy with personal links (a digest line for digest readers).
 
-    One delivery row per (post, member), as every list mail: a post handled twice adds no second copy."""
-    now, queued = deps.now(), 0
-    for member in await uow.store.members(mailing_list.id, active_only=True):
+    One delivery row per (post, member), as every list mail: a post handled twice adds no second copy. Blocked
+    addresses are looked up at once and the rows written in few statements, as `mail_list` does."""
+    members = await uow.store.members(mailing_list.id, active_only=True)
+    now, kind = deps.now(), "listenbeitrag"
+    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in members if m.wants_each_mail}
+    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
+    rows = []
+    for member in members:
         if not member.wants_each_mail:
-            row = _row(event_id, member.address, mailing_list, "listenbeitrag", summary, now, status="digest")
-            queued += await uow.store.add_delivery(**row | {"summary": summary})
+            rows.append(
+                _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
+            )
             continue
-        if await blocked(deps, uow, member.address):
+        if fingerprints[member.address] in blocked_ones:
             continue
         token, manage = personal_links(deps, mailing_list, member.address)
         try:
@@ -202,9 +232,10 @@ async def mail_copies(
                 reply_to_list=mailing_list.posting.reply_to_list,
             )
         except ValueError as exc:  # kept as failed with the reason: the moderation sees it on the delivery page
-            row = _row(event_id, member.address, mailing_list, "listenbeitrag", summary, now, status="failed")
-            queued += await uow.store.add_delivery(**row | {"last_error": f"Nicht versendet: {exc}"})
+            rows.append(
+                _row(event_id, member.address, mailing_list, kind, summary, now, status="failed",
+                     last_error=f"Nicht versendet: {exc}")
+            )  # fmt: skip
             continue
-        row = _row(event_id, member.address, mailing_list, "listenbeitrag", summary, now, message=message)
-        queued += await uow.store.add_delivery(**row)
-    return queued
+        rows.append(_row(event_id, member.address, mailing_list, kind, summary, now, message=message))
+    return await uow.store.add_deliveries(rows) if rows else 0

@@ -219,6 +219,9 @@ class FakeStore:
     async def suppressed(self, fingerprint: str) -> bool:
         return fingerprint in self.t.suppressions
 
+    async def suppressed_among(self, fingerprints: set[str]) -> set[str]:
+        return fingerprints & set(self.t.suppressions)
+
     # --- deliveries ----------------------------------------------------------------------
     async def add_delivery(self, **values: Any) -> bool:
         key = (values["event_id"], values["recipient"])
@@ -234,6 +237,13 @@ class FakeStore:
         } | values
         self.t.deliveries.append({"id": _sequence(self.t.deliveries)} | row)
         return True
+
+    async def add_deliveries(self, rows: list[dict[str, Any]]) -> int:
+        return sum([await self.add_delivery(**row) for row in rows])
+
+    async def mark_deliveries(self, marks: list[tuple[int, dict[str, Any]]]) -> None:
+        for delivery_id, values in marks:
+            await self.mark_delivery(delivery_id, **values)
 
     def _rows(self, *columns: str, **where: Any) -> list[SimpleNamespace]:
         return [
@@ -410,6 +420,17 @@ class FakeComposer:
             raise ValueError("Zeilenumbruch im Namen")
         self.made.append({"kind": kind} | values)
         return f"{kind}: {values.get('list_name', '')}", repr(values).encode()
+
+    def mailing(self, kind: str, **common: Any) -> Any:
+        """Each member's copy made as `message` would: the rules see the same recipients and values."""
+
+        def message(to_address: str, to_name: str, unsubscribe_token: str, manage_token: str) -> tuple[str, bytes]:
+            personal = {"to_address": to_address, "to_name": to_name}
+            return self.message(
+                kind, **personal, unsubscribe_token=unsubscribe_token, manage_token=manage_token, **common
+            )
+
+        return SimpleNamespace(message=message)
 
     def preview(self, kind: str, **values: Any) -> tuple[list[tuple[str, str]], str]:
         """What the rules decide about a preview: the recipient shown, the list, the context."""
