@@ -30,6 +30,9 @@ def up(
     smtp_port: int = typer.Option(
         None, help="Port der SMTP-Senke (0: ein freier); ohne Angabe der gemerkte, anfangs 8025"
     ),
+    lmtp_port: int = typer.Option(
+        None, help="Port des LMTP-Eingangs der Verteiler (0: ein freier); ohne Angabe der gemerkte, anfangs 8024"
+    ),
     timeout: float = typer.Option(60.0, help="Sekunden, bis alle Dienste bereit sein müssen"),
     as_json: bool = typer.Option(
         False, "--json", help="Endpunkte als JSON auf stdout ausgeben (auch: beratungsnetz --json up)"
@@ -48,6 +51,7 @@ def up(
         smtp_port=smtp_port,
         nats_port=nats_port,
         nats_monitor_port=nats_monitor_port,
+        lmtp_port=lmtp_port,
     )
 
     def ready(system: System, seconds: float) -> None:

@@ -26,8 +26,9 @@ PARTS = {
     "smtp": Part("SMTP-Senke", 8025, "--smtp-port"),
     "nats": Part("nats-server", 4222, "--nats-port"),
     "nats_monitor": Part("NATS-Überwachung", 8222, "--nats-monitor-port"),
+    "lmtp": Part("LMTP-Eingang der Verteiler", 8024, "--lmtp-port"),  # issue 20: the notifications service binds it
 }
-HELD = ("gateway", "smtp")  # bound here, served by the child; nats-server binds its own
+HELD = ("gateway", "smtp")  # bound here, served by the child; nats-server and the LMTP inbox bind their own
 
 
 @dataclass

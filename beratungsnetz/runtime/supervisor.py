@@ -27,6 +27,7 @@ from shared.messaging.broker import make_broker
 from shared.settings import ServiceSettings
 
 SERVICES = ("registry", "notifications", "events")
+MAIL_DOMAIN = os.environ.get("BERATUNGSNETZ_NOTIFICATIONS_MAIL_DOMAIN", "beratungsnetz.example")  # the lists' domain
 
 
 class StartupFailed(RuntimeError):
@@ -55,6 +56,7 @@ class System:
     smtp_port: int | None = None
     nats_port: int | None = None
     nats_monitor_port: int | None = None
+    lmtp_port: int | None = None  # the lists' inbox (issue 20): the sink hands list mail there
     nats: NatsServer | None = None
     children: list[Child] = field(default_factory=list)
     admin_token: str = ""
@@ -75,6 +77,7 @@ class System:
             "smtp": self.smtp_port,
             "nats": self.nats_port,
             "nats_monitor": self.nats_monitor_port,
+            "lmtp": self.lmtp_port,
         }
         try:
             self._plan = reserve(self.var_dir / "ports.json", requested)
@@ -83,6 +86,7 @@ class System:
         ports, self.notices = self._plan.ports, self._plan.notices
         self.gateway_port, self.smtp_port = ports["gateway"], ports["smtp"]
         self.nats_port, self.nats_monitor_port = ports["nats"], ports["nats_monitor"]
+        self.lmtp_port = ports["lmtp"]
         self.nats = NatsServer(
             self.var_dir / "nats",
             port=self.nats_port,
@@ -136,6 +140,7 @@ class System:
             smtp_port=str(self.smtp_port),
             public_url=self.gateway_url,
             **({"demo_data": "true"} if name in ("registry", "notifications") else {}),
+            **({"lmtp_port": str(self.lmtp_port), "mail_domain": MAIL_DOMAIN} if name == "notifications" else {}),
         )
         args = [sys.executable, "-m", f"services.{name}"]
         return Child(name, args, env, self.var_dir / "log" / f"{name}.log", instance, own_session=True)
@@ -170,6 +175,10 @@ class System:
             instance,
             "--dir",
             str(self.var_dir / "mail"),
+            "--lmtp-port",  # mail to a list's addresses goes on to the lists' inbox, as Postfix does it in production
+            str(self.lmtp_port),
+            "--list-domain",
+            MAIL_DOMAIN,
         ]
         log = self.var_dir / "log" / "smtp-sink.log"
         return Child("smtp-sink", args, dict(os.environ), log, instance, (fd,), own_session=True)
@@ -215,6 +224,7 @@ class System:
             "nats": self.nats.url,
             "nats_monitor": self.nats.monitor_url,
             "smtp": f"127.0.0.1:{self.smtp_port}",
+            "lmtp": f"127.0.0.1:{self.lmtp_port}",
             "mail_dir": str((self.var_dir / "mail").resolve()),
             "pids": {c.name: c.pid for c in self.children} | {"nats-server": self.nats.process.pid},
             "logs": {c.name: str(c.log) for c in self.children},

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from functools import partial
 
-from services.notifications.adapters import calendar, orm, retention
+from services.notifications.adapters import calendar, inbound_mail, orm, retention
 from services.notifications.adapters.composer import MailComposer
 from services.notifications.adapters.demo import load_demo_lists
 from services.notifications.adapters.mail import Sender
@@ -13,8 +14,8 @@ from services.notifications.adapters.smtp_pool import SmtpPool
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.config import NotificationsSettings
 from services.notifications.domain.tokens import Signer
-from services.notifications.entrypoints import wiring
-from services.notifications.service_layer import delivery, digests
+from services.notifications.entrypoints import lmtp, wiring
+from services.notifications.service_layer import delivery, digests, held
 from services.notifications.service_layer.ports import Deps
 from shared import keys
 from shared.service import ServiceApp, run_service
@@ -42,6 +43,10 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         public_url=settings.public_url,
         board_list=settings.board_list,
         workplan_list=settings.workplan_list,
+        mail_domain=settings.mail_domain,
+        read_mail=partial(inbound_mail.read, max_bytes=settings.max_message_kilobytes * 1024),
+        held_remind_after=timedelta(hours=settings.held_remind_hours),
+        held_expire_after=timedelta(days=settings.held_expire_days),
     )
     pool = SmtpPool(
         settings.smtp_host,
@@ -65,6 +70,15 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
             await digests.send_digests(deps)
             await asyncio.sleep(settings.digest_check_seconds)
 
+    async def inbox() -> None:
+        try:
+            await lmtp.serve(deps, settings.lmtp_host, settings.lmtp_port, settings.max_message_kilobytes * 1024)
+        except OSError as exc:  # the port is taken: a service without its inbox must not pretend to run
+            app.fatal.set_exception(exc)
+
+    async def held_posts() -> None:
+        await held.run(deps, settings.held_check_seconds)
+
     wiring.register(app, deps)
     app.retention += retention.rules(
         app.database,
@@ -73,7 +87,9 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         audit_days=settings.retention_audit_days,
         confirm_valid=deps.confirm_valid,
     )
-    app.background.extend([deliver, digest])
+    app.background.extend([deliver, digest, held_posts])
+    if settings.lmtp_port:
+        app.background.append(inbox)
     if settings.demo_data:
         app.on_started.append(lambda: load_demo_lists(deps))
     return app

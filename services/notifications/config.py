@@ -36,6 +36,15 @@ class NotificationsSettings(ServiceSettings):
     retry_backoff_seconds: tuple[float, ...] = (5, 15, 60, 300, 900, 3600)  # pause before the n-th retry
     digest_check_seconds: float = 3600.0
     demo_data: bool = False
+    # Posts by mail (issue 20): the LMTP inbox the MTA (Postfix: transport_maps) or `make up`'s sink hands list mail to.
+    lmtp_host: str = "127.0.0.1"
+    lmtp_port: int = Field(default=0, ge=0, description="Port des LMTP-Eingangs der Verteiler; 0: keiner")
+    max_message_kilobytes: int = Field(default=10240, gt=0, description="Größere Mails nimmt der Eingang nicht an")
+    held_remind_hours: float = Field(default=24.0, gt=0, description="Erinnerung an zurückgehaltene Beiträge nach")
+    held_expire_days: float = Field(
+        default=14.0, gt=0, description="Unentschiedene Beiträge verfallen nach so vielen Tagen"
+    )
+    held_check_seconds: float = 300.0
     # Aufbewahrung (services/notifications/adapters/retention.py), durchgesetzt vom Aufräumjob des Dienstes:
     retention_mail_body_days: float = Field(
         default=30.0,

@@ -21,6 +21,19 @@ Role = Literal["mitglied", "moderation", "verwaltung"]
 Delivery = Literal["jede", "taeglich", "woechentlich"]
 
 
+class PostingV1(Contract):
+    """A list's rules for posts by mail (issue 20)."""
+
+    posters: Literal["mitglieder", "moderation", "alle"] = "mitglieder"
+    strangers: Literal["zurueckhalten", "ablehnen", "verwerfen"] = "zurueckhalten"
+    hold_first_posts: Flag = False
+    max_kilobytes: Annotated[int, Field(ge=1, le=50_000)] = 512
+    hold_attachments: Flag = False
+    max_recipients: Annotated[int, Field(ge=1, le=1000)] = 10
+    rewrite_from: Flag = False
+    reply_to_list: Flag = False
+
+
 class ListV1(Contract):
     list_id: str
     name: str
@@ -30,6 +43,8 @@ class ListV1(Contract):
     description: str = ""
     members: int = 0
     welcome_text: str = ""  # sent to each new member with the welcome mail
+    posting: PostingV1 | None = None  # issue 20; None from a producer that predates it
+    address: str = ""  # where members write to the list (issue 20)
 
 
 class MemberV1(Contract):
@@ -188,6 +203,9 @@ class Export(Contract):
     consents: list[dict]
     audit: list[dict]
     deliveries: list[dict]
+    held_posts: list[dict] = []  # posts by mail waiting or decided (issue 20), without their text
+    kept_mail: list[dict] = []  # incoming mail kept with its reason, without its text
+    trusted_senders: list[dict] = []
 
 
 class Erased(Contract):
@@ -275,6 +293,7 @@ class RolesOf(Contract):
 
 class ModeratedList(ListV1):
     pending: int = 0  # requests waiting for a moderator's decision
+    held: int = 0  # posts by mail waiting for the moderation (issue 20)
 
 
 class Roles(Contract):
@@ -466,3 +485,38 @@ WORKPLAN_PERSON = query("notifications", "workplan_person", RolesOf, WorkPlanPer
 
 PERSON_RECORDS = query("notifications", "person_records", PersonQuery, PersonRecords)
 MY_PERSON_RECORDS = query("notifications", "my_person_records", TokenInput, PersonRecords)  # the member's own link
+
+
+# --- posts by mail (issue 20) ----------------------------------------------------------------------------
+
+
+class HeldPostV1(Contract):
+    post_id: str
+    sender: str
+    sender_name: str = ""
+    subject: str = ""
+    reasons: list[str] = []
+    state: str
+    received_at: datetime
+    reminded: bool = False
+    excerpt: str = ""  # the start of the text, for the moderation to judge
+    member: bool = False
+
+
+class HeldPosts(Contract):
+    posts: list[HeldPostV1]
+
+
+class DecidePost(ModeratorAction):
+    post_id: Id
+    decision: Literal["annehmen", "annehmen_und_vertrauen", "ablehnen", "verwerfen", "zurueckstellen"]
+    reason: MultiLine = ""
+
+
+class UpdatePosting(ModeratorAction):
+    posting: PostingV1
+
+
+HELD_POSTS = query("notifications", "held_posts", ListQuery, HeldPosts)
+DECIDE_POST = command("notifications", "decide_post", DecidePost, HeldPostV1)
+UPDATE_POSTING = command("notifications", "update_posting", UpdatePosting, ListV1)

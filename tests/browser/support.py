@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from beratungsnetz.runtime.ports import listen
+from beratungsnetz.runtime.ports import free_port, listen
 from beratungsnetz.runtime.processes import ChildProcess, answers, wait_healthy
 from shared.clock import Clock
 from shared.contracts import notifications as n
@@ -100,6 +100,14 @@ class System:
     processes: dict[str, ChildProcess]
     logs: Path
     clock: Clock  # started with the services: the test day, running on (their clocks to within a second)
+    lmtp_port: int = 0  # the lists' inbox (issue 20): mail to <list>@beratungsnetz.example is handed in here
+
+    def post_to_list(self, sender: str, to: str, raw: bytes) -> None:
+        """Hand a mail to the lists' inbox as an MTA does (LMTP); fails if it is refused."""
+        import smtplib
+
+        with smtplib.LMTP("127.0.0.1", self.lmtp_port) as client:
+            assert client.sendmail(sender, [to], raw) == {}
 
     def reply(self, spec: Any, payload: Any, timeout: float = 10) -> Reply[Any]:
         """A service's whole reply to a request (ok or error), as the gateway gets it."""
@@ -197,7 +205,13 @@ def start_system(
     processes: dict[str, ChildProcess] = {}
     nats: NatsClient | None = None
     try:
-        mail = {"smtp_host": "127.0.0.1", "smtp_port": str(smtp.port), "delivery_poll_seconds": "0.2"}
+        lmtp_port = free_port()
+        mail = {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(smtp.port),
+            "delivery_poll_seconds": "0.2",
+            "lmtp_port": str(lmtp_port),
+        }
         processes["registry"] = start_service(
             "registry", nats_server.url, directory, **common, **extra.get("registry", {})
         )
@@ -227,7 +241,7 @@ def start_system(
         gateway_socket.close()
         stop_system(processes, nats, None if kept_smtp else smtp)
         raise
-    return System(url, smtp, nats, processes, directory, clock)
+    return System(url, smtp, nats, processes, directory, clock, lmtp_port)
 
 
 def restart_system(

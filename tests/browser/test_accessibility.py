@@ -35,6 +35,8 @@ def test_every_moderator_page_in_every_state(system: System, new_context) -> Non
     sweep.visit(page, system, "/aufgaben", "Meine Aufgaben, nichts wartet")
     expect(page.get_by_role("main")).to_contain_text("Im Moment wartet nichts auf Sie.")
     sweep.visit(page, system, f"{base}/anfragen", "Anfragen, keine")
+    sweep.visit(page, system, f"{base}/beitraege", "Beiträge zur Freigabe, keine")  # issue 20; with posts and
+    sweep.visit(page, system, f"{base}/schreiben", "Schreibregeln")  # in error states: test_journey_list_posts
 
     for number, name in enumerate(("Amir Anfrage", "Berta Anfrage", "Chris Anfrage")):
         address = f"anfrage{number}.a11y@example.org"

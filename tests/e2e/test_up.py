@@ -31,7 +31,10 @@ pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
 
 
-FREE_PORTS = ("--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0", "--nats-monitor-port", "0")
+FREE_PORTS = (
+    *("--gateway-port", "0", "--nats-port", "0", "--smtp-port", "0", "--nats-monitor-port", "0"),
+    *("--lmtp-port", "0"),
+)
 
 
 def start_up(var_dir: Path, ports: tuple[str, ...] = FREE_PORTS) -> tuple[subprocess.Popen, dict, float]:
@@ -131,6 +134,25 @@ def test_up_brings_everything_to_healthy_and_stops_cleanly(tmp_path: Path, stop:
             smtp.send_message(mail)
         stored = [p for p in Path(info["mail_dir"]).glob("*.eml") if "Hallo aus dem Test" in p.read_text()]
         assert len(stored) == 1  # beside the demo lists' welcome mails
+        # Issue 20: a post to a list's address, sent to the local SMTP endpoint, reaches the list (sink -> LMTP).
+        post = EmailMessage()
+        post["From"], post["Subject"] = "Kathrin <kathrin@example.org>", "Treffen am Montag"
+        post["To"] = "lag-hartz-iv-sachsen@beratungsnetz.example"
+        post.set_content("Wir treffen uns um 18 Uhr.")
+        with smtplib.SMTP(host, int(port), timeout=10) as smtp:
+            smtp.send_message(post)
+        deadline = time.monotonic() + 20
+        while not (
+            copies := [
+                p
+                for p in Path(info["mail_dir"]).glob("*.eml")
+                if "[LAG Hartz IV Sachsen] Treffen am Montag" in p.read_text(errors="replace")
+            ]
+        ):
+            assert time.monotonic() < deadline, "kein Listenbeitrag in var/mail"
+            time.sleep(0.2)
+        assert "X-Sink-Rcpt-To: kathrin@example.org" in copies[0].read_text(errors="replace")
+        assert info["lmtp"].startswith("127.0.0.1:")
         # var/ is its owner's alone: the databases (who is on which list), mails, logs, the admin token.
         var = tmp_path / "var"
         modes = {str(p.relative_to(var)): p.stat().st_mode & 0o777 for p in [var, *var.rglob("*")]}

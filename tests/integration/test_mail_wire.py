@@ -136,6 +136,36 @@ CONTEXTS = {
         "valid_hours": 48,
         "link": "https://beratungsnetz.example/adresse-bestaetigen?token=T",
     },
+    **{  # posts by mail (issue 20)
+        kind: {
+            "list_address": "lag-hartz-iv-sachsen@beratungsnetz.example",
+            "sender": "frida@example.net",
+            "post_subject": "Einladung zum Fachtag „Wohnen“ – https://example.net",
+            "reasons": ["Die Absenderadresse ist nicht im Verteiler eingetragen."],
+            "received": "30.11.2026 09:15",
+            "link": "https://beratungsnetz.example/moderation/lag-hartz-iv-sachsen/beitraege",
+            "expire_days": 14,
+            "reason": "Bitte nur Beiträge zur Sozialberatung.",
+        }
+        for kind in (
+            "beitrag_wartet",
+            "beitrag_erinnerung",
+            "beitrag_zurueckgehalten",
+            "beitrag_abgelehnt",
+            "beitrag_abgelaufen",
+            "beitrag_unlesbar",
+        )
+    },
+    "abmelden_bestaetigen": {
+        "list_address": "lag-hartz-iv-sachsen@beratungsnetz.example",
+        "link": "https://beratungsnetz.example/abmelden?token=T",
+    },
+    "hilfe": {
+        "list_address": "lag-hartz-iv-sachsen@beratungsnetz.example",
+        "list_id": "lag-hartz-iv-sachsen",
+        "domain": "beratungsnetz.example",
+        "link": "https://beratungsnetz.example/abonnieren/lag-hartz-iv-sachsen",
+    },
     "persoenlich": {
         "subject": "Erhebung Sozialberatung: Ihre Angaben für „Bürgerbüro Plauen“",
         "text": "Guten Tag,\n\nbitte sagen Sie uns, ob in Ihrem Büro Sozialberatung stattfindet.",

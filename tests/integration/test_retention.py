@@ -431,3 +431,39 @@ async def test_the_gateway_runs_its_retention_job_while_it_serves(nats_server, t
         assert await rows(database, sign_in_tokens, sign_in_tokens.c.address == "neu@example.org") == 1
     finally:
         await database.dispose()
+
+
+async def test_held_post_texts_and_kept_incoming_mail_go_after_the_mail_body_limit(notifications, clock) -> None:
+    """Issue 20: a decided held post keeps who, when and the decision, not the text; kept incoming mail goes."""
+    database, now = notifications, clock.now()
+    limit = now - 30 * DAY
+
+    def held(key: str, state: str, decided_at) -> dict:
+        return {
+            "id": key, "list_id": "l", "sender": "a@example.org", "sender_name": "", "subject": "Hallo",
+            "reasons": ["x"], "received_at": limit - DAY, "message": b"Text", "state": state, "reminded_at": None,
+            "decided_by": "m@example.org", "decided_at": decided_at, "reason": "", "excerpt": "Text", "member": False,
+        }  # fmt: skip
+
+    await put(
+        database,
+        notifications_orm.held_posts,
+        held("alt", "abgelehnt", limit - SECOND),  # decided long ago: text goes
+        held("frisch", "angenommen", limit),  # exactly 30 days: stays
+        held("offen", "wartet", None),  # still waiting: stays, however old
+    )
+    kept = {"list_id": "l", "recipient": "l@x", "sender": "a@example.org", "reason": "Auto-Submitted", "message": b"x"}
+    await put(
+        database,
+        notifications_orm.kept_mail,
+        kept | {"id": "k-alt", "received_at": limit - SECOND},
+        kept | {"id": "k-neu", "received_at": limit},
+    )
+    counts = await enforce("notifications", notifications_rules(database), now)
+    assert (counts["beitragstexte"], counts["eingang"]) == (1, 1)
+    async with database.sessions() as session:
+        posts = {r.id: r for r in await session.execute(select(notifications_orm.held_posts))}
+        left = [r.id for r in await session.execute(select(notifications_orm.kept_mail))]
+    assert posts["alt"].message is None and posts["alt"].excerpt == "" and posts["alt"].state == "abgelehnt"
+    assert posts["frisch"].message == b"Text" and posts["offen"].message == b"Text"
+    assert left == ["k-neu"]

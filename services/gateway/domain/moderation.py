@@ -70,6 +70,43 @@ ACTIONS = {
     "verteiler_geaendert": "Einstellungen geändert",
     "eingetragen": "Eingetragen",
     "bestaetigt": "Eintragung bestätigt",
+    "beitrag_verteilt": "Beitrag per Mail verteilt",
+    "beitrag_zurueckgehalten": "Beitrag zurückgehalten",
+    "beitrag_annehmen": "Beitrag freigegeben",
+    "beitrag_annehmen_und_vertrauen": "Beitrag freigegeben, Absender vertraut",
+    "beitrag_ablehnen": "Beitrag abgelehnt",
+    "beitrag_verwerfen": "Beitrag verworfen",
+    "beitrag_zurueckstellen": "Beitrag zurückgestellt",
+    "beitrag_abgelaufen": "Beitrag verfallen",
+    "abmeldung_per_mail": "Abmeldung per Mail erbeten",
+    "schreibregeln_geaendert": "Schreibregeln geändert",
+}
+POST_DECISIONS = {  # issue 20: the service's decision about a held post -> (button, what happened)
+    "annehmen": ("Freigeben", "freigegeben"),
+    "annehmen_und_vertrauen": (
+        "Freigeben und vertrauen",
+        "freigegeben; weitere Beiträge dieser Adresse kommen ohne Freigabe durch",
+    ),
+    "ablehnen": ("Ablehnen", "abgelehnt; die Person bekommt die Begründung per E-Mail"),
+    "verwerfen": ("Verwerfen", "verworfen, ohne Nachricht an die Person"),
+    "zurueckstellen": ("Zurückstellen", "zurückgestellt"),
+}
+HELD_STATES = {"wartet": "wartet auf Freigabe", "zurueckgestellt": "zurückgestellt"}
+POSTERS = {
+    "mitglieder": ("Mitglieder", "Alle Mitglieder schreiben an den Verteiler; die Moderation auch."),
+    "moderation": ("Nur die Moderation", "Ein Ankündigungsverteiler: Beiträge von Mitgliedern warten auf Freigabe."),
+    "alle": ("Alle", "Auch Adressen, die nicht im Verteiler sind, schreiben ohne Freigabe (selten sinnvoll)."),
+}
+STRANGERS = {
+    "zurueckhalten": ("Zurückhalten", "Der Beitrag wartet auf Ihre Freigabe (empfohlen)."),
+    "ablehnen": ("Ablehnen", "Die Person bekommt eine Nachricht, dass sie nicht an den Verteiler schreiben darf."),
+    "verwerfen": ("Verwerfen", "Der Beitrag wird ohne Nachricht nicht verteilt (gegen Spam)."),
+}
+HOLDS = {
+    "hold_first_posts": "Den ersten Beitrag neuer Mitglieder zurückhalten",
+    "hold_attachments": "Beiträge mit Anhang zurückhalten",
+    "rewrite_from": "Absender umschreiben: „Name über Verteiler“ (für Adressen bei Anbietern mit strenger DMARC-Regel)",
+    "reply_to_list": "Antworten gehen an den Verteiler statt an die absendende Person",
 }
 
 

@@ -24,6 +24,7 @@ from services.gateway.entrypoints.web import groups as group_pages
 from services.gateway.entrypoints.web import (
     joining,
     lage,
+    list_posts,
     member,
     moderation,
     my_trainings,
@@ -122,6 +123,7 @@ def create_app(
     app.include_router(member.router())
     app.include_router(pages.router())
     app.include_router(moderation.router())
+    app.include_router(list_posts.router())  # posts by mail (issue 20)
     app.include_router(lage.router())  # the board (issue 15)
     app.include_router(workplan.router())
     app.include_router(group_pages.router())

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from services.notifications.adapters import mail
+from services.notifications.adapters.list_copy import CopyHeaders, list_copy
 from services.notifications.adapters.rendering import render
 from shared.logging import get_logger
 
@@ -80,6 +81,30 @@ class MailComposer:
             attachments=attachments,
         )
         return subject, bytes(mail.build(outgoing, self.sender, self.now()))
+
+    def list_copy(
+        self,
+        raw: bytes,
+        *,
+        list_id: str,
+        list_name: str,
+        unsubscribe_token: str,
+        manage_token: str,
+        rewrite_from: bool = False,
+        reply_to_list: bool = False,
+    ) -> bytes:
+        """A member's copy of a post by mail (adapters/list_copy.py); ValueError if it cannot be written out."""
+        headers = CopyHeaders(
+            list_id=list_id,
+            list_name=list_name,
+            domain=self.sender.domain,
+            archive_url=f"{self.public_url}/archiv/{list_id}",
+            unsubscribe_url=f"{self.public_url}/abmelden?token={unsubscribe_token}",
+            manage_url=f"{self.public_url}/meine-verteiler?token={manage_token}",
+            rewrite_from=rewrite_from,
+            reply_to_list=reply_to_list,
+        )
+        return list_copy(raw, headers)
 
     def mailing(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint
 
 from shared.db.snapshots import snapshot_table
 from shared.db.types import UtcDateTime
@@ -104,4 +104,42 @@ link_requests = Table(  # who asked for a "Meine Verteiler" link in the last hou
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("fingerprint", String(64), nullable=False, index=True),
     _when("created_at"),
+)
+held_posts = Table(  # a post by mail waiting for the moderation (issue 20), and what became of it
+    "held_posts",
+    metadata,
+    Column("id", String(64), primary_key=True),  # from the list and the post's Message-ID: the same post once
+    Column("list_id", String(64), nullable=False, index=True),
+    Column("sender", String(320), nullable=False, index=True),
+    Column("sender_name", String(100), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    _when("received_at"),
+    Column("message", LargeBinary, nullable=True),
+    Column("state", String(20), nullable=False, index=True),
+    _when("reminded_at", nullable=True),
+    Column("decided_by", String(320), nullable=False),
+    _when("decided_at", nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("excerpt", Text, nullable=False),
+    Column("member", Boolean, nullable=False),
+)
+trusted_senders = Table(  # "annehmen und vertrauen": this address's later posts to this list are not held
+    "trusted_senders",
+    metadata,
+    Column("list_id", String(64), primary_key=True),
+    Column("address", String(320), primary_key=True),
+    _when("since"),
+    Column("by", String(320), nullable=False),
+)
+kept_mail = Table(  # incoming mail that was not distributed, with the reason: never lost silently
+    "kept_mail",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("list_id", String(64), nullable=True, index=True),
+    Column("recipient", String(320), nullable=False),
+    Column("sender", String(320), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    _when("received_at"),
+    Column("message", LargeBinary, nullable=True),
 )

@@ -28,10 +28,18 @@ SUBJECTS = {
     "bereits_eingetragen": "Sie sind bereits im Verteiler „{list_name}“",
     "adressen_bestaetigen": "Bitte bestätigen: neue Adresse für Ihre Verteiler",
     "persoenlich": "{subject}",  # written by the service that asked for the mail
+    "beitrag_wartet": "Beitrag wartet auf Freigabe: „{list_name}“",
+    "beitrag_erinnerung": "Erinnerung: Beitrag wartet auf Freigabe – „{list_name}“",
+    "beitrag_zurueckgehalten": "Ihr Beitrag an „{list_name}“ wartet auf die Moderation",
+    "beitrag_abgelehnt": "Ihr Beitrag an „{list_name}“ wurde nicht weitergegeben",
+    "beitrag_abgelaufen": "Ihr Beitrag an „{list_name}“ ist verfallen",
+    "beitrag_unlesbar": "Ihre Mail an „{list_name}“ konnte nicht verarbeitet werden",
+    "abmelden_bestaetigen": "Bitte bestätigen: Abmeldung vom Verteiler „{list_name}“",
+    "hilfe": "Hilfe zum Verteiler „{list_name}“",
 }
 _URL = re.compile(r"https?://[^\s<>\"]+")
 # What a stranger typed (a subscriber's name on the public form) and a mail shows a moderator: never a link.
-STRANGER_TEXT = frozenset({"display_name"})
+STRANGER_TEXT = frozenset({"display_name", "post_subject", "sender"})  # issue 20: a post's subject and sender
 # After each of these characters a WORD JOINER (U+2060): invisible, no line break, and no mail program's autolinker
 # sees "www.x", "x.org", "https://" or "a@b" across it - nor does the HTML part's own `linkify`.
 _LINK_PARTS = re.compile(r"[.:/@\\\u3002\uff0e\uff61\uff1a\uff0f]")

@@ -8,6 +8,8 @@
   request), a grace period after; with it the consent record begun for it (there never was a consent).
 - Audit entries of the lists (who did what to whom): kept for the audit limit, then deleted.
 - The fingerprints of the rate limit for "Meine Verteiler" links: a day.
+- Posts by mail (issue 20): a held post's text once decided, and incoming mail kept with its reason, after the
+  mail-body limit.
 """
 
 from __future__ import annotations
@@ -62,6 +64,25 @@ async def drop_link_requests(database: Database, before: datetime) -> int:
         return (await session.execute(delete(t).where(t.c.created_at < before))).rowcount or 0
 
 
+async def drop_held_texts(database: Database, before: datetime) -> int:
+    """A held post decided (or expired) before `before` loses its text; who wrote what when and the decision stay."""
+    t = orm.held_posts
+    async with database.sessions.begin() as session:
+        result = await session.execute(
+            update(t)
+            .where(t.c.state.not_in(("wartet", "zurueckgestellt")), t.c.decided_at < before, t.c.message.is_not(None))
+            .values(message=None, excerpt="")
+        )
+    return result.rowcount or 0
+
+
+async def drop_kept_mail(database: Database, before: datetime) -> int:
+    """Incoming mail kept with its reason (auto-replies, loops, unreadable, commands) is deleted after the limit."""
+    t = orm.kept_mail
+    async with database.sessions.begin() as session:
+        return (await session.execute(delete(t).where(t.c.received_at < before))).rowcount or 0
+
+
 def rules(
     database: Database, *, mail_body_days: float, expired_days: float, audit_days: float, confirm_valid: timedelta
 ) -> list[Rule]:
@@ -73,4 +94,6 @@ def rules(
         Rule("unbestaetigte_anfragen", lambda now: drop_unconfirmed_requests(database, now - confirm_valid - grace)),
         Rule("protokoll", lambda now: drop_audit(database, cutoff(now, audit_days))),
         Rule("link_anfragen", lambda now: drop_link_requests(database, cutoff(now, 1))),
+        Rule("beitragstexte", lambda now: drop_held_texts(database, cutoff(now, mail_body_days))),  # issue 20
+        Rule("eingang", lambda now: drop_kept_mail(database, cutoff(now, mail_body_days))),
     ]

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.adapters import orm
+from services.notifications.adapters.post_store import PostStore
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
 from services.notifications.service_layer.ports import Failure, Mailing
 from shared.db.snapshots import SnapshotRepository
@@ -28,14 +29,14 @@ _VARIABLES = 30000  # bound parameters in one statement (SQLite allows 32,766; P
 
 class ListRepository(SnapshotRepository[MailingList]):
     table = orm.lists
-    to_data = staticmethod(lambda m: {k: v for k, v in vars(m).items()})
+    to_data = staticmethod(lambda m: vars(m) | {"posting": m.posting.as_data()})
     from_data = staticmethod(lambda data: MailingList(**data))
 
     def _columns(self, item: MailingList, data: dict) -> dict[str, Any]:
         return {"group_id": item.group_id}
 
 
-class Store:
+class Store(PostStore):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -340,6 +341,9 @@ class Store:
             ("audit", orm.audit, or_(_is(orm.audit.c.actor, a), _is(orm.audit.c.subject, a), _names(a))),
             ("deliveries", orm.deliveries, _is(orm.deliveries.c.recipient, a)),
             ("posts", orm.posts, _is(orm.posts.c.sender, a)),
+            ("held_posts", orm.held_posts, _is(orm.held_posts.c.sender, a)),  # posts by mail (issue 20)
+            ("kept_mail", orm.kept_mail, _is(orm.kept_mail.c.sender, a)),
+            ("trusted_senders", orm.trusted_senders, _is(orm.trusted_senders.c.address, a)),
         ):
             columns = [c for c in table.c if c.name not in ("message",)]
             rows = await self.session.execute(select(*columns).where(condition))
@@ -370,6 +374,12 @@ class Store:
             ("deliveries", orm.deliveries, _is(orm.deliveries.c.recipient, a)),
         ):
             counts[name] = (await self.session.execute(delete(table).where(condition))).rowcount
+        for table, column in (  # posts by mail (issue 20): held, trusted, kept - not counted apart
+            (orm.held_posts, orm.held_posts.c.sender),
+            (orm.trusted_senders, orm.trusted_senders.c.address),
+            (orm.kept_mail, orm.kept_mail.c.sender),
+        ):
+            await self.session.execute(delete(table).where(_is(column, a)))
         words = sorted({w.casefold() for w in (a, *words) if w.strip()}, key=len, reverse=True)
         for table, key, columns in (
             (orm.audit, orm.audit.c.id, ("actor", "subject", "detail")),

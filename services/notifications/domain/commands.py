@@ -179,3 +179,26 @@ class Leave:
 
     token: str
     list_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DecidePost:
+    """The moderation about a held post (issue 20): annehmen, annehmen_und_vertrauen, ablehnen, verwerfen,
+    zurueckstellen; `reason` goes to the sender on rejection."""
+
+    list_id: str
+    moderator: str
+    post_id: str
+    decision: str
+    reason: str = ""
+    admin: bool = False
+
+
+@dataclass(frozen=True)
+class UpdatePosting:
+    """The moderation's rules for posts by mail; only the given values change."""
+
+    list_id: str
+    moderator: str
+    values: dict
+    admin: bool = False

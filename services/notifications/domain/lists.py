@@ -6,7 +6,7 @@ approve a subscription, and when); a request is confirmed, decided by the modera
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from services.notifications.domain.errors import (
@@ -17,6 +17,7 @@ from services.notifications.domain.errors import (
     TokenRefused,
     TooManyRequests,
 )
+from services.notifications.domain.posting import PostingPolicy
 from services.notifications.domain.words import (
     DELIVERY,
     POLICIES,
@@ -89,9 +90,11 @@ class MailingList:
     description: str = ""
     group_sequence: int = 0  # registry stream position of the newest group event applied to this list
     welcome_text: str = ""  # the moderation's words in every welcome mail
+    posting: PostingPolicy = field(default_factory=PostingPolicy)  # posts by mail (issue 20)
 
     def __post_init__(self) -> None:
         self.policy, self.status = Policy(self.policy), ListStatus(self.status)
+        self.posting = PostingPolicy.of(self.posting)  # a snapshot from before issue 20 has none: the defaults
 
     @property
     def slug(self) -> str:
@@ -132,6 +135,13 @@ class MailingList:
         }
         self.name, self.description, self.policy, self.welcome_text = new.values()  # type: ignore[assignment]
         return [label for label in new if new[label] != old[label]]
+
+    def change_posting(self, values: dict) -> list[str]:
+        """The moderation's rules for posts by mail; returns the names of what changed (for the audit log)."""
+        new = PostingPolicy.of(self.posting.as_data() | values)
+        changed = [k for k, v in new.as_data().items() if self.posting.as_data()[k] != v]
+        self.posting = new
+        return changed
 
     @property
     def needs_confirmation(self) -> bool:

@@ -6,6 +6,7 @@ from typing import Any
 
 from services.notifications.domain import commands
 from services.notifications.domain.lists import MailingList, Member, Request
+from services.notifications.domain.posting import HeldPost
 from services.notifications.service_layer import handlers, selfservice, views
 from services.notifications.service_layer import person_records as gdpr_records
 from services.notifications.service_layer.ports import Deps, Mailing
@@ -16,7 +17,7 @@ from shared.messaging.rpc import respond
 from shared.privacy import naming_words
 
 
-def list_contract(m: MailingList, members: int = 0) -> c.ListV1:
+def list_contract(m: MailingList, members: int = 0, domain: str = "") -> c.ListV1:
     return c.ListV1(
         list_id=m.id,
         name=m.name,
@@ -26,6 +27,23 @@ def list_contract(m: MailingList, members: int = 0) -> c.ListV1:
         description=m.description,
         members=members,
         welcome_text=m.welcome_text,
+        posting=c.PostingV1(**m.posting.as_data()),
+        address=f"{m.id}@{domain}" if domain else "",
+    )
+
+
+def held_contract(p: HeldPost) -> c.HeldPostV1:
+    return c.HeldPostV1(
+        post_id=p.id,
+        sender=p.sender,
+        sender_name=p.sender_name,
+        subject=p.subject,
+        reasons=list(p.reasons),
+        state=p.state,
+        received_at=p.received_at,
+        reminded=p.reminded_at is not None,
+        excerpt=p.excerpt,
+        member=p.member,
     )
 
 
@@ -84,7 +102,7 @@ def register(broker: Any, deps: Deps) -> None:
     async def create_list(q: c.CreateList) -> c.ListV1:
         owner = (q.owner_address or "", q.owner_name)
         made = await bus(commands.CreateList(q.name, q.policy, q.description, q.group_id, *owner))
-        return list_contract(made, 1 if q.owner_address else 0)
+        return list_contract(made, 1 if q.owner_address else 0, deps.mail_domain)
 
     async def subscribe(q: c.Subscribe) -> c.Message:
         cmd = commands.Subscribe(q.list_id, q.address, q.display_name, q.ip, q.consent_version)
@@ -140,7 +158,7 @@ def register(broker: Any, deps: Deps) -> None:
 
     async def update_list(q: c.UpdateList) -> c.ListV1:
         cmd = commands.UpdateList(q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin)
-        return list_contract(*await bus(cmd))
+        return list_contract(*await bus(cmd), deps.mail_domain)
 
     async def send_sign_in(q: c.SignInMail) -> c.Message:
         return c.Message(message=await bus(commands.SendSignIn(q.address, q.link, q.valid_minutes)))
@@ -158,7 +176,17 @@ def register(broker: Any, deps: Deps) -> None:
         message, name = await bus(commands.Leave(q.token, q.list_id))
         return c.Message(message=message, list_name=name)
 
+    async def decide_post(q: c.DecidePost) -> c.HeldPostV1:
+        cmd = commands.DecidePost(q.list_id, q.moderator, q.post_id, q.decision, q.reason, q.admin)
+        return held_contract(await bus(cmd))
+
+    async def update_posting(q: c.UpdatePosting) -> c.ListV1:
+        cmd = commands.UpdatePosting(q.list_id, q.moderator, q.posting.model_dump(), q.admin)
+        return list_contract(await bus(cmd), 0, deps.mail_domain)
+
     for spec, handler in (
+        (c.DECIDE_POST, decide_post),
+        (c.UPDATE_POSTING, update_posting),
         (c.CREATE_LIST, create_list),
         (c.SUBSCRIBE, subscribe),
         (c.CONFIRM, confirm),
@@ -187,7 +215,9 @@ def register(broker: Any, deps: Deps) -> None:
 
 def _register_queries(broker: Any, deps: Deps) -> None:
     async def lists(q: c.ListsQuery) -> c.Lists:
-        return c.Lists(lists=[list_contract(m, count) for m, count in await views.lists(deps, q.group_id)])
+        return c.Lists(
+            lists=[list_contract(m, count, deps.mail_domain) for m, count in await views.lists(deps, q.group_id)]
+        )
 
     async def members(q: c.MembersQuery) -> c.Members:
         found, total = await views.moderator_view(
@@ -237,9 +267,12 @@ def _register_queries(broker: Any, deps: Deps) -> None:
 
     async def roles_of(q: c.RolesOf) -> c.Roles:
         found = await views.roles_of(deps, q.address)
+        held = await views.held_counts(deps, [m.id for m, _, _ in found])
         return c.Roles(
             moderates=[
-                c.ModeratedList(**list_contract(m, members).model_dump(), pending=waiting)
+                c.ModeratedList(
+                    **list_contract(m, members, deps.mail_domain).model_dump(), pending=waiting, held=held[m.id]
+                )
                 for m, members, waiting in found
             ]
         )
@@ -312,7 +345,12 @@ def _register_queries(broker: Any, deps: Deps) -> None:
         counts = await views.delivery_stats(deps, q.event_id)
         return c.DeliveryStats(**{k: counts.get(k, 0) for k in ("pending", "sent", "failed", "digest")})
 
+    async def held_posts(q: c.ListQuery) -> c.HeldPosts:
+        found = await views.moderator_view(deps, q.list_id, q.moderator, lambda s: s.held_posts(q.list_id), q.admin)
+        return c.HeldPosts(posts=[held_contract(p) for p in found])
+
     for spec, handler in (
+        (c.HELD_POSTS, held_posts),
         (c.LISTS, lists),
         (c.MEMBERS, members),
         (c.PENDING, pending),

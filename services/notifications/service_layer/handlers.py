@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.notifications.domain import commands, news
-from services.notifications.service_layer import gdpr, incoming, members, membership, personal, selfservice
+from services.notifications.service_layer import gdpr, held, incoming, members, membership, personal, selfservice
 from services.notifications.service_layer.ports import Deps
 
 HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
@@ -30,6 +30,8 @@ HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
     commands.Leave: selfservice.leave,
     commands.ExportPerson: gdpr.export,
     commands.ErasePerson: gdpr.erase,
+    commands.DecidePost: held.decide_post,
+    commands.UpdatePosting: membership.update_posting,
     news.FollowGroup: incoming.follow_group,
     news.AnnounceOffice: incoming.announce_office,
     news.AnnounceAction: incoming.announce_action,

@@ -7,6 +7,7 @@ and commit. Answers to the public never reveal whether an address is known.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from services.notifications.domain import addresses, commands
@@ -121,36 +122,55 @@ async def update_list(cmd: commands.UpdateList, deps: Deps) -> tuple[MailingList
     return mailing_list, count
 
 
+async def update_posting(cmd: commands.UpdatePosting, deps: Deps) -> MailingList:
+    """Who may write to the list by mail, what waits for the moderation, From and Reply-To (issue 20)."""
+    async with deps.uow() as uow:
+        mailing_list = await get_list(uow, cmd.list_id)
+        mailing_list.ensure_moderator(await uow.store.member(cmd.list_id, cmd.moderator), cmd.admin)
+        if changed := mailing_list.change_posting(cmd.values):
+            await uow.lists.put(mailing_list)
+            entry = AuditEntry(cmd.list_id, deps.now(), cmd.moderator, "schreibregeln_geaendert", cmd.list_id)
+            await uow.store.audit(replace(entry, detail=", ".join(changed)))
+        await uow.commit()
+    return mailing_list
+
+
 async def subscribe(cmd: commands.Subscribe, deps: Deps) -> str:
     """Always the same answer, whether the address is new, pending, already subscribed (a member is mailed that
     they are on the list already) or blocked (the person objected: nothing is stored, nobody is mailed, and the answer
     does not tell)."""
     address, name = addresses.address(cmd.address), addresses.display_name(cmd.display_name)
     version = consent_version(cmd.consent_version)
-    now = deps.now()
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, cmd.list_id)
-        mailing_list.ensure_open()
-        hour_ago = now - timedelta(hours=1)
-        deps.rate_limits.check(
-            await uow.store.recent_requests(hour_ago, address=address),
-            await uow.store.recent_requests(hour_ago, list_id=cmd.list_id),
-        )
-        if await blocked(deps, uow, address):
-            return SAME_ANSWER
-        member = await uow.store.member(cmd.list_id, address)
-        if member and member.active:  # what the person expects: a note that nothing needed to change
-            await _tell_already_on(deps, uow, mailing_list, address)
-            await uow.commit()
-            return SAME_ANSWER
-        request = Request.subscription(str(uuid.uuid4()), mailing_list, address, name, now, cmd.ip)
-        await _next_step(deps, uow, mailing_list, request)
-        if request.admits:  # an open list: in at once (an unconfirmed request is nobody's business yet)
-            await uow.store.audit(AuditEntry(cmd.list_id, now, address, "eingetragen", address))
-        await uow.store.save_request(request)
-        await uow.store.record_consent(request, version)
+        await subscribe_in(deps, uow, mailing_list, address, name, cmd.ip, version)
         await uow.commit()
     return SAME_ANSWER
+
+
+async def subscribe_in(
+    deps: Deps, uow: UnitOfWork, mailing_list: MailingList, address: str, name: str, ip: str, version: str = ""
+) -> None:
+    """`subscribe` inside the caller's transaction (the web form, or a `-request` mail: issue 20)."""
+    now = deps.now()
+    mailing_list.ensure_open()
+    hour_ago = now - timedelta(hours=1)
+    deps.rate_limits.check(
+        await uow.store.recent_requests(hour_ago, address=address),
+        await uow.store.recent_requests(hour_ago, list_id=mailing_list.id),
+    )
+    if await blocked(deps, uow, address):
+        return
+    member = await uow.store.member(mailing_list.id, address)
+    if member and member.active:  # what the person expects: a note that nothing needed to change
+        await _tell_already_on(deps, uow, mailing_list, address)
+        return
+    request = Request.subscription(str(uuid.uuid4()), mailing_list, address, name, now, ip)
+    await _next_step(deps, uow, mailing_list, request)
+    if request.admits:  # an open list: in at once (an unconfirmed request is nobody's business yet)
+        await uow.store.audit(AuditEntry(mailing_list.id, now, address, "eingetragen", address))
+    await uow.store.save_request(request)
+    await uow.store.record_consent(request, consent_version(version))
 
 
 async def _tell_already_on(deps: Deps, uow: UnitOfWork, mailing_list: MailingList, address: str) -> None:

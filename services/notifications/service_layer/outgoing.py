@@ -193,3 +193,49 @@ async def mail_moderators(
             personal_unsubscribe=True,
         )
     return len(moderators)
+
+
+def held_posts_link(deps: Deps, list_id: str) -> str:
+    """The gateway page where the moderation decides held posts (issue 20)."""
+    return f"{deps.public_url.rstrip('/')}/moderation/{list_id}/beitraege"
+
+
+async def mail_copies(
+    deps: Deps, uow: UnitOfWork, mailing_list: MailingList, *, event_id: str, raw: bytes, summary: str
+) -> int:
+    """A post by mail to every active member: their own copy with personal links (a digest line for digest readers).
+
+    One delivery row per (post, member), as every list mail: a post handled twice adds no second copy. Blocked
+    addresses are looked up at once and the rows written in few statements, as `mail_list` does."""
+    members = await uow.store.members(mailing_list.id, active_only=True)
+    now, kind = deps.now(), "listenbeitrag"
+    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in members if m.wants_each_mail}
+    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
+    rows = []
+    for member in members:
+        if not member.wants_each_mail:
+            rows.append(
+                _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
+            )
+            continue
+        if fingerprints[member.address] in blocked_ones:
+            continue
+        token, manage = personal_links(deps, mailing_list, member.address)
+        try:
+            message = deps.composer.list_copy(
+                raw,
+                list_id=mailing_list.id,
+                list_name=mailing_list.name,
+                unsubscribe_token=token,
+                manage_token=manage,
+                rewrite_from=mailing_list.posting.rewrite_from,
+                reply_to_list=mailing_list.posting.reply_to_list,
+            )
+        except ValueError as exc:  # kept as failed with the reason: the moderation sees it on the delivery page
+            rows.append(
+                _row(event_id, member.address, mailing_list, kind, summary, now, status="failed",
+                     last_error=f"Nicht versendet: {exc}")
+            )  # fmt: skip
+            continue
+        rows.append(_row(event_id, member.address, mailing_list, kind, summary, now, message=message))
+    return await uow.store.add_deliveries(rows) if rows else 0

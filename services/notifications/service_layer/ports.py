@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, Self
 
+from services.notifications.domain.inbound import Incoming
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, RateLimits, Request
 from services.notifications.domain.news import Received
+from services.notifications.domain.posting import HeldPost
 from services.notifications.domain.tokens import Signer
 
 
@@ -61,7 +63,21 @@ class Failure:
     last_attempt: datetime | None = None
 
 
-class Store(Protocol):
+class Posts(Protocol):
+    """Posts by mail (issue 20); the real one is adapters/post_store.py, part of the store."""
+
+    async def held_post(self, post_id: str) -> HeldPost | None: ...
+    async def save_held_post(self, post: HeldPost) -> None: ...
+    async def held_posts(self, list_id: str | None = None, open_only: bool = True) -> list[HeldPost]: ...
+    async def held_count(self, list_id: str) -> int: ...
+    async def trust(self, list_id: str, address: str, at: datetime, by: str) -> None: ...
+    async def trusted(self, list_id: str, address: str) -> bool: ...
+    async def keep_mail(self, **values: Any) -> bool: ...
+    async def post_known(self, post_id: str) -> bool: ...
+    async def has_posted(self, list_id: str, address: str) -> bool: ...
+
+
+class Store(Posts, Protocol):
     """Members, requests, consent, audit, spent tokens, suppressions and deliveries of all lists."""
 
     async def member(self, list_id: str, address: str) -> Member | None: ...
@@ -198,6 +214,19 @@ class Composer(Protocol):
     ) -> tuple[str, bytes]:
         """(subject, message bytes) — raises ValueError on header injection."""
 
+    def list_copy(
+        self,
+        raw: bytes,
+        *,
+        list_id: str,
+        list_name: str,
+        unsubscribe_token: str,
+        manage_token: str,
+        rewrite_from: bool = False,
+        reply_to_list: bool = False,
+    ) -> bytes:
+        """A member's copy of a post by mail, with the list's headers and a personal footer."""
+
     def preview(
         self,
         kind: str,
@@ -227,6 +256,10 @@ class Deps:
     confirm_valid: timedelta = timedelta(hours=48)
     unsubscribe_valid: timedelta = timedelta(days=365)
     manage_valid: timedelta = timedelta(days=90)
+    mail_domain: str = "beratungsnetz.example"  # the lists' addresses: <list>@mail_domain (issue 20)
+    read_mail: Callable[[bytes, str], Incoming] | None = None  # the defensive reader (adapters/inbound_mail.py)
+    held_remind_after: timedelta = timedelta(days=1)
+    held_expire_after: timedelta = timedelta(days=14)
 
     def link(self, path: str, token: str) -> str:
         return f"{self.public_url.rstrip('/')}/{path}?token={token}"

@@ -149,3 +149,9 @@ async def link_info(deps: Deps, token: str) -> tuple[str, str, str]:
         if found.list_id and mailing_list is None:
             raise TokenRefused("list gone")
     return found.purpose, mailing_list.name if mailing_list else "", addresses.hint(found.address)
+
+
+async def held_counts(deps: Deps, list_ids: list[str]) -> dict[str, int]:
+    """Posts by mail waiting for each list's moderation (issue 20), for "Meine Aufgaben"."""
+    async with deps.uow() as uow:
+        return {list_id: await uow.store.held_count(list_id) for list_id in list_ids}

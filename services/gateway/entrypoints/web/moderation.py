@@ -118,6 +118,7 @@ def router() -> APIRouter:
         listed = await the_list(request, list_id)
         waiting = await ask(request, n.PENDING, list_id=list_id)
         mailings = await ask(request, n.MAILINGS, list_id=list_id)
+        held = await ask(request, n.HELD_POSTS, list_id=list_id)  # posts by mail (issue 20)
         return page(
             request,
             "moderation/liste",
@@ -126,6 +127,7 @@ def router() -> APIRouter:
             base=base(list_id),
             pending=sum(1 for q in waiting.requests if q.state == "moderation_offen"),
             deferred=sum(1 for q in waiting.requests if q.state == "zurueckgestellt"),
+            held=sum(1 for p in held.posts if p.state == "wartet"),
             last_mailing=mailings.mailings[0] if mailings.mailings else None,
             policy=words.word(words.POLICIES, listed.policy),
         )

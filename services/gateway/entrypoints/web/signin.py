@@ -119,6 +119,7 @@ def router() -> APIRouter:
         waiting = sorted(
             (m for m in person.moderates.values() if m.pending > 0), key=lambda m: (-m.pending, m.name.lower())
         )
+        held = sorted((m for m in person.moderates.values() if m.held > 0), key=lambda m: (-m.held, m.name.lower()))
         workplan_tasks = await workplan.my_urgent_items(request, person)  # work plan (issue 15)
         invitations = await groups.open_invitations(request, person)  # invitations for the person's groups
         training_dates = await trainings.my_dates(request, person)  # dates the person trains (issue 17)
@@ -129,6 +130,7 @@ def router() -> APIRouter:
             "Meine Aufgaben",
             person=person,
             waiting=waiting,
+            held=held,  # posts by mail waiting for the person's moderation (issue 20)
             board=await board_tasks(request, person),
             workplan_tasks=workplan_tasks,
             invitations=invitations,
