@@ -32,6 +32,7 @@ class MailComposer:
         unsubscribe_token: str | None = None,
         manage_token: str | None = None,
         attachments: tuple = (),
+        references: str = "",
     ) -> tuple[str, bytes]:
         unsubscribe_url = f"{self.public_url}/abmelden?token={unsubscribe_token}" if unsubscribe_token else ""
         manage_url = f"{self.public_url}/meine-verteiler?token={manage_token}" if manage_token else ""
@@ -54,6 +55,7 @@ class MailComposer:
             unsubscribe_url=unsubscribe_url,
             unsubscribe_mailto=mailto,
             attachments=attachments,
+            references=references,
         )
         return subject, bytes(mail.build(outgoing, self.sender, self.now()))
 

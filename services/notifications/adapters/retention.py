@@ -8,6 +8,10 @@
   request), a grace period after; with it the consent record begun for it (there never was a consent).
 - Audit entries of the lists (who did what to whom): kept for the audit limit, then deleted.
 - The fingerprints of the rate limit for "Meine Verteiler" links: a day.
+- The bounce log (which address bounced when, what the server said): the bounce limit; a membership's score only looks
+  at its window (two weeks), the rest is for the moderation to see why a delivery was suspended.
+- The archive of the lists: posts older than the archive limit are deleted (a person's own posts go earlier on
+  request, with the erasure).
 """
 
 from __future__ import annotations
@@ -62,8 +66,27 @@ async def drop_link_requests(database: Database, before: datetime) -> int:
         return (await session.execute(delete(t).where(t.c.created_at < before))).rowcount or 0
 
 
+async def drop_bounces(database: Database, before: datetime) -> int:
+    t = orm.bounces
+    async with database.sessions.begin() as session:
+        return (await session.execute(delete(t).where(t.c.at < before))).rowcount or 0
+
+
+async def drop_archived_posts(database: Database, before: datetime) -> int:
+    t = orm.archive
+    async with database.sessions.begin() as session:
+        return (await session.execute(delete(t).where(t.c.sent_at < before))).rowcount or 0
+
+
 def rules(
-    database: Database, *, mail_body_days: float, expired_days: float, audit_days: float, confirm_valid: timedelta
+    database: Database,
+    *,
+    mail_body_days: float,
+    expired_days: float,
+    audit_days: float,
+    confirm_valid: timedelta,
+    bounce_days: float = 180.0,
+    archive_days: float = 1095.0,
 ) -> list[Rule]:
     """The service's rules; a link or request counts from its expiry (`confirm_valid` after its issue)."""
     grace = timedelta(days=expired_days)
@@ -73,4 +96,6 @@ def rules(
         Rule("unbestaetigte_anfragen", lambda now: drop_unconfirmed_requests(database, now - confirm_valid - grace)),
         Rule("protokoll", lambda now: drop_audit(database, cutoff(now, audit_days))),
         Rule("link_anfragen", lambda now: drop_link_requests(database, cutoff(now, 1))),
+        Rule("unzustellbar", lambda now: drop_bounces(database, cutoff(now, bounce_days))),
+        Rule("archiv", lambda now: drop_archived_posts(database, cutoff(now, archive_days))),
     ]

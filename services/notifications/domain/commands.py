@@ -179,3 +179,13 @@ class Leave:
 
     token: str
     list_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ResumeDelivery:
+    """The moderation switches on again the delivery that bounces suspended (the bounces no longer count)."""
+
+    list_id: str
+    moderator: str
+    address: str
+    admin: bool = False

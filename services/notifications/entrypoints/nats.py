@@ -61,7 +61,13 @@ def subscription_contract(m: MailingList, member: Member) -> c.MySubscription:
 
 def member_contract(m: Member) -> c.MemberV1:
     return c.MemberV1(
-        address=m.address, display_name=m.display_name, role=m.role, delivery=m.delivery, status=m.status, since=m.since
+        address=m.address,
+        display_name=m.display_name,
+        role=m.role,
+        delivery=m.delivery,
+        status=m.status,
+        since=m.since,
+        suspended_at=m.suspended_at,
     )
 
 

@@ -1,8 +1,12 @@
 """Sending what is queued: each delivery row is marked sent right after the server accepted it.
 
 Temporary failures (server away, 4xx) are retried with growing pauses; permanent ones (5xx) are
-recorded with their reason. A row marked sent is never sent again, whatever restarts or
-redeliveries happen; the one gap left is a crash between the server's "250" and that mark.
+recorded with their reason, and for a list mail counted as a bounce of that membership (service_layer/bounces.py).
+A row marked sent is never sent again, whatever restarts or redeliveries happen; the one gap left is a crash between
+the server's "250" and that mark.
+
+A list mail goes out with its member's VERP address as envelope sender (`Deps.return_path`): `send` is then called
+with `return_path=`; any other mail, or a service without a mail domain, uses the sender the `send` was made with.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from services.notifications.service_layer import bounces
 from services.notifications.service_layer.ports import Deps
 from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-Send = Callable[[str, bytes], Awaitable[None]]
+Send = Callable[..., Awaitable[None]]  # send(recipient, message[, return_path=...])
 BACKOFF = (5, 15, 60, 300, 900, 3600)  # seconds before the n-th retry
 MAX_ATTEMPTS = 12
 
@@ -31,10 +36,13 @@ class Permanent(Exception):
 
 async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> bool:  # noqa: ANN001
     tried = deps.now()
+    verp = deps.return_path(row.list_id, row.recipient)
+    refusal = None
     try:
-        await send(row.recipient, row.message)
+        await (send(row.recipient, row.message, return_path=verp) if verp else send(row.recipient, row.message))
     except Permanent as exc:
         values = {"status": "failed", "last_error": str(exc)[:500], "attempts": row.attempts + 1}
+        refusal = str(exc)
     except Temporary as exc:
         attempts = row.attempts + 1
         retry_in = timedelta(seconds=backoff[min(attempts, len(backoff)) - 1])
@@ -45,6 +53,8 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> b
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
     async with deps.uow() as uow:
         await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
+        if refusal and row.list_id:  # a list mail refused for good: a bounce of that membership
+            await bounces.refused(deps, uow, row.list_id, row.recipient, refusal, f"zustellung:{row.id}")
         await uow.commit()
     return values.get("status") == "sent"
 

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.notifications.domain import commands, news
-from services.notifications.service_layer import gdpr, incoming, members, membership, personal, selfservice
+from services.notifications.service_layer import bounces, gdpr, incoming, members, membership, personal, selfservice
 from services.notifications.service_layer.ports import Deps
 
 HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
@@ -30,6 +30,7 @@ HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
     commands.Leave: selfservice.leave,
     commands.ExportPerson: gdpr.export,
     commands.ErasePerson: gdpr.erase,
+    commands.ResumeDelivery: bounces.resume_delivery,
     news.FollowGroup: incoming.follow_group,
     news.AnnounceOffice: incoming.announce_office,
     news.AnnounceAction: incoming.announce_action,

@@ -52,6 +52,7 @@ async def mail_one(
     mailing_list: MailingList | None = None,
     personal_unsubscribe: bool = False,
     attachments: tuple = (),
+    references: str = "",
 ) -> bool:
     """Queue one mail; False if this event already produced a mail for this recipient.
 
@@ -76,6 +77,7 @@ async def mail_one(
             unsubscribe_token=token,
             manage_token=manage,
             attachments=attachments,
+            **({"references": references} if references else {}),
         )
     except ValueError as exc:  # header injection or similar: never sent, reason kept
         return await uow.store.add_delivery(
@@ -126,11 +128,15 @@ async def mail_list(
     summary: str,
     attachments: tuple = (),
     only: list[Member] | None = None,
+    references: str = "",
 ) -> int:
-    """Mail every active member (or `only` these), each with a personal unsubscribe link."""
+    """Mail every active member (or `only` these), each with a personal unsubscribe link; a member whose delivery
+    bounces suspended gets nothing. `references`: the post's own Message-ID, so that replies thread in the archive."""
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
     queued = 0
     for member in members:
+        if member.suspended_at is not None:
+            continue
         if not member.wants_each_mail:
             row = _row(
                 event_id, member.address, mailing_list, kind, summary, deps.now(), status="digest", summary=summary
@@ -148,6 +154,7 @@ async def mail_list(
             mailing_list=mailing_list,
             personal_unsubscribe=True,
             attachments=attachments,
+            references=references,
         )
     return queued
 
@@ -155,7 +162,7 @@ async def mail_list(
 async def mail_moderators(
     deps: Deps, uow: UnitOfWork, mailing_list: MailingList, kind: str, *, event_id: str, context: dict
 ) -> int:
-    moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates]
+    moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates and m.receives]
     for m in moderators:
         await mail_one(
             deps,
