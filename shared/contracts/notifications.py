@@ -30,6 +30,7 @@ class ListV1(Contract):
     description: str = ""
     members: int = 0
     welcome_text: str = ""  # sent to each new member with the welcome mail
+    archive_public: bool = False  # the archive is open to everyone, not only to the members (issue 20)
 
 
 class MemberV1(Contract):
@@ -315,6 +316,7 @@ class UpdateList(ModeratorAction):
     description: MultiLine = ""
     policy: Policy
     welcome_text: MultiLine = ""
+    archive_public: bool | None = None  # None: as it is (issue 20)
 
 
 class PreviewPost(ModeratorAction):

@@ -80,6 +80,15 @@ async def test_members_find_a_post_by_a_word_and_nobody_else_opens_the_archive(s
     assert sorted(m["Subject"] for m in box) == ["Flugblatt Wohngeld", "Treffen"]
     box.close()
 
+    # Only if the moderation opens the archive to everyone does a stranger read it.
+    settings = await kathrin.get(f"/moderation/{LAG}/einstellungen")
+    assert 'value="mitglieder" checked' in settings.text
+    action = f"/moderation/{LAG}/einstellungen"
+    saved = await press(kathrin, settings, action, name="LAG Hartz IV Sachsen", richtlinie="offen", archiv="alle")
+    assert saved.status_code == 303
+    public = await system.browser().get(f"{ARCHIVE}?suche=wohngeldreform")
+    assert public.status_code == 200 and "Flugblatt Wohngeld" in public.text and "öffentlich" in unescape(public.text)
+
 
 async def test_the_bounce_page_shows_a_suspended_member_and_switches_the_delivery_on_again(system: WebSystem) -> None:
     system.smtp.mailbox.refuse[BERT] = "550 5.1.1 <bert@example.org>: Recipient address rejected: User unknown"

@@ -137,6 +137,7 @@ class UpdateList:
     policy: str
     welcome_text: str = ""
     admin: bool = False
+    archive_public: bool | None = None  # None: leave as it is
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,13 @@ class MailingList:
             raise Conflict("Diese Anfrage wartet nicht (mehr) auf die Moderation.")
         return request
 
+    def open_archive(self, public: bool | None) -> list[str]:
+        """The moderation opens the archive to everyone or closes it to members only (None: unchanged)."""
+        if public is None or public == self.archive_public:
+            return []
+        self.archive_public = public
+        return ["Archiv öffentlich" if public else "Archiv nur für Mitglieder"]
+
     def ensure_archive_reader(self, member: Member | None, admin: bool = False) -> None:
         """The archive is read by the list's members (a suspended one too), its moderation and the Landesbüro; by
         anyone only if the moderation made it public."""

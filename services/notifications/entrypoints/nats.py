@@ -26,6 +26,7 @@ def list_contract(m: MailingList, members: int = 0) -> c.ListV1:
         description=m.description,
         members=members,
         welcome_text=m.welcome_text,
+        archive_public=m.archive_public,
     )
 
 
@@ -145,7 +146,9 @@ def register(broker: Any, deps: Deps) -> None:
         return c.Erased(address=q.address, **await bus(commands.ErasePerson(q.address, q.block)))
 
     async def update_list(q: c.UpdateList) -> c.ListV1:
-        cmd = commands.UpdateList(q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin)
+        cmd = commands.UpdateList(
+            q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin, q.archive_public
+        )
         return list_contract(*await bus(cmd))
 
     async def send_sign_in(q: c.SignInMail) -> c.Message:

@@ -76,8 +76,19 @@ async def test_posts_are_kept_threaded_and_found_by_a_word_for_members_only(worl
     _, mails = await archive.messages(world.deps, list_id, OWNER)
     assert len(mails) == 3
 
-    world.uow.committed.lists[list_id].archive_public = True
-    await archive.overview(world.deps, list_id, "", False)
+    with pytest.raises(Forbidden):
+        await world(commands.UpdateList(list_id, ANNA, "Liste", "", "offen", archive_public=True))
+    await world(commands.UpdateList(list_id, OWNER, "Liste", "", "offen", archive_public=True))
+    await archive.overview(world.deps, list_id, "", False)  # public: anyone reads
+    await world(commands.UpdateList(list_id, OWNER, "Liste", "", "offen"))  # not named: stays public
+    await archive.overview(world.deps, list_id, BERT, False)
+    await world(commands.UpdateList(list_id, OWNER, "Liste", "", "offen", archive_public=False))
+    with pytest.raises(Forbidden):
+        await archive.overview(world.deps, list_id, BERT, False)
+    assert [e["detail"] for e in world.uow.committed.audit if e["action"] == "verteiler_geaendert"] == [
+        "Archiv öffentlich",
+        "Archiv nur für Mitglieder",
+    ]
 
 
 async def test_attachments_are_kept_within_the_limits_and_named_beyond(world: World) -> None:
