@@ -15,13 +15,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parsedate_to_datetime
 
 from services.notifications.domain.archive import post_message_id, referenced, words_of
-
-__all__ = ["keep", "message_domain", "messages", "moderation_post", "overview", "post_message_id", "thread"]
 from services.notifications.domain.errors import NotFound
 from services.notifications.domain.lists import MailingList
 from services.notifications.service_layer.membership import get_list
 from services.notifications.service_layer.ports import ArchivedPost, Deps, ThreadSummary, UnitOfWork
 
+__all__ = ["keep", "message_domain", "messages", "moderation_post", "overview", "post_message_id", "thread"]
 MAX_BODY = 200_000  # characters of text kept per post
 
 

@@ -49,11 +49,15 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> b
         values = {"attempts": attempts, "last_error": str(exc)[:500], "next_attempt_at": deps.now() + retry_in}
         if attempts >= MAX_ATTEMPTS:
             values["status"] = "failed"
+            if str(exc)[:1] == "4":  # the recipient's server said "later" until we gave up: a soft bounce
+                refusal = str(exc)
     else:
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
     async with deps.uow() as uow:
         await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
-        if refusal and row.list_id:  # a list mail refused for good: a bounce of that membership
+        if (
+            refusal and row.list_id
+        ):  # a list mail refused (for good, or 4xx until we gave up): a bounce of the membership
             await bounces.refused(deps, uow, row.list_id, row.recipient, refusal, f"zustellung:{row.id}")
         await uow.commit()
     return values.get("status") == "sent"

@@ -18,7 +18,7 @@ from services.notifications.domain.bounces import (
     verp_token,
 )
 from services.notifications.domain.errors import Forbidden
-from services.notifications.service_layer import bounces
+from services.notifications.service_layer import bounces, delivery
 from tests.bounces import dsn, sample
 from tests.unit.notifications.world import OWNER, SECRET, World, a_list
 
@@ -127,3 +127,26 @@ async def test_soft_bounces_and_non_bounces_do_not_suspend_and_unknown_tokens_co
     assert await bounces.receive_bounce(f"{list_id}@{DOMAIN}", dsn(verp, ANNA, ORIGINAL), deps) == 0
     assert world.member(list_id, ANNA).suspended_at is None
     assert len(world.uow.committed.bounces) == 3
+
+
+async def test_list_mail_leaves_with_the_verp_address_and_a_later_until_given_up_is_a_soft_bounce(world: World) -> None:
+    list_id = await _member_list(world)
+    deps = replace(world.deps, mail_domain=DOMAIN)
+    envelope: dict[str, str | None] = {}
+
+    async def send(recipient: str, message: bytes, return_path: str | None = None) -> None:
+        envelope[recipient] = return_path
+        if recipient == ANNA:
+            raise delivery.Temporary("452 4.2.2 Mailbox full")
+
+    await world(commands.Post(list_id, OWNER, "Hallo", "Text"))
+    for _ in range(delivery.MAX_ATTEMPTS):
+        await delivery.deliver_due(deps, send, backoff=(0,))
+        world.clock.advance(timedelta(seconds=1))
+    assert envelope[ANNA] == return_path(SECRET, list_id, ANNA, DOMAIN)
+    assert envelope[OWNER] == return_path(SECRET, list_id, OWNER, DOMAIN)
+    bounced = world.uow.committed.bounces
+    assert len(bounced) == 2 and {(b.address, b.severity, b.source, b.status) for b in bounced} == {
+        (ANNA, Severity.SOFT, "smtp", "452")
+    }  # her welcome mail and the post: soft, so no suspension yet
+    assert world.member(list_id, ANNA).suspended_at is None
