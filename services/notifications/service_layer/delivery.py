@@ -55,9 +55,7 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...]) -> b
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
     async with deps.uow() as uow:
         await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
-        if (
-            refusal and row.list_id
-        ):  # a list mail refused (for good, or 4xx until we gave up): a bounce of the membership
+        if refusal and row.list_id:  # refused for good, or 4xx until we gave up: a bounce of the membership
             await bounces.refused(deps, uow, row.list_id, row.recipient, refusal, f"zustellung:{row.id}")
         await uow.commit()
     return values.get("status") == "sent"

@@ -77,7 +77,7 @@ async def mail_one(
             unsubscribe_token=token,
             manage_token=manage,
             attachments=attachments,
-            **({"references": references} if references else {}),
+            **({"references": references} if references else {}),  # only a list post refers to its archived id
         )
     except ValueError as exc:  # header injection or similar: never sent, reason kept
         return await uow.store.add_delivery(
