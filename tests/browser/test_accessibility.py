@@ -262,6 +262,8 @@ def test_every_archive_and_bounce_page(system: System, new_context) -> None:
         del system.smtp.mailbox.refuse[refusing]
     sweep.visit(page, system, f"{base}/unzustellbar", "Unzustellbar, ein Mitglied ausgesetzt")
     expect(page.get_by_role("button", name="Wieder zustellen")).to_be_visible()
+    sweep.visit(page, system, f"{base}/mitglieder", "Mitglieder, eines ausgesetzt")
+    sweep.visit(page, system, f"{base}/mitglieder/person?adresse={quote(refusing)}", "Mitglied, Zustellung ausgesetzt")
     sweep.visit(page, system, archive, "Archiv, drei Themen")
     sweep.visit(page, system, f"{archive}?suche=Rundbrief+1", "Archiv, Suche mit Treffer")
     sweep.visit(page, system, f"{archive}?suche=niemand", "Archiv, Suche ohne Treffer")

@@ -107,6 +107,10 @@ async def test_the_bounce_page_shows_a_suspended_member_and_switches_the_deliver
     assert "Recipient address rejected" in text and "Wieder zustellen" in text
     members = await system.ask(n.MEMBERS, n.MembersQuery(list_id=LAG, moderator=OWNER))
     assert {m.address: m.suspended_at is not None for m in members.members}[BERT]
+    listing = await kathrin.get(f"/moderation/{LAG}/mitglieder")
+    assert listing.text.count("Zustellung ausgesetzt") == 1 and "Unzustellbar" in listing.text
+    to_archive = await kathrin.get(f"/moderation/{LAG}/archiv")
+    assert to_archive.status_code == 303 and to_archive.headers["location"] == ARCHIVE
 
     assert (await (await signed_in(system, ANNA)).get(f"/moderation/{LAG}/unzustellbar")).status_code == 403
     del system.smtp.mailbox.refuse[BERT]

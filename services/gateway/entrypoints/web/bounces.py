@@ -7,6 +7,7 @@ The notifications service decides (who bounced how often, who may see it); this 
 from __future__ import annotations
 
 import base64
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -48,6 +49,11 @@ def router() -> APIRouter:
         member = await ask(request, n.RESUME_DELIVERY, list_id=list_id, address=adresse)
         notice = f"Die Zustellung an {member.address} ist wieder eingeschaltet. Frühere Fehlschläge zählen nicht mehr."
         return redirect(f"{base(list_id)}/unzustellbar", notice, request)
+
+    @r.get("/{list_id}/archiv")
+    async def archive(list_id: str, viewer: Viewer = moderator) -> Response:
+        """The moderation's way to the list's archive (the page members read, with the mbox download)."""
+        return redirect(f"/verteiler/{quote(list_id, safe='')}/archiv")
 
     @r.get("/{list_id}/archiv.mbox")
     async def mbox(request: Request, list_id: str, viewer: Viewer = moderator) -> Response:
