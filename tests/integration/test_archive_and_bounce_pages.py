@@ -6,6 +6,7 @@ on again. The gateway in-process against a real nats-server, the real notificati
 from __future__ import annotations
 
 import mailbox
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -54,6 +55,8 @@ async def test_members_find_a_post_by_a_word_and_nobody_else_opens_the_archive(s
     assert mine.status_code == 200 and "Archiv von „LAG Hartz IV Sachsen“ lesen" in unescape(mine.text)
     opened = await press(anna, mine, "/meine-verteiler/archiv", {"verteiler": LAG})
     assert opened.status_code == 303 and opened.headers["location"] == ARCHIVE
+    assert "bn_sitzung" not in opened.headers.get("set-cookie", "")  # no session: only this archive, for hours
+    assert (await anna.get("/aufgaben", follow_redirects=False)).headers["location"].startswith("/anmelden")
     listing = await anna.get(ARCHIVE)
     assert listing.status_code == 200 and "Flugblatt Wohngeld" in listing.text and "Treffen" in listing.text
     assert "archiv.mbox" not in listing.text  # the download is the moderation's
@@ -67,8 +70,15 @@ async def test_members_find_a_post_by_a_word_and_nobody_else_opens_the_archive(s
     assert "token=" not in thread.text  # no personal link of anyone's copy is archived
     nothing = await anna.get(f"{ARCHIVE}?suche=gibtsnicht")
     assert "Kein Beitrag enthält" in nothing.text
-    assert (await anna.get(f"/moderation/{LAG}/archiv.mbox")).status_code == 403
+    assert (await anna.get(f"/moderation/{LAG}/archiv.mbox")).status_code == 303  # to the sign-in: not hers
+    assert (await (await signed_in(system, ANNA)).get(f"/moderation/{LAG}/archiv.mbox")).status_code == 403
     assert (await anna.get(f"{ARCHIVE}/abc")).status_code == 404
+    forged = system.browser()
+    forged.cookies.set("bn_archiv", f"archiv\n{LAG}\n{ANNA}\n2999-01-01T00:00:00+00:00", domain="gateway.local")
+    assert (await forged.get(ARCHIVE)).status_code == 403  # not signed by the gateway
+    system.advance(timedelta(hours=9))
+    assert (await anna.get(ARCHIVE)).status_code == 403  # the member's cookie is good for hours, not for ever
+    system.advance(timedelta(hours=-9))
 
     kathrin = await signed_in(system, OWNER)
     assert "archiv.mbox" in (await kathrin.get(ARCHIVE)).text

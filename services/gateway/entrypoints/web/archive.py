@@ -1,13 +1,15 @@
 """The archive of a list on the web (issue 20): threads, newest first, a search by words, each thread to read.
 
 Who may read is the notifications service's rule (members of the list, its moderation, the Landesbüro; anyone if the
-list's archive is public): the page asks as the signed-in person. A member signs in with the personal link every
-list mail carries ("Meine Verteiler"): its button "Archiv lesen" starts a session for the address the link proves.
-Without a session a members-only archive shows how to get in, and says nothing about what it holds.
+list's archive is public): the page asks as the signed-in person. A member opens it with the personal link every
+list mail carries ("Meine Verteiler"): its button "Archiv lesen" leaves a signed cookie for this one archive (the
+address the link proves, a few hours, path-bound), not a session: a forwarded list mail must not sign anyone in as a
+moderator. Without either a members-only archive shows how to get in, and says nothing about what it holds.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -18,10 +20,12 @@ from services.gateway.entrypoints.web.auth import viewer
 from services.gateway.entrypoints.web.calls import PageError, ask
 from services.gateway.entrypoints.web.context import web_of
 from services.gateway.entrypoints.web.member import refused_page
-from services.gateway.entrypoints.web.render import SESSION_COOKIE, page, redirect, sign_in_path
+from services.gateway.entrypoints.web.render import page, redirect, sign_in_path, signed, unsigned
 from shared.contracts import notifications as n
 
 PER_PAGE = 30
+READER_COOKIE = "bn_archiv"
+READER_VALID = timedelta(hours=8)
 
 
 def archive_path(list_id: str) -> str:
@@ -32,13 +36,27 @@ def size_words(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",") if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
 
 
+def member_reading(request: Request, list_id: str) -> str:
+    """The address the member's own link proved for this list's archive (READER_COOKIE), or "" if none or expired."""
+    text = unsigned(request, request.cookies.get(READER_COOKIE)) or ""
+    kind, cookie_list, address, until = (text.split("\n") + ["", "", "", ""])[:4]
+    try:
+        valid = (
+            kind == "archiv" and cookie_list == list_id and datetime.fromisoformat(until) > web_of(request).clock.now()
+        )
+    except ValueError:
+        return ""
+    return address if valid else ""
+
+
 def router() -> APIRouter:
     r = APIRouter(include_in_schema=False)
 
     async def reading(request: Request, list_id: str, spec: object, **values: object) -> object | Response:
         """The service's answer for the person looking, or the page that says who may read this archive."""
         person = await viewer(request)
-        who = {"reader": person.address if person else "", "admin": bool(person and person.admin)}
+        reader = person.address if person else member_reading(request, list_id)
+        who = {"reader": reader, "admin": bool(person and person.admin)}
         try:
             return await ask(request, spec, {"list_id": list_id, **who, **values})
         except PageError as refusal:
@@ -95,7 +113,7 @@ def router() -> APIRouter:
 
     @r.post("/meine-verteiler/archiv", response_class=HTMLResponse)
     async def open_with_own_link(request: Request, token: str = Form(""), verteiler: str = Form("")) -> Response:
-        """The member's personal link proves the address: a session for it, then the list's archive."""
+        """The member's personal link proves the address: the archive of that list for it (READER_COOKIE)."""
         web = web_of(request)
         try:
             mine = await ask(request, n.MY_LISTS, {"token": token})
@@ -105,9 +123,17 @@ def router() -> APIRouter:
             return redirect(
                 f"/meine-verteiler?token={quote(token, safe='')}", "Dort sind Sie nicht eingetragen.", request
             )
-        secret = await web.sessions.start(mine.address, web.clock.now())
+        until = (web.clock.now() + READER_VALID).isoformat()
         response = redirect(archive_path(verteiler))
-        response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="lax", secure=web.secure_cookies, path="/")
+        response.set_cookie(
+            READER_COOKIE,
+            signed(request, f"archiv\n{verteiler}\n{mine.address}\n{until}"),
+            max_age=int(READER_VALID.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=web.secure_cookies,
+            path=archive_path(verteiler),
+        )
         return response
 
     return r
