@@ -53,6 +53,7 @@ def wire_problems(raw: bytes) -> list[str]:
 class Received:
     recipient: str
     raw: bytes
+    mail_from: str = ""  # the envelope sender (MAIL FROM): a list mail's VERP address
 
     @property
     def message(self) -> EmailMessage:
@@ -86,7 +87,7 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         for recipient in envelope.rcpt_tos:
-            self.received.append(Received(recipient, envelope.original_content))
+            self.received.append(Received(recipient, envelope.original_content, envelope.mail_from or ""))
         if self.eml is not None:  # for the gateway's local mailbox pages (setting mailbox_dir)
             await self.eml.handle_DATA(server, session, envelope)
         return "250 Nachricht angenommen"

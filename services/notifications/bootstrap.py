@@ -13,6 +13,8 @@ from services.notifications.adapters.mail import Sender
 from services.notifications.adapters.smtp_pool import SmtpPool
 from services.notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from services.notifications.config import NotificationsSettings
+from services.notifications.domain.archive import AttachmentLimits
+from services.notifications.domain.bounces import BouncePolicy
 from services.notifications.domain.tokens import Signer
 from services.notifications.entrypoints import lmtp, wiring
 from services.notifications.service_layer import delivery, digests, held
@@ -47,6 +49,10 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         read_mail=partial(inbound_mail.read, max_bytes=settings.max_message_kilobytes * 1024),
         held_remind_after=timedelta(hours=settings.held_remind_hours),
         held_expire_after=timedelta(days=settings.held_expire_days),
+        bounce_policy=BouncePolicy(
+            settings.bounce_threshold, timedelta(days=settings.bounce_window_days), settings.bounce_soft_weight
+        ),
+        attachment_limits=AttachmentLimits(settings.archive_attachment_bytes, settings.archive_attachments_total_bytes),
     )
     pool = SmtpPool(
         settings.smtp_host,
@@ -58,7 +64,9 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         use_tls=settings.smtp_tls,
     )
 
-    send = partial(pool.send, sender.address)  # raises the delivery port's own Temporary and Permanent
+    async def send(recipient: str, message: bytes, return_path: str | None = None) -> None:
+        """Raises the delivery port's own Temporary and Permanent; a list mail's envelope sender is its VERP address."""
+        await pool.send(return_path or sender.address, recipient, message)
 
     async def deliver() -> None:
         await delivery.run(
@@ -86,6 +94,8 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         expired_days=settings.retention_expired_days,
         audit_days=settings.retention_audit_days,
         confirm_valid=deps.confirm_valid,
+        bounce_days=settings.retention_bounce_days,
+        archive_days=settings.retention_archive_days,
     )
     app.background.extend([deliver, digest, held_posts])
     if settings.lmtp_port:

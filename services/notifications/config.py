@@ -65,6 +65,25 @@ class NotificationsSettings(ServiceSettings):
         "bleiben so viele Tage (Standard: zwei Jahre)",
     )
 
+    retention_bounce_days: float = Field(
+        default=180.0, gt=0, description="Einträge im Protokoll der Fehlschläge (Bounces) bleiben so viele Tage"
+    )
+    retention_archive_days: float = Field(
+        default=1095.0,
+        gt=0,
+        description="Beiträge im Archiv eines Verteilers bleiben so viele Tage (Standard: drei Jahre)",
+    )
+    # Bounces (services/notifications/domain/bounces.py): so viele Punkte in so vielen Tagen setzen die Zustellung aus
+    bounce_threshold: float = Field(default=3.0, gt=0, description="Punkte, ab denen die Zustellung ausgesetzt wird")
+    bounce_window_days: float = Field(default=14.0, gt=0, description="Zeitraum, in dem die Punkte zählen")
+    bounce_soft_weight: float = Field(
+        default=0.5, ge=0, le=1, description="Ein weicher Fehlschlag (4.x.x, etwa Postfach voll) zählt so viel"
+    )
+    archive_attachment_bytes: int = Field(default=5 * 1024 * 1024, ge=0, description="Größter Anhang im Archiv")
+    archive_attachments_total_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=0, description="Alle Anhänge eines Beitrags im Archiv zusammen höchstens"
+    )
+
     def production_problems(self) -> list[str]:
         problems = super().production_problems()
         if not (self.smtp_starttls or self.smtp_tls or self.smtp_local_relay):

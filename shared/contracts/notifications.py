@@ -45,6 +45,7 @@ class ListV1(Contract):
     welcome_text: str = ""  # sent to each new member with the welcome mail
     posting: PostingV1 | None = None  # issue 20; None from a producer that predates it
     address: str = ""  # where members write to the list (issue 20)
+    archive_public: bool = False  # the archive is open to everyone, not only to the members (issue 20)
 
 
 class MemberV1(Contract):
@@ -54,6 +55,7 @@ class MemberV1(Contract):
     delivery: str
     status: str
     since: datetime | None = None
+    suspended_at: datetime | None = None  # delivery suspended after too many bounces (issue 20)
 
 
 class RequestV1(Contract):
@@ -214,6 +216,8 @@ class Erased(Contract):
     requests: int
     consents: int
     deliveries: int
+    bounces: int = 0
+    archive: int = 0  # the person's own posts in the lists' archives
 
 
 # --- queries -----------------------------------------------------------------------------
@@ -331,6 +335,7 @@ class UpdateList(ModeratorAction):
     description: MultiLine = ""
     policy: Policy
     welcome_text: MultiLine = ""
+    archive_public: bool | None = None  # None: as it is (issue 20)
 
 
 class PreviewPost(ModeratorAction):
@@ -520,3 +525,100 @@ class UpdatePosting(ModeratorAction):
 HELD_POSTS = query("notifications", "held_posts", ListQuery, HeldPosts)
 DECIDE_POST = command("notifications", "decide_post", DecidePost, HeldPostV1)
 UPDATE_POSTING = command("notifications", "update_posting", UpdatePosting, ListV1)
+
+
+# --- bounces and the archive (issue 20) -----------------------------------------------------------
+
+
+class BounceV1(Contract):
+    address: str
+    at: datetime
+    severity: str  # "hart" | "weich"
+    source: str  # "dsn" (a delivery status notification) | "text" (a plain-text report) | "smtp" (refused at delivery)
+    status: str = ""  # "5.1.1" or "550"
+    diagnostic: str = ""
+    cleared: bool = False  # the moderation switched the delivery on again: no longer counted
+
+
+class BounceLog(Contract):
+    suspended: list[MemberV1]  # active members whose delivery is suspended
+    entries: list[BounceV1]  # newest first
+    rule: str  # when a delivery is suspended, in words
+
+
+class ResumeDelivery(ModeratorAction):
+    address: Email
+
+
+class ArchiveQuery(Contract):
+    """The archive of a list for `reader` (the signed-in person's address; empty: nobody signed in)."""
+
+    list_id: Id
+    reader: SingleLine = ""
+    admin: Flag = False
+    search: SingleLine = ""  # words, each to be found in subject or text
+    offset: Annotated[int, Field(ge=0)] = 0
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+class ArchiveThreadQuery(Contract):
+    list_id: Id
+    reader: SingleLine = ""
+    admin: Flag = False
+    thread_id: Annotated[int, Field(ge=1)]
+
+
+class ArchivedAttachment(Contract):
+    name: str
+    type: str
+    size: int
+    kept: bool
+
+
+class ArchivedPostV1(Contract):
+    post_id: int
+    thread_id: int
+    parent_id: int | None = None
+    subject: str
+    sender_name: str = ""
+    sender: str = ""
+    sent_at: datetime
+    text: str = ""
+    attachments: list[ArchivedAttachment] = []
+
+
+class ThreadV1(Contract):
+    thread_id: int
+    subject: str
+    starter_name: str = ""
+    started_at: datetime
+    last_at: datetime
+    posts: int
+
+
+class Archive(Contract):
+    list_id: str
+    list_name: str
+    public: bool = False
+    threads: list[ThreadV1]
+    total: int = 0  # threads in all
+    hits: list[ArchivedPostV1] = []  # posts found by the search
+
+
+class ArchiveThread(Contract):
+    list_id: str
+    list_name: str
+    posts: list[ArchivedPostV1]
+
+
+class Mbox(Contract):
+    list_name: str
+    posts: int
+    content: str  # the mbox file, base64
+
+
+BOUNCE_LOG = query("notifications", "bounce_log", ListQuery, BounceLog)
+RESUME_DELIVERY = command("notifications", "resume_delivery", ResumeDelivery, MemberV1)
+ARCHIVE = query("notifications", "archive", ArchiveQuery, Archive)
+ARCHIVE_THREAD = query("notifications", "archive_thread", ArchiveThreadQuery, ArchiveThread)
+ARCHIVE_MBOX = query("notifications", "archive_mbox", ListQuery, Mbox)

@@ -233,6 +233,49 @@ def test_every_public_and_member_page_in_every_state(system: System, page, conte
     sweep.done()
 
 
+def test_every_archive_and_bounce_page(system: System, new_context) -> None:
+    """Issue 20: the archive (threads, a search with and without hits, a thread), the page for those who may not read
+    it, and the bounce page, empty and with a suspended member."""
+    from playwright.sync_api import expect
+
+    sweep = Sweep()
+    moderator = "theo.a11y@example.org"
+    listed = system.new_list("Barrierefrei Archiv", policy="offen", owner_address=moderator)
+    refusing = "fehl.a11y@example.org"
+    system.ask(n.ADD_MEMBER, n.AddMember(list_id=listed.list_id, moderator=moderator, address=refusing))
+    base = f"/moderation/{quote(listed.list_id, safe='')}"
+    archive = f"/verteiler/{quote(listed.list_id, safe='')}/archiv"
+    stranger = new_context().new_page()
+    sweep.visit(stranger, system, archive, "Archiv, nur für Mitglieder", 403)
+    context = new_context()
+    system.sign_in(context, moderator)
+    page = context.new_page()
+    sweep.visit(page, system, archive, "Archiv, leer")
+    sweep.visit(page, system, f"{base}/unzustellbar", "Unzustellbar, nichts")
+    system.smtp.mailbox.refuse[refusing] = "550 5.1.1 User unknown"
+    try:
+        for number in range(3):
+            subject = f"Rundbrief {number} zur Barrierefreiheit"
+            post = n.Post(list_id=listed.list_id, moderator=moderator, subject=subject, text=f"Text {number}.\n\nGruß")
+            system.ask(n.POST, post)
+            system.mail(moderator, subject)
+        system.mail(moderator, "Zustellung ausgesetzt")
+    finally:
+        del system.smtp.mailbox.refuse[refusing]
+    sweep.visit(page, system, f"{base}/unzustellbar", "Unzustellbar, ein Mitglied ausgesetzt")
+    expect(page.get_by_role("button", name="Wieder zustellen")).to_be_visible()
+    sweep.visit(page, system, f"{base}/mitglieder", "Mitglieder, eines ausgesetzt")
+    sweep.visit(page, system, f"{base}/mitglieder/person?adresse={quote(refusing)}", "Mitglied, Zustellung ausgesetzt")
+    sweep.visit(page, system, archive, "Archiv, drei Themen")
+    sweep.visit(page, system, f"{archive}?suche=Rundbrief+1", "Archiv, Suche mit Treffer")
+    sweep.visit(page, system, f"{archive}?suche=niemand", "Archiv, Suche ohne Treffer")
+    page.get_by_role("link", name="Rundbrief 2 zur Barrierefreiheit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rundbrief 2 zur Barrierefreiheit")
+    sweep.check(page, "Archiv, ein Thema")
+    sweep.visit(page, system, f"{archive}/999999", "Archiv, Thema unbekannt", 404)
+    sweep.done()
+
+
 def test_a_moderator_decides_two_requests_by_keyboard_only(system: System, page, context) -> None:
     """Tab to the first two requests' boxes, Space to tick each, Tab to "Ausgewählte annehmen", Enter: both are
     members; every stop on the way shows the focus."""

@@ -34,6 +34,8 @@ EXPORTED = {  # per service, each kind of record planted below and how often at 
         "Eintrag in einem Verteiler": 3,  # two lists, and the group's list she moderates as its coordinator
         "Anfrage an einen Verteiler": 1,  # the new address of Otto's address change
         "Eintrag im Protokoll eines Verteilers": 1,  # the note that names her
+        "Ihr Beitrag im Archiv eines Verteilers": 1,  # her post to the list she moderates (issue 20)
+        "Nicht zugestellte Mail (Bounce)": 1,  # her mail server refused a list mail (issue 20)
         DEAD: 1,
     },
     "Register": {
@@ -104,6 +106,7 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
     )
     async with system as made:
         js = broker.connection.jetstream()
+        made.smtp.mailbox.refuse[JANA] = "550 5.1.1 <jana.zuerich@example.org>: User unknown"  # bounces (issue 20)
         lists = []
         for title in ("LAG Hartz IV Sachsen", "Rundbrief Soziales"):
             created = await made.ask(n.CREATE_LIST, n.CreateList(name=title, policy="offen", owner_address=KATHRIN))
@@ -133,6 +136,14 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
                 counsellors=[r.CounsellorInput(name=NAME, email=JANA)],
             ),
         )
+        # Issue 20: her own post in a list's archive, and someone else's post that names her.
+        await made.ask(n.SET_ROLE, n.SetRole(list_id=lists[0], moderator=KATHRIN, address=JANA, role="moderation"))
+        await made.ask(
+            n.POST, n.Post(list_id=lists[0], moderator=JANA, subject="Treffen in Plauen", text="Bis Montag!")
+        )
+        await made.ask(
+            n.POST, n.Post(list_id=lists[1], moderator=KATHRIN, subject="Protokoll", text=f"Protokoll: {NAME}, Otto")
+        )
         # Dead letters: a broken group event naming her, which notifications and events both consume and refuse.
         await js.publish(
             "registry.group.coordinator_changed.v1",
@@ -150,7 +161,9 @@ async def test_an_erasure_leaves_no_copy_anywhere_and_replicas_rebuild(nats_serv
         async def planted() -> bool:
             replica = (await made.ask(e.GROUPS, e.GroupsQuery())).groups
             dead = [i for i in await js.streams_info() if i.config.name.startswith("DEADLETTER_") and i.state.messages]
-            return any(g.coordinator_email for g in replica) and len(dead) >= 2
+            async with made.services["notifications"].database.sessions() as session:
+                bounced = (await session.execute(text("SELECT count(*) FROM bounces"))).scalar_one()
+            return any(g.coordinator_email for g in replica) and len(dead) >= 2 and bounced > 0
 
         # The gateway's own: a web session, a sign-in link and a role given by hand.
         await made.sessions.start(JANA, made.clock.now())

@@ -56,6 +56,13 @@ CONTEXTS = {
         "role_label": "Moderation",
         "welcome_text": "Schön, dass Sie dabei sind.\nBitte lesen Sie die Regeln.",
     },
+    "unzustellbar": {
+        "address": "anna@example.org",
+        "display_name": "Anna",
+        "rule": "3 harte Fehlschläge in 14 Tagen",
+        "bounce_said": "5.1.1 550 User unknown",
+        "link": "https://beratungsnetz.example/moderation/lag/unzustellbar",
+    },
     "moderation": {
         "request_kind": "Eintrag",
         "address": "anna@example.org",

@@ -19,7 +19,7 @@ async def test_migrations_create_outbox_and_inbox_and_can_run_twice(database, se
         tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         version = (await conn.execute(text(f"SELECT version_num FROM alembic_version_{service}"))).scalar_one()  # noqa: S608 - table names from our own metadata, no input
     assert {"outbox", "inbox", f"alembic_version_{service}"} <= tables
-    assert version == {"registry": "0008", "notifications": "0005", "events": "0008"}[service]
+    assert version == {"registry": "0008", "notifications": "0006", "events": "0008"}[service]
 
 
 async def test_actions_planned_before_the_day_column_get_their_day(database) -> None:

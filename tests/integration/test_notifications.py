@@ -194,7 +194,7 @@ async def test_export_then_erase_and_block_leaves_only_a_fingerprint_and_announc
     assert len(data["memberships"]) == 1 and len(data["requests"]) == 1 and len(data["consents"]) == 1
     assert len(data["deliveries"]) == 2 and data["audit"][0]["subject"] == "anna@example.org"
     counts = await handle(commands.ErasePerson("anna@example.org", block=True), deps)
-    assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 2}
+    assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 2, "bounces": 0, "archive": 0}
     assert all(v == [] for v in (await handle(commands.ExportPerson("anna@example.org"), deps)).values())
     with pytest.raises(Conflict, match="gesperrt"):
         await handle(

@@ -252,6 +252,31 @@ async def test_audit_entries_are_kept_two_years(notifications, clock) -> None:
     assert left == {"grenze", "heute"}
 
 
+async def test_bounces_go_after_their_days_archived_posts_after_theirs(notifications, clock) -> None:
+    database, now = notifications, clock.now()
+    bounce = {"list_id": "landesvorstand", "address": "a@example.org", "severity": "hart", "source": "dsn"}
+    bounce |= {"diagnostic": "", "reference": "", "cleared": False}
+    await put(
+        database,
+        notifications_orm.bounces,
+        {**bounce, "at": now - 180 * DAY - SECOND, "status": "alt"},
+        {**bounce, "at": now - 180 * DAY, "status": "grenze"},
+    )
+    post = {"list_id": "landesvorstand", "message_id": "<p@x>", "thread_id": None, "parent_id": None, "subject": "S"}
+    post |= {"sender": "a@example.org", "sender_name": "A", "search": "s", "attachments": "[]", "message": b"x"}
+    await put(
+        database,
+        notifications_orm.archive,
+        {**post, "event_id": "alt", "sent_at": now - 1095 * DAY - SECOND, "body": "alt"},
+        {**post, "event_id": "grenze", "sent_at": now - 1095 * DAY, "body": "grenze"},
+    )
+    counts = await enforce("notifications", notifications_rules(database), now)
+    assert (counts["unzustellbar"], counts["archiv"]) == (1, 1)
+    async with database.sessions() as session:
+        assert set((await session.execute(select(notifications_orm.bounces.c.status))).scalars()) == {"grenze"}
+        assert set((await session.execute(select(notifications_orm.archive.c.body))).scalars()) == {"grenze"}
+
+
 # --- gateway ----------------------------------------------------------------------------------------------------
 
 

@@ -17,11 +17,9 @@ from starlette.exceptions import HTTPException
 from services.gateway.adapters.services import ServiceClient
 from services.gateway.entrypoints import api, feeds, token_routes
 from services.gateway.entrypoints.limits import BodyLimit
-from services.gateway.entrypoints.web import coverage as coverage_pages  # issue 16: the register's admin pages
-from services.gateway.entrypoints.web import directory as directory_pages
-from services.gateway.entrypoints.web import errors as web_errors
-from services.gateway.entrypoints.web import groups as group_pages
 from services.gateway.entrypoints.web import (
+    archive,
+    bounces,
     joining,
     lage,
     list_posts,
@@ -36,6 +34,10 @@ from services.gateway.entrypoints.web import (
     trainings,
     workplan,
 )
+from services.gateway.entrypoints.web import coverage as coverage_pages  # issue 16: the register's admin pages
+from services.gateway.entrypoints.web import directory as directory_pages
+from services.gateway.entrypoints.web import errors as web_errors
+from services.gateway.entrypoints.web import groups as group_pages
 from services.gateway.entrypoints.web import register as register_pages
 from services.gateway.entrypoints.web.context import Web
 from services.gateway.entrypoints.web.security import SecurityHeaders, WebSecurity
@@ -124,6 +126,8 @@ def create_app(
     app.include_router(pages.router())
     app.include_router(moderation.router())
     app.include_router(list_posts.router())  # posts by mail (issue 20)
+    app.include_router(bounces.router())  # bounces and the mbox (issue 20)
+    app.include_router(archive.router())  # the lists' archives (issue 20)
     app.include_router(lage.router())  # the board (issue 15)
     app.include_router(workplan.router())
     app.include_router(group_pages.router())

@@ -57,6 +57,7 @@ class MailComposer:
         unsubscribe_token: str | None = None,
         manage_token: str | None = None,
         attachments: tuple = (),
+        references: str = "",
     ) -> tuple[str, bytes]:
         unsubscribe_url = f"{self.public_url}/abmelden?token={unsubscribe_token}" if unsubscribe_token else ""
         manage_url = f"{self.public_url}/meine-verteiler?token={manage_token}" if manage_token else ""
@@ -79,6 +80,7 @@ class MailComposer:
             unsubscribe_url=unsubscribe_url,
             unsubscribe_mailto=mailto,
             attachments=attachments,
+            references=references,
         )
         return subject, bytes(mail.build(outgoing, self.sender, self.now()))
 
@@ -98,7 +100,7 @@ class MailComposer:
             list_id=list_id,
             list_name=list_name,
             domain=self.sender.domain,
-            archive_url=f"{self.public_url}/archiv/{list_id}",
+            archive_url=f"{self.public_url}/verteiler/{list_id}/archiv",  # the archive page (gateway web/archive.py)
             unsubscribe_url=f"{self.public_url}/abmelden?token={unsubscribe_token}",
             manage_url=f"{self.public_url}/meine-verteiler?token={manage_token}",
             rewrite_from=rewrite_from,
@@ -115,9 +117,10 @@ class MailComposer:
         list_id: str | None = None,
         list_name: str = "",
         attachments: tuple = (),
+        references: str = "",
     ) -> Mailing:
         """One mail to many members, composed once: `Mailing.message` gives each member's copy."""
-        return Mailing(self, kind, event_id, context, list_id, list_name, attachments)
+        return Mailing(self, kind, event_id, context, list_id, list_name, attachments, references)
 
     def preview(
         self,
@@ -202,9 +205,12 @@ class Mailing:
         list_id: str | None,
         list_name: str,
         attachments: tuple,
+        references: str = "",
     ) -> None:
         self.composer, self.kind, self.event_id = composer, kind, event_id
         self.options = {"context": context, "list_id": list_id, "list_name": list_name, "attachments": attachments}
+        if references:
+            self.options["references"] = references
         self.subject, self.template = composer.message(
             kind,
             to_address=_TO,

@@ -72,6 +72,7 @@ class Outgoing:
     unsubscribe_url: str = ""
     unsubscribe_mailto: str = ""
     attachments: tuple[tuple[str, str, bytes], ...] = field(default=())  # (filename, mime type, content)
+    references: str = ""  # the post's own Message-ID (a list post): replies to this copy name it, and thread
 
 
 def message_id(event_id: str, recipient: str, domain: str) -> str:
@@ -93,6 +94,8 @@ def build(mail: Outgoing, sender: Sender, now: datetime) -> MIMEPart:
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id(mail.event_id, mail.to_address, sender.domain)
     msg["Auto-Submitted"] = "auto-generated"
+    if mail.references:
+        msg["References"] = mail.references
     if mail.list_id:
         msg["List-Id"] = f"{mail.list_name} <{mail.list_id}.{sender.domain}>"
     if mail.unsubscribe_url:

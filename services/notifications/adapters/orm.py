@@ -27,6 +27,7 @@ members = Table(
     Column("delivery", String(20), nullable=False),
     Column("status", String(20), nullable=False),
     _when("since", nullable=True),
+    _when("suspended_at", nullable=True),  # delivery suspended after too many bounces (domain/bounces.py)
 )
 requests = Table(
     "requests",
@@ -142,4 +143,37 @@ kept_mail = Table(  # incoming mail that was not distributed, with the reason: n
     Column("reason", Text, nullable=False),
     _when("received_at"),
     Column("message", LargeBinary, nullable=True),
+)
+bounces = Table(  # what came back for a membership: a DSN, a plain-text report, or a refusal at delivery
+    "bounces",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(64), nullable=False, index=True),
+    Column("address", String(320), nullable=False, index=True),
+    _when("at"),
+    Column("severity", String(10), nullable=False),  # hart | weich
+    Column("source", String(10), nullable=False),  # dsn | text | smtp
+    Column("status", String(20), nullable=False),
+    Column("diagnostic", Text, nullable=False),
+    Column("reference", String(300), nullable=False),
+    Column("cleared", Boolean, nullable=False),
+)
+archive = Table(  # every post a list distributed, as members read it later (service_layer/archive.py)
+    "archive",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(64), nullable=False, index=True),
+    Column("event_id", String(120), nullable=False),
+    Column("message_id", String(300), nullable=False, index=True),
+    Column("thread_id", Integer, nullable=True, index=True),  # the first post of its thread (itself for a new one)
+    Column("parent_id", Integer, nullable=True),
+    Column("subject", String(300), nullable=False),
+    Column("sender", String(320), nullable=False, index=True),
+    Column("sender_name", String(100), nullable=False),
+    _when("sent_at"),
+    Column("body", Text, nullable=False),  # the plain text
+    Column("search", Text, nullable=False),  # subject and text in lower case (Python's: SQLite's lower() is ASCII only)
+    Column("attachments", Text, nullable=False),  # JSON: [{"name", "type", "size", "kept"}]
+    Column("message", LargeBinary, nullable=False),  # the post as RFC 5322 bytes, attachments within the limit
+    UniqueConstraint("list_id", "event_id", name="uq_archive_list_event"),
 )

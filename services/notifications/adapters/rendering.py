@@ -27,6 +27,7 @@ SUBJECTS = {
     "verwalten": "Ihr Link zu „Meine Verteiler“",
     "bereits_eingetragen": "Sie sind bereits im Verteiler „{list_name}“",
     "adressen_bestaetigen": "Bitte bestätigen: neue Adresse für Ihre Verteiler",
+    "unzustellbar": "Zustellung ausgesetzt: {address} in „{list_name}“",
     "persoenlich": "{subject}",  # written by the service that asked for the mail
     "beitrag_wartet": "Beitrag wartet auf Freigabe: „{list_name}“",
     "beitrag_erinnerung": "Erinnerung: Beitrag wartet auf Freigabe – „{list_name}“",
@@ -39,7 +40,9 @@ SUBJECTS = {
 }
 _URL = re.compile(r"https?://[^\s<>\"]+")
 # What a stranger typed (a subscriber's name on the public form) and a mail shows a moderator: never a link.
-STRANGER_TEXT = frozenset({"display_name", "post_subject", "sender"})  # issue 20: a post's subject and sender
+STRANGER_TEXT = frozenset(
+    {"display_name", "post_subject", "sender", "bounce_said"}
+)  # issue 20: a post's subject and sender; bounce_said: what a remote mail server answered
 # After each of these characters a WORD JOINER (U+2060): invisible, no line break, and no mail program's autolinker
 # sees "www.x", "x.org", "https://" or "a@b" across it - nor does the HTML part's own `linkify`.
 _LINK_PARTS = re.compile(r"[.:/@\\\u3002\uff0e\uff61\uff1a\uff0f]")

@@ -10,6 +10,10 @@
 - The fingerprints of the rate limit for "Meine Verteiler" links: a day.
 - Posts by mail (issue 20): a held post's text once decided, and incoming mail kept with its reason, after the
   mail-body limit.
+- The bounce log (which address bounced when, what the server said): the bounce limit; a membership's score only looks
+  at its window (two weeks), the rest is for the moderation to see why a delivery was suspended.
+- The archive of the lists: posts older than the archive limit are deleted (a person's own posts go earlier on
+  request, with the erasure).
 """
 
 from __future__ import annotations
@@ -83,8 +87,27 @@ async def drop_kept_mail(database: Database, before: datetime) -> int:
         return (await session.execute(delete(t).where(t.c.received_at < before))).rowcount or 0
 
 
+async def drop_bounces(database: Database, before: datetime) -> int:
+    t = orm.bounces
+    async with database.sessions.begin() as session:
+        return (await session.execute(delete(t).where(t.c.at < before))).rowcount or 0
+
+
+async def drop_archived_posts(database: Database, before: datetime) -> int:
+    t = orm.archive
+    async with database.sessions.begin() as session:
+        return (await session.execute(delete(t).where(t.c.sent_at < before))).rowcount or 0
+
+
 def rules(
-    database: Database, *, mail_body_days: float, expired_days: float, audit_days: float, confirm_valid: timedelta
+    database: Database,
+    *,
+    mail_body_days: float,
+    expired_days: float,
+    audit_days: float,
+    confirm_valid: timedelta,
+    bounce_days: float = 180.0,
+    archive_days: float = 1095.0,
 ) -> list[Rule]:
     """The service's rules; a link or request counts from its expiry (`confirm_valid` after its issue)."""
     grace = timedelta(days=expired_days)
@@ -96,4 +119,6 @@ def rules(
         Rule("link_anfragen", lambda now: drop_link_requests(database, cutoff(now, 1))),
         Rule("beitragstexte", lambda now: drop_held_texts(database, cutoff(now, mail_body_days))),  # issue 20
         Rule("eingang", lambda now: drop_kept_mail(database, cutoff(now, mail_body_days))),
+        Rule("unzustellbar", lambda now: drop_bounces(database, cutoff(now, bounce_days))),
+        Rule("archiv", lambda now: drop_archived_posts(database, cutoff(now, archive_days))),
     ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -13,6 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications.adapters import orm
+from services.notifications.adapters.archive_store import ArchiveQueries
+from services.notifications.adapters.bounce_store import BounceQueries
 from services.notifications.adapters.post_store import PostStore
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
 from services.notifications.service_layer.ports import Failure, Mailing
@@ -36,7 +40,7 @@ class ListRepository(SnapshotRepository[MailingList]):
         return {"group_id": item.group_id}
 
 
-class Store(PostStore):
+class Store(PostStore, BounceQueries, ArchiveQueries):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -264,7 +268,7 @@ class Store(PostStore):
     async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
         t = orm.deliveries
         query = (
-            select(t.c.id, t.c.recipient, t.c.message, t.c.attempts)
+            select(t.c.id, t.c.recipient, t.c.message, t.c.attempts, t.c.list_id, t.c.event_id)
             .where(t.c.status == "pending", t.c.next_attempt_at <= now)
             .order_by(t.c.id)
             .limit(limit)
@@ -344,8 +348,10 @@ class Store(PostStore):
             ("held_posts", orm.held_posts, _is(orm.held_posts.c.sender, a)),  # posts by mail (issue 20)
             ("kept_mail", orm.kept_mail, _is(orm.kept_mail.c.sender, a)),
             ("trusted_senders", orm.trusted_senders, _is(orm.trusted_senders.c.address, a)),
+            ("bounces", orm.bounces, _is(orm.bounces.c.address, a)),
+            ("archive", orm.archive, _is(orm.archive.c.sender, a)),
         ):
-            columns = [c for c in table.c if c.name not in ("message",)]
+            columns = [c for c in table.c if c.name not in ("message", "search")]
             rows = await self.session.execute(select(*columns).where(condition))
             found[name] = [
                 {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row._mapping.items()} for row in rows
@@ -372,6 +378,8 @@ class Store(PostStore):
             ("requests", orm.requests, or_(_is(orm.requests.c.address, a), _is(orm.requests.c.new_address, a))),
             ("consents", orm.consents, _is(orm.consents.c.address, a)),
             ("deliveries", orm.deliveries, _is(orm.deliveries.c.recipient, a)),
+            ("bounces", orm.bounces, _is(orm.bounces.c.address, a)),
+            ("archive", orm.archive, _is(orm.archive.c.sender, a)),  # the person's own posts leave the archive
         ):
             counts[name] = (await self.session.execute(delete(table).where(condition))).rowcount
         for table, column in (  # posts by mail (issue 20): held, trusted, kept - not counted apart
@@ -393,7 +401,33 @@ class Store(PostStore):
                 if changed:
                     await self.session.execute(update(table).where(key == row[0]).values(**changed))
         await self._forget_in_mails(words)
+        await self._forget_in_archive(words)
         return counts
+
+    async def _forget_in_archive(self, words: list[str]) -> int:
+        """Others' posts that name the person (a quote, a greeting) keep their text without the name; the kept message
+        becomes that text alone (its attachments could name the person where nobody can search)."""
+        t = orm.archive
+        rows = await self.session.execute(select(t.c.id, t.c.subject, t.c.sender_name, t.c.body, t.c.message))
+        touched = 0
+        for row in rows.all():
+            if not (_names_in_mail(row.message, words) or any(names_any(v, words) for v in row[1:4])):
+                continue
+            touched += 1
+            subject, name, body = (without(v, words) for v in row[1:4])
+            await self.session.execute(
+                update(t)
+                .where(t.c.id == row.id)
+                .values(
+                    subject=subject,
+                    sender_name=name,
+                    body=body,
+                    search=f"{subject}\n{body}".lower(),
+                    message=_text_only(row.message, subject, name, body),
+                    attachments="[]",
+                )
+            )
+        return touched
 
     async def _forget_in_mails(self, words: list[str]) -> int:
         d = orm.deliveries
@@ -430,6 +464,20 @@ def _names_in_mail(message: bytes | None, words: list[str]) -> bool:
             except (LookupError, ValueError):  # an unknown charset: its bytes were searched above
                 continue
     return any(names_any(t, words) for t in texts)
+
+
+def _text_only(message: bytes, subject: str, name: str, body: str) -> bytes:
+    """A kept post rebuilt from its cleaned text: the headers that name nobody, the text, no attachments."""
+    old = email.message_from_bytes(bytes(message), policy=email.policy.default)
+    new = email.message.EmailMessage(policy=email.policy.SMTP)
+    for header in ("Date", "Message-ID", "In-Reply-To", "References"):
+        if old.get(header):
+            new[header] = str(old[header])
+    senders = getattr(old["From"], "addresses", ()) if old.get("From") else ()
+    new["From"] = Address(name, addr_spec=senders[0].addr_spec if senders else "unbekannt@invalid")
+    new["Subject"] = subject
+    new.set_content(body)
+    return bytes(new)
 
 
 def _is(column: Any, address: str) -> Any:

@@ -137,6 +137,7 @@ class UpdateList:
     policy: str
     welcome_text: str = ""
     admin: bool = False
+    archive_public: bool | None = None  # None: leave as it is
 
 
 @dataclass(frozen=True)
@@ -201,4 +202,13 @@ class UpdatePosting:
     list_id: str
     moderator: str
     values: dict
+
+
+@dataclass(frozen=True)
+class ResumeDelivery:
+    """The moderation switches on again the delivery that bounces suspended (the bounces no longer count)."""
+
+    list_id: str
+    moderator: str
+    address: str
     admin: bool = False

@@ -91,6 +91,7 @@ class MailingList:
     group_sequence: int = 0  # registry stream position of the newest group event applied to this list
     welcome_text: str = ""  # the moderation's words in every welcome mail
     posting: PostingPolicy = field(default_factory=PostingPolicy)  # posts by mail (issue 20)
+    archive_public: bool = False  # the archive is for members only unless the moderation opens it to everyone
 
     def __post_init__(self) -> None:
         self.policy, self.status = Policy(self.policy), ListStatus(self.status)
@@ -169,6 +170,20 @@ class MailingList:
             raise Conflict("Diese Anfrage wartet nicht (mehr) auf die Moderation.")
         return request
 
+    def open_archive(self, public: bool | None) -> list[str]:
+        """The moderation opens the archive to everyone or closes it to members only (None: unchanged)."""
+        if public is None or public == self.archive_public:
+            return []
+        self.archive_public = public
+        return ["Archiv öffentlich" if public else "Archiv nur für Mitglieder"]
+
+    def ensure_archive_reader(self, member: Member | None, admin: bool = False) -> None:
+        """The archive is read by the list's members (a suspended one too), its moderation and the Landesbüro; by
+        anyone only if the moderation made it public."""
+        if self.archive_public or admin or (member is not None and member.list_id == self.id and member.active):
+            return
+        raise Forbidden(f"Das Archiv von „{self.name}“ lesen nur die Mitglieder des Verteilers.")
+
     def ensure_addable(self, existing: Member | None, blocked: bool) -> None:
         """The moderation may add an address unless it is blocked (the person objected), left by itself, or is in
         the list. An address erased without objection is simply new again."""
@@ -207,9 +222,28 @@ class Member:
     delivery: Delivery = Delivery.EACH
     status: MemberStatus = MemberStatus.ACTIVE
     since: datetime | None = None
+    suspended_at: datetime | None = None  # delivery suspended after too many bounces; the membership stays
 
     def __post_init__(self) -> None:
         self.role, self.delivery, self.status = Role(self.role), Delivery(self.delivery), MemberStatus(self.status)
+
+    @property
+    def receives(self) -> bool:
+        """Active and not suspended for bounces: only then does a list mail go to the address."""
+        return self.active and self.suspended_at is None
+
+    def suspend(self, now: datetime) -> bool:
+        """Too many bounces: no more list mail until the moderation switches it on again; False if it already was."""
+        if self.suspended_at is not None or not self.active:
+            return False
+        self.suspended_at = now
+        return True
+
+    def resume(self) -> bool:
+        if self.suspended_at is None:
+            return False
+        self.suspended_at = None
+        return True
 
     @property
     def active(self) -> bool:
@@ -253,7 +287,7 @@ class Member:
         return True
 
     def copy_to(self, list_id: str) -> Member:
-        return replace(self, list_id=list_id, status=MemberStatus.ACTIVE)
+        return replace(self, list_id=list_id, status=MemberStatus.ACTIVE, suspended_at=None)
 
 
 @dataclass(eq=False)

@@ -36,6 +36,8 @@ WORDS = {
     "failed": "nicht zustellbar",
     "digest": "für die Zusammenfassung vorgemerkt",
     "digested": "in einer Zusammenfassung verschickt",
+    "hart": "endgültig (harter Fehlschlag)",
+    "weich": "vorübergehend (weicher Fehlschlag)",
 }
 
 ACTIONS = {
@@ -50,8 +52,18 @@ ACTIONS = {
     "anfrage_annehmen": "Anfrage angenommen",
     "anfrage_ablehnen": "Anfrage abgelehnt",
     "anfrage_zurueckstellen": "Anfrage zurückgestellt",
+    "zustellung_ausgesetzt": "Zustellung nach Fehlschlägen ausgesetzt",
+    "zustellung_fortgesetzt": "Zustellung wieder eingeschaltet",
 }
-CODED = {"role": WORDS, "delivery": WORDS, "status": WORDS, "kind": WORDS, "state": WORDS, "action": ACTIONS}
+CODED = {
+    "role": WORDS,
+    "delivery": WORDS,
+    "status": WORDS,
+    "kind": WORDS,
+    "state": WORDS,
+    "action": ACTIONS,
+    "severity": WORDS,
+}
 
 
 # (store key, kind, purpose, retention, {column: German key})
@@ -152,6 +164,35 @@ KINDS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
             "sender": "absender",
             "sent_at": "verschickt",
             "recipients": "empfaenger_anzahl",
+        },
+    ),
+    (
+        "bounces",
+        "Nicht zugestellte Mail (Bounce)",
+        "Erkennen, wenn Mails an Ihre Adresse nicht mehr ankommen, und die Zustellung dann aussetzen.",
+        "180 Tage (RETENTION_BOUNCE_DAYS), oder bis Sie die Löschung verlangen (Art. 17 DSGVO).",
+        {
+            "at": "zeit",
+            "list_id": "verteiler",
+            "address": "adresse",
+            "severity": "art",
+            "status": "status",
+            "diagnostic": "meldung_des_mailservers",
+        },
+    ),
+    (
+        "archive",
+        "Ihr Beitrag im Archiv eines Verteilers",
+        "Den Mitgliedern des Verteilers frühere Beiträge zum Nachlesen zeigen.",
+        "3 Jahre (RETENTION_ARCHIVE_DAYS), oder bis Sie die Löschung verlangen (Art. 17 DSGVO).",
+        {
+            "list_id": "verteiler",
+            "sent_at": "verschickt",
+            "sender": "absender",
+            "sender_name": "name",
+            "subject": "betreff",
+            "body": "text",
+            "attachments": "anhaenge",
         },
     ),
 )

@@ -29,6 +29,7 @@ def list_contract(m: MailingList, members: int = 0, domain: str = "") -> c.ListV
         welcome_text=m.welcome_text,
         posting=c.PostingV1(**m.posting.as_data()),
         address=f"{m.id}@{domain}" if domain else "",
+        archive_public=m.archive_public,
     )
 
 
@@ -79,7 +80,13 @@ def subscription_contract(m: MailingList, member: Member) -> c.MySubscription:
 
 def member_contract(m: Member) -> c.MemberV1:
     return c.MemberV1(
-        address=m.address, display_name=m.display_name, role=m.role, delivery=m.delivery, status=m.status, since=m.since
+        address=m.address,
+        display_name=m.display_name,
+        role=m.role,
+        delivery=m.delivery,
+        status=m.status,
+        since=m.since,
+        suspended_at=m.suspended_at,
     )
 
 
@@ -157,7 +164,9 @@ def register(broker: Any, deps: Deps) -> None:
         return c.Erased(address=q.address, **await bus(commands.ErasePerson(q.address, q.block)))
 
     async def update_list(q: c.UpdateList) -> c.ListV1:
-        cmd = commands.UpdateList(q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin)
+        cmd = commands.UpdateList(
+            q.list_id, q.moderator, q.name, q.description, q.policy, q.welcome_text, q.admin, q.archive_public
+        )
         return list_contract(*await bus(cmd), deps.mail_domain)
 
     async def send_sign_in(q: c.SignInMail) -> c.Message:

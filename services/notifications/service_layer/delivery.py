@@ -1,8 +1,12 @@
 """Sending what is queued: each delivery row is marked sent right after the server accepted it.
 
 Temporary failures (server away, 4xx) are retried with growing pauses; permanent ones (5xx) are
-recorded with their reason. A row marked sent is never sent again, whatever restarts or
-redeliveries happen; the one gap left is a crash between the server's "250" and that mark.
+recorded with their reason, and for a list mail counted as a bounce of that membership (service_layer/bounces.py).
+A row marked sent is never sent again, whatever restarts or redeliveries happen; the one gap left is a crash between
+the server's "250" and that mark.
+
+A list mail goes out with its member's VERP address as envelope sender (`Deps.return_path`): `send` is then called
+with `return_path=`; any other mail, or a service without a mail domain, uses the sender the `send` was made with.
 
 The marks are group-committed (`Marks`): a connection waits for its own mark before it sends the next row, and
 whoever commits takes every mark that arrived meanwhile into the same transaction. With several connections that
@@ -16,12 +20,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from services.notifications.service_layer import bounces
 from services.notifications.service_layer.ports import Deps
 from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-Send = Callable[[str, bytes], Awaitable[None]]
+Send = Callable[..., Awaitable[None]]  # send(recipient, message[, return_path=...])
 BACKOFF = (5, 15, 60, 300, 900, 3600)  # seconds before the n-th retry
 MAX_ATTEMPTS = 12
 
@@ -65,19 +70,30 @@ class Marks:
 
 async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...], marks: Marks) -> bool:  # noqa: ANN001
     tried = deps.now()
+    verp = deps.return_path(row.list_id, row.recipient)
+    refusal = None
     try:
-        await send(row.recipient, row.message)
+        await (send(row.recipient, row.message, return_path=verp) if verp else send(row.recipient, row.message))
     except Permanent as exc:
         values = {"status": "failed", "last_error": str(exc)[:500], "attempts": row.attempts + 1}
+        refusal = str(exc)
     except Temporary as exc:
         attempts = row.attempts + 1
         retry_in = timedelta(seconds=backoff[min(attempts, len(backoff)) - 1])
         values = {"attempts": attempts, "last_error": str(exc)[:500], "next_attempt_at": deps.now() + retry_in}
         if attempts >= MAX_ATTEMPTS:
             values["status"] = "failed"
+            if str(exc)[:1] == "4":  # the recipient's server said "later" until we gave up: a soft bounce
+                refusal = str(exc)
     else:
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
-    await marks.write(row.id, {"last_attempt_at": tried, **values})
+    if refusal and row.list_id:  # refused for good, or 4xx until we gave up: a bounce of the membership
+        async with deps.uow() as uow:  # rare: its own transaction, the mark and the bounce together
+            await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
+            await bounces.refused(deps, uow, row.list_id, row.recipient, refusal, f"zustellung:{row.id}")
+            await uow.commit()
+    else:
+        await marks.write(row.id, {"last_attempt_at": tried, **values})
     return values.get("status") == "sent"
 
 

@@ -13,7 +13,7 @@ async def send_digests(deps: Deps, force: bool = False) -> int:
         for recipient, list_id in await uow.store.digest_recipients():
             member = await uow.store.member(list_id, recipient)
             mailing_list = await uow.lists.get(list_id)
-            if member is None or mailing_list is None:
+            if member is None or mailing_list is None or member.suspended_at is not None:  # suspended: bounces
                 continue
             cutoff = now if force else member.digest_cutoff(now)
             items = [

@@ -6,7 +6,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.notifications.domain import commands, news
-from services.notifications.service_layer import gdpr, held, incoming, members, membership, personal, selfservice
+from services.notifications.service_layer import (
+    bounces,
+    gdpr,
+    held,
+    incoming,
+    members,
+    membership,
+    personal,
+    selfservice,
+)
 from services.notifications.service_layer.ports import Deps
 
 HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
@@ -32,6 +41,7 @@ HANDLERS: dict[type, Callable[[Any, Deps], Awaitable[Any]]] = {
     commands.ErasePerson: gdpr.erase,
     commands.DecidePost: held.decide_post,
     commands.UpdatePosting: membership.update_posting,
+    commands.ResumeDelivery: bounces.resume_delivery,
     news.FollowGroup: incoming.follow_group,
     news.AnnounceOffice: incoming.announce_office,
     news.AnnounceAction: incoming.announce_action,

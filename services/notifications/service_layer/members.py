@@ -17,6 +17,7 @@ from services.notifications.domain.lists import (
     check_role,
     ensure_not_blocked,
 )
+from services.notifications.service_layer import archive
 from services.notifications.service_layer.membership import get_list, get_request, join, spend
 from services.notifications.service_layer.outgoing import blocked, mail_list, mail_one
 from services.notifications.service_layer.ports import Deps, Mailing, UnitOfWork
@@ -181,9 +182,23 @@ async def post(cmd: commands.Post, deps: Deps) -> tuple[int, str]:
     async with deps.uow() as uow:
         mailing_list = await get_list(uow, cmd.list_id)
         mailing_list.ensure_open()
-        mailing_list.ensure_moderator(await uow.store.member(cmd.list_id, cmd.moderator), cmd.admin)
+        moderator = await uow.store.member(cmd.list_id, cmd.moderator)
+        mailing_list.ensure_moderator(moderator, cmd.admin)
         context = {"list_name": mailing_list.name, "subject": subject, "text": cmd.text}
-        count = await mail_list(deps, uow, mailing_list, "beitrag", event_id=event_id, context=context, summary=subject)
+        name = moderator.display_name if moderator else ""
+        kept = archive.moderation_post(deps, mailing_list, event_id, cmd.moderator, name, subject, cmd.text)
+        await archive.keep(deps, uow, mailing_list, event_id, kept)  # every distributed post goes to the archive
+        references = archive.post_message_id(mailing_list.id, event_id, archive.message_domain(deps))
+        count = await mail_list(
+            deps,
+            uow,
+            mailing_list,
+            "beitrag",
+            event_id=event_id,
+            context=context,
+            summary=subject,
+            references=references,
+        )
         await uow.store.record_post(Mailing(event_id, cmd.list_id, subject, cmd.moderator, deps.now(), count))
         await uow.store.audit(
             AuditEntry(cmd.list_id, deps.now(), cmd.moderator, "beitrag_versendet", cmd.list_id, subject)

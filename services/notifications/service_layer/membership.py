@@ -111,6 +111,7 @@ async def update_list(cmd: commands.UpdateList, deps: Deps) -> tuple[MailingList
         mailing_list.ensure_open()
         mailing_list.ensure_moderator(await uow.store.member(cmd.list_id, cmd.moderator), cmd.admin)
         changed = mailing_list.change(cmd.name, cmd.description, cmd.policy, cmd.welcome_text)
+        changed += mailing_list.open_archive(cmd.archive_public)
         if changed:
             await uow.lists.put(mailing_list)
             detail = ", ".join(changed)

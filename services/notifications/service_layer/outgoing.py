@@ -52,6 +52,7 @@ async def mail_one(
     mailing_list: MailingList | None = None,
     personal_unsubscribe: bool = False,
     attachments: tuple = (),
+    references: str = "",
 ) -> bool:
     """Queue one mail; False if this event already produced a mail for this recipient.
 
@@ -76,6 +77,7 @@ async def mail_one(
             unsubscribe_token=token,
             manage_token=manage,
             attachments=attachments,
+            **({"references": references} if references else {}),  # only a list post refers to its archived id
         )
     except ValueError as exc:  # header injection or similar: never sent, reason kept
         return await uow.store.add_delivery(
@@ -126,8 +128,10 @@ async def mail_list(
     summary: str,
     attachments: tuple = (),
     only: list[Member] | None = None,
+    references: str = "",
 ) -> int:
-    """Mail every active member (or `only` these), each with a personal unsubscribe link.
+    """Mail every active member (or `only` these), each with a personal unsubscribe link; a member whose delivery
+    bounces suspended gets nothing. `references`: the post's own Message-ID, so that replies thread in the archive.
 
     The mail is composed once and each member's copy filled in (adapters/composer.py `Mailing`); blocked addresses
     are looked up at once and the rows written in few statements, so that a post to thousands costs little more
@@ -139,6 +143,8 @@ async def mail_list(
     mailing = None
     rows = []
     for member in members:
+        if member.suspended_at is not None:
+            continue
         if not member.wants_each_mail:
             rows.append(
                 _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
@@ -156,6 +162,7 @@ async def mail_list(
                 list_id=mailing_list.id,
                 list_name=mailing_list.name,
                 attachments=attachments,
+                **({"references": references} if references else {}),  # a list post refers to its archived id
             )
             subject, message = mailing.message(member.address, member.display_name, token, manage)
         except ValueError as exc:  # header injection or similar: never sent, reason kept
@@ -179,7 +186,7 @@ async def mail_list(
 async def mail_moderators(
     deps: Deps, uow: UnitOfWork, mailing_list: MailingList, kind: str, *, event_id: str, context: dict
 ) -> int:
-    moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates]
+    moderators = [m for m in await uow.store.members(mailing_list.id, active_only=True) if m.moderates and m.receives]
     for m in moderators:
         await mail_one(
             deps,
@@ -213,6 +220,8 @@ async def mail_copies(
     blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
     rows = []
     for member in members:
+        if member.suspended_at is not None:  # bounces suspended its delivery (service_layer/bounces.py)
+            continue
         if not member.wants_each_mail:
             rows.append(
                 _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)

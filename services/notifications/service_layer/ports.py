@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, Self
 
+from services.notifications.domain.archive import AttachmentLimits
+from services.notifications.domain.bounces import Bounce, BouncePolicy, return_path
 from services.notifications.domain.inbound import Incoming
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, RateLimits, Request
 from services.notifications.domain.news import Received
@@ -30,6 +32,8 @@ class DeliveryRow(Protocol):
     recipient: str
     message: bytes | None
     attempts: int
+    list_id: str | None
+    event_id: str
 
 
 class DigestItem(Protocol):
@@ -61,6 +65,30 @@ class Failure:
     reason: str
     attempts: int
     last_attempt: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ArchivedPost:
+    id: int
+    list_id: str
+    thread_id: int
+    parent_id: int | None
+    subject: str
+    sender: str
+    sender_name: str
+    sent_at: datetime
+    body: str
+    attachments: list[dict]  # {"name", "type", "size", "kept"}
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread_id: int
+    subject: str
+    starter_name: str
+    started_at: datetime
+    last_at: datetime
+    posts: int
 
 
 class Posts(Protocol):
@@ -158,8 +186,31 @@ class Store(Posts, Protocol):
         ...
 
     async def erase(self, address: str, words: list[str]) -> dict[str, int]:
-        """Delete the address's rows; audit, posts and mails to others keep no text naming it or `words`."""
+        """Delete the address's rows (its bounces and archived posts too); audit, posts, archived posts of others and
+        mails to others keep no text naming it or `words`."""
         ...
+
+    # bounces (adapters/bounce_store.py)
+    async def add_bounce(self, bounce: Bounce) -> bool:
+        """False if this mail's bounce for the membership was logged before (same `reference`)."""
+        ...
+
+    async def bounces_of(self, list_id: str, address: str) -> list[Bounce]: ...
+    async def bounce_log(self, list_id: str, limit: int = 200) -> list[Bounce]: ...
+    async def clear_bounces(self, list_id: str, address: str) -> None: ...
+
+    # the archive (adapters/archive_store.py)
+    async def archive(self, **values: Any) -> int | None:
+        """Keep a post (a new thread if `thread_id` is None); None if its event is archived already."""
+        ...
+
+    async def archived_by_message_id(self, list_id: str, message_ids: list[str]) -> ArchivedPost | None: ...
+    async def archive_threads(
+        self, list_id: str, offset: int = 0, limit: int = 50
+    ) -> tuple[list[ThreadSummary], int]: ...
+    async def archive_search(self, list_id: str, words: list[str], limit: int = 100) -> list[ArchivedPost]: ...
+    async def archive_thread(self, list_id: str, thread_id: int) -> list[ArchivedPost]: ...
+    async def archive_messages(self, list_id: str) -> list[tuple[str, datetime, bytes]]: ...
 
 
 class UnitOfWork(Protocol):
@@ -195,6 +246,7 @@ class Composer(Protocol):
         list_id: str | None = None,
         list_name: str = "",
         attachments: tuple = (),
+        references: str = "",
     ) -> PersonalCopies:
         """One mail to many members, composed once — raises ValueError on header injection."""
 
@@ -211,8 +263,10 @@ class Composer(Protocol):
         unsubscribe_token: str | None = None,
         manage_token: str | None = None,
         attachments: tuple = (),
+        references: str = "",
     ) -> tuple[str, bytes]:
-        """(subject, message bytes) — raises ValueError on header injection."""
+        """(subject, message bytes) — raises ValueError on header injection. `references`: a Message-ID the copy
+        refers to (a list post's own id in the archive), so that a reply to any copy names it."""
 
     def list_copy(
         self,
@@ -260,6 +314,14 @@ class Deps:
     read_mail: Callable[[bytes, str], Incoming] | None = None  # the defensive reader (adapters/inbound_mail.py)
     held_remind_after: timedelta = timedelta(days=1)
     held_expire_after: timedelta = timedelta(days=14)
+    bounce_policy: BouncePolicy = BouncePolicy()
+    attachment_limits: AttachmentLimits = AttachmentLimits()
+
+    def return_path(self, list_id: str | None, address: str) -> str | None:
+        """The VERP envelope sender of a list mail, None for any other mail (the service's own address then)."""
+        if not (self.mail_domain and list_id):
+            return None
+        return return_path(self.secret, list_id, address, self.mail_domain)
 
     def link(self, path: str, token: str) -> str:
         return f"{self.public_url.rstrip('/')}/{path}?token={token}"

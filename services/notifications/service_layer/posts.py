@@ -13,7 +13,7 @@ from services.notifications.domain import inbound
 from services.notifications.domain.inbound import Incoming, Recipient, Target, Unreadable
 from services.notifications.domain.lists import AuditEntry, MailingList
 from services.notifications.domain.posting import HeldPost, PostFacts, Verdict, judge
-from services.notifications.service_layer import bounce_placeholder, mail_commands
+from services.notifications.service_layer import archive, bounces, mail_commands
 from services.notifications.service_layer.kept import keep
 from services.notifications.service_layer.outgoing import held_posts_link, mail_copies, mail_moderators, mail_one
 from services.notifications.service_layer.ports import Deps, Mailing, UnitOfWork
@@ -23,6 +23,7 @@ from shared.logging import get_logger
 log = get_logger(__name__)
 ACCEPTED = "250 2.0.0 Angenommen"
 UNKNOWN = "550 5.1.1 Diese Adresse gibt es hier nicht"
+NO_BOUNCE = "An die Bounce-Adresse geschickt, aber als Unzustellbarkeitsmeldung eines Mitglieds nicht erkannt"
 
 
 def post_key(list_id: str, target: str, message_id: str, raw: bytes) -> str:
@@ -47,8 +48,13 @@ async def receive(deps: Deps, rcpt: str, mail_from: str, raw: bytes) -> str:
     found = await known_list(deps, rcpt)
     if found is None:
         return UNKNOWN
-    if found.target == Target.BOUNCES:  # the bounce helper's work (VERP, DSN): wired at merge
-        return await bounce_placeholder.receive_bounce(deps, found.list_id, found.tail, mail_from, raw)
+    if found.target == Target.BOUNCES:  # a DSN or a plain-text report to a VERP address (service_layer/bounces.py)
+        if not await bounces.receive_bounce(rcpt, raw, deps):  # no bounce of a member: kept with the reason
+            key = hashlib.sha256(b"bounce\x00" + found.list_id.encode() + b"\x00" + raw).hexdigest()[:40]
+            async with deps.uow() as uow:
+                await keep(deps, uow, found.list_id, key, rcpt[:320], mail_from or "<>", NO_BOUNCE, raw)
+                await uow.commit()
+        return ACCEPTED
     try:
         mail = deps.read_mail(raw, mail_from)  # type: ignore[misc]
     except Unreadable as exc:
@@ -141,6 +147,7 @@ async def distribute(
     """Every member's copy queued in this transaction, the post recorded for the mailings page and the audit log."""
     event_id = f"liste:{key}"
     summary = f"{subject or '(ohne Betreff)'} – von {sender_name or sender}"[:300]
+    await archive.keep(deps, uow, mailing_list, event_id, raw)  # every distributed post goes to the archive
     count = await mail_copies(deps, uow, mailing_list, event_id=event_id, raw=raw, summary=summary)
     await uow.store.record_post(Mailing(event_id, mailing_list.id, subject[:300], sender, deps.now(), count))
     await uow.store.audit(AuditEntry(mailing_list.id, deps.now(), sender, "beitrag_verteilt", sender, subject[:200]))

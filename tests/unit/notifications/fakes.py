@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from services.notifications.domain.bounces import Bounce
 from services.notifications.domain.lists import AuditEntry, MailingList, Member, Request
 from services.notifications.domain.news import Received
 from services.notifications.domain.words import RequestState
-from services.notifications.service_layer.ports import Failure, Mailing
+from services.notifications.service_layer.ports import ArchivedPost, Failure, Mailing, ThreadSummary
 from shared.names import names_person
 
 
@@ -34,6 +35,8 @@ class Tables:
     suppressions: dict[str, datetime] = field(default_factory=dict)
     deliveries: list[dict] = field(default_factory=list)
     posts: list[Mailing] = field(default_factory=list)
+    bounces: list[Bounce] = field(default_factory=list)
+    archive: list[dict] = field(default_factory=list)
     link_requests: list[tuple[str, datetime]] = field(default_factory=list)
     inbox: set[str] = field(default_factory=set)
     published: list[object] = field(default_factory=list)
@@ -62,7 +65,79 @@ def _sequence(rows: list[dict]) -> int:
     return max((r["id"] for r in rows), default=0) + 1
 
 
-class FakeStore:
+class FakeBouncesAndArchive:
+    t: Tables
+
+    async def add_bounce(self, bounce: Bounce) -> bool:
+        key = (bounce.list_id, bounce.address, bounce.reference)
+        if bounce.reference and any((b.list_id, b.address, b.reference) == key for b in self.t.bounces):
+            return False
+        self.t.bounces.append(bounce)
+        return True
+
+    async def bounces_of(self, list_id: str, address: str) -> list[Bounce]:
+        return [b for b in self.t.bounces if (b.list_id, b.address) == (list_id, address)]
+
+    async def bounce_log(self, list_id: str, limit: int = 200) -> list[Bounce]:
+        return sorted((b for b in self.t.bounces if b.list_id == list_id), key=lambda b: b.at, reverse=True)[:limit]
+
+    async def clear_bounces(self, list_id: str, address: str) -> None:
+        self.t.bounces = [
+            replace(b, cleared=True) if (b.list_id, b.address) == (list_id, address) else b for b in self.t.bounces
+        ]
+
+    async def archive(self, **values: Any) -> int | None:
+        if any((p["list_id"], p["event_id"]) == (values["list_id"], values["event_id"]) for p in self.t.archive):
+            return None
+        post_id = _sequence(self.t.archive)
+        thread_id = values.get("thread_id") or post_id
+        self.t.archive.append(values | {"id": post_id, "thread_id": thread_id})
+        return post_id
+
+    def _posts(self, list_id: str) -> list[ArchivedPost]:
+        shown = ("id", "list_id", "thread_id", "parent_id", "subject", "sender", "sender_name", "sent_at", "body")
+        posts = [p for p in self.t.archive if p["list_id"] == list_id]
+        return [ArchivedPost(**{k: p.get(k) for k in shown}, attachments=p.get("attachments", [])) for p in posts]
+
+    async def archived_by_message_id(self, list_id: str, message_ids: list[str]) -> ArchivedPost | None:
+        for message_id in message_ids:
+            for raw, post in zip(
+                [p for p in self.t.archive if p["list_id"] == list_id], self._posts(list_id), strict=True
+            ):
+                if raw["message_id"] == message_id:
+                    return post
+        return None
+
+    async def archive_threads(self, list_id: str, offset: int = 0, limit: int = 50) -> tuple[list[ThreadSummary], int]:
+        threads: dict[int, list[ArchivedPost]] = {}
+        for post in self._posts(list_id):
+            threads.setdefault(post.thread_id, []).append(post)
+        found = [
+            ThreadSummary(
+                tid,
+                posts[0].subject,
+                posts[0].sender_name,
+                min(p.sent_at for p in posts),
+                max(p.sent_at for p in posts),
+                len(posts),
+            )
+            for tid, posts in threads.items()
+        ]
+        found.sort(key=lambda t: (t.last_at, t.thread_id), reverse=True)
+        return found[offset : offset + limit], len(found)
+
+    async def archive_search(self, list_id: str, words: list[str], limit: int = 100) -> list[ArchivedPost]:
+        hits = [p for p in self._posts(list_id) if all(w in (p.subject + "\n" + p.body).lower() for w in words)]
+        return sorted(hits, key=lambda p: (p.sent_at, p.id), reverse=True)[:limit]
+
+    async def archive_thread(self, list_id: str, thread_id: int) -> list[ArchivedPost]:
+        return sorted((p for p in self._posts(list_id) if p.thread_id == thread_id), key=lambda p: (p.sent_at, p.id))
+
+    async def archive_messages(self, list_id: str) -> list[tuple[str, datetime, bytes]]:
+        return [(p["sender"], p["sent_at"], p["message"]) for p in self.t.archive if p["list_id"] == list_id]
+
+
+class FakeStore(FakeBouncesAndArchive):
     def __init__(self, tables: Tables) -> None:
         self.t = tables
 
@@ -253,12 +328,9 @@ class FakeStore:
         ]
 
     async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
-        due = [r for r in self._rows("id", "recipient", "message", "attempts", "next_attempt_at", status="pending")]
-        return [
-            SimpleNamespace(id=r.id, recipient=r.recipient, message=r.message, attempts=r.attempts)
-            for r in due
-            if r.next_attempt_at <= now
-        ][:limit]
+        columns = ("id", "recipient", "message", "attempts", "list_id", "event_id")
+        due = self._rows(*columns, "next_attempt_at", status="pending")
+        return [SimpleNamespace(**{c: getattr(r, c) for c in columns}) for r in due if r.next_attempt_at <= now][:limit]
 
     async def mark_delivery(self, delivery_id: int, **values: Any) -> None:
         for row in self.t.deliveries:
@@ -343,6 +415,10 @@ class FakeStore:
         }
         self.t.consents = [r for r in self.t.consents if r["address"].casefold() != a]
         self.t.deliveries = [r for r in self.t.deliveries if r["recipient"].casefold() != a]
+        counts["bounces"] = sum(b.address.casefold() == a for b in self.t.bounces)
+        counts["archive"] = sum(p["sender"].casefold() == a for p in self.t.archive)
+        self.t.bounces = [b for b in self.t.bounces if b.address.casefold() != a]
+        self.t.archive = [p for p in self.t.archive if p["sender"].casefold() != a]
         words = sorted({w.casefold() for w in (a, *words) if w.strip()}, key=len, reverse=True)
 
         def without(text: str) -> str:
@@ -355,6 +431,10 @@ class FakeStore:
                 if column in row:
                     row[column] = without(row[column])
         self.t.posts = [replace(p, sender=without(p.sender), subject=without(p.subject)) for p in self.t.posts]
+        for post in self.t.archive:
+            if any(w in (post["body"] + post["subject"] + post["sender_name"]).casefold() for w in words):
+                post.update(body=without(post["body"]), subject=without(post["subject"]))
+                post.update(sender_name=without(post["sender_name"]), message=post["body"].encode())
         self.t.requests = {k: replace(r, decided_by=without(r.decided_by)) for k, r in self.t.requests.items()}
         for row in list(self.t.deliveries):
             text = (row.get("message") or b"").decode("utf-8", "replace") + row.get("subject", "")

@@ -240,7 +240,7 @@ async def test_erasure_keeps_nothing_and_announces_itself(world: World) -> None:
     list_id = await a_list(world, "offen")
     await world(commands.Subscribe(list_id, "anna@example.org", "Anna"))
     counts = await world(commands.ErasePerson("anna@example.org"))
-    assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 1}
+    assert counts == {"memberships": 1, "requests": 1, "consents": 1, "deliveries": 1, "bounces": 0, "archive": 0}
     assert all(rows == [] for rows in (await world(commands.ExportPerson("anna@example.org"))).values())
     assert [type(e) for e in world.uow.committed.published] == [type(world.uow.committed.published[0]), PersonErased]
     assert world.uow.committed.suppressions == {}  # "löschen": the person may come back

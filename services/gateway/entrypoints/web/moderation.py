@@ -616,6 +616,7 @@ def router() -> APIRouter:
             "beschreibung": listed.description,
             "richtlinie": listed.policy,
             "willkommen": listed.welcome_text,
+            "archiv": "alle" if listed.archive_public else "mitglieder",
         }
         return page(
             request,
@@ -635,7 +636,7 @@ def router() -> APIRouter:
 
     @r.post("/{list_id}/einstellungen", response_class=HTMLResponse)
     async def settings_post(request: Request, list_id: str, viewer: Viewer = moderator) -> Response:
-        values = values_of(await request.form(), "name", "beschreibung", "richtlinie", "willkommen")
+        values = values_of(await request.form(), "name", "beschreibung", "richtlinie", "willkommen", "archiv")
         errors = {}
         if not values["name"].strip():
             errors["name"] = "Bitte geben Sie dem Verteiler einen Namen."
@@ -652,6 +653,7 @@ def router() -> APIRouter:
                 description=values["beschreibung"],
                 policy=values["richtlinie"],
                 welcome_text=values["willkommen"],
+                archive_public={"alle": True, "mitglieder": False}.get(values["archiv"]),
             )
         except PageError as exc:
             if exc.status in (403, 404):

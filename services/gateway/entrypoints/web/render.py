@@ -129,6 +129,16 @@ def sign_in_path(next_path: str) -> str:
     return "/anmelden?weiter=" + quote(next_path, safe="/")
 
 
+def signed(request: Request, text: str) -> str:
+    """`text` with the gateway's signature, for a cookie only the gateway can have written."""
+    return _sign(text, _keys(request)[0])
+
+
+def unsigned(request: Request, raw: str | None) -> str | None:
+    """The text of a `signed` value, or None if it was not signed by the gateway."""
+    return _unsign(raw, _keys(request)) if raw else None
+
+
 def _keys(request: Request | None) -> tuple[bytes, ...]:
     """The notice keys (shared/keys.py SESSIONS): the first signs, all verify."""
     web = getattr(request.app.state, "web", None) if request is not None else None
