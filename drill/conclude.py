@@ -7,7 +7,7 @@ from collections import Counter
 from drill.result import Result, de, describe_logs, seconds
 from drill.system import SERVICES, System
 from drill.verify import EventAccount, MailAccount, account_events, account_mails
-from drill.workload import Ledger
+from drill.workload import READERS, Ledger
 from shared.contracts import events as e
 from shared.contracts import notifications as n
 from shared.contracts import registry as r
@@ -151,6 +151,7 @@ async def conclude(
         "doppelte_nachrichten": mails.logical_duplicates,
         "unklare_beitraege_angekommen": mails.unclear_arrived,
         "unerwartete_mails": dict(mails.unexpected),
+        "beitraege_per_mail": len(ledger.mail_posts_accepted),
     }
     result.details += [
         f"Client: {de(ledger.acknowledged, 0)} Befehle bestätigt ({de(len(ledger.groups), 0)} Gruppen, "
@@ -163,6 +164,8 @@ async def conclude(
         f"{result.figures['erhebungen']} Erhebungen (+{result.figures['erhebungen_unklar']} unklar); persönliche Mails: "
         f"{personal['erwartet']} erwartet, {personal['fehlen']} fehlen, {personal['doppelt']} doppelt, "
         f"{personal['unklar_angekommen']} aus unklaren Befehlen angekommen",
+        f"Beiträge per Mail (LMTP, Ausgabe 20): {len(ledger.mail_posts)} geschrieben, "
+        f"{len(ledger.mail_posts_accepted)} vom Eingang angenommen, jeder an {len(READERS) + 1} Mitglieder",
         events.describe_new(),
         f"Ereignisse: {de(events.committed, 0)} in den Outboxen, {de(events.in_streams, 0)} in den Streams, "
         f"{len(events.missing_in_stream)} fehlen im Stream, {len(events.twice_in_stream)} doppelt im Stream, "

@@ -20,6 +20,7 @@ from drill.workload import Workload
 
 TARGETS = (*SERVICES, "gateway")
 BACKOFF = "[1, 2, 4, 8, 15]"
+BIG_LIST = 300  # members of the list whose post by mail is being distributed when the mailing service is killed
 
 
 async def run(base: Path, rounds: int, seed: int, moment: tuple[float, float] = (0.2, 1.2)) -> Result:
@@ -44,6 +45,8 @@ async def run(base: Path, rounds: int, seed: int, moment: tuple[float, float] = 
         await asyncio.sleep(1)
         stop.set()
         await load  # raises if the client gave up
+        # Issue 20: a post by mail to a big list, and the mailing service killed while it goes out.
+        big_recovery = await workload.post_to_a_big_list_and_kill(BIG_LIST, after=BIG_LIST // 5)
         every = [x for xs in recoveries.values() for x in xs]
         await conclude(system, workload.ledger, result)
         result.figures["runden"] = len(every)
@@ -56,6 +59,11 @@ async def run(base: Path, rounds: int, seed: int, moment: tuple[float, float] = 
             f"{k} {len(v)}× (Median {seconds(statistics.median(v))}, max. {seconds(max(v))})"
             for k, v in recoveries.items()
             if v
+        )
+        result.details.insert(
+            0,
+            f"Beitrag per Mail an {BIG_LIST} Mitglieder: der Verteiler-Dienst nach {BIG_LIST // 5} Kopien mit SIGKILL "
+            f"beendet, wieder bereit nach {seconds(big_recovery)}",
         )
         result.details.insert(
             0,

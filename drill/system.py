@@ -30,6 +30,7 @@ from shared.messaging.streams import declare_owned_streams
 from shared.settings import TEST_SUITE_ENV, ServiceSettings
 
 SERVICES = ("registry", "events", "notifications")
+LIST_DOMAIN = "listen.drill.example"  # list addresses: <list id>@LIST_DOMAIN
 STREAMS = ("REGISTRY", "EVENTS", "NOTIFICATIONS")
 REPO = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,7 @@ class System:
         self.nats = NatsServer(base / "nats", log_file=base / "nats-server.log")
         self.sink = Sink(free_port(), base / "mails.tsv", base / "smtp-sink.log") if smtp else None
         self.gateway_port = free_port()
+        self.lmtp_port = free_port()  # the lists' inbox (issue 20): posts by mail, as Postfix hands them on
         self.admin_token = secrets.token_urlsafe(24)
         self.processes: dict[str, ChildProcess] = {}
         self.broker: Any = None
@@ -92,6 +94,7 @@ class System:
         }
         if name == "notifications" and self.sink:
             values |= {"smtp_port": str(self.sink.port), "secret_key": "d" * 40, "public_url": self.gateway_url}
+            values |= {"lmtp_port": str(self.lmtp_port), "mail_domain": LIST_DOMAIN}
         if name == "gateway":
             values |= {"port": str(self.gateway_port), "admin_token": self.admin_token}
         values |= self.settings.get(name, {})

@@ -3,8 +3,9 @@
 One sequential client forms and renames regional groups, registers counselling offices, plans actions
 and invites groups to them (→ invitation mails), posts to a small list (→ list mails), plans training
 dates and registers a few people to each (→ confirmation with .ics or waiting-list mails,
-`events.mail.requested.v1`) and now and then starts a small member survey (→ personal survey
-invitations, `registry.mail.requested.v1`); about half of the registry and action-planning commands go
+`events.mail.requested.v1`), now and then starts a small member survey (→ personal survey
+invitations, `registry.mail.requested.v1`) and lets a member write to the list by mail over LMTP, as Postfix
+hands a post on (→ every member's copy, issue 20); about half of the registry and action-planning commands go
 through the gateway's HTTP API, the rest (and all training and survey commands) over NATS. Every
 create command carries its own id, so repeating it after a timeout is harmless; the client repeats
 until it gets an answer (that is a client's job while a service restarts). A registration is harmless
@@ -12,24 +13,30 @@ to repeat too (the service returns the existing entry and mails nothing new). A 
 and a survey campaign have no id: they are repeated only when they certainly did not arrive (no
 responder); after a timeout they are noted as "unclear" and may have happened once or not at all
 (a training date of unclear outcome gets no registrations: the client does not know its id).
+A post by mail is what an MTA does: it is handed over again, the same bytes, until the inbox answers 250 (a
+kill before the answer may have stored it already: the post's key makes the repetition harmless); at the end of
+the load every post still waiting is handed over until it is accepted, so each one must reach every member once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import smtplib
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as clock_time
+from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Any
 
 import httpx
 from nats.errors import Error as NatsError
 from nats.errors import NoRespondersError
 
-from drill.system import System
+from drill.system import LIST_DOMAIN, System
 from shared.clock import BERLIN, Clock
 from shared.contracts import Contract, RequestSpec
 from shared.contracts import events as e
@@ -79,6 +86,9 @@ class Ledger:
         default_factory=list
     )  # action, title, date, groups
     posts: dict[str, str] = field(default_factory=dict)  # subject -> "bestaetigt" | "unklar"
+    mail_posts: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # subject -> (sender, mail) to the list
+    mail_posts_accepted: set[str] = field(default_factory=set)  # subjects the list's inbox answered with 250
+    big_list: tuple[str, str, tuple[str, ...]] | None = None  # (name, post subject, members): killed while it went out
     trainings: dict[str, str] = field(default_factory=dict)  # training_id -> title, of acknowledged dates
     trainings_unclear: int = 0  # planned without an answer: may exist, not registered to
     registrations: dict[tuple[str, str], str] = field(default_factory=dict)  # (training_id, address) -> status
@@ -116,6 +126,12 @@ class Ledger:
         for subject, state in self.posts.items():
             pairs = {(a, f"[{POST_LIST_NAME}] {subject}") for a in (EDITOR, *READERS)}
             (must if state == "bestaetigt" else may).update(pairs)
+        for subject in self.mail_posts_accepted - {self.big_list[1] if self.big_list else ""}:
+            must |= {(a, f"[{POST_LIST_NAME}] {subject}") for a in (EDITOR, *READERS)}  # each member's copy once
+        if self.big_list:
+            name, subject, members = self.big_list
+            must |= {(a, f"Willkommen im Verteiler „{name}“") for a in members}
+            must |= {(a, f"[{name}] {subject}") for a in (EDITOR, *members)}
         for (training_id, address), status in self.registrations.items():
             about = "Anmeldung bestätigt" if status == "angemeldet" else "Warteliste"
             must.add((address, f"{about}: {self.trainings[training_id]}"))
@@ -315,6 +331,62 @@ class Workload:
         )
         self.ledger.posts[subject] = "bestaetigt" if posted is not None else "unklar"
 
+    async def post_by_mail(self) -> None:
+        """A member writes to the list; handed to the lists' inbox over LMTP, tried again later if refused."""
+        self.counter += 1
+        subject = f"Beitrag per Mail {self.counter}"
+        mail = EmailMessage()
+        mail["From"], mail["To"] = READERS[self.counter % len(READERS)], f"{self.ledger.post_list}@{LIST_DOMAIN}"
+        mail["Subject"], mail["Message-ID"] = subject, f"<beitrag-{self.counter}-{self._id()}@drill.example>"
+        mail.set_content("Wer kommt am Samstag mit zum Infostand?")
+        self.ledger.mail_posts[subject] = (str(mail["From"]), mail.as_bytes(policy=SMTP))
+        await self.hand_over_mail_posts()
+
+    async def post_to_a_big_list_and_kill(self, members: int, after: int) -> float:
+        """Issue 20's kill: a post by mail to a list of `members`, and SIGKILL of the mailing service once `after`
+        copies have reached the sink. Returns the recovery time. Every member must still get exactly one copy."""
+        name = "Großverteiler Drill"
+        created = await self.client.call(
+            n.CREATE_LIST, n.CreateList(name=name, policy="moderiert", owner_address=EDITOR, owner_name="Redaktion")
+        )
+        addresses = tuple(f"gross{i:04d}@drill.example" for i in range(members))
+        for address in addresses:
+            await self.client.call(
+                n.ADD_MEMBER, n.AddMember(list_id=created.list_id, moderator=EDITOR, address=address)
+            )
+        subject = "Großer Aufruf per Mail"
+        mail = EmailMessage()
+        mail["From"], mail["To"] = EDITOR, f"{created.list_id}@{LIST_DOMAIN}"
+        mail["Subject"], mail["Message-ID"] = subject, f"<gross-{self._id()}@drill.example>"
+        mail.set_content("Kommt alle zum Zahltag am Jobcenter.\n" * 20)
+        self.ledger.big_list = (name, subject, addresses)
+        raw, target = mail.as_bytes(policy=SMTP), f"{created.list_id}@{LIST_DOMAIN}"
+        while not await asyncio.to_thread(self._lmtp, EDITOR, raw, target):
+            await asyncio.sleep(0.2)
+        assert self.system.sink is not None
+        deadline = time.monotonic() + 120
+        while sum(1 for *_, s in self.system.sink.lines() if s == f"[{name}] {subject}") < after:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"„{subject}“ ging nicht hinaus")
+            await asyncio.sleep(0.02)
+        return await self.system.kill_and_restart("notifications")
+
+    async def hand_over_mail_posts(self) -> None:
+        """Each post not yet accepted, once more (the MTA's queue run)."""
+        for subject, (sender, raw) in list(self.ledger.mail_posts.items()):
+            if subject not in self.ledger.mail_posts_accepted and await asyncio.to_thread(self._lmtp, sender, raw):
+                self.ledger.mail_posts_accepted.add(subject)
+
+    def _lmtp(self, sender: str, raw: bytes, to: str = "") -> bool:
+        """True once the inbox answered 250 for the list; False if it is away or asked to try later."""
+        try:
+            with smtplib.LMTP("127.0.0.1", self.system.lmtp_port, timeout=10) as client:
+                refused = client.sendmail(sender, [to or f"{self.ledger.post_list}@{LIST_DOMAIN}"], raw)
+        except (OSError, smtplib.SMTPException):
+            self.ledger.retries += 1
+            return False
+        return not refused
+
     async def plan_training(self) -> None:
         """A training date (no id in PlanTraining: like a post), then a few registrations (repeatable)."""
         self.counter += 1
@@ -380,15 +452,23 @@ class Workload:
             await self.register_office(gateway)
         elif roll < 0.78:
             await self.plan_and_invite(gateway)
-        elif roll < 0.90:
+        elif roll < 0.86:
             await self.post()
+        elif roll < 0.90:
+            await self.post_by_mail()
         else:
             await self.plan_training()
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, patience: float = 120) -> None:
         while not stop.is_set():
             try:
                 await self.step()
             except Refused as exc:
                 self.ledger.refusals.append(str(exc))
             await asyncio.sleep(self.pace)
+        deadline = time.monotonic() + patience
+        while set(self.ledger.mail_posts) - self.ledger.mail_posts_accepted:  # the MTA's queue runs on
+            if time.monotonic() > deadline:
+                raise RuntimeError("Beiträge per Mail vom Eingang der Verteiler nicht angenommen")
+            await self.hand_over_mail_posts()
+            await asyncio.sleep(0.5)
