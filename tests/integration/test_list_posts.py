@@ -20,6 +20,7 @@ from services.notifications.config import NotificationsSettings
 from services.notifications.service_layer import posts
 from shared.contracts import notifications as n
 from shared.messaging.rpc import request
+from tests.bounces import dsn
 from tests.smtp import SmtpServer
 from tests.support import eventually, test_start_text
 
@@ -346,3 +347,28 @@ async def test_subscribing_by_mail_is_confirmed_by_link_even_on_an_open_list(sys
     await lmtp(port, ANNA, request_address, auto)
     await asyncio.sleep(0.5)
     assert not [r for r in smtp.mailbox.to(ANNA) if "Hilfe" in str(r.message["Subject"])]  # never answered
+
+
+async def test_three_dsns_through_the_inbox_suspend_a_member_and_her_copies_stop(system) -> None:
+    """Issue 20, done 2, the whole way: each copy leaves with its member's VERP return path, the member's mail
+    server answers three posts with a real DSN to that address, over LMTP as the MTA hands it on; the membership is
+    suspended, the moderation is told with a link to the bounce page, and the next post reaches the others only."""
+    service, smtp, port = system
+    for number in range(3):
+        subject = f"Termin {number}"
+        assert await lmtp(port, ANNA, ADDRESS, post(ANNA, subject, f"Treffen Nummer {number}.")) == {}
+        await until(lambda s=subject: len(copies(smtp, s)) == 3)
+        (copy,) = copies(smtp, subject)[BEN]
+        assert copy.mail_from.startswith(f"{LIST}-bounces+") and "ben" not in copy.mail_from  # VERP, address hidden
+        assert await lmtp(port, "", copy.mail_from, dsn(copy.mail_from, BEN, copy.raw)) == {}
+
+    async def told() -> bool:
+        return any("Zustellung ausgesetzt" in str(r.message["Subject"]) for r in smtp.mailbox.to(MOD))
+
+    await eventually(told)
+    (notice,) = [r for r in smtp.mailbox.to(MOD) if "Zustellung ausgesetzt" in str(r.message["Subject"])]
+    assert BEN in str(notice.message["Subject"]) and f"{PUBLIC}/moderation/{LIST}/unzustellbar" in notice.text
+    assert await lmtp(port, ANNA, ADDRESS, post(ANNA, "Nach dem Aussetzen", "Ben bekommt das nicht.")) == {}
+    await until(lambda: len(copies(smtp, "Nach dem Aussetzen")) == 2)
+    await asyncio.sleep(0.5)  # nothing more comes
+    assert set(copies(smtp, "Nach dem Aussetzen")) == {ANNA, MOD}
