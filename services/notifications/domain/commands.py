@@ -202,6 +202,7 @@ class UpdatePosting:
     list_id: str
     moderator: str
     values: dict
+    admin: bool = False
 
 
 @dataclass(frozen=True)
