@@ -310,7 +310,7 @@ class Deps:
     confirm_valid: timedelta = timedelta(hours=48)
     unsubscribe_valid: timedelta = timedelta(days=365)
     manage_valid: timedelta = timedelta(days=90)
-    mail_domain: str = "beratungsnetz.example"  # the lists' addresses: <list>@mail_domain (issue 20)
+    mail_domain: str = "beratungsnetz.example"  # the lists: <list>@mail_domain, and each list mail's VERP return path
     read_mail: Callable[[bytes, str], Incoming] | None = None  # the defensive reader (adapters/inbound_mail.py)
     held_remind_after: timedelta = timedelta(days=1)
     held_expire_after: timedelta = timedelta(days=14)
