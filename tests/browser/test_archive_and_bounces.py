@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from shared.contracts import notifications as n
-from tests.browser.support import System
+from tests.browser.support import System, screenshot
 
 MODERATOR = "rosa.archiv@example.org"
 
@@ -49,6 +49,7 @@ def test_a_member_finds_a_post_by_a_word_and_a_stranger_cannot_open_the_archive(
     page.get_by_label("Im Archiv suchen").fill("wärmestube")
     page.get_by_role("button", name="Suchen").click()
     expect(page.locator("#treffer")).to_have_text("1 Beitrag mit „wärmestube“")
+    screenshot(page, "verteiler-archiv")
     page.locator("main ul").get_by_role("link", name="Kältehilfe im Winter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kältehilfe im Winter")
     expect(page.get_by_role("main")).to_contain_text("Die Wärmestube am Markt öffnet ab Dezember täglich.")
@@ -78,6 +79,7 @@ def test_a_refusing_member_is_suspended_and_the_moderation_switches_delivery_on_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Unzustellbar – {listed.name}")
     row = page.get_by_role("row").filter(has_text=gone).first
     expect(row).to_contain_text(gone)
+    screenshot(page, "moderation-unzustellbar")
     page.get_by_role("button", name="Wieder zustellen").click()
     expect(page.get_by_role("alert")).to_contain_text(f"Die Zustellung an {gone} ist wieder eingeschaltet")
     expect(page.get_by_role("main")).to_contain_text("An alle Mitglieder wird zugestellt.")

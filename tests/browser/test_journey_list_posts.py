@@ -75,6 +75,7 @@ def test_a_strangers_post_is_accepted_and_trusted_in_the_browser(system: System,
 
     # The list's rules for writing: a wrong number, then an announcement list.
     sweep.visit(page, system, f"/moderation/{list_id}/schreiben", "Schreibregeln")
+    screenshot(page, "moderation-schreibregeln")
     page.get_by_label("Beiträge zurückhalten, die größer sind als (KB)").fill("viel")
     page.get_by_role("button", name="Regeln speichern").click()
     error_state(page)
