@@ -50,6 +50,7 @@ class BatchLoop:
         self._task: asyncio.Task | None = None
         self._ahead: asyncio.Task | None = None
         self.batches = 0  # batches applied together (for tests and benchmarks)
+        self._busy = True
 
     async def start(self) -> None:
         c = self.consumer
@@ -99,14 +100,19 @@ class BatchLoop:
         return asyncio.create_task(self._fetch())
 
     async def _fetch(self) -> tuple[list[Any], float]:
+        # Idle, ask for one: nats-py's fetch of n waits out its timeout for the rest once a lingering pull got the
+        # first, so a lone new event would wait up to `fetch_timeout`. Busy, the next fetch takes what is there.
+        size = self.policy.batch_size if self._busy else 1
         try:
-            messages = await self.subscription.fetch(self.policy.batch_size, timeout=self.policy.fetch_timeout)
+            messages = await self.subscription.fetch(size, timeout=self.policy.fetch_timeout)
         except QUIET:
+            self._busy = False
             return [], time.monotonic()
         except GONE as exc:  # nats-py reconnects by itself; wait a moment instead of spinning
             log.info("fetch.waiting", error=repr(exc), durable=self.consumer.durable)
             await asyncio.sleep(self.policy.fetch_timeout)
             return [], time.monotonic()
+        self._busy = True
         return messages, time.monotonic()
 
     async def apply(self, messages: list[Any], fetched_at: float) -> None:
