@@ -65,6 +65,8 @@ def main() -> None:
                 results[name] = asyncio.run(step())
                 results[name]["wall_s"] = time.perf_counter() - started
             console.print(f"{name.upper()} fertig nach {results[name]['wall_s']:.0f} s")
+            if args.json:  # after each step: a later failure keeps what was measured
+                args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
     table = Table(title=f"Beratungsnetz-Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.python_version()}")
     for column in ("Benchmark", "Unser Code", "Rohe Bibliothek", "Verhältnis", "Ziel", "erreicht"):
