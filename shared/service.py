@@ -79,7 +79,8 @@ class ServiceApp:
         """Consume another service's event; failures follow the delivery policy and end as dead letters.
 
         With `apply_many`, the messages of one fetch are first applied together in one transaction
-        (`policy.batch_size` of them at most); `handler` then only handles a failed batch's messages alone.
+        (`policy.batch_size` of them at most, shared/messaging/batches.py); `handler` then only handles a failed
+        batch's messages alone, and redeliveries.
         """
         deadletters = DeadLetters(self.broker, self.name)
         inbox = inbox_prefix(self.settings.nats_user) if self.settings.nats_user else "_INBOX"
@@ -200,6 +201,8 @@ class ServiceApp:
                 break
         if pending:
             log.warning("service.tasks_not_stopped", count=len(pending))
+        for consumer in self.consumers:  # our own fetch loops; FastStream's subscribers stop with the broker
+            await consumer.stop()
         await stop_quietly(self.broker)
         await self.database.dispose()
         log.info("service.stopped")

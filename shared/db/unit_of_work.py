@@ -45,6 +45,7 @@ class SqlAlchemyUnitOfWork:
     async def __aenter__(self) -> Self:
         self.session = self._database.sessions()
         self._staged_events = False
+        self._outgoing: list[dict[str, Any]] = []
         self._start()
         return self
 
@@ -56,6 +57,7 @@ class SqlAlchemyUnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        await self._stage_outgoing()
         await self.session.commit()
         if self._staged_events:
             self._on_commit()
@@ -65,9 +67,16 @@ class SqlAlchemyUnitOfWork:
         await self.session.rollback()
 
     async def publish(self, envelope: Envelope[Any]) -> None:
-        """Stage an event; it is published by the relay once this unit commits."""
-        await outbox.add_to_outbox(self.session, self._tables.outbox, envelope)
+        """Stage an event; it is published by the relay once this unit commits.
+
+        Its outbox row is written with the others of this unit at the commit, in one statement: one round trip
+        to the database per event made staging 1,000 events take seconds."""
+        self._outgoing.append(outbox.outbox_row(envelope))
         self._staged_events = True
+
+    async def _stage_outgoing(self) -> None:
+        rows, self._outgoing = self._outgoing, []
+        await outbox.add_many_to_outbox(self.session, self._tables.outbox, rows)
 
     async def publish_event(self, payload: EventPayload) -> None:
         """Wrap `payload` in an envelope that continues the current request's trail, and stage it."""
@@ -81,6 +90,7 @@ class SqlAlchemyUnitOfWork:
         """Erasure (Art. 17 GDPR) in this transaction: outbox rows naming `words` (address, names) go now, and the
         service's own streams lose every message naming them once the relay is past them (`ScrubJob`)."""
         words = list(words)
+        await self._stage_outgoing()  # what this unit staged before is forgotten too
         forgotten = await erasure.forget_in_outbox(self.session, self._tables.outbox, words)
         await erasure.schedule_scrub(self.session, self._tables.scrubs, words, now)
         return forgotten

@@ -38,49 +38,14 @@ Handler = Callable[[Envelope[P]], Awaitable[None]]
 BatchHandler = Callable[[list[tuple[Envelope[Any], int]]], Awaitable[None]]  # (envelope, stream sequence) pairs
 
 
-class GroupCommit:
-    """Applies the messages of one fetched batch together, in one transaction, through `apply_many`.
-
-    FastStream hands every message of a fetched batch to its own handler call at once. Each call
-    submits its envelope here and waits; one drain applies all that arrived, then each call acks its
-    own message. If the batch fails, every call is told so and handles its message alone, so one bad
-    message costs the others nothing but a second try.
-    """
-
-    def __init__(self, apply_many: BatchHandler, timeout: float) -> None:
-        self.apply_many, self.timeout = apply_many, timeout
-        self._pending: list[tuple[tuple[Envelope[Any], int], asyncio.Future]] = []
-        self._drain_task: asyncio.Task | None = None
-
-    async def submit(self, envelope: Envelope[Any], sequence: int) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self._pending.append(((envelope, sequence), done))
-        if self._drain_task is None or self._drain_task.done():
-            self._drain_task = asyncio.create_task(self._drain())
-        await done
-
-    async def _drain(self) -> None:
-        await asyncio.sleep(0)  # let the rest of the fetched batch join
-        while self._pending:
-            batch, self._pending = self._pending, []
-            try:
-                await asyncio.wait_for(self.apply_many([item for item, _ in batch]), self.timeout)
-            except Exception as exc:  # noqa: BLE001 - any failure here is logged and retried, never lost
-                for _, done in batch:
-                    done.set_exception(exc)
-            else:
-                for _, done in batch:
-                    done.set_result(None)
-
-
 @dataclass(frozen=True)
 class DeliveryPolicy:
     ack_wait: float = 30.0  # seconds a handler may take before the server redelivers
     max_deliver: int = 6
     backoff: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0, 600.0)  # delay before the n-th retry
-    # One message at a time, unless the consumer applies a batch in one transaction (`GroupCommit`):
-    # handlers of one batch would otherwise contend for SQLite's single writer (measured: 1,000
-    # registry events caught up in 5.1 s one at a time, 11–12 s concurrently).
+    # One message at a time, unless the consumer applies a batch in one transaction (`apply_many`, through
+    # `shared/messaging/batches.py`): handlers of one batch would otherwise contend for SQLite's single writer
+    # (measured: 1,000 registry events caught up in 5.1 s one at a time, 11–12 s concurrently).
     batch_size: int = 1
     fetch_timeout: float = 1.0
 
@@ -151,7 +116,12 @@ def reader_name(durable: str) -> str:
 
 
 class EventConsumer(Generic[P]):
-    """One durable pull consumer of one event subject, with its dead-letter rules."""
+    """One durable pull consumer of one event subject, with its dead-letter rules.
+
+    One message at a time through FastStream; with `apply_many`, through a fetch loop of our own that applies each
+    fetched batch in one transaction (`shared/messaging/batches.py`). Either way a message that fails goes through
+    `handle` alone: retried with a growing delay, dead-lettered with its reason in the end.
+    """
 
     def __init__(
         self,
@@ -169,15 +139,22 @@ class EventConsumer(Generic[P]):
         self.stream = bound_stream(payload.producer)
         self.model = Envelope[payload]  # type: ignore[valid-type]
         self.handler, self.deadletters, self.policy = handler, deadletters, policy
-        self.group = GroupCommit(apply_many, policy.handler_timeout) if apply_many else None
+        self.apply_many = apply_many
         self.failing: str | None = None  # the last handler error, until a message is handled again (for health)
         self.reader = reader_name(self.durable)
         self._reading = asyncio.Lock()
+        self.runner: Any = None  # what `attach` returned: a FastStream subscriber or a `BatchLoop`
 
     def attach(self, broker: Any) -> Any:
+        """Register with `broker`; returns what to `start()` once the producer's stream exists."""
         self.broker = broker
         advisory = f"$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{self.stream.name}.{self.durable}"
         broker.subscriber(advisory, queue=self.consumer, title=f"{self.durable}-advisory")(self.on_max_deliveries)
+        if self.apply_many:
+            from shared.messaging.batches import BatchLoop  # it builds on this module
+
+            self.runner = BatchLoop(self, broker)
+            return self.runner
         subscriber = broker.subscriber(
             self.subject,
             stream=self.stream,
@@ -189,63 +166,69 @@ class EventConsumer(Generic[P]):
             title=self.durable,
         )
         subscriber(self.on_message)
+        self.runner = subscriber
         return subscriber
 
+    async def stop(self) -> None:
+        """Stop a fetch loop of our own (FastStream's subscribers stop with the broker)."""
+        if self.runner is not None and self.apply_many:
+            await self.runner.stop()
+
     async def on_message(self, msg: NatsMessage) -> None:
+        await self.receive(msg.raw_message)
+
+    async def receive(self, raw: Any) -> None:
+        """Parse and handle one delivered nats-py message."""
         try:
-            envelope = self.model.model_validate_json(msg.raw_message.data)
+            envelope = self.model.model_validate_json(raw.data)
         except ValidationError as exc:
-            await self.dead_letter(msg, "invalid_message", f"Ungültige Nachricht für {self.subject}: {problems(exc)}")
+            await self.dead_letter(raw, "invalid_message", self.invalid(exc))
             return
-        delivery = msg.raw_message.metadata.num_delivered
+        await self.handle_alone(raw, envelope, raw.metadata)
+
+    def invalid(self, exc: ValidationError) -> str:
+        return f"Ungültige Nachricht für {self.subject}: {problems(exc)}"
+
+    async def handle_alone(self, raw: Any, envelope: Envelope[P], meta: Any) -> None:
         with (
             bound_contextvars(
                 correlation_id=envelope.correlation_id,
                 event_id=str(envelope.event_id),
                 subject=self.subject,
-                delivery=delivery,
+                delivery=meta.num_delivered,
             ),
             message_context(
                 correlation_id=envelope.correlation_id,
                 causation_id=str(envelope.event_id),
                 actor=envelope.actor,
-                stream_sequence=msg.raw_message.metadata.sequence.stream,
+                stream_sequence=meta.sequence.stream,
             ),
         ):
-            await self.handle(msg, envelope, delivery)
+            await self.handle(raw, envelope, meta.num_delivered)
 
-    async def handle(self, msg: NatsMessage, envelope: Envelope[P], delivery: int) -> None:
+    async def handle(self, raw: Any, envelope: Envelope[P], delivery: int) -> None:
         started = time.perf_counter()
-        if self.group and delivery == 1:  # a redelivery goes alone, under the rules below
-            try:
-                await self.group.submit(envelope, msg.raw_message.metadata.sequence.stream)
-            except Exception as exc:  # noqa: BLE001 - any failure here is logged and retried, never lost
-                log.warning("message.batch_failed", error=repr(exc))  # now alone, so a bad one meets its own fate
-            else:
-                await msg.ack()
-                self.failing = None
-                return
         try:
             # Finish before the server's ack_wait, or the message would be delivered twice at once.
             await asyncio.wait_for(self.handler(envelope), self.policy.handler_timeout)
         except PermanentFailure as exc:
-            await self.dead_letter(msg, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
+            await self.dead_letter(raw, "permanent", f"Dauerhaft nicht verarbeitbar: {exc}")
         except Exception as exc:  # noqa: BLE001 - any failure here is logged and retried, never lost
             self.failing = repr(exc)[:200]
             if delivery >= self.policy.max_deliver:
-                await self.dead_letter(msg, "exhausted", f"Nach {delivery} Zustellversuchen aufgegeben: {exc!r}")
+                await self.dead_letter(raw, "exhausted", f"Nach {delivery} Zustellversuchen aufgegeben: {exc!r}")
             else:
                 delay = self.policy.delay_after(delivery)
                 log.warning("message.retry", error=repr(exc), retry_in=delay)
-                await msg.nack(delay=delay)
+                await raw.nak(delay=delay)
         else:
-            await msg.ack()
+            await raw.ack()
             self.failing = None
             log.info("message.handled", ms=round((time.perf_counter() - started) * 1000, 1))
 
-    async def dead_letter(self, msg: NatsMessage, code: str, reason: str) -> None:
-        await self.deadletters.send(msg.raw_message, code=code, reason=reason, durable=self.durable)
-        await msg.reject()  # TERM: the dead letter holds it now
+    async def dead_letter(self, raw: Any, code: str, reason: str) -> None:
+        await self.deadletters.send(raw, code=code, reason=reason, durable=self.durable)
+        await raw.term()  # the dead letter holds it now
         log.error("message.dead_lettered", code=code, reason=reason[:300], subject=self.subject)
 
     async def on_max_deliveries(self, msg: NatsMessage) -> None:

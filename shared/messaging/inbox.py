@@ -38,10 +38,8 @@ async def claim_many(session: AsyncSession, table: Table, envelopes: Sequence[In
         return set()
     insert = _INSERT[session.get_bind().dialect.name]
     now = datetime.now(UTC)
-    statement = (
-        insert(table)
-        .values([{"event_id": str(e.event_id), "subject": e.subject, "processed_at": now} for e in envelopes])
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(table.c.event_id)
-    )
-    return set((await session.execute(statement)).scalars())
+    # Parameters beside the statement, not in `.values([...])`: the statement then compiles once and is cached,
+    # and SQLAlchemy still sends one INSERT … VALUES (…), (…) … RETURNING ("insertmanyvalues").
+    statement = insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
+    rows = [{"event_id": str(e.event_id), "subject": e.subject, "processed_at": now} for e in envelopes]
+    return set((await session.execute(statement, rows)).scalars())

@@ -39,6 +39,8 @@ class GroupReplica:
     calls: list[tuple[str, float]] = field(default_factory=list)
     hang: dict[str, float] = field(default_factory=dict)  # group_id -> seconds to stall on first call
     batches: list[int] = field(default_factory=list)  # sizes of the batches applied together
+    consumers: list[EventConsumer] = field(default_factory=list)
+    committed: asyncio.Event | None = None  # set: after the first batch commits, stall there (a crash before the acks)
 
     async def handle(self, envelope: Envelope[GroupFormedV1]) -> None:
         import time
@@ -67,13 +69,23 @@ class GroupReplica:
                     insert(groups_seen).values(event_id=str(envelope.event_id), group_id=envelope.payload.group_id)
                 )
             await uow.commit()
+        if self.committed is not None and not self.committed.is_set():
+            self.committed.set()
+            await asyncio.sleep(3600)  # the process "dies" here: committed, never acknowledged
 
     def subscribe(self, broker: Any, policy: DeliveryPolicy, batched: bool = False) -> Any:
-        return EventConsumer(
+        """FastStream's subscriber (started with the broker) or, `batched`, the fetch loop (started by the test)."""
+        consumer = EventConsumer(
             GroupFormedV1,
             "events",
             self.handle,
             DeadLetters(broker, "events"),
             policy,
             self.handle_many if batched else None,
-        ).attach(broker)
+        )
+        self.consumers.append(consumer)
+        return consumer.attach(broker)
+
+    async def stop(self) -> None:
+        for consumer in self.consumers:
+            await consumer.stop()

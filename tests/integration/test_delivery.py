@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from shared.contracts import Envelope
@@ -35,7 +38,9 @@ async def replica(database, broker):
     js = broker.connection.jetstream()
     await declare_owned_streams(js, "registry", retry=retry_policy())
     await declare_owned_streams(js, "events", retry=retry_policy())
-    return GroupReplica(database)
+    replica = GroupReplica(database)
+    yield replica
+    await replica.stop()
 
 
 async def consumer_info(broker):
@@ -175,8 +180,9 @@ async def test_batches_are_applied_together_and_a_poisoned_batch_falls_back_to_o
     for envelope in good[:30] + [group("gift")] + good[30:]:
         await publish(broker, envelope.model_dump_json().encode(), msg_id=str(envelope.event_id))
     await publish(broker, good[5].model_dump_json().encode())  # the same event again, under a new message id
-    replica.subscribe(broker, policy, batched=True)
+    loop = replica.subscribe(broker, policy, batched=True)
     await broker.start()
+    await loop.start()
 
     async def settled() -> bool:
         return len(await dead_letters(broker)) == 1 and await count(database) == 60
@@ -191,3 +197,95 @@ async def test_batches_are_applied_together_and_a_poisoned_batch_falls_back_to_o
     info = await consumer_info(broker)
     assert info.num_ack_pending == 0 and info.num_pending == 0
     assert await count(database) == 60  # each good event once, the duplicate skipped
+
+
+async def test_a_malformed_message_in_a_batch_is_dead_lettered_and_the_rest_applied_together(replica, broker, database):
+    policy = DeliveryPolicy(backoff=(0.1,), max_deliver=3, fetch_timeout=0.2, batch_size=50)
+    good = [group(f"h{i}") for i in range(40)]
+    for envelope in good[:20]:
+        await publish(broker, envelope.model_dump_json().encode(), msg_id=str(envelope.event_id))
+    await publish(broker, b'{"event_id": "kein Umschlag"}', msg_id="kaputt-im-stapel")
+    for envelope in good[20:]:
+        await publish(broker, envelope.model_dump_json().encode(), msg_id=str(envelope.event_id))
+    loop = replica.subscribe(broker, policy, batched=True)
+    await broker.start()
+    await loop.start()
+
+    async def settled() -> bool:
+        return len(await dead_letters(broker)) == 1 and await count(database) == 40
+
+    await eventually(settled, timeout=15)
+    (dead,) = await dead_letters(broker)
+    assert dead.headers[H.CODE] == "invalid_message" and dead.data == b'{"event_id": "kein Umschlag"}'
+    assert "Ungültige Nachricht" in decode_reason(dead.headers[H.REASON])
+    assert dead.headers[H.STREAM_SEQUENCE] == "21"
+    assert replica.calls == []  # nobody went alone: the bad body cost the others nothing
+    assert sum(replica.batches) == 40 and max(replica.batches) > 1
+    info = await consumer_info(broker)
+    assert info.num_ack_pending == 0 and info.num_pending == 0
+
+
+async def test_a_crash_after_the_commit_of_a_batch_redelivers_it_and_the_inbox_applies_nothing_twice(
+    nats_server, replica, broker, database
+):
+    """The process dies between the batch's commit and its acks: the next one gets the batch again, applies none."""
+    from shared.messaging.broker import make_broker, stop_quietly
+    from shared.settings import ServiceSettings
+
+    policy = DeliveryPolicy(ack_wait=1.0, backoff=(0.1,), max_deliver=5, fetch_timeout=0.2, batch_size=25)
+    envelopes = [group(f"k{i}") for i in range(60)]
+    for envelope in envelopes:
+        await publish(broker, envelope.model_dump_json().encode(), msg_id=str(envelope.event_id))
+    replica.committed = asyncio.Event()
+    doomed = make_broker(ServiceSettings(nats_url=nats_server.url))
+    await doomed.connect()
+    first = replica.subscribe(doomed, policy, batched=True)
+    await first.start()
+    await asyncio.wait_for(replica.committed.wait(), 10)
+    await doomed.connection.close()  # dead: no ack, no NAK reaches the server
+    await first.stop()
+    applied_before_crash = await count(database)
+    assert 0 < applied_before_crash < 60
+
+    again = replica.subscribe(broker, policy, batched=True)  # the restarted process, same durable
+    await broker.start()
+    await again.start()
+
+    async def settled() -> bool:
+        info = await consumer_info(broker)
+        return await count(database) == 60 and info.num_ack_pending == 0 and info.num_pending == 0
+
+    await eventually(settled, timeout=20)
+    redelivered = [g for g, _ in replica.calls]  # a redelivery goes alone, and the inbox knows it
+    assert len(redelivered) >= applied_before_crash
+    assert await count(database) == 60  # every group once
+    assert await dead_letters(broker) == []
+    await stop_quietly(doomed)
+
+
+async def test_stopping_the_loop_hands_its_batches_back_at_once(replica, broker, database):
+    """A service stopping mid-batch NAKs what it holds (the batch being applied, the one fetched ahead): the next
+    start gets them at once instead of after ack_wait, and the inbox skips what had committed."""
+    policy = DeliveryPolicy(ack_wait=30.0, fetch_timeout=0.2, batch_size=10)
+    for envelope in [group(f"s{i}") for i in range(30)]:
+        await publish(broker, envelope.model_dump_json().encode(), msg_id=str(envelope.event_id))
+    replica.committed = asyncio.Event()  # the first batch commits, then stalls before its acks
+    loop = replica.subscribe(broker, policy, batched=True)
+    await broker.start()
+    await loop.start()
+    await asyncio.wait_for(replica.committed.wait(), 10)
+    await loop.stop()
+
+    again = replica.subscribe(broker, policy, batched=True)
+    await again.start()
+    began = time.monotonic()
+
+    async def settled() -> bool:
+        info = await consumer_info(broker)
+        return await count(database) == 30 and info.num_ack_pending == 0 and info.num_pending == 0
+
+    await eventually(settled, timeout=25)
+    assert time.monotonic() - began < policy.ack_wait / 2  # handed back, not waited out
+    assert await count(database) == 30
+    # What it held came again (a redelivery goes alone): the committed batch and the one fetched ahead; no more.
+    assert sorted(g for g, _ in replica.calls) == sorted(f"s{i}" for i in range(20))

@@ -110,26 +110,52 @@ async def test_event_committed_while_nats_is_down_arrives_after_it_returns(ready
         task.cancel()
 
 
-async def test_a_failure_mid_batch_keeps_order_and_marks_only_what_was_acknowledged(database) -> None:
-    await create_schema(database)
-    await stage(database, "a", "b", "c", "d")
-    published: list[str] = []
+async def stored_groups(broker) -> list[str]:
+    js = broker.connection.jetstream()
+    count = await stream_messages(broker)
+    return [
+        Envelope[GroupFormedV1].model_validate_json((await js.get_msg("REGISTRY", seq)).data).payload.group_id
+        for seq in range(1, count + 1)
+    ]
 
-    async def publish(subject: str, body: bytes, headers: dict, producer: str) -> None:
-        group = Envelope[GroupFormedV1].model_validate_json(body).payload.group_id
-        if group == "c" and "c-failed" not in published:
-            published.append("c-failed")
-            raise ConnectionError("NATS weg")
-        published.append(group)
 
-    relay = OutboxRelay(database, tables.outbox, publish, retry=retry_policy())
-    with pytest.raises(ConnectionError):
+async def test_a_refused_row_mid_window_stores_nothing_behind_it_and_order_holds_on_the_next_round(ready) -> None:
+    """The window's publishes are under way together; the stream refuses one (too large): none behind it lands."""
+    database, broker = ready
+    js = broker.connection.jetstream()
+    await stage(database, "a", "b")
+    big = Envelope.wrap(GroupFormedV1(group_id="c", name="C" * 3000, state="SN"))
+    async with SqlAlchemyUnitOfWork(database, tables) as uow:
+        await uow.publish(big)
+        await uow.commit()
+    await stage(database, "d", "e")
+    config = (await js.stream_info("REGISTRY")).config
+    config.max_msg_size = 2000
+    await js.update_stream(config)
+    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry_policy())
+
+    with pytest.raises(Exception, match="maximum message size|last msg|message size"):
         await relay.publish_pending()
-    assert published == ["a", "b", "c-failed"]  # d was not tried before c: order is kept
-    assert await relay.pending_count() == 2
-
-    assert await relay.publish_pending() == 2
-    assert published == ["a", "b", "c-failed", "c", "d"]
+    assert await stored_groups(broker) == ["a", "b"]  # d and e were sent too, and refused behind c
+    assert await relay.pending_count() == 3
     async with database.sessions() as session:
         attempts = dict((await session.execute(select(tables.outbox.c.event_id, tables.outbox.c.attempts))).all())
-    assert sorted(attempts.values()) == [0, 0, 0, 1]
+    assert attempts[str(big.event_id)] == 1 and sorted(attempts.values()) == [0, 0, 0, 0, 1]
+
+    config.max_msg_size = -1
+    await js.update_stream(config)
+    assert await relay.publish_pending() == 3
+    assert await stored_groups(broker) == ["a", "b", "c", "d", "e"]
+
+
+async def test_a_window_published_again_after_a_crash_is_dropped_by_the_stream_and_order_holds(ready) -> None:
+    """Dead after the PubAcks of a whole window, before its mark: the next run sends it again; nothing doubles."""
+    database, broker = ready
+    names = [f"g{i:03}" for i in range(250)]
+    await stage(database, *names)
+    with pytest.raises(RelayDied):
+        await DyingRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry_policy()).publish_pending()
+    assert await stream_messages(broker) == 100  # the first window
+    relay = OutboxRelay(database, tables.outbox, jetstream_publisher(broker), retry=retry_policy())
+    assert await relay.publish_pending() == 250
+    assert await stored_groups(broker) == names
