@@ -82,7 +82,7 @@ class BouncePolicy:
         days = int(self.window.total_seconds() // 86400)
         return (
             f"{self.threshold:g} harte Fehlschläge in {days} Tagen (ein weicher, etwa ein volles Postfach, "
-            f"zählt {self.soft_weight:g})"
+            f"zählt {self.soft_weight:g})".replace(".", ",")  # German decimals: "zählt 0,5"
         )
 
 
