@@ -98,7 +98,7 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...], mark
 
 
 async def deliver_due(
-    deps: Deps, send: Send, batch: int = 50, parallel: int = 4, backoff: tuple[float, ...] = BACKOFF
+    deps: Deps, send: Send, batch: int = 200, parallel: int = 4, backoff: tuple[float, ...] = BACKOFF
 ) -> int:
     async with deps.uow() as uow:
         rows = await uow.store.due_deliveries(deps.now(), batch)
