@@ -73,6 +73,13 @@ class Server:
             self.process.wait(10)
 
 
+def start_hub(base: Path, leaf_port: int) -> Server:
+    """The federal hub from deploy/federation/hub.conf, leaf nodes of Sachsen and Hamburg welcome."""
+    env = {"LEAF_LISTEN": f"127.0.0.1:{leaf_port}", "BUND_NATS_PASSWORD": "pw-bund", "LEAF_NRW_PASSWORD": "pw-leaf-nw"}
+    env |= {"LEAF_SACHSEN_PASSWORD": LEAF["sn"][1], "LEAF_HAMBURG_PASSWORD": LEAF["hh"][1]}
+    return Server(base, "hub", "federation/hub.conf", env).start()
+
+
 async def declare_outgoing(state: Server, domain: str) -> None:
     """The state operator's step: the outgoing stream BUND_<LAND> (python -m beratungsnetz.runtime.federation land)."""
     nc = await nats.connect(state.url, user="betrieb", password=PASSWORDS["betrieb"], inbox_prefix=b"_INBOX_betrieb")
@@ -119,18 +126,7 @@ async def federal_subjects(hub: Server) -> Counter:
 @pytest.mark.timeout(300)  # two state stacks, a hub and a cut; about 50 s alone, more under CI load
 async def test_actions_of_two_states_reach_the_federal_stream_and_a_backlog_arrives_after_a_cut(tmp_path: Path) -> None:
     leaf_port = free_port()
-    hub = Server(
-        tmp_path,
-        "hub",
-        "federation/hub.conf",
-        {
-            "LEAF_LISTEN": f"127.0.0.1:{leaf_port}",
-            "BUND_NATS_PASSWORD": "pw-bund",
-            "LEAF_SACHSEN_PASSWORD": LEAF["sn"][1],
-            "LEAF_HAMBURG_PASSWORD": LEAF["hh"][1],
-            "LEAF_NRW_PASSWORD": "pw-leaf-nw",
-        },
-    ).start()
+    hub = start_hub(tmp_path, leaf_port)
     states = {
         d: Server(
             tmp_path,

@@ -21,7 +21,7 @@ from nats.js.api import StreamConfig
 from beratungsnetz.runtime.federation import FEDERAL_STREAM, declare, hub_config
 from beratungsnetz.runtime.ports import free_port
 from tests.deploy_support import DEPLOY, PASSWORDS
-from tests.e2e.test_federation import LEAF, Server, declare_outgoing
+from tests.e2e.test_federation import LEAF, Server, declare_outgoing, start_hub
 
 pytestmark = pytest.mark.e2e
 SUBJECTS = (
@@ -75,18 +75,7 @@ async def wait_for_federal(hub: Server, count: int) -> None:
 @pytest.fixture
 async def federation(tmp_path: Path) -> AsyncIterator[Federation]:
     leaf_port = free_port()
-    hub = Server(
-        tmp_path,
-        "hub",
-        "federation/hub.conf",
-        {
-            "LEAF_LISTEN": f"127.0.0.1:{leaf_port}",
-            "BUND_NATS_PASSWORD": "pw-bund",
-            "LEAF_SACHSEN_PASSWORD": LEAF["sn"][1],
-            "LEAF_HAMBURG_PASSWORD": LEAF["hh"][1],
-            "LEAF_NRW_PASSWORD": "pw-leaf-nw",
-        },
-    ).start()
+    hub = start_hub(tmp_path, leaf_port)
     states = {}
     try:
         for domain, (user, password) in LEAF.items():

@@ -117,6 +117,28 @@ def _row(
     } | values
 
 
+def _digest_rows(
+    members: list[Member], event_id: str, mailing_list: MailingList, kind: str, summary: str, now: datetime
+) -> list[dict]:
+    """A line in the next digest for each member who chose one (and whose delivery bounces did not suspend)."""
+    return [
+        _row(event_id, m.address, mailing_list, kind, summary, now, status="digest", summary=summary)
+        for m in members
+        if m.suspended_at is None and not m.wants_each_mail
+    ]
+
+
+async def _each_mail(deps: Deps, uow: UnitOfWork, members: list[Member], kind: str) -> list[Member]:
+    """The members who get their own copy: each mail chosen, delivery not suspended by bounces
+    (service_layer/bounces.py), address not blocked (looked up at once for all)."""
+    wanted = [m for m in members if m.suspended_at is None and m.wants_each_mail]
+    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in wanted}
+    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
+    if blocked_ones:
+        log.info("mail.suppressed", kind=kind, count=len(blocked_ones))  # the addresses are not logged
+    return [m for m in wanted if fingerprints[m.address] not in blocked_ones]
+
+
 async def mail_list(
     deps: Deps,
     uow: UnitOfWork,
@@ -137,22 +159,9 @@ async def mail_list(
     are looked up at once and the rows written in few statements, so that a post to thousands costs little more
     than the sending itself."""
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
-    now = deps.now()
-    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in members if m.wants_each_mail}
-    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
-    mailing = None
-    rows = []
-    for member in members:
-        if member.suspended_at is not None:
-            continue
-        if not member.wants_each_mail:
-            rows.append(
-                _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
-            )
-            continue
-        if fingerprints[member.address] in blocked_ones:
-            log.info("mail.suppressed", kind=kind)  # the address is not logged
-            continue
+    now, mailing = deps.now(), None
+    rows = _digest_rows(members, event_id, mailing_list, kind, summary, now)
+    for member in await _each_mail(deps, uow, members, kind):
         token, manage = personal_links(deps, mailing_list, member.address)
         try:
             mailing = mailing or deps.composer.mailing(
@@ -216,19 +225,8 @@ async def mail_copies(
     addresses are looked up at once and the rows written in few statements, as `mail_list` does."""
     members = await uow.store.members(mailing_list.id, active_only=True)
     now, kind = deps.now(), "listenbeitrag"
-    fingerprints = {m.address: addresses.fingerprint(m.address, deps.secret) for m in members if m.wants_each_mail}
-    blocked_ones = await uow.store.suppressed_among(set(fingerprints.values())) if fingerprints else set()
-    rows = []
-    for member in members:
-        if member.suspended_at is not None:  # bounces suspended its delivery (service_layer/bounces.py)
-            continue
-        if not member.wants_each_mail:
-            rows.append(
-                _row(event_id, member.address, mailing_list, kind, summary, now, status="digest", summary=summary)
-            )
-            continue
-        if fingerprints[member.address] in blocked_ones:
-            continue
+    rows = _digest_rows(members, event_id, mailing_list, kind, summary, now)
+    for member in await _each_mail(deps, uow, members, kind):
         token, manage = personal_links(deps, mailing_list, member.address)
         try:
             message = deps.composer.list_copy(
