@@ -48,6 +48,9 @@ lint-imports: $(STAMP)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get install -y -qq wrk >/dev/null 2>&1; } \
 		|| echo "wrk fehlt (apt-get install wrk): B5 misst mit httpx"
+	@[ -x /usr/sbin/smtp-sink ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null 2>&1; } \
+		|| echo "smtp-sink fehlt (apt-get install postfix): B2 misst mit der aiosmtpd-Senke"
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 drill: $(STAMP)
