@@ -25,12 +25,22 @@ def is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+_HANDED_OUT: set[int] = set()  # ports this process was given: the kernel may offer a just-closed one again
+
+
 def free_port(preferred: int | None = None, host: str = "127.0.0.1") -> int:
-    if preferred and is_free(preferred, host):
+    """A free port, never one this process was handed before (two calls in a row once gave the same port to a
+    nats-server's client and monitoring listeners)."""
+    if preferred and preferred not in _HANDED_OUT and is_free(preferred, host):
+        _HANDED_OUT.add(preferred)
         return preferred
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def listen(port: int, host: str = "127.0.0.1") -> socket.socket:

@@ -231,7 +231,9 @@ def start_system(
             **common,
             listen_fd=str(fd),
             mailbox_dir=mailbox,
-            **extra.get("gateway", {}),
+            # The suite runs the browser journeys beside everything else on 2 cores: a service may take longer than
+            # production's 2 s to answer while it starts or delivers; a page then says "nicht erreichbar" (tested).
+            **{"request_timeout": "10"} | extra.get("gateway", {}),
         )
         gateway_socket.close()  # the gateway holds it now
         nats = NatsClient(nats_server.url)
