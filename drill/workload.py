@@ -130,7 +130,7 @@ class Ledger:
             must |= {(a, f"[{POST_LIST_NAME}] {subject}") for a in (EDITOR, *READERS)}  # each member's copy once
         if self.big_list:
             name, subject, members = self.big_list
-            must |= {(a, f"Willkommen im Verteiler „{name}“") for a in members}
+            must |= {(a, f"Willkommen im Verteiler „{name}“") for a in (EDITOR, *members)}  # the owner too
             must |= {(a, f"[{name}] {subject}") for a in (EDITOR, *members)}
         for (training_id, address), status in self.registrations.items():
             about = "Anmeldung bestätigt" if status == "angemeldet" else "Warteliste"
