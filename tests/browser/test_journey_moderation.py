@@ -235,4 +235,3 @@ def test_journey_moderation_in_the_browser(system: System, new_context) -> None:
         cells = [c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
         seen.append((cells[2], cells[1], cells[3]))
     assert seen == list(reversed(expected)), seen  # the newest first
-
