@@ -166,11 +166,14 @@ async def test_a_whole_mailing_is_written_and_marked_in_few_statements(uow) -> N
             [
                 (due[0].id, {"status": "sent", "sent_at": NOW, "attempts": 1}),
                 (due[1].id, {"status": "failed", "attempts": 1}),
+                (due[2].id, {"status": "sent", "sent_at": NOW, "attempts": 2}),
             ]
         )
         await unit.commit()
     async with uow() as unit:
-        assert await unit.store.delivery_stats("post") == {"pending": 2498, "sent": 1, "failed": 1, "digest": 1}
+        assert await unit.store.delivery_stats("post") == {"pending": 2497, "sent": 2, "failed": 1, "digest": 1}
+        again = {row.id: row.attempts for row in await unit.store.due_deliveries(NOW + timedelta(minutes=1), 3)}
+        assert due[0].id not in again and due[2].id not in again  # each mark reached its own row
 
 
 async def test_erasure_removes_every_copy_and_keeps_the_audit_anonymous(uow) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from email.headerregistry import Address
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -261,9 +261,19 @@ class Store(PostStore, BounceQueries, ArchiveQueries):
         return added
 
     async def mark_deliveries(self, marks: list[tuple[int, dict[str, Any]]]) -> None:
-        """Several delivery outcomes in one transaction (the delivery loop's group commit)."""
+        """Several delivery outcomes in one transaction (the delivery loop's group commit): one executemany per set
+        of columns, with a statement compiled once, instead of an UPDATE built and sent for each row."""
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for delivery_id, values in marks:
-            await self.mark_delivery(delivery_id, **values)
+            shapes.setdefault(tuple(sorted(values)), []).append(
+                {"mark_id": delivery_id} | {f"mark_{k}": v for k, v in values.items()}
+            )
+        t = orm.deliveries
+        for columns, params in shapes.items():
+            statement = (
+                update(t).where(t.c.id == bindparam("mark_id")).values({c: bindparam(f"mark_{c}") for c in columns})
+            )
+            await self.session.execute(statement, params)
 
     async def due_deliveries(self, now: datetime, limit: int) -> list[Any]:
         t = orm.deliveries

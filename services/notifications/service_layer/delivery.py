@@ -8,10 +8,12 @@ the server's "250" and that mark.
 A list mail goes out with its member's VERP address as envelope sender (`Deps.return_path`): `send` is then called
 with `return_path=`; any other mail, or a service without a mail domain, uses the sender the `send` was made with.
 
-The marks are group-committed (`Marks`): a connection waits for its own mark before it sends the next row, and
-whoever commits takes every mark that arrived meanwhile into the same transaction. With several connections that
-is one commit for several mails instead of one each (SQLite has one writer), and the gap stays what it was: the
-mails whose "250" came in while the previous commit ran, at most one per connection.
+The marks are group-committed (`Marks`): whoever commits takes every mark that arrived meanwhile into the same
+transaction; with several connections that is one commit for several mails instead of one each (SQLite has one
+writer). Each of the `parallel` workers sends its rows one after another, and its next mail's envelope (MAIL FROM,
+RCPT TO) goes out while its previous mark is being committed: `send` gets that mark as `ready` and awaits it before
+the message itself (DATA). So the gap stays what it was, at most one mail per worker accepted and not yet marked,
+while two of a mail's four round trips overlap the commit.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from shared.logging import get_logger
 
 log = get_logger(__name__)
 
-Send = Callable[..., Awaitable[None]]  # send(recipient, message[, return_path=...])
+Send = Callable[..., Awaitable[None]]  # send(recipient, message[, return_path=...], ready=...)
 BACKOFF = (5, 15, 60, 300, 900, 3600)  # seconds before the n-th retry
 MAX_ATTEMPTS = 12
 
@@ -68,12 +70,26 @@ class Marks:
         await done
 
 
-async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...], marks: Marks) -> bool:  # noqa: ANN001
+async def _deliver(
+    deps: Deps,
+    send: Send,
+    row,  # noqa: ANN001 - a row of `due_deliveries`
+    backoff: tuple[float, ...],
+    marks: Marks,
+    previous: asyncio.Future | None,
+) -> tuple[bool, asyncio.Future]:
+    """Sends one row; returns whether it was sent and its mark, still being committed.
+
+    `previous` is this worker's previous mark: `send` awaits it before the message itself, and so does this function
+    before writing the row's own mark (it raises if that commit failed)."""
     tried = deps.now()
     verp = deps.return_path(row.list_id, row.recipient)
     refusal = None
     try:
-        await (send(row.recipient, row.message, return_path=verp) if verp else send(row.recipient, row.message))
+        if verp:
+            await send(row.recipient, row.message, return_path=verp, ready=previous)
+        else:
+            await send(row.recipient, row.message, ready=previous)
     except Permanent as exc:
         values = {"status": "failed", "last_error": str(exc)[:500], "attempts": row.attempts + 1}
         refusal = str(exc)
@@ -87,28 +103,40 @@ async def _deliver(deps: Deps, send: Send, row, backoff: tuple[float, ...], mark
                 refusal = str(exc)
     else:
         values = {"status": "sent", "sent_at": deps.now(), "attempts": row.attempts + 1, "last_error": None}
+    if previous is not None:
+        await previous  # `send` may have failed before awaiting it
     if refusal and row.list_id:  # refused for good, or 4xx until we gave up: a bounce of the membership
         async with deps.uow() as uow:  # rare: its own transaction, the mark and the bounce together
             await uow.store.mark_delivery(row.id, last_attempt_at=tried, **values)
             await bounces.refused(deps, uow, row.list_id, row.recipient, refusal, f"zustellung:{row.id}")
             await uow.commit()
+        mark = asyncio.get_running_loop().create_future()
+        mark.set_result(None)
     else:
-        await marks.write(row.id, {"last_attempt_at": tried, **values})
-    return values.get("status") == "sent"
+        mark = asyncio.ensure_future(marks.write(row.id, {"last_attempt_at": tried, **values}))
+    return values.get("status") == "sent", mark
 
 
 async def deliver_due(
     deps: Deps, send: Send, batch: int = 200, parallel: int = 4, backoff: tuple[float, ...] = BACKOFF
 ) -> int:
+    """Sends up to `batch` due rows over `parallel` workers; returns how many were sent, once all are marked."""
     async with deps.uow() as uow:
         rows = await uow.store.due_deliveries(deps.now(), batch)
-    slots, marks = asyncio.Semaphore(parallel), Marks(deps)
+    queue, marks = iter(rows), Marks(deps)
 
-    async def one(row) -> bool:  # noqa: ANN001
-        async with slots:
-            return await _deliver(deps, send, row, backoff, marks)
+    async def worker() -> int:
+        sent, previous = 0, None
+        for row in queue:  # shared by the workers: each row is taken once
+            ok, previous = await _deliver(deps, send, row, backoff, marks, previous)
+            sent += ok
+        if previous is not None:
+            await previous
+        return sent
 
-    return sum(await asyncio.gather(*(one(r) for r in rows))) if rows else 0
+    async with asyncio.TaskGroup() as workers:  # one failing stops the others: the rows left stay queued
+        started = [workers.create_task(worker()) for _ in range(min(parallel, len(rows)))]
+    return sum(task.result() for task in started)
 
 
 async def run(

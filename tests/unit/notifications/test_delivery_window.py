@@ -1,0 +1,54 @@
+"""The delivery loop's window on fakes: a mail's envelope may go out while the previous mark is committed, its
+message only after; so at any moment at most one accepted mail per worker is not yet marked sent."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from services.notifications.domain import commands
+from services.notifications.service_layer import delivery
+from tests.unit.notifications.fakes import FakeUnitOfWork
+from tests.unit.notifications.world import OWNER, World, a_list
+
+
+class SlowCommits(FakeUnitOfWork):
+    """A commit takes a few turns of the event loop, as a database's does."""
+
+    def __call__(self) -> SlowCommits:
+        return SlowCommits(self.committed)
+
+    async def commit(self) -> None:
+        for _ in range(3):
+            await asyncio.sleep(0)
+        await super().commit()
+
+
+async def test_no_worker_hands_over_a_message_before_its_previous_one_is_marked(world: World) -> None:
+    list_id = await a_list(world, "offen")
+    for n in range(12):
+        await world(commands.AddMember(list_id, OWNER, f"m{n:02d}@example.org", f"M{n}", "mitglied", "jede"))
+    await world(commands.Post(list_id, OWNER, "Aufruf", "Kommt alle."))
+    deps = replace(world.deps, uow=SlowCommits(world.uow.committed))
+    accepted: list[str] = []
+    unmarked_at_acceptance: list[int] = []
+    envelopes_before_ready = 0
+
+    def marked() -> set[str]:
+        return {r["recipient"] for r in world.uow.committed.deliveries if r["status"] == "sent"}
+
+    async def send(recipient: str, message: bytes, return_path: str | None = None, ready=None) -> None:
+        nonlocal envelopes_before_ready
+        await asyncio.sleep(0)  # the envelope's round trips
+        if ready is not None:
+            envelopes_before_ready += not ready.done()
+            await ready
+        unmarked_at_acceptance.append(len(set(accepted) - marked()))
+        await asyncio.sleep(0)  # the message's round trips
+        accepted.append(recipient)
+
+    pending = len([r for r in world.uow.committed.deliveries if r["status"] == "pending"])
+    assert await delivery.deliver_due(deps, send, parallel=3) == pending > 12
+    assert marked() == set(accepted) and len(accepted) == pending  # every mail sent once, and marked
+    assert 0 < max(unmarked_at_acceptance) <= 3  # one per worker, however many rows
+    assert envelopes_before_ready > 0  # the envelopes did overlap the commits
