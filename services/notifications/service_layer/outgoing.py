@@ -117,6 +117,9 @@ def _row(
     } | values
 
 
+WRITE_EVERY = 1000  # copies of a mailing written at once (a copy is about 5 KB)
+
+
 def _digest_rows(
     members: list[Member], event_id: str, mailing_list: MailingList, kind: str, summary: str, now: datetime
 ) -> list[dict]:
@@ -159,9 +162,11 @@ async def mail_list(
     are looked up at once and the rows written in few statements, so that a post to thousands costs little more
     than the sending itself."""
     members = only if only is not None else await uow.store.members(mailing_list.id, active_only=True)
-    now, mailing = deps.now(), None
+    now, mailing, added = deps.now(), None, 0
     rows = _digest_rows(members, event_id, mailing_list, kind, summary, now)
     for member in await _each_mail(deps, uow, members, kind):
+        if len(rows) >= WRITE_EVERY:  # in the same transaction, so that not every copy is held in memory at once
+            added, rows = added + await uow.store.add_deliveries(rows), []
         token, manage = personal_links(deps, mailing_list, member.address)
         try:
             mailing = mailing or deps.composer.mailing(
@@ -189,7 +194,7 @@ async def mail_list(
             )
             continue
         rows.append(_row(event_id, member.address, mailing_list, kind, subject, now, message=message))
-    return await uow.store.add_deliveries(rows) if rows else 0
+    return added + (await uow.store.add_deliveries(rows) if rows else 0)
 
 
 async def mail_moderators(

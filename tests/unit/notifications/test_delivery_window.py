@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import replace
 
 from services.notifications.domain import commands
-from services.notifications.service_layer import delivery
+from services.notifications.service_layer import delivery, outgoing
 from tests.unit.notifications.fakes import FakeUnitOfWork
 from tests.unit.notifications.world import OWNER, World, a_list
 
@@ -52,3 +52,17 @@ async def test_no_worker_hands_over_a_message_before_its_previous_one_is_marked(
     assert marked() == set(accepted) and len(accepted) == pending  # every mail sent once, and marked
     assert 0 < max(unmarked_at_acceptance) <= 3  # one per worker, however many rows
     assert envelopes_before_ready > 0  # the envelopes did overlap the commits
+
+
+async def test_a_mailing_larger_than_one_write_queues_every_copy_once(world: World, monkeypatch) -> None:
+    monkeypatch.setattr(outgoing, "WRITE_EVERY", 3)
+    list_id = await a_list(world, "offen")
+    for n in range(8):
+        await world(commands.AddMember(list_id, OWNER, f"m{n}@example.org", f"M{n}", "mitglied", "jede"))
+    await world(commands.AddMember(list_id, OWNER, "sammel@example.org", "Sammel", "mitglied", "taeglich"))
+    before = len(world.uow.committed.deliveries)
+    await world(commands.Post(list_id, OWNER, "Aufruf", "Kommt alle."))
+    rows = world.uow.committed.deliveries[before:]
+    by_recipient = {r["recipient"]: r["status"] for r in rows}
+    assert len(rows) == len(by_recipient) == 10  # 8 members, the owner, the digest reader: each once
+    assert by_recipient.pop("sammel@example.org") == "digest" and set(by_recipient.values()) == {"pending"}
