@@ -26,9 +26,10 @@ install: $(STAMP)
 up: $(STAMP)
 	$(BIN)/beratungsnetz up
 
-# pytest's exit code 5 ("no tests collected") must never pass as success.
+# pytest's exit code 5 ("no tests collected") must never pass as success. The 25 slowest tests are listed at the
+# end, so that a CI log shows where the suite's time goes.
 test: $(STAMP)
-	@$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest $(XDIST) --durations=25 $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "Fehler: pytest hat keine Tests gefunden" >&2; exit 1; fi; exit $$rc
 
 # Every date-sensitive test (marker `dates`) once per day in TEST_DAYS: month ends, leap day, both DST changes.

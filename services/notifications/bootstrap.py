@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
 from datetime import timedelta
 from functools import partial
 
@@ -65,12 +64,9 @@ def bootstrap(settings: NotificationsSettings | None = None) -> ServiceApp:
         use_tls=settings.smtp_tls,
     )
 
-    async def send(
-        recipient: str, message: bytes, return_path: str | None = None, ready: Awaitable | None = None
-    ) -> None:
-        """Raises the delivery port's own Temporary and Permanent; a list mail's envelope sender is its VERP address;
-        the message itself waits for `ready` (the previous mark, service_layer/delivery.py)."""
-        await pool.send(return_path or sender.address, recipient, message, ready)
+    async def send(recipient: str, message: bytes, return_path: str | None = None) -> None:
+        """Raises the delivery port's own Temporary and Permanent; a list mail's envelope sender is its VERP address."""
+        await pool.send(return_path or sender.address, recipient, message)
 
     async def deliver() -> None:
         await delivery.run(

@@ -73,8 +73,8 @@ async def world(database):
     server = SmtpServer().start()
     pool = SmtpPool("127.0.0.1", server.port, size=2, timeout=5)
 
-    async def send(recipient: str, message: bytes, return_path: str | None = None, ready=None) -> None:
-        await pool.send(return_path or sender.address, recipient, message, ready)
+    async def send(recipient: str, message: bytes, return_path: str | None = None) -> None:
+        await pool.send(return_path or sender.address, recipient, message)
 
     async def deliver() -> None:
         while await delivery.deliver_due(deps, send):

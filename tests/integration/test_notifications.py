@@ -223,10 +223,10 @@ async def test_delivery_over_real_smtp_retries_temporary_and_records_permanent_f
     server.mailbox.refuse["m4@example.org"] = "550 Postfach unbekannt"
     pool = SmtpPool("127.0.0.1", server.port, size=2, timeout=2)
 
-    async def send(recipient: str, message: bytes, return_path: str | None = None, ready=None) -> None:
+    async def send(recipient: str, message: bytes, return_path: str | None = None) -> None:
         """As the service's bootstrap sends: the pool raises the delivery port's own errors; list mail leaves with
-        its member's VERP return path; the message waits for the previous mark."""
-        await pool.send(return_path or "verteiler@beratungsnetz.example", recipient, message, ready)
+        its member's VERP return path."""
+        await pool.send(return_path or "verteiler@beratungsnetz.example", recipient, message)
 
     assert await delivery.deliver_due(deps, send) == 0
     rows = await queued(deps)

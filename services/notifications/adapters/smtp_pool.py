@@ -3,17 +3,11 @@
 Connections are opened on demand, reused, and dropped after a failure. Failures are raised as the
 delivery port's own errors: `Temporary` (connection trouble, 4xx: try again later) and `Permanent`
 (5xx: record the reason).
-
-`send(..., ready=...)` sends the envelope (MAIL FROM, RCPT TO) first, then awaits `ready` (the delivery loop's
-previous mark being committed), and only then the message (DATA): the commit and two round trips overlap, and no
-message is handed over before the previous one is marked. If `ready` fails, the envelope is dropped with the
-connection and that failure is raised as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
 
 import aiosmtplib
 
@@ -56,17 +50,14 @@ class SmtpPool:
             await smtp.login(*self._login)
         return smtp
 
-    async def send(self, sender: str, recipient: str, message: bytes, ready: Awaitable | None = None) -> None:
+    async def send(self, sender: str, recipient: str, message: bytes) -> None:
         async with self._slots:
             try:
                 smtp = await self._connection()
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 raise Temporary(f"SMTP-Server nicht erreichbar: {exc}") from exc
             try:
-                if ready is None:
-                    await smtp.sendmail(sender, [recipient], message)
-                else:
-                    await _envelope_then_data(smtp, sender, recipient, message, ready)
+                await smtp.sendmail(sender, [recipient], message)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 self._idle.put_nowait(smtp)
                 refusal = exc.recipients[0]
@@ -84,37 +75,6 @@ class SmtpPool:
     async def close(self) -> None:
         while not self._idle.empty():
             await _close(self._idle.get_nowait())
-
-
-async def _envelope_then_data(
-    smtp: aiosmtplib.SMTP, sender: str, recipient: str, message: bytes, ready: Awaitable
-) -> None:
-    """What `sendmail` does for one recipient, with `ready` awaited between the envelope and the message."""
-    # RFC 1870: octets as transmitted, each line ending a CRLF (messages are written with CRLF; a bare LF counts 2)
-    octets = len(message) + message.count(b"\n") - message.count(b"\r\n") + (0 if message.endswith(b"\n") else 2)
-    size = [f"SIZE={octets}"] if smtp.supports_extension("size") else []
-    try:
-        await smtp.mail(sender, options=size)
-        await smtp.rcpt(recipient)
-    except aiosmtplib.SMTPRecipientRefused as exc:  # as `sendmail` reports a single refused recipient
-        await _reset(smtp)
-        raise aiosmtplib.SMTPRecipientsRefused([exc]) from exc
-    except aiosmtplib.SMTPResponseException:
-        await _reset(smtp)
-        raise
-    try:
-        await ready
-    except BaseException:
-        smtp.close()  # the envelope stays open on the server: this connection is not used again
-        raise
-    await smtp.data(message)
-
-
-async def _reset(smtp: aiosmtplib.SMTP) -> None:
-    try:
-        await smtp.rset()
-    except (aiosmtplib.SMTPException, OSError, TimeoutError):  # the caller handles the connection either way
-        pass
 
 
 async def _close(smtp: aiosmtplib.SMTP) -> None:

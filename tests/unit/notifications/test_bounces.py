@@ -134,7 +134,7 @@ async def test_list_mail_leaves_with_the_verp_address_and_a_later_until_given_up
     deps = replace(world.deps, mail_domain=DOMAIN)
     envelope: dict[str, str | None] = {}
 
-    async def send(recipient: str, message: bytes, return_path: str | None = None, ready=None) -> None:
+    async def send(recipient: str, message: bytes, return_path: str | None = None) -> None:
         envelope[recipient] = return_path
         if recipient == ANNA:
             raise delivery.Temporary("452 4.2.2 Mailbox full")
