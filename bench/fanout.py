@@ -5,6 +5,9 @@ messages, queues them in its database and delivers them through its connection p
 Timed from the command to the last "sent" mark. Raw: the same N messages, prebuilt (read back from the
 service's database afterwards), sent by a bare aiosmtplib loop over one connection to the same sink.
 The sink is postfix's `smtp-sink` where installed, else aiosmtpd (`drill.sink`).
+
+`B2_DATABASE_URL=postgresql+asyncpg://…` runs the service on PostgreSQL (a schema of its own, dropped afterwards)
+instead of its SQLite file.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ import os
 import re
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosmtplib
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from bench.harness import healthy, nats, rss_mb, start
 from bench.sink import postfix_sink
@@ -42,9 +46,9 @@ async def ask(broker, spec, payload, timeout: float = 120):
     return reply.data
 
 
-async def seed_members(database_url: str, count: int) -> None:
+async def seed_members(database_url: str, count: int, schema: str | None = None) -> None:
     """N active members, written straight into the service's database (benchmark set-up only)."""
-    database = make_database(database_url)
+    database = make_database(database_url, schema=schema)
     async with database.sessions.begin() as session:
         await session.execute(
             insert(orm.members),
@@ -64,8 +68,8 @@ async def seed_members(database_url: str, count: int) -> None:
     await database.dispose()
 
 
-async def prebuilt(database_url: str) -> list[tuple[str, bytes]]:
-    database = make_database(database_url)
+async def prebuilt(database_url: str, schema: str | None = None) -> list[tuple[str, bytes]]:
+    database = make_database(database_url, schema=schema)
     async with database.sessions() as session:
         rows = (
             await session.execute(
@@ -74,6 +78,13 @@ async def prebuilt(database_url: str) -> list[tuple[str, bytes]]:
         ).all()
     await database.dispose()
     return [(r.recipient, r.message) for r in rows]
+
+
+async def drop_schema(url: str, schema: str) -> None:
+    database = make_database(url)
+    async with database.engine.begin() as connection:
+        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    await database.dispose()
 
 
 async def raw_send(port: int, messages: list[tuple[str, bytes]]) -> float:
@@ -117,11 +128,14 @@ async def run(count: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp, nats(Path(tmp)) as server:
         base = Path(tmp)
         sink = AnySink(base)
-        url = f"sqlite+aiosqlite:///{base / 'notifications'}.sqlite3"
+        url = os.environ.get("B2_DATABASE_URL") or f"sqlite+aiosqlite:///{base / 'notifications'}.sqlite3"
+        schema = f"bench_b2_{uuid.uuid4().hex[:8]}" if url.startswith("postgresql") else None
         process = start(
             "notifications",
             server.url,
             base,
+            database_url=url,
+            **({"database_schema": schema} if schema else {}),
             smtp_port=str(sink.port),
             secret_key="x" * 40,
             delivery_poll_seconds="0.2",
@@ -138,7 +152,7 @@ async def run(count: int) -> dict:
                     name="Rundbrief", policy="moderiert", owner_address="kathrin@example.org", owner_name="Kathrin"
                 ),
             )
-            await seed_members(url, count)
+            await seed_members(url, count, schema)
             before = sink.accepted()
             started = time.perf_counter()
             posted = await ask(
@@ -166,7 +180,9 @@ async def run(count: int) -> dict:
         finally:
             process.stop()
             await stop_quietly(broker)
-        messages = await prebuilt(url)
+        messages = await prebuilt(url, schema)
+        if schema:
+            await drop_schema(url, schema)
         before = sink.accepted()
         raw = await raw_send(sink.port, messages)
         raw_accepted = sink.accepted() - before
@@ -179,6 +195,7 @@ async def run(count: int) -> dict:
     return {
         "n": total,
         "sink": sink.kind,
+        "database": "PostgreSQL" if schema else "SQLite",
         "ours_per_s": total / ours,
         "raw_per_s": len(messages) / raw,
         "ratio": (total / ours) / (len(messages) / raw),
