@@ -92,7 +92,8 @@ def main() -> None:
     if r := results.get("b2"):
         table.add_row(
             f"B2 Fan-out, {num(r['n'])} Empfänger ({r['sink']})",
-            f"{num(r['ours_per_s'])}/s",
+            f"{num(r['ours_per_s'])}/s; erste Mail nach {num(r['first_mail_s'], 1)} s, letzte nach "
+            f"{num(r['last_mail_s'], 1)} s",
             f"{num(r['raw_per_s'])}/s",
             f"{num(r['ratio'], 2)}×",
             "≥ 1,5×",
