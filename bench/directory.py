@@ -134,6 +134,8 @@ def wrk_load(
         "p90": found["90"],
         "p99": found["99"],
         "tool": "wrk",
+        "non_2xx": errors,
+        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
     }
 
 

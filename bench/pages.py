@@ -54,8 +54,15 @@ async def replicated(broker, groups: int, timeout: float = 300) -> None:
         await asyncio.sleep(0.5)
 
 
-def fetched(url: str, cookie: str, must_show: str) -> bytes:
-    response = httpx.get(url, headers={"Cookie": cookie}, timeout=120, follow_redirects=False)
+def fetched(url: str, cookie: str, must_show: str, patience: float = 60) -> bytes:
+    """The page as the signed-in person sees it; a 503 (a service that did not answer in time, e.g. still working
+    off the load) is asked again for up to `patience` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        response = httpx.get(url, headers={"Cookie": cookie}, timeout=120, follow_redirects=False)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
     if response.status_code != 200 or must_show not in response.text:
         raise RuntimeError(f"B5 Seiten: {url} antwortet {response.status_code}: {response.text[:300]}")
     return response.content
