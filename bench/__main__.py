@@ -18,11 +18,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench import directory, fanout, ingest, latency, outbox_relay
+from bench import directory, fanout, ingest, latency, outbox_relay, pages
 from bench import memory as memory_bench
 
-FULL = {"b1": 50_000, "b2": 10_000, "b3": 1_000, "b4": 100_000, "b5": 10_000}
-QUICK = {"b1": 2_000, "b2": 500, "b3": 100, "b4": 4_000, "b5": 1_000}
+FULL = {"b1": 50_000, "b2": 10_000, "b3": 1_000, "b4": 100_000, "b5": 10_000, "b5seiten": (10_000, 500, 1_500)}
+QUICK = {"b1": 2_000, "b2": 500, "b3": 100, "b4": 4_000, "b5": 1_000, "b5seiten": (1_000, 50, 150)}
+EVERY = ["outbox", "b1", "b2", "b3", "b4", "b5", "b5seiten", "speicher"]
 
 
 def num(value: float, digits: int = 0) -> str:
@@ -38,7 +39,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="kleine Größen, nur zum Ausprobieren")
     parser.add_argument(
         "--only",
-        choices=["outbox", "b1", "b2", "b3", "b4", "b5", "speicher"],
+        choices=EVERY,
         action="append",
         help="nur diese (mehrfach möglich)",
     )
@@ -46,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes, wanted = (
         (QUICK if args.quick else FULL),
-        set(args.only or ["outbox", "b1", "b2", "b3", "b4", "b5", "speicher"]),
+        set(args.only or EVERY),
     )
     console, results, began = Console(width=170), {}, time.perf_counter()
     steps = [
@@ -56,6 +57,7 @@ def main() -> None:
         ("b3", lambda: latency.run(sizes["b3"])),
         ("b4", lambda: ingest.run(sizes["b4"])),
         ("b5", lambda: directory.run(sizes["b5"])),
+        ("b5seiten", lambda: pages.run(*sizes["b5seiten"])),
         ("speicher", memory_bench.run),
     ]
     for name, step in steps:
@@ -127,6 +129,24 @@ def main() -> None:
                 f"{num(ours['per_s'] / raw['per_s'], 2)}× (Anfragen/s)",
                 "p99 ≤ 50 ms",
                 verdict(ours["p99"] <= 50),
+            )
+    if r := results.get("b5seiten"):
+        for key, what in (
+            ("mitglieder", f"Mitgliedertabelle, Verteiler mit {num(r['members'])} Mitgliedern"),
+            (
+                "lage",
+                f"Lage, ein Jahr: {num(r['groups'])} Gruppen, {num(r['actions'])} Aktionen, {num(r['offices'])} Stellen",
+            ),
+        ):
+            ours, raw = r[key]["ours"], r[key]["raw"]
+            table.add_row(
+                f"B5 Seiten {what}, {r['clients']} Verbindungen angemeldet ({ours.get('tool', 'httpx')})",
+                f"p50 {num(ours['p50'], 1)} / p99 {num(ours['p99'], 1)} ms, {num(ours['per_s'], 1)}/s"
+                + (f", {num(ours['errors'])} Fehler" if ours["errors"] else ""),
+                f"p99 {num(raw['p99'], 1)} ms, {num(raw['per_s'])}/s",
+                f"{num(ours['per_s'] / raw['per_s'], 3)}× (Anfragen/s)",
+                "p99 ≤ 100 ms",
+                verdict(ours["p99"] <= 100 and not ours["errors"]),
             )
     console.print(table)
 

@@ -44,12 +44,13 @@ def offices_csv(start_at: int, count: int) -> str:
     return HEADER + "".join(rows)
 
 
-async def load(clients: int, url: str, seconds: float, pages: int = 1) -> dict:
+async def load(clients: int, url: str, seconds: float, pages: int = 1, cookie: str = "") -> dict:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+    headers = {"Cookie": cookie} if cookie else None
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=headers) as http:
 
         async def client(k: int) -> None:
             nonlocal errors
@@ -72,7 +73,7 @@ async def load(clients: int, url: str, seconds: float, pages: int = 1) -> dict:
 
 
 WRK_SCRIPT = """
-counter = {offset}
+{headers}counter = {offset}
 request = function()
   counter = counter + 1
   return wrk.format("GET", "{path}" .. ((counter % {pages}) + 1))
@@ -81,14 +82,25 @@ end
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk_load(clients: int, url: str, seconds: float, pages: int, base: Path) -> dict | None:
-    """`wrk` (C, where installed) as the load generator: 32 Python clients would measure themselves."""
+def wrk_load(
+    clients: int, url: str, seconds: float, pages: int, base: Path, cookie: str = "", timeout: float = 2
+) -> dict | None:
+    """`wrk` (C, where installed) as the load generator: 32 Python clients would measure themselves. `cookie`:
+    sent with every request (a signed-in session); `timeout`: a slower answer counts as an error, not a latency."""
     binary = shutil.which("wrk")
     if not binary:
         return None
     origin, _, path = url.partition("://")[2].partition("/")
     script = base / "pages.lua"
-    script.write_text(WRK_SCRIPT.format(offset=0, pages=pages, path=f"/{path}?seite=" if pages > 1 else f"/{path}?x="))
+    query = "&" if "?" in path else "?"
+    script.write_text(
+        WRK_SCRIPT.format(
+            headers=f'wrk.headers["Cookie"] = "{cookie}"\n' if cookie else "",
+            offset=0,
+            pages=pages,
+            path=f"/{path}{query}seite=" if pages > 1 else f"/{path}{query}x=",
+        )
+    )
     out = subprocess.run(
         [
             binary,
@@ -99,6 +111,8 @@ def wrk_load(clients: int, url: str, seconds: float, pages: int, base: Path) -> 
             "-d",
             f"{seconds:.0f}s",
             "--latency",
+            "--timeout",
+            f"{timeout:.0f}s",
             "-s",
             str(script),
             f"http://{origin}/",
@@ -120,6 +134,8 @@ def wrk_load(clients: int, url: str, seconds: float, pages: int, base: Path) -> 
         "p90": found["90"],
         "p99": found["99"],
         "tool": "wrk",
+        "non_2xx": errors,
+        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
     }
 
 
@@ -134,7 +150,7 @@ def warm(url: str, params: dict | None = None, seconds: float = 120) -> httpx.Re
         time.sleep(0.5)
 
 
-def raw_server(body: bytes, base: Path) -> tuple[subprocess.Popen, str]:
+def raw_server(body: bytes, base: Path, media_type: str = "application/json") -> tuple[subprocess.Popen, str]:
     """uvicorn + Starlette returning `body` from memory: the floor for an HTTP endpoint in Python."""
     port = free_port()
     (base / "raw.json").write_bytes(body)
@@ -142,7 +158,7 @@ def raw_server(body: bytes, base: Path) -> tuple[subprocess.Popen, str]:
         "import pathlib, uvicorn\nfrom starlette.applications import Starlette\nfrom starlette.responses import Response\n"
         "from starlette.routing import Route\n"
         f"BODY = pathlib.Path({str(base / 'raw.json')!r}).read_bytes()\n"
-        "async def doc(request):\n    return Response(BODY, media_type='application/json')\n"
+        f"async def doc(request):\n    return Response(BODY, media_type={media_type!r})\n"
         f"uvicorn.run(Starlette(routes=[Route('/doc', doc)]), host='127.0.0.1', port={port}, log_level='warning')\n"
     )
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

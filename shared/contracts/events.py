@@ -461,6 +461,9 @@ class Rebuilt(Contract):
 class DashboardQuery(Contract):
     since: AwareDatetime
     until: AwareDatetime | None = None  # None: now
+    # Added tolerantly (issue 21): False leaves out the report's lines of held and upcoming actions (their numbers
+    # stay). The board's page shows only the numbers, and a year of a state's actions is more than a reply may carry.
+    action_lines: Flag = True
 
 
 class MonthV1(Contract):

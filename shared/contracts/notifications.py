@@ -225,6 +225,8 @@ class Erased(Contract):
 
 class ListsQuery(Contract):
     group_id: Id | None = None
+    # Added tolerantly (issue 21): only this list. A page about one list need not count every list's members.
+    list_id: Id | None = None
 
 
 class Lists(Contract):

@@ -105,7 +105,7 @@ async def history(system) -> dict[str, str]:
     return ids
 
 
-async def test_the_dashboard_counts_what_the_progress_report_counts_and_the_mail_says_it(system) -> None:
+async def test_the_dashboard_counts_what_the_progress_report_counts_and_the_mail_says_it(system, broker) -> None:
     await history(system)
     report = await system.ask(e.COMPILE_PROGRESS, e.CompileProgress())
     assert report.overall.actions_done == 1 and report.overall.items_overdue == 1 and report.overall.items_done == 1
@@ -116,6 +116,15 @@ async def test_the_dashboard_counts_what_the_progress_report_counts_and_the_mail
     assert [a.title for a in report.held] == ["Zahltag Plauen"] and [a.title for a in report.upcoming] == [
         "Frühstück Aue"
     ]
+    # the page's question (issue 21): the same numbers without the lines of held and upcoming actions
+    numbers = await system.ask(
+        e.DASHBOARD, e.DashboardQuery(since=report.since, until=report.until, action_lines=False)
+    )
+    assert numbers.report.held == [] and numbers.report.upcoming == []
+    assert numbers.report.model_dump(exclude={"period_key", "held", "upcoming"}) == report.model_dump(
+        exclude={"period_key", "held", "upcoming"}
+    )
+    assert numbers.months == same.months and numbers.groups == same.groups
 
     # the mail: what happened, what is overdue and who is responsible, what is next, the link to the dashboard
     mail = await system.mail(BOARD, "Fortschrittsbericht")
@@ -129,8 +138,16 @@ async def test_the_dashboard_counts_what_the_progress_report_counts_and_the_mail
 
     # the page for a board member: the same numbers as the dashboard query for the page's period
     board = await signed_in(system, BOARD)
+    offices_asked = []  # the page reads the offices itself and for the read policy of two answers: once (issue 21)
+
+    async def asked(msg) -> None:
+        offices_asked.append(msg)
+
+    listening = await broker.connection.subscribe(r.OFFICES.subject, cb=asked)
     page = await board.get("/lage", params={"monate": "3"})
+    await listening.unsubscribe()
     assert page.status_code == 200, page.text
+    assert len(offices_asked) == 1
     since = period_start(3, system.clock.now())
     expected = await system.ask(e.DASHBOARD, e.DashboardQuery(since=since))
     shown = text_of(page.text)

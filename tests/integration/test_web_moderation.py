@@ -344,6 +344,10 @@ async def test_settings_are_saved_and_refused_input_comes_back(system) -> None:
         "Austausch der LAG",
         "Schön, dass Sie da sind.",
     )
+    # a page about one list asks for that one only (issue 21): the same list, without every other list's count
+    await system.ask(n.CREATE_LIST, n.CreateList(name="Andere Liste", owner_address="olaf@example.org"))
+    only = (await system.ask(n.LISTS, n.ListsQuery(list_id=LAG))).lists
+    assert only == [listed] and len((await system.ask(n.LISTS, n.ListsQuery())).lists) == 2
 
 
 async def test_a_silent_notifications_service_is_a_german_503_not_a_403(system) -> None:

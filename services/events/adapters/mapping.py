@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import date, datetime
 
 from services.events.domain import events as ev
@@ -294,9 +294,11 @@ def _month(m: Month) -> c.MonthV1:
     return c.MonthV1(**asdict(m))
 
 
-def dashboard_contract(d: Dashboard, names: Names) -> c.DashboardV1:
+def dashboard_contract(d: Dashboard, names: Names, action_lines: bool = True) -> c.DashboardV1:
+    """`action_lines=False`: the report without its lines of held and upcoming actions (their numbers stay)."""
+    report = d.report if action_lines else replace(d.report, held=(), upcoming=())
     return c.DashboardV1(
-        report=progress_contract(ev.ProgressCompiled(d.report, "lage"), names),
+        report=progress_contract(ev.ProgressCompiled(report, "lage"), names),
         months=[_month(m) for m in d.months],
         groups=[
             c.GroupMonthsV1(group_id=gid, group_name=name, months=[_month(m) for m in months])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -101,7 +101,7 @@ def compile_report(
     overall, counts = Counter[str](), {group_id: Counter[str]() for group_id in names}
     for action in actions:
         _count_action(overall, action, since, None)
-        for group_id in {action.organiser_group_id, *(g for g, _ in action.invitations)} & set(counts):
+        for group_id in {action.organiser_group_id, *(g for g, _ in action.invitations)} & counts.keys():
             _count_action(counts[group_id], action, since, group_id)
     overdue_items, due_items = [], []
     for item in items:
@@ -210,10 +210,18 @@ def dashboard(
     """The report COMPILE_PROGRESS compiles for since..until (the same function), with monthly figures."""
     report = compile_report(actions, items, groups, since, until, campaigns, trainings)
     keys = months_between(since, until)
-    by_group = {}
-    for group_id, (name, _) in report.groups.items():
-        own = [a for a in actions if group_id in {a.organiser_group_id, *(g for g, _ in a.invitations)}]
-        by_group[group_id] = (name, _monthly(own, [i for i in items if i.group_id == group_id], keys))
+    # each action and item sorted to its groups once: a year of a state's groups is thousands of each
+    own_actions: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        for group_id in {action.organiser_group_id, *(g for g, _ in action.invitations)}:
+            own_actions[group_id].append(action)
+    own_items: dict[str | None, list[WorkItem]] = defaultdict(list)
+    for item in items:
+        own_items[item.group_id].append(item)
+    by_group = {
+        group_id: (name, _monthly(own_actions[group_id], own_items[group_id], keys))
+        for group_id, (name, _) in report.groups.items()
+    }
     return Dashboard(report, _monthly(actions, items, keys), MappingProxyType(by_group))
 
 

@@ -132,7 +132,7 @@ def _register_queries(broker: Any, uow: Callable[[], Any], clock: Clock, organiz
 
     async def dashboard(q: c.DashboardQuery) -> c.DashboardV1:
         found = await views.dashboard(uow(), q.since, q.until or clock.now())
-        return mapping.dashboard_contract(found, await views.names(uow()))
+        return mapping.dashboard_contract(found, await views.names(uow()), q.action_lines)
 
     async def progress_reports(q: c.ReportsQuery) -> c.Reports:
         found = await views.reports(uow(), q.limit)

@@ -24,6 +24,7 @@ may not see (unpublished counsellors, lawyers) are replaced by a placeholder.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shared.contracts import events as e
@@ -118,17 +119,24 @@ def hidden_names(snapshots: list[r.OfficeSnapshot]) -> set[str]:
 
 def masked(text: str, names: set[str]) -> str:
     """`text` with each of `names` (as a whole word) replaced by the placeholder, longest first."""
-    if not names or not text:
-        return text
+    return masker(names)(text)
+
+
+def masker(names: set[str]) -> Callable[[str], str]:
+    """`masked` for many texts: the pattern of the names built once (a coverage report has thousands of findings)."""
+    if not names:
+        return lambda text: text
     pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", HIDDEN_NAME, text)
+    compiled = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+    return lambda text: compiled.sub(HIDDEN_NAME, text) if text else text
 
 
 def coverage(reader: Reader, report: r.CoverageReport, hidden: set[str]) -> r.CoverageReport:
     if reader.full:
         return report
-    findings = [f.model_copy(update={"detail": masked(f.detail, hidden)}) for f in report.findings]
-    return r.CoverageReport(findings=findings, text=masked(report.text, hidden))
+    mask = masker(hidden)
+    findings = [f.model_copy(update={"detail": mask(f.detail)}) for f in report.findings]
+    return r.CoverageReport(findings=findings, text=mask(report.text))
 
 
 def qualifications(reader: Reader, found: r.Qualifications, snapshots: list[r.OfficeSnapshot]) -> r.Qualifications:
@@ -136,8 +144,8 @@ def qualifications(reader: Reader, found: r.Qualifications, snapshots: list[r.Of
     it (`snapshots`: the offices as the registry has them); the other roles read only the offices at risk."""
     if reader.full:
         return found
-    hidden = hidden_names(snapshots)
-    at_risk = [f.model_copy(update={"detail": masked(f.detail, hidden)}) for f in found.offices_at_risk]
+    mask = masker(hidden_names(snapshots))
+    at_risk = [f.model_copy(update={"detail": mask(f.detail)}) for f in found.offices_at_risk]
     if not reader.board:
         return r.Qualifications(qualifications=[], offices_at_risk=at_risk)
     published = {(o.office_id, c.counsellor_id) for o in snapshots for c in o.counsellors if c.publish_name}

@@ -225,7 +225,9 @@ def register(broker: Any, deps: Deps) -> None:
 def _register_queries(broker: Any, deps: Deps) -> None:
     async def lists(q: c.ListsQuery) -> c.Lists:
         return c.Lists(
-            lists=[list_contract(m, count, deps.mail_domain) for m, count in await views.lists(deps, q.group_id)]
+            lists=[
+                list_contract(m, count, deps.mail_domain) for m, count in await views.lists(deps, q.group_id, q.list_id)
+            ]
         )
 
     async def members(q: c.MembersQuery) -> c.Members:

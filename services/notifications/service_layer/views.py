@@ -16,10 +16,10 @@ from services.notifications.service_layer.ports import Deps, Failure, Mailing, S
 T = TypeVar("T")
 
 
-async def lists(deps: Deps, group_id: str | None = None) -> list[tuple[MailingList, int]]:
-    """Every list (or a group's) by name, with its number of active members."""
+async def lists(deps: Deps, group_id: str | None = None, list_id: str | None = None) -> list[tuple[MailingList, int]]:
+    """Every list (or a group's, or the one with `list_id`) by name, with its number of active members."""
     async with deps.uow() as uow:
-        found = sorted(await uow.lists.list(group_id=group_id), key=lambda m: m.name)
+        found = sorted(await uow.lists.list(group_id=group_id, id=list_id), key=lambda m: m.name)
         return [(m, await uow.store.member_count(m.id)) for m in found]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from typing import Any
 
 from fastapi import Request
@@ -48,8 +50,22 @@ async def ask(request: Request, spec: Any, payload: Any | dict, actor: str | Non
     The answer is what the page's reader may read of it (domain/read_policy.py)."""
     if isinstance(payload, dict):
         payload = _validated(spec, payload)
-    data = await _full(request, spec, payload, actor)
-    return await reads.visible(reader(request), spec, payload, data, lambda s, p: _full(request, s, p, actor))
+    data = await _once(request, spec, payload, actor)
+    return await reads.visible(reader(request), spec, payload, data, lambda s, p: _once(request, s, p, actor))
+
+
+def _once(request: Request, spec: Any, payload: Any, actor: str | None) -> Awaitable[Any]:
+    """The whole answer; a question a page that only reads (GET) asks twice goes out once. The board's "Lage"
+    reads the offices itself and again for the read policy of the coverage and of the qualifications, concurrently."""
+    if request.method != "GET" or ".query." not in spec.subject:
+        return _full(request, spec, payload, actor)
+    asked: dict[tuple, asyncio.Future] | None = getattr(request.state, "asked", None)
+    if asked is None:
+        asked = request.state.asked = {}
+    key = (spec.subject, payload.model_dump_json(), actor)
+    if key not in asked:
+        asked[key] = asyncio.ensure_future(_full(request, spec, payload, actor))
+    return asked[key]
 
 
 def _validated(spec: Any, payload: dict) -> Any:

@@ -53,7 +53,7 @@ async def figures(request: Request, months: int) -> tuple[e.DashboardV1, r.Offic
     now = web_of(request).clock.now()
     since = board.period_start(months, now)
     return await asyncio.gather(
-        ask(request, e.DASHBOARD, since=since, until=now),
+        ask(request, e.DASHBOARD, since=since, until=now, action_lines=False),  # the page shows only their numbers
         ask(request, r.OFFICES),
         ask(request, r.COVERAGE),
         ask(request, r.OFFICE_CHANGES, since=since.date(), until=now.astimezone(BERLIN).date()),

@@ -48,7 +48,7 @@ def member_path(list_id: str, task: str, address: str) -> str:
 
 async def the_list(request: Request, list_id: str) -> n.ListV1:
     """The list with its settings (name, policy, description, welcome text, member count)."""
-    lists = await ask(request, n.LISTS)
+    lists = await ask(request, n.LISTS, list_id=list_id)
     for found in lists.lists:
         if found.list_id == list_id:
             return found
