@@ -7,6 +7,7 @@ Nothing here runs at import time.
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -227,6 +228,15 @@ async def _start_consumer(subscriber: Any, retry: RetryPolicy) -> None:
             await subscriber.start()
 
 
+def freeze_startup_heap() -> None:
+    """Moves every object made while starting (modules, routes, templates, models) out of the garbage collector's
+    reach (`gc.freeze`). They live as long as the process anyway; left in the oldest generation, each full collection
+    walks them all again. In the gateway under load that walk was the tail of the latency: B5 p99 141 ms before, 34 ms
+    after, p50 unchanged (BENCHMARKS.md)."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_service(app: ServiceApp) -> None:
     """Run until SIGTERM or SIGINT, then stop cleanly."""
     configure_logging(app.name, json=app.settings.json_logs, level=app.settings.log_level)
@@ -242,6 +252,7 @@ def run_service(app: ServiceApp) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stopping, sig)
         await app.start()
+        freeze_startup_heap()
         try:
             stopping = asyncio.create_task(stop.wait())
             await asyncio.wait([stopping, app.fatal], return_when=asyncio.FIRST_COMPLETED)

@@ -31,7 +31,7 @@ from shared.logging import configure_logging, get_logger
 from shared.messaging.broker import make_broker, start_with_retry, stop_quietly
 from shared.messaging.rpc import respond
 from shared.retention import retention_job
-from shared.service import package_version
+from shared.service import freeze_startup_heap, package_version
 
 log = get_logger(__name__)
 
@@ -83,6 +83,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             database, expired_days=settings.retention_expired_days, sign_in_valid=sessions.sign_in_valid, idle=idle
         )
         job = asyncio.create_task(retention_job("gateway", rules, clock.now, settings.retention_check_seconds)())
+        freeze_startup_heap()  # after everything the gateway builds at start (shared/service.py)
         yield
         await web.background.settle()  # what public forms started after answering still reaches the services
         job.cancel()
