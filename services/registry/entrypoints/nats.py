@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -89,17 +89,31 @@ def _register_queries(
 ) -> None:
     today = clock.today
 
+    def kept(key: tuple, answer: Callable[[], Awaitable[Any]]) -> Awaitable[Any]:
+        """A whole answer, kept until the registry's next commit, as the directory's pages are (`Published`): the
+        board's pages ask for all offices, groups and the coverage on every request (BENCHMARKS.md, B5 Seiten)."""
+        return published.get(("antwort", *key, today()), answer)
+
     async def districts(q: c.ListQuery) -> c.Districts:
-        return c.Districts(districts=[mapping.district_snapshot(d) for d in await views.districts(uow(), q.state)])
+        async def answer() -> c.Districts:
+            return c.Districts(districts=[mapping.district_snapshot(d) for d in await views.districts(uow(), q.state)])
+
+        return await kept(("districts", q.state), answer)
 
     async def groups(q: c.ListQuery) -> c.Groups:
-        return c.Groups(groups=[mapping.group_snapshot(g) for g in await views.groups(uow(), q.state)])
+        async def answer() -> c.Groups:
+            return c.Groups(groups=[mapping.group_snapshot(g) for g in await views.groups(uow(), q.state)])
+
+        return await kept(("groups", q.state), answer)
 
     async def group(q: c.GroupRef) -> c.GroupSnapshot:
         return mapping.group_snapshot(await views.group(uow(), q.group))
 
     async def offices(q: c.ListQuery) -> c.Offices:
-        return c.Offices(offices=[mapping.office_snapshot(o) for o in await views.offices(uow(), q.state)])
+        async def answer() -> c.Offices:
+            return c.Offices(offices=[mapping.office_snapshot(o) for o in await views.offices(uow(), q.state)])
+
+        return await kept(("offices", q.state), answer)
 
     async def office(q: c.OfficeRef) -> c.OfficeSnapshot:
         return mapping.office_snapshot(await views.office(uow(), q.office_id))
@@ -121,18 +135,24 @@ def _register_queries(
         return document
 
     async def coverage(q: c.CoverageQuery) -> c.CoverageReport:
-        found = await views.coverage(uow(), today(), q.state, warning_days)
-        findings = [
-            c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found
-        ]
-        return c.CoverageReport(findings=findings, text=as_text(found, today()))
+        async def answer() -> c.CoverageReport:
+            found = await views.coverage(uow(), today(), q.state, warning_days)
+            findings = [
+                c.CoverageFinding(kind=f.kind, subject_id=f.subject_id, name=f.name, detail=f.detail) for f in found
+            ]
+            return c.CoverageReport(findings=findings, text=as_text(found, today()))
+
+        return await kept(("coverage", q.state), answer)
 
     async def office_history(q: c.OfficeRef) -> c.OfficeHistory:
         return c.OfficeHistory(office_id=q.office_id, entries=await views.office_history(uow(), q.office_id))
 
     async def office_changes(q: c.OfficeChangesQuery) -> c.OfficeChanges:
-        found = await views.office_changes(uow(), q.since, q.until)
-        return c.OfficeChanges(months=[c.OfficeMonth(month=m, opened=o, closed=x) for m, o, x in found])
+        async def answer() -> c.OfficeChanges:
+            found = await views.office_changes(uow(), q.since, q.until)
+            return c.OfficeChanges(months=[c.OfficeMonth(month=m, opened=o, closed=x) for m, o, x in found])
+
+        return await kept(("office_changes", q.since, q.until), answer)
 
     async def person_records(q: PersonQuery) -> PersonRecords:
         found, names = await gdpr_records.of_address(uow(), q.address)

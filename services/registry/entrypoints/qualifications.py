@@ -10,6 +10,7 @@ from services.registry.adapters.qualifications import finding_contract, qualific
 from services.registry.domain import qualifications as q
 from services.registry.domain.offices import Training
 from services.registry.service_layer import qualifications as use
+from services.registry.service_layer.published import Published
 from shared.clock import Clock
 from shared.contracts import events as ev
 from shared.contracts import registry as c
@@ -27,16 +28,29 @@ def attended(envelope: Any) -> q.AttendTraining:
     return q.AttendTraining(envelope, training, p.name, p.email, p.qualifies_for, p.until, p.counsellor_id, p.office_id)
 
 
-def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock, warning_days: int, check_seconds: float) -> None:
+def register(
+    app: ServiceApp,
+    uow: Callable[[], Any],
+    clock: Clock,
+    warning_days: int,
+    check_seconds: float,
+    published: Published,
+) -> None:
+    """`published`: where whole answers are kept until the registry's next commit (service_layer/published.py)."""
+    kept = published
+
     async def on_attended(envelope: Any) -> None:
         await use.attend_training(attended(envelope), uow())
 
     async def qualifications(query: c.QualificationsQuery) -> c.Qualifications:
-        rows, risks = await use.overview(uow(), clock.today(), warning_days, query.within_days)
-        return c.Qualifications(
-            qualifications=[qualification_contract(r) for r in rows],
-            offices_at_risk=[finding_contract(f) for f in risks],
-        )
+        async def answer() -> c.Qualifications:
+            rows, risks = await use.overview(uow(), clock.today(), warning_days, query.within_days)
+            return c.Qualifications(
+                qualifications=[qualification_contract(r) for r in rows],
+                offices_at_risk=[finding_contract(f) for f in risks],
+            )
+
+        return await kept.get(("antwort", "qualifications", query.within_days, clock.today()), answer)
 
     async def check_qualifications() -> None:
         """Every `check_seconds`: announce what ends soon, warn offices whose last qualification lapsed."""

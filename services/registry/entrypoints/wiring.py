@@ -20,7 +20,9 @@ def register(app: ServiceApp, uow: Callable[[], Any], clock: Clock, published: P
     """Attach the registry's commands and queries to the app's broker (health is built in)."""
     settings: Any = app.settings
     nats.register(app.broker, uow, clock, published, warning_days=settings.refresher_warning_days)
-    qualifications.register(app, uow, clock, settings.refresher_warning_days, settings.qualification_check_seconds)
+    qualifications.register(
+        app, uow, clock, settings.refresher_warning_days, settings.qualification_check_seconds, published
+    )
     surveys = Surveys(
         SurveyLinks(*settings.keys(keys.LINKS, legacy=True)),
         clock.now,
