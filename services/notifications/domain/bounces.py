@@ -81,9 +81,14 @@ class BouncePolicy:
     def describe(self) -> str:
         days = int(self.window.total_seconds() // 86400)
         return (
-            f"{self.threshold:g} harte Fehlschläge in {days} Tagen (ein weicher, etwa ein volles Postfach, "
-            f"zählt {self.soft_weight:g})".replace(".", ",")  # German decimals: "zählt 0,5"
+            f"{_decimal(self.threshold)} harte Fehlschläge in {days} Tagen (ein weicher, etwa ein volles Postfach, "
+            f"zählt {_decimal(self.soft_weight)})"
         )
+
+
+def _decimal(number: float) -> str:
+    """A German decimal: 0,5 (not 0.5)."""
+    return f"{number:g}".replace(".", ",")
 
 
 def severity_of(status: str) -> Severity | None:

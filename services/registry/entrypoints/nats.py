@@ -89,10 +89,10 @@ def _register_queries(
 ) -> None:
     today = clock.today
 
-    def kept(key: tuple, answer: Callable[[], Awaitable[Any]]) -> Awaitable[Any]:
-        """A whole answer, kept until the registry's next commit, as the directory's pages are (`Published`): the
-        board's pages ask for all offices, groups and the coverage on every request (BENCHMARKS.md, B5 Seiten)."""
-        return published.get(("antwort", *key, today()), answer)
+    def kept(question: tuple, answer: Callable[[], Awaitable[Any]]) -> Awaitable[Any]:
+        """Kept until the registry's next commit (`Published.answer`): the board's pages ask for all offices, groups
+        and the coverage on every request (BENCHMARKS.md, B5 Seiten)."""
+        return published.answer(question, today(), answer)
 
     async def districts(q: c.ListQuery) -> c.Districts:
         async def answer() -> c.Districts:

@@ -37,7 +37,6 @@ def register(
     published: Published,
 ) -> None:
     """`published`: where whole answers are kept until the registry's next commit (service_layer/published.py)."""
-    kept = published
 
     async def on_attended(envelope: Any) -> None:
         await use.attend_training(attended(envelope), uow())
@@ -50,7 +49,7 @@ def register(
                 offices_at_risk=[finding_contract(f) for f in risks],
             )
 
-        return await kept.get(("antwort", "qualifications", query.within_days, clock.today()), answer)
+        return await published.answer(("qualifications", query.within_days), clock.today(), answer)
 
     async def check_qualifications() -> None:
         """Every `check_seconds`: announce what ends soon, warn offices whose last qualification lapsed."""

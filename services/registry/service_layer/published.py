@@ -53,6 +53,10 @@ class Published:
                 self._drop(key)  # a failure is not kept
             raise
 
+    async def answer(self, question: tuple, day: object, compute: Callable[[], Awaitable[Any]]) -> Any:
+        """A whole query answer kept like a page: until the next commit, and per `day` (answers may name dates)."""
+        return await self.get(("antwort", *question, day), compute)
+
     def _kept(self, key: Hashable, task: asyncio.Task) -> None:
         if self._documents.get(key) is not task or task.cancelled() or task.exception() is not None:
             return
